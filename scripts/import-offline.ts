@@ -1,0 +1,41 @@
+/**
+ * Regenerates imports/ from the CRD copies in imports/crds/ instead of the upstream URLs in
+ * cdk8s.yaml, so `cdk8s import` works without network access.
+ *
+ * Each URL in cdk8s.yaml ends with the CRD's file name; the copy with that name under
+ * imports/crds/ (excluding the `_patched-for-cdk8s-import` folder, unless the CRD has a patched
+ * copy there because json2jsii cannot read the original) is imported under the same module name.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+
+const root = path.resolve(__dirname, '..');
+const crdRoot = path.join(root, 'imports', 'crds');
+const patchedRoot = path.join(crdRoot, '_patched-for-cdk8s-import');
+
+function findCopy(fileName: string): string {
+  const search = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? search(p) : e.name === fileName ? [p] : [];
+  });
+  const patched = fs.existsSync(patchedRoot) ? search(patchedRoot) : [];
+  const originals = search(crdRoot).filter((p) => !p.startsWith(patchedRoot));
+  const found = patched.length > 0 ? patched : originals;
+  if (found.length !== 1) {
+    throw new Error(`expected exactly one copy of ${fileName} under imports/crds, found ${found.length}`);
+  }
+  return path.relative(root, found[0]);
+}
+
+const config = parse(fs.readFileSync(path.join(root, 'cdk8s.yaml'), 'utf8')) as { imports: string[] };
+for (const spec of config.imports) {
+  const [name, url] = spec.split(':=');
+  const local = findCopy(path.basename(new URL(url).pathname));
+  console.log(`${name} <- ${local}`);
+  execFileSync('npx', ['cdk8s', 'import', '--no-check-upgrade', '--language', 'typescript', '--output', 'imports', `${name}:=${local}`], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+}
