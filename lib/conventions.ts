@@ -1,0 +1,92 @@
+/**
+ * Names, label keys and annotations used across Reliakit: one place, so every construct labels and
+ * names objects the same way and the runbooks' `kubectl -l ...` selectors keep working.
+ */
+
+/** The `app.kubernetes.io/managed-by` value of every object Reliakit synthesizes. */
+export const MANAGED_BY = 'reliakit';
+
+/**
+ * Reliakit's own version: the `app.kubernetes.io/version` of objects that belong to no image
+ * (namespaces, Flux objects).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const RELIAKIT_VERSION: string = require('../package.json').version;
+
+/** The recommended label keys (https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/). */
+export const LabelKeys = {
+  NAME: 'app.kubernetes.io/name',
+  INSTANCE: 'app.kubernetes.io/instance',
+  COMPONENT: 'app.kubernetes.io/component',
+  PART_OF: 'app.kubernetes.io/part-of',
+  MANAGED_BY: 'app.kubernetes.io/managed-by',
+  VERSION: 'app.kubernetes.io/version',
+  /** The environment an object was synthesized for (`prod`, `dev`). */
+  ENVIRONMENT: 'reliakit.dev/environment',
+} as const;
+
+/** Annotations Reliakit writes. */
+export const Annotations = {
+  /** Tells Flux's kustomize-controller never to garbage-collect the object (stateful data). */
+  FLUX_PRUNE: 'kustomize.toolkit.fluxcd.io/prune',
+} as const;
+
+/** Well-known namespace label set by Kubernetes on every namespace (1.22+), used to select namespaces by name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** Identity of one component of a system in one environment. */
+export interface ComponentIdentity {
+  /** The system (plan) the component belongs to, e.g. `homepage`. */
+  readonly system: string;
+  /** The component, e.g. `api`. */
+  readonly component: string;
+  /** The environment name, e.g. `prod`. */
+  readonly environment: string;
+  /** The version of the component, e.g. the image tag. */
+  readonly version?: string;
+}
+
+/** `<system>-<component>`: the human-readable name the plans' runbooks type (`deploy/homepage-api`). */
+export function resourceName(system: string, component: string): string {
+  return `${system}-${component}`;
+}
+
+/** The immutable subset of the labels: what selectors, PDBs and NetworkPolicies match on. */
+export function selectorLabels(id: ComponentIdentity): Record<string, string> {
+  return {
+    [LabelKeys.NAME]: resourceName(id.system, id.component),
+    [LabelKeys.INSTANCE]: `${resourceName(id.system, id.component)}-${id.environment}`,
+  };
+}
+
+/** The full recommended label set of every object of a component. */
+export function recommendedLabels(id: ComponentIdentity): Record<string, string> {
+  const labels: Record<string, string> = {
+    ...selectorLabels(id),
+    [LabelKeys.COMPONENT]: id.component,
+    [LabelKeys.PART_OF]: id.system,
+    [LabelKeys.MANAGED_BY]: MANAGED_BY,
+  };
+  if (id.version !== undefined) labels[LabelKeys.VERSION] = id.version;
+  labels[LabelKeys.ENVIRONMENT] = id.environment;
+  return labels;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** True when `value` is an RFC 1123 DNS label of at most `maxLength` characters (Service, Namespace names). */
+export function isDnsLabel(value: string, maxLength = 63): boolean {
+  return value.length <= maxLength && DNS_LABEL.test(value);
+}
+
+/** True when `value` is a valid label value (≤ 63 characters, alphanumerics, `-`, `_`, `.`). */
+export function isLabelValue(value: string): boolean {
+  return value.length <= 63 && LABEL_VALUE.test(value);
+}
+
+/** Turns any string into a valid label value (used for versions derived from image digests). */
+export function toLabelValue(value: string): string {
+  const cleaned = value.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63);
+  return cleaned.replace(/^[^A-Za-z0-9]+/, '').replace(/[^A-Za-z0-9]+$/, '');
+}

@@ -1,0 +1,223 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart, Duration, Yaml } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Environment } from './environment';
+import { EnvironmentStage } from './environment-stage';
+import { SystemChart } from './system-chart';
+
+/** The Git repository Flux pulls the synthesized tree from. */
+export interface GitSourceProps {
+  /** Clone URL of the GitOps repository that holds the synthesized `dist/` tree. */
+  readonly url: string;
+  /**
+   * Branch to follow.
+   * @default 'main'
+   */
+  readonly branch?: string;
+  /**
+   * Name of the `GitRepository` object.
+   * @default 'reliakit'
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the Flux objects.
+   * @default 'flux-system'
+   */
+  readonly namespace?: string;
+  /**
+   * How often Flux polls the repository.
+   * @default Duration.minutes(1)
+   */
+  readonly interval?: Duration;
+  /**
+   * Secret with the repository's credentials (private repositories).
+   * @default - none: a public repository
+   */
+  readonly secretName?: string;
+}
+
+/** Props of a {@link ReliakitApp}. */
+export interface ReliakitAppProps {
+  /**
+   * Where `synth()` writes the Flux tree.
+   * @default - `$CDK8S_OUTDIR` (set by `cdk8s synth`), else 'dist'
+   */
+  readonly outdir?: string;
+  /** The Git repository Flux reads the tree from. */
+  readonly source: GitSourceProps;
+  /**
+   * Name of a Flux Kustomization (in the Flux namespace) that installs the operators and CRDs the
+   * systems use (prometheus-operator, CloudNativePG, Traefik, ...). Every system depends on it, so
+   * Flux never applies a ServiceMonitor before its CRD exists.
+   * @default - no such dependency
+   */
+  readonly infrastructureDependency?: string;
+  /**
+   * How often Flux re-applies each system (drift correction).
+   * @default Duration.minutes(10)
+   */
+  readonly interval?: Duration;
+  /**
+   * How soon Flux retries a failed apply.
+   * @default Duration.minutes(2)
+   */
+  readonly retryInterval?: Duration;
+  /**
+   * How long Flux waits for a system's objects to become ready.
+   * @default Duration.minutes(5)
+   */
+  readonly timeout?: Duration;
+}
+
+/** Resolved Flux settings of an app. */
+export interface FluxSettings {
+  readonly source: Required<Omit<GitSourceProps, 'secretName'>> & Pick<GitSourceProps, 'secretName'>;
+  readonly infrastructureDependency?: string;
+  readonly interval: Duration;
+  readonly retryInterval: Duration;
+  readonly timeout: Duration;
+}
+
+/** One file of the synthesized tree. */
+export interface TreeFile {
+  /** Path relative to the output directory, with `/` separators. */
+  readonly path: string;
+  /** The file's content. */
+  readonly content: string;
+}
+
+const KUSTOMIZATION_FILE = 'kustomization.yaml';
+
+/**
+ * The root of a Reliakit program. It synthesizes a Flux GitOps tree instead of cdk8s's flat
+ * `dist/*.k8s.yaml`:
+ *
+ * ```
+ * dist/apps/<env>/<system>/<component>.yaml + kustomization.yaml   (one SystemChart)
+ * dist/clusters/<env>/<system>.yaml + source.yaml + kustomization.yaml  (Flux objects)
+ * ```
+ *
+ * Synthesis validates the whole app once and renders each chart once. cdk8s's `Chart.toJson()`
+ * re-validates and re-resolves the entire app per chart, which grows quadratically with the
+ * number of charts (measured: 5,000 charts ≈ 300 s instead of ≈ 10 s).
+ */
+export class ReliakitApp extends App {
+  /** The ReliakitApp that contains `scope`; throws when there is none. */
+  public static of(scope: IConstruct): ReliakitApp {
+    const root = scope.node.root;
+    if (!(root instanceof ReliakitApp)) {
+      throw new Error(`${scope.node.path || '<root>'}: is not inside a ReliakitApp — create stacks in \`new ReliakitApp({...}).stage(env)\``);
+    }
+    return root;
+  }
+
+  /** Resolved Flux settings. */
+  public readonly fluxSettings: FluxSettings;
+  private readonly stages = new Map<Environment, EnvironmentStage>();
+
+  constructor(props: ReliakitAppProps) {
+    super({ outdir: props.outdir });
+    const problems: string[] = [];
+    if (!/^(https?|ssh):\/\/\S+$/.test(props.source.url)) {
+      problems.push(`'source.url' ('${props.source.url}') is not an http(s):// or ssh:// URL — give the clone URL of the GitOps repository`);
+    }
+    if (problems.length > 0) throw new Error(`<app>: ${problems.join('; ')}`);
+    this.fluxSettings = {
+      source: {
+        url: props.source.url,
+        branch: props.source.branch ?? 'main',
+        name: props.source.name ?? 'reliakit',
+        namespace: props.source.namespace ?? 'flux-system',
+        interval: props.source.interval ?? Duration.minutes(1),
+        secretName: props.source.secretName,
+      },
+      infrastructureDependency: props.infrastructureDependency,
+      interval: props.interval ?? Duration.minutes(10),
+      retryInterval: props.retryInterval ?? Duration.minutes(2),
+      timeout: props.timeout ?? Duration.minutes(5),
+    };
+  }
+
+  /** The scope for systems of `environment` (created on first use). */
+  public stage(environment: Environment): EnvironmentStage {
+    let stage = this.stages.get(environment);
+    if (!stage) {
+      stage = new EnvironmentStage(this, environment.name, { environment });
+      this.stages.set(environment, stage);
+    }
+    return stage;
+  }
+
+  /** The directory of a system's manifests, relative to the output directory. */
+  public appDirectory(environment: Environment, system: SystemChart): string {
+    return `apps/${environment.name}/${system.system}`;
+  }
+
+  /** The directory of an environment's Flux objects, relative to the output directory. */
+  public clusterDirectory(environment: Environment): string {
+    return `clusters/${environment.name}`;
+  }
+
+  /**
+   * Validates the app once and renders every file of the tree, in a stable order.
+   * Throws listing every validation error of every construct.
+   */
+  public synthTree(): TreeFile[] {
+    const errors: string[] = [];
+    for (const c of this.node.findAll()) {
+      for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+    }
+    if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+
+    const files: TreeFile[] = [];
+    for (const stage of this.stages.values()) {
+      for (const system of stage.flux.systemCharts) {
+        files.push(...renderDirectory(this.appDirectory(stage.environment, system), system, groupByChild(system)));
+      }
+      files.push(...renderDirectory(this.clusterDirectory(stage.environment), stage.flux, groupByChild(stage.flux)));
+    }
+    return files;
+  }
+
+  /** Writes the tree to `outdir` (what `cdk8s synth` runs). */
+  public synth(): void {
+    for (const file of this.synthTree()) {
+      const target = path.join(this.outdir, file.path);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.content, 'utf8');
+    }
+  }
+}
+
+/**
+ * Groups a chart's API objects into files named after the chart's direct child that holds them
+ * (`api.yaml` for the `api` ReliableService), in creation order, so a reviewer finds one
+ * component per file in the diff.
+ */
+function groupByChild(chart: Chart): Map<string, ApiObject[]> {
+  const groups = new Map<string, ApiObject[]>();
+  for (const child of chart.node.children) {
+    const objects = child.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
+    if (objects.length === 0) continue;
+    groups.set(`${child.node.id}.yaml`, objects);
+  }
+  return groups;
+}
+
+function renderDirectory(dir: string, chart: Chart, groups: Map<string, ApiObject[]>): TreeFile[] {
+  const files: TreeFile[] = [];
+  for (const [name, objects] of groups) {
+    if (name === KUSTOMIZATION_FILE) {
+      throw new Error(`${chart.node.path}: a construct id 'kustomization' would overwrite ${dir}/${KUSTOMIZATION_FILE} — rename it`);
+    }
+    files.push({ path: `${dir}/${name}`, content: Yaml.stringify(...objects.map((o) => o.toJson())) });
+  }
+  const kustomization = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: [...groups.keys()],
+  };
+  files.push({ path: `${dir}/${KUSTOMIZATION_FILE}`, content: Yaml.stringify(kustomization) });
+  return files;
+}

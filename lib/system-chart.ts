@@ -1,0 +1,110 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { isDnsLabel, recommendedLabels, RELIAKIT_VERSION } from './conventions';
+import { Environment } from './environment';
+import { EnvironmentStage } from './environment-stage';
+import { Violations } from './private/validation';
+
+const SYSTEM_CHART = Symbol.for('reliakit.SystemChart');
+
+/** Props of a {@link SystemChart}. */
+export interface SystemChartProps {
+  /**
+   * The system's name: prefix of every object name (`<system>-<component>`) and its Flux
+   * Kustomization's name.
+   * @default - the construct id
+   */
+  readonly system?: string;
+  /**
+   * The namespace all of the system's objects live in; the chart emits it.
+   * @default - the system name
+   */
+  readonly namespace?: string;
+  /**
+   * Systems whose Flux Kustomization must be ready before this one is applied.
+   * @default - none (besides the app's infrastructure dependency)
+   */
+  readonly dependsOn?: readonly SystemChart[];
+}
+
+/**
+ * One system of a plan (e.g. `homepage`) in one environment: a namespace and everything in it.
+ * It is synthesized to `dist/apps/<env>/<system>/` and applied by one Flux Kustomization.
+ */
+export class SystemChart extends Chart {
+  /** Whether `x` is a SystemChart (by marker: cdk8s's `Chart` makes `instanceof` true for any chart). */
+  public static isSystemChart(x: unknown): x is SystemChart {
+    return typeof x === 'object' && x !== null && SYSTEM_CHART in x;
+  }
+
+  static [Symbol.hasInstance](x: unknown): x is SystemChart {
+    return SystemChart.isSystemChart(x);
+  }
+
+  /** The system chart that contains `scope`; throws with the fix when there is none. */
+  public static of(scope: IConstruct): SystemChart {
+    for (let s: IConstruct | undefined = scope; s; s = s.node.scope) {
+      if (SystemChart.isSystemChart(s)) return s;
+    }
+    throw new Error(`${scope.node.path || '<root>'}: is not inside a SystemChart — create it in \`new SystemChart(app.stage(env), '<system>')\``);
+  }
+
+  /** The system's name. */
+  public readonly system: string;
+  /** The namespace of every object of the system. */
+  public readonly namespaceName: string;
+  /** The environment the system is synthesized for. */
+  public readonly environment: Environment;
+  private readonly systemDependencies: SystemChart[] = [];
+
+  constructor(scope: Construct, id: string, props: SystemChartProps = {}) {
+    const namespace = props.namespace ?? props.system ?? id;
+    super(scope, id, { namespace, disableResourceNameHashes: true });
+    Object.defineProperty(this, SYSTEM_CHART, { value: true });
+    const stage = EnvironmentStage.of(this);
+    this.environment = stage.environment;
+    this.system = props.system ?? id;
+    this.namespaceName = namespace;
+
+    const v = new Violations(this);
+    v.check(!isDnsLabel(this.system, 40), 'system', this.system, 'is not a DNS label of at most 40 characters',
+      'use lowercase letters, digits and dashes, so `<system>-<component>` stays a valid object name');
+    v.check(!isDnsLabel(namespace), 'namespace', namespace, 'is not a DNS label', 'use lowercase letters, digits and dashes (at most 63)');
+    v.throwIfAny();
+
+    for (const dep of props.dependsOn ?? []) this.addSystemDependency(dep);
+
+    new k8s.KubeNamespace(this, 'namespace', {
+      metadata: {
+        name: namespace,
+        labels: {
+          ...recommendedLabels({ system: this.system, component: 'namespace', environment: this.environment.name, version: RELIAKIT_VERSION }),
+          // Every pod Reliakit synthesizes meets the restricted Pod Security Standard; enforcing it
+          // keeps anything added by hand from weakening the namespace.
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+      },
+    });
+
+    stage.flux.addSystem(this);
+  }
+
+  /** Makes Flux apply `other` (and wait for it to be ready) before this system. */
+  public addSystemDependency(other: SystemChart): void {
+    if (other === this) {
+      throw new Error(`${this.node.path}: 'dependsOn' (${other.system}) names the system itself — remove it`);
+    }
+    if (other.environment !== this.environment) {
+      throw new Error(`${this.node.path}: 'dependsOn' (${other.node.path}) is in environment '${other.environment.name}', not '${this.environment.name}' — depend on the system of the same environment`);
+    }
+    if (!this.systemDependencies.includes(other)) this.systemDependencies.push(other);
+  }
+
+  /** The systems this one depends on (a copy). */
+  public get systemDependenciesList(): SystemChart[] {
+    return [...this.systemDependencies];
+  }
+}

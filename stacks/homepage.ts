@@ -1,0 +1,100 @@
+/**
+ * homepage (lucena.cloud) — seed 000. Frontend (nginx) → API (Go/Gin) → PostgreSQL, Redis, Ollama;
+ * a Cloudflare tunnel in front stays outside this stack.
+ */
+import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import {
+  EnvironmentStage, EnvValue, NetworkPeer, PreStopHook, Probe, ReliableService, ScalingPolicy, SelectPolicy, SystemChart,
+} from '../lib';
+
+/**
+ * Image tags deployed per component. The plan names no images; these are the repository's
+ * release tags, bumped by the release pipeline (never `latest`).
+ */
+export const HOMEPAGE_IMAGES = {
+  api: 'ghcr.io/lucena-cloud/homepage-api:1.8.2',
+  frontend: 'ghcr.io/lucena-cloud/homepage-frontend:1.8.2',
+} as const;
+
+/** Namespaces of what the homepage talks to but does not own (yet). */
+const EXTERNAL = {
+  /** Where cloudflared runs; the tunnel is the only way in (§1). */
+  tunnel: 'cloudflared',
+  postgres: 'postgres',
+  redis: 'redis',
+  ollama: 'ollama',
+} as const;
+
+export function homepageStack(stage: EnvironmentStage): SystemChart {
+  const env = stage.environment;
+  const chart = new SystemChart(stage, 'homepage');
+
+  // §3.3 for both components: requests 100m/256Mi, limits 500m/512Mi. dev: half of it.
+  const resources = env.pick({
+    prod: { cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+    dev: { cpu: { request: Cpu.millis(50), limit: Cpu.millis(250) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+  });
+
+  const api = new ReliableService(chart, 'api', {
+    image: HOMEPAGE_IMAGES.api,
+    ports: { http: 8080 },
+    env: {
+      GIN_MODE: EnvValue.literal('release'),
+      PORT: EnvValue.literal('8080'),
+      // §5.2 keeps the database password in Secret `homepage`; never a literal.
+      DB_PASSWORD: EnvValue.fromSecret('homepage', 'homepage-postgres-password'),
+    },
+    resources,
+    probes: {
+      // §3.5: readiness runs the dependency check (DB + Redis ping under a 5 s context), so its
+      // timeout must exceed 5 s; liveness only says the process answers.
+      readiness: Probe.http('/readyz', { period: Duration.seconds(10), timeout: Duration.seconds(6), failureThreshold: 3 }),
+      liveness: Probe.http('/livez', { period: Duration.seconds(10), timeout: Duration.seconds(2), failureThreshold: 3 }),
+      maxStartupTime: Duration.seconds(60),
+    },
+    // §3.9: srv.Shutdown gets 30 s for outstanding requests.
+    shutdown: { preStop: PreStopHook.sleep(Duration.seconds(5)), drainTimeout: Duration.seconds(30) },
+    // §3.4: 2–5 on CPU 70 % and memory 80 %; scale down ≤ 50 %/60 s after 300 s, scale up 100 %/15 s at once.
+    autoscaling: {
+      minReplicas: 2,
+      maxReplicas: env.pick({ prod: 5, dev: 3 }),
+      cpuUtilizationPercent: 70,
+      memoryUtilizationPercent: 80,
+      scaleDown: { stabilizationWindow: Duration.seconds(300), policies: [ScalingPolicy.percent(50, Duration.seconds(60))] },
+      scaleUp: { stabilizationWindow: Duration.seconds(0), policies: [ScalingPolicy.percent(100, Duration.seconds(15))], selectPolicy: SelectPolicy.MAX },
+    },
+    // §3.2: minAvailable 1 (with 2 minimum replicas one pod can always be drained).
+    disruptionBudget: { minAvailable: 1 },
+    // §4.1: /metrics on the http port every 30 s, timeout 10 s.
+    monitoring: { port: 'http', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) },
+    writableDirectories: [{ path: '/tmp' }],
+    dependencies: [
+      { to: NetworkPeer.namespace(EXTERNAL.postgres), ports: [5432] },
+      { to: NetworkPeer.namespace(EXTERNAL.redis), ports: [6379] },
+      { to: NetworkPeer.namespace(EXTERNAL.ollama), ports: [11434] },
+    ],
+  });
+
+  new ReliableService(chart, 'frontend', {
+    image: HOMEPAGE_IMAGES.frontend,
+    // nginx-unprivileged layout: port 8080, UID 101, temp files and pid under /tmp.
+    ports: { http: 8080 },
+    podIdentity: { runAsUser: 101 },
+    writableDirectories: [{ path: '/tmp' }, { path: '/var/cache/nginx' }],
+    resources,
+    probes: {
+      readiness: Probe.http('/', { period: Duration.seconds(10), timeout: Duration.seconds(2) }),
+      liveness: Probe.tcp({ period: Duration.seconds(10), timeout: Duration.seconds(2) }),
+    },
+    // §3.9 applies to both tiers: 30 s drain (nginx finishes requests on SIGQUIT/SIGTERM).
+    shutdown: { preStop: PreStopHook.sleep(Duration.seconds(5)), drainTimeout: Duration.seconds(30) },
+    // §3.4: 2–4 on CPU 70 %.
+    autoscaling: { minReplicas: 2, maxReplicas: env.pick({ prod: 4, dev: 3 }), cpuUtilizationPercent: 70 },
+    disruptionBudget: { minAvailable: 1 },
+    ingress: [{ from: NetworkPeer.namespace(EXTERNAL.tunnel), ports: ['http'] }],
+    dependencies: [{ to: api, port: 'http' }],
+  });
+
+  return chart;
+}
