@@ -19,12 +19,12 @@ export class FluxCluster extends Chart {
 
   constructor(scope: EnvironmentStage, id: string) {
     const app = ReliakitApp.of(scope);
-    super(scope, id, { namespace: app.fluxSettings.source.namespace, disableResourceNameHashes: true });
+    super(scope, id, { disableResourceNameHashes: true });
     this.app = app;
     this.stage = scope;
     const source = app.fluxSettings.source;
     new GitRepository(this, 'source', {
-      metadata: { name: source.name, labels: this.fluxLabels('gitops', 'source') },
+      metadata: { name: source.name, namespace: source.namespace, labels: this.fluxLabels('gitops', 'source') },
       spec: {
         url: source.url,
         ref: { branch: source.branch },
@@ -40,7 +40,7 @@ export class FluxCluster extends Chart {
     const settings = this.app.fluxSettings;
     const infrastructure = settings.infrastructureDependency;
     new Kustomization(this as Construct, system.system, {
-      metadata: { name: system.system, labels: this.fluxLabels(system.system, 'kustomization') },
+      metadata: { name: system.system, namespace: settings.source.namespace, labels: this.fluxLabels(system.system, 'kustomization') },
       spec: {
         path: `./${this.app.appDirectory(this.stage.environment, system)}`,
         sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: settings.source.name },

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { wholeSeconds } from './private/units';
+import { goDuration, wholeSeconds } from './private/units';
 
 /**
  * What runs in the container before it receives SIGTERM. A short sleep lets endpoint removal
@@ -13,7 +13,7 @@ export class PreStopHook {
    */
   public static sleep(duration: Duration): PreStopHook {
     const n = wholeSeconds(duration);
-    return new PreStopHook(duration, n === undefined ? undefined : { exec: { command: ['sleep', String(n)] } }, `sleep ${duration.toHumanString()}`);
+    return new PreStopHook(duration, n === undefined ? undefined : { exec: { command: ['sleep', String(n)] } }, `sleep ${goDuration(duration)}`);
   }
 
   /** Runs `command`, which takes at most `maxDuration` (counted against the grace period). */

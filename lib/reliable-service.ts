@@ -128,7 +128,7 @@ export class ScalingPolicy {
   private constructor(public readonly type: 'Percent' | 'Pods', public readonly value: number, public readonly period: Duration) {}
 
   public toString(): string {
-    return `${this.value}${this.type === 'Percent' ? '%' : ' pods'}/${this.period.toHumanString()}`;
+    return `${this.value}${this.type === 'Percent' ? '%' : ' pods'}/${goDuration(this.period)}`;
   }
 }
 
@@ -544,12 +544,12 @@ export class ReliableService extends Construct {
     const minimumGrace = seconds(this.preStop.duration) + seconds(this.drainTimeout);
     this.terminationGracePeriod = props.shutdown?.terminationGracePeriod ?? Duration.seconds(Math.ceil(minimumGrace + seconds(GRACE_MARGIN)));
     if (props.shutdown?.terminationGracePeriod !== undefined) {
-      v.check(seconds(this.terminationGracePeriod) <= minimumGrace, 'shutdown.terminationGracePeriod', this.terminationGracePeriod.toHumanString(),
-        `is not longer than preStop (${this.preStop.duration.toHumanString()}) + drainTimeout (${this.drainTimeout.toHumanString()}) = ${minimumGrace} s, so in-flight requests are killed`,
+      v.check(seconds(this.terminationGracePeriod) <= minimumGrace, 'shutdown.terminationGracePeriod', goDuration(this.terminationGracePeriod),
+        `is not longer than preStop (${goDuration(this.preStop.duration)}) + drainTimeout (${goDuration(this.drainTimeout)}) = ${minimumGrace} s, so in-flight requests are killed`,
         `raise terminationGracePeriod above ${minimumGrace} s or shorten preStop/drainTimeout`);
     }
     for (const [prop, d] of [['shutdown.preStop', this.preStop.duration], ['shutdown.drainTimeout', this.drainTimeout], ['shutdown.terminationGracePeriod', this.terminationGracePeriod]] as const) {
-      v.check(wholeSeconds(d) === undefined, prop, d.toHumanString(), 'is not a whole number of seconds', 'use whole seconds (Kubernetes counts in seconds)');
+      v.check(wholeSeconds(d) === undefined, prop, goDuration(d), 'is not a whole number of seconds', 'use whole seconds (Kubernetes counts in seconds)');
     }
 
     // Scaling
@@ -598,8 +598,8 @@ export class ReliableService extends Construct {
     const prometheusNamespace = monitoring?.prometheusNamespace ?? 'monitoring';
     if (this.isMonitored) {
       this.checkPortDeclared('monitoring.port', metricsPort);
-      v.check(seconds(scrapeTimeout) > seconds(scrapeInterval), 'monitoring.scrapeTimeout', scrapeTimeout.toHumanString(),
-        `is longer than monitoring.interval (${scrapeInterval.toHumanString()}), so scrapes overlap`, 'lower scrapeTimeout to at most the interval');
+      v.check(seconds(scrapeTimeout) > seconds(scrapeInterval), 'monitoring.scrapeTimeout', goDuration(scrapeTimeout),
+        `is longer than monitoring.interval (${goDuration(scrapeInterval)}), so scrapes overlap`, 'lower scrapeTimeout to at most the interval');
       v.check(!metricsPath.startsWith('/'), 'monitoring.path', metricsPath, 'is not an absolute URL path', "start it with '/', e.g. '/metrics'");
     }
 
@@ -888,10 +888,10 @@ export class ReliableService extends Construct {
     for (const [prop, probe] of named) {
       if (!probe) continue;
       const t = probe.timing;
-      v.check(seconds(t.timeout) >= seconds(t.period), `${prop}.timeout`, t.timeout.toHumanString(),
-        `is not shorter than the period (${t.period.toHumanString()}), so checks overlap`, 'lower the timeout below the period');
+      v.check(seconds(t.timeout) >= seconds(t.period), `${prop}.timeout`, goDuration(t.timeout),
+        `is not shorter than the period (${goDuration(t.period)}), so checks overlap`, 'lower the timeout below the period');
       for (const [field, d] of [['initialDelay', t.initialDelay], ['period', t.period], ['timeout', t.timeout]] as const) {
-        v.check(wholeSeconds(d) === undefined || seconds(d) < (field === 'initialDelay' ? 0 : 1), `${prop}.${field}`, d.toHumanString(),
+        v.check(wholeSeconds(d) === undefined || seconds(d) < (field === 'initialDelay' ? 0 : 1), `${prop}.${field}`, goDuration(d),
           'is not a whole number of seconds (≥ 1 s for period and timeout)', 'use whole seconds');
       }
       v.check(!Number.isInteger(t.failureThreshold) || t.failureThreshold < 1, `${prop}.failureThreshold`, t.failureThreshold, 'is not a positive integer', 'use 1 or more');
@@ -909,8 +909,8 @@ export class ReliableService extends Construct {
     if (!probes.startup || probes.maxStartupTime === undefined) return;
     const t = probes.startup.timing;
     const budget = t.failureThreshold * seconds(t.period);
-    this.violations.check(budget < seconds(probes.maxStartupTime), 'probes.startup', `${t.failureThreshold} × ${t.period.toHumanString()}`,
-      `allows ${budget} s, less than maxStartupTime (${probes.maxStartupTime.toHumanString()}), so slow starts are killed`,
+    this.violations.check(budget < seconds(probes.maxStartupTime), 'probes.startup', `${t.failureThreshold} × ${goDuration(t.period)}`,
+      `allows ${budget} s, less than maxStartupTime (${goDuration(probes.maxStartupTime)}), so slow starts are killed`,
       `raise failureThreshold to at least ${Math.ceil(seconds(probes.maxStartupTime) / seconds(t.period))}, or omit startup to derive it`);
   }
 
@@ -943,12 +943,12 @@ export class ReliableService extends Construct {
       if (!b) continue;
       if (b.stabilizationWindow) {
         const s = wholeSeconds(b.stabilizationWindow);
-        v.check(s === undefined || s < 0 || s > MAX_STABILIZATION_SECONDS, `autoscaling.${dir}.stabilizationWindow`, b.stabilizationWindow.toHumanString(),
+        v.check(s === undefined || s < 0 || s > MAX_STABILIZATION_SECONDS, `autoscaling.${dir}.stabilizationWindow`, goDuration(b.stabilizationWindow),
           'is not whole seconds between 0 and 3600', 'use at most one hour');
       }
       for (const [j, p] of (b.policies ?? []).entries()) {
         const s = wholeSeconds(p.period);
-        v.check(s === undefined || s < 1 || s > MAX_POLICY_PERIOD_SECONDS, `autoscaling.${dir}.policies[${j}].period`, p.period.toHumanString(),
+        v.check(s === undefined || s < 1 || s > MAX_POLICY_PERIOD_SECONDS, `autoscaling.${dir}.policies[${j}].period`, goDuration(p.period),
           'is not whole seconds between 1 and 1800', 'use a period of at most 30 minutes');
         v.check(!Number.isInteger(p.value) || p.value < 1, `autoscaling.${dir}.policies[${j}].value`, p.value, 'is not a positive integer', 'use 1 or more');
       }

@@ -79,6 +79,26 @@ export interface FluxSettings {
   readonly timeout: Duration;
 }
 
+/** One manifest file of a rendered directory. */
+export interface RenderedFile {
+  /** File name, e.g. `api.yaml`. */
+  readonly name: string;
+  /** The Kubernetes objects in the file, as JSON. */
+  readonly objects: readonly Record<string, any>[];
+}
+
+/** One directory of the tree: a system's manifests or an environment's Flux objects. */
+export interface RenderedDirectory {
+  /** Path relative to the output directory, e.g. `apps/prod/homepage`. */
+  readonly path: string;
+  /** The chart rendered into it (a SystemChart or a FluxCluster). */
+  readonly chart: Chart;
+  /** Its environment. */
+  readonly environment: Environment;
+  /** Its manifest files, in order. */
+  readonly files: readonly RenderedFile[];
+}
+
 /** One file of the synthesized tree. */
 export interface TreeFile {
   /** Path relative to the output directory, with `/` separators. */
@@ -160,24 +180,35 @@ export class ReliakitApp extends App {
   }
 
   /**
-   * Validates the app once and renders every file of the tree, in a stable order.
-   * Throws listing every validation error of every construct.
+   * Validates the app once, then renders every chart once into its directory's files, in a
+   * stable order: the objects as JSON, before YAML. Throws listing every validation error.
    */
-  public synthTree(): TreeFile[] {
+  public render(): RenderedDirectory[] {
     const errors: string[] = [];
     for (const c of this.node.findAll()) {
       for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
     }
     if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
 
-    const files: TreeFile[] = [];
+    const dirs: RenderedDirectory[] = [];
     for (const stage of this.stages.values()) {
       for (const system of stage.flux.systemCharts) {
-        files.push(...renderDirectory(this.appDirectory(stage.environment, system), system, groupByChild(system)));
+        dirs.push(renderChart(this.appDirectory(stage.environment, system), system, stage.environment));
       }
-      files.push(...renderDirectory(this.clusterDirectory(stage.environment), stage.flux, groupByChild(stage.flux)));
+      dirs.push(renderChart(this.clusterDirectory(stage.environment), stage.flux, stage.environment));
     }
-    return files;
+    return dirs;
+  }
+
+  /** Every file of the tree: each directory's manifests and its kustomization.yaml. */
+  public synthTree(): TreeFile[] {
+    return this.render().flatMap((dir) => [
+      ...dir.files.map((f) => ({ path: `${dir.path}/${f.name}`, content: Yaml.stringify(...f.objects) })),
+      {
+        path: `${dir.path}/${KUSTOMIZATION_FILE}`,
+        content: Yaml.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: dir.files.map((f) => f.name) }),
+      },
+    ]);
   }
 
   /** Writes the tree to `outdir` (what `cdk8s synth` runs). */
@@ -191,33 +222,20 @@ export class ReliakitApp extends App {
 }
 
 /**
- * Groups a chart's API objects into files named after the chart's direct child that holds them
+ * Renders a chart's API objects into files named after the chart's direct child that holds them
  * (`api.yaml` for the `api` ReliableService), in creation order, so a reviewer finds one
  * component per file in the diff.
  */
-function groupByChild(chart: Chart): Map<string, ApiObject[]> {
-  const groups = new Map<string, ApiObject[]>();
+function renderChart(dir: string, chart: Chart, environment: Environment): RenderedDirectory {
+  const files: RenderedFile[] = [];
   for (const child of chart.node.children) {
     const objects = child.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
     if (objects.length === 0) continue;
-    groups.set(`${child.node.id}.yaml`, objects);
-  }
-  return groups;
-}
-
-function renderDirectory(dir: string, chart: Chart, groups: Map<string, ApiObject[]>): TreeFile[] {
-  const files: TreeFile[] = [];
-  for (const [name, objects] of groups) {
+    const name = `${child.node.id}.yaml`;
     if (name === KUSTOMIZATION_FILE) {
-      throw new Error(`${chart.node.path}: a construct id 'kustomization' would overwrite ${dir}/${KUSTOMIZATION_FILE} — rename it`);
+      throw new Error(`${child.node.path}: the construct id 'kustomization' would overwrite ${dir}/${KUSTOMIZATION_FILE} — rename it`);
     }
-    files.push({ path: `${dir}/${name}`, content: Yaml.stringify(...objects.map((o) => o.toJson())) });
+    files.push({ name, objects: objects.map((o) => o.toJson()) });
   }
-  const kustomization = {
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    resources: [...groups.keys()],
-  };
-  files.push({ path: `${dir}/${KUSTOMIZATION_FILE}`, content: Yaml.stringify(kustomization) });
-  return files;
+  return { path: dir, chart, environment, files };
 }

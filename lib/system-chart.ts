@@ -60,7 +60,8 @@ export class SystemChart extends Chart {
 
   constructor(scope: Construct, id: string, props: SystemChartProps = {}) {
     const namespace = props.namespace ?? props.system ?? id;
-    super(scope, id, { namespace, disableResourceNameHashes: true });
+    // No chart-wide namespace: it would also stamp the cluster-scoped Namespace object.
+    super(scope, id, { disableResourceNameHashes: true });
     Object.defineProperty(this, SYSTEM_CHART, { value: true });
     const stage = EnvironmentStage.of(this);
     this.environment = stage.environment;

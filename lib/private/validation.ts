@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'object' && value !== null && typeof (value as { toString?: unknown }).toString === 'function'
+  // Value classes (Probe, PreStopHook, NetworkPeer) describe themselves; plain data is shown as JSON.
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype
     && (value as object).toString !== Object.prototype.toString) {
     return String(value);
   }

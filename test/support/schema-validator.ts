@@ -75,7 +75,10 @@ const ANNOTATION_KEYWORDS = [
 // Keywords whose value is a map of name -> schema.
 const SCHEMA_MAP_KEYWORDS = ['properties', 'patternProperties', 'definitions', '$defs', 'dependencies'];
 // Keywords whose value is a schema or an array of schemas.
-const SCHEMA_KEYWORDS = ['items', 'additionalItems', 'additionalProperties', 'not', 'anyOf', 'allOf', 'oneOf', 'contains', 'propertyNames', 'if', 'then', 'else'];
+const SCHEMA_KEYWORDS = [
+  'items', 'additionalItems', 'additionalProperties', 'not', 'anyOf', 'allOf', 'oneOf',
+  'contains', 'propertyNames', 'if', 'then', 'else',
+];
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -84,7 +87,8 @@ function isObject(value: unknown): value is JsonObject {
 /**
  * Turns a Kubernetes OpenAPI schema into a strict JSON Schema in place: closes every object that
  * declares properties, maps `x-kubernetes-int-or-string` to a type, and makes `nullable` usable by
- * ajv. Returns the formats used so unknown ones can be registered as annotations.
+ * ajv. Collects the formats used so unknown ones can be registered as annotations before compiling.
+ * ajv has no public schema traversal, hence the walk over the schema-valued keywords.
  */
 function tighten(schema: unknown, formats: Set<string>): void {
   if (Array.isArray(schema)) {
@@ -340,7 +344,7 @@ export class SchemaValidator {
           const versions = Array.isArray(spec.versions) ? spec.versions.filter(isObject) : [];
           const served = versions.find((v) => v.name === version && v.served === true);
           if (!served) continue;
-          const schema = openApiSchemaOf(served) ?? openApiSchemaOf(spec.validation !== undefined ? { schema: spec.validation } : {});
+          const schema = openApiSchemaOf(served);
           if (!schema) continue;
           const source = path.relative(REPO_ROOT, file);
           if (found) throw new Error(`${apiVersion} ${kind} is defined by both ${found.source} and ${source}`);
@@ -435,7 +439,10 @@ function describeError(error: ErrorObject): { path: string; message: string } {
     case 'required':
       return { path: at, message: `missing required field "${String(params.missingProperty)}"` };
     case 'type':
-      return { path: at, message: `must be ${String(params.type).replace(/,/g, ' or ')}, got ${describeType(error.data)} ${preview(error.data)}` };
+      return {
+        path: at,
+        message: `must be ${String(params.type).replace(/,/g, ' or ')}, got ${describeType(error.data)} ${preview(error.data)}`,
+      };
     case 'enum':
       return { path: at, message: `${preview(error.data)} is not one of ${preview(params.allowedValues)}` };
     case 'format':
@@ -445,7 +452,10 @@ function describeError(error: ErrorObject): { path: string; message: string } {
       return { path: at, message: `${preview(error.data)} must match format "${String(params.format)}"` };
     case 'pattern':
       return { path: at, message: `${preview(error.data)} must match pattern ${String(params.pattern)}` };
-    default:
-      return { path: at, message: error.data !== undefined && typeof error.data !== 'object' ? `${error.message ?? error.keyword} (got ${preview(error.data)})` : error.message ?? error.keyword };
+    default: {
+      const message = error.message ?? error.keyword;
+      const scalar = error.data !== undefined && typeof error.data !== 'object';
+      return { path: at, message: scalar ? `${message} (got ${preview(error.data)})` : message };
+    }
   }
 }

@@ -1,0 +1,6 @@
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  transform: { '^.+\\.tsx?$': ['@swc/jest', {}] },
+  testMatch: ['**/*.test.ts'],
+};

@@ -1,0 +1,37 @@
+import { Environment, ReliakitApp, SystemChart } from '../../lib';
+
+/** A Kubernetes object as synthesized (JSON). */
+export type Manifest = Record<string, any>;
+
+/** A fresh app with one system chart `test` in `environment`, for construct tests. */
+export function testChart(environment: Environment = Environment.PROD, system = 'test'): SystemChart {
+  const app = new ReliakitApp({ source: { url: 'https://example.com/gitops.git' } });
+  return new SystemChart(app.stage(environment), system);
+}
+
+/** The objects a system chart renders, after validating its app once. */
+export function synth(chart: SystemChart): Manifest[] {
+  const app = ReliakitApp.of(chart);
+  const dir = app.render().find((d) => d.chart === chart);
+  if (!dir) throw new Error(`chart ${chart.node.path} was not rendered`);
+  return dir.files.flatMap((f) => f.objects);
+}
+
+/** The one object of `kind` named `name`; fails the test when there is not exactly one. */
+export function find(objects: readonly Manifest[], kind: string, name: string): Manifest {
+  const found = objects.filter((o) => o.kind === kind && o.metadata?.name === name);
+  if (found.length !== 1) {
+    throw new Error(`expected one ${kind} ${name}, found ${found.length} among ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}`);
+  }
+  return found[0];
+}
+
+/** Every object of `kind`. */
+export function ofKind(objects: readonly Manifest[], kind: string): Manifest[] {
+  return objects.filter((o) => o.kind === kind);
+}
+
+/** The first container of a Deployment. */
+export function container(deployment: Manifest): Manifest {
+  return deployment.spec.template.spec.containers[0];
+}
