@@ -1,4 +1,5 @@
 import { Environment, ReliakitApp, SystemChart } from '../../lib';
+import { formatViolations, SchemaValidator } from './schema-validator';
 
 /** A Kubernetes object as synthesized (JSON). */
 export type Manifest = Record<string, any>;
@@ -9,12 +10,18 @@ export function testChart(environment: Environment = Environment.PROD, system = 
   return new SystemChart(app.stage(environment), system);
 }
 
-/** The objects a system chart renders, after validating its app once. */
+/**
+ * The objects a system chart renders, after validating its app once. Every object is also
+ * validated strictly against the real schemas, so every construct test doubles as a schema test.
+ */
 export function synth(chart: SystemChart): Manifest[] {
   const app = ReliakitApp.of(chart);
   const dir = app.render().find((d) => d.chart === chart);
   if (!dir) throw new Error(`chart ${chart.node.path} was not rendered`);
-  return dir.files.flatMap((f) => f.objects);
+  const objects = dir.files.flatMap((f) => f.objects);
+  const violations = formatViolations(SchemaValidator.load().validateAll(objects));
+  if (violations) throw new Error(`synthesized objects violate their schemas:\n${violations}`);
+  return objects;
 }
 
 /** The one object of `kind` named `name`; fails the test when there is not exactly one. */

@@ -1,0 +1,93 @@
+import { Environment } from '../../lib';
+import { buildApp } from '../../stacks/main';
+import { container, find, Manifest } from '../support/synth';
+
+function homepage(env: Environment): Manifest[] {
+  const dir = buildApp().render().find((d) => d.path === `apps/${env.name}/homepage`);
+  if (!dir) throw new Error(`no homepage directory for ${env.name}`);
+  return dir.files.flatMap((f) => f.objects);
+}
+
+describe.each(Environment.ALL)('homepage ($name)', (env) => {
+  const objects = homepage(env);
+
+  // What reviewers read in a PR: the whole chart, one snapshot per environment.
+  test('snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('names the runbooks use (§7: deploy/homepage-api in namespace homepage)', () => {
+    expect(find(objects, 'Deployment', 'homepage-api').metadata.namespace).toBe('homepage');
+    expect(find(objects, 'Deployment', 'homepage-frontend').metadata.namespace).toBe('homepage');
+    expect(find(objects, 'Namespace', 'homepage')).toBeDefined();
+  });
+
+  test('§3.2 PDB minAvailable 1 for both tiers', () => {
+    for (const name of ['homepage-api', 'homepage-frontend']) {
+      expect(find(objects, 'PodDisruptionBudget', name).spec.minAvailable).toBe(1);
+    }
+  });
+
+  test('§3.9 graceful shutdown: 30 s drain after a 5 s preStop', () => {
+    for (const name of ['homepage-api', 'homepage-frontend']) {
+      const d = find(objects, 'Deployment', name);
+      expect(d.spec.template.spec.terminationGracePeriodSeconds).toBe(40);
+      expect(container(d).lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
+    }
+  });
+
+  test('§3.5 separate liveness and readiness on the API', () => {
+    const c = container(find(objects, 'Deployment', 'homepage-api'));
+    expect(c.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(c.livenessProbe.httpGet.path).toBe('/livez');
+    // The readiness handler pings DB and Redis under a 5 s context: the probe must wait longer.
+    expect(c.readinessProbe.timeoutSeconds).toBeGreaterThan(5);
+  });
+
+  test('§4.1 ServiceMonitor: /metrics on http every 30 s, timeout 10 s', () => {
+    expect(find(objects, 'ServiceMonitor', 'homepage-api').spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }]);
+  });
+
+  test('no plaintext credentials', () => {
+    const env = container(find(objects, 'Deployment', 'homepage-api')).env;
+    expect(env.find((e: Manifest) => e.name === 'DB_PASSWORD')).toEqual({
+      name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'homepage', key: 'homepage-postgres-password' } },
+    });
+  });
+});
+
+describe('homepage prod carries the plan\'s values', () => {
+  const objects = homepage(Environment.PROD);
+
+  test('§3.3 resources: requests 100m/256Mi, limits 500m/512Mi', () => {
+    for (const name of ['homepage-api', 'homepage-frontend']) {
+      expect(container(find(objects, 'Deployment', name)).resources).toEqual({
+        requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' },
+      });
+    }
+  });
+
+  test('§3.4 API HPA: 2–5, CPU 70 %, memory 80 %, scale-down 300 s at 50 %/60 s, scale-up 0 s at 100 %/15 s', () => {
+    const hpa = find(objects, 'HorizontalPodAutoscaler', 'homepage-api').spec;
+    expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([2, 5]);
+    expect(hpa.metrics.map((m: Manifest) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([['cpu', 70], ['memory', 80]]);
+    expect(hpa.behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] });
+    expect(hpa.behavior.scaleUp).toEqual({ stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] });
+    expect(find(objects, 'Deployment', 'homepage-api').spec.replicas).toBeUndefined();
+  });
+
+  test('§3.4 frontend HPA: 2–4 on CPU 70 %', () => {
+    const hpa = find(objects, 'HorizontalPodAutoscaler', 'homepage-frontend').spec;
+    expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([2, 4]);
+    expect(hpa.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+  });
+});
+
+test('dev is smaller but has the same shape', () => {
+  const prod = homepage(Environment.PROD);
+  const dev = homepage(Environment.DEV);
+  expect(dev.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(prod.map((o) => `${o.kind}/${o.metadata.name}`));
+  expect(container(find(dev, 'Deployment', 'homepage-api')).resources.requests).toEqual({ cpu: '50m', memory: '128Mi' });
+  expect(find(dev, 'HorizontalPodAutoscaler', 'homepage-api').spec.maxReplicas).toBeLessThan(
+    find(prod, 'HorizontalPodAutoscaler', 'homepage-api').spec.maxReplicas);
+});
