@@ -8,7 +8,7 @@ import { Environment } from './environment';
 import { NetworkPeer } from './network-peer';
 import { PreStopHook } from './pre-stop-hook';
 import { parseImage } from './private/image';
-import { goDuration, cpuMillis, seconds, sizeBytes, wholeSeconds } from './private/units';
+import { goDuration, cpuMillis, isQuantity, seconds, sizeBytes, wholeSeconds } from './private/units';
 import { Violations } from './private/validation';
 import { PortName, Probe } from './probe';
 import { SystemChart } from './system-chart';
@@ -935,9 +935,17 @@ export class ReliableService extends Construct {
       v.check(request === undefined, `autoscaling.${prop}`, value, `is a utilization target, but resources.${prop.startsWith('cpu') ? 'cpu' : 'memory'}.request is not set and utilization is a share of the request`,
         `set resources.${prop.startsWith('cpu') ? 'cpu' : 'memory'}.request`);
     }
+    for (const [i, m] of (a.podsMetrics ?? []).entries()) {
+      v.check(!isQuantity(m.averageValue), `autoscaling.podsMetrics[${i}].averageValue`, m.averageValue, 'is not a Kubernetes quantity',
+        "use a number with an optional SI suffix, e.g. '2000' or '500m'");
+    }
     for (const [i, m] of (a.externalMetrics ?? []).entries()) {
       v.check((m.averageValue === undefined) === (m.value === undefined), `autoscaling.externalMetrics[${i}]`, m.name, 'needs exactly one of averageValue and value',
         'set averageValue (per pod) or value (total)');
+      for (const [field, value] of [['averageValue', m.averageValue], ['value', m.value]] as const) {
+        v.check(value !== undefined && !isQuantity(value), `autoscaling.externalMetrics[${i}].${field}`, value, 'is not a Kubernetes quantity',
+          "use a number with an optional SI suffix, e.g. '30' or '1.5k'");
+      }
     }
     for (const [dir, b] of [['scaleUp', a.scaleUp], ['scaleDown', a.scaleDown]] as const) {
       if (!b) continue;

@@ -1,5 +1,5 @@
-import { Chart } from 'cdk8s';
-import { Environment, ReliakitApp, SystemChart } from '../lib';
+import { App, Chart } from 'cdk8s';
+import { Environment, EnvironmentStage, ReliakitApp, SystemChart } from '../lib';
 import { find } from './support/synth';
 
 function app(): ReliakitApp {
@@ -56,7 +56,12 @@ describe('SystemChart', () => {
       'shop: is not inside an EnvironmentStage — create systems in `app.stage(Environment.PROD)` (or another environment)');
   });
 
-  test('throws outside a ReliakitApp', () => {
+  test('throws for an environment stage outside a ReliakitApp', () => {
+    expect(() => new EnvironmentStage(new App(), 'prod', { environment: Environment.PROD })).toThrow(
+      'prod: is not inside a ReliakitApp — create stacks in `new ReliakitApp({...}).stage(env)`');
+  });
+
+  test('throws outside a SystemChart', () => {
     const plain = new Chart(new ReliakitApp({ source: { url: 'https://example.com/x.git' } }), 'c');
     expect(() => SystemChart.of(plain)).toThrow('c: is not inside a SystemChart');
   });

@@ -39,3 +39,12 @@ export function cpuMillis(cpu: Cpu): number {
 export function sizeBytes(size: Size): number {
   return size.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024;
 }
+
+// resource.Quantity's grammar (k8s.io/apimachinery/pkg/api/resource): a signed decimal with a
+// binary-SI suffix, a decimal-SI suffix or an exponent.
+const QUANTITY = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
+
+/** True when `value` parses as a Kubernetes quantity (`2000`, `500m`, `1.5k`, `256Mi`). */
+export function isQuantity(value: string): boolean {
+  return QUANTITY.test(value);
+}

@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { cpuMillis, goDuration, seconds, sizeBytes, wholeSeconds } from '../../lib/private/units';
+import { cpuMillis, goDuration, isQuantity, seconds, sizeBytes, wholeSeconds } from '../../lib/private/units';
 
 test.each([
   [Duration.seconds(0), '0s'],
@@ -37,4 +37,11 @@ test.each([
   [Size.kibibytes(1), 1024],
 ])('sizeBytes(%s) = %d', (size, bytes) => {
   expect(sizeBytes(size)).toBe(bytes);
+});
+
+test.each([
+  ['2000', true], ['500m', true], ['1.5k', true], ['256Mi', true], ['1e3', true], ['.5', true],
+  ['2k rps', false], ['256MB', false], ['1.5.0', false], ['', false], ['ten', false],
+])('isQuantity(%s) = %s', (value, ok) => {
+  expect(isQuantity(value)).toBe(ok);
 });

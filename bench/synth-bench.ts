@@ -1,0 +1,307 @@
+/**
+ * `npm run bench`: how much ReliableService + ReliakitApp synthesis costs compared with the same
+ * objects built as raw cdk8s L1 objects and with a plain YAML dump (the floor).
+ *
+ * Env:
+ *   BENCH_SIZES=100,1000,5000   service counts to measure
+ *   BENCH_RUNS=5                runs per route and size (default: 5, or 3 from 5,000 services up)
+ *   BENCH_PROFILE=1000          instead of measuring, run each route once under --cpu-prof and
+ *                               print where the timed section spends its time
+ *
+ * Every measurement runs in a fresh child process from a pre-transpiled copy of the sources, so
+ * ts-node's compile cost and one route's warm JIT never leak into another's numbers.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as ts from 'typescript';
+import type { ChildRequest, ChildResult } from './child';
+import { summarizeProfile } from './cpuprofile';
+import { ROUTES, RouteName } from './routes';
+import { compareManifests, countFiles, describeManifests, readManifests } from './verify';
+import { SERVICES_PER_SYSTEM } from './workload';
+
+const ROOT = path.resolve(__dirname, '..');
+const RESULTS_FILE = path.join(ROOT, 'bench', 'results.md');
+const RESULT_MARKER = 'BENCH_RESULT ';
+const VERIFY_N = 100;
+
+const TARGETS = {
+  /** ReliableService ÷ raw L1, at 1,000 and 5,000. */
+  vsRawL1: 1.3,
+  /** ReliableService ÷ floor, at 1,000 and 5,000. */
+  vsFloor: 2,
+  /** ReliableService at 5,000 ÷ at 1,000 (linear would be 5). */
+  scaling: 5.5,
+} as const;
+
+const ROUTE_LABEL: Record<RouteName, string> = {
+  'reliable-service': 'ReliableService (Flux tree)',
+  'raw-l1': 'raw L1, one Chart',
+  'floor': 'floor (plain objects + yaml)',
+};
+
+const TIMED_FUNCTION: Record<RouteName, string> = {
+  'reliable-service': 'timedReliableService',
+  'raw-l1': 'timedRawL1',
+  'floor': 'timedFloor',
+};
+
+interface Measurement {
+  readonly result: ChildResult;
+  /** Spawn to exit, including node start-up, module loading and (baselines) spec parsing. */
+  readonly wallMs: number;
+}
+
+function parseList(value: string | undefined, fallback: number[]): number[] {
+  if (!value) return fallback;
+  const list = value.split(',').map((s) => Number(s.trim()));
+  if (list.some((x) => !Number.isInteger(x) || x < 1)) throw new Error(`expected a comma-separated list of positive integers, got '${value}'`);
+  return list;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function walk(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+/**
+ * Transpiles lib/, imports/ and bench/ with the project's compiler options (what ts-node
+ * --transpile-only would do, once) into `buildDir`, laid out like the repository so relative
+ * imports and `require('../package.json')` resolve.
+ */
+function transpile(buildDir: string): void {
+  const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile);
+  if (config.error) throw new Error(ts.flattenDiagnosticMessageText(config.error.messageText, '\n'));
+  const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
+  const compilerOptions: ts.CompilerOptions = { ...options, noEmit: false, sourceMap: false, inlineSourceMap: false, declaration: false };
+  for (const dir of ['lib', 'imports', 'bench']) {
+    for (const file of walk(path.join(ROOT, dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
+      const out = path.join(buildDir, path.relative(ROOT, file)).replace(/\.ts$/, '.js');
+      const { outputText } = ts.transpileModule(fs.readFileSync(file, 'utf8'), { compilerOptions, fileName: file });
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.writeFileSync(out, outputText);
+    }
+  }
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(buildDir, 'package.json'));
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(buildDir, 'node_modules'), 'dir');
+}
+
+function runChild(buildDir: string, req: ChildRequest, nodeArgs: readonly string[] = []): Measurement {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [...nodeArgs, path.join(buildDir, 'bench', 'child.js'), JSON.stringify(req)], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) {
+    throw new Error(`child ${req.route} N=${req.n} failed (${r.status ?? r.signal}):\n${r.stderr || r.error?.message}`);
+  }
+  const line = r.stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
+  if (!line) throw new Error(`child ${req.route} N=${req.n} printed no result:\n${r.stdout}\n${r.stderr}`);
+  return { result: JSON.parse(line.slice(RESULT_MARKER.length)) as ChildResult, wallMs };
+}
+
+/** Renders the workload once per size: the data the baselines rebuild. */
+function specFor(buildDir: string, workDir: string, n: number, cache: Map<number, string>): string {
+  const cached = cache.get(n);
+  if (cached) return cached;
+  const specFile = path.join(workDir, `spec-${n}.json`);
+  const m = runChild(buildDir, { route: 'spec', n, outdir: '', specFile });
+  console.log(`  spec N=${n}: ${m.result.objects} objects rendered in ${(m.result.synthMs / 1000).toFixed(2)} s`);
+  cache.set(n, specFile);
+  return specFile;
+}
+
+/** Runs the three routes once at N=100 and fails the bench when their objects differ. */
+function verifyEquality(buildDir: string, workDir: string, specs: Map<number, string>): string {
+  const specFile = specFor(buildDir, workDir, VERIFY_N, specs);
+  const outputs = ROUTES.map((route) => {
+    const outdir = path.join(workDir, `verify-${route}`);
+    runChild(buildDir, { route, n: VERIFY_N, outdir, specFile });
+    return { route, objects: readManifests(outdir), files: countFiles(outdir) };
+  });
+  const [reference, ...others] = outputs;
+  const problems = others.flatMap((o) => compareManifests(reference.objects, reference.route, o.objects, o.route));
+  if (problems.length > 0) {
+    console.error(`\nFAIL: the routes do not emit the same objects at N=${VERIFY_N} (${problems.length} differences):`);
+    for (const p of problems.slice(0, 30)) console.error(`  - ${p}`);
+    throw new Error('routes differ: the comparison is meaningless until they emit identical objects');
+  }
+  const layout = outputs.map((o) => `${o.route} ${o.files} files`).join(', ');
+  return `identical at N=${VERIFY_N}: ${describeManifests(reference.objects)}; layout: ${layout}`;
+}
+
+function fmtS(ms: number): string {
+  return (ms / 1000).toFixed(2);
+}
+
+function verdict(ok: boolean | undefined): string {
+  return ok === undefined ? 'n/a ' : ok ? 'PASS' : 'MISS';
+}
+
+function profile(buildDir: string, workDir: string, n: number): void {
+  const specFile = specFor(buildDir, workDir, n, new Map());
+  // Outside the work dir, which is deleted on exit: the profiles are for opening in DevTools.
+  const profDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reliakit-profiles-'));
+  for (const route of ROUTES) {
+    const name = `${route}-${n}.cpuprofile`;
+    const outdir = path.join(workDir, `prof-${route}`);
+    const m = runChild(buildDir, { route, n, outdir, specFile }, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}`]);
+    fs.rmSync(outdir, { recursive: true, force: true });
+    const s = summarizeProfile(path.join(profDir, name), TIMED_FUNCTION[route], 25);
+    const pct = (ms: number): string => `${((100 * ms) / s.windowMs).toFixed(1).padStart(5)}%`;
+    console.log(`\n## ${ROUTE_LABEL[route]} — N=${n}: timed ${fmtS(m.result.constructMs + m.result.synthMs)} s (profiled window ${fmtS(s.windowMs)} s) — ${path.join(profDir, name)}`);
+    console.log('\nSelf time by code:');
+    for (const c of s.categories) console.log(`  ${pct(c.ms)} ${c.ms.toFixed(0).padStart(7)} ms  ${c.category}`);
+    console.log('\nTop self time:');
+    for (const f of s.topSelf) console.log(`  ${pct(f.ms)} ${f.ms.toFixed(0).padStart(7)} ms  ${f.fn}`);
+    console.log('\nTop inclusive time:');
+    for (const f of s.topInclusive) console.log(`  ${pct(f.ms)} ${f.ms.toFixed(0).padStart(7)} ms  ${f.fn}`);
+  }
+}
+
+function main(): void {
+  const started = process.hrtime.bigint();
+  const sizes = parseList(process.env.BENCH_SIZES, [100, 1000, 5000]);
+  const runsOverride = process.env.BENCH_RUNS ? parseList(process.env.BENCH_RUNS, [])[0] : undefined;
+  const runsFor = (n: number): number => runsOverride ?? (n >= 5000 ? 3 : 5);
+
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reliakit-bench-'));
+  const buildDir = path.join(workDir, 'build');
+  try {
+    transpile(buildDir);
+    if (process.env.BENCH_PROFILE) {
+      profile(buildDir, workDir, parseList(process.env.BENCH_PROFILE, [])[0]);
+      return;
+    }
+
+    console.log(`Reliakit synth benchmark — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
+    console.log(`sizes ${sizes.join(', ')}; runs ${sizes.map((n) => `${n}: ${runsFor(n)}`).join(', ')}; work dir ${workDir}\n`);
+    const specs = new Map<number, string>();
+    console.log('Checking that the three routes emit the same objects…');
+    const verification = verifyEquality(buildDir, workDir, specs);
+    console.log(`  ${verification}\n`);
+
+    const measurements = new Map<string, Measurement[]>();
+    const key = (route: RouteName, n: number): string => `${route}@${n}`;
+    for (const n of sizes) {
+      const specFile = specFor(buildDir, workDir, n, specs);
+      const runs = runsFor(n);
+      for (let r = 0; r < runs; r++) {
+        // Rotating the order spreads thermal and page-cache drift over all routes.
+        const order = ROUTES.map((_, i) => ROUTES[(i + r) % ROUTES.length]);
+        for (const route of order) {
+          const outdir = path.join(workDir, `out-${route}-${n}-${r}`);
+          const m = runChild(buildDir, { route, n, outdir, specFile });
+          fs.rmSync(outdir, { recursive: true, force: true });
+          const list = measurements.get(key(route, n)) ?? [];
+          list.push(m);
+          measurements.set(key(route, n), list);
+          const t = m.result;
+          console.log(`  N=${String(n).padStart(5)} run ${r + 1}/${runs} ${route.padEnd(16)} ${fmtS(t.constructMs + t.synthMs).padStart(6)} s in child, `
+            + `${fmtS(m.wallMs).padStart(6)} s process, ${t.maxRssMiB.toFixed(0)} MiB`);
+        }
+      }
+      const counts = new Set(ROUTES.map((route) => measurements.get(key(route, n))!.map((m) => m.result.objects)).flat());
+      if (counts.size !== 1) throw new Error(`N=${n}: the routes emitted different object counts (${[...counts].join(', ')})`);
+    }
+
+    const stat = (route: RouteName, n: number) => {
+      const ms = measurements.get(key(route, n));
+      if (!ms) return undefined;
+      const total = ms.map((m) => m.result.constructMs + m.result.synthMs);
+      return {
+        runs: ms.length,
+        objects: ms[0].result.objects,
+        total: median(total),
+        min: Math.min(...total),
+        max: Math.max(...total),
+        construct: median(ms.map((m) => m.result.constructMs)),
+        synth: median(ms.map((m) => m.result.synthMs)),
+        wall: median(ms.map((m) => m.wallMs)),
+        rss: median(ms.map((m) => m.result.maxRssMiB)),
+      };
+    };
+
+    const lines: string[] = [];
+    lines.push('| N | route | objects | runs | in-child median s (min–max) | build objects s | render + YAML + write s | whole process s | maxRSS MiB | ÷ raw L1 | ÷ floor |');
+    lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const n of sizes) {
+      const l1 = stat('raw-l1', n)!;
+      const floor = stat('floor', n)!;
+      for (const route of ROUTES) {
+        const s = stat(route, n)!;
+        lines.push(`| ${n} | ${ROUTE_LABEL[route]} | ${s.objects} | ${s.runs} | ${fmtS(s.total)} (${fmtS(s.min)}–${fmtS(s.max)}) | ${fmtS(s.construct)} | ${fmtS(s.synth)} `
+          + `| ${fmtS(s.wall)} | ${s.rss.toFixed(0)} | ${(s.total / l1.total).toFixed(2)}× (${(s.wall / l1.wall).toFixed(2)}×) `
+          + `| ${(s.total / floor.total).toFixed(2)}× (${(s.wall / floor.wall).toFixed(2)}×) |`);
+      }
+    }
+
+    const targets: string[] = [];
+    for (const n of [1000, 5000]) {
+      const rs = stat('reliable-service', n);
+      const l1 = stat('raw-l1', n);
+      const floor = stat('floor', n);
+      const vsL1 = rs && l1 ? rs.total / l1.total : undefined;
+      const vsFloor = rs && floor ? rs.total / floor.total : undefined;
+      targets.push(`- ${verdict(vsL1 === undefined ? undefined : vsL1 <= TARGETS.vsRawL1)} ReliableService ≤ ${TARGETS.vsRawL1}× raw L1 at N=${n}: `
+        + (vsL1 === undefined ? 'not measured' : `${vsL1.toFixed(2)}× (${fmtS(rs!.total)} s vs ${fmtS(l1!.total)} s)`));
+      targets.push(`- ${verdict(vsFloor === undefined ? undefined : vsFloor <= TARGETS.vsFloor)} ReliableService ≤ ${TARGETS.vsFloor}× floor at N=${n}: `
+        + (vsFloor === undefined ? 'not measured' : `${vsFloor.toFixed(2)}× (${fmtS(rs!.total)} s vs ${fmtS(floor!.total)} s)`));
+    }
+    const scaling = (route: RouteName): number | undefined => {
+      const a = stat(route, 1000);
+      const b = stat(route, 5000);
+      return a && b ? b.total / a.total : undefined;
+    };
+    const rsScaling = scaling('reliable-service');
+    targets.push(`- ${verdict(rsScaling === undefined ? undefined : rsScaling <= TARGETS.scaling)} ReliableService time at 5,000 ≤ ${TARGETS.scaling}× its time at 1,000: `
+      + (rsScaling === undefined ? 'not measured' : `${rsScaling.toFixed(2)}× (linear = 5.00×)`));
+    const scalingLine = ROUTES.map((r) => `${ROUTE_LABEL[r]} ${scaling(r)?.toFixed(2) ?? 'n/a'}×`).join(' · ');
+
+    const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+    const report = [
+      '# Reliakit synth benchmark',
+      '',
+      `${new Date().toISOString()} · node ${process.version} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · bench run time ${elapsed.toFixed(0)} s`,
+      '',
+      `Workload: N ReliableServices in one environment (prod), ${SERVICES_PER_SYSTEM} per SystemChart; each with http/grpc/metrics ports, `
+        + 'HPA (CPU + memory + scale-up/down behavior), PDB, readiness/liveness/derived startup probes, ServiceMonitor (metrics port), '
+        + 'NetworkPolicy (ingress-nginx namespace rule, Prometheus, a gRPC dependency on the previous service, egress to postgres). '
+        + 'Objects: 7 per service + per system a Namespace and a Flux Kustomization + one GitRepository; all three routes emit all of them. '
+        + 'The kustomize `kustomization.yaml` index files exist only in the Flux layout and are excluded from the comparison.',
+      '',
+      'Routes: **ReliableService** = `ReliakitApp.synth()` writing apps/prod/<system>/<component>.yaml + namespace.yaml + kustomization.yaml '
+        + 'and clusters/prod/…; **raw L1** = the rendered objects rebuilt as `k8s.Kube*` (or `ApiObject` for CRDs) in one Chart, '
+        + '`app.synthYaml()`, one file; **floor** = the rendered objects deep-copied and dumped with `YAML.stringify` using cdk8s\'s options, one file.',
+      '',
+      `Equality: ${verification}.`,
+      '',
+      'Times are medians of fresh child processes. "in-child" = process.hrtime around building + synthesizing + writing (no module loading, '
+        + 'no spec parsing); "whole process" = spawn to exit. Ratios use in-child times (whole-process ratios in parentheses). maxRSS = median of the runs\' peaks.',
+      '',
+      ...lines,
+      '',
+      '## Targets',
+      '',
+      ...targets,
+      '',
+      `Scaling 5,000 / 1,000 (in-child): ${scalingLine}`,
+      '',
+    ].join('\n');
+    console.log(`\n${report}`);
+    fs.writeFileSync(RESULTS_FILE, report, 'utf8');
+    console.log(`(written to ${path.relative(ROOT, RESULTS_FILE)}; bench run time ${elapsed.toFixed(0)} s)`);
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main();
