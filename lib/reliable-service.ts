@@ -442,6 +442,23 @@ const MAX_POLICY_PERIOD_SECONDS = 1800;
 const PORT_ORDER: readonly PortName[] = ['http', 'grpc', 'metrics'];
 const APP_PROTOCOL: Record<PortName, string> = { http: 'http', grpc: 'kubernetes.io/h2c', metrics: 'http' };
 
+/** Rollout settings with defaults applied. */
+interface ResolvedRollout {
+  readonly revisionHistoryLimit: number;
+  readonly progressDeadline: Duration;
+  readonly minReady: Duration;
+  readonly maxSurge: number | string;
+}
+
+/** Monitoring settings with defaults applied. */
+interface ResolvedMonitoring {
+  readonly port: PortName;
+  readonly path: string;
+  readonly interval: Duration;
+  readonly scrapeTimeout: Duration;
+  readonly prometheusNamespace: string;
+}
+
 /** A resolved ingress rule. */
 interface IngressRule {
   readonly from: ReliableService | NetworkPeer;
@@ -499,6 +516,11 @@ export class ReliableService extends Construct {
   /** Whether a ServiceMonitor is emitted. */
   public readonly isMonitored: boolean;
 
+  private readonly disruptionBudget: DisruptionBudgetProps | undefined;
+  private readonly rollout: ResolvedRollout;
+  private readonly identity: Required<PodIdentityProps>;
+  private readonly writableDirectories: readonly WritableDirectory[];
+  private readonly monitoring: ResolvedMonitoring | undefined;
   private readonly ingressRules: IngressRule[] = [];
   private readonly dependencies: DependencyProps[] = [];
   private readonly violations: Violations;
@@ -513,237 +535,63 @@ export class ReliableService extends Construct {
     this.name = resourceName(this.chart.system, id);
     this.image = props.image;
     this.ports = { ...props.ports };
-    const v = this.violations = new Violations(this);
+    this.violations = new Violations(this);
 
-    v.check(!isDnsLabel(id) || !isDnsLabel(this.name), 'id', id, `gives the object name '${this.name}', which is not a DNS label of at most 63 characters`,
-      'use a short lowercase id of letters, digits and dashes');
-    const image = parseImage(props.image);
-    if (!image.tag && !image.digest) {
-      v.add('image', props.image, 'has no tag or digest, so every pull may run different code', 'pin a version tag (app:1.4.2) or a digest (app@sha256:...)');
-    } else if (image.tag === 'latest' && !image.digest) {
-      v.add('image', props.image, 'uses the mutable tag latest, so a rollback cannot return to the previous code', 'pin a version tag (app:1.4.2) or a digest');
-    }
-    this.version = props.version ?? (image.tag && image.tag !== 'latest' ? toLabelValue(image.tag) : toLabelValue((image.digest ?? 'unknown').replace(/^sha256:/, '').slice(0, 12)));
-    v.check(!isLabelValue(this.version), 'version', this.version, 'is not a valid label value', 'use at most 63 letters, digits, dots, dashes and underscores');
-
+    this.version = this.resolveVersion(props);
     this.validatePorts();
     this.validateEnv(props.env ?? {});
     this.validateResources(props.resources);
 
-    // Probes
     const probes = props.probes ?? ({} as ProbesProps);
     this.readinessProbe = probes.readiness;
     this.livenessProbe = probes.liveness;
     this.startupProbe = this.resolveStartupProbe(probes);
-    this.validateProbes();
-    this.validateStartupBudget(probes);
+    this.validateProbes(probes);
 
-    // Shutdown
     this.preStop = props.shutdown?.preStop ?? PreStopHook.sleep(DEFAULT_PRE_STOP);
     this.drainTimeout = props.shutdown?.drainTimeout ?? DEFAULT_DRAIN;
-    const minimumGrace = seconds(this.preStop.duration) + seconds(this.drainTimeout);
-    this.terminationGracePeriod = props.shutdown?.terminationGracePeriod ?? Duration.seconds(Math.ceil(minimumGrace + seconds(GRACE_MARGIN)));
-    if (props.shutdown?.terminationGracePeriod !== undefined) {
-      v.check(seconds(this.terminationGracePeriod) <= minimumGrace, 'shutdown.terminationGracePeriod', goDuration(this.terminationGracePeriod),
-        `is not longer than preStop (${goDuration(this.preStop.duration)}) + drainTimeout (${goDuration(this.drainTimeout)}) = ${minimumGrace} s, so in-flight requests are killed`,
-        `raise terminationGracePeriod above ${minimumGrace} s or shorten preStop/drainTimeout`);
-    }
-    for (const [prop, d] of [['shutdown.preStop', this.preStop.duration], ['shutdown.drainTimeout', this.drainTimeout], ['shutdown.terminationGracePeriod', this.terminationGracePeriod]] as const) {
-      v.check(wholeSeconds(d) === undefined, prop, goDuration(d), 'is not a whole number of seconds', 'use whole seconds (Kubernetes counts in seconds)');
-    }
+    this.terminationGracePeriod = this.resolveGracePeriod(props.shutdown);
 
-    // Scaling
     const singleReplica = props.singleReplica ?? false;
-    const minimum = singleReplica ? 1 : 2;
     if (props.autoscaling) {
-      v.check(props.replicas !== undefined, 'replicas', props.replicas, 'is set together with autoscaling, which owns the replica count', 'remove replicas or autoscaling');
+      this.violations.check(props.replicas !== undefined, 'replicas', props.replicas, 'is set together with autoscaling, which owns the replica count',
+        'remove replicas or autoscaling');
       this.replicas = undefined;
       this.minReplicas = props.autoscaling.minReplicas;
       this.maxReplicas = props.autoscaling.maxReplicas;
-      this.validateAutoscaling(props.autoscaling, props.resources, minimum, singleReplica);
+      this.validateAutoscaling(props.autoscaling, props.resources, singleReplica);
     } else {
       this.replicas = props.replicas ?? (singleReplica ? 1 : 2);
       this.minReplicas = this.maxReplicas = this.replicas;
-      if (!v.check(!Number.isInteger(this.replicas) || this.replicas < 1, 'replicas', this.replicas, 'is not a positive integer', 'use a whole number ≥ 2')) {
-        v.check(this.replicas < minimum, 'replicas', this.replicas, 'leaves no redundancy: one pod failure or node drain takes the service down',
-          'use at least 2 replicas, or set singleReplica: true to accept the outage risk explicitly');
-      }
+      this.validateReplicas(this.replicas, singleReplica);
     }
-    v.check(singleReplica && props.disruptionBudget !== undefined, 'disruptionBudget', props.disruptionBudget, 'is set although singleReplica drops the PDB',
-      'remove disruptionBudget, or remove singleReplica and run at least 2 replicas');
+    this.violations.check(singleReplica && props.disruptionBudget !== undefined, 'disruptionBudget', props.disruptionBudget,
+      'is set although singleReplica drops the PDB', 'remove disruptionBudget, or remove singleReplica and run at least 2 replicas');
     this.hasDisruptionBudget = !singleReplica;
-    const budget = this.resolveDisruptionBudget(props.disruptionBudget);
+    this.disruptionBudget = this.hasDisruptionBudget ? this.resolveDisruptionBudget(props.disruptionBudget) : undefined;
 
-    // Security
-    const identity = props.podIdentity ?? {};
-    const uid = identity.runAsUser ?? DEFAULT_UID;
-    const gid = identity.runAsGroup ?? uid;
-    const fsGroup = identity.fsGroup ?? gid;
-    v.check(uid === 0 || gid === 0, 'podIdentity', identity, 'runs as root (UID or GID 0)', 'use a non-root UID/GID the image supports, e.g. 65532');
-    const writable = props.writableDirectories ?? [];
-    const seenPaths = new Set<string>();
-    for (const [i, dir] of writable.entries()) {
-      v.check(!dir.path.startsWith('/') || dir.path === '/', `writableDirectories[${i}].path`, dir.path, 'is not an absolute path below /', "use a directory such as '/tmp'");
-      v.check(seenPaths.has(dir.path), `writableDirectories[${i}].path`, dir.path, 'is listed twice', 'list each directory once');
-      seenPaths.add(dir.path);
-    }
-
-    // Monitoring
-    const monitoring = props.monitoring;
-    this.isMonitored = monitoring !== undefined || this.ports.metrics !== undefined;
-    const metricsPort: PortName = monitoring?.port ?? (this.ports.metrics !== undefined ? 'metrics' : 'http');
-    const scrapeInterval = monitoring?.interval ?? Duration.seconds(30);
-    const scrapeTimeout = monitoring?.scrapeTimeout ?? Duration.seconds(10);
-    const metricsPath = monitoring?.path ?? '/metrics';
-    const prometheusNamespace = monitoring?.prometheusNamespace ?? 'monitoring';
-    if (this.isMonitored) {
-      this.checkPortDeclared('monitoring.port', metricsPort);
-      v.check(seconds(scrapeTimeout) > seconds(scrapeInterval), 'monitoring.scrapeTimeout', goDuration(scrapeTimeout),
-        `is longer than monitoring.interval (${goDuration(scrapeInterval)}), so scrapes overlap`, 'lower scrapeTimeout to at most the interval');
-      v.check(!metricsPath.startsWith('/'), 'monitoring.path', metricsPath, 'is not an absolute URL path', "start it with '/', e.g. '/metrics'");
-    }
+    this.rollout = this.resolveRollout(props);
+    this.identity = this.resolveIdentity(props.podIdentity ?? {});
+    this.writableDirectories = this.resolveWritableDirectories(props.writableDirectories ?? []);
+    this.monitoring = this.resolveMonitoring(props.monitoring);
+    this.isMonitored = this.monitoring !== undefined;
 
     for (const rule of props.ingress ?? []) this.addIngress(rule);
     for (const dep of props.dependencies ?? []) this.addDependency(dep);
 
-    v.throwIfAny();
+    this.violations.throwIfAny();
     this.constructed = true;
 
-    // ---- synthesis ----
     this.labels = recommendedLabels({ system: this.chart.system, component: id, environment: this.environment.name, version: this.version });
     this.selector = selectorLabels({ system: this.chart.system, component: id, environment: this.environment.name });
     const metadata = { name: this.name, namespace: this.namespace, labels: { ...this.labels } };
-    const declaredPorts = this.declaredPorts();
-
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
-
-    if (declaredPorts.length > 0) {
-      new k8s.KubeService(this, 'Service', {
-        metadata,
-        spec: {
-          type: 'ClusterIP',
-          selector: { ...this.selector },
-          ports: declaredPorts.map(([name, port]) => ({
-            name, port, targetPort: k8s.IntOrString.fromString(name), protocol: 'TCP', appProtocol: APP_PROTOCOL[name],
-          })),
-        },
-      });
-    }
-
-    const portNumbers = this.ports as Partial<Record<PortName, number>>;
-    const volumes = writable.map((dir, i) => ({
-      name: `writable-${i}`,
-      emptyDir: { sizeLimit: k8s.Quantity.fromString((dir.sizeLimit ?? Size.mebibytes(64)).asString()) },
-    }));
-    new k8s.KubeDeployment(this, 'Deployment', {
-      metadata,
-      spec: {
-        replicas: this.replicas,
-        selector: { matchLabels: { ...this.selector } },
-        revisionHistoryLimit: props.revisionHistoryLimit ?? 5,
-        progressDeadlineSeconds: wholeSeconds(props.progressDeadline ?? Duration.minutes(10)),
-        minReadySeconds: wholeSeconds(props.minReady ?? Duration.seconds(5)),
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: {
-            // Never remove a serving pod before its replacement is ready.
-            maxUnavailable: k8s.IntOrString.fromNumber(0),
-            maxSurge: typeof props.maxSurge === 'number' ? k8s.IntOrString.fromNumber(props.maxSurge) : k8s.IntOrString.fromString(props.maxSurge ?? '25%'),
-          },
-        },
-        template: {
-          metadata: { labels: { ...this.labels } },
-          spec: {
-            serviceAccountName: this.name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            terminationGracePeriodSeconds: wholeSeconds(this.terminationGracePeriod),
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: uid,
-              runAsGroup: gid,
-              fsGroup,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            topologySpreadConstraints: this.spreadConstraints(props.spread),
-            containers: [{
-              name: id,
-              image: props.image,
-              imagePullPolicy: 'IfNotPresent',
-              command: props.command ? [...props.command] : undefined,
-              args: props.args ? [...props.args] : undefined,
-              ports: declaredPorts.length > 0 ? declaredPorts.map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })) : undefined,
-              env: Object.keys(props.env ?? {}).length > 0 ? Object.entries(props.env ?? {}).map(([name, value]) => value._toKube(name)) : undefined,
-              resources: renderResources(props.resources),
-              readinessProbe: this.readinessProbe._toKube(portNumbers),
-              livenessProbe: this.livenessProbe?._toKube(portNumbers),
-              startupProbe: this.startupProbe?._toKube(portNumbers),
-              lifecycle: this.preStop._toKube() ? { preStop: this.preStop._toKube() } : undefined,
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] },
-              },
-              volumeMounts: volumes.length > 0 ? writable.map((dir, i) => ({ name: `writable-${i}`, mountPath: dir.path })) : undefined,
-              terminationMessagePolicy: 'FallbackToLogsOnError',
-            }],
-            volumes: volumes.length > 0 ? volumes : undefined,
-          },
-        },
-      },
-    });
-
-    if (budget) {
-      new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
-        metadata,
-        spec: {
-          selector: { matchLabels: { ...this.selector } },
-          minAvailable: budget.minAvailable === undefined ? undefined : intOrString(budget.minAvailable),
-          maxUnavailable: budget.maxUnavailable === undefined ? undefined : intOrString(budget.maxUnavailable),
-          unhealthyPodEvictionPolicy: budget.unhealthyPodEvictionPolicy,
-        },
-      });
-    }
-
-    if (props.autoscaling) {
-      new k8s.KubeHorizontalPodAutoscalerV2(this, 'HorizontalPodAutoscaler', {
-        metadata,
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
-          minReplicas: props.autoscaling.minReplicas,
-          maxReplicas: props.autoscaling.maxReplicas,
-          metrics: renderMetrics(props.autoscaling),
-          behavior: props.autoscaling.scaleUp || props.autoscaling.scaleDown ? {
-            scaleUp: renderBehavior(props.autoscaling.scaleUp),
-            scaleDown: renderBehavior(props.autoscaling.scaleDown),
-          } : undefined,
-        },
-      });
-    }
-
-    if (this.isMonitored) {
-      new ServiceMonitor(this, 'ServiceMonitor', {
-        metadata,
-        spec: {
-          selector: { matchLabels: { ...this.selector } },
-          namespaceSelector: { matchNames: [this.namespace] },
-          endpoints: [{ port: metricsPort, path: metricsPath, interval: goDuration(scrapeInterval), scrapeTimeout: goDuration(scrapeTimeout) }],
-        },
-      });
-      this.ingressRules.push({ from: NetworkPeer.namespace(prometheusNamespace), ports: [metricsPort] });
-    }
-
-    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata,
-      spec: {
-        podSelector: { matchLabels: { ...this.selector } },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: Lazy.any({ produce: () => this.renderIngress() }),
-        egress: Lazy.any({ produce: () => this.renderEgress() }),
-      },
-    });
+    if (this.declaredPorts().length > 0) this.createService(metadata);
+    this.createDeployment(metadata, props);
+    if (this.disruptionBudget) this.createDisruptionBudget(metadata, this.disruptionBudget);
+    if (props.autoscaling) this.createAutoscaler(metadata, props.autoscaling);
+    if (this.monitoring) this.createServiceMonitor(metadata, this.monitoring);
+    this.createNetworkPolicy(metadata);
   }
 
   /**
@@ -782,6 +630,226 @@ export class ReliableService extends Construct {
       this.report(v);
       this.dependencies.push({ to: dep.to, ports: [...ports] });
     }
+  }
+
+  private resolveVersion(props: ReliableServiceProps): string {
+    const v = this.violations;
+    v.check(!isDnsLabel(this.component) || !isDnsLabel(this.name), 'id', this.component,
+      `gives the object name '${this.name}', which is not a DNS label of at most 63 characters`, 'use a short lowercase id of letters, digits and dashes');
+    const image = parseImage(props.image);
+    if (!image.tag && !image.digest) {
+      v.add('image', props.image, 'has no tag or digest, so every pull may run different code', 'pin a version tag (app:1.4.2) or a digest (app@sha256:...)');
+    } else if (image.tag === 'latest' && !image.digest) {
+      v.add('image', props.image, 'uses the mutable tag latest, so a rollback cannot return to the previous code', 'pin a version tag (app:1.4.2) or a digest');
+    }
+    const version = props.version
+      ?? (image.tag && image.tag !== 'latest' ? toLabelValue(image.tag) : toLabelValue((image.digest ?? 'unknown').replace(/^sha256:/, '').slice(0, 12)));
+    v.check(!isLabelValue(version), 'version', version, 'is not a valid label value', 'use at most 63 letters, digits, dots, dashes and underscores');
+    return version;
+  }
+
+  private resolveGracePeriod(shutdown: ShutdownProps | undefined): Duration {
+    const v = this.violations;
+    const minimumGrace = seconds(this.preStop.duration) + seconds(this.drainTimeout);
+    const grace = shutdown?.terminationGracePeriod ?? Duration.seconds(Math.ceil(minimumGrace + seconds(GRACE_MARGIN)));
+    if (shutdown?.terminationGracePeriod !== undefined) {
+      v.check(seconds(grace) <= minimumGrace, 'shutdown.terminationGracePeriod', goDuration(grace),
+        `is not longer than preStop (${goDuration(this.preStop.duration)}) + drainTimeout (${goDuration(this.drainTimeout)}) = ${minimumGrace} s, so in-flight requests are killed`,
+        `raise terminationGracePeriod above ${minimumGrace} s or shorten preStop/drainTimeout`);
+    }
+    for (const [prop, d] of [['shutdown.preStop', this.preStop.duration], ['shutdown.drainTimeout', this.drainTimeout], ['shutdown.terminationGracePeriod', grace]] as const) {
+      v.check(wholeSeconds(d) === undefined, prop, goDuration(d), 'is not a whole number of seconds', 'use whole seconds (Kubernetes counts in seconds)');
+    }
+    return grace;
+  }
+
+  private validateReplicas(replicas: number, singleReplica: boolean): void {
+    const v = this.violations;
+    if (v.check(!Number.isInteger(replicas) || replicas < 1, 'replicas', replicas, 'is not a positive integer', 'use a whole number ≥ 2')) return;
+    v.check(replicas < (singleReplica ? 1 : 2), 'replicas', replicas, 'leaves no redundancy: one pod failure or node drain takes the service down',
+      'use at least 2 replicas, or set singleReplica: true to accept the outage risk explicitly');
+  }
+
+  private resolveRollout(props: ReliableServiceProps): ResolvedRollout {
+    const v = this.violations;
+    const rollout: ResolvedRollout = {
+      revisionHistoryLimit: props.revisionHistoryLimit ?? 5,
+      progressDeadline: props.progressDeadline ?? Duration.minutes(10),
+      minReady: props.minReady ?? Duration.seconds(5),
+      maxSurge: props.maxSurge ?? '25%',
+    };
+    v.check(!Number.isInteger(rollout.revisionHistoryLimit) || rollout.revisionHistoryLimit < 0, 'revisionHistoryLimit', rollout.revisionHistoryLimit,
+      'is not a non-negative integer', 'use e.g. 5 (0 makes rollbacks impossible)');
+    const surge = countAt(rollout.maxSurge, Math.max(this.maxReplicas, 1));
+    v.check(surge === undefined || surge === 0, 'maxSurge', rollout.maxSurge,
+      'allows no extra pod, and maxUnavailable is 0, so a rollout could never replace a pod', "use at least 1 or a non-zero percentage such as '25%'");
+    for (const [prop, d] of [['minReady', rollout.minReady], ['progressDeadline', rollout.progressDeadline]] as const) {
+      v.check(wholeSeconds(d) === undefined, prop, goDuration(d), 'is not a whole number of seconds', 'use whole seconds (Kubernetes counts in seconds)');
+    }
+    v.check(seconds(rollout.progressDeadline) <= seconds(rollout.minReady), 'progressDeadline', goDuration(rollout.progressDeadline),
+      `is not longer than minReady (${goDuration(rollout.minReady)}), which Kubernetes rejects`, 'make progressDeadline longer than minReady');
+    return rollout;
+  }
+
+  private resolveIdentity(identity: PodIdentityProps): Required<PodIdentityProps> {
+    const runAsUser = identity.runAsUser ?? DEFAULT_UID;
+    const runAsGroup = identity.runAsGroup ?? runAsUser;
+    const fsGroup = identity.fsGroup ?? runAsGroup;
+    this.violations.check(runAsUser === 0 || runAsGroup === 0, 'podIdentity', identity, 'runs as root (UID or GID 0)',
+      'use a non-root UID/GID the image supports, e.g. 65532');
+    return { runAsUser, runAsGroup, fsGroup };
+  }
+
+  private resolveWritableDirectories(dirs: readonly WritableDirectory[]): readonly WritableDirectory[] {
+    const seen = new Set<string>();
+    for (const [i, dir] of dirs.entries()) {
+      this.violations.check(!dir.path.startsWith('/') || dir.path === '/', `writableDirectories[${i}].path`, dir.path, 'is not an absolute path below /',
+        "use a directory such as '/tmp'");
+      this.violations.check(seen.has(dir.path), `writableDirectories[${i}].path`, dir.path, 'is listed twice', 'list each directory once');
+      seen.add(dir.path);
+    }
+    return [...dirs];
+  }
+
+  private resolveMonitoring(props: MonitoringProps | undefined): ResolvedMonitoring | undefined {
+    if (props === undefined && this.ports.metrics === undefined) return undefined;
+    const v = this.violations;
+    const m: ResolvedMonitoring = {
+      port: props?.port ?? (this.ports.metrics !== undefined ? 'metrics' : 'http'),
+      path: props?.path ?? '/metrics',
+      interval: props?.interval ?? Duration.seconds(30),
+      scrapeTimeout: props?.scrapeTimeout ?? Duration.seconds(10),
+      prometheusNamespace: props?.prometheusNamespace ?? 'monitoring',
+    };
+    this.checkPortDeclared('monitoring.port', m.port);
+    v.check(seconds(m.scrapeTimeout) > seconds(m.interval), 'monitoring.scrapeTimeout', goDuration(m.scrapeTimeout),
+      `is longer than monitoring.interval (${goDuration(m.interval)}), so scrapes overlap`, 'lower scrapeTimeout to at most the interval');
+    v.check(!m.path.startsWith('/'), 'monitoring.path', m.path, 'is not an absolute URL path', "start it with '/', e.g. '/metrics'");
+    return m;
+  }
+
+  private createService(metadata: k8s.ObjectMeta): void {
+    new k8s.KubeService(this, 'Service', {
+      metadata,
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...this.selector },
+        ports: this.declaredPorts().map(([name, port]) => ({
+          name, port, targetPort: k8s.IntOrString.fromString(name), protocol: 'TCP', appProtocol: APP_PROTOCOL[name],
+        })),
+      },
+    });
+  }
+
+  private createDeployment(metadata: k8s.ObjectMeta, props: ReliableServiceProps): void {
+    const ports = this.declaredPorts();
+    const portNumbers = this.ports as Partial<Record<PortName, number>>;
+    const env = Object.entries(props.env ?? {});
+    const volumes = this.writableDirectories.map((dir, i) => ({
+      name: `writable-${i}`,
+      emptyDir: { sizeLimit: k8s.Quantity.fromString((dir.sizeLimit ?? Size.mebibytes(64)).asString()) },
+    }));
+    const preStop = this.preStop._toKube();
+    new k8s.KubeDeployment(this, 'Deployment', {
+      metadata,
+      spec: {
+        replicas: this.replicas,
+        selector: { matchLabels: { ...this.selector } },
+        revisionHistoryLimit: this.rollout.revisionHistoryLimit,
+        progressDeadlineSeconds: wholeSeconds(this.rollout.progressDeadline),
+        minReadySeconds: wholeSeconds(this.rollout.minReady),
+        strategy: {
+          type: 'RollingUpdate',
+          // Never remove a serving pod before its replacement is ready.
+          rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: intOrString(this.rollout.maxSurge) },
+        },
+        template: {
+          metadata: { labels: { ...this.labels } },
+          spec: {
+            serviceAccountName: this.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: wholeSeconds(this.terminationGracePeriod),
+            securityContext: { runAsNonRoot: true, ...this.identity, seccompProfile: { type: 'RuntimeDefault' } },
+            topologySpreadConstraints: this.spreadConstraints(props.spread),
+            containers: [{
+              name: this.component,
+              image: this.image,
+              imagePullPolicy: 'IfNotPresent',
+              command: props.command ? [...props.command] : undefined,
+              args: props.args ? [...props.args] : undefined,
+              ports: ports.length > 0 ? ports.map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })) : undefined,
+              env: env.length > 0 ? env.map(([name, value]) => value._toKube(name)) : undefined,
+              resources: renderResources(props.resources),
+              readinessProbe: this.readinessProbe._toKube(portNumbers),
+              livenessProbe: this.livenessProbe?._toKube(portNumbers),
+              startupProbe: this.startupProbe?._toKube(portNumbers),
+              lifecycle: preStop ? { preStop } : undefined,
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                privileged: false,
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              volumeMounts: volumes.length > 0 ? this.writableDirectories.map((dir, i) => ({ name: `writable-${i}`, mountPath: dir.path })) : undefined,
+              terminationMessagePolicy: 'FallbackToLogsOnError',
+            }],
+            volumes: volumes.length > 0 ? volumes : undefined,
+          },
+        },
+      },
+    });
+  }
+
+  private createDisruptionBudget(metadata: k8s.ObjectMeta, budget: DisruptionBudgetProps): void {
+    new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+      metadata,
+      spec: {
+        selector: { matchLabels: { ...this.selector } },
+        minAvailable: budget.minAvailable === undefined ? undefined : intOrString(budget.minAvailable),
+        maxUnavailable: budget.maxUnavailable === undefined ? undefined : intOrString(budget.maxUnavailable),
+        unhealthyPodEvictionPolicy: budget.unhealthyPodEvictionPolicy,
+      },
+    });
+  }
+
+  private createAutoscaler(metadata: k8s.ObjectMeta, a: AutoscalingProps): void {
+    new k8s.KubeHorizontalPodAutoscalerV2(this, 'HorizontalPodAutoscaler', {
+      metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+        minReplicas: a.minReplicas,
+        maxReplicas: a.maxReplicas,
+        metrics: renderMetrics(a),
+        behavior: a.scaleUp || a.scaleDown ? { scaleUp: renderBehavior(a.scaleUp), scaleDown: renderBehavior(a.scaleDown) } : undefined,
+      },
+    });
+  }
+
+  private createServiceMonitor(metadata: k8s.ObjectMeta, m: ResolvedMonitoring): void {
+    new ServiceMonitor(this, 'ServiceMonitor', {
+      metadata,
+      spec: {
+        selector: { matchLabels: { ...this.selector } },
+        namespaceSelector: { matchNames: [this.namespace] },
+        endpoints: [{ port: m.port, path: m.path, interval: goDuration(m.interval), scrapeTimeout: goDuration(m.scrapeTimeout) }],
+      },
+    });
+    this.ingressRules.push({ from: NetworkPeer.namespace(m.prometheusNamespace), ports: [m.port] });
+  }
+
+  private createNetworkPolicy(metadata: k8s.ObjectMeta): void {
+    // Rendered lazily: services created later may still add ingress rules (addDependency).
+    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata,
+      spec: {
+        podSelector: { matchLabels: { ...this.selector } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: Lazy.any({ produce: () => this.renderIngress() }),
+        egress: Lazy.any({ produce: () => this.renderEgress() }),
+      },
+    });
   }
 
   /** The declared ports as `[name, number]`, in a fixed order. */
@@ -873,7 +941,7 @@ export class ReliableService extends Construct {
     });
   }
 
-  private validateProbes(): void {
+  private validateProbes(probes: ProbesProps): void {
     const v = this.violations;
     const readiness = this.readinessProbe;
     if (!readiness) {
@@ -903,9 +971,6 @@ export class ReliableService extends Construct {
       }
       if (probe.port) this.checkPortDeclared(`${prop}.port`, probe.port);
     }
-  }
-
-  private validateStartupBudget(probes: ProbesProps): void {
     if (!probes.startup || probes.maxStartupTime === undefined) return;
     const t = probes.startup.timing;
     const budget = t.failureThreshold * seconds(t.period);
@@ -914,8 +979,9 @@ export class ReliableService extends Construct {
       `raise failureThreshold to at least ${Math.ceil(seconds(probes.maxStartupTime) / seconds(t.period))}, or omit startup to derive it`);
   }
 
-  private validateAutoscaling(a: AutoscalingProps, resources: ContainerResources | undefined, minimum: number, singleReplica: boolean): void {
+  private validateAutoscaling(a: AutoscalingProps, resources: ContainerResources | undefined, singleReplica: boolean): void {
     const v = this.violations;
+    const minimum = singleReplica ? 1 : 2;
     v.check(!Number.isInteger(a.minReplicas) || a.minReplicas < 1, 'autoscaling.minReplicas', a.minReplicas, 'is not a positive integer', 'use a whole number ≥ 2');
     v.check(!Number.isInteger(a.maxReplicas) || a.maxReplicas < 1, 'autoscaling.maxReplicas', a.maxReplicas, 'is not a positive integer', 'use a whole number ≥ minReplicas');
     v.check(a.minReplicas > a.maxReplicas, 'autoscaling.minReplicas', a.minReplicas, `is greater than autoscaling.maxReplicas (${a.maxReplicas})`,
@@ -964,7 +1030,6 @@ export class ReliableService extends Construct {
   }
 
   private resolveDisruptionBudget(props: DisruptionBudgetProps | undefined): DisruptionBudgetProps | undefined {
-    if (!this.hasDisruptionBudget) return undefined;
     const v = this.violations;
     const policy = props?.unhealthyPodEvictionPolicy ?? UnhealthyPodEvictionPolicy.ALWAYS_ALLOW;
     if (props?.minAvailable !== undefined && props.maxUnavailable !== undefined) {

@@ -241,6 +241,17 @@ describe('ReliableService behaviour', () => {
     });
   });
 
+  test('rollout: surge, history, deadline, minReady, command and args', () => {
+    const { objects } = build({
+      maxSurge: 1, revisionHistoryLimit: 10, progressDeadline: Duration.minutes(5), minReady: Duration.seconds(10),
+      command: ['/app/server'], args: ['--port=8080'],
+    });
+    const d = find(objects, 'Deployment', 'test-api');
+    expect(d.spec).toMatchObject({ revisionHistoryLimit: 10, progressDeadlineSeconds: 300, minReadySeconds: 10 });
+    expect(d.spec.strategy.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: 1 });
+    expect([container(d).command, container(d).args]).toEqual([['/app/server'], ['--port=8080']]);
+  });
+
   test('singleReplica: one replica and no PDB', () => {
     const { objects, service } = build({ replicas: 1, singleReplica: true });
     expect(find(objects, 'Deployment', 'test-api').spec.replicas).toBe(1);
@@ -393,6 +404,16 @@ describe('ReliableService validation', () => {
       "prod/test/api: 'autoscaling.scaleUp.policies[0].period' ('1h') is not whole seconds between 1 and 1800 — use a period of at most 30 minutes"],
     ['policy value', { autoscaling: { minReplicas: 2, maxReplicas: 4, cpuUtilizationPercent: 70, scaleUp: { policies: [ScalingPolicy.pods(0, Duration.seconds(30))] } } },
       "prod/test/api: 'autoscaling.scaleUp.policies[0].value' (0) is not a positive integer — use 1 or more"],
+    ['negative revision history', { revisionHistoryLimit: -1 },
+      "prod/test/api: 'revisionHistoryLimit' (-1) is not a non-negative integer — use e.g. 5 (0 makes rollbacks impossible)"],
+    ['zero surge', { maxSurge: 0 },
+      "prod/test/api: 'maxSurge' (0) allows no extra pod, and maxUnavailable is 0, so a rollout could never replace a pod — use at least 1 or a non-zero percentage such as '25%'"],
+    ['malformed surge', { maxSurge: 'lots' },
+      "prod/test/api: 'maxSurge' ('lots') allows no extra pod, and maxUnavailable is 0, so a rollout could never replace a pod — use at least 1 or a non-zero percentage such as '25%'"],
+    ['fractional minReady', { minReady: Duration.millis(500) },
+      "prod/test/api: 'minReady' ('500ms') is not a whole number of seconds — use whole seconds (Kubernetes counts in seconds)"],
+    ['progress deadline not above minReady', { minReady: Duration.seconds(30), progressDeadline: Duration.seconds(30) },
+      "prod/test/api: 'progressDeadline' ('30s') is not longer than minReady (30s), which Kubernetes rejects — make progressDeadline longer than minReady"],
     ['PDB with both fields', { disruptionBudget: { minAvailable: 1, maxUnavailable: 1 } },
       "prod/test/api: 'disruptionBudget' ({\"minAvailable\":1,\"maxUnavailable\":1}) sets both minAvailable and maxUnavailable, which Kubernetes rejects — keep exactly one of them"],
     ['minAvailable ≥ min replicas', { autoscaling: { minReplicas: 2, maxReplicas: 5, cpuUtilizationPercent: 70 }, disruptionBudget: { minAvailable: 2 } },
