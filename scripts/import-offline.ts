@@ -5,9 +5,13 @@
  * Each URL in cdk8s.yaml ends with the CRD's file name; the copy with that name under
  * imports/crds/ (excluding the `_patched-for-cdk8s-import` folder, unless the CRD has a patched
  * copy there because json2jsii cannot read the original) is imported under the same module name.
+ *
+ * Usage: `npm run import:offline [-- <output dir>]` (default: imports/). The tests regenerate into
+ * a temporary directory and compare, proving imports/ is exactly what `cdk8s import` generates.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 
@@ -29,13 +33,17 @@ function findCopy(fileName: string): string {
   return path.relative(root, found[0]);
 }
 
+const output = path.resolve(process.argv[2] ?? path.join(root, 'imports'));
 const config = parse(fs.readFileSync(path.join(root, 'cdk8s.yaml'), 'utf8')) as { imports: string[] };
+// `cdk8s import` records every spec it is given in the cdk8s.yaml of its working directory (and
+// drops the file's comments); run it elsewhere so the upstream URLs stay the project's record.
+const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'reliakit-import-'));
 for (const spec of config.imports) {
   const [name, url] = spec.split(':=');
   const local = findCopy(path.basename(new URL(url).pathname));
   console.log(`${name} <- ${local}`);
-  execFileSync('npx', ['cdk8s', 'import', '--no-check-upgrade', '--language', 'typescript', '--output', 'imports', `${name}:=${local}`], {
-    cwd: root,
+  execFileSync(process.execPath, [path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'import', '--no-check-upgrade', '--language', 'typescript', '--output', output, `${name}:=${path.join(root, local)}`], {
+    cwd: workdir,
     stdio: 'inherit',
   });
 }
