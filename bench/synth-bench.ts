@@ -16,7 +16,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
-import type { ChildRequest, ChildResult } from './child';
+import { ChildRequest, ChildResult, RESULT_MARKER } from './child';
 import { summarizeProfile } from './cpuprofile';
 import { ROUTES, RouteName } from './routes';
 import { compareManifests, countFiles, describeManifests, readManifests } from './verify';
@@ -24,7 +24,6 @@ import { SERVICES_PER_SYSTEM } from './workload';
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS_FILE = path.join(ROOT, 'bench', 'results.md');
-const RESULT_MARKER = 'BENCH_RESULT ';
 const VERIFY_N = 100;
 
 const TARGETS = {
@@ -138,6 +137,16 @@ function verifyEquality(buildDir: string, workDir: string, specs: Map<number, st
   return `identical at N=${VERIFY_N}: ${describeManifests(reference.objects)}; layout: ${layout}`;
 }
 
+/**
+ * The commit the measured sources come from; lib/ changes under a running bench (it transpiles a
+ * snapshot at start), so a result is only comparable with the revision it names.
+ */
+function sourceRevision(): string {
+  const git = (...args: string[]): string => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const head = git('rev-parse', '--short', 'HEAD') || 'unknown';
+  return git('status', '--porcelain', '--', 'lib', 'imports') ? `${head} + uncommitted lib/ or imports/ changes` : head;
+}
+
 function fmtS(ms: number): string {
   return (ms / 1000).toFixed(2);
 }
@@ -155,13 +164,13 @@ function profile(buildDir: string, workDir: string, n: number): void {
     const outdir = path.join(workDir, `prof-${route}`);
     const m = runChild(buildDir, { route, n, outdir, specFile }, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}`]);
     fs.rmSync(outdir, { recursive: true, force: true });
-    const s = summarizeProfile(path.join(profDir, name), TIMED_FUNCTION[route], 25);
+    const s = summarizeProfile(path.join(profDir, name), TIMED_FUNCTION[route], 40);
     const pct = (ms: number): string => `${((100 * ms) / s.windowMs).toFixed(1).padStart(5)}%`;
-    console.log(`\n## ${ROUTE_LABEL[route]} — N=${n}: timed ${fmtS(m.result.constructMs + m.result.synthMs)} s (profiled window ${fmtS(s.windowMs)} s) — ${path.join(profDir, name)}`);
-    console.log('\nSelf time by code:');
+    console.log(`\n## ${ROUTE_LABEL[route]} — N=${n}: timed ${fmtS(m.result.constructMs + m.result.synthMs)} s (profiled: ${fmtS(s.windowMs)} s in the timed function + ${fmtS(s.gcMs)} s GC) — ${path.join(profDir, name)}`);
+    console.log('\nSelf time by code (builtins and native calls charged to their JS caller):');
     for (const c of s.categories) console.log(`  ${pct(c.ms)} ${c.ms.toFixed(0).padStart(7)} ms  ${c.category}`);
     console.log('\nTop self time:');
-    for (const f of s.topSelf) console.log(`  ${pct(f.ms)} ${f.ms.toFixed(0).padStart(7)} ms  ${f.fn}`);
+    for (const f of s.topSelf.slice(0, 25)) console.log(`  ${pct(f.ms)} ${f.ms.toFixed(0).padStart(7)} ms  ${f.fn}`);
     console.log('\nTop inclusive time:');
     for (const f of s.topInclusive) console.log(`  ${pct(f.ms)} ${f.ms.toFixed(0).padStart(7)} ms  ${f.fn}`);
   }
@@ -175,6 +184,7 @@ function main(): void {
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reliakit-bench-'));
   const buildDir = path.join(workDir, 'build');
+  const revision = sourceRevision();
   try {
     transpile(buildDir);
     if (process.env.BENCH_PROFILE) {
@@ -270,7 +280,7 @@ function main(): void {
     const report = [
       '# Reliakit synth benchmark',
       '',
-      `${new Date().toISOString()} · node ${process.version} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · bench run time ${elapsed.toFixed(0)} s`,
+      `${new Date().toISOString()} · sources ${revision} · node ${process.version} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · bench run time ${elapsed.toFixed(0)} s`,
       '',
       `Workload: N ReliableServices in one environment (prod), ${SERVICES_PER_SYSTEM} per SystemChart; each with http/grpc/metrics ports, `
         + 'HPA (CPU + memory + scale-up/down behavior), PDB, readiness/liveness/derived startup probes, ServiceMonitor (metrics port), '
@@ -285,7 +295,8 @@ function main(): void {
       `Equality: ${verification}.`,
       '',
       'Times are medians of fresh child processes. "in-child" = process.hrtime around building + synthesizing + writing (no module loading, '
-        + 'no spec parsing); "whole process" = spawn to exit. Ratios use in-child times (whole-process ratios in parentheses). maxRSS = median of the runs\' peaks.',
+        + 'no spec parsing); "whole process" = spawn to exit. Ratios use in-child times (whole-process ratios in parentheses). maxRSS = median of the runs\' peaks; '
+        + 'the baselines\' include the parsed spec they rebuild from.',
       '',
       ...lines,
       '',

@@ -7,7 +7,8 @@ import { EnvValue } from './env-value';
 import { Environment } from './environment';
 import { NetworkPeer } from './network-peer';
 import { PreStopHook } from './pre-stop-hook';
-import { parseImage } from './private/image';
+import { imagePinningProblem, parseImage } from './private/image';
+import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/security';
 import { goDuration, cpuMillis, isQuantity, seconds, sizeBytes, wholeSeconds } from './private/units';
 import { Violations } from './private/validation';
 import { PortName, Probe } from './probe';
@@ -433,7 +434,6 @@ export interface ReliableServiceProps {
 const DEFAULT_PRE_STOP = Duration.seconds(5);
 const DEFAULT_DRAIN = Duration.seconds(25);
 const GRACE_MARGIN = Duration.seconds(5);
-const DEFAULT_UID = 65532;
 const PERCENT = /^(\d{1,3})%$/;
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY)/i;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -636,12 +636,9 @@ export class ReliableService extends Construct {
     const v = this.violations;
     v.check(!isDnsLabel(this.component) || !isDnsLabel(this.name), 'id', this.component,
       `gives the object name '${this.name}', which is not a DNS label of at most 63 characters`, 'use a short lowercase id of letters, digits and dashes');
+    const pinning = imagePinningProblem(props.image);
+    if (pinning) v.add('image', props.image, ...pinning);
     const image = parseImage(props.image);
-    if (!image.tag && !image.digest) {
-      v.add('image', props.image, 'has no tag or digest, so every pull may run different code', 'pin a version tag (app:1.4.2) or a digest (app@sha256:...)');
-    } else if (image.tag === 'latest' && !image.digest) {
-      v.add('image', props.image, 'uses the mutable tag latest, so a rollback cannot return to the previous code', 'pin a version tag (app:1.4.2) or a digest');
-    }
     const version = props.version
       ?? (image.tag && image.tag !== 'latest' ? toLabelValue(image.tag) : toLabelValue((image.digest ?? 'unknown').replace(/^sha256:/, '').slice(0, 12)));
     v.check(!isLabelValue(version), 'version', version, 'is not a valid label value', 'use at most 63 letters, digits, dots, dashes and underscores');
@@ -770,7 +767,7 @@ export class ReliableService extends Construct {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             terminationGracePeriodSeconds: wholeSeconds(this.terminationGracePeriod),
-            securityContext: { runAsNonRoot: true, ...this.identity, seccompProfile: { type: 'RuntimeDefault' } },
+            securityContext: restrictedPodSecurityContext(this.identity),
             topologySpreadConstraints: this.spreadConstraints(props.spread),
             containers: [{
               name: this.component,
@@ -785,13 +782,7 @@ export class ReliableService extends Construct {
               livenessProbe: this.livenessProbe?._toKube(portNumbers),
               startupProbe: this.startupProbe?._toKube(portNumbers),
               lifecycle: preStop ? { preStop } : undefined,
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] },
-              },
+              securityContext: restrictedContainerSecurityContext(),
               volumeMounts: volumes.length > 0 ? this.writableDirectories.map((dir, i) => ({ name: `writable-${i}`, mountPath: dir.path })) : undefined,
               terminationMessagePolicy: 'FallbackToLogsOnError',
             }],

@@ -21,3 +21,19 @@ export function parseImage(image: string): ImageReference {
     digest: digest || undefined,
   };
 }
+
+/**
+ * Why `image` is not pinned, as `[problem, fix]` for a construct's violations, or undefined when it
+ * has a version tag or a digest. An unpinned image may run different code on every pull, and
+ * `latest` makes rollbacks impossible.
+ */
+export function imagePinningProblem(image: string): [string, string] | undefined {
+  const ref = parseImage(image);
+  if (!ref.tag && !ref.digest) {
+    return ['has no tag or digest, so every pull may run different code', 'pin a version tag (app:1.4.2) or a digest (app@sha256:...)'];
+  }
+  if (ref.tag === 'latest' && !ref.digest) {
+    return ['uses the mutable tag latest, so a rollback cannot return to the previous code', 'pin a version tag (app:1.4.2) or a digest'];
+  }
+  return undefined;
+}
