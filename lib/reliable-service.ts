@@ -876,7 +876,8 @@ export class ReliableService extends Construct {
   }
 
   private checkPortDeclared(prop: string, port: PortName): void {
-    this.violations.check(this.ports[port] === undefined, prop, port, `is not a declared port (declared: ${this.declaredPortList()})`, `declare ports.${port} or use a declared port`);
+    if (this.ports[port] !== undefined) return;
+    this.violations.add(prop, port, `is not a declared port (declared: ${this.declaredPortList()})`, `declare ports.${port} or use a declared port`);
   }
 
   private validatePorts(): void {
