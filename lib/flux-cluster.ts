@@ -8,6 +8,11 @@ import { goDuration } from './private/units';
 import { ReliakitApp } from './reliakit-app';
 import type { SystemChart } from './system-chart';
 
+/** Name of the Flux Kustomization (and directory suffix) of a system's data layer. */
+export function dataLayerName(system: SystemChart): string {
+  return `${system.system}-data`;
+}
+
 /**
  * The Flux objects of one environment (`dist/clusters/<env>/`): the Git source and one
  * Kustomization per system. Created by its {@link EnvironmentStage}; systems register themselves.
@@ -34,15 +39,35 @@ export class FluxCluster extends Chart {
     });
   }
 
-  /** Adds the Flux Kustomization that applies `system`'s directory. */
+  /**
+   * Adds the Flux Kustomizations that apply `system`: `<system>` for its apps and, once the system
+   * has a data layer, `<system>-data` before it (with CEL health checks on the stateful kinds).
+   */
   public addSystem(system: SystemChart): void {
     this.systems.push(system);
+    const infrastructure = this.app.fluxSettings.infrastructureDependency;
+    this.addKustomization(system, system.system, this.app.appDirectory(this.stage.environment, system), () => [
+      ...(infrastructure ? [infrastructure] : []),
+      ...(system.hasDataLayer ? [dataLayerName(system)] : []),
+      ...system.systemDependenciesList.map((d) => d.system),
+    ]);
+  }
+
+  /** Adds `<system>-data`; called by the system when its first data component arrives. */
+  public addDataLayer(system: SystemChart): void {
+    const infrastructure = this.app.fluxSettings.infrastructureDependency;
+    this.addKustomization(system, dataLayerName(system), this.app.dataDirectory(this.stage.environment, system),
+      () => (infrastructure ? [infrastructure] : []),
+      () => system.dataHealthChecks.map((h) => ({ apiVersion: h.apiVersion, kind: h.kind, current: h.current, failed: h.failed })));
+  }
+
+  private addKustomization(system: SystemChart, name: string, directory: string, dependsOn: () => string[],
+    healthCheckExprs?: () => Array<Record<string, string | undefined>>): void {
     const settings = this.app.fluxSettings;
-    const infrastructure = settings.infrastructureDependency;
-    new Kustomization(this as Construct, system.system, {
-      metadata: { name: system.system, namespace: settings.source.namespace, labels: this.fluxLabels(system.system, 'kustomization') },
+    new Kustomization(this as Construct, name, {
+      metadata: { name, namespace: settings.source.namespace, labels: this.fluxLabels(system.system, 'kustomization') },
       spec: {
-        path: `./${this.app.appDirectory(this.stage.environment, system)}`,
+        path: `./${directory}`,
         sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: settings.source.name },
         prune: true,
         // wait: Flux marks the system ready only when every object it applied is ready, so
@@ -53,13 +78,14 @@ export class FluxCluster extends Chart {
         timeout: goDuration(settings.timeout),
         dependsOn: Lazy.any({
           produce: () => {
-            const deps = [
-              ...(infrastructure ? [{ name: infrastructure }] : []),
-              ...system.systemDependenciesList.map((d) => ({ name: d.system })),
-            ];
+            const deps = dependsOn().map((d) => ({ name: d }));
             return deps.length > 0 ? deps : undefined;
           },
         }),
+        healthCheckExprs: healthCheckExprs ? Lazy.any({ produce: () => {
+          const exprs = healthCheckExprs();
+          return exprs.length > 0 ? exprs : undefined;
+        } }) : undefined,
       },
     });
   }

@@ -522,6 +522,7 @@ export class ReliableService extends Construct {
   private readonly writableDirectories: readonly WritableDirectory[];
   private readonly monitoring: ResolvedMonitoring | undefined;
   private readonly ingressRules: IngressRule[] = [];
+  private readonly envVars = new Map<string, EnvValue>();
   private readonly dependencies: DependencyProps[] = [];
   private readonly violations: Violations;
   private constructed = false;
@@ -539,7 +540,7 @@ export class ReliableService extends Construct {
 
     this.version = this.resolveVersion(props);
     this.validatePorts();
-    this.validateEnv(props.env ?? {});
+    for (const [name, value] of Object.entries(props.env ?? {})) this.addEnv(name, value);
     this.validateResources(props.resources);
 
     const probes = props.probes ?? ({} as ProbesProps);
@@ -592,6 +593,25 @@ export class ReliableService extends Construct {
     if (props.autoscaling) this.createAutoscaler(metadata, props.autoscaling);
     if (this.monitoring) this.createServiceMonitor(metadata, this.monitoring);
     this.createNetworkPolicy(metadata);
+  }
+
+  /**
+   * Adds an environment variable (e.g. a database's connection settings). Names must be unique;
+   * credentials only through `EnvValue.fromSecret`.
+   */
+  public addEnv(name: string, value: EnvValue): void {
+    const v = this.addViolations();
+    v.check(!ENV_NAME.test(name), `env.${name}`, name, 'is not a valid environment variable name', 'use letters, digits and underscores, not starting with a digit');
+    v.check(value.isLiteral && SECRET_NAME.test(name), `env.${name}`, '<redacted>', 'looks like a credential but is a literal, which would put a secret in Git',
+      `use EnvValue.fromSecret('<secret>', '<key>')`);
+    v.check(this.envVars.has(name), `env.${name}`, name, 'is set twice', 'set each variable once (a backing service may already set it)');
+    this.report(v);
+    if (!this.envVars.has(name)) this.envVars.set(name, value);
+  }
+
+  /** The environment variables (a copy). */
+  public get env(): Record<string, EnvValue> {
+    return Object.fromEntries(this.envVars);
   }
 
   /**
@@ -741,7 +761,6 @@ export class ReliableService extends Construct {
   private createDeployment(metadata: k8s.ObjectMeta, props: ReliableServiceProps): void {
     const ports = this.declaredPorts();
     const portNumbers = this.ports as Partial<Record<PortName, number>>;
-    const env = Object.entries(props.env ?? {});
     const volumes = this.writableDirectories.map((dir, i) => ({
       name: `writable-${i}`,
       emptyDir: { sizeLimit: k8s.Quantity.fromString((dir.sizeLimit ?? Size.mebibytes(64)).asString()) },
@@ -776,7 +795,8 @@ export class ReliableService extends Construct {
               command: props.command ? [...props.command] : undefined,
               args: props.args ? [...props.args] : undefined,
               ports: ports.length > 0 ? ports.map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })) : undefined,
-              env: env.length > 0 ? env.map(([name, value]) => value._toKube(name)) : undefined,
+              // Lazy: backing services (addEnv) may add variables after construction.
+              env: Lazy.any({ produce: () => (this.envVars.size > 0 ? [...this.envVars].map(([name, value]) => value._toKube(name)) : undefined) }),
               resources: renderResources(props.resources),
               readinessProbe: this.readinessProbe._toKube(portNumbers),
               livenessProbe: this.livenessProbe?._toKube(portNumbers),
@@ -887,14 +907,6 @@ export class ReliableService extends Construct {
       if (this.violations.check(!validPort(port), `ports.${name}`, port, 'is not a port number (1–65535)', 'use the port the process listens on')) continue;
       this.violations.check(seen.has(port), `ports.${name}`, port, `is also used by ports.${seen.get(port)}`, 'give each named port its own number');
       seen.set(port, name);
-    }
-  }
-
-  private validateEnv(env: Readonly<Record<string, EnvValue>>): void {
-    for (const [name, value] of Object.entries(env)) {
-      this.violations.check(!ENV_NAME.test(name), `env.${name}`, name, 'is not a valid environment variable name', 'use letters, digits and underscores, not starting with a digit');
-      this.violations.check(value.isLiteral && SECRET_NAME.test(name), `env.${name}`, '<redacted>', 'looks like a credential but is a literal, which would put a secret in Git',
-        `use EnvValue.fromSecret('<secret>', '<key>')`);
     }
   }
 

@@ -4,6 +4,7 @@ import { ApiObject, App, Chart, Duration, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Environment } from './environment';
 import { EnvironmentStage } from './environment-stage';
+import { dataLayerName } from './flux-cluster';
 import { SystemChart } from './system-chart';
 
 /** The Git repository Flux pulls the synthesized tree from. */
@@ -174,6 +175,11 @@ export class ReliakitApp extends App {
     return `apps/${environment.name}/${system.system}`;
   }
 
+  /** The directory of a system's data layer (stateful components), relative to the output directory. */
+  public dataDirectory(environment: Environment, system: SystemChart): string {
+    return `apps/${environment.name}/${dataLayerName(system)}`;
+  }
+
   /** The directory of an environment's Flux objects, relative to the output directory. */
   public clusterDirectory(environment: Environment): string {
     return `clusters/${environment.name}`;
@@ -193,7 +199,10 @@ export class ReliakitApp extends App {
     const dirs: RenderedDirectory[] = [];
     for (const stage of this.stages.values()) {
       for (const system of stage.flux.systemCharts) {
-        dirs.push(renderChart(this.appDirectory(stage.environment, system), system, stage.environment));
+        if (system.hasDataLayer) {
+          dirs.push(renderChart(this.dataDirectory(stage.environment, system), system, stage.environment, (c) => system.isDataComponent(c)));
+        }
+        dirs.push(renderChart(this.appDirectory(stage.environment, system), system, stage.environment, (c) => !system.isDataComponent(c)));
       }
       dirs.push(renderChart(this.clusterDirectory(stage.environment), stage.flux, stage.environment));
     }
@@ -226,9 +235,9 @@ export class ReliakitApp extends App {
  * (`api.yaml` for the `api` ReliableService), in creation order, so a reviewer finds one
  * component per file in the diff.
  */
-function renderChart(dir: string, chart: Chart, environment: Environment): RenderedDirectory {
+function renderChart(dir: string, chart: Chart, environment: Environment, include: (child: IConstruct) => boolean = () => true): RenderedDirectory {
   const files: RenderedFile[] = [];
-  for (const child of chart.node.children) {
+  for (const child of chart.node.children.filter(include)) {
     const objects = child.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
     if (objects.length === 0) continue;
     const name = `${child.node.id}.yaml`;

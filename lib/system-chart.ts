@@ -8,6 +8,24 @@ import { Violations } from './private/validation';
 
 const SYSTEM_CHART = Symbol.for('reliakit.SystemChart');
 
+/**
+ * A CEL health check Flux evaluates on objects of one custom kind (kustomize-controller
+ * `healthCheckExprs`), for kinds whose readiness kstatus cannot infer.
+ */
+export interface FluxHealthCheck {
+  /** API version of the kind, e.g. `postgresql.cnpg.io/v1`. */
+  readonly apiVersion: string;
+  /** The kind, e.g. `Cluster`. */
+  readonly kind: string;
+  /** CEL expression that is true once the object is healthy. */
+  readonly current: string;
+  /**
+   * CEL expression that is true when the object has failed.
+   * @default - none: Flux waits until its timeout
+   */
+  readonly failed?: string;
+}
+
 /** Props of a {@link SystemChart}. */
 export interface SystemChartProps {
   /**
@@ -57,6 +75,9 @@ export class SystemChart extends Chart {
   /** The environment the system is synthesized for. */
   public readonly environment: Environment;
   private readonly systemDependencies: SystemChart[] = [];
+  private readonly dataComponents = new Set<IConstruct>();
+  private readonly namespaceObject: k8s.KubeNamespace;
+  private readonly healthChecks: FluxHealthCheck[] = [];
 
   constructor(scope: Construct, id: string, props: SystemChartProps = {}) {
     const namespace = props.namespace ?? props.system ?? id;
@@ -76,7 +97,7 @@ export class SystemChart extends Chart {
 
     for (const dep of props.dependsOn ?? []) this.addSystemDependency(dep);
 
-    new k8s.KubeNamespace(this, 'namespace', {
+    this.namespaceObject = new k8s.KubeNamespace(this, 'namespace', {
       metadata: {
         name: namespace,
         labels: {
@@ -102,6 +123,42 @@ export class SystemChart extends Chart {
       throw new Error(`${this.node.path}: 'dependsOn' (${other.node.path}) is in environment '${other.environment.name}', not '${this.environment.name}' — depend on the system of the same environment`);
     }
     if (!this.systemDependencies.includes(other)) this.systemDependencies.push(other);
+  }
+
+  /**
+   * Moves a direct child into the system's data layer: it is written to
+   * `apps/<env>/<system>-data/`, applied by its own Flux Kustomization together with the
+   * namespace, and the system's apps wait until it is healthy (`healthCheck`).
+   * Stateful constructs (HAPostgres, RedisCache) call this themselves.
+   */
+  public addDataComponent(component: IConstruct, healthCheck?: FluxHealthCheck): void {
+    if (component.node.scope !== this) {
+      throw new Error(`${component.node.path}: only a direct child of the system chart ${this.node.path} can be a data component — create it with the chart as scope`);
+    }
+    if (this.dataComponents.size === 0) {
+      // The data layer is applied first, so it owns the namespace.
+      this.dataComponents.add(this.namespaceObject);
+      EnvironmentStage.of(this).flux.addDataLayer(this);
+    }
+    this.dataComponents.add(component);
+    if (healthCheck && !this.healthChecks.some((h) => h.apiVersion === healthCheck.apiVersion && h.kind === healthCheck.kind)) {
+      this.healthChecks.push(healthCheck);
+    }
+  }
+
+  /** Whether `component` (a direct child) belongs to the data layer. */
+  public isDataComponent(component: IConstruct): boolean {
+    return this.dataComponents.has(component);
+  }
+
+  /** Whether the system has a data layer. */
+  public get hasDataLayer(): boolean {
+    return this.dataComponents.size > 0;
+  }
+
+  /** Health checks Flux runs on the data layer's objects (a copy). */
+  public get dataHealthChecks(): FluxHealthCheck[] {
+    return [...this.healthChecks];
   }
 
   /** The systems this one depends on (a copy). */

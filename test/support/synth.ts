@@ -16,9 +16,10 @@ export function testChart(environment: Environment = Environment.PROD, system = 
  */
 export function synth(chart: SystemChart): Manifest[] {
   const app = ReliakitApp.of(chart);
-  const dir = app.render().find((d) => d.chart === chart);
-  if (!dir) throw new Error(`chart ${chart.node.path} was not rendered`);
-  const objects = dir.files.flatMap((f) => f.objects);
+  // A system with a data layer renders into two directories (`<system>-data` first).
+  const dirs = app.render().filter((d) => d.chart === chart);
+  if (dirs.length === 0) throw new Error(`chart ${chart.node.path} was not rendered`);
+  const objects = dirs.flatMap((d) => d.files.flatMap((f) => f.objects));
   const violations = formatViolations(SchemaValidator.load().validateAll(objects));
   if (violations) throw new Error(`synthesized objects violate their schemas:\n${violations}`);
   return objects;
