@@ -389,8 +389,9 @@ export class HAPostgres extends Construct {
     this.poolerServiceName = this.pooler ? `${this.name}-pooler-rw` : undefined;
     v.throwIfAny();
 
-    // The budget depends on clients added after construction: check it at synthesis.
-    this.node.addValidation({ validate: () => this.connectionBudgetProblems() });
+    // The budget depends on clients added after construction, and the archive path on clusters
+    // created later: check both at synthesis.
+    this.node.addValidation({ validate: () => [...this.connectionBudgetProblems(), ...this.sharedArchiveProblems()] });
 
     this.labels = recommendedLabels({ system: this.chart.system, component: id, environment: this.environment.name, version: this.majorVersion ? String(this.majorVersion) : undefined });
     const objectStoreName = this.name;
@@ -474,6 +475,19 @@ export class HAPostgres extends Construct {
         + ' — raise pooler.maxClientConnections or pooler.instances, or lower the pools');
     }
     return problems;
+  }
+
+  /**
+   * Two clusters archiving WAL to the same path corrupt each other's recovery history (Barman
+   * refuses, or a restore mixes timelines): every cluster of the app needs its own path.
+   */
+  private sharedArchiveProblems(): string[] {
+    if (!this.backup) return [];
+    const mine = `${this.backup.target.endpoint} ${this.backup.target.url}`;
+    const others = this.node.root.node.findAll().filter((c): c is HAPostgres => c instanceof HAPostgres && c !== this && c.backup !== undefined
+      && `${c.backup.target.endpoint} ${c.backup.target.url}` === mine);
+    return others.map((o) => `${this.node.path}: 'backup.target' (${this.backup!.target}) is also the archive of ${o.node.path}, so the clusters would overwrite each other's WAL`
+      + " — give each cluster its own prefix, e.g. target.withPrefix('<environment>')");
   }
 
   private validateStorage(prop: string, storage: PostgresStorageProps | undefined): void {

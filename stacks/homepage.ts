@@ -5,7 +5,8 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  EnvironmentStage, EnvValue, NetworkPeer, PreStopHook, Probe, ReliableService, ScalingPolicy, SelectPolicy, SystemChart,
+  BackupTarget, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PreStopHook, Probe, ReliableService, ScalingPolicy, SelectPolicy, SystemChart,
+  WalCompression,
 } from '../lib';
 
 /**
@@ -15,13 +16,22 @@ import {
 export const HOMEPAGE_IMAGES = {
   api: 'ghcr.io/lucena-cloud/homepage-api:1.8.2',
   frontend: 'ghcr.io/lucena-cloud/homepage-frontend:1.8.2',
+  // §5.2's jobs use PostgreSQL 16; the cluster stays on that major.
+  postgres: 'ghcr.io/cloudnative-pg/postgresql:16.6',
 } as const;
+
+/** §3.1: backups go to MinIO, credentials in Secret `minio-credentials` (`access-key`/`secret-key`). */
+export const HOMEPAGE_BACKUPS = BackupTarget.minio({
+  endpoint: 'http://minio.minio:9000',
+  bucket: 'homepage-backups',
+  prefix: 'postgres',
+  credentials: { secretName: 'minio-credentials', accessKeyIdKey: 'access-key', secretAccessKeyKey: 'secret-key' },
+});
 
 /** Namespaces of what the homepage talks to but does not own (yet). */
 const EXTERNAL = {
   /** Where cloudflared runs; the tunnel is the only way in (§1). */
   tunnel: 'cloudflared',
-  postgres: 'postgres',
   redis: 'redis',
   ollama: 'ollama',
 } as const;
@@ -36,14 +46,44 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
     dev: { cpu: { request: Cpu.millis(50), limit: Cpu.millis(250) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
   });
 
+  // §3.1: CloudNativePG with a standby instead of the single PostgreSQL that lost its WAL. It
+  // lives in the homepage namespace (the plan's `postgres` namespace held the old StatefulSet).
+  const postgres = new HAPostgres(chart, 'postgres', {
+    image: HOMEPAGE_IMAGES.postgres,
+    instances: env.pick({ prod: 2, dev: 1 }),
+    singleInstance: !env.isProduction,
+    storage: { size: env.pick({ prod: Size.gibibytes(10), dev: Size.gibibytes(2) }), storageClass: 'local-path' },
+    // The plan gives no database resources; sized for a homelab primary with headroom.
+    resources: env.pick({
+      prod: { cpu: { request: Cpu.millis(250) }, memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) } },
+      dev: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+    }),
+    database: 'homepage',
+    owner: 'homepage',
+    // §3.6 raises the API's pool to 50 per pod: at 5 pods that is 250 connections, more than the
+    // default max_connections admits. Transaction pooling keeps the server side at 2 × 20.
+    pooler: { instances: 2, defaultPoolSize: 20, maxClientConnections: 500 },
+    // §3.1: WAL gzip, retention 7d. The plan sets no base-backup schedule; daily at 02:00 keeps
+    // the WAL replay on restore short (§5.1 RTO 15 min for WAL recovery).
+    backup: {
+      // Each environment archives to its own path: two clusters sharing one would corrupt each
+      // other's WAL history if they ever share a MinIO.
+      target: env.isProduction ? HOMEPAGE_BACKUPS : HOMEPAGE_BACKUPS.withPrefix(env.name),
+      retention: '7d',
+      schedule: '0 2 * * *',
+      walCompression: WalCompression.GZIP,
+      // §5.1: RPO 5 min for the WAL stream.
+      archiveTimeout: Duration.minutes(5),
+      rpo: Duration.minutes(5),
+    },
+  });
+
   const api = new ReliableService(chart, 'api', {
     image: HOMEPAGE_IMAGES.api,
     ports: { http: 8080 },
     env: {
       GIN_MODE: EnvValue.literal('release'),
       PORT: EnvValue.literal('8080'),
-      // §5.2 keeps the database password in Secret `homepage`; never a literal.
-      DB_PASSWORD: EnvValue.fromSecret('homepage', 'homepage-postgres-password'),
     },
     resources,
     probes: {
@@ -70,11 +110,14 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
     monitoring: { port: 'http', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) },
     writableDirectories: [{ path: '/tmp' }],
     dependencies: [
-      { to: NetworkPeer.namespace(EXTERNAL.postgres), ports: [5432] },
       { to: NetworkPeer.namespace(EXTERNAL.redis), ports: [6379] },
       { to: NetworkPeer.namespace(EXTERNAL.ollama), ports: [11434] },
     ],
   });
+
+  // DB_HOST/PORT/NAME/USER/PASSWORD from the CNPG app Secret (never a literal password), through
+  // the pooler; §3.6: 50 connections per pod.
+  postgres.addClient(api, { poolSizePerPod: 50 });
 
   new ReliableService(chart, 'frontend', {
     image: HOMEPAGE_IMAGES.frontend,

@@ -290,6 +290,18 @@ describe('HAPostgres connection budget', () => {
   });
 });
 
+test('two clusters archiving to the same path fail at synth', () => {
+  const chart = testChart();
+  new HAPostgres(chart, 'a', dbProps({ backup: { target: MINIO, retention: '7d', schedule: '0 2 * * *' } }));
+  new HAPostgres(chart, 'b', dbProps({ backup: { target: MINIO.withPrefix('b'), retention: '7d', schedule: '0 2 * * *' } }));
+  new HAPostgres(chart, 'c', dbProps({ backup: { target: MINIO, retention: '7d', schedule: '0 2 * * *' } }));
+  expect(() => synth(chart)).toThrow([
+    'Validation failed with the following errors:',
+    "  [prod/test/a] prod/test/a: 'backup.target' (s3://homepage-backups/postgres on http://minio.minio:9000) is also the archive of prod/test/c, so the clusters would overwrite each other's WAL — give each cluster its own prefix, e.g. target.withPrefix('<environment>')",
+    "  [prod/test/c] prod/test/c: 'backup.target' (s3://homepage-backups/postgres on http://minio.minio:9000) is also the archive of prod/test/a, so the clusters would overwrite each other's WAL — give each cluster its own prefix, e.g. target.withPrefix('<environment>')",
+  ].join('\n'));
+});
+
 describe('HAPostgres validation', () => {
   const backup = { target: MINIO, retention: '7d', schedule: '0 2 * * *' };
   const rules: Array<[string, Partial<HAPostgresProps>, string]> = [

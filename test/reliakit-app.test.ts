@@ -37,28 +37,24 @@ function fluxObjects(app: ReliakitApp, env: Environment): Manifest[] {
 describe('ReliakitApp Flux tree', () => {
   test('layout: apps/<env>/<system>/ and clusters/<env>/, each with a kustomization.yaml listing its files', () => {
     const files = buildApp().synthTree().map((f) => f.path);
-    expect(files).toEqual([
-      'apps/prod/homepage/namespace.yaml',
-      'apps/prod/homepage/api.yaml',
-      'apps/prod/homepage/frontend.yaml',
-      'apps/prod/homepage/kustomization.yaml',
-      'clusters/prod/source.yaml',
-      'clusters/prod/homepage.yaml',
-      'clusters/prod/kustomization.yaml',
-      'apps/dev/homepage/namespace.yaml',
-      'apps/dev/homepage/api.yaml',
-      'apps/dev/homepage/frontend.yaml',
-      'apps/dev/homepage/kustomization.yaml',
-      'clusters/dev/source.yaml',
-      'clusters/dev/homepage.yaml',
-      'clusters/dev/kustomization.yaml',
-    ]);
+    const perEnv = (env: string) => [
+      `apps/${env}/homepage-data/namespace.yaml`,
+      `apps/${env}/homepage-data/postgres.yaml`,
+      `apps/${env}/homepage-data/kustomization.yaml`,
+      `apps/${env}/homepage/api.yaml`,
+      `apps/${env}/homepage/frontend.yaml`,
+      `apps/${env}/homepage/kustomization.yaml`,
+      `clusters/${env}/source.yaml`,
+      `clusters/${env}/homepage.yaml`,
+      `clusters/${env}/homepage-data.yaml`,
+      `clusters/${env}/kustomization.yaml`,
+    ];
+    expect(files).toEqual([...perEnv('prod'), ...perEnv('dev')]);
     const kustomization = buildApp().synthTree().find((f) => f.path === 'apps/prod/homepage/kustomization.yaml')!;
     expect(kustomization.content).toBe([
       'apiVersion: kustomize.config.k8s.io/v1beta1',
       'kind: Kustomization',
       'resources:',
-      '  - namespace.yaml',
       '  - api.yaml',
       '  - frontend.yaml',
       '',
@@ -75,8 +71,9 @@ describe('ReliakitApp Flux tree', () => {
       interval: '10m',
       retryInterval: '2m',
       timeout: '5m',
-      dependsOn: [{ name: 'infrastructure' }],
+      dependsOn: [{ name: 'infrastructure' }, { name: 'homepage-data' }],
     });
+    expect(find(objects, 'Kustomization', 'homepage-data').spec).toMatchObject({ path: './apps/prod/homepage-data', dependsOn: [{ name: 'infrastructure' }] });
     expect(find(objects, 'GitRepository', 'reliakit').spec).toEqual({
       url: 'https://github.com/lucena-cloud/gitops.git', ref: { branch: 'main' }, interval: '1m',
     });

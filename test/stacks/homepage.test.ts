@@ -2,10 +2,11 @@ import { Environment } from '../../lib';
 import { buildApp } from '../../stacks/main';
 import { container, find, Manifest } from '../support/synth';
 
+/** The homepage's objects in `env`: its data layer (namespace, database) and its apps. */
 function homepage(env: Environment): Manifest[] {
-  const dir = buildApp().render().find((d) => d.path === `apps/${env.name}/homepage`);
-  if (!dir) throw new Error(`no homepage directory for ${env.name}`);
-  return dir.files.flatMap((f) => f.objects);
+  const dirs = buildApp().render().filter((d) => d.path === `apps/${env.name}/homepage-data` || d.path === `apps/${env.name}/homepage`);
+  expect(dirs).toHaveLength(2);
+  return dirs.flatMap((d) => d.files.flatMap((f) => f.objects));
 }
 
 describe.each(Environment.ALL)('homepage ($name)', (env) => {
@@ -48,16 +49,40 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
     expect(find(objects, 'ServiceMonitor', 'homepage-api').spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }]);
   });
 
-  test('no plaintext credentials', () => {
+  test('the API reaches PostgreSQL through the pooler with credentials from the CNPG Secret', () => {
     const env = container(find(objects, 'Deployment', 'homepage-api')).env;
-    expect(env.find((e: Manifest) => e.name === 'DB_PASSWORD')).toEqual({
-      name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'homepage', key: 'homepage-postgres-password' } },
+    expect(env.filter((e: Manifest) => e.name.startsWith('DB_'))).toEqual([
+      { name: 'DB_HOST', value: 'homepage-postgres-pooler-rw.homepage.svc' },
+      { name: 'DB_PORT', value: '5432' },
+      { name: 'DB_NAME', value: 'homepage' },
+      { name: 'DB_USER', valueFrom: { secretKeyRef: { name: 'homepage-postgres-app', key: 'username' } } },
+      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'homepage-postgres-app', key: 'password' } } },
+    ]);
+  });
+
+  test('§3.1 PostgreSQL on CloudNativePG: 10Gi local-path, WAL to MinIO with gzip, 7d retention', () => {
+    const cluster = find(objects, 'Cluster', 'homepage-postgres');
+    expect(cluster.spec.storage.storageClass).toBe('local-path');
+    expect(cluster.spec.plugins[0].isWALArchiver).toBe(true);
+    const store = find(objects, 'ObjectStore', 'homepage-postgres').spec;
+    expect(store.retentionPolicy).toBe('7d');
+    expect(store.configuration).toMatchObject({
+      // dev archives beside prod, never into the same path.
+      destinationPath: env.isProduction ? 's3://homepage-backups/postgres' : 's3://homepage-backups/postgres/dev',
+      endpointURL: 'http://minio.minio:9000',
+      s3Credentials: { accessKeyId: { name: 'minio-credentials', key: 'access-key' }, secretAccessKey: { name: 'minio-credentials', key: 'secret-key' } },
+      wal: { compression: 'gzip' },
     });
+    expect(find(objects, 'PodMonitor', 'homepage-postgres')).toBeDefined();
   });
 });
 
 describe('homepage prod carries the plan\'s values', () => {
   const objects = homepage(Environment.PROD);
+
+  test('§3.1 two PostgreSQL instances (primary + standby)', () => {
+    expect(find(objects, 'Cluster', 'homepage-postgres').spec).toMatchObject({ instances: 2, enablePDB: true, storage: { size: '10Gi' } });
+  });
 
   test('§3.3 resources: requests 100m/256Mi, limits 500m/512Mi', () => {
     for (const name of ['homepage-api', 'homepage-frontend']) {
@@ -86,6 +111,8 @@ describe('homepage prod carries the plan\'s values', () => {
 test('dev is smaller but has the same shape', () => {
   const prod = homepage(Environment.PROD);
   const dev = homepage(Environment.DEV);
+  // One database instance in dev, so CNPG's PDB is off there.
+  expect(find(dev, 'Cluster', 'homepage-postgres').spec).toMatchObject({ instances: 1, enablePDB: false });
   expect(dev.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(prod.map((o) => `${o.kind}/${o.metadata.name}`));
   expect(container(find(dev, 'Deployment', 'homepage-api')).resources.requests).toEqual({ cpu: '50m', memory: '128Mi' });
   expect(find(dev, 'HorizontalPodAutoscaler', 'homepage-api').spec.maxReplicas).toBeLessThan(

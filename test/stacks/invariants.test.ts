@@ -10,11 +10,34 @@ import { Manifest } from '../support/synth';
 
 const dirs = buildApp().render();
 const appDirs = dirs.filter((d) => d.path.startsWith('apps/'));
-const cases = appDirs.map((d) => [d.path, d.files.flatMap((f) => f.objects)] as [string, Manifest[]]);
+// One case per system and environment: its data layer and its apps together, since policies and
+// selectors cross between the two directories.
+const bySystem = new Map<string, Manifest[]>();
+for (const d of appDirs) {
+  const key = `${d.environment.name}/${(d.chart as any).system}`;
+  bySystem.set(key, [...(bySystem.get(key) ?? []), ...d.files.flatMap((f) => f.objects)]);
+}
+const cases = [...bySystem.entries()];
 const CLUSTER_SCOPED = new Set(['Namespace']);
 
 function selects(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+/** A full label selector (matchLabels and matchExpressions with In / Exists). */
+function selectorMatches(selector: Manifest, labels: Record<string, string>): boolean {
+  const expressions: Manifest[] = selector.matchExpressions ?? [];
+  return selects(selector.matchLabels ?? {}, labels) && expressions.every((e) => (e.operator === 'Exists' ? e.key in labels : e.operator === 'In' && e.values.includes(labels[e.key])));
+}
+
+/** The labels of every kind of pod the objects create: Deployments' templates, CNPG instances and poolers. */
+function podLabelSets(objects: Manifest[], namespace: string): Array<Record<string, string>> {
+  return objects.filter((o) => o.metadata.namespace === namespace).flatMap((o) => {
+    if (o.kind === 'Deployment') return [o.spec.template.metadata.labels];
+    if (o.kind === 'Cluster') return [{ 'cnpg.io/cluster': o.metadata.name, 'cnpg.io/podRole': 'instance' }];
+    if (o.kind === 'Pooler') return [{ 'cnpg.io/poolerName': o.metadata.name, 'cnpg.io/cluster': o.spec.cluster.name }];
+    return [];
+  });
 }
 
 function podsOf(objects: Manifest[], namespace: string, selector: Record<string, string>): Manifest[] {
@@ -22,10 +45,10 @@ function podsOf(objects: Manifest[], namespace: string, selector: Record<string,
 }
 
 test('there is at least one system per environment', () => {
-  expect(appDirs.map((d) => d.path)).toEqual(expect.arrayContaining(['apps/prod/homepage', 'apps/dev/homepage']));
+  expect(cases.map(([k]) => k)).toEqual(expect.arrayContaining(['prod/homepage', 'dev/homepage']));
 });
 
-describe.each(cases)('%s', (_path, objects) => {
+describe.each(cases)('%s', (_system, objects) => {
   test('every object validates strictly against the Kubernetes 1.28 / CRD schemas', () => {
     expect(formatViolations(SchemaValidator.load().validateAll(objects))).toBe('');
   });
@@ -76,11 +99,34 @@ describe.each(cases)('%s', (_path, objects) => {
     }
   });
 
-  test('every NetworkPolicy selects a Deployment, and every Deployment has one', () => {
+  test('every NetworkPolicy selects pods the system runs, and every pod is covered by one', () => {
     const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
-    for (const np of policies) expect(podsOf(objects, np.metadata.namespace, np.spec.podSelector.matchLabels)).toHaveLength(1);
-    for (const d of objects.filter((o) => o.kind === 'Deployment')) {
-      expect(policies.some((np) => selects(np.spec.podSelector.matchLabels, d.spec.template.metadata.labels))).toBe(true);
+    for (const np of policies) {
+      const pods = podLabelSets(objects, np.metadata.namespace).filter((labels) => selectorMatches(np.spec.podSelector, labels));
+      expect([np.metadata.name, pods.length > 0]).toEqual([np.metadata.name, true]);
+    }
+    for (const o of objects.filter((x) => ['Deployment', 'Cluster', 'Pooler'].includes(x.kind))) {
+      const labels = podLabelSets([o], o.metadata.namespace)[0];
+      expect([o.kind, o.metadata.name, policies.some((np) => selectorMatches(np.spec.podSelector, labels))]).toEqual([o.kind, o.metadata.name, true]);
+    }
+  });
+
+  test('every egress rule to pods targets pods the stack runs (or a namespace outside it)', () => {
+    for (const np of objects.filter((o) => o.kind === 'NetworkPolicy')) {
+      for (const rule of np.spec.egress ?? []) {
+        for (const peer of rule.to ?? []) {
+          const ns = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+          if (!peer.podSelector || ns !== np.metadata.namespace) continue;
+          const pods = podLabelSets(objects, ns).filter((labels) => selectorMatches(peer.podSelector, labels));
+          expect([np.metadata.name, peer.podSelector, pods.length > 0]).toEqual([np.metadata.name, peer.podSelector, true]);
+        }
+      }
+    }
+  });
+
+  test('stateful objects are protected from Flux pruning', () => {
+    for (const o of objects.filter((x) => ['Cluster', 'ObjectStore'].includes(x.kind))) {
+      expect([o.kind, o.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune']]).toEqual([o.kind, 'disabled']);
     }
   });
 
@@ -101,7 +147,7 @@ test('the Flux objects validate strictly too', () => {
 });
 
 test('the validator used above rejects a misspelled field in a synthesized object', () => {
-  const deployment = structuredClone(cases[0][1].find((o) => o.kind === 'Deployment')) as Manifest;
+  const deployment = structuredClone(cases.flatMap(([, objects]) => objects).find((o) => o.kind === 'Deployment')) as Manifest;
   deployment.spec.template.spec.containers[0].readinesProbe = deployment.spec.template.spec.containers[0].readinessProbe;
   const violations = SchemaValidator.load().validate(deployment);
   expect(formatViolations(violations)).toContain('/spec/template/spec/containers/0/readinesProbe');
