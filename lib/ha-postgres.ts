@@ -13,7 +13,8 @@ import { Environment } from './environment';
 import { NetworkPeer } from './network-peer';
 import { checkCron, CronSchedule, toSecondsFirst } from './private/cron';
 import { imagePinningProblem, parseImage } from './private/image';
-import { cpuMillis, goDuration, isQuantity, seconds, sizeBytes, wholeSeconds } from './private/units';
+import { checkResources, renderResources } from './private/resources';
+import { goDuration, seconds, sizeBytes, wholeSeconds } from './private/units';
 import { Violations } from './private/validation';
 import type { ReliableService } from './reliable-service';
 import { SystemChart } from './system-chart';
@@ -383,7 +384,7 @@ export class HAPostgres extends Construct {
     }
     this.validateStorage('storage', props.storage);
     if (props.walStorage) this.validateStorage('walStorage', props.walStorage);
-    this.validateResources(props.resources);
+    checkResources(v, props.resources);
     this.backup = props.backup ? this.resolveBackup(props.backup) : undefined;
     this.pooler = props.pooler ? this.resolvePooler(props.pooler) : undefined;
     this.poolerServiceName = this.pooler ? `${this.name}-pooler-rw` : undefined;
@@ -494,21 +495,6 @@ export class HAPostgres extends Construct {
     this.violations.check(!storage || sizeBytes(storage.size) < 1024 ** 3, `${prop}.size`, storage?.size?.asString(), 'is missing or below 1Gi', 'size the volume for the data plus WAL headroom, e.g. Size.gibibytes(10)');
   }
 
-  private validateResources(resources: ContainerResources | undefined): void {
-    const v = this.violations;
-    v.check(resources?.cpu?.request === undefined, 'resources.cpu.request', undefined, 'is missing, so the scheduler cannot place the instances', 'set e.g. Cpu.millis(500)');
-    v.check(resources?.memory?.request === undefined, 'resources.memory.request', undefined, 'is missing, so the scheduler cannot place the instances', 'set e.g. Size.gibibytes(1)');
-    v.check(resources?.memory?.limit === undefined, 'resources.memory.limit', undefined, 'is missing, so shared_buffers and work_mem can exhaust the node', 'set e.g. Size.gibibytes(1)');
-    const mem = resources?.memory;
-    if (mem?.request && mem.limit) {
-      v.check(sizeBytes(mem.limit) < sizeBytes(mem.request), 'resources.memory.limit', mem.limit.asString(), `is below resources.memory.request (${mem.request.asString()})`, 'raise the limit');
-    }
-    const cpu = resources?.cpu;
-    if (cpu?.request && cpu.limit) {
-      v.check(cpuMillis(cpu.limit) < cpuMillis(cpu.request), 'resources.cpu.limit', cpu.limit.amount, `is below resources.cpu.request (${cpu.request.amount})`, 'raise the limit or drop it');
-    }
-  }
-
   private resolveBackup(b: PostgresBackupProps): ResolvedBackup {
     const v = this.violations;
     for (const [prop, value, problem, fix] of b.target.problems()) v.add(`backup.${prop.replace(/^backupTarget\./, 'target.')}`, value, problem, fix);
@@ -588,10 +574,7 @@ export class HAPostgres extends Construct {
         enablePdb: this.instances > 1,
         storage: storage(props.storage),
         walStorage: props.walStorage ? storage(props.walStorage) : undefined,
-        resources: {
-          requests: quantities({ cpu: props.resources.cpu?.request?.amount, memory: props.resources.memory?.request?.asString() }),
-          limits: quantities({ cpu: props.resources.cpu?.limit?.amount, memory: props.resources.memory?.limit?.asString() }),
-        },
+        resources: renderResources(props.resources) as never,
         postgresql: { parameters },
         bootstrap: {
           initdb: {
@@ -718,12 +701,6 @@ export class HAPostgres extends Construct {
 
 function tcp(port: number): k8s.NetworkPolicyPort {
   return { protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) };
-}
-
-function quantities(values: Record<string, string | undefined>): Record<string, k8s.Quantity> | undefined {
-  const out: Record<string, k8s.Quantity> = {};
-  for (const [k, v] of Object.entries(values)) if (v !== undefined && isQuantity(v)) out[k] = k8s.Quantity.fromString(v);
-  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** The Barman object store configuration shared by the plugin's ObjectStore and the in-tree field. */

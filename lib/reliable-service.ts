@@ -8,8 +8,9 @@ import { Environment } from './environment';
 import { NetworkPeer } from './network-peer';
 import { PreStopHook } from './pre-stop-hook';
 import { imagePinningProblem, parseImage } from './private/image';
+import { checkResources, renderResources } from './private/resources';
 import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/security';
-import { goDuration, cpuMillis, isQuantity, seconds, sizeBytes, wholeSeconds } from './private/units';
+import { goDuration, isQuantity, seconds, wholeSeconds } from './private/units';
 import { Violations } from './private/validation';
 import { PortName, Probe } from './probe';
 import { SystemChart } from './system-chart';
@@ -541,7 +542,7 @@ export class ReliableService extends Construct {
     this.version = this.resolveVersion(props);
     this.validatePorts();
     for (const [name, value] of Object.entries(props.env ?? {})) this.addEnv(name, value);
-    this.validateResources(props.resources);
+    checkResources(this.violations, props.resources);
 
     const probes = props.probes ?? ({} as ProbesProps);
     this.readinessProbe = probes.readiness;
@@ -910,26 +911,6 @@ export class ReliableService extends Construct {
     }
   }
 
-  private validateResources(resources: ContainerResources | undefined): void {
-    const v = this.violations;
-    const cpu = resources?.cpu;
-    const memory = resources?.memory;
-    v.check(cpu?.request === undefined, 'resources.cpu.request', cpu?.request?.amount, 'is missing, so the scheduler cannot place the pod and it gets BestEffort QoS',
-      'set resources.cpu.request, e.g. Cpu.millis(100)');
-    v.check(memory?.request === undefined, 'resources.memory.request', memory?.request?.asString(), 'is missing, so the scheduler cannot place the pod',
-      'set resources.memory.request, e.g. Size.mebibytes(256)');
-    v.check(memory?.limit === undefined, 'resources.memory.limit', memory?.limit?.asString(), 'is missing, so a leak can exhaust the node',
-      'set resources.memory.limit, e.g. Size.mebibytes(512)');
-    if (memory?.request && memory.limit) {
-      v.check(sizeBytes(memory.limit) < sizeBytes(memory.request), 'resources.memory.limit', memory.limit.asString(),
-        `is below resources.memory.request (${memory.request.asString()})`, 'raise the limit to at least the request');
-    }
-    if (cpu?.request && cpu.limit) {
-      v.check(cpuMillis(cpu.limit) < cpuMillis(cpu.request), 'resources.cpu.limit', cpu.limit.amount,
-        `is below resources.cpu.request (${cpu.request.amount})`, 'raise the limit to at least the request, or drop it');
-    }
-  }
-
   private resolveStartupProbe(probes: ProbesProps): Probe | undefined {
     if (probes.startup || probes.maxStartupTime === undefined) return probes.startup;
     const base = probes.liveness ?? probes.readiness;
@@ -1120,18 +1101,6 @@ function countAt(value: number | string, replicas: number): number | undefined {
 
 function intOrString(value: number | string): k8s.IntOrString {
   return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
-}
-
-function renderResources(r: ContainerResources): k8s.ResourceRequirements {
-  const requests: Record<string, k8s.Quantity> = {};
-  const limits: Record<string, k8s.Quantity> = {};
-  if (r.cpu?.request) requests.cpu = k8s.Quantity.fromString(r.cpu.request.amount);
-  if (r.memory?.request) requests.memory = k8s.Quantity.fromString(r.memory.request.asString());
-  if (r.ephemeralStorage?.request) requests['ephemeral-storage'] = k8s.Quantity.fromString(r.ephemeralStorage.request.asString());
-  if (r.cpu?.limit) limits.cpu = k8s.Quantity.fromString(r.cpu.limit.amount);
-  if (r.memory?.limit) limits.memory = k8s.Quantity.fromString(r.memory.limit.asString());
-  if (r.ephemeralStorage?.limit) limits['ephemeral-storage'] = k8s.Quantity.fromString(r.ephemeralStorage.limit.asString());
-  return { requests, limits };
 }
 
 function renderMetrics(a: AutoscalingProps): k8s.MetricSpecV2[] {
