@@ -8,6 +8,7 @@ export * from './ha-postgres';
 export * from './network-peer';
 export * from './pre-stop-hook';
 export * from './probe';
+export * from './redis-cache';
 export * from './reliable-service';
 export * from './reliakit-app';
 export * from './system-chart';
