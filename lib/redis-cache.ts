@@ -19,6 +19,7 @@ import { SystemChart } from './system-chart';
 const REDIS_PORT = 6379;
 const SENTINEL_PORT = 26379;
 const EXPORTER_PORT = 9121;
+const HEADLESS_LABEL = 'reliakit.dev/headless';
 const EVICTION_POLICIES = ['noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'];
 
 /** On-disk persistence. Without it the cache starts empty after every restart. */
@@ -265,7 +266,8 @@ export class RedisCache extends Construct {
       },
     });
     new k8s.KubeService(this, 'HeadlessService', {
-      metadata: metadata(headless),
+      // Marked, so the ServiceMonitor scrapes each pod once, through the client Service.
+      metadata: { ...metadata(headless), labels: { ...this.labels, [HEADLESS_LABEL]: 'true' } },
       spec: {
         clusterIp: 'None',
         // Replicas and sentinels must resolve each other before they are ready.
@@ -407,7 +409,7 @@ export class RedisCache extends Construct {
     new ServiceMonitor(this, 'ServiceMonitor', {
       metadata: metadata(this.name),
       spec: {
-        selector: { matchLabels: { ...this.selector } },
+        selector: { matchLabels: { ...this.selector }, matchExpressions: [{ key: HEADLESS_LABEL, operator: 'DoesNotExist' }] },
         namespaceSelector: { matchNames: [this.namespace] },
         endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }],
       },

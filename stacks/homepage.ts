@@ -5,8 +5,8 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupTarget, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PreStopHook, Probe, ReliableService, ScalingPolicy, SelectPolicy, SystemChart,
-  WalCompression,
+  BackupTarget, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PreStopHook, Probe, RedisCache, ReliableService, ScalingPolicy, SelectPolicy,
+  SystemChart, WalCompression,
 } from '../lib';
 
 /**
@@ -18,6 +18,7 @@ export const HOMEPAGE_IMAGES = {
   frontend: 'ghcr.io/lucena-cloud/homepage-frontend:1.8.2',
   // §5.2's jobs use PostgreSQL 16; the cluster stays on that major.
   postgres: 'ghcr.io/cloudnative-pg/postgresql:16.6',
+  redis: 'redis:7.4.1-alpine',
 } as const;
 
 /** §3.1: backups go to MinIO, credentials in Secret `minio-credentials` (`access-key`/`secret-key`). */
@@ -32,7 +33,6 @@ export const HOMEPAGE_BACKUPS = BackupTarget.minio({
 const EXTERNAL = {
   /** Where cloudflared runs; the tunnel is the only way in (§1). */
   tunnel: 'cloudflared',
-  redis: 'redis',
   ollama: 'ollama',
 } as const;
 
@@ -78,6 +78,17 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
     },
   });
 
+  // §1: Redis is a cache whose loss is acceptable, but in prod it must not be a single point of
+  // failure (§6 phase 4: Sentinel). dev runs one pod.
+  const redis = new RedisCache(chart, 'redis', {
+    image: HOMEPAGE_IMAGES.redis,
+    resources: env.pick({
+      prod: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+      dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+    }),
+    ...(env.isProduction ? { sentinel: { replicas: 3 } } : { singleInstance: true }),
+  });
+
   const api = new ReliableService(chart, 'api', {
     image: HOMEPAGE_IMAGES.api,
     ports: { http: 8080 },
@@ -110,7 +121,6 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
     monitoring: { port: 'http', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) },
     writableDirectories: [{ path: '/tmp' }],
     dependencies: [
-      { to: NetworkPeer.namespace(EXTERNAL.redis), ports: [6379] },
       { to: NetworkPeer.namespace(EXTERNAL.ollama), ports: [11434] },
     ],
   });
@@ -118,6 +128,7 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   // DB_HOST/PORT/NAME/USER/PASSWORD from the CNPG app Secret (never a literal password), through
   // the pooler; §3.6: 50 connections per pod.
   postgres.addClient(api, { poolSizePerPod: 50 });
+  redis.addClient(api);
 
   new ReliableService(chart, 'frontend', {
     image: HOMEPAGE_IMAGES.frontend,

@@ -40,6 +40,7 @@ describe('ReliakitApp Flux tree', () => {
     const perEnv = (env: string) => [
       `apps/${env}/homepage-data/namespace.yaml`,
       `apps/${env}/homepage-data/postgres.yaml`,
+      `apps/${env}/homepage-data/redis.yaml`,
       `apps/${env}/homepage-data/kustomization.yaml`,
       `apps/${env}/homepage/api.yaml`,
       `apps/${env}/homepage/frontend.yaml`,

@@ -80,6 +80,16 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
 describe('homepage prod carries the plan\'s values', () => {
   const objects = homepage(Environment.PROD);
 
+  test('Redis with Sentinel in prod (no single point of failure), the API connected to it', () => {
+    expect(find(objects, 'StatefulSet', 'homepage-redis').spec.replicas).toBe(3);
+    const env = container(find(objects, 'Deployment', 'homepage-api')).env;
+    expect(env.filter((e: Manifest) => e.name.startsWith('REDIS_'))).toEqual([
+      { name: 'REDIS_HOST', value: 'homepage-redis.homepage.svc' },
+      { name: 'REDIS_PORT', value: '26379' },
+      { name: 'REDIS_SENTINEL_MASTER', value: 'mymaster' },
+    ]);
+  });
+
   test('§3.1 two PostgreSQL instances (primary + standby)', () => {
     expect(find(objects, 'Cluster', 'homepage-postgres').spec).toMatchObject({ instances: 2, enablePDB: true, storage: { size: '10Gi' } });
   });
@@ -113,7 +123,10 @@ test('dev is smaller but has the same shape', () => {
   const dev = homepage(Environment.DEV);
   // One database instance in dev, so CNPG's PDB is off there.
   expect(find(dev, 'Cluster', 'homepage-postgres').spec).toMatchObject({ instances: 1, enablePDB: false });
-  expect(dev.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(prod.map((o) => `${o.kind}/${o.metadata.name}`));
+  // The apps have the same objects; the data layer is smaller (one Redis pod, so no PDB there).
+  const shape = (objects: Manifest[]) => objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] !== 'redis').map((o) => `${o.kind}/${o.metadata.name}`);
+  expect(shape(dev)).toEqual(shape(prod));
+  expect(find(dev, 'StatefulSet', 'homepage-redis').spec.replicas).toBe(1);
   expect(container(find(dev, 'Deployment', 'homepage-api')).resources.requests).toEqual({ cpu: '50m', memory: '128Mi' });
   expect(find(dev, 'HorizontalPodAutoscaler', 'homepage-api').spec.maxReplicas).toBeLessThan(
     find(prod, 'HorizontalPodAutoscaler', 'homepage-api').spec.maxReplicas);

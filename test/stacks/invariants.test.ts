@@ -24,24 +24,34 @@ function selects(selector: Record<string, string>, labels: Record<string, string
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
 
-/** A full label selector (matchLabels and matchExpressions with In / Exists). */
+/** A full label selector (matchLabels and matchExpressions with In / Exists / DoesNotExist). */
 function selectorMatches(selector: Manifest, labels: Record<string, string>): boolean {
   const expressions: Manifest[] = selector.matchExpressions ?? [];
-  return selects(selector.matchLabels ?? {}, labels) && expressions.every((e) => (e.operator === 'Exists' ? e.key in labels : e.operator === 'In' && e.values.includes(labels[e.key])));
+  return selects(selector.matchLabels ?? {}, labels) && expressions.every((e) => {
+    switch (e.operator) {
+      case 'Exists': return e.key in labels;
+      case 'DoesNotExist': return !(e.key in labels);
+      case 'In': return e.values.includes(labels[e.key]);
+      default: throw new Error(`unsupported operator ${e.operator}`);
+    }
+  });
 }
+
 
 /** The labels of every kind of pod the objects create: Deployments' templates, CNPG instances and poolers. */
 function podLabelSets(objects: Manifest[], namespace: string): Array<Record<string, string>> {
   return objects.filter((o) => o.metadata.namespace === namespace).flatMap((o) => {
-    if (o.kind === 'Deployment') return [o.spec.template.metadata.labels];
+    if (WORKLOADS.includes(o.kind)) return [o.spec.template.metadata.labels];
     if (o.kind === 'Cluster') return [{ 'cnpg.io/cluster': o.metadata.name, 'cnpg.io/podRole': 'instance' }];
     if (o.kind === 'Pooler') return [{ 'cnpg.io/poolerName': o.metadata.name, 'cnpg.io/cluster': o.spec.cluster.name }];
     return [];
   });
 }
 
+const WORKLOADS = ['Deployment', 'StatefulSet'];
+
 function podsOf(objects: Manifest[], namespace: string, selector: Record<string, string>): Manifest[] {
-  return objects.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === namespace && selects(selector, o.spec.template.metadata.labels));
+  return objects.filter((o) => WORKLOADS.includes(o.kind) && o.metadata.namespace === namespace && selects(selector, o.spec.template.metadata.labels));
 }
 
 test('there is at least one system per environment', () => {
@@ -64,8 +74,8 @@ describe.each(cases)('%s', (_system, objects) => {
     }
   });
 
-  test('every Deployment is selected by exactly one PDB', () => {
-    for (const d of objects.filter((o) => o.kind === 'Deployment')) {
+  test('every replicated workload is selected by exactly one PDB', () => {
+    for (const d of objects.filter((o) => WORKLOADS.includes(o.kind) && o.spec.replicas !== 1)) {
       const pdbs = objects.filter((o) => o.kind === 'PodDisruptionBudget' && o.metadata.namespace === d.metadata.namespace
         && selects(o.spec.selector.matchLabels, d.spec.template.metadata.labels));
       expect([d.metadata.name, pdbs.length]).toEqual([d.metadata.name, 1]);
@@ -84,7 +94,7 @@ describe.each(cases)('%s', (_system, objects) => {
   test('every ServiceMonitor selects a Service port', () => {
     for (const sm of objects.filter((o) => o.kind === 'ServiceMonitor')) {
       const services = objects.filter((o) => o.kind === 'Service' && sm.spec.namespaceSelector.matchNames.includes(o.metadata.namespace)
-        && selects(sm.spec.selector.matchLabels, o.metadata.labels));
+        && selectorMatches(sm.spec.selector, o.metadata.labels));
       expect([sm.metadata.name, services.length]).toEqual([sm.metadata.name, 1]);
       const portNames = services[0].spec.ports.map((p: Manifest) => p.name);
       for (const ep of sm.spec.endpoints) expect(portNames).toContain(ep.port);
@@ -105,7 +115,7 @@ describe.each(cases)('%s', (_system, objects) => {
       const pods = podLabelSets(objects, np.metadata.namespace).filter((labels) => selectorMatches(np.spec.podSelector, labels));
       expect([np.metadata.name, pods.length > 0]).toEqual([np.metadata.name, true]);
     }
-    for (const o of objects.filter((x) => ['Deployment', 'Cluster', 'Pooler'].includes(x.kind))) {
+    for (const o of objects.filter((x) => [...WORKLOADS, 'Cluster', 'Pooler'].includes(x.kind))) {
       const labels = podLabelSets([o], o.metadata.namespace)[0];
       expect([o.kind, o.metadata.name, policies.some((np) => selectorMatches(np.spec.podSelector, labels))]).toEqual([o.kind, o.metadata.name, true]);
     }
