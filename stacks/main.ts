@@ -4,12 +4,16 @@
  */
 import { Environment, ReliakitApp } from '../lib';
 import { homepageStack } from './homepage';
+import { listingsStack } from './listings';
+import { llmDataVaultStack } from './llm-data-vault';
+import { postfactaStack } from './postfacta';
+import { socialBackendStack } from './social-backend';
 
 /** The GitOps repository Flux reads `dist/` from. */
 export const GITOPS_REPOSITORY = 'https://github.com/lucena-cloud/gitops.git';
 
 /** Every system, in synthesis order. */
-export const SYSTEMS = [homepageStack] as const;
+export const SYSTEMS = [homepageStack, postfactaStack, llmDataVaultStack, socialBackendStack, listingsStack] as const;
 
 /** Builds the app; `outdir` overrides `$CDK8S_OUTDIR` (tests synthesize into temp directories). */
 export function buildApp(outdir?: string): ReliakitApp {
