@@ -1,8 +1,219 @@
 /**
- * postfacta — seed 001. Being written: services, database and backups from the plan.
+ * postfacta — seed 001. A Go/Gin incident-management API (§1) → PostgreSQL; sign-up and login go
+ * to Supabase Auth, which stays a hosted service outside this stack (§1 Tech Stack).
+ *
+ * The plan has no cache and no Redis (§1): the system has none, and rate limiting (§4.6) belongs
+ * to the gateway, not to a Redis-backed limiter in the app.
  */
-import { EnvironmentStage, SystemChart } from '../lib';
+import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import {
+  BackupTarget, ConnectionRoute, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PreStopHook, Probe, ReliableService, ScalingPolicy, SelectPolicy,
+  SystemChart, WalCompression,
+} from '../lib';
+
+/**
+ * Image tags deployed per component. The plan names no images or registry; these follow the
+ * homepage's convention (release tags bumped by the release pipeline, never `latest`).
+ */
+export const POSTFACTA_IMAGES = {
+  api: 'ghcr.io/lucena-cloud/postfacta-api:0.1.0',
+  // §1 plans Supabase PostgreSQL; the plan names no major. 16 is what the fleet already runs
+  // (homepage), so one major is operated; a later move to Supabase (§1) is a pg_dump/restore up.
+  postgres: 'ghcr.io/cloudnative-pg/postgresql:16.6',
+} as const;
+
+/**
+ * The plan has no object store (§2 lists the platform as unknown). Assumed: the cluster's MinIO
+ * that the homepage already archives to, in a bucket of postfacta's own, with credentials in the
+ * Secret `minio-credentials` that external-secrets creates in the postfacta namespace (§4.8/§6:
+ * no credentials in the repository).
+ */
+export const POSTFACTA_BACKUPS = BackupTarget.minio({
+  endpoint: 'http://minio.minio:9000',
+  bucket: 'postfacta-backups',
+  prefix: 'postgres',
+  credentials: { secretName: 'minio-credentials', accessKeyIdKey: 'access-key', secretAccessKeyKey: 'secret-key' },
+});
+
+/**
+ * The Secret with the Supabase Auth settings (§1 Auth, §6 JWT). §4.8/§6: the keys were committed
+ * in `.envrc`; now nothing is in the repository — external-secrets creates this Secret from the
+ * secret manager (the ExternalSecret object is a separate issue). Its keys are assumed here.
+ */
+export const SUPABASE_SECRET = 'postfacta-supabase';
+
+/** Namespaces of what postfacta talks to but does not own (yet). */
+const EXTERNAL = {
+  /** The gateway's namespace (§6 Network Exposure: TLS terminates in front of the app). */
+  gateway: 'traefik',
+} as const;
+
+/**
+ * Supabase Auth is a hosted API on the internet (`<project>.supabase.co`, 443) without fixed
+ * addresses, and a NetworkPolicy cannot name a host. Assumed: egress to public IPv4 on 443 only,
+ * with the private ranges (the cluster itself), CGNAT and link-local (cloud metadata endpoints)
+ * carved out, so the API cannot reach anything internal through this rule.
+ */
+const PUBLIC_INTERNET = NetworkPeer.cidr('0.0.0.0/0', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8']);
+
+/**
+ * §4.5 / §9 #10: the API's database pool, set explicitly instead of the driver's defaults. The
+ * plan gives no sizes; 10 open connections per pod serve an MVP's low-to-medium volume (§2) and
+ * keep the whole fleet at maximum scale inside max_connections (the budget HAPostgres checks).
+ */
+const DB_POOL = { maxOpen: 10, maxIdle: 5, maxLifetime: '30m', maxIdleTime: '5m' } as const;
+
+/**
+ * §10.8: server timeouts Read 10 s, Write 10 s, Idle 120 s; §10.2: Shutdown(ctx) gets 10 s.
+ * §10.1 gives handlers a 30 s context, which contradicts §10.8 and §10.2: a handler still running
+ * after the 10 s WriteTimeout can no longer send its response (the client sees a dropped
+ * connection instead of a 503/504), and one running past the 10 s shutdown is cut off on every
+ * deployment (§4.1, the failure this fixes). The request timeout therefore stays below both: 8 s
+ * leaves 2 s to write the timeout response. Far above the p99 < 500 ms target of §3 anyway.
+ */
+const SERVER_TIMEOUTS = {
+  request: Duration.seconds(8),
+  read: Duration.seconds(10),
+  write: Duration.seconds(10),
+  // Above Traefik's default idle timeout to backends (90 s), so the proxy closes idle
+  // keep-alive connections first and never sends a request on one the app is closing.
+  idle: Duration.seconds(120),
+  shutdown: Duration.seconds(10),
+} as const;
+
+/** A whole-second Duration as a Go duration string (`10s`), which time.ParseDuration reads. */
+function goSeconds(d: Duration): string {
+  return `${d.toSeconds()}s`;
+}
 
 export function postfactaStack(stage: EnvironmentStage): SystemChart {
-  return new SystemChart(stage, 'postfacta');
+  const env = stage.environment;
+  const chart = new SystemChart(stage, 'postfacta');
+
+  // §4.2 / §9 #2: the in-memory map loses every incident on each restart. The plan's target is
+  // Supabase PostgreSQL (§1); the brief runs it on CloudNativePG in the cluster instead. §2 assumed
+  // Supabase "provides managed database availability guarantees": on CNPG that is our job, so
+  // prod runs a primary and a streaming standby with automatic failover. dev: one instance.
+  const postgres = new HAPostgres(chart, 'postgres', {
+    image: POSTFACTA_IMAGES.postgres,
+    instances: env.pick({ prod: 2, dev: 1 }),
+    singleInstance: !env.isProduction,
+    // §2: data growth is unknown. Incident records are small text rows; 10Gi is ample headroom
+    // for the MVP and WAL. The plan names no platform (§2), so the cluster's default class.
+    storage: { size: env.pick({ prod: Size.gibibytes(10), dev: Size.gibibytes(2) }) },
+    // The plan gives no database resources; sized for a small OLTP primary with headroom.
+    resources: env.pick({
+      prod: { cpu: { request: Cpu.millis(250) }, memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) } },
+      dev: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+    }),
+    // §4.5: connection exhaustion is the failure to prevent. PostgreSQL's default 100, stated so
+    // the budget check (API maxReplicas × pool ≤ 100 − reserved) is explicit.
+    maxConnections: 100,
+    database: 'postfacta',
+    owner: 'postfacta',
+    // Continuous backup: WAL archiving + daily base backups (CNPG, Barman Cloud plugin). §2: no
+    // retention policy is known; the incident history is the product's whole value (§4.2
+    // "complete loss of incident history"), so prod keeps a 30-day recovery window; dev 7 days.
+    backup: {
+      // dev archives beside prod, never into the same path (two clusters on one path would
+      // corrupt each other's WAL history).
+      target: env.isProduction ? POSTFACTA_BACKUPS : POSTFACTA_BACKUPS.withPrefix(env.name),
+      retention: env.pick({ prod: '30d', dev: '7d' }),
+      // The plan sets no schedule: daily at 02:00 keeps WAL replay on restore short.
+      schedule: '0 2 * * *',
+      walCompression: WalCompression.GZIP,
+      // The plan sets no RPO (§2); §14's MTTR < 30 min needs little data to replay. 5 min: at low
+      // MVP traffic a WAL segment is archived at least every 5 minutes.
+      archiveTimeout: Duration.minutes(5),
+      rpo: Duration.minutes(5),
+    },
+    // No PgBouncer: the API fleet at maximum scale (prod 6 × 10 = 60) fits max_connections
+    // directly, and a pooler in transaction mode would break the Go driver's prepared statements.
+  });
+
+  const api = new ReliableService(chart, 'api', {
+    image: POSTFACTA_IMAGES.api,
+    // §1: one HTTP port, 8080, serving the API, /metrics and the health endpoints.
+    ports: { http: 8080 },
+    env: {
+      GIN_MODE: EnvValue.literal('release'),
+      PORT: EnvValue.literal('8080'),
+      // §5 Logs: JSON formatting and request IDs are switched on outside the local environment.
+      ENVIRONMENT: EnvValue.literal(env.name),
+      // §10.1 / §10.8 / §10.2, reconciled above (the app reads them instead of hard-coding them).
+      HTTP_REQUEST_TIMEOUT: EnvValue.literal(goSeconds(SERVER_TIMEOUTS.request)),
+      HTTP_READ_TIMEOUT: EnvValue.literal(goSeconds(SERVER_TIMEOUTS.read)),
+      HTTP_WRITE_TIMEOUT: EnvValue.literal(goSeconds(SERVER_TIMEOUTS.write)),
+      HTTP_IDLE_TIMEOUT: EnvValue.literal(goSeconds(SERVER_TIMEOUTS.idle)),
+      SHUTDOWN_TIMEOUT: EnvValue.literal(goSeconds(SERVER_TIMEOUTS.shutdown)),
+      // §4.5: the pool settings (DB_MAX_OPEN_CONNS must equal the poolSizePerPod given below).
+      DB_MAX_OPEN_CONNS: EnvValue.literal(String(DB_POOL.maxOpen)),
+      DB_MAX_IDLE_CONNS: EnvValue.literal(String(DB_POOL.maxIdle)),
+      DB_CONN_MAX_LIFETIME: EnvValue.literal(DB_POOL.maxLifetime),
+      DB_CONN_MAX_IDLE_TIME: EnvValue.literal(DB_POOL.maxIdleTime),
+      // §4.3/§4.14 end in OOM: a soft limit at 90 % of the memory limit makes the Go GC work
+      // harder before the kernel kills the pod.
+      GOMEMLIMIT: EnvValue.literal(env.pick({ prod: '460MiB', dev: '230MiB' })),
+      // §4.8/§6: Supabase Auth settings only from the Secret external-secrets creates.
+      SUPABASE_URL: EnvValue.fromSecret(SUPABASE_SECRET, 'url'),
+      SUPABASE_KEY: EnvValue.fromSecret(SUPABASE_SECRET, 'api-key'),
+      // §6: JWT validation in the auth middleware (§9 #5) needs the project's signing secret.
+      SUPABASE_JWT_SECRET: EnvValue.fromSecret(SUPABASE_SECRET, 'jwt-secret'),
+    },
+    // The plan gives no sizes. No CPU limit: CFS throttling would add latency against §3's p95 <
+    // 200 ms; the memory limit stays (with GOMEMLIMIT above). dev: half.
+    resources: env.pick({
+      prod: { cpu: { request: Cpu.millis(200) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+      dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+    }),
+    probes: {
+      // §4.11 / §9 #7: separate endpoints. Readiness pings the database (§10.4), so a pod that
+      // cannot reach it leaves the Service instead of failing requests; the app's ping context
+      // must stay under this 3 s timeout. Supabase Auth is not part of readiness: an Auth outage
+      // must not take incident reads down with it (§4.9 blast radius).
+      readiness: Probe.http('/healthz/ready', { period: Duration.seconds(10), timeout: Duration.seconds(3), failureThreshold: 3 }),
+      // Liveness checks the process only: a database outage must not restart every pod (§4.4:
+      // the app retries the database instead of crash-looping).
+      liveness: Probe.http('/healthz/live', { period: Duration.seconds(10), timeout: Duration.seconds(2), failureThreshold: 3 }),
+      // A Go binary starts in well under a second; 30 s covers a slow node and image pull is not
+      // counted. The plan is silent.
+      maxStartupTime: Duration.seconds(30),
+    },
+    // §4.1 / §10.2: srv.Shutdown gets 10 s for in-flight requests. The 5 s preStop sleep lets the
+    // endpoint removal reach the gateway first (§10.2's handler stops accepting at SIGTERM);
+    // grace = 5 + 10 + 5 s margin = 20 s.
+    shutdown: { preStop: PreStopHook.sleep(Duration.seconds(5)), drainTimeout: SERVER_TIMEOUTS.shutdown },
+    // The plan is silent on capacity (§2: volume unknown, low-to-medium). Two pods minimum for
+    // §3's 99.0 % through node loss and drains; up to 6 for §14's 2× peak. CPU only: a Go heap
+    // does not shrink, so a memory target would hold replicas up after a spike. Scale up at once
+    // (doubling per 30 s); scale down one pod a minute after a 300 s window, so a short lull does
+    // not drop the capacity the next burst needs.
+    autoscaling: {
+      minReplicas: 2,
+      maxReplicas: env.pick({ prod: 6, dev: 3 }),
+      cpuUtilizationPercent: 70,
+      scaleUp: { stabilizationWindow: Duration.seconds(0), policies: [ScalingPolicy.percent(100, Duration.seconds(30))], selectPolicy: SelectPolicy.MAX },
+      scaleDown: { stabilizationWindow: Duration.seconds(300), policies: [ScalingPolicy.pods(1, Duration.seconds(60))] },
+    },
+    // The plan is silent: one pod at a time may be evicted, so capacity at scale is kept.
+    disruptionBudget: { maxUnavailable: 1 },
+    // §5: /metrics on the API port (§4.10/§9 #6 add the RED metrics to it). Interval 30 s, timeout
+    // 10 s: the plan is silent; fine against §3's 5-minute latency windows.
+    monitoring: { port: 'http', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) },
+    // Gin spools large multipart bodies to the temp directory; the root filesystem is read-only.
+    writableDirectories: [{ path: '/tmp' }],
+    // The gateway (TLS, CORS §4.7, rate limiting §4.6) is the only way in. The Traefik gateway
+    // construct does not exist yet: admit its namespace on http until the gateway issue replaces
+    // this rule with the route's own peer.
+    ingress: [{ from: NetworkPeer.namespace(EXTERNAL.gateway), ports: ['http'] }],
+    // §1: Supabase Auth (register/login, JWT) over HTTPS.
+    dependencies: [{ to: PUBLIC_INTERNET, ports: [443] }],
+  });
+
+  // DB_HOST/PORT/NAME/USER/PASSWORD from the CNPG app Secret (never a literal password), straight
+  // to the primary's -rw Service (follows failover); §4.5: the pool counted against the budget.
+  postgres.addClient(api, { poolSizePerPod: DB_POOL.maxOpen, via: ConnectionRoute.PRIMARY });
+
+  return chart;
 }
