@@ -1,8 +1,275 @@
 /**
- * llm-data-vault — seed 002. Being written: services, database and backups from the plan.
+ * llm-data-vault — seed 002 ("Reliability Architecture"). One Go API on :8080 in front of
+ * PostgreSQL (CloudNativePG, through PgBouncer), Redis (Sentinel), AWS KMS and S3; 99.9 %
+ * availability, p99 < 200 ms (§1.2).
+ *
+ * Names: the plan's runbooks type `deployment/llm-data-vault` and `-l app=llm-data-vault` (§9.3);
+ * Reliakit names objects `<system>-<component>` and labels them `app.kubernetes.io/*`, so the
+ * API is `deploy/llm-data-vault-api -n llm-data-vault`, selected by
+ * `-l app.kubernetes.io/name=llm-data-vault-api` — the runbooks must be updated to match.
  */
-import { EnvironmentStage, SystemChart } from '../lib';
+import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import {
+  BackupTarget, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService, ScalingPolicy,
+  SelectPolicy, SystemChart, WalCompression,
+} from '../lib';
+
+/**
+ * Image tags deployed per component. §5.3 deploys `llm-data-vault:latest`, which is mutable (a
+ * rollback would redeploy whatever `latest` is now): pinned to the release tag instead, bumped by
+ * the release pipeline.
+ */
+export const LLM_DATA_VAULT_IMAGES = {
+  api: 'ghcr.io/lucena-cloud/llm-data-vault:1.0.0',
+  // §10.3: the integration tests run against postgres:15, so the cluster stays on that major.
+  postgres: 'ghcr.io/cloudnative-pg/postgresql:15.10',
+  // §10.3: the integration tests run against redis:7.
+  redis: 'redis:7.4.1-alpine',
+} as const;
+
+/**
+ * AWS region of KMS, S3 and the backup bucket. The plan names none; its prices (§7.4: $0.023 per
+ * GB stored is S3 Standard in us-east-1) and instance types (§7.2: db.r5.xlarge, cache.r5.large)
+ * are AWS us-east-1's, so that is assumed.
+ */
+export const LLM_DATA_VAULT_REGION = 'us-east-1';
+
+/**
+ * Continuous PostgreSQL backups go to the plan's object store, S3 (§7.2, §6.3). Each environment
+ * has its own bucket (not just a prefix): the vault holds sensitive data, and dev's credentials
+ * must never be able to read or delete prod's backups. SSE-KMS (the plan's KMS, §4.5) rather than
+ * SSE-S3: access to the backups is then audited and revocable with the key. CNPG's ObjectStore
+ * has no key-ID field, so the key named here must be the bucket's default SSE-KMS key.
+ * Credentials: Secret `llm-data-vault-backup-s3` (`access-key`/`secret-key`), delivered by
+ * ExternalSecrets (another issue).
+ */
+export const LLM_DATA_VAULT_BACKUPS = {
+  prod: BackupTarget.s3({
+    bucket: 'llm-data-vault-backups-prod',
+    prefix: 'postgres',
+    region: LLM_DATA_VAULT_REGION,
+    kmsKeyId: 'alias/llm-data-vault-backups-prod',
+    credentials: { secretName: 'llm-data-vault-backup-s3' },
+  }),
+  dev: BackupTarget.s3({
+    bucket: 'llm-data-vault-backups-dev',
+    prefix: 'postgres',
+    region: LLM_DATA_VAULT_REGION,
+    kmsKeyId: 'alias/llm-data-vault-backups-dev',
+    credentials: { secretName: 'llm-data-vault-backup-s3' },
+  }),
+} as const;
+
+/** Secrets the stack refers to (created by ExternalSecrets, another issue): never literals. */
+const SECRETS = {
+  /** AWS credentials of the API for KMS (§4.5) and S3 (§7.2): `access-key-id`, `secret-access-key`. */
+  aws: 'llm-data-vault-aws',
+  /** Redis `requirepass`: key `password`. */
+  redis: 'llm-data-vault-redis',
+} as const;
+
+/**
+ * What the vault reaches outside its namespace.
+ * - AWS KMS (§4.5: ListKeys, GenerateDataKey) and S3 (§7.2) are public AWS endpoints on 443.
+ *   A NetworkPolicy cannot name DNS names and AWS's ranges change, so egress is any public
+ *   address on 443: the private ranges (the cluster itself) and link-local (the instance metadata
+ *   service, whose credentials an SSRF could steal) are excluded. With VPC interface endpoints,
+ *   narrow this to their subnets.
+ * - §6.3 exports traces to `jaeger:14268` and `zipkin:9411`, and §6.3/§4.3 publish events to
+ *   Kafka (the `message_queue` readiness check). The plan does not say where they run: assumed in
+ *   namespaces `tracing` and `kafka` (Kafka's plaintext listener 9092).
+ */
+const EXTERNAL = {
+  aws: NetworkPeer.cidr('0.0.0.0/0', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16']),
+  tracing: 'tracing',
+  kafka: 'kafka',
+  /**
+   * The Traefik gateway's namespace. The TraefikGateway construct does not exist yet: its issue
+   * replaces this admission with the route's own.
+   */
+  gateway: 'traefik',
+} as const;
+
+/** §7.2: each API pod opens at most 20 database connections. */
+const DB_POOL_SIZE_PER_POD = 20;
 
 export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
-  return new SystemChart(stage, 'llm-data-vault');
+  const env = stage.environment;
+  const chart = new SystemChart(stage, 'llm-data-vault');
+
+  // §7.2 database: db.r5.xlarge-sized primary and standbys, max_connections 300.
+  const postgres = new HAPostgres(chart, 'postgres', {
+    image: LLM_DATA_VAULT_IMAGES.postgres,
+    // §7.2 "with read replica for scaling", §8.3 failover game day, §8.3 AZ outage: a primary and
+    // two standbys across zones, so a failover still leaves a standby. §7.3's autoscaled read
+    // replicas (1–5) have no equivalent in CloudNativePG; 3 instances is the fixed size. dev: one.
+    instances: env.pick({ prod: 3, dev: 1 }),
+    singleInstance: !env.isProduction,
+    // §7.2 storage: data 500 MB + indexes 200 MB + transaction logs 50 GB = 60 GB minimum,
+    // 200 GB with two years of growth. The WAL gets its own 50 Gi volume (a WAL burst then cannot
+    // fill the data volume); the data volume takes the rest of the two-year 200 GB, so no resize
+    // is needed under growth. Storage class: the cluster's default, which must deliver §7.2's
+    // 10,000 provisioned IOPS (the plan names no class).
+    storage: { size: env.pick({ prod: Size.gibibytes(150), dev: Size.gibibytes(10) }) },
+    walStorage: { size: env.pick({ prod: Size.gibibytes(50), dev: Size.gibibytes(5) }) },
+    // §7.2: db.r5.xlarge = 4 vCPU, 32 GB. Memory request = limit (Guaranteed memory, as CNPG
+    // recommends: an OOM kill of the primary is a failover).
+    resources: env.pick({
+      prod: { cpu: { request: Cpu.units(4) }, memory: { request: Size.gibibytes(32), limit: Size.gibibytes(32) } },
+      dev: { cpu: { request: Cpu.millis(250) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) } },
+    }),
+    // §7.2: max_connections 300. dev's one small instance needs far fewer (pooler 2 × 20).
+    maxConnections: env.pick({ prod: 300, dev: 100 }),
+    // The plan sets no memory parameters; CNPG's default shared_buffers (128 MB) would leave 32 GB
+    // unused. The usual 25 % / 75 % of RAM.
+    parameters: env.pick({
+      prod: { shared_buffers: '8GB', effective_cache_size: '24GB' },
+      dev: { shared_buffers: '256MB', effective_cache_size: '768MB' },
+    }),
+    database: 'vault',
+    owner: 'vault',
+    // §7.2 sizes the pools for 9 API pods: 9 × 20 = 180 server connections of 300. §7.3 lets the
+    // API scale to 50 pods, i.e. 50 × 20 = 1,000 connections — more than max_connections admits.
+    // Transaction pooling keeps the plan's intent: PgBouncer holds the 180 server connections the
+    // plan budgets (3 pods × 60) and multiplexes the 1,000 client connections onto them; with one
+    // PgBouncer pod down the other two still accept all 1,000 clients (2 × 1,000 ≥ 1,000).
+    // The API must not keep session state across transactions (pgx: QueryExecModeExec or
+    // PgBouncer's protocol-level prepared statements).
+    pooler: env.pick({
+      prod: { instances: 3, poolMode: PoolMode.TRANSACTION, defaultPoolSize: 60, maxClientConnections: 1000 },
+      dev: { instances: 2, poolMode: PoolMode.TRANSACTION, defaultPoolSize: 20, maxClientConnections: 200 },
+    }),
+    backup: {
+      target: env.pick(LLM_DATA_VAULT_BACKUPS),
+      // The plan sets no retention. 30 days of point-in-time recovery in prod (a data vault must
+      // survive a corruption noticed late, e.g. at the monthly SLO review §11.2); 7 in dev.
+      retention: env.pick({ prod: '30d', dev: '7d' }),
+      // The plan sets no base-backup schedule: daily at 03:00, off-peak (§7.1: peaks are 9am–5pm
+      // weekdays), which bounds the WAL replayed on a restore to one day.
+      schedule: '0 3 * * *',
+      walCompression: WalCompression.GZIP,
+      // §7.2: 2,000 writes/s. Four parallel WAL uploads keep archiving ahead of that rate.
+      maxParallel: env.pick({ prod: 4, dev: 2 }),
+      // §1.2: RPO < 1 minute. Under low traffic a WAL segment is switched and archived after at
+      // most 30 s, leaving the upload time inside the minute. (§8.3's "RPO = 0" on failover needs
+      // synchronous replication, which HAPostgres cannot express yet.)
+      archiveTimeout: Duration.seconds(30),
+      rpo: Duration.minutes(1),
+    },
+  });
+
+  // §7.2 cache: 6 GB of data, 8 GB with 30 % overhead, on a 2 vCPU / 13 GB instance "with read
+  // replicas for HA": Sentinel with a master and two replicas in prod; one pod in dev. maxmemory
+  // is the 6 GB of data, the 8 GiB limit the overhead above it (fragmentation, replication
+  // buffers). Redis is single-threaded: one core requested. No persistence: §4.3 marks Redis
+  // non-critical ("can operate without cache"), and the replicas hold copies. It holds sessions
+  // (§7.2), so it requires a password.
+  const redis = new RedisCache(chart, 'redis', {
+    image: LLM_DATA_VAULT_IMAGES.redis,
+    resources: env.pick({
+      prod: { cpu: { request: Cpu.units(1) }, memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) } },
+      dev: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(512), limit: Size.mebibytes(512) } },
+    }),
+    maxMemory: env.pick({ prod: Size.gibibytes(6), dev: Size.mebibytes(384) }),
+    password: { name: SECRETS.redis, key: 'password' },
+    ...(env.isProduction ? { sentinel: { replicas: 3 } } : { singleInstance: true }),
+  });
+
+  const api = new ReliableService(chart, 'api', {
+    image: LLM_DATA_VAULT_IMAGES.api,
+    // §4.2–4.4, §5.3: everything (API, probes, metrics) on http 8080.
+    ports: { http: 8080 },
+    env: {
+      // §7.2: 20 database connections per instance; §9.3's runbook tunes the pool with
+      // DB_MAX_CONNECTIONS. (Its "raise to 50" fix must go through Git and the connection budget.)
+      DB_MAX_CONNECTIONS: EnvValue.literal(String(DB_POOL_SIZE_PER_POD)),
+      AWS_REGION: EnvValue.literal(LLM_DATA_VAULT_REGION),
+      AWS_ACCESS_KEY_ID: EnvValue.fromSecret(SECRETS.aws, 'access-key-id'),
+      AWS_SECRET_ACCESS_KEY: EnvValue.fromSecret(SECRETS.aws, 'secret-access-key'),
+      // Go sizes its scheduler to the node's cores and its GC to nothing: tie both to the pod.
+      GOMAXPROCS: EnvValue.literal(env.pick({ prod: '4', dev: '1' })),
+      GOMEMLIMIT: EnvValue.literal(env.pick({ prod: '7GiB', dev: '900MiB' })),
+    },
+    // §7.2: target instance 4 vCPU, 8 GB for 2,000 req/s. No CPU limit: throttling would hit the
+    // p99 < 200 ms objective (§1.2); GOMAXPROCS keeps the runtime at the request. Memory request
+    // = limit, so §7.3's 80 % memory target is 80 % of what the pod may really use. (§9.3's
+    // "increase limits" example, cpu=2 / memory=4Gi, would halve them: it predates §7.2.)
+    resources: env.pick({
+      prod: { cpu: { request: Cpu.units(4) }, memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) } },
+      dev: { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) } },
+    }),
+    probes: {
+      // §4.3: readiness checks the dependencies (DB, KMS, S3 critical) under a 3 s context, so a
+      // check that hits that deadline is a critical one failing (503 anyway): the probe's 3 s
+      // timeout agrees with the handler. Period 5, failures 2: out of rotation within 10 s.
+      // Kubernetes counts the initial delays after the startup probe succeeds.
+      readiness: Probe.http('/health/ready', {
+        initialDelay: Duration.seconds(10), period: Duration.seconds(5), timeout: Duration.seconds(3), failureThreshold: 2, successThreshold: 1,
+      }),
+      // §4.2: liveness checks the process only.
+      liveness: Probe.http('/health/live', {
+        initialDelay: Duration.seconds(30), period: Duration.seconds(10), timeout: Duration.seconds(5), failureThreshold: 3, successThreshold: 1,
+      }),
+      // §4.4: period 5, failures 12 = 60 s to start (migrations, cache warm-up). §4.4's timeout 5 s
+      // equals the period, so a slow check would still run when the next is due: 4 s instead.
+      startup: Probe.http('/health/startup', {
+        initialDelay: Duration.seconds(0), period: Duration.seconds(5), timeout: Duration.seconds(4), failureThreshold: 12, successThreshold: 1,
+      }),
+      maxStartupTime: Duration.seconds(60),
+    },
+    // §5.3: preStop sleep 5, terminationGracePeriodSeconds 60. §5.1: in-flight requests get at
+    // most 30 s, workers, buffers and connections are done by T+33 s; 60 s leaves room for that.
+    // (§5.4's 60 s shutdown context exceeds the 55 s left after the preStop: harmless while the
+    // sequence ends at T+33 s, but the app's timeout should be ≤ 50 s.)
+    shutdown: {
+      preStop: PreStopHook.sleep(Duration.seconds(5)),
+      drainTimeout: Duration.seconds(30),
+      terminationGracePeriod: Duration.seconds(60),
+    },
+    // §7.3: 5–50 pods on CPU 70 %, memory 80 % and 2,000 req/s per pod (§7.2's per-instance
+    // capacity; served by the custom metrics API from vault_requests_total). §7.2's 9 pods at
+    // 10,000 req/s are what these targets reach under that load. dev: 2–4.
+    autoscaling: {
+      minReplicas: env.pick({ prod: 5, dev: 2 }),
+      maxReplicas: env.pick({ prod: 50, dev: 4 }),
+      cpuUtilizationPercent: 70,
+      memoryUtilizationPercent: 80,
+      podsMetrics: [{ name: 'vault_requests_per_second', averageValue: '2000' }],
+      // §7.3: scale down after 300 s by the smaller of 50 %/60 s and 2 pods/60 s.
+      scaleDown: {
+        stabilizationWindow: Duration.seconds(300),
+        policies: [ScalingPolicy.percent(50, Duration.seconds(60)), ScalingPolicy.pods(2, Duration.seconds(60))],
+        selectPolicy: SelectPolicy.MIN,
+      },
+      // §7.3: scale up after 60 s by the larger of 100 %/30 s and 4 pods/30 s.
+      scaleUp: {
+        stabilizationWindow: Duration.seconds(60),
+        policies: [ScalingPolicy.percent(100, Duration.seconds(30)), ScalingPolicy.pods(4, Duration.seconds(30))],
+        selectPolicy: SelectPolicy.MAX,
+      },
+    },
+    // §5.3 sets minAvailable 2 and maxUnavailable 1 in one PDB, which the API rejects. The
+    // comment there states the intent — "no more than 1 pod disrupted at a time" — and only
+    // maxUnavailable keeps it at every scale: minAvailable 2 would let a drain take 3 of 5 pods
+    // (or 48 of 50), leaving 2 × 2,000 req/s for §7.1's 10,000 req/s.
+    disruptionBudget: { maxUnavailable: 1 },
+    // §6.1, §9.3: Prometheus metrics on :8080/metrics. The plan sets no scrape interval; 30 s
+    // matches §6.5's rule evaluation interval.
+    monitoring: { port: 'http', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) },
+    writableDirectories: [{ path: '/tmp' }],
+    // The gateway (api.llm-data-vault.com, §4.2) is the only way in.
+    ingress: [{ from: NetworkPeer.namespace(EXTERNAL.gateway), ports: ['http'] }],
+    dependencies: [
+      { to: EXTERNAL.aws, ports: [443] },
+      { to: NetworkPeer.namespace(EXTERNAL.tracing), ports: [14268, 9411] },
+      { to: NetworkPeer.namespace(EXTERNAL.kafka), ports: [9092] },
+    ],
+  });
+
+  // DB_HOST/PORT/NAME/USER/PASSWORD from the CNPG app Secret, through the pooler; §7.2: 20 per pod.
+  postgres.addClient(api, { poolSizePerPod: DB_POOL_SIZE_PER_POD });
+  redis.addClient(api);
+
+  return chart;
 }

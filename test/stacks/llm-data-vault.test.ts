@@ -1,0 +1,210 @@
+import { Environment } from '../../lib';
+import { buildApp } from '../../stacks/main';
+import { container, find, Manifest, ofKind } from '../support/synth';
+
+/** The vault's objects in `env`: its data layer (namespace, database, cache) and its apps. */
+function vault(env: Environment): Manifest[] {
+  const dirs = buildApp().render().filter((d) => d.path === `apps/${env.name}/llm-data-vault-data` || d.path === `apps/${env.name}/llm-data-vault`);
+  expect(dirs).toHaveLength(2);
+  return dirs.flatMap((d) => d.files.flatMap((f) => f.objects));
+}
+
+const API = 'llm-data-vault-api';
+
+describe.each(Environment.ALL)('llm-data-vault ($name)', (env) => {
+  const objects = vault(env);
+
+  // What reviewers read in a PR: the whole chart, one snapshot per environment.
+  test('snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('names: the API is deploy/llm-data-vault-api in namespace llm-data-vault', () => {
+    expect(find(objects, 'Namespace', 'llm-data-vault')).toBeDefined();
+    expect(find(objects, 'Deployment', API).metadata.namespace).toBe('llm-data-vault');
+  });
+
+  test('§4.2–4.4, §5.3 the API listens on http 8080, exposed by its Service', () => {
+    expect(container(find(objects, 'Deployment', API)).ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    expect(find(objects, 'Service', API).spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }]);
+  });
+
+  test('§4.2 liveness /health/live: initial 30, period 10, timeout 5, failures 3', () => {
+    expect(container(find(objects, 'Deployment', API)).livenessProbe).toEqual({
+      httpGet: { path: '/health/live', port: 'http', scheme: 'HTTP' },
+      initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, successThreshold: 1,
+    });
+  });
+
+  test('§4.3 readiness /health/ready: initial 10, period 5, timeout 3, failures 2', () => {
+    expect(container(find(objects, 'Deployment', API)).readinessProbe).toEqual({
+      httpGet: { path: '/health/ready', port: 'http', scheme: 'HTTP' },
+      initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2, successThreshold: 1,
+    });
+  });
+
+  test('§4.4 startup /health/startup: period 5, failures 12 (60 s); timeout 4 s, below the period', () => {
+    const startup = container(find(objects, 'Deployment', API)).startupProbe;
+    expect(startup).toEqual({
+      httpGet: { path: '/health/startup', port: 'http', scheme: 'HTTP' },
+      initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 4, failureThreshold: 12, successThreshold: 1,
+    });
+    expect(startup.periodSeconds * startup.failureThreshold).toBe(60);
+  });
+
+  test('§5.3 shutdown: preStop sleep 5, terminationGracePeriodSeconds 60', () => {
+    const d = find(objects, 'Deployment', API);
+    expect(container(d).lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
+    expect(d.spec.template.spec.terminationGracePeriodSeconds).toBe(60);
+  });
+
+  test('§5.3 PDB: maxUnavailable 1 only (minAvailable and maxUnavailable together are invalid)', () => {
+    const pdb = find(objects, 'PodDisruptionBudget', API).spec;
+    expect(pdb.maxUnavailable).toBe(1);
+    expect(pdb.minAvailable).toBeUndefined();
+  });
+
+  test('§7.3 HPA metrics: CPU 70 %, memory 80 %, vault_requests_per_second 2000 per pod; behaviour as planned', () => {
+    const hpa = find(objects, 'HorizontalPodAutoscaler', API).spec;
+    expect(hpa.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
+      { type: 'Pods', pods: { metric: { name: 'vault_requests_per_second' }, target: { type: 'AverageValue', averageValue: '2000' } } },
+    ]);
+    expect(hpa.behavior.scaleDown).toEqual({
+      stabilizationWindowSeconds: 300,
+      policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }, { type: 'Pods', value: 2, periodSeconds: 60 }],
+      selectPolicy: 'Min',
+    });
+    expect(hpa.behavior.scaleUp).toEqual({
+      stabilizationWindowSeconds: 60,
+      policies: [{ type: 'Percent', value: 100, periodSeconds: 30 }, { type: 'Pods', value: 4, periodSeconds: 30 }],
+      selectPolicy: 'Max',
+    });
+    expect(find(objects, 'Deployment', API).spec.replicas).toBeUndefined();
+  });
+
+  test('§6.1/§9.3 ServiceMonitor: /metrics on http every 30 s', () => {
+    expect(find(objects, 'ServiceMonitor', API).spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }]);
+  });
+
+  test('the API reaches PostgreSQL through the pooler, §7.2 20 connections per pod, credentials only from Secrets', () => {
+    const vars = container(find(objects, 'Deployment', API)).env as Manifest[];
+    expect(vars.filter((e) => e.name.startsWith('DB_'))).toEqual([
+      { name: 'DB_MAX_CONNECTIONS', value: '20' },
+      { name: 'DB_HOST', value: 'llm-data-vault-postgres-pooler-rw.llm-data-vault.svc' },
+      { name: 'DB_PORT', value: '5432' },
+      { name: 'DB_NAME', value: 'vault' },
+      { name: 'DB_USER', valueFrom: { secretKeyRef: { name: 'llm-data-vault-postgres-app', key: 'username' } } },
+      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'llm-data-vault-postgres-app', key: 'password' } } },
+    ]);
+    expect(vars.filter((e) => e.name.startsWith('AWS_'))).toEqual([
+      { name: 'AWS_REGION', value: 'us-east-1' },
+      { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: 'llm-data-vault-aws', key: 'access-key-id' } } },
+      { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'llm-data-vault-aws', key: 'secret-access-key' } } },
+    ]);
+    expect(vars.find((e) => e.name === 'REDIS_PASSWORD')).toEqual({ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'llm-data-vault-redis', key: 'password' } } });
+  });
+
+  test('network: the gateway namespace on 8080 in; KMS/S3 on 443, tracing, Kafka, pooler and Redis out', () => {
+    const np = find(objects, 'NetworkPolicy', API).spec;
+    expect(np.ingress).toEqual(expect.arrayContaining([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+    ]));
+    expect(np.egress).toEqual(expect.arrayContaining([
+      {
+        to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'] } }],
+        ports: [{ protocol: 'TCP', port: 443 }],
+      },
+      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tracing' } } }], ports: [{ protocol: 'TCP', port: 14268 }, { protocol: 'TCP', port: 9411 }] },
+      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kafka' } } }], ports: [{ protocol: 'TCP', port: 9092 }] },
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'llm-data-vault' } }, podSelector: { matchLabels: { 'cnpg.io/poolerName': 'llm-data-vault-postgres-pooler-rw' } } }],
+        ports: [{ protocol: 'TCP', port: 5432 }],
+      },
+    ]));
+  });
+
+  test('§1.2 continuous backup to S3: WAL archiving within the 1-minute RPO, daily base backups, SSE-KMS', () => {
+    const cluster = find(objects, 'Cluster', 'llm-data-vault-postgres').spec;
+    expect(cluster.plugins).toEqual([{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'llm-data-vault-postgres' } }]);
+    expect(cluster.postgresql.parameters.archive_timeout).toBe('30s');
+    const store = find(objects, 'ObjectStore', 'llm-data-vault-postgres').spec;
+    expect(store.configuration).toMatchObject({
+      // Each environment has its own bucket: dev's credentials never reach prod's backups.
+      destinationPath: `s3://llm-data-vault-backups-${env.name}/postgres`,
+      endpointURL: 'https://s3.us-east-1.amazonaws.com',
+      s3Credentials: {
+        accessKeyId: { name: 'llm-data-vault-backup-s3', key: 'access-key' },
+        secretAccessKey: { name: 'llm-data-vault-backup-s3', key: 'secret-key' },
+      },
+      wal: { compression: 'gzip', encryption: 'aws:kms' },
+      data: { encryption: 'aws:kms' },
+    });
+    expect(store.retentionPolicy).toBe(env.pick({ prod: '30d', dev: '7d' }));
+    expect(find(objects, 'ScheduledBackup', 'llm-data-vault-postgres').spec).toMatchObject({ schedule: '0 0 3 * * *', method: 'plugin', immediate: true });
+  });
+
+  test('§7.2 database: database vault through a transaction-mode PgBouncer pooler', () => {
+    const cluster = find(objects, 'Cluster', 'llm-data-vault-postgres').spec;
+    expect(cluster.bootstrap.initdb).toMatchObject({ database: 'vault', owner: 'vault' });
+    expect(cluster.imageName).toBe('ghcr.io/cloudnative-pg/postgresql:15.10');
+    expect(find(objects, 'Pooler', 'llm-data-vault-postgres-pooler-rw').spec).toMatchObject({ type: 'rw', pgbouncer: { poolMode: 'transaction' } });
+  });
+});
+
+describe('llm-data-vault prod carries the plan\'s values', () => {
+  const objects = vault(Environment.PROD);
+
+  test('§7.3 HPA: 5–50 replicas', () => {
+    const hpa = find(objects, 'HorizontalPodAutoscaler', API).spec;
+    expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([5, 50]);
+  });
+
+  test('§7.2 API resources: 4 vCPU and 8 GiB per instance', () => {
+    expect(container(find(objects, 'Deployment', API)).resources).toEqual({ requests: { cpu: '4', memory: '8Gi' }, limits: { memory: '8Gi' } });
+  });
+
+  test('§7.2 PostgreSQL: max_connections 300, db.r5.xlarge (4 vCPU, 32 GB), 60 GB minimum / 200 GB in two years (WAL 50 GB)', () => {
+    const cluster = find(objects, 'Cluster', 'llm-data-vault-postgres').spec;
+    expect(cluster.postgresql.parameters.max_connections).toBe('300');
+    expect(cluster).toMatchObject({ instances: 3, enablePDB: true, storage: { size: '150Gi' }, walStorage: { size: '50Gi' } });
+    expect(cluster.resources).toEqual({ requests: { cpu: '4', memory: '32Gi' }, limits: { memory: '32Gi' } });
+  });
+
+  test('§7.2 connection budget: 50 pods × 20 clients multiplexed onto 3 × 60 = 180 server connections of 300', () => {
+    const pgbouncer = find(objects, 'Pooler', 'llm-data-vault-postgres-pooler-rw').spec;
+    expect(pgbouncer.instances).toBe(3);
+    expect(pgbouncer.pgbouncer.parameters).toEqual({ default_pool_size: '60', max_client_conn: '1000' });
+    const server = pgbouncer.instances * Number(pgbouncer.pgbouncer.parameters.default_pool_size);
+    expect(server).toBe(180);
+    // 300 minus 3 superuser slots and 2 replication connections.
+    expect(server).toBeLessThanOrEqual(300 - 3 - 2);
+    // All 50 × 20 clients fit even with one PgBouncer pod down.
+    expect((pgbouncer.instances - 1) * Number(pgbouncer.pgbouncer.parameters.max_client_conn)).toBeGreaterThanOrEqual(50 * 20);
+  });
+
+  test('§7.2 Redis: Sentinel with replicas for HA, 6 GB of data in 8 GiB', () => {
+    const sts = find(objects, 'StatefulSet', 'llm-data-vault-redis');
+    expect(sts.spec.replicas).toBe(3);
+    const redis = sts.spec.template.spec.containers.find((c: Manifest) => c.name === 'redis');
+    expect(redis.resources).toEqual({ requests: { cpu: '1', memory: '8Gi' }, limits: { memory: '8Gi' } });
+    const vars = container(find(objects, 'Deployment', API)).env as Manifest[];
+    expect(vars.filter((e) => e.name.startsWith('REDIS_')).map((e) => e.name)).toEqual(['REDIS_HOST', 'REDIS_PORT', 'REDIS_SENTINEL_MASTER', 'REDIS_PASSWORD']);
+  });
+});
+
+test('dev is smaller but has the same shape', () => {
+  const prod = vault(Environment.PROD);
+  const dev = vault(Environment.DEV);
+  // One database instance in dev, so CNPG's PDB is off there.
+  expect(find(dev, 'Cluster', 'llm-data-vault-postgres').spec).toMatchObject({ instances: 1, enablePDB: false });
+  // The apps have the same objects; the data layer is smaller (one Redis pod, so no PDB there).
+  const shape = (objects: Manifest[]) => objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] !== 'redis').map((o) => `${o.kind}/${o.metadata.name}`);
+  expect(shape(dev)).toEqual(shape(prod));
+  expect(find(dev, 'StatefulSet', 'llm-data-vault-redis').spec.replicas).toBe(1);
+  expect(ofKind(dev, 'PodDisruptionBudget').map((p) => p.metadata.name)).toEqual([API]);
+  const hpa = find(dev, 'HorizontalPodAutoscaler', API).spec;
+  expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([2, 4]);
+  expect(container(find(dev, 'Deployment', API)).resources.requests).toEqual({ cpu: '500m', memory: '1Gi' });
+});
