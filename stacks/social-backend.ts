@@ -1,8 +1,325 @@
 /**
- * social-backend — seed 003. Being written: services, database and backups from the plan.
+ * social-backend — seed 003 (milestone 4.7, "Production Backend"). Three Go services behind the
+ * gateway — auth-service :8080, posts-service :8081, realtime-service :8082 (WebSocket `/ws`) —
+ * on one PostgreSQL (CloudNativePG) and one Redis (Sentinel in prod).
+ *
+ * The plan lists "Kubernetes orchestration" as a non-goal, yet asks for Kubernetes probes (§4.7.6)
+ * and a preStop hook (§4.7.8); this stack is that Kubernetes deployment. Its notes ("start with
+ * single-instance") contradict the success metric "horizontal scaling to 3+ instances": prod runs
+ * at least 3 of each service, since one instance cannot survive a node drain within 99.9 %.
+ *
+ * Not here (other issues): the Traefik gateway, routes and middlewares (§4.7.10, §4.7.11, rate
+ * limits §4.7.2), alert rules and dashboards (§4.7.4, §4.7.17, §4.7.18), ExternalSecrets, pg_dump
+ * jobs, off-site sync and the monthly restore test (§4.7.12), chaos experiments (Notes).
  */
-import { EnvironmentStage, SystemChart } from '../lib';
+import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import {
+  BackupTarget, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService, ScalingPolicy,
+  SelectPolicy, SystemChart, WalCompression,
+} from '../lib';
+
+/**
+ * Image tags deployed per component. The plan names no registry; these are the release tags of
+ * milestone 4.7, bumped by the release pipeline (never `latest`, §4.7.14 semantic versioning).
+ * §4.7.13 allows a distroless or alpine runtime: the preStop hook below runs `sleep`, so the images
+ * must ship a `sleep` binary (alpine does; a distroless image needs a static one copied in).
+ */
+export const SOCIAL_BACKEND_IMAGES = {
+  auth: 'ghcr.io/lucena-cloud/social-backend-auth-service:4.7.0',
+  posts: 'ghcr.io/lucena-cloud/social-backend-posts-service:4.7.0',
+  realtime: 'ghcr.io/lucena-cloud/social-backend-realtime-service:4.7.0',
+  // The plan names no PostgreSQL version; 16 as in the other systems (dump jobs pin to it).
+  postgres: 'ghcr.io/cloudnative-pg/postgresql:16.6',
+  redis: 'redis:7.4.1-alpine',
+} as const;
+
+/**
+ * §4.7.12: off-site backup storage on S3, encrypted with AES-256. AWS S3 gives both: objects are
+ * encrypted server-side with SSE-S3 (AES256), and the archive survives the loss of the cluster,
+ * which an in-cluster MinIO would not (the WAL stream is what meets the 1 h RPO on site loss).
+ * The plan names no bucket or region: `social-backend-backups` in eu-central-1 (the bucket, its
+ * versioning and encryption come from the Pulumi stack). Credentials from Secret
+ * `social-backend-backup-s3` (written by an ExternalSecret, another issue).
+ */
+export const SOCIAL_BACKEND_BACKUPS = BackupTarget.s3({
+  bucket: 'social-backend-backups',
+  prefix: 'postgres',
+  region: 'eu-central-1',
+  credentials: { secretName: 'social-backend-backup-s3', accessKeyIdKey: 'access-key', secretAccessKeyKey: 'secret-key' },
+});
+
+/**
+ * Secrets the services read (never literals; written by ExternalSecrets, another issue).
+ * §4.7.11 JWT RS256 is asymmetric: only auth-service holds the private signing key; posts and
+ * realtime verify with the public key.
+ */
+export const SOCIAL_BACKEND_SECRETS = {
+  jwt: { name: 'social-backend-jwt', privateKey: 'private-key', publicKey: 'public-key' },
+  // The plan is silent on Redis authentication; §4.7.11 hardening: a password on top of the
+  // NetworkPolicy, so a compromised pod elsewhere in the namespace cannot read sessions.
+  redis: { name: 'social-backend-redis', key: 'password' },
+} as const;
+
+/** Namespaces of what the services talk to but this stack does not own (assumed names). */
+const EXTERNAL = {
+  /**
+   * Traefik (§4.7.10). The gateway construct does not exist yet: the routed services admit the
+   * whole `traefik` namespace on their http port; the gateway issue replaces this with its own peer.
+   */
+  gateway: 'traefik',
+  /**
+   * §4.7.5: traces go to Jaeger or Tempo. Assumed: Tempo's distributor as Service `tempo` in
+   * namespace `tempo`, OTLP over gRPC on 4317.
+   */
+  tracing: 'tempo',
+} as const;
+const OTLP_GRPC_PORT = 4317;
 
 export function socialBackendStack(stage: EnvironmentStage): SystemChart {
-  return new SystemChart(stage, 'social-backend');
+  const env = stage.environment;
+  const chart = new SystemChart(stage, 'social-backend');
+
+  // --- Data layer -------------------------------------------------------------------------------
+
+  const postgres = new HAPostgres(chart, 'postgres', {
+    image: SOCIAL_BACKEND_IMAGES.postgres,
+    // The plan is silent on the database's topology. 99.9 % (success metrics) in prod: a primary
+    // and two standbys, so a node drain during a standby's rebuild still leaves a failover target
+    // (§4.7.9's "read replicas (prepare)" can then use CNPG's `-ro` Service). dev: one instance.
+    instances: env.pick({ prod: 3, dev: 1 }),
+    singleInstance: !env.isProduction,
+    // The plan gives no sizes. The data volume on the cluster's default class; WAL on its own
+    // volume, so WAL piling up while the off-site archive is unreachable cannot fill the data
+    // volume (§4.7.17 warns at 20 % free disk).
+    storage: { size: env.pick({ prod: Size.gibibytes(20), dev: Size.gibibytes(2) }) },
+    walStorage: { size: env.pick({ prod: Size.gibibytes(10), dev: Size.gibibytes(1) }) },
+    resources: env.pick({
+      prod: { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) } },
+      dev: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+    }),
+    database: 'social',
+    owner: 'social',
+    // §4.7.9 "Max connections: 100" is each service's pool (it sits beside min idle and max
+    // lifetime, which are pool settings). 3 services × up to 10 pods × 100 = 3000 connections at
+    // full scale, far beyond what one PostgreSQL serves: the services connect through PgBouncer
+    // in transaction mode, and PostgreSQL keeps 200 connections, of which the pooler uses 2 × 50.
+    maxConnections: env.pick({ prod: 200, dev: 100 }),
+    parameters: {
+      // §4.7.9 leak detection (5 minutes): a server-side backstop; a transaction left open by a
+      // leaked connection is ended after 5 minutes instead of holding locks and a pooler slot.
+      idle_in_transaction_session_timeout: '300s',
+    },
+    // Transaction pooling: the Go services must use pgx's simple protocol or PgBouncer's
+    // prepared-statement support (assumed). Each PgBouncer pod admits 3000 clients, so the full
+    // 3000 still connect while one pooler pod is down.
+    pooler: {
+      instances: 2,
+      poolMode: PoolMode.TRANSACTION,
+      defaultPoolSize: env.pick({ prod: 50, dev: 20 }),
+      maxClientConnections: 3000,
+    },
+    // §4.7.12: continuous backup (WAL archiving + base backups) with CNPG's Barman Cloud plugin.
+    backup: {
+      // dev archives beside prod under its own prefix, never into prod's path.
+      target: env.isProduction ? SOCIAL_BACKEND_BACKUPS : SOCIAL_BACKEND_BACKUPS.withPrefix(env.name),
+      // §4.7.12: retention 30 days. dev keeps a week (silent there; cost).
+      retention: env.pick({ prod: '30d', dev: '7d' }),
+      // §4.7.12: daily full backup. The plan names no time: 02:00 UTC, off-peak.
+      schedule: '0 2 * * *',
+      walCompression: WalCompression.GZIP,
+      // §4.7.12 "hourly WAL archiving" is a ceiling, given as RPO 1 h. CNPG archives every segment
+      // as soon as it is full; archive_timeout bounds the wait under low traffic. Literally hourly
+      // would spend the whole RPO before the first upload and leave no margin for a failed one:
+      // 5 minutes keeps the worst case far inside it.
+      archiveTimeout: Duration.minutes(5),
+      rpo: Duration.hours(1),
+    },
+  });
+
+  // §4.7.1: Redis with Sentinel support. prod: 3 pods (master + 2 replicas), a sentinel in each,
+  // automatic failover. dev: one pod. No persistence: every key the plan caches has a TTL (§4.7.1)
+  // and the database is the source of truth ("fallback to database on cache failure"); replicas
+  // keep the cache warm across a failover. allkeys-lru (the default) evicts instead of failing writes.
+  const redis = new RedisCache(chart, 'redis', {
+    image: SOCIAL_BACKEND_IMAGES.redis,
+    resources: env.pick({
+      prod: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) } },
+      dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+    }),
+    password: { name: SOCIAL_BACKEND_SECRETS.redis.name, key: SOCIAL_BACKEND_SECRETS.redis.key },
+    ...(env.isProduction ? { sentinel: { replicas: 3 } } : { singleInstance: true }),
+  });
+
+  // --- Services ---------------------------------------------------------------------------------
+
+  // §4.7.6: `/healthz` is liveness (always up while the process runs), `/readyz` readiness
+  // (database, Redis, required config). Health check interval 10 s for both. The readiness check
+  // pings PostgreSQL and Redis, so it gets 5 s; liveness touches nothing and gets 2 s.
+  // Note §4.7.6 vs §4.7.1: readiness "checks Redis", but the services fall back to the database
+  // when the cache fails. A Redis outage must not take every pod out of the gateway: the readiness
+  // handler should report Redis as degraded (in /healthz/ready) without failing /readyz.
+  // The plan gives no startup time; 60 s, ahead of liveness. Migrations (golang-migrate) belong in
+  // a Job, not in the startup path, or a long one is killed by this budget.
+  const probes = {
+    readiness: Probe.http('/readyz', { period: Duration.seconds(10), timeout: Duration.seconds(5), failureThreshold: 3 }),
+    liveness: Probe.http('/healthz', { period: Duration.seconds(10), timeout: Duration.seconds(2), failureThreshold: 3 }),
+    maxStartupTime: Duration.seconds(60),
+  };
+
+  // §4.7.8: preStop hook (5 s, so endpoint removal reaches the gateway before SIGTERM), then stop
+  // accepting, drain requests for up to 30 s, close the database and Redis, flush logs and metrics.
+  // Max shutdown time 60 s is the grace period: after it the kubelet sends SIGKILL.
+  const shutdown = {
+    preStop: PreStopHook.sleep(Duration.seconds(5)),
+    drainTimeout: Duration.seconds(30),
+    terminationGracePeriod: Duration.seconds(60),
+  };
+
+  // The plan sizes nothing. Go services: no CPU limit (throttling would hurt the p95 < 200 ms
+  // target; the HPA scales on the request), memory limited, GOMEMLIMIT at 90 % of it so the Go GC
+  // works harder before the kernel OOM-kills the pod. dev: half.
+  const resources = env.pick({
+    prod: { cpu: { request: Cpu.millis(250) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+    dev: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+  });
+  const goMemLimit = env.pick({ prod: '460MiB', dev: '230MiB' });
+  // realtime holds every open WebSocket in memory: twice the memory.
+  const realtimeResources = env.pick({
+    prod: { cpu: { request: Cpu.millis(250) }, memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) } },
+    dev: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+  });
+  const realtimeGoMemLimit = env.pick({ prod: '920MiB', dev: '460MiB' });
+
+  /**
+   * Settings every service reads. PORT and LOG_FORMAT are assumed names (the plan's config lives
+   * in internal/config/production.go); GOMEMLIMIT and OTEL_* are the Go runtime's and the
+   * OpenTelemetry SDK's own.
+   */
+  const common = (service: string, port: number, memLimit: string): Record<string, EnvValue> => ({
+    PORT: EnvValue.literal(String(port)),
+    GOMEMLIMIT: EnvValue.literal(memLimit),
+    // §4.7.3: JSON logs in production, console in dev.
+    LOG_FORMAT: EnvValue.literal(env.pick({ prod: 'json', dev: 'console' })),
+    // §4.7.5 with the standard OpenTelemetry variables. The plan's Jaeger exporter
+    // (go.opentelemetry.io/otel/exporters/jaeger) is deprecated and removed upstream; Jaeger and
+    // Tempo both accept OTLP, so the services export OTLP.
+    OTEL_SERVICE_NAME: EnvValue.literal(service),
+    OTEL_EXPORTER_OTLP_ENDPOINT: EnvValue.literal(`http://tempo.${EXTERNAL.tracing}.svc:${OTLP_GRPC_PORT}`),
+    OTEL_EXPORTER_OTLP_PROTOCOL: EnvValue.literal('grpc'),
+    // §4.7.5: W3C trace context propagation.
+    OTEL_PROPAGATORS: EnvValue.literal('tracecontext,baggage'),
+    // §4.7.5: 10 % sampling in production (parent-based: a sampled caller's trace stays whole).
+    // dev samples everything (silent there; low volume).
+    OTEL_TRACES_SAMPLER: EnvValue.literal('parentbased_traceidratio'),
+    OTEL_TRACES_SAMPLER_ARG: EnvValue.literal(env.pick({ prod: '0.1', dev: '1.0' })),
+  });
+
+  // §4.7.4: `/metrics` on each service's http port (the gateway routes only /api/v1/* and /ws, so
+  // it stays internal). The plan gives no scrape interval: 30 s, well within the MTTD < 5 min.
+  const monitoring = { port: 'http' as const, path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) };
+  // The plan names no external APIs besides the tracing backend: no other egress is opened.
+  const tracing = { to: NetworkPeer.namespace(EXTERNAL.tracing), ports: [OTLP_GRPC_PORT] };
+  // §4.7.10: routed by Traefik (see EXTERNAL.gateway).
+  const gateway = { from: NetworkPeer.namespace(EXTERNAL.gateway), ports: ['http' as const] };
+
+  // Success metrics: horizontal scaling to 3+ instances, 10,000 concurrent users, > 1000 req/s
+  // (§4.7.15), capacity for 2× growth (Notes). The plan gives no per-pod capacity: 3–10 per
+  // service on CPU 70 %; dev 2–3. Scale up at once (100 %/15 s) for the §4.7.15 stress ramp;
+  // scale down after 5 minutes of lower load, at most half the pods per minute.
+  const autoscaling = {
+    minReplicas: env.pick({ prod: 3, dev: 2 }),
+    maxReplicas: env.pick({ prod: 10, dev: 3 }),
+    cpuUtilizationPercent: 70,
+    scaleUp: { stabilizationWindow: Duration.seconds(0), policies: [ScalingPolicy.percent(100, Duration.seconds(15))], selectPolicy: SelectPolicy.MAX },
+    scaleDown: { stabilizationWindow: Duration.seconds(300), policies: [ScalingPolicy.percent(50, Duration.seconds(60))] },
+  };
+  // The plan sets no PDB: one pod at a time, so a drain never takes more than a third of the
+  // minimum (and, for realtime, drops only one pod's WebSockets at once).
+  const disruptionBudget = { maxUnavailable: 1 };
+  // Go binaries run read-only (§4.7.13); /tmp for the runtime and libraries that expect it.
+  const writableDirectories = [{ path: '/tmp' }];
+  // §4.7.13: non-root — the default UID 65532 (distroless `nonroot`; any UID works for a static binary).
+
+  // auth-service :8080 (§4.7.10 `/api/v1/auth/*`). The only holder of the JWT signing key (§4.7.11).
+  const auth = new ReliableService(chart, 'auth', {
+    image: SOCIAL_BACKEND_IMAGES.auth,
+    ports: { http: 8080 },
+    env: {
+      ...common('auth-service', 8080, goMemLimit),
+      JWT_PRIVATE_KEY: EnvValue.fromSecret(SOCIAL_BACKEND_SECRETS.jwt.name, SOCIAL_BACKEND_SECRETS.jwt.privateKey),
+      JWT_PUBLIC_KEY: EnvValue.fromSecret(SOCIAL_BACKEND_SECRETS.jwt.name, SOCIAL_BACKEND_SECRETS.jwt.publicKey),
+    },
+    resources,
+    probes,
+    shutdown,
+    autoscaling,
+    disruptionBudget,
+    monitoring,
+    writableDirectories,
+    ingress: [gateway],
+    dependencies: [tracing],
+  });
+
+  // posts-service :8081 (§4.7.10 `/api/v1/posts/*`).
+  const posts = new ReliableService(chart, 'posts', {
+    image: SOCIAL_BACKEND_IMAGES.posts,
+    ports: { http: 8081 },
+    env: {
+      ...common('posts-service', 8081, goMemLimit),
+      JWT_PUBLIC_KEY: EnvValue.fromSecret(SOCIAL_BACKEND_SECRETS.jwt.name, SOCIAL_BACKEND_SECRETS.jwt.publicKey),
+    },
+    resources,
+    probes,
+    shutdown,
+    autoscaling,
+    disruptionBudget,
+    monitoring,
+    writableDirectories,
+    ingress: [gateway],
+    dependencies: [tracing],
+  });
+
+  // realtime-service :8082 (§4.7.10 `/api/v1/realtime/*` and `/ws`). Fan-out between pods goes
+  // through Redis pub/sub (assumed; the plan names no broker), so any pod can serve any user.
+  const realtime = new ReliableService(chart, 'realtime', {
+    image: SOCIAL_BACKEND_IMAGES.realtime,
+    ports: { http: 8082 },
+    env: {
+      ...common('realtime-service', 8082, realtimeGoMemLimit),
+      JWT_PUBLIC_KEY: EnvValue.fromSecret(SOCIAL_BACKEND_SECRETS.jwt.name, SOCIAL_BACKEND_SECRETS.jwt.publicKey),
+    },
+    resources: realtimeResources,
+    probes,
+    // §4.7.8 "WebSocket connection drain notification": WebSockets never finish on their own. On
+    // SIGTERM the service tells its clients to reconnect, spread over the drain window so they do
+    // not all land on the remaining pods at once — so realtime drains longer than the 30 s of the
+    // request services: 45 s, still inside the plan's 60 s maximum (10 s left for closing the
+    // database and Redis and flushing, §4.7.8 steps 3–5).
+    shutdown: { ...shutdown, drainTimeout: Duration.seconds(45) },
+    autoscaling: {
+      ...autoscaling,
+      // Open connections cost memory more than CPU: memory 80 % as a second target.
+      memoryUtilizationPercent: 80,
+      // Every pod removed drops its WebSockets (§4.7.17 alerts on drops > 50 %): scale down
+      // slowly — after 10 minutes of lower load, one pod per 3 minutes.
+      scaleDown: { stabilizationWindow: Duration.seconds(600), policies: [ScalingPolicy.pods(1, Duration.seconds(180))] },
+    },
+    disruptionBudget,
+    monitoring,
+    writableDirectories,
+    ingress: [gateway],
+    dependencies: [tracing],
+  });
+
+  // §4.7.6: every service's readiness checks the database and Redis, so each uses both. DB_HOST/
+  // PORT/NAME/USER/PASSWORD come from the CNPG app Secret through the pooler; §4.7.9: a pool of
+  // 100 connections per pod (counted against the pooler's client budget at maximum scale).
+  for (const service of [auth, posts, realtime]) {
+    postgres.addClient(service, { poolSizePerPod: 100 });
+    // REDIS_HOST/PORT (the sentinels in prod)/SENTINEL_MASTER and REDIS_PASSWORD from the Secret.
+    redis.addClient(service);
+  }
+
+  return chart;
 }

@@ -1,0 +1,234 @@
+import { Environment } from '../../lib';
+import { buildApp } from '../../stacks/main';
+import { container, find, Manifest } from '../support/synth';
+
+/** The social-backend's objects in `env`: its data layer (namespace, database, Redis) and its apps. */
+function socialBackend(env: Environment): Manifest[] {
+  const dirs = buildApp().render().filter((d) => d.path === `apps/${env.name}/social-backend-data` || d.path === `apps/${env.name}/social-backend`);
+  expect(dirs).toHaveLength(2);
+  return dirs.flatMap((d) => d.files.flatMap((f) => f.objects));
+}
+
+const SERVICES = ['social-backend-auth', 'social-backend-posts', 'social-backend-realtime'];
+
+describe.each(Environment.ALL)('social-backend ($name)', (env) => {
+  const objects = socialBackend(env);
+
+  // What reviewers read in a PR: the whole chart, one snapshot per environment.
+  test('snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('the three services in namespace social-backend, on the plan\'s ports (§4.7.10: auth 8080, posts 8081, realtime 8082)', () => {
+    expect(find(objects, 'Namespace', 'social-backend')).toBeDefined();
+    const ports: Record<string, number> = { 'social-backend-auth': 8080, 'social-backend-posts': 8081, 'social-backend-realtime': 8082 };
+    for (const [name, port] of Object.entries(ports)) {
+      const d = find(objects, 'Deployment', name);
+      expect(d.metadata.namespace).toBe('social-backend');
+      expect(container(d).ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }]);
+      expect(find(objects, 'Service', name).spec.ports).toEqual([{ name: 'http', port, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }]);
+    }
+  });
+
+  test('§4.7.6 liveness /healthz and readiness /readyz, every 10 s', () => {
+    for (const name of SERVICES) {
+      const c = container(find(objects, 'Deployment', name));
+      expect(c.livenessProbe).toMatchObject({ httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 });
+      expect(c.readinessProbe).toMatchObject({ httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 10 });
+      // Readiness pings the database and Redis; its timeout stays below the period.
+      expect(c.readinessProbe.timeoutSeconds).toBeLessThan(10);
+      expect(c.startupProbe.httpGet.path).toBe('/healthz');
+    }
+  });
+
+  test('§4.7.8 preStop hook, 30 s request drain, at most 60 s to shut down', () => {
+    for (const name of SERVICES) {
+      const d = find(objects, 'Deployment', name);
+      expect(container(d).lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
+      expect(d.spec.template.spec.terminationGracePeriodSeconds).toBe(60);
+    }
+  });
+
+  test('§4.7.4 ServiceMonitor: /metrics on each service\'s http port', () => {
+    for (const name of SERVICES) {
+      expect(find(objects, 'ServiceMonitor', name).spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }]);
+    }
+  });
+
+  test('PDB: one pod at a time for every service (the plan is silent)', () => {
+    for (const name of SERVICES) {
+      expect(find(objects, 'PodDisruptionBudget', name).spec).toMatchObject({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    }
+  });
+
+  test('§4.7.10 routed services admit the gateway (traefik namespace, until the gateway issue) on http only', () => {
+    const ports: Record<string, number> = { 'social-backend-auth': 8080, 'social-backend-posts': 8081, 'social-backend-realtime': 8082 };
+    for (const [name, port] of Object.entries(ports)) {
+      expect(find(objects, 'NetworkPolicy', name).spec.ingress).toContainEqual({
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }],
+        ports: [{ protocol: 'TCP', port }],
+      });
+    }
+  });
+
+  test('§4.7.5 traces: OTLP to the tracing backend, W3C trace context; egress opened on 4317', () => {
+    for (const name of SERVICES) {
+      const vars = Object.fromEntries(container(find(objects, 'Deployment', name)).env.map((e: Manifest) => [e.name, e.value ?? e.valueFrom]));
+      expect(vars).toMatchObject({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://tempo.tempo.svc:4317',
+        OTEL_PROPAGATORS: 'tracecontext,baggage',
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        // §4.7.5: 10 % in production; dev samples everything.
+        OTEL_TRACES_SAMPLER_ARG: env.isProduction ? '0.1' : '1.0',
+        // §4.7.3: JSON in production, console in dev.
+        LOG_FORMAT: env.isProduction ? 'json' : 'console',
+      });
+      expect(find(objects, 'NetworkPolicy', name).spec.egress).toContainEqual({
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tempo' } } }],
+        ports: [{ protocol: 'TCP', port: 4317 }],
+      });
+    }
+  });
+
+  test('§4.7.11 RS256: only auth holds the JWT private key; every key comes from a Secret', () => {
+    const jwt = (name: string) => container(find(objects, 'Deployment', name)).env.filter((e: Manifest) => e.name.startsWith('JWT_'));
+    expect(jwt('social-backend-auth')).toEqual([
+      { name: 'JWT_PRIVATE_KEY', valueFrom: { secretKeyRef: { name: 'social-backend-jwt', key: 'private-key' } } },
+      { name: 'JWT_PUBLIC_KEY', valueFrom: { secretKeyRef: { name: 'social-backend-jwt', key: 'public-key' } } },
+    ]);
+    for (const name of ['social-backend-posts', 'social-backend-realtime']) {
+      expect(jwt(name)).toEqual([{ name: 'JWT_PUBLIC_KEY', valueFrom: { secretKeyRef: { name: 'social-backend-jwt', key: 'public-key' } } }]);
+    }
+  });
+
+  test('§4.7.6 every service reaches PostgreSQL (through the pooler, CNPG Secret) and Redis (password from a Secret)', () => {
+    for (const name of SERVICES) {
+      const vars = container(find(objects, 'Deployment', name)).env;
+      expect(vars.filter((e: Manifest) => e.name.startsWith('DB_'))).toEqual([
+        { name: 'DB_HOST', value: 'social-backend-postgres-pooler-rw.social-backend.svc' },
+        { name: 'DB_PORT', value: '5432' },
+        { name: 'DB_NAME', value: 'social' },
+        { name: 'DB_USER', valueFrom: { secretKeyRef: { name: 'social-backend-postgres-app', key: 'username' } } },
+        { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'social-backend-postgres-app', key: 'password' } } },
+      ]);
+      expect(vars).toContainEqual({ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'social-backend-redis', key: 'password' } } });
+    }
+  });
+
+  test('§4.7.9 pool of 100 per pod through PgBouncer (transaction mode): the clients fit even with one pooler pod down', () => {
+    const pooler = find(objects, 'Pooler', 'social-backend-postgres-pooler-rw').spec;
+    expect(pooler).toMatchObject({ instances: 2, type: 'rw', pgbouncer: { poolMode: 'transaction', parameters: { max_client_conn: '3000' } } });
+    const clients = SERVICES.reduce((n, name) => n + find(objects, 'HorizontalPodAutoscaler', name).spec.maxReplicas * 100, 0);
+    expect(clients).toBeLessThanOrEqual(Number(pooler.pgbouncer.parameters.max_client_conn));
+    // Server side: both PgBouncer pods' pools fit max_connections minus superuser and replication slots.
+    const cluster = find(objects, 'Cluster', 'social-backend-postgres').spec;
+    expect(2 * Number(pooler.pgbouncer.parameters.default_pool_size))
+      .toBeLessThanOrEqual(Number(cluster.postgresql.parameters.max_connections) - 3 - (cluster.instances - 1));
+    // §4.7.9 leak detection (5 minutes), as a server-side backstop.
+    expect(cluster.postgresql.parameters.idle_in_transaction_session_timeout).toBe('300s');
+  });
+
+  test('§4.7.12 continuous backup: daily base backup, WAL within the 1 h RPO, encrypted off-site on AWS S3', () => {
+    const cluster = find(objects, 'Cluster', 'social-backend-postgres');
+    expect(cluster.spec.plugins).toEqual([{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'social-backend-postgres' } }]);
+    // "Hourly WAL archiving" is the ceiling: archive_timeout ≤ 1 h (5 minutes).
+    expect(cluster.spec.postgresql.parameters.archive_timeout).toBe('300s');
+    // Daily full backup at 02:00 (CNPG's six-field cron).
+    expect(find(objects, 'ScheduledBackup', 'social-backend-postgres').spec).toMatchObject({ schedule: '0 0 2 * * *', method: 'plugin', immediate: true });
+    const store = find(objects, 'ObjectStore', 'social-backend-postgres');
+    expect(store.metadata.annotations['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
+    // §4.7.12: 30 days (dev keeps a week).
+    expect(store.spec.retentionPolicy).toBe(env.isProduction ? '30d' : '7d');
+    expect(store.spec.configuration).toEqual({
+      // Off-site (AWS S3); dev archives beside prod, never into the same path.
+      destinationPath: env.isProduction ? 's3://social-backend-backups/postgres' : 's3://social-backend-backups/postgres/dev',
+      endpointURL: 'https://s3.eu-central-1.amazonaws.com',
+      s3Credentials: {
+        accessKeyId: { name: 'social-backend-backup-s3', key: 'access-key' },
+        secretAccessKey: { name: 'social-backend-backup-s3', key: 'secret-key' },
+      },
+      // §4.7.12: AES-256 (SSE-S3) on WAL and base backups.
+      wal: { compression: 'gzip', encryption: 'AES256', maxParallel: 2 },
+      data: { compression: 'gzip', encryption: 'AES256', jobs: 2 },
+    });
+    expect(find(objects, 'PodMonitor', 'social-backend-postgres')).toBeDefined();
+  });
+});
+
+describe('social-backend prod carries the plan\'s values', () => {
+  const objects = socialBackend(Environment.PROD);
+
+  test('success metrics: horizontal scaling to 3+ instances (HPA 3–10 on CPU 70 %)', () => {
+    for (const name of SERVICES) {
+      const hpa = find(objects, 'HorizontalPodAutoscaler', name).spec;
+      expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([3, 10]);
+      expect(hpa.metrics[0]).toEqual({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } });
+      expect(hpa.behavior.scaleUp).toEqual({ stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] });
+      expect(find(objects, 'Deployment', name).spec.replicas).toBeUndefined();
+    }
+    for (const name of ['social-backend-auth', 'social-backend-posts']) {
+      expect(find(objects, 'HorizontalPodAutoscaler', name).spec.behavior.scaleDown)
+        .toEqual({ stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] });
+    }
+  });
+
+  test('realtime scales on memory too and scales down one pod at a time (each removal drops WebSockets)', () => {
+    const hpa = find(objects, 'HorizontalPodAutoscaler', 'social-backend-realtime').spec;
+    expect(hpa.metrics.map((m: Manifest) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([['cpu', 70], ['memory', 80]]);
+    expect(hpa.behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 180 }] });
+  });
+
+  test('resources: requests and memory limits, no CPU limit, GOMEMLIMIT at 90 % of the limit', () => {
+    for (const name of ['social-backend-auth', 'social-backend-posts']) {
+      const c = container(find(objects, 'Deployment', name));
+      expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } });
+      expect(c.env).toContainEqual({ name: 'GOMEMLIMIT', value: '460MiB' });
+    }
+    const realtime = container(find(objects, 'Deployment', 'social-backend-realtime'));
+    expect(realtime.resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } });
+    expect(realtime.env).toContainEqual({ name: 'GOMEMLIMIT', value: '920MiB' });
+  });
+
+  test('PostgreSQL: primary and two standbys, WAL on its own volume, 200 connections', () => {
+    expect(find(objects, 'Cluster', 'social-backend-postgres').spec).toMatchObject({
+      instances: 3, enablePDB: true, storage: { size: '20Gi' }, walStorage: { size: '10Gi' },
+      bootstrap: { initdb: { database: 'social', owner: 'social' } },
+      postgresql: { parameters: { max_connections: '200' } },
+    });
+  });
+
+  test('§4.7.1 Redis with Sentinel: 3 pods, services connected through the sentinels', () => {
+    expect(find(objects, 'StatefulSet', 'social-backend-redis').spec.replicas).toBe(3);
+    expect(find(objects, 'PodDisruptionBudget', 'social-backend-redis')).toBeDefined();
+    for (const name of SERVICES) {
+      const vars = container(find(objects, 'Deployment', name)).env;
+      expect(vars.filter((e: Manifest) => e.name.startsWith('REDIS_'))).toEqual([
+        { name: 'REDIS_HOST', value: 'social-backend-redis.social-backend.svc' },
+        { name: 'REDIS_PORT', value: '26379' },
+        { name: 'REDIS_SENTINEL_MASTER', value: 'mymaster' },
+        { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'social-backend-redis', key: 'password' } } },
+      ]);
+    }
+  });
+
+  test('§4.7.8 realtime drains WebSockets for 45 s, inside the 60 s maximum', () => {
+    // 5 s preStop + 45 s drain leaves 10 s of the 60 s grace period for closing DB and Redis.
+    const d = find(objects, 'Deployment', 'social-backend-realtime');
+    expect(d.spec.template.spec.terminationGracePeriodSeconds).toBe(60);
+  });
+});
+
+test('dev is smaller but has the same shape', () => {
+  const prod = socialBackend(Environment.PROD);
+  const dev = socialBackend(Environment.DEV);
+  // One database instance in dev, so CNPG's PDB is off there.
+  expect(find(dev, 'Cluster', 'social-backend-postgres').spec).toMatchObject({ instances: 1, enablePDB: false });
+  // The apps have the same objects; the data layer is smaller (one Redis pod, so no PDB there).
+  const shape = (objects: Manifest[]) => objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] !== 'redis').map((o) => `${o.kind}/${o.metadata.name}`);
+  expect(shape(dev)).toEqual(shape(prod));
+  expect(find(dev, 'StatefulSet', 'social-backend-redis').spec.replicas).toBe(1);
+  for (const name of SERVICES) {
+    expect(find(dev, 'HorizontalPodAutoscaler', name).spec).toMatchObject({ minReplicas: 2, maxReplicas: 3 });
+    expect(container(find(dev, 'Deployment', name)).resources.requests.cpu).toBe('100m');
+  }
+});
