@@ -1,8 +1,284 @@
 /**
- * listings — seed 004. Being written: services, database and backups from the plan.
+ * listings — seed 004 (svetu.rs marketplace). Listings service (gRPC + REST, Go/Fiber) and its
+ * async OpenSearch indexing worker → PostgreSQL 15, Redis 7, OpenSearch, MinIO.
+ *
+ * The plan (a README) has no numbered sections: comments cite its headings as
+ * `§Heading › Subheading`, e.g. `§Production Operations › Backup Schedule`.
  */
-import { EnvironmentStage, SystemChart } from '../lib';
+import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import {
+  BackupTarget, ConnectionRoute, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService,
+  ScalingPolicy, SelectPolicy, SystemChart, WalCompression,
+} from '../lib';
+
+/**
+ * Image tags deployed per component. §Tech Stack names PostgreSQL 15 and Redis 7; the service's
+ * tag is the plan's version (footer: 0.1.0), bumped by the release pipeline (never `latest`).
+ */
+export const LISTINGS_IMAGES = {
+  service: 'ghcr.io/sveturs/listings:0.1.0',
+  // §Tech Stack: PostgreSQL 15 — the cluster stays on that major (dumps and restores pin to it).
+  postgres: 'ghcr.io/cloudnative-pg/postgresql:15.10',
+  // §Tech Stack: Redis 7.
+  redis: 'redis:7.4.1-alpine',
+} as const;
+
+/**
+ * The plan's ports. §Configuration › Server Ports and §Quick Start agree on gRPC 50053, HTTP
+ * 8086, metrics 9093. §Monitoring says metrics are on the HTTP port, and §Timeout Configuration
+ * uses :50051 and :9090 — those contradict the configured ports (the timeout examples are
+ * stale): the configured ports win, and metrics are scraped from the dedicated port, which the
+ * gateway never routes.
+ */
+export const LISTINGS_PORTS = { grpc: 50053, http: 8086, metrics: 9093 } as const;
+
+/**
+ * §Production Operations › Backup Schedule: PostgreSQL backups (base backups + WAL) go to the
+ * in-cluster MinIO (the S3-compatible store of §Features); the weekly copy to off-site S3 is the
+ * "S3 Sync" line, which BackupSchedule will carry. The plan names no bucket: `listings-backups`
+ * is ours. Its credentials are a dedicated Secret, not the app's MinIO key (§Features' image
+ * storage): the app must never be able to delete its own backups.
+ */
+export const LISTINGS_BACKUPS = BackupTarget.minio({
+  endpoint: 'http://minio.minio:9000',
+  bucket: 'listings-backups',
+  prefix: 'postgres',
+  credentials: { secretName: 'listings-backup-credentials', accessKeyIdKey: 'access-key', secretAccessKeyKey: 'secret-key' },
+});
+
+/**
+ * What listings talks to but does not own. The plan gives only ports (§Architecture: OpenSearch
+ * 9200, MinIO 9000); the namespaces and Service names are our assumption: each runs in a
+ * namespace named after it with a Service of the same name (`minio.minio`, as homepage's MinIO).
+ */
+const EXTERNAL = {
+  /** The Traefik gateway's namespace. The TraefikGateway issue replaces this peer with routes. */
+  gateway: 'traefik',
+  opensearch: { namespace: 'opensearch', url: 'http://opensearch.opensearch.svc:9200', port: 9200 },
+  minio: { namespace: 'minio', endpoint: 'minio.minio.svc:9000', port: 9000 },
+} as const;
+
+/**
+ * Secrets the stack reads (created by external-secrets, never committed — §Configuration's
+ * `.env` values such as `listings_password` and OpenSearch's `admin/admin` are local defaults).
+ */
+const SECRETS = {
+  redis: { name: 'listings-redis', key: 'password' },
+  opensearch: 'listings-opensearch',
+  minio: 'listings-minio',
+} as const;
 
 export function listingsStack(stage: EnvironmentStage): SystemChart {
-  return new SystemChart(stage, 'listings');
+  const env = stage.environment;
+  const chart = new SystemChart(stage, 'listings');
+
+  // §Configuration › Database: database listings_db owned by listings_user, on CloudNativePG with
+  // a streaming standby (99.9 % availability, §Production Operations › Key Metrics). The plan's
+  // port 35433 is docker-compose's host mapping; in the cluster it is 5432.
+  const postgres = new HAPostgres(chart, 'postgres', {
+    image: LISTINGS_IMAGES.postgres,
+    // The plan is silent on instances: a primary and one standby (failover in seconds; a restore,
+    // the 1 h RTO path, only when both are lost). dev: one instance.
+    instances: env.pick({ prod: 2, dev: 1 }),
+    singleInstance: !env.isProduction,
+    // The plan gives no sizes (§Migration Status: tens of rows today); room to grow, on the
+    // cluster's default storage class. WAL gets its own volume so a stalled archive cannot fill
+    // the data volume: at one forced 16 MB segment per archive_timeout (5 min) that is ~4.6 GB a
+    // day, so prod has ~2 days to notice a broken archive.
+    storage: { size: env.pick({ prod: Size.gibibytes(20), dev: Size.gibibytes(2) }) },
+    walStorage: { size: env.pick({ prod: Size.gibibytes(10), dev: Size.gibibytes(2) }) },
+    resources: env.pick({
+      prod: { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) } },
+      dev: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+    }),
+    // Plan silent (§Performance: "Connection Pooling: configured"): 100 leaves 96 for
+    // applications, against 2 × 20 pooler connections plus the worker's direct 2 × 10.
+    maxConnections: 100,
+    database: 'listings_db',
+    owner: 'listings_user',
+    // The API's pods multiplex through PgBouncer in transaction mode, so scaling out never
+    // exhausts max_connections. Assumes the Go driver's prepared statements are protocol-level
+    // (PgBouncer ≥ 1.21 tracks them) — no session state in the API.
+    pooler: { instances: 2, poolMode: PoolMode.TRANSACTION, defaultPoolSize: 20 },
+    backup: {
+      // Each environment archives to its own path: two clusters on one path corrupt each other's
+      // WAL history.
+      target: env.isProduction ? LISTINGS_BACKUPS : LISTINGS_BACKUPS.withPrefix(env.name),
+      // §Production Operations › Backup Schedule: retention 30 days.
+      retention: '30d',
+      // §Backup Schedule: full backup daily at 02:00 UTC (the CNPG operator runs in UTC).
+      schedule: '0 2 * * *',
+      walCompression: WalCompression.GZIP,
+      // §Backup Schedule says "Incremental: Hourly (WAL archiving)", but §Roadmap › Phase 9.8
+      // promises RPO 15 min: archiving WAL hourly would lose up to 60 min. WAL is archived
+      // continuously (each segment as it fills), and archive_timeout forces a segment out after
+      // 5 min of low traffic, leaving 10 min of the RPO for the upload and its retries.
+      archiveTimeout: Duration.minutes(5),
+      rpo: Duration.minutes(15),
+    },
+  });
+
+  // §Features › Caching Layer and §Performance: Redis caches listings (5 min TTL) and searches
+  // (2 min) and backs the rate limiter. Cache loss is acceptable (no persistence: a restart
+  // starts cold), but in prod it must not be a single point of failure: Sentinel. dev: one pod.
+  // §Configuration › Redis: password-protected (SVETULISTINGS_REDIS_PASSWORD), from a Secret.
+  const redis = new RedisCache(chart, 'redis', {
+    image: LISTINGS_IMAGES.redis,
+    resources: env.pick({
+      prod: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+      dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+    }),
+    password: SECRETS.redis,
+    ...(env.isProduction ? { sentinel: { replicas: 3 } } : { singleInstance: true }),
+  });
+
+  // §Configuration: everything through SVETULISTINGS_* variables. The plan is silent on
+  // resources: Go services sized with a CPU limit (noisy-neighbour cap) and the Go runtime told
+  // about it, since Go < 1.25 sizes GOMAXPROCS from the node's CPUs and GOMEMLIMIT keeps the GC
+  // ahead of the OOM killer (~90 % of the memory limit).
+  const runtime = env.pick({
+    prod: { GOMAXPROCS: EnvValue.literal('2'), GOMEMLIMIT: EnvValue.literal('460MiB') },
+    dev: { GOMAXPROCS: EnvValue.literal('1'), GOMEMLIMIT: EnvValue.literal('230MiB') },
+  });
+  // §OpenSearch Integration › Configuration: the microservice's index is `listings_microservice`
+  // (not the monolith's `marketplace_listings`); credentials from a Secret, never `admin/admin`.
+  const opensearchEnv = {
+    SVETULISTINGS_OPENSEARCH_ADDRESSES: EnvValue.literal(EXTERNAL.opensearch.url),
+    SVETULISTINGS_OPENSEARCH_USERNAME: EnvValue.fromSecret(SECRETS.opensearch, 'username'),
+    SVETULISTINGS_OPENSEARCH_PASSWORD: EnvValue.fromSecret(SECRETS.opensearch, 'password'),
+    SVETULISTINGS_OPENSEARCH_INDEX: EnvValue.literal('listings_microservice'),
+  };
+
+  const service = new ReliableService(chart, 'service', {
+    image: LISTINGS_IMAGES.service,
+    // §Configuration › Server Ports: gRPC 50053, HTTP 8086, metrics 9093.
+    ports: { ...LISTINGS_PORTS },
+    env: {
+      SVETULISTINGS_GRPC_PORT: EnvValue.literal(String(LISTINGS_PORTS.grpc)),
+      SVETULISTINGS_HTTP_PORT: EnvValue.literal(String(LISTINGS_PORTS.http)),
+      SVETULISTINGS_METRICS_PORT: EnvValue.literal(String(LISTINGS_PORTS.metrics)),
+      // §Features › Async Processing: indexing runs in the `worker` Deployment below, so it
+      // scales and drains apart from request serving. Variable name assumed (§Configuration
+      // points to .env.example, which the plan does not show).
+      SVETULISTINGS_WORKER_ENABLED: EnvValue.literal('false'),
+      ...opensearchEnv,
+      // §Features › S3 Storage: images in MinIO. Names follow the plan's
+      // SVETULISTINGS_<SECTION>_<KEY> pattern (not listed in the plan); the endpoint is host:port
+      // as minio-go takes it; the app's own key, not the backup key.
+      SVETULISTINGS_MINIO_ENDPOINT: EnvValue.literal(EXTERNAL.minio.endpoint),
+      SVETULISTINGS_MINIO_ACCESS_KEY: EnvValue.fromSecret(SECRETS.minio, 'access-key'),
+      SVETULISTINGS_MINIO_SECRET_KEY: EnvValue.fromSecret(SECRETS.minio, 'secret-key'),
+      ...runtime,
+    },
+    resources: env.pick({
+      prod: { cpu: { request: Cpu.millis(500), limit: Cpu.units(2) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+      dev: { cpu: { request: Cpu.millis(100), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+    }),
+    probes: {
+      // §Monitoring › Health Check: /ready and /health on the HTTP port. Readiness takes a pod
+      // out of rotation within ~10 s (p99 < 2 s, §Key Metrics); liveness only asks whether the
+      // process answers. Timings: plan silent.
+      readiness: Probe.http('/ready', { period: Duration.seconds(5), timeout: Duration.seconds(3), failureThreshold: 2 }),
+      liveness: Probe.http('/health', { period: Duration.seconds(10), timeout: Duration.seconds(3), failureThreshold: 3 }),
+      // Plan silent: start-up connects to PostgreSQL, Redis, OpenSearch and MinIO.
+      maxStartupTime: Duration.seconds(60),
+    },
+    // Plan silent on shutdown; §Timeout Configuration's longest request is BatchUpdateStock at
+    // 20 s, so the server gets 25 s after SIGTERM to finish it (grace 5 + 25 + 5 = 35 s). The
+    // plan's blue-green scripts (§Production Deployment) are replaced by a rolling update that
+    // never removes a serving pod before its replacement is ready.
+    shutdown: { preStop: PreStopHook.sleep(Duration.seconds(5)), drainTimeout: Duration.seconds(25) },
+    // Plan silent on capacity ("high-performance, scalable"): 3 pods at least in prod, so one
+    // can drain while another fails and the 99.9 % SLO holds; CPU 70 %. Scale up at once,
+    // down slowly (no flapping).
+    autoscaling: {
+      minReplicas: env.pick({ prod: 3, dev: 2 }),
+      maxReplicas: env.pick({ prod: 10, dev: 3 }),
+      cpuUtilizationPercent: 70,
+      scaleUp: { stabilizationWindow: Duration.seconds(0), policies: [ScalingPolicy.percent(100, Duration.seconds(30))], selectPolicy: SelectPolicy.MAX },
+      scaleDown: { stabilizationWindow: Duration.seconds(300), policies: [ScalingPolicy.percent(50, Duration.seconds(60))] },
+    },
+    // Plan silent: one pod at a time during voluntary disruptions.
+    disruptionBudget: { maxUnavailable: 1 },
+    // §Quick Start: metrics on :9093/metrics. The plan sets no scrape interval: 30 s (its DB
+    // stats collector updates every 15 s, which the SLOs do not need at that resolution).
+    monitoring: { port: 'metrics', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) },
+    // Fiber may spool multipart image uploads (§Features › S3 Storage) to disk.
+    writableDirectories: [{ path: '/tmp', sizeLimit: Size.mebibytes(256) }],
+    // REST (§API Documentation) and gRPC (§Architecture, h2c) are both served through the
+    // gateway. Until the TraefikGateway construct exists, its namespace is admitted on both
+    // ports; the gateway issue replaces this rule with the routes' own peers.
+    ingress: [{ from: NetworkPeer.namespace(EXTERNAL.gateway), ports: ['http', 'grpc'] }],
+    dependencies: [
+      { to: NetworkPeer.namespace(EXTERNAL.opensearch.namespace), ports: [EXTERNAL.opensearch.port] },
+      { to: NetworkPeer.namespace(EXTERNAL.minio.namespace), ports: [EXTERNAL.minio.port] },
+      // §Production Deployment lists an Auth service as a dependency but gives no address or
+      // port: no egress is opened to it until it is known.
+    ],
+  });
+
+  // §Configuration › Database: SVETULISTINGS_DB_HOST/PORT/NAME/USER/PASSWORD, user and password
+  // from the CNPG app Secret. Pool size: plan silent; 20 per pod, 10 × 20 = 200 client
+  // connections at maximum scale, multiplexed onto 2 × 20 server connections.
+  postgres.addClient(service, { poolSizePerPod: 20, envPrefix: 'SVETULISTINGS_DB_' });
+  // §Configuration › Redis: SVETULISTINGS_REDIS_HOST/PORT/PASSWORD. In prod HOST/PORT name the
+  // sentinels and SVETULISTINGS_REDIS_SENTINEL_MASTER the master set: the app's Redis client
+  // must be Sentinel-aware (go-redis NewFailoverClient), which the plan's config does not show.
+  redis.addClient(service, { envPrefix: 'SVETULISTINGS_REDIS_' });
+
+  // §Features › Async Processing and §Performance: the OpenSearch indexing worker, 5 concurrent
+  // workers, draining §Database Schema's `indexing_queue` table. Same binary in worker mode; no
+  // traffic, so its only port is metrics (§Monitoring › Worker Metrics: queue size, jobs, job
+  // duration).
+  const worker = new ReliableService(chart, 'worker', {
+    image: LISTINGS_IMAGES.service,
+    ports: { metrics: LISTINGS_PORTS.metrics },
+    env: {
+      SVETULISTINGS_METRICS_PORT: EnvValue.literal(String(LISTINGS_PORTS.metrics)),
+      // Variable names assumed, as above.
+      SVETULISTINGS_WORKER_ENABLED: EnvValue.literal('true'),
+      // §Performance: "Worker Concurrency: 5 concurrent indexing workers" (per process).
+      SVETULISTINGS_WORKER_CONCURRENCY: EnvValue.literal('5'),
+      ...opensearchEnv,
+      ...env.pick({
+        prod: { GOMAXPROCS: EnvValue.literal('1'), GOMEMLIMIT: EnvValue.literal('230MiB') },
+        dev: { GOMAXPROCS: EnvValue.literal('1'), GOMEMLIMIT: EnvValue.literal('115MiB') },
+      }),
+    },
+    resources: env.pick({
+      prod: { cpu: { request: Cpu.millis(100), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+      dev: { cpu: { request: Cpu.millis(50), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) } },
+    }),
+    probes: {
+      // The plan gives the worker no health endpoint. Readiness: the metrics handler answers
+      // (the process is up and registered its collectors); liveness: the metrics listener
+      // accepts connections. Neither sees a stuck job loop — that is what the queue-size alert
+      // (listings_indexing_queue_size, out of scope here) is for.
+      readiness: Probe.http('/metrics', { port: 'metrics', period: Duration.seconds(10), timeout: Duration.seconds(3) }),
+      liveness: Probe.tcp({ port: 'metrics', period: Duration.seconds(10), timeout: Duration.seconds(3), failureThreshold: 3 }),
+      maxStartupTime: Duration.seconds(60),
+    },
+    // No traffic reaches it, so no preStop wait; 30 s to finish the jobs in flight (plan silent;
+    // an unfinished job stays in indexing_queue and is retried).
+    shutdown: { preStop: PreStopHook.none(), drainTimeout: Duration.seconds(30) },
+    // Two pods in prod (10 concurrent jobs in all), so indexing survives a node drain; assumes
+    // the queue is claimed with row locks (SELECT … FOR UPDATE SKIP LOCKED), as 5 concurrent
+    // workers already require, and indexing by document id is idempotent. dev: one pod — an
+    // indexing lag there harms no one.
+    ...(env.isProduction ? { replicas: 2, disruptionBudget: { maxUnavailable: 1 } } : { replicas: 1, singleReplica: true }),
+    monitoring: { port: 'metrics', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) },
+    writableDirectories: [{ path: '/tmp' }],
+    dependencies: [
+      { to: NetworkPeer.namespace(EXTERNAL.opensearch.namespace), ports: [EXTERNAL.opensearch.port] },
+    ],
+  });
+
+  // The queue lives in PostgreSQL. The worker connects to the primary directly, not through the
+  // transaction pooler, so session features a queue consumer may use (LISTEN/NOTIFY, advisory
+  // locks) keep working: 5 workers + the poller + headroom = 10 per pod, 2 × 10 direct
+  // connections.
+  postgres.addClient(worker, { poolSizePerPod: 10, via: ConnectionRoute.PRIMARY, envPrefix: 'SVETULISTINGS_DB_' });
+
+  return chart;
 }
