@@ -1,9 +1,11 @@
+export * from './backup-schedule';
 export * from './backup-target';
 export * from './conventions';
 export * from './env-value';
 export * from './environment';
 export * from './environment-stage';
 export * from './flux-cluster';
+export * from './gateway-middleware';
 export * from './ha-postgres';
 export * from './network-peer';
 export * from './pre-stop-hook';
@@ -12,3 +14,4 @@ export * from './redis-cache';
 export * from './reliable-service';
 export * from './reliakit-app';
 export * from './system-chart';
+export * from './traefik-gateway';
