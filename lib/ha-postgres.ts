@@ -663,8 +663,8 @@ export class HAPostgres extends Construct {
         // Lazy: clients register after the database is constructed.
         ingress: Lazy.any({
           produce: () => [
-            // Replication between instances, and the poolers.
-            { from: [own, { podSelector: { matchExpressions: [{ key: 'cnpg.io/poolerName', operator: 'Exists' }] } }], ports: [tcp(POSTGRES_PORT)] },
+            // Replication between instances, and this cluster's poolers (if any).
+            { from: [own, ...(this.pooler ? [{ podSelector: { matchExpressions: [{ key: 'cnpg.io/poolerName', operator: 'In', values: this.poolerNames() }] } }] : [])], ports: [tcp(POSTGRES_PORT)] },
             { from: [ns(props.operatorNamespace ?? 'cnpg-system'), own], ports: [tcp(INSTANCE_MANAGER_PORT)] },
             { from: [prometheus], ports: [tcp(METRICS_PORT)] },
             ...this.clientRules(ConnectionRoute.PRIMARY, POSTGRES_PORT),
