@@ -175,6 +175,13 @@ export interface PoolerProps {
    * @default false
    */
   readonly readOnly?: boolean;
+  /**
+   * Further PgBouncer parameters, e.g. `max_prepared_statements` (transaction pooling with
+   * drivers that prepare statements), `server_lifetime`, `server_idle_timeout`.
+   * @default - CNPG's defaults
+   * @see https://cloudnative-pg.io/documentation/current/connection_pooling/#pgbouncer-configuration-options
+   */
+  readonly parameters?: Readonly<Record<string, string>>;
 }
 
 /** Props of an {@link HAPostgres}. */
@@ -299,6 +306,7 @@ interface ResolvedPooler {
   readonly defaultPoolSize: number;
   readonly maxClientConnections: number;
   readonly readOnly: boolean;
+  readonly parameters: Readonly<Record<string, string>>;
 }
 
 /**
@@ -536,7 +544,12 @@ export class HAPostgres extends Construct {
       defaultPoolSize: p.defaultPoolSize ?? 20,
       maxClientConnections: p.maxClientConnections ?? 1000,
       readOnly: p.readOnly ?? false,
+      parameters: { ...p.parameters },
     };
+    for (const key of ['default_pool_size', 'max_client_conn']) {
+      v.check(p.parameters?.[key] !== undefined, `pooler.parameters.${key}`, p.parameters?.[key], 'bypasses the connection budget',
+        key === 'default_pool_size' ? 'use pooler.defaultPoolSize' : 'use pooler.maxClientConnections');
+    }
     v.check(!Number.isInteger(pooler.instances) || pooler.instances < 2, 'pooler.instances', pooler.instances, 'is a single point of failure in front of the database',
       'use at least 2 PgBouncer pods');
     for (const [prop, value] of [['pooler.defaultPoolSize', pooler.defaultPoolSize], ['pooler.maxClientConnections', pooler.maxClientConnections]] as const) {
@@ -638,7 +651,7 @@ export class HAPostgres extends Construct {
           type: type === 'rw' ? PoolerSpecType.RW : PoolerSpecType.RO,
           pgbouncer: {
             poolMode: pooler.poolMode as string as PoolerSpecPgbouncerPoolMode,
-            parameters: { default_pool_size: String(pooler.defaultPoolSize), max_client_conn: String(pooler.maxClientConnections) },
+            parameters: { ...pooler.parameters, default_pool_size: String(pooler.defaultPoolSize), max_client_conn: String(pooler.maxClientConnections) },
           },
         },
       });

@@ -165,11 +165,11 @@ describe('HAPostgres behaviour', () => {
 
   test('poolers (rw and ro) with their PodMonitors and NetworkPolicy', () => {
     const chart = testChart();
-    const db = new HAPostgres(chart, 'postgres', dbProps({ pooler: { instances: 3, poolMode: PoolMode.SESSION, defaultPoolSize: 10, maxClientConnections: 500, readOnly: true } }));
+    const db = new HAPostgres(chart, 'postgres', dbProps({ pooler: { instances: 3, poolMode: PoolMode.SESSION, defaultPoolSize: 10, maxClientConnections: 500, readOnly: true, parameters: { max_prepared_statements: '200' } } }));
     const objects = synth(chart);
     expect(find(objects, 'Pooler', 'test-postgres-pooler-rw').spec).toEqual({
       cluster: { name: 'test-postgres' }, instances: 3, type: 'rw',
-      pgbouncer: { poolMode: 'session', parameters: { default_pool_size: '10', max_client_conn: '500' } },
+      pgbouncer: { poolMode: 'session', parameters: { max_prepared_statements: '200', default_pool_size: '10', max_client_conn: '500' } },
     });
     expect(find(objects, 'Pooler', 'test-postgres-pooler-ro').spec.type).toBe('ro');
     expect(find(objects, 'PodMonitor', 'test-postgres-pooler-ro').spec.selector).toEqual({ matchLabels: { 'cnpg.io/poolerName': 'test-postgres-pooler-ro' } });
@@ -359,6 +359,10 @@ describe('HAPostgres validation', () => {
       "prod/test/postgres: 'pooler.instances' (1) is a single point of failure in front of the database — use at least 2 PgBouncer pods"],
     ['pool size 0', { pooler: { defaultPoolSize: 0 } },
       "prod/test/postgres: 'pooler.defaultPoolSize' (0) is not a positive integer — use 1 or more"],
+    ['pool size as a raw parameter', { pooler: { parameters: { default_pool_size: '100' } } },
+      "prod/test/postgres: 'pooler.parameters.default_pool_size' ('100') bypasses the connection budget — use pooler.defaultPoolSize"],
+    ['client limit as a raw parameter', { pooler: { parameters: { max_client_conn: '10000' } } },
+      "prod/test/postgres: 'pooler.parameters.max_client_conn' ('10000') bypasses the connection budget — use pooler.maxClientConnections"],
     ['client limit 0', { pooler: { maxClientConnections: 0 } },
       "prod/test/postgres: 'pooler.maxClientConnections' (0) is not a positive integer — use 1 or more"],
   ];
