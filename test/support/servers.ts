@@ -1,0 +1,198 @@
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { createConnection, createServer } from 'net';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { hasTool } from './tools';
+
+/**
+ * Throwaway servers on loopback for end-to-end tests: PostgreSQL (Debian's packages), an S3
+ * endpoint (s3rver from npm) and Redis. Every wait is bounded; every server is stopped by the
+ * caller's afterAll. Missing tools skip loudly locally and fail under CI (see hasTool).
+ */
+
+const LOOPBACK = '127.0.0.1';
+
+/** A free TCP port on loopback (closed again before returning; the caller binds it right away). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, LOOPBACK, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Resolves once `port` accepts connections; rejects after `timeoutMs`. */
+export async function waitForPort(port: number, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ host: LOOPBACK, port });
+      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not listen on ${LOOPBACK}:${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The directory of the newest installed PostgreSQL's server binaries (Debian: /usr/lib/postgresql/<major>/bin). */
+export function postgresBinDir(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const majors = readdirSync(root).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a));
+  const dir = majors.map((m) => join(root, m, 'bin')).find((d) => existsSync(join(d, 'initdb')));
+  return dir;
+}
+
+/** Whether PostgreSQL (server and client), the AWS CLI and s3rver are all here; says loudly what is missing. */
+export function hasBackupTools(): boolean {
+  const bin = postgresBinDir();
+  const tools = [
+    hasTool(bin ? join(bin, 'initdb') : 'initdb'),
+    hasTool('pg_dump'),
+    hasTool('/usr/bin/aws'),
+    hasTool('openssl', ['version']),
+    hasTool(join(__dirname, '../../node_modules/.bin/s3rver'), ['--version']),
+  ];
+  return tools.every(Boolean);
+}
+
+function run(command: string, args: readonly string[], timeoutMs: number): string {
+  const r = spawnSync(command, [...args], { encoding: 'utf8', timeout: timeoutMs });
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+
+/** Runs as the `postgres` user when we are root (initdb and postgres refuse to run as root). */
+function asPostgres(command: string, args: readonly string[]): [string, string[]] {
+  return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, [...args]];
+}
+
+/** A running throwaway PostgreSQL server. */
+export interface PostgresServer {
+  readonly host: string;
+  readonly port: number;
+  /** The superuser's password (password authentication over TCP; trust over the socket). */
+  readonly password: string;
+  readonly major: number;
+  /** Runs SQL over the unix socket as the superuser; returns unaligned tuples-only output. */
+  psql(database: string, sql: string): string;
+  /** `COPY <table> TO STDOUT` output, as raw bytes. */
+  copyOut(database: string, table: string): Buffer;
+  stop(): void;
+}
+
+/** initdb + pg_ctl start on a random loopback port, with its socket in a temp dir (≈ 1–2 s). */
+export async function startPostgres(password = 'drill-secret'): Promise<PostgresServer> {
+  const bin = postgresBinDir();
+  if (!bin) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql');
+  const dir = mkdtempSync(join(tmpdir(), 'reliakit-pg-'));
+  const port = await freePort();
+  const pwfile = join(dir, 'pwfile');
+  writeFileSync(pwfile, `${password}\n`);
+  if (process.getuid?.() === 0) {
+    spawnSync('chown', ['-R', 'postgres:postgres', dir]);
+    chownSync(dir, Number(run('id', ['-u', 'postgres'], 5000).trim()), Number(run('id', ['-g', 'postgres'], 5000).trim()));
+  }
+  run(...asPostgres(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256',
+    `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync']), 60_000);
+  run(...asPostgres(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-w', '-t', '30', '-l', join(dir, 'log'),
+    '-o', `-p ${port} -k ${dir} -c listen_addresses=${LOOPBACK} -c fsync=off -c full_page_writes=off`, 'start']), 40_000);
+  const major = Number(/(\d+)\/bin$/.exec(bin)?.[1]);
+  const psqlArgs = (database: string) => ['-X', '-h', dir, '-p', String(port), '-U', 'postgres', '-d', database, '-v', 'ON_ERROR_STOP=1', '-q'];
+  return {
+    host: LOOPBACK,
+    port,
+    password,
+    major,
+    psql: (database, sql) => run('psql', [...psqlArgs(database), '-At', '-c', sql], 60_000),
+    copyOut: (database, table) => {
+      // The session settings pg_dump uses, so values print the same way as in a dump.
+      const sql = `SET extra_float_digits = 3; SET datestyle = ISO; SET intervalstyle = postgres; COPY ${table} TO STDOUT`;
+      const r = spawnSync('psql', [...psqlArgs(database), '-c', sql], { timeout: 60_000 });
+      if (r.status !== 0) throw new Error(`COPY ${table} failed: ${r.stderr.toString()}`);
+      return r.stdout;
+    },
+    stop: () => {
+      spawnSync(...asPostgres(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'immediate', '-w', '-t', '20', 'stop']), { timeout: 30_000 });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A running s3rver. */
+export interface S3Server {
+  readonly endpoint: string;
+  readonly port: number;
+  /** s3rver's fixed credentials. */
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  stop(): Promise<void>;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 5000);
+    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.kill('SIGTERM');
+  });
+}
+
+/** s3rver on a random loopback port with `buckets` created (≈ 0.5 s). */
+export async function startS3(buckets: readonly string[]): Promise<S3Server> {
+  const dir = mkdtempSync(join(tmpdir(), 'reliakit-s3-'));
+  const port = await freePort();
+  const args = ['-d', dir, '-a', LOOPBACK, '-p', String(port), '--silent', ...buckets.flatMap((b) => ['--configure-bucket', b])];
+  const child = spawn(join(__dirname, '../../node_modules/.bin/s3rver'), args, { stdio: 'ignore' });
+  await waitForPort(port, 15_000, 's3rver');
+  return {
+    endpoint: `http://${LOOPBACK}:${port}`,
+    port,
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    stop: async () => {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A running redis-server. */
+export interface RedisServer {
+  readonly host: string;
+  readonly port: number;
+  readonly password: string;
+  /** Runs one redis-cli command; returns its output. */
+  cli(...args: string[]): string;
+  stop(): Promise<void>;
+}
+
+/** Whether redis-server and redis-cli are here. */
+export function hasRedisTools(): boolean {
+  return [hasTool('redis-server'), hasTool('redis-cli'), hasTool('redis-check-rdb', ['--version'])].every(Boolean);
+}
+
+/** redis-server on a random loopback port with a password, no persistence of its own (≈ 0.1 s). */
+export async function startRedis(password = 'redis-secret'): Promise<RedisServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'reliakit-redis-'));
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', LOOPBACK, '--requirepass', password, '--save', '', '--appendonly', 'no',
+    '--dir', dir], { stdio: 'ignore' });
+  await waitForPort(port, 10_000, 'redis-server');
+  return {
+    host: LOOPBACK,
+    port,
+    password,
+    cli: (...args) => run('redis-cli', ['-h', LOOPBACK, '-p', String(port), '--no-auth-warning', '-a', password, ...args], 10_000),
+    stop: async () => {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
