@@ -1,5 +1,5 @@
 import { Duration, Lazy, Size } from 'cdk8s';
-import { ContainerResources, k8s } from 'cdk8s-plus-28';
+import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ObjectStore } from '../imports/barman-objectstore-barmancloud.cnpg.io';
 import { Cluster, ClusterSpecPrimaryUpdateMethod, ClusterSpecPrimaryUpdateStrategy } from '../imports/cnpg-cluster-postgresql.cnpg.io';
@@ -176,6 +176,11 @@ export interface PoolerProps {
    */
   readonly readOnly?: boolean;
   /**
+   * Resources of each PgBouncer pod (requests and a memory limit required).
+   * @default - requests 100m CPU / 64Mi, limit 128Mi
+   */
+  readonly resources?: ContainerResources;
+  /**
    * Further PgBouncer parameters, e.g. `max_prepared_statements` (transaction pooling with
    * drivers that prepare statements), `server_lifetime`, `server_idle_timeout`.
    * @default - CNPG's defaults
@@ -307,6 +312,7 @@ interface ResolvedPooler {
   readonly maxClientConnections: number;
   readonly readOnly: boolean;
   readonly parameters: Readonly<Record<string, string>>;
+  readonly resources: ContainerResources;
 }
 
 /**
@@ -545,7 +551,9 @@ export class HAPostgres extends Construct {
       maxClientConnections: p.maxClientConnections ?? 1000,
       readOnly: p.readOnly ?? false,
       parameters: { ...p.parameters },
+      resources: p.resources ?? { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) } },
     };
+    checkResources(v, pooler.resources, 'pooler.resources');
     for (const key of ['default_pool_size', 'max_client_conn']) {
       v.check(p.parameters?.[key] !== undefined, `pooler.parameters.${key}`, p.parameters?.[key], 'bypasses the connection budget',
         key === 'default_pool_size' ? 'use pooler.defaultPoolSize' : 'use pooler.maxClientConnections');
@@ -649,6 +657,8 @@ export class HAPostgres extends Construct {
           cluster: { name: this.name },
           instances: pooler.instances,
           type: type === 'rw' ? PoolerSpecType.RW : PoolerSpecType.RO,
+          // CNPG merges this template into the PgBouncer pod: without it the pods run unbounded.
+          template: { spec: { containers: [{ name: 'pgbouncer', resources: renderResources(pooler.resources) as never }] } },
           pgbouncer: {
             poolMode: pooler.poolMode as string as PoolerSpecPgbouncerPoolMode,
             parameters: { ...pooler.parameters, default_pool_size: String(pooler.defaultPoolSize), max_client_conn: String(pooler.maxClientConnections) },

@@ -169,6 +169,7 @@ describe('HAPostgres behaviour', () => {
     const objects = synth(chart);
     expect(find(objects, 'Pooler', 'test-postgres-pooler-rw').spec).toEqual({
       cluster: { name: 'test-postgres' }, instances: 3, type: 'rw',
+      template: { spec: { containers: [{ name: 'pgbouncer', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } } }] } },
       pgbouncer: { poolMode: 'session', parameters: { max_prepared_statements: '200', default_pool_size: '10', max_client_conn: '500' } },
     });
     expect(find(objects, 'Pooler', 'test-postgres-pooler-ro').spec.type).toBe('ro');
@@ -363,6 +364,8 @@ describe('HAPostgres validation', () => {
       "prod/test/postgres: 'pooler.parameters.default_pool_size' ('100') bypasses the connection budget — use pooler.defaultPoolSize"],
     ['client limit as a raw parameter', { pooler: { parameters: { max_client_conn: '10000' } } },
       "prod/test/postgres: 'pooler.parameters.max_client_conn' ('10000') bypasses the connection budget — use pooler.maxClientConnections"],
+    ['pooler without a memory limit', { pooler: { resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(64) } } } },
+      "prod/test/postgres: 'pooler.resources.memory.limit' (undefined) is missing, so a leak can exhaust the node — set pooler.resources.memory.limit, e.g. Size.mebibytes(512)"],
     ['client limit 0', { pooler: { maxClientConnections: 0 } },
       "prod/test/postgres: 'pooler.maxClientConnections' (0) is not a positive integer — use 1 or more"],
   ];
