@@ -7,8 +7,9 @@
  * - the cdk8s stacks point their backups at the same place with {@link offsiteBackupTarget}.
  *
  * Encryption: the bucket encrypts every object with SSE-KMS under its own KMS key by default.
- * Uploads must therefore send no encryption header (S3 then applies the bucket default);
- * `AES256` would silently downgrade an object to SSE-S3, so the bucket policy rejects it.
+ * Uploads must therefore send no encryption header (S3 then applies the bucket default):
+ * `AES256` would store the object under SSE-S3 and `aws:kms` without a key ID under the AWS
+ * managed key, so the bucket policy rejects both.
  */
 import { BackupTarget, Environment, PerEnvironment } from '../lib';
 
@@ -114,9 +115,9 @@ export function offsiteBackup(system: string, environment: Environment): Resolve
 
 /**
  * The BackupTarget of `system`'s off-site location in `environment`, for the cdk8s stacks.
- * Its `encryption` is AES256 (BackupTarget.s3's default), which the bucket policy rejects: give
- * the backup tool no encryption header (e.g. HAPostgres `backup.encryption: 'none'`), so the
- * bucket's SSE-KMS default applies.
+ * Its `encryption` is AES256 (BackupTarget.s3's default), which the bucket policy rejects, as it
+ * rejects `aws:kms` without this bucket's key ARN: give the backup tool no encryption header
+ * (e.g. HAPostgres `backup.encryption: 'none'`), so the bucket's SSE-KMS default applies.
  */
 export function offsiteBackupTarget(system: string, environment: Environment): BackupTarget {
   const location = offsiteBackup(system, environment);

@@ -133,6 +133,18 @@ export class OffsiteBackupBucket extends pulumi.ComponentResource {
             },
           },
           {
+            // `aws:kms` without a key ID is not the bucket default: S3 picks the AWS managed key.
+            Sid: 'DenyUploadsUnderTheManagedKey',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:PutObject',
+            Resource: pulumi.interpolate`${bucketArn}/*`,
+            Condition: {
+              StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+              Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
+            },
+          },
+          {
             Sid: 'DenyUploadsUnderAnotherKey',
             Effect: 'Deny',
             Principal: '*',
@@ -162,11 +174,14 @@ export class OffsiteBackupBucket extends pulumi.ComponentResource {
         Version: '2012-10-17',
         Statement: [
           {
+            // HeadBucket is authorized as s3:ListBucket without a prefix, and Barman Cloud checks
+            // the bucket with it before every upload: `IfExists` lets it through while any
+            // listing that names a prefix stays inside the system's own.
             Sid: 'ListOwnPrefix',
             Effect: 'Allow',
             Action: 's3:ListBucket',
             Resource: bucketArn,
-            Condition: { StringLike: { 's3:prefix': [prefix, `${prefix}/*`] } },
+            Condition: { StringLikeIfExists: { 's3:prefix': [prefix, `${prefix}/*`] } },
           },
           {
             // Deleting is what the backup tools' retention does; with versioning a delete only

@@ -47,16 +47,19 @@ function received(release: SystemRelease, regs: readonly Registration[]): Manife
 
 const describeObject = (o: Manifest) => `${o.kind}/${o.metadata?.namespace ?? '-'}/${o.metadata?.name}`;
 
-/** dependsOn of each resource (by name), recorded through a transformation on every component. */
+/** dependsOn and protect of each resource (by name), recorded through a transformation on every component. */
 const dependsOnByName = new Map<string, string[]>();
+const protectedNames = new Set<string>();
 const recordDependencies: pulumi.ResourceTransformation = (args) => {
   const deps = (args.opts.dependsOn ?? []) as pulumi.Resource[];
   dependsOnByName.set(args.name, deps.map((d) => (d as any).__name as string));
+  if (args.opts.protect) protectedNames.add(args.name);
   return undefined;
 };
 
 async function deploy(config: Record<string, unknown>): Promise<{ deployment: ReliakitDeployment; regs: Registration[] }> {
   registrations.splice(0);
+  protectedNames.clear();
   const deployment = deployReliakit(configOf(config), buildApp(), { transformations: [recordDependencies] });
   await valueOf(pulumi.output(stackOutputs(deployment)));
   await settle();
@@ -128,8 +131,10 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
     const keyArn = `arn:aws:kms:eu-central-1:${MOCK_ACCOUNT}:key/key-${prefix}-key`;
     const r = (type: string, suffix: string) => regs.find((x) => x.type === type && x.name === `${prefix}-${suffix}`)!;
 
-    test('bucket under the contract name, never force-destroyed', () => {
+    test('bucket under the contract name, never force-destroyed; bucket and key protected in prod', () => {
       expect(r('aws:s3/bucket:Bucket', 'bucket').inputs).toMatchObject({ bucket: loc.bucket, forceDestroy: false });
+      expect(protectedNames).toContain(`${prefix}-bucket`);
+      expect(protectedNames).toContain(`${prefix}-key`);
     });
 
     test('versioning on', () => {
@@ -178,6 +183,9 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
       });
       expect(bySid.DenyTlsBelow12.Condition).toEqual({ NumericLessThan: { 's3:TlsVersion': '1.2' } });
       expect(bySid.DenyUploadsNotUnderKms.Condition.StringNotEquals).toEqual({ 's3:x-amz-server-side-encryption': 'aws:kms' });
+      expect(bySid.DenyUploadsUnderTheManagedKey.Condition).toEqual({
+        StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' }, Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
+      });
       expect(bySid.DenyUploadsUnderAnotherKey.Condition.StringNotEquals).toEqual({ 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn });
     });
 
@@ -191,7 +199,7 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
       const resources = statements.flatMap((s: any) => [s.Resource].flat());
       expect(resources.sort()).toEqual([bucketArn, `${bucketArn}/${loc.prefix}/*`, keyArn].sort());
       const list = statements.find((s: any) => s.Action === 's3:ListBucket');
-      expect(list).toMatchObject({ Resource: bucketArn, Condition: { StringLike: { 's3:prefix': [loc.prefix, `${loc.prefix}/*`] } } });
+      expect(list).toMatchObject({ Resource: bucketArn, Condition: { StringLikeIfExists: { 's3:prefix': [loc.prefix, `${loc.prefix}/*`] } } });
       // Every other S3 action is on the prefix's objects only; no s3:* and no version deletes.
       const s3Actions = statements.flatMap((s: any) => [s.Action].flat()).filter((a: string) => a.startsWith('s3:'));
       expect(s3Actions).not.toContain('s3:*');
@@ -263,6 +271,8 @@ describe('dev stack (Pulumi.dev.yaml)', () => {
     ]);
     const days = regs.filter((r) => r.type === 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').map((l) => l.inputs.rules[0].expiration.days);
     expect(days).toEqual([7, 30]);
+    // dev can be torn down.
+    expect([...protectedNames]).toEqual([]);
   });
 
   test('reliakit:systems selects systems; those without off-site backups need no AWS region', async () => {
