@@ -90,3 +90,61 @@ export function toLabelValue(value: string): string {
   const cleaned = value.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63);
   return cleaned.replace(/^[^A-Za-z0-9]+/, '').replace(/[^A-Za-z0-9]+$/, '');
 }
+
+// ---------------------------------------------------------------------------------------------
+// Metrics, recording rules and alerts (Slo, AlertingRuleset)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Label keys of recorded SLI series and of alerts. Alertmanager routes on `severity` and `team`;
+ * `slo` and `service` identify the recorded series of one SLO, so dashboards and the alerts
+ * select them the same way.
+ */
+export const AlertLabelKeys = {
+  SEVERITY: 'severity',
+  /** The plan's priority (P1–P3), set only by the priority severities. */
+  PRIORITY: 'priority',
+  TEAM: 'team',
+  SERVICE: 'service',
+  SLO: 'slo',
+  /** The long window of the burn-rate pair that fired (`1h`). */
+  LONG_WINDOW: 'long_window',
+  /** The short window of the burn-rate pair that fired (`5m`). */
+  SHORT_WINDOW: 'short_window',
+} as const;
+
+/** Annotation keys every alert carries. */
+export const AlertAnnotationKeys = {
+  SUMMARY: 'summary',
+  DESCRIPTION: 'description',
+  RUNBOOK_URL: 'runbook_url',
+} as const;
+
+/** Names of the alerts an Slo generates. */
+export const SloAlertNames = {
+  /** Error-budget burn over one window pair (one rule per pair; `long_window`/`short_window` tell them apart). */
+  BURN: 'ErrorBudgetBurn',
+  /** The SLI's request series is missing: the SLO is blind. */
+  NO_DATA: 'SliDataMissing',
+} as const;
+
+/** The windows the SLI error ratio is recorded over, shortest first. */
+export const SLI_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
+
+/** One window of {@link SLI_WINDOWS}. */
+export type SliWindow = (typeof SLI_WINDOWS)[number];
+
+/**
+ * Recording-rule names (`level:metric:operations`, as the Prometheus naming conventions ask).
+ * One name per quantity for every SLO; the `slo` and `service` labels tell SLOs apart.
+ */
+export const SloRecords = {
+  /** Failed (or too slow) requests per second over 5 minutes. */
+  ERRORS_RATE5M: 'slo:sli_errors:rate5m',
+  /** All requests per second over 5 minutes. */
+  REQUESTS_RATE5M: 'slo:sli_requests:rate5m',
+  /** The traffic-weighted share of failed requests over `window`. */
+  errorRatio(window: SliWindow): string {
+    return `slo:sli_error:ratio_rate${window}`;
+  },
+} as const;

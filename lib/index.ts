@@ -1,3 +1,4 @@
+export * from './alerting-ruleset';
 export * from './backup-schedule';
 export * from './backup-target';
 export * from './conventions';
@@ -13,5 +14,6 @@ export * from './probe';
 export * from './redis-cache';
 export * from './reliable-service';
 export * from './reliakit-app';
+export * from './slo';
 export * from './system-chart';
 export * from './traefik-gateway';
