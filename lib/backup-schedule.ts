@@ -631,7 +631,7 @@ export class BackupSchedule extends Construct {
       { name: `${prefix}S3_PREFIX`, value: target.prefix },
       { name: `${prefix}AWS_DEFAULT_REGION`, value: target.region },
     ];
-    if (target.encryption !== 'none') env.push({ name: `${prefix}S3_SSE`, value: target.encryption });
+    if (target.encryptionHeader) env.push({ name: `${prefix}S3_SSE`, value: target.encryptionHeader });
     if (target.kmsKeyId) env.push({ name: `${prefix}S3_SSE_KMS_KEY_ID`, value: target.kmsKeyId });
     env.push(secretEnv(`${prefix}AWS_ACCESS_KEY_ID`, target.accessKeyId), secretEnv(`${prefix}AWS_SECRET_ACCESS_KEY`, target.secretAccessKey));
     // No instance-metadata probing: credentials come from the Secret only.

@@ -54,14 +54,27 @@ export interface AwsS3TargetProps {
   /** The credentials Secret. */
   readonly credentials: S3CredentialsProps;
   /**
-   * KMS key for SSE-KMS; without it objects are encrypted with SSE-S3 (AES256).
-   * @default - SSE-S3 (AES256)
+   * How uploads are encrypted at rest:
+   * - `'AES256'`: SSE-S3, requested on every upload;
+   * - `'aws:kms'`: SSE-KMS requested on every upload (with `kmsKeyId` where the client can pass
+   *   it; CloudNativePG's Barman cannot, and falls back to the account's `aws/s3` key);
+   * - `'bucket-default'`: no header; the bucket's default encryption applies (e.g. SSE-KMS under a
+   *   dedicated key whose bucket policy rejects any other header — the Pulumi off-site buckets).
+   * @default 'AES256'
+   */
+  readonly encryption?: 'AES256' | 'aws:kms' | 'bucket-default';
+  /**
+   * KMS key for `encryption: 'aws:kms'`.
+   * @default - the account's `aws/s3` key
    */
   readonly kmsKeyId?: string;
 }
 
-/** Server-side encryption requested for uploaded objects. */
-export type ServerSideEncryption = 'none' | 'AES256' | 'aws:kms';
+/**
+ * Server-side encryption of uploaded objects: `none`, a header on every upload (`AES256`,
+ * `aws:kms`), or the bucket's own default encryption (`bucket-default`, no header).
+ */
+export type ServerSideEncryption = 'none' | 'AES256' | 'aws:kms' | 'bucket-default';
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const PREFIX = /^[A-Za-z0-9!_.*'()\-/]*$/;
@@ -76,10 +89,10 @@ export class BackupTarget {
     return new BackupTarget('minio', props.bucket, props.prefix ?? '', props.endpoint, props.region ?? 'us-east-1', props.credentials, 'none');
   }
 
-  /** AWS S3. Objects are encrypted server-side (SSE-KMS with `kmsKeyId`, else SSE-S3). */
+  /** AWS S3. Objects are always encrypted server-side; see {@link AwsS3TargetProps.encryption}. */
   public static s3(props: AwsS3TargetProps): BackupTarget {
     return new BackupTarget('aws', props.bucket, props.prefix ?? '', `https://s3.${props.region}.amazonaws.com`, props.region, props.credentials,
-      props.kmsKeyId ? 'aws:kms' : 'AES256', props.kmsKeyId);
+      props.encryption ?? (props.kmsKeyId ? 'aws:kms' : 'AES256'), props.kmsKeyId);
   }
 
   /** Access key ID reference. */
@@ -116,6 +129,11 @@ export class BackupTarget {
       this.encryption, this.kmsKeyId);
   }
 
+  /** The encryption header uploads must send, or undefined when none is sent (`none`, `bucket-default`). */
+  public get encryptionHeader(): 'AES256' | 'aws:kms' | undefined {
+    return this.encryption === 'AES256' || this.encryption === 'aws:kms' ? this.encryption : undefined;
+  }
+
   /** `s3://bucket/prefix` (no trailing slash). */
   public get url(): string {
     return this.prefix ? `s3://${this.bucket}/${this.prefix}` : `s3://${this.bucket}`;
@@ -132,6 +150,9 @@ export class BackupTarget {
     }
     if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(this.endpoint)) {
       out.push(['backupTarget.endpoint', this.endpoint, 'is not an http(s) URL', "use e.g. 'http://minio.minio:9000'"]);
+    }
+    if (this.kmsKeyId !== undefined && this.encryption !== 'aws:kms') {
+      out.push(['backupTarget.kmsKeyId', this.kmsKeyId, `is set but encryption is '${this.encryption}'`, "use encryption 'aws:kms', or drop kmsKeyId"]);
     }
     if (this.provider === 'aws' && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(this.region)) {
       out.push(['backupTarget.region', this.region, 'is not an AWS region', "use e.g. 'eu-central-1'"]);

@@ -516,7 +516,7 @@ export class HAPostgres extends Construct {
     const cron = checkCron(b.schedule);
     if (cron.error !== undefined) v.add('backup.schedule', typeof b.schedule === 'string' ? b.schedule : b.schedule.expressionString, cron.error, "write 5 fields, e.g. '0 2 * * *' (CNPG's seconds field is added for you)");
     const encryption = b.encryption ?? b.target.encryption;
-    v.check(b.target.provider === 'minio' && encryption !== 'none', 'backup.encryption', encryption,
+    v.check(b.target.provider === 'minio' && (encryption === 'AES256' || encryption === 'aws:kms'), 'backup.encryption', encryption,
       'requests server-side encryption from MinIO, which needs a KMS configured there and otherwise fails every upload', "use 'none' (encrypt the bucket or use client-side encryption) or an AWS S3 target");
     const maxParallel = b.maxParallel ?? 2;
     v.check(!Number.isInteger(maxParallel) || maxParallel < 1, 'backup.maxParallel', maxParallel, 'is not a positive integer', 'use 1 or more');
@@ -728,7 +728,8 @@ function tcp(port: number): k8s.NetworkPolicyPort {
 
 /** The Barman object store configuration shared by the plugin's ObjectStore and the in-tree field. */
 function barmanConfiguration(b: ResolvedBackup): Record<string, unknown> {
-  const encryption = b.encryption === 'none' ? undefined : b.encryption;
+  // Barman sends the header on every upload; `bucket-default` and `none` send none.
+  const encryption = b.encryption === 'AES256' || b.encryption === 'aws:kms' ? b.encryption : undefined;
   return {
     destinationPath: b.target.url,
     endpointUrl: b.target.endpoint,
