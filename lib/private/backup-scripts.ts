@@ -168,7 +168,7 @@ log "sealed backup $stamp: $(wc -c < "$out/${files[0]}") bytes"
 export function postgresDumpScript(encrypted: boolean): string {
   const files = backupSetFiles('postgres', encrypted);
   return PRELUDE + COPY_FUNCTIONS + (encrypted ? ENCRYPT : '') + sh`
-need pg_dump pg_restore awk sort sha256sum${encrypted ? ' openssl' : ''}
+need pg_dump pg_restore awk sort sha256sum wc date${encrypted ? ' openssl' : ''}
 out="$WORK_DIR/out"
 rm -rf "$out" "$WORK_DIR/STAMP"; mkdir -p "$out"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -185,7 +185,7 @@ ${encrypted ? 'encrypt "$out/backup.dump"\nencrypt "$out/manifest.tsv"\n' : ''}`
 export function redisDumpScript(encrypted: boolean): string {
   const files = backupSetFiles('redis', encrypted);
   return PRELUDE + (encrypted ? ENCRYPT : '') + sh`
-need redis-cli redis-check-rdb awk sha256sum${encrypted ? ' openssl' : ''}
+need redis-cli redis-check-rdb awk sha256sum wc date${encrypted ? ' openssl' : ''}
 out="$WORK_DIR/out"
 rm -rf "$out" "$WORK_DIR/STAMP"; mkdir -p "$out"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -204,7 +204,7 @@ ${encrypted ? 'encrypt "$out/backup.rdb"\nencrypt "$out/manifest.tsv"\n' : ''}` 
 /** Step 2 of a backup (the AWS CLI image): verify the sealed set and upload it, SHA256SUMS last. */
 export function uploadScript(): string {
   return PRELUDE + S3_FUNCTIONS + sh`
-need aws sha256sum wc tr grep
+need aws sha256sum wc tr grep date
 out="$WORK_DIR/out"
 [ -s "$out/SHA256SUMS" ] && [ -s "$WORK_DIR/STAMP" ] || fail "no sealed backup in $out (the dump step did not finish)"
 (cd "$out" && sha256sum -c SHA256SUMS) || fail "the sealed backup in $out does not match its checksums"
@@ -222,7 +222,7 @@ log "uploaded backup $stamp"
  */
 export function pruneScript(): string {
   return PRELUDE + S3_FUNCTIONS + sh`
-need aws sort tr date
+need aws sort tr date awk tail head
 list_sets s3 "$S3_BUCKET" "$base" "$WORK_DIR/complete" "$WORK_DIR/all"
 total=$(awk 'END { print NR }' "$WORK_DIR/complete")
 [ "$total" -gt 0 ] || fail "no complete backup under s3://$S3_BUCKET/$base; refusing to prune"
@@ -258,7 +258,7 @@ log "retention: deleted $deleted sets; $(awk 'END { print NR }' "$WORK_DIR/compl
 /** Step 1 of a restore drill (the AWS CLI image): fetch the newest complete set and verify its checksums. */
 export function fetchScript(): string {
   return PRELUDE + S3_FUNCTIONS + sh`
-need aws sha256sum
+need aws sha256sum sort tail date
 in="$WORK_DIR/in"
 rm -rf "$in"; mkdir -p "$in"
 list_sets s3 "$S3_BUCKET" "$base" "$WORK_DIR/complete" "$WORK_DIR/all"
@@ -278,7 +278,7 @@ log "backup $stamp fetched and its checksums verified"
  */
 export function postgresVerifyScript(encrypted: boolean): string {
   return PRELUDE + COPY_FUNCTIONS + (encrypted ? DECRYPT : '') + sh`
-need pg_restore pg_dump psql dropdb createdb awk sort sha256sum${encrypted ? ' openssl' : ''}
+need pg_restore pg_dump psql dropdb createdb awk sort sha256sum date${encrypted ? ' openssl' : ''}
 in="$WORK_DIR/in"
 [ -s "$in/STAMP" ] || fail "no verified backup in $in (the fetch step did not finish)"
 stamp=$(cat "$in/STAMP")
@@ -326,7 +326,7 @@ log "restore drill passed: backup $stamp, $tables tables, $rows rows, restored i
  */
 export function redisVerifyScript(encrypted: boolean): string {
   return PRELUDE + (encrypted ? DECRYPT : '') + sh`
-need redis-server redis-cli redis-check-rdb awk${encrypted ? ' openssl' : ''}
+need redis-server redis-cli redis-check-rdb awk sleep${encrypted ? ' openssl' : ''}
 in="$WORK_DIR/in"
 [ -s "$in/STAMP" ] || fail "no verified backup in $in (the fetch step did not finish)"
 stamp=$(cat "$in/STAMP")
@@ -357,7 +357,7 @@ log "restore drill passed: backup $stamp, $loaded of $want keys loaded"
 /** The off-site copy (the AWS CLI image): copies complete sets missing at the second target, SHA256SUMS last. */
 export function offsiteSyncScript(): string {
   return PRELUDE + S3_FUNCTIONS + sh`
-need aws sha256sum grep wc tr
+need aws sha256sum grep wc tr sort date
 offsite() (
   export AWS_ACCESS_KEY_ID="$OFFSITE_AWS_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$OFFSITE_AWS_SECRET_ACCESS_KEY" AWS_DEFAULT_REGION="$OFFSITE_AWS_DEFAULT_REGION"
   aws --endpoint-url "$OFFSITE_S3_ENDPOINT" "$@"

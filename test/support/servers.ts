@@ -114,7 +114,7 @@ export async function startPostgres(password = 'drill-secret'): Promise<Postgres
     copyOut: (database, table) => {
       // The session settings pg_dump uses, so values print the same way as in a dump.
       const sql = `SET extra_float_digits = 3; SET datestyle = ISO; SET intervalstyle = postgres; COPY ${table} TO STDOUT`;
-      const r = spawnSync('psql', [...psqlArgs(database), '-c', sql], { timeout: 60_000 });
+      const r = spawnSync('psql', [...psqlArgs(database), '-c', sql], { timeout: 60_000, maxBuffer: 512 * 1024 * 1024 });
       if (r.status !== 0) throw new Error(`COPY ${table} failed: ${r.stderr.toString()}`);
       return r.stdout;
     },
