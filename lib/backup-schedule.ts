@@ -17,6 +17,12 @@ import { goDuration, wholeSeconds } from './private/units';
 import { Violations } from './private/validation';
 import { SystemChart } from './system-chart';
 
+/** A server that backup jobs connect to, and that admits them in its NetworkPolicy. */
+export interface IBackupServer {
+  /** Admits the pods of a backup job (`peer`) on the source port. */
+  admitBackupJob(peer: NetworkPeer): void;
+}
+
 /** Props of {@link BackupSource.postgres}. */
 export interface PostgresBackupSourceProps {
   /** The server's host name (a Service DNS name such as `homepage-db-rw.homepage`) or IP. */
@@ -48,6 +54,12 @@ export interface PostgresBackupSourceProps {
    *   the schedule's namespace; an IP host gives its /32
    */
   readonly peer?: NetworkPeer;
+  /**
+   * The construct serving the source (HAPostgres, RedisCache): it admits the jobs that connect to
+   * it in its own NetworkPolicy. Set by those constructs' `backupSource()`.
+   * @default - none: the server's NetworkPolicy must admit the jobs some other way
+   */
+  readonly server?: IBackupServer;
 }
 
 /** Props of {@link BackupSource.redis}. */
@@ -73,6 +85,12 @@ export interface RedisBackupSourceProps {
    * @default - as for PostgreSQL: derived from `host`
    */
   readonly peer?: NetworkPeer;
+  /**
+   * The construct serving the source (HAPostgres, RedisCache): it admits the jobs that connect to
+   * it in its own NetworkPolicy. Set by those constructs' `backupSource()`.
+   * @default - none: the server's NetworkPolicy must admit the jobs some other way
+   */
+  readonly server?: IBackupServer;
 }
 
 /**
@@ -83,12 +101,13 @@ export class BackupSource {
   /** A PostgreSQL database, dumped with pg_dump in the custom format. */
   public static postgres(props: PostgresBackupSourceProps): BackupSource {
     return new BackupSource('postgres', props.host, props.port ?? 5432, props.image, props.peer, props.database, props.username,
-      props.password, props.majorVersion);
+      props.password, props.majorVersion, props.server);
   }
 
   /** A Redis server, snapshotted with `redis-cli --rdb`. */
   public static redis(props: RedisBackupSourceProps): BackupSource {
-    return new BackupSource('redis', props.host, props.port ?? 6379, props.image, props.peer, undefined, undefined, props.password);
+    return new BackupSource('redis', props.host, props.port ?? 6379, props.image, props.peer, undefined, undefined, props.password, undefined,
+      props.server);
   }
 
   private constructor(
@@ -110,6 +129,8 @@ export class BackupSource {
     public readonly password: SecretKeyReference | undefined,
     /** The PostgreSQL major version the image must match. */
     public readonly majorVersion?: number,
+    /** The construct serving the source, which admits the jobs. */
+    public readonly server?: IBackupServer,
   ) {}
 
   public toString(): string {
@@ -364,6 +385,7 @@ export class BackupSchedule extends Construct {
   private readonly resources: ContainerResources;
   private readonly workDirSize: Size;
   private readonly encryptionKey: SecretKeyReference | undefined;
+  private sourceEgressRule: k8s.NetworkPolicyEgressRule | undefined;
   private readonly drill: Required<Omit<RestoreDrillProps, 'schedule' | 'checkSql'>> & { readonly checkSql?: string };
 
   constructor(scope: Construct, id: string, props: BackupScheduleProps) {
@@ -420,7 +442,7 @@ export class BackupSchedule extends Construct {
 
     const targetEgress = this.storageEgress('targetPeer', props.target, props.targetPeer);
     const offsiteEgress = props.offsite ? this.storageEgress('offsite.targetPeer', props.offsite.target, props.offsite.targetPeer) : undefined;
-    const sourceEgress = this.sourceEgress();
+    const sourceEgress = this.sourceEgressRule = this.sourceEgress();
 
     v.throwIfAny();
 
@@ -683,6 +705,10 @@ export class BackupSchedule extends Construct {
   private createJob(job: string, name: string, schedule: string, steps: JobContainer[], egress: k8s.NetworkPolicyEgressRule[]): void {
     const labels = this.labelsFor(job);
     const selector = selectorLabels({ system: this.chart.system, component: `${this.node.id}-${job}`, environment: this.environment.name });
+    // A job that reaches the source asks the server to admit it (both sides of the connection).
+    if (this.source.server && this.sourceEgressRule && egress.includes(this.sourceEgressRule)) {
+      this.source.server.admitBackupJob(NetworkPeer.podsInNamespace(this.namespace, selector));
+    }
     const metadata = { name, namespace: this.namespace, labels };
     const container = (step: JobContainer): k8s.Container => ({
       name: step.name,

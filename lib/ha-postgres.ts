@@ -6,6 +6,7 @@ import { Cluster, ClusterSpecPrimaryUpdateMethod, ClusterSpecPrimaryUpdateStrate
 import { Pooler, PoolerSpecPgbouncerPoolMode, PoolerSpecType } from '../imports/cnpg-pooler-postgresql.cnpg.io';
 import { ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod, ScheduledBackupSpecTarget } from '../imports/cnpg-scheduledbackup-postgresql.cnpg.io';
 import { PodMonitor } from '../imports/prometheus-podmonitor-monitoring.coreos.com';
+import { BackupSource, IBackupServer } from './backup-schedule';
 import { BackupTarget, ServerSideEncryption } from './backup-target';
 import { Annotations, isDnsLabel, NAMESPACE_NAME_LABEL, recommendedLabels, resourceName } from './conventions';
 import { EnvValue } from './env-value';
@@ -324,7 +325,7 @@ interface ResolvedPooler {
  * It is a data component: Flux applies it (with the namespace) before the system's apps and
  * waits for the Cluster to be Ready; its stateful objects are never pruned.
  */
-export class HAPostgres extends Construct {
+export class HAPostgres extends Construct implements IBackupServer {
   /** The cluster's name, `<system>-<id>`: also the prefix of CNPG's Services (`-rw`, `-ro`, `-r`). */
   public readonly name: string;
   /** The namespace. */
@@ -358,6 +359,8 @@ export class HAPostgres extends Construct {
 
   private readonly chart: SystemChart;
   private readonly clients: DatabaseClient[] = [];
+  private readonly backupJobs: NetworkPeer[] = [];
+  private restoreDrills = false;
   private readonly violations: Violations;
 
   constructor(scope: Construct, id: string, props: HAPostgresProps) {
@@ -457,6 +460,32 @@ export class HAPostgres extends Construct {
     service.addEnv(`${prefix}PASSWORD`, EnvValue.fromSecret(this.appSecretName, 'password'));
     const selector: Record<string, string> = via === ConnectionRoute.POOLER ? { 'cnpg.io/poolerName': this.poolerServiceName as string } : { 'cnpg.io/cluster': this.name };
     service.addDependency({ to: NetworkPeer.podsInNamespace(this.namespace, selector), ports: [POSTGRES_PORT] });
+  }
+
+  /**
+   * The database as a BackupSchedule source: pg_dump of the application database from the primary
+   * (a long dump on a standby can be cancelled by replication conflicts), as the owner, with the
+   * cluster's own image, whose pg_dump has the server's major version.
+   */
+  public backupSource(): BackupSource {
+    // BackupSchedule's restore drill restores into a scratch database on this server, so the owner
+    // needs CREATEDB (granted through CNPG's managed roles; its password stays as bootstrapped).
+    this.restoreDrills = true;
+    return BackupSource.postgres({
+      host: `${this.primaryServiceName}.${this.namespace}.svc`,
+      database: this.database,
+      username: { name: this.appSecretName, key: 'username' },
+      password: { name: this.appSecretName, key: 'password' },
+      image: this.image,
+      majorVersion: this.majorVersion,
+      peer: NetworkPeer.podsInNamespace(this.namespace, { 'cnpg.io/cluster': this.name }),
+      server: this,
+    });
+  }
+
+  /** Admits a backup job's pods on the PostgreSQL port (called by BackupSchedule). */
+  public admitBackupJob(peer: NetworkPeer): void {
+    this.backupJobs.push(peer);
   }
 
   /** The registered clients, as `{ name, poolSizePerPod, maxReplicas, via }` (a copy). */
@@ -597,6 +626,11 @@ export class HAPostgres extends Construct {
         walStorage: props.walStorage ? storage(props.walStorage) : undefined,
         resources: renderResources(props.resources) as never,
         postgresql: { parameters },
+        managed: Lazy.any({
+          produce: () => (this.restoreDrills
+            ? { roles: [{ name: this.owner, ensure: 'present', login: true, inherit: true, createdb: true, comment: 'application owner; CREATEDB for restore drills' }] }
+            : undefined),
+        }),
         bootstrap: {
           initdb: {
             database: this.database,
@@ -691,6 +725,7 @@ export class HAPostgres extends Construct {
             { from: [ns(props.operatorNamespace ?? 'cnpg-system'), own], ports: [tcp(INSTANCE_MANAGER_PORT)] },
             { from: [prometheus], ports: [tcp(METRICS_PORT)] },
             ...this.clientRules(ConnectionRoute.PRIMARY, POSTGRES_PORT),
+            ...(this.backupJobs.length > 0 ? [{ from: this.backupJobs.map((p) => p._toKube()), ports: [tcp(POSTGRES_PORT)] }] : []),
           ],
         }),
       },

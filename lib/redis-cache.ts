@@ -2,6 +2,7 @@ import { Lazy, Size } from 'cdk8s';
 import { ContainerResources, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceMonitor } from '../imports/prometheus-servicemonitor-monitoring.coreos.com';
+import { BackupSource, IBackupServer } from './backup-schedule';
 import { SecretKeyReference } from './backup-target';
 import { Annotations, isDnsLabel, NAMESPACE_NAME_LABEL, recommendedLabels, resourceName, selectorLabels, toLabelValue } from './conventions';
 import { EnvValue } from './env-value';
@@ -129,7 +130,7 @@ interface ResolvedSentinel {
  * pods, NetworkPolicy and, in sentinel mode, replicas with automatic failover and a PDB. Clients
  * get their connection settings and network access from `addClient`.
  */
-export class RedisCache extends Construct {
+export class RedisCache extends Construct implements IBackupServer {
   /** `<system>-<id>`: the StatefulSet and client Service. */
   public readonly name: string;
   /** The namespace. */
@@ -152,6 +153,8 @@ export class RedisCache extends Construct {
   public readonly selector: Readonly<Record<string, string>>;
 
   private readonly clients: ReliableService[] = [];
+  private readonly backupJobs: NetworkPeer[] = [];
+  private readonly image: string;
   private readonly password: SecretKeyReference | undefined;
 
   constructor(scope: Construct, id: string, props: RedisCacheProps) {
@@ -162,6 +165,7 @@ export class RedisCache extends Construct {
     this.name = resourceName(chart.system, id);
     this.serviceName = this.name;
     this.password = props.password;
+    this.image = props.image;
     const v = new Violations(this);
 
     v.check(!isDnsLabel(id) || !isDnsLabel(this.name, 50), 'id', id, `gives the name '${this.name}', which is not a DNS label of at most 50 characters`,
@@ -232,6 +236,25 @@ export class RedisCache extends Construct {
     if (this.password) service.addEnv(`${prefix}PASSWORD`, EnvValue.fromSecret(this.password.name, this.password.key));
     // Sentinel clients ask the sentinels, then talk to the master pod directly.
     service.addDependency({ to: NetworkPeer.podsInNamespace(this.namespace, this.selector), ports: this.sentinel ? [SENTINEL_PORT, REDIS_PORT] : [REDIS_PORT] });
+  }
+
+  /**
+   * The cache as a BackupSource (RDB snapshot with `redis-cli --rdb`): from the last pod, a replica
+   * in sentinel mode, keeping the snapshot's fork off the usual master; with the cache's own image.
+   */
+  public backupSource(): BackupSource {
+    return BackupSource.redis({
+      host: `${this.name}-${this.replicas - 1}.${this.name}-headless.${this.namespace}.svc`,
+      password: this.password,
+      image: this.image,
+      peer: NetworkPeer.podsInNamespace(this.namespace, this.selector),
+      server: this,
+    });
+  }
+
+  /** Admits a backup job's pods on the Redis port (called by BackupSchedule). */
+  public admitBackupJob(peer: NetworkPeer): void {
+    this.backupJobs.push(peer);
   }
 
   /** The names of the client services (a copy). */
@@ -429,6 +452,7 @@ export class RedisCache extends Construct {
             { from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: props.prometheusNamespace ?? 'monitoring' } } }], ports: [tcp(EXPORTER_PORT)] },
             // Lazy: clients register after the cache is constructed; an empty `from` would admit everyone.
             ...(this.clients.length > 0 ? [{ from: this.clients.map((c) => c.asNetworkPeer()._toKube()), ports: ownPorts }] : []),
+            ...(this.backupJobs.length > 0 ? [{ from: this.backupJobs.map((p) => p._toKube()), ports: [tcp(REDIS_PORT)] }] : []),
           ],
         }),
         egress: [

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupTarget, ConnectionRoute, DataCompression, Environment, HAPostgres, HAPostgresProps, PoolMode, PostgresBackupMethod, PrimaryUpdateMethod,
+  BackupSchedule, BackupTarget, Retention, ConnectionRoute, DataCompression, Environment, HAPostgres, HAPostgresProps, PoolMode, PostgresBackupMethod, PrimaryUpdateMethod,
   PrimaryUpdateStrategy, Probe, ReliableService, ReliableServiceProps, ReliakitApp, WalCompression,
 } from '../lib';
 import { container, find, Manifest, ofKind, synth, testChart } from './support/synth';
@@ -378,4 +378,25 @@ describe('HAPostgres validation', () => {
     expect(() => new HAPostgres(testChart(), 'a-very-long-database-name-for-the-analytics-team', dbProps())).toThrow(
       "prod/test/a-very-long-database-name-for-the-analytics-team: 'id' ('a-very-long-database-name-for-the-analytics-team') gives the cluster name 'test-a-very-long-database-name-for-the-analytics-team', which is not a DNS label of at most 50 characters — use a short lowercase id; CNPG appends suffixes such as -pooler-rw");
   });
+});
+
+test('backupSource: pg_dump from the primary with the app credentials and the cluster image; jobs admitted, owner gets CREATEDB for drills', () => {
+  const chart = testChart();
+  const db = new HAPostgres(chart, 'postgres', dbProps());
+  const source = db.backupSource();
+  expect([source.engine, source.host, source.port, source.database, source.image, source.majorVersion]).toEqual([
+    'postgres', 'test-postgres-rw.test.svc', 5432, 'app', 'ghcr.io/cloudnative-pg/postgresql:16.4', 16,
+  ]);
+  expect([source.username, source.password]).toEqual([{ name: 'test-postgres-app', key: 'username' }, { name: 'test-postgres-app', key: 'password' }]);
+  new BackupSchedule(chart, 'postgres-dump', {
+    source, target: MINIO, schedule: '0 * * * *', retention: Retention.days(7), restoreDrill: { schedule: '30 3 * * *' },
+    resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+  });
+  const objects = synth(chart);
+  expect(find(objects, 'Cluster', 'test-postgres').spec.managed).toEqual({
+    roles: [{ name: 'app', ensure: 'present', login: true, inherit: true, createdb: true, comment: 'application owner; CREATEDB for restore drills' }],
+  });
+  const admitted = find(objects, 'NetworkPolicy', 'test-postgres').spec.ingress.at(-1);
+  expect(admitted.ports).toEqual([{ protocol: 'TCP', port: 5432 }]);
+  expect(admitted.from.map((p: Manifest) => p.podSelector.matchLabels['app.kubernetes.io/name'])).toEqual(['test-postgres-dump-backup', 'test-postgres-dump-restore-drill']);
 });

@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { Environment, Probe, RedisCache, RedisCacheProps, ReliableService, ReliakitApp } from '../lib';
+import { BackupSchedule, BackupTarget, Environment, Probe, RedisCache, RedisCacheProps, ReliableService, ReliakitApp, Retention } from '../lib';
 import { redisConf, redisInitScript } from '../lib/private/redis-config';
 import { container, find, Manifest, ofKind, synth, testChart } from './support/synth';
 
@@ -212,4 +212,22 @@ describe('redis configuration rendering', () => {
     expect(script).toContain('  echo "sentinel down-after-milliseconds m 5000"');
     expect(script).not.toContain('auth-pass');
   });
+});
+
+test('backupSource: an RDB snapshot from the last pod with the cache image; the jobs are admitted on 6379', () => {
+  const chart = testChart();
+  const cache = new RedisCache(chart, 'redis', cacheProps({ singleInstance: undefined, sentinel: {}, password: { name: 'redis-auth', key: 'password' } }));
+  const source = cache.backupSource();
+  expect([source.engine, source.host, source.port, source.image, source.password]).toEqual([
+    'redis', 'test-redis-2.test-redis-headless.test.svc', 6379, 'redis:7.4.1-alpine', { name: 'redis-auth', key: 'password' },
+  ]);
+  new BackupSchedule(chart, 'redis-snapshot', {
+    source,
+    target: BackupTarget.minio({ endpoint: 'http://minio.minio:9000', bucket: 'cache-backups', credentials: { secretName: 'minio' } }),
+    schedule: '0 */6 * * *', retention: Retention.days(3), restoreDrill: { schedule: '0 5 * * *' },
+    resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+  });
+  const rules = find(synth(chart), 'NetworkPolicy', 'test-redis').spec.ingress;
+  expect(rules.at(-1).ports).toEqual([{ protocol: 'TCP', port: 6379 }]);
+  expect(rules.at(-1).from.map((p: Manifest) => p.podSelector.matchLabels['app.kubernetes.io/name'])).toEqual(['test-redis-snapshot-backup']);
 });
