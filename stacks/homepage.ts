@@ -5,9 +5,10 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupTarget, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PreStopHook, Probe, RedisCache, ReliableService, ScalingPolicy, SelectPolicy,
-  SystemChart, WalCompression,
+  BackupSchedule, BackupTarget, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PreStopHook, Probe, RedisCache,
+  ReliableService, Retention, ScalingPolicy, SelectPolicy, SystemChart, WalCompression,
 } from '../lib';
+import { BACKUP_JOB_RESOURCES } from './shared';
 
 /**
  * Image tags deployed per component. The plan names no images; these are the repository's
@@ -26,6 +27,14 @@ export const HOMEPAGE_BACKUPS = BackupTarget.minio({
   endpoint: 'http://minio.minio:9000',
   bucket: 'homepage-backups',
   prefix: 'postgres',
+  credentials: { secretName: 'minio-credentials', accessKeyIdKey: 'access-key', secretAccessKeyKey: 'secret-key' },
+});
+
+/** §5.1: Redis snapshots go beside the database dumps in the same bucket. */
+export const HOMEPAGE_REDIS_BACKUPS = BackupTarget.minio({
+  endpoint: 'http://minio.minio:9000',
+  bucket: 'homepage-backups',
+  prefix: 'redis',
   credentials: { secretName: 'minio-credentials', accessKeyIdKey: 'access-key', secretAccessKeyKey: 'secret-key' },
 });
 
@@ -148,6 +157,29 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
     disruptionBudget: { minAvailable: 1 },
     ingress: [{ from: NetworkPeer.namespace(EXTERNAL.tunnel), ports: ['http'] }],
     dependencies: [{ to: api, port: 'http' }],
+  });
+
+  // §5.1/§5.2: hourly pg_dump to MinIO, kept 7 days (§5.2 keeps "the last 168", i.e. 7 days of
+  // hourly dumps). Unlike §5.2's script, credentials come from Secrets as env, never pasted into the
+  // command line, and the newest dump is never pruned. The plan has no restore test; a daily drill
+  // proves the dumps restore (§8: "Backup Success Rate" counts only restorable backups).
+  new BackupSchedule(chart, 'postgres-dump', {
+    source: postgres.backupSource(),
+    target: HOMEPAGE_BACKUPS,
+    schedule: '0 * * * *',
+    retention: Retention.days(7),
+    restoreDrill: { schedule: '30 3 * * *' },
+    resources: BACKUP_JOB_RESOURCES,
+  });
+
+  // §5.1: Redis RDB snapshots every 6 h, kept 3 days (RTO/RPO "N/A": a cache, but a warm restart).
+  new BackupSchedule(chart, 'redis-snapshot', {
+    source: redis.backupSource(),
+    target: HOMEPAGE_REDIS_BACKUPS,
+    schedule: '0 */6 * * *',
+    retention: Retention.days(3),
+    restoreDrill: { schedule: '45 3 * * *' },
+    resources: BACKUP_JOB_RESOURCES,
   });
 
   return chart;

@@ -8,9 +8,11 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupTarget, ConnectionRoute, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService,
-  ScalingPolicy, SelectPolicy, SystemChart, WalCompression,
+  BackupSchedule, BackupTarget, ConnectionRoute, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PoolMode,
+  PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SelectPolicy, SystemChart, WalCompression,
 } from '../lib';
+import { offsiteBackupTarget } from './offsite-backups';
+import { BACKUP_JOB_RESOURCES } from './shared';
 
 /**
  * Image tags deployed per component. §Tech Stack names PostgreSQL 15 and Redis 7; the service's
@@ -279,6 +281,20 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
   // locks) keep working: 5 workers + the poller + headroom = 10 per pod, 2 × 10 direct
   // connections.
   postgres.addClient(worker, { poolSizePerPod: 10, via: ConnectionRoute.PRIMARY, envPrefix: 'SVETULISTINGS_DB_' });
+
+  // §Backup Schedule: full backup daily at 02:00 UTC (a logical dump beside CNPG's base backup and
+  // WAL archive), verification daily at 03:00 UTC (the restore drill restores the newest dump and
+  // compares every table with its manifest), S3 sync weekly on Sunday at 04:00 UTC to the off-site
+  // bucket of the Pulumi stack, retention 30 days.
+  new BackupSchedule(chart, 'postgres-dump', {
+    source: postgres.backupSource(),
+    target: LISTINGS_BACKUPS,
+    schedule: '0 2 * * *',
+    retention: Retention.days(30),
+    restoreDrill: { schedule: '0 3 * * *' },
+    offsite: { target: offsiteBackupTarget('listings', env), schedule: '0 4 * * 0' },
+    resources: BACKUP_JOB_RESOURCES,
+  });
 
   return chart;
 }

@@ -11,9 +11,10 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupTarget, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService, ScalingPolicy,
-  SelectPolicy, SystemChart, WalCompression,
+  BackupSchedule, BackupTarget, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PoolMode, PreStopHook, Probe,
+  RedisCache, ReliableService, Retention, ScalingPolicy, SelectPolicy, SystemChart, WalCompression,
 } from '../lib';
+import { BACKUP_JOB_RESOURCES } from './shared';
 
 /**
  * Image tags deployed per component. §5.3 deploys `llm-data-vault:latest`, which is mutable (a
@@ -270,6 +271,18 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
   // DB_HOST/PORT/NAME/USER/PASSWORD from the CNPG app Secret, through the pooler; §7.2: 20 per pod.
   postgres.addClient(api, { poolSizePerPod: DB_POOL_SIZE_PER_POD });
   redis.addClient(api);
+
+  // Logical dumps beside the WAL archive (§1.2's RPO < 1 min is met by WAL; a dump is the restore
+  // of last resort, portable to any PostgreSQL 15), daily off-peak (§7.1), kept like the base
+  // backups, with a daily drill: the plan's RTO < 5 min (§1.2) is only credible if restores run.
+  new BackupSchedule(chart, 'postgres-dump', {
+    source: postgres.backupSource(),
+    target: LLM_DATA_VAULT_BACKUPS[env.isProduction ? 'prod' : 'dev'],
+    schedule: '30 3 * * *',
+    retention: Retention.days(env.pick({ prod: 30, dev: 7 })),
+    restoreDrill: { schedule: '30 4 * * *' },
+    resources: BACKUP_JOB_RESOURCES,
+  });
 
   return chart;
 }

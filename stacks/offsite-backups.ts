@@ -121,5 +121,7 @@ export function offsiteBackup(system: string, environment: Environment): Resolve
  */
 export function offsiteBackupTarget(system: string, environment: Environment): BackupTarget {
   const location = offsiteBackup(system, environment);
-  return BackupTarget.s3({ bucket: location.bucket, prefix: location.prefix, region: location.region, credentials: location.credentials });
+  // The bucket encrypts with its own KMS key and its policy rejects any other encryption header,
+  // so clients send none.
+  return BackupTarget.s3({ bucket: location.bucket, prefix: location.prefix, region: location.region, credentials: location.credentials, encryption: 'bucket-default' });
 }

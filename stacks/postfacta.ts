@@ -8,9 +8,10 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupTarget, ConnectionRoute, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PreStopHook, Probe, ReliableService, ScalingPolicy, SelectPolicy,
-  SystemChart, WalCompression,
+  BackupSchedule, BackupTarget, ConnectionRoute, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PreStopHook,
+  Probe, ReliableService, Retention, ScalingPolicy, SelectPolicy, SystemChart, WalCompression,
 } from '../lib';
+import { BACKUP_JOB_RESOURCES } from './shared';
 
 /**
  * Image tags deployed per component. The plan names no images or registry; these follow the
@@ -214,6 +215,18 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
   // DB_HOST/PORT/NAME/USER/PASSWORD from the CNPG app Secret (never a literal password), straight
   // to the primary's -rw Service (follows failover); §4.5: the pool counted against the budget.
   postgres.addClient(api, { poolSizePerPod: DB_POOL.maxOpen, via: ConnectionRoute.PRIMARY });
+
+  // The plan has no disaster recovery (§7: "no backup strategy"): daily logical dumps beside the
+  // WAL archive (a dump restores into any PostgreSQL, e.g. after a CNPG-level mistake), kept as long
+  // as the base backups, with a daily restore drill.
+  new BackupSchedule(chart, 'postgres-dump', {
+    source: postgres.backupSource(),
+    target: POSTFACTA_BACKUPS,
+    schedule: '30 2 * * *',
+    retention: Retention.days(env.pick({ prod: 30, dev: 7 })),
+    restoreDrill: { schedule: '30 3 * * *' },
+    resources: BACKUP_JOB_RESOURCES,
+  });
 
   return chart;
 }

@@ -15,9 +15,11 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupTarget, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService, ScalingPolicy,
-  SelectPolicy, SystemChart, WalCompression,
+  BackupSchedule, Environment, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PoolMode, PreStopHook, Probe,
+  RedisCache, ReliableService, Retention, ScalingPolicy, SelectPolicy, SystemChart, WalCompression,
 } from '../lib';
+import { offsiteBackupTarget } from './offsite-backups';
+import { BACKUP_JOB_RESOURCES } from './shared';
 
 /**
  * Image tags deployed per component. The plan names no registry; these are the release tags of
@@ -35,19 +37,15 @@ export const SOCIAL_BACKEND_IMAGES = {
 } as const;
 
 /**
- * §4.7.12: off-site backup storage on S3, encrypted with AES-256. AWS S3 gives both: objects are
- * encrypted server-side with SSE-S3 (AES256), and the archive survives the loss of the cluster,
- * which an in-cluster MinIO would not (the WAL stream is what meets the 1 h RPO on site loss).
- * The plan names no bucket or region: `social-backend-backups` in eu-central-1 (the bucket, its
- * versioning and encryption come from the Pulumi stack). Credentials from Secret
- * `social-backend-backup-s3` (written by an ExternalSecret, another issue).
+ * §4.7.12: off-site backup storage on S3, encrypted with AES-256: the environment's own bucket from
+ * the Pulumi stack (stacks/offsite-backups.ts: versioned, SSE-KMS under a dedicated key, lifecycle
+ * after the retention), which survives the loss of the cluster (the WAL stream is what meets the
+ * 1 h RPO on site loss). Credentials come from the Secret Pulumi writes.
  */
-export const SOCIAL_BACKEND_BACKUPS = BackupTarget.s3({
-  bucket: 'social-backend-backups',
-  prefix: 'postgres',
-  region: 'eu-central-1',
-  credentials: { secretName: 'social-backend-backup-s3', accessKeyIdKey: 'access-key', secretAccessKeyKey: 'secret-key' },
-});
+const backupsFor = (env: Environment) => offsiteBackupTarget('social-backend', env);
+
+/** §4.7.12 "encrypted": the passphrase of the client-side AES-256 encryption of the dumps. */
+export const SOCIAL_BACKEND_DUMP_KEY = { name: 'social-backend-backup-encryption', key: 'passphrase' };
 
 /**
  * Secrets the services read (never literals; written by ExternalSecrets, another issue).
@@ -121,8 +119,8 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     },
     // §4.7.12: continuous backup (WAL archiving + base backups) with CNPG's Barman Cloud plugin.
     backup: {
-      // dev archives beside prod under its own prefix, never into prod's path.
-      target: env.isProduction ? SOCIAL_BACKEND_BACKUPS : SOCIAL_BACKEND_BACKUPS.withPrefix(env.name),
+      // Each environment archives into its own bucket, never into prod's.
+      target: backupsFor(env),
       // §4.7.12: retention 30 days. dev keeps a week (silent there; cost).
       retention: env.pick({ prod: '30d', dev: '7d' }),
       // §4.7.12: daily full backup. The plan names no time: 02:00 UTC, off-peak.
@@ -320,6 +318,19 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     // REDIS_HOST/PORT (the sentinels in prod)/SENTINEL_MASTER and REDIS_PASSWORD from the Secret.
     redis.addClient(service);
   }
+
+  // §4.7.12: daily full backups (logical dumps beside the WAL archive), 30 days, encrypted with
+  // AES-256 before they leave the cluster (the key stays in a Secret; keep a copy outside), stored
+  // off-site in S3, and a monthly restore test. The dump runs after the 02:00 base backup.
+  new BackupSchedule(chart, 'postgres-dump', {
+    source: postgres.backupSource(),
+    target: backupsFor(env),
+    schedule: '30 2 * * *',
+    retention: Retention.days(env.pick({ prod: 30, dev: 7 })),
+    encryption: { key: SOCIAL_BACKEND_DUMP_KEY },
+    restoreDrill: { schedule: '0 4 1 * *' },
+    resources: BACKUP_JOB_RESOURCES,
+  });
 
   return chart;
 }

@@ -1,6 +1,6 @@
 import { Environment } from '../../lib';
 import { buildApp } from '../../stacks/main';
-import { container, find, Manifest } from '../support/synth';
+import { container, find, jobEnv, Manifest } from '../support/synth';
 
 /** The homepage's objects in `env`: its data layer (namespace, database) and its apps. */
 function homepage(env: Environment): Manifest[] {
@@ -79,6 +79,23 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
 
 describe('homepage prod carries the plan\'s values', () => {
   const objects = homepage(Environment.PROD);
+
+  test('§5.1/§5.2 hourly pg_dump kept 7 days, Redis RDB every 6 h kept 3 days, each with a restore drill', () => {
+    const dump = find(objects, 'CronJob', 'homepage-postgres-dump-backup').spec;
+    expect([dump.schedule, dump.concurrencyPolicy]).toEqual(['0 * * * *', 'Forbid']);
+    const dumpEnv = jobEnv({ spec: dump });
+    expect(dumpEnv).toEqual(expect.arrayContaining([
+      { name: 'RETENTION_DAYS', value: '7' },
+      { name: 'S3_BUCKET', value: 'homepage-backups' },
+      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'homepage-postgres-app', key: 'password' } } },
+    ]));
+    expect(find(objects, 'CronJob', 'homepage-postgres-dump-restore-drill').spec.schedule).toBe('30 3 * * *');
+    const rdb = find(objects, 'CronJob', 'homepage-redis-snapshot-backup').spec;
+    expect(rdb.schedule).toBe('0 */6 * * *');
+    expect(jobEnv({ spec: rdb })).toEqual(expect.arrayContaining([
+      { name: 'RETENTION_DAYS', value: '3' },
+    ]));
+  });
 
   test('Redis with Sentinel in prod (no single point of failure), the API connected to it', () => {
     expect(find(objects, 'StatefulSet', 'homepage-redis').spec.replicas).toBe(3);

@@ -42,6 +42,7 @@ function selectorMatches(selector: Manifest, labels: Record<string, string>): bo
 function podLabelSets(objects: Manifest[], namespace: string): Array<Record<string, string>> {
   return objects.filter((o) => o.metadata.namespace === namespace).flatMap((o) => {
     if (WORKLOADS.includes(o.kind)) return [o.spec.template.metadata.labels];
+    if (o.kind === 'CronJob') return [o.spec.jobTemplate.spec.template.metadata.labels];
     if (o.kind === 'Cluster') return [{ 'cnpg.io/cluster': o.metadata.name, 'cnpg.io/podRole': 'instance' }];
     if (o.kind === 'Pooler') return [{ 'cnpg.io/poolerName': o.metadata.name, 'cnpg.io/cluster': o.spec.cluster.name }];
     return [];
@@ -115,7 +116,7 @@ describe.each(cases)('%s', (_system, objects) => {
       const pods = podLabelSets(objects, np.metadata.namespace).filter((labels) => selectorMatches(np.spec.podSelector, labels));
       expect([np.metadata.name, pods.length > 0]).toEqual([np.metadata.name, true]);
     }
-    for (const o of objects.filter((x) => [...WORKLOADS, 'Cluster', 'Pooler'].includes(x.kind))) {
+    for (const o of objects.filter((x) => [...WORKLOADS, 'CronJob', 'Cluster', 'Pooler'].includes(x.kind))) {
       const labels = podLabelSets([o], o.metadata.namespace)[0];
       expect([o.kind, o.metadata.name, policies.some((np) => selectorMatches(np.spec.podSelector, labels))]).toEqual([o.kind, o.metadata.name, true]);
     }

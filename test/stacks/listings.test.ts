@@ -4,7 +4,7 @@
  */
 import { Environment } from '../../lib';
 import { buildApp } from '../../stacks/main';
-import { container, find, Manifest } from '../support/synth';
+import { container, find, jobEnv, Manifest } from '../support/synth';
 
 /** The listings objects in `env`: its data layer (namespace, database, cache) and its apps. */
 function listings(env: Environment): Manifest[] {
@@ -158,6 +158,21 @@ describe.each(Environment.ALL)('listings ($name)', (env) => {
 
 describe('listings prod carries the plan\'s values', () => {
   const objects = listings(Environment.PROD);
+
+  test('§Backup Schedule: full daily at 02:00, verification daily at 03:00, S3 sync weekly on Sunday 04:00, 30 days', () => {
+    const backup = find(objects, 'CronJob', 'listings-postgres-dump-backup').spec;
+    expect(backup.schedule).toBe('0 2 * * *');
+    expect(backup.timeZone).toBe('Etc/UTC');
+    expect(jobEnv({ spec: backup })).toEqual(expect.arrayContaining([
+      { name: 'RETENTION_DAYS', value: '30' },
+    ]));
+    expect(find(objects, 'CronJob', 'listings-postgres-dump-restore-drill').spec.schedule).toBe('0 3 * * *');
+    const sync = find(objects, 'CronJob', 'listings-postgres-dump-offsite-sync').spec;
+    expect(sync.schedule).toBe('0 4 * * 0');
+    expect(jobEnv({ spec: sync })).toEqual(expect.arrayContaining([
+      { name: 'OFFSITE_S3_BUCKET', value: 'lucena-cloud-listings-offsite-backups' },
+    ]));
+  });
 
   test('service HPA 3–10 on CPU 70 % (plan silent: sized for the 99.9 % SLO of §Key Metrics)', () => {
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'listings-service').spec;

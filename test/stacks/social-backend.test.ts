@@ -1,6 +1,6 @@
 import { Environment } from '../../lib';
 import { buildApp } from '../../stacks/main';
-import { container, find, Manifest } from '../support/synth';
+import { container, find, jobEnv, Manifest } from '../support/synth';
 
 /** The social-backend's objects in `env`: its data layer (namespace, database, Redis) and its apps. */
 function socialBackend(env: Environment): Manifest[] {
@@ -140,17 +140,31 @@ describe.each(Environment.ALL)('social-backend ($name)', (env) => {
     // §4.7.12: 30 days (dev keeps a week).
     expect(store.spec.retentionPolicy).toBe(env.isProduction ? '30d' : '7d');
     expect(store.spec.configuration).toEqual({
-      // Off-site (AWS S3); dev archives beside prod, never into the same path.
-      destinationPath: env.isProduction ? 's3://social-backend-backups/postgres' : 's3://social-backend-backups/postgres/dev',
+      // Off-site (AWS S3): each environment's own bucket from the Pulumi stack (stacks/offsite-backups.ts).
+      destinationPath: env.isProduction ? 's3://lucena-cloud-social-backend-backups/postgres' : 's3://lucena-cloud-social-backend-backups-dev/postgres',
       endpointURL: 'https://s3.eu-central-1.amazonaws.com',
       s3Credentials: {
         accessKeyId: { name: 'social-backend-backup-s3', key: 'access-key' },
         secretAccessKey: { name: 'social-backend-backup-s3', key: 'secret-key' },
       },
-      // §4.7.12: AES-256 (SSE-S3) on WAL and base backups.
-      wal: { compression: 'gzip', encryption: 'AES256', maxParallel: 2 },
-      data: { compression: 'gzip', encryption: 'AES256', jobs: 2 },
+      // §4.7.12: encrypted by the bucket's own KMS key (its policy rejects any other header), so
+      // Barman sends no encryption header.
+      wal: { compression: 'gzip', maxParallel: 2 },
+      data: { compression: 'gzip', jobs: 2 },
     });
+  });
+
+  test('§4.7.12 daily encrypted full dumps off-site, 30 days, monthly restore test', () => {
+    const backup = find(objects, 'CronJob', 'social-backend-postgres-dump-backup');
+    expect(backup.spec.schedule).toBe('30 2 * * *');
+    expect(find(objects, 'CronJob', 'social-backend-postgres-dump-restore-drill').spec.schedule).toBe('0 4 1 * *');
+    const vars = jobEnv(backup);
+    expect(vars).toEqual(expect.arrayContaining([
+      { name: 'BACKUP_ENCRYPTION_KEY', valueFrom: { secretKeyRef: { name: 'social-backend-backup-encryption', key: 'passphrase' } } },
+      // Off-site in the environment's bucket, with no encryption header (the bucket's KMS key applies).
+      { name: 'S3_BUCKET', value: env.isProduction ? 'lucena-cloud-social-backend-backups' : 'lucena-cloud-social-backend-backups-dev' },
+    ]));
+    expect(vars.map((e: Manifest) => e.name)).not.toContain('S3_SSE');
     expect(find(objects, 'PodMonitor', 'social-backend-postgres')).toBeDefined();
   });
 });

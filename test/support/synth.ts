@@ -43,3 +43,9 @@ export function ofKind(objects: readonly Manifest[], kind: string): Manifest[] {
 export function container(deployment: Manifest): Manifest {
   return deployment.spec.template.spec.containers[0];
 }
+
+/** Every environment variable of every container (init containers first) of a CronJob's pods. */
+export function jobEnv(cronJob: Manifest): Manifest[] {
+  const pod = cronJob.spec.jobTemplate.spec.template.spec;
+  return [...(pod.initContainers ?? []), ...pod.containers].flatMap((c: Manifest) => c.env ?? []);
+}
