@@ -44,6 +44,8 @@ describe('ReliakitApp Flux tree', () => {
       `apps/${env}/homepage-data/kustomization.yaml`,
       `apps/${env}/homepage/api.yaml`,
       `apps/${env}/homepage/frontend.yaml`,
+      `apps/${env}/homepage/postgres-dump.yaml`,
+      `apps/${env}/homepage/redis-snapshot.yaml`,
       `apps/${env}/homepage/kustomization.yaml`,
       `clusters/${env}/source.yaml`,
       `clusters/${env}/homepage.yaml`,
@@ -58,6 +60,8 @@ describe('ReliakitApp Flux tree', () => {
       'resources:',
       '  - api.yaml',
       '  - frontend.yaml',
+      '  - postgres-dump.yaml',
+      '  - redis-snapshot.yaml',
       '',
     ].join('\n'));
   });
