@@ -15,8 +15,9 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupSchedule, Environment, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PoolMode, PreStopHook, Probe,
-  RedisCache, ReliableService, Retention, ScalingPolicy, SelectPolicy, SystemChart, WalCompression,
+  BackupSchedule, CircuitBreakerExpression, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres,
+  Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention, RouteProtocol,
+  ScalingPolicy, SelectPolicy, SourceCriterion, SystemChart, TraefikGateway, WalCompression,
 } from '../lib';
 import { offsiteBackupTarget } from './offsite-backups';
 import { BACKUP_JOB_RESOURCES } from './shared';
@@ -61,10 +62,7 @@ export const SOCIAL_BACKEND_SECRETS = {
 
 /** Namespaces of what the services talk to but this stack does not own (assumed names). */
 const EXTERNAL = {
-  /**
-   * Traefik (§4.7.10). The gateway construct does not exist yet: the routed services admit the
-   * whole `traefik` namespace on their http port; the gateway issue replaces this with its own peer.
-   */
+  /** Traefik (§4.7.10) runs in `traefik` with 2 replicas (the platform's setting, assumed). */
   gateway: 'traefik',
   /**
    * §4.7.5: traces go to Jaeger or Tempo. Assumed: Tempo's distributor as Service `tempo` in
@@ -218,8 +216,6 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
   const monitoring = { port: 'http' as const, path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) };
   // The plan names no external APIs besides the tracing backend: no other egress is opened.
   const tracing = { to: NetworkPeer.namespace(EXTERNAL.tracing), ports: [OTLP_GRPC_PORT] };
-  // §4.7.10: routed by Traefik (see EXTERNAL.gateway).
-  const gateway = { from: NetworkPeer.namespace(EXTERNAL.gateway), ports: ['http' as const] };
 
   // Success metrics: horizontal scaling to 3+ instances, 10,000 concurrent users, > 1000 req/s
   // (§4.7.15), capacity for 2× growth (Notes). The plan gives no per-pod capacity: 3–10 per
@@ -255,7 +251,6 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     disruptionBudget,
     monitoring,
     writableDirectories,
-    ingress: [gateway],
     dependencies: [tracing],
   });
 
@@ -274,7 +269,6 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     disruptionBudget,
     monitoring,
     writableDirectories,
-    ingress: [gateway],
     dependencies: [tracing],
   });
 
@@ -306,9 +300,46 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     disruptionBudget,
     monitoring,
     writableDirectories,
-    ingress: [gateway],
     dependencies: [tracing],
   });
+
+  // §4.7.10 API gateway (Traefik) with TLS termination, §4.7.11 security headers and the
+  // cross-cutting middlewares; routes admit Traefik on the routed port only.
+  // The plan names no domain: api.social.lucena.cloud (assumed), certificates from cert-manager.
+  const gateway = new TraefikGateway(chart, 'gateway', {
+    hosts: [env.pick({ prod: 'api.social.lucena.cloud', dev: 'api.dev.social.lucena.cloud' })],
+    tls: GatewayTls.certManager('letsencrypt'),
+    traefikNamespace: EXTERNAL.gateway,
+    traefikReplicas: 2,
+    middlewares: [
+      // §4.7.11: HSTS, nosniff, X-Frame-Options DENY, X-XSS-Protection, CSP.
+      Middleware.securityHeaders(),
+      // §4.7.10 CORS. The plan names no origins: the web app's (assumed); never `*` with credentials.
+      Middleware.cors({ allowOrigins: [env.pick({ prod: 'https://social.lucena.cloud', dev: 'https://dev.social.lucena.cloud' })], allowCredentials: true }),
+      // §4.7.10 circuit breaker at gateway level: open on 30 % network errors or 25 % 5xx.
+      Middleware.circuitBreaker(CircuitBreakerExpression.networkErrorRatio(0.3).or(CircuitBreakerExpression.responseCodeRatio(500, 600, 0.25))),
+    ],
+  });
+  // §4.7.2 rate limits. The plan wants Redis-based distributed limiting: that is the services' own
+  // limiter (internal/middleware/ratelimit.go). At the gateway each of the 2 Traefik replicas
+  // enforces its share (perReplica), a coarse guard in front of it.
+  // "Authentication verification" (§4.7.10): every API route but auth's own asks auth-service,
+  // which returns the caller's X-User-Id — the key of the per-user limit.
+  const verified = [
+    Middleware.forwardAuth(`http://${auth.name}.${auth.namespace}.svc:8080/api/v1/auth/verify`, ['X-User-Id']),
+    // API: 100 requests/minute per user.
+    Middleware.rateLimit({ average: 100, period: Duration.minutes(1), sourceCriterion: SourceCriterion.header('X-User-Id'), perReplica: true }),
+  ];
+  gateway.addRoute('auth', {
+    to: auth,
+    pathPrefixes: ['/api/v1/auth'],
+    // Auth: 5 requests/minute per IP (behind one load balancer: X-Forwarded-For depth 1).
+    middlewares: [Middleware.rateLimit({ average: 5, period: Duration.minutes(1), sourceCriterion: SourceCriterion.clientIp(1), perReplica: true })],
+  });
+  gateway.addRoute('posts', { to: posts, pathPrefixes: ['/api/v1/posts'], middlewares: verified });
+  gateway.addRoute('realtime', { to: realtime, pathPrefixes: ['/api/v1/realtime', '/ws'], protocol: RouteProtocol.WEBSOCKET, middlewares: verified });
+  // Request ID and request/response logging (§4.7.10): Traefik has no request-ID middleware; its
+  // access log and OpenTelemetry tracing (traceparent, §4.7.5) are platform settings of Traefik.
 
   // §4.7.6: every service's readiness checks the database and Redis, so each uses both. DB_HOST/
   // PORT/NAME/USER/PASSWORD come from the CNPG app Secret through the pooler; §4.7.9: a pool of

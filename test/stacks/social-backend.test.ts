@@ -172,6 +172,29 @@ describe.each(Environment.ALL)('social-backend ($name)', (env) => {
 describe('social-backend prod carries the plan\'s values', () => {
   const objects = socialBackend(Environment.PROD);
 
+  test('§4.7.10 gateway: routes, TLS, CORS, auth verification, rate limits (§4.7.2), circuit breaker, security headers (§4.7.11)', () => {
+    const route = find(objects, 'IngressRoute', 'social-backend-gateway').spec;
+    expect(route.tls).toEqual({ secretName: 'social-backend-gateway-tls' });
+    expect(route.routes.map((r: Manifest) => [r.match, r.services[0].name, r.services[0].port])).toEqual([
+      ['Host(`api.social.lucena.cloud`) && PathPrefix(`/api/v1/auth`)', 'social-backend-auth', 8080],
+      ['Host(`api.social.lucena.cloud`) && PathPrefix(`/api/v1/posts`)', 'social-backend-posts', 8081],
+      ['Host(`api.social.lucena.cloud`) && (PathPrefix(`/api/v1/realtime`) || PathPrefix(`/ws`))', 'social-backend-realtime', 8082],
+    ]);
+    expect(route.routes[1].middlewares.map((m: Manifest) => m.name)).toEqual([
+      'social-backend-gateway-security-headers', 'social-backend-gateway-cors', 'social-backend-gateway-posts-forward-auth',
+      'social-backend-gateway-posts-rate-limit', 'social-backend-gateway-circuit-breaker',
+    ]);
+    // 100/min per user and 5/min per IP, shared by 2 Traefik replicas.
+    expect(find(objects, 'Middleware', 'social-backend-gateway-posts-rate-limit').spec.rateLimit).toMatchObject({ average: 50, period: '1m', sourceCriterion: { requestHeaderName: 'X-User-Id' } });
+    expect(find(objects, 'Middleware', 'social-backend-gateway-auth-rate-limit').spec.rateLimit).toMatchObject({ average: 2, period: '1m', sourceCriterion: { ipStrategy: { depth: 1 } } });
+    expect(find(objects, 'Middleware', 'social-backend-gateway-security-headers').spec.headers).toMatchObject({ frameDeny: true, contentTypeNosniff: true, browserXssFilter: true, forceSTSHeader: true });
+    expect(find(objects, 'Middleware', 'social-backend-gateway-cors').spec.headers.accessControlAllowOriginList).toEqual(['https://social.lucena.cloud']);
+    // Traefik reaches each service on its routed port only.
+    expect(find(objects, 'NetworkPolicy', 'social-backend-realtime').spec.ingress).toContainEqual({
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }], ports: [{ protocol: 'TCP', port: 8082 }],
+    });
+  });
+
   test('success metrics: horizontal scaling to 3+ instances (HPA 3–10 on CPU 70 %)', () => {
     for (const name of SERVICES) {
       const hpa = find(objects, 'HorizontalPodAutoscaler', name).spec;
