@@ -8,8 +8,9 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupSchedule, BackupTarget, ConnectionRoute, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PoolMode,
-  PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SelectPolicy, SystemChart, WalCompression,
+  BackupSchedule, BackupTarget, ConnectionRoute, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware,
+  NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention, RouteProtocol, ScalingPolicy,
+  SelectPolicy, SystemChart, TraefikGateway, WalCompression,
 } from '../lib';
 import { offsiteBackupTarget } from './offsite-backups';
 import { BACKUP_JOB_RESOURCES } from './shared';
@@ -208,10 +209,6 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     monitoring: { port: 'metrics', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) },
     // Fiber may spool multipart image uploads (§Features › S3 Storage) to disk.
     writableDirectories: [{ path: '/tmp', sizeLimit: Size.mebibytes(256) }],
-    // REST (§API Documentation) and gRPC (§Architecture, h2c) are both served through the
-    // gateway. Until the TraefikGateway construct exists, its namespace is admitted on both
-    // ports; the gateway issue replaces this rule with the routes' own peers.
-    ingress: [{ from: NetworkPeer.namespace(EXTERNAL.gateway), ports: ['http', 'grpc'] }],
     dependencies: [
       { to: NetworkPeer.namespace(EXTERNAL.opensearch.namespace), ports: [EXTERNAL.opensearch.port] },
       { to: NetworkPeer.namespace(EXTERNAL.minio.namespace), ports: [EXTERNAL.minio.port] },
@@ -295,6 +292,19 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     offsite: { target: offsiteBackupTarget('listings', env), schedule: '0 4 * * 0' },
     resources: BACKUP_JOB_RESOURCES,
   });
+
+  // §Architecture: REST and gRPC (h2c) through the gateway. The plan names no domain:
+  // listings.lucena.cloud (assumed), certificates from cert-manager. /metrics stays internal
+  // (§API Documentation lists it as public: it is scraped on the separate metrics port instead).
+  const gateway = new TraefikGateway(chart, 'gateway', {
+    hosts: [env.pick({ prod: 'listings.lucena.cloud', dev: 'listings.dev.lucena.cloud' })],
+    tls: GatewayTls.certManager('letsencrypt'),
+    traefikNamespace: EXTERNAL.gateway,
+    traefikReplicas: 2,
+    middlewares: [Middleware.securityHeaders()],
+  });
+  gateway.addRoute('grpc', { to: service, protocol: RouteProtocol.GRPC });
+  gateway.addRoute('rest', { to: service, pathPrefixes: ['/api/v1'] });
 
   return chart;
 }

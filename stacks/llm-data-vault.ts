@@ -11,8 +11,9 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupSchedule, BackupTarget, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PoolMode, PreStopHook, Probe,
-  RedisCache, ReliableService, Retention, ScalingPolicy, SelectPolicy, SystemChart, WalCompression,
+  BackupSchedule, BackupTarget, CircuitBreakerExpression, EnvironmentStage, EnvValue, GatewayTls, HAPostgres,
+  Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy,
+  SelectPolicy, SystemChart, TraefikGateway, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
@@ -259,8 +260,6 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
     // matches §6.5's rule evaluation interval.
     monitoring: { port: 'http', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) },
     writableDirectories: [{ path: '/tmp' }],
-    // The gateway (api.llm-data-vault.com, §4.2) is the only way in.
-    ingress: [{ from: NetworkPeer.namespace(EXTERNAL.gateway), ports: ['http'] }],
     dependencies: [
       { to: EXTERNAL.aws, ports: [443] },
       { to: NetworkPeer.namespace(EXTERNAL.tracing), ports: [14268, 9411] },
@@ -282,6 +281,25 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
     retention: Retention.days(env.pick({ prod: 30, dev: 7 })),
     restoreDrill: { schedule: '30 4 * * *' },
     resources: BACKUP_JOB_RESOURCES,
+  });
+
+  // The gateway is the only way in (api.llm-data-vault.com, §4.2), with TLS from cert-manager.
+  // §3.4: uploads may take 5 minutes; streaming responses must not be buffered, so no buffering
+  // middleware (request size limits stay in the app, which streams to S3).
+  const gateway = new TraefikGateway(chart, 'gateway', {
+    hosts: [env.pick({ prod: 'api.llm-data-vault.com', dev: 'api.dev.llm-data-vault.com' })],
+    tls: GatewayTls.certManager('letsencrypt'),
+    traefikNamespace: EXTERNAL.gateway,
+    traefikReplicas: 2,
+  });
+  gateway.addRoute('api', {
+    to: api,
+    middlewares: [
+      Middleware.securityHeaders(),
+      // §6.5 "circuit breaker open" is the app's own breaker toward its dependencies; at the edge a
+      // breaker sheds load from a failing backend.
+      Middleware.circuitBreaker(CircuitBreakerExpression.networkErrorRatio(0.3).or(CircuitBreakerExpression.responseCodeRatio(500, 600, 0.25))),
+    ],
   });
 
   return chart;

@@ -8,8 +8,9 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupSchedule, BackupTarget, ConnectionRoute, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PreStopHook,
-  Probe, ReliableService, Retention, ScalingPolicy, SelectPolicy, SystemChart, WalCompression,
+  BackupSchedule, BackupTarget, CircuitBreakerExpression, ConnectionRoute, EnvironmentStage, EnvValue, GatewayTls,
+  HAPostgres, Middleware, NetworkPeer, PreStopHook, Probe, ReliableService, Retention, ScalingPolicy, SelectPolicy,
+  SourceCriterion, SystemChart, TraefikGateway, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
@@ -204,10 +205,6 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
     monitoring: { port: 'http', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) },
     // Gin spools large multipart bodies to the temp directory; the root filesystem is read-only.
     writableDirectories: [{ path: '/tmp' }],
-    // The gateway (TLS, CORS §4.7, rate limiting §4.6) is the only way in. The Traefik gateway
-    // construct does not exist yet: admit its namespace on http until the gateway issue replaces
-    // this rule with the route's own peer.
-    ingress: [{ from: NetworkPeer.namespace(EXTERNAL.gateway), ports: ['http'] }],
     // §1: Supabase Auth (register/login, JWT) over HTTPS.
     dependencies: [{ to: PUBLIC_INTERNET, ports: [443] }],
   });
@@ -226,6 +223,36 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
     retention: Retention.days(env.pick({ prod: 30, dev: 7 })),
     restoreDrill: { schedule: '30 3 * * *' },
     resources: BACKUP_JOB_RESOURCES,
+  });
+
+  // The gateway is the only way in (§6 Network Exposure): TLS, §4.7 CORS fixed, §4.6 rate
+  // limiting, §4.14 backpressure and §6 request size limits at the edge. The plan names no domain:
+  // api.postfacta.lucena.cloud (assumed), certificates from cert-manager.
+  const gateway = new TraefikGateway(chart, 'gateway', {
+    hosts: [env.pick({ prod: 'api.postfacta.lucena.cloud', dev: 'api.dev.postfacta.lucena.cloud' })],
+    tls: GatewayTls.certManager('letsencrypt'),
+    traefikNamespace: EXTERNAL.gateway,
+    traefikReplicas: 2,
+  });
+  gateway.addRoute('api', {
+    to: api,
+    // Only the versioned API is public: /metrics and /healthz stay inside the cluster (§6).
+    pathPrefixes: ['/api/v0'],
+    middlewares: [
+      Middleware.securityHeaders(),
+      // §4.7: `*` with credentials is what breaks browser logins; the frontend's origin (assumed)
+      // with credentials is what the app needs, and a wildcard with credentials fails synth.
+      Middleware.cors({ allowOrigins: [env.pick({ prod: 'https://postfacta.lucena.cloud', dev: 'https://dev.postfacta.lucena.cloud' })], allowCredentials: true }),
+      // §4.6: per-IP rate limit (the plan gives no number: 600/min per client, bursts of 100),
+      // shared by the 2 Traefik replicas.
+      Middleware.rateLimit({ average: 600, period: Duration.minutes(1), burst: 100, sourceCriterion: SourceCriterion.clientIp(1), perReplica: true }),
+      // §4.14: load shedding before the pods queue up: 100 concurrent requests per client.
+      Middleware.inFlightRequests(100, SourceCriterion.clientIp(1)),
+      // §6 request size limits: incident payloads are small JSON; 1 MiB.
+      Middleware.buffering(1024 * 1024),
+      // §4.9: stop sending traffic to a failing backend.
+      Middleware.circuitBreaker(CircuitBreakerExpression.networkErrorRatio(0.3).or(CircuitBreakerExpression.responseCodeRatio(500, 600, 0.25))),
+    ],
   });
 
   return chart;

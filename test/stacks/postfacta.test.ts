@@ -143,6 +143,16 @@ describe.each(Environment.ALL)('postfacta ($name)', (env) => {
 describe('postfacta prod carries the plan\'s values', () => {
   const objects = postfacta(Environment.PROD);
 
+  test('§4.7 CORS fixed, §4.6 rate limit, §4.14 backpressure and §6 size limit at the gateway; only /api/v0 is public', () => {
+    const route = find(objects, 'IngressRoute', 'postfacta-gateway').spec.routes[0];
+    expect(route.match).toBe('Host(`api.postfacta.lucena.cloud`) && PathPrefix(`/api/v0`)');
+    const cors = find(objects, 'Middleware', 'postfacta-gateway-api-cors').spec.headers;
+    expect([cors.accessControlAllowOriginList, cors.accessControlAllowCredentials]).toEqual([['https://postfacta.lucena.cloud'], true]);
+    expect(find(objects, 'Middleware', 'postfacta-gateway-api-rate-limit').spec.rateLimit).toMatchObject({ average: 300, burst: 50, period: '1m' });
+    expect(find(objects, 'Middleware', 'postfacta-gateway-api-in-flight').spec.inFlightReq.amount).toBe(100);
+    expect(find(objects, 'Middleware', 'postfacta-gateway-api-buffering').spec.buffering.maxRequestBodyBytes).toBe(1048576);
+  });
+
   test('§4.2 two PostgreSQL instances (primary + standby): the availability §2 expected from Supabase', () => {
     expect(find(objects, 'Cluster', 'postfacta-postgres').spec).toMatchObject({ instances: 2, enablePDB: true, storage: { size: '10Gi' } });
   });
