@@ -135,6 +135,21 @@ describe.each(cases)('%s', (_system, objects) => {
     }
   });
 
+  test('every gateway route targets an existing Service port, and every middleware it uses exists', () => {
+    for (const ir of objects.filter((o) => o.kind === 'IngressRoute')) {
+      for (const route of ir.spec.routes) {
+        for (const target of route.services) {
+          const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === target.name && o.metadata.namespace === (target.namespace ?? ir.metadata.namespace));
+          expect([route.match, target.name, svc?.spec.ports.map((p: Manifest) => p.port)]).toEqual([route.match, target.name, expect.arrayContaining([target.port])]);
+        }
+        for (const mw of route.middlewares ?? []) {
+          const found = objects.some((o) => o.kind === 'Middleware' && o.metadata.name === mw.name && o.metadata.namespace === (mw.namespace ?? ir.metadata.namespace));
+          expect([route.match, mw.name, found]).toEqual([route.match, mw.name, true]);
+        }
+      }
+    }
+  });
+
   test('stateful objects are protected from Flux pruning', () => {
     for (const o of objects.filter((x) => ['Cluster', 'ObjectStore'].includes(x.kind))) {
       expect([o.kind, o.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune']]).toEqual([o.kind, 'disabled']);
