@@ -5,8 +5,8 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupSchedule, BackupTarget, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PreStopHook, Probe, RedisCache,
-  ReliableService, Retention, ScalingPolicy, SelectPolicy, SystemChart, WalCompression,
+  AlertingRuleset, BackupSchedule, BackupTarget, EnvironmentStage, EnvValue, HAPostgres, NetworkPeer, PreStopHook,
+  Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SelectPolicy, Sli, Slo, SystemChart, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
@@ -181,6 +181,24 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
     restoreDrill: { schedule: '45 3 * * *' },
     resources: BACKUP_JOB_RESOURCES,
   });
+
+  // §2.1 SLOs as recording rules and multi-window burn-rate alerts (§4.2's 5xx and p99 alerts are
+  // their fast tiers). Metrics as §4.2 queries them: http_requests_total{status} and
+  // http_request_duration_seconds from the API (job = its Service). Runbooks: §7.
+  // "Error rate < 0.1 %" is the availability SLO's budget; p50 < 100 ms is a target, not an SLO
+  // (a 50 % objective has no meaningful burn rate); "database availability 99.95 %" needs an SLI
+  // the plan does not define (the CNPG alert pack covers the database).
+  const slos = new AlertingRuleset(chart, 'slos', { team: 'lucena' });
+  slos.addSlo(new Slo(chart, 'api-availability', {
+    service: api, team: 'lucena', name: 'availability', objective: 99.9, window: Duration.days(30),
+    sli: Sli.requests({ total: `http_requests_total{job="${api.name}"}`, errors: `http_requests_total{job="${api.name}",status=~"5.."}` }),
+    runbookUrl: 'https://runbooks.lucena.cloud/homepage/api-not-responding',
+  }));
+  slos.addSlo(new Slo(chart, 'api-latency', {
+    service: api, team: 'lucena', name: 'latency-p99', objective: 99, window: Duration.days(30),
+    sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: `{job="${api.name}"}`, threshold: Duration.millis(500) }),
+    runbookUrl: 'https://runbooks.lucena.cloud/homepage/api-latency',
+  }));
 
   return chart;
 }

@@ -8,9 +8,9 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupSchedule, BackupTarget, ConnectionRoute, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware,
-  NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention, RouteProtocol, ScalingPolicy,
-  SelectPolicy, SystemChart, TraefikGateway, WalCompression,
+  AlertingRuleset, BackupSchedule, BackupTarget, ConnectionRoute, EnvironmentStage, EnvValue, GatewayTls, HAPostgres,
+  Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention, RouteProtocol,
+  ScalingPolicy, SelectPolicy, Sli, Slo, SystemChart, TraefikGateway, WalCompression,
 } from '../lib';
 import { offsiteBackupTarget } from './offsite-backups';
 import { BACKUP_JOB_RESOURCES } from './shared';
@@ -305,6 +305,24 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
   });
   gateway.addRoute('grpc', { to: service, protocol: RouteProtocol.GRPC });
   gateway.addRoute('rest', { to: service, pathPrefixes: ['/api/v1'] });
+
+  // §Key Metrics SLOs: availability 99.9 %, p95 < 1 s, p99 < 2 s over 30 days ("error rate < 1 %"
+  // is a looser alert threshold than the 99.9 % budget, which already covers it). REST from
+  // listings_http_requests_total{status} / listings_http_request_duration_seconds (§Monitoring).
+  const slos = new AlertingRuleset(chart, 'slos', { team: 'listings' });
+  const job = `job="${service.name}"`;
+  slos.addSlo(new Slo(chart, 'service-availability', {
+    service, team: 'listings', name: 'availability', objective: 99.9, window: Duration.days(30),
+    sli: Sli.requests({ total: `listings_http_requests_total{${job}}`, errors: `listings_http_requests_total{${job},status=~"5.."}` }),
+    runbookUrl: 'https://runbooks.lucena.cloud/listings/availability',
+  }));
+  for (const [id, objective, seconds] of [['latency-p95', 95, 1], ['latency-p99', 99, 2]] as const) {
+    slos.addSlo(new Slo(chart, `service-${id}`, {
+      service, team: 'listings', name: id, objective, window: Duration.days(30),
+      sli: Sli.latency({ histogram: 'listings_http_request_duration_seconds', selector: `{${job}}`, threshold: Duration.seconds(seconds) }),
+      runbookUrl: 'https://runbooks.lucena.cloud/listings/latency',
+    }));
+  }
 
   return chart;
 }

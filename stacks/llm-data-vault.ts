@@ -11,9 +11,9 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupSchedule, BackupTarget, CircuitBreakerExpression, EnvironmentStage, EnvValue, GatewayTls, HAPostgres,
-  Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy,
-  SelectPolicy, SystemChart, TraefikGateway, WalCompression,
+  AlertingRuleset, BackupSchedule, BackupTarget, CircuitBreakerExpression, EnvironmentStage, EnvValue, GatewayTls,
+  HAPostgres, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention,
+  ScalingPolicy, SelectPolicy, Sli, Slo, SystemChart, TraefikGateway, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
@@ -301,6 +301,22 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
       Middleware.circuitBreaker(CircuitBreakerExpression.networkErrorRatio(0.3).or(CircuitBreakerExpression.responseCodeRatio(500, 600, 0.25))),
     ],
   });
+
+  // §11.1–11.2 SLOs: 99.9 % availability and p99 < 200 ms over 30 days, with §11.4's multi-window
+  // burn-rate alerts (its 720×/120×/10× factors are per-minute arithmetic; the SRE Workbook tiers
+  // used here page at 14.4× and 6×). Metrics as §6.5 queries them: vault_requests_total{status},
+  // vault_request_duration_seconds. Runbooks: §9.3.
+  const slos = new AlertingRuleset(chart, 'slos', { team: 'vault' });
+  slos.addSlo(new Slo(chart, 'api-availability', {
+    service: api, team: 'vault', name: 'availability', objective: 99.9, window: Duration.days(30),
+    sli: Sli.requests({ total: `vault_requests_total{job="${api.name}"}`, errors: `vault_requests_total{job="${api.name}",status=~"5.."}` }),
+    runbookUrl: 'https://runbooks.lucena.cloud/llm-data-vault/high-error-rate',
+  }));
+  slos.addSlo(new Slo(chart, 'api-latency', {
+    service: api, team: 'vault', name: 'latency-p99', objective: 99, window: Duration.days(30),
+    sli: Sli.latency({ histogram: 'vault_request_duration_seconds', selector: `{job="${api.name}"}`, threshold: Duration.millis(200) }),
+    runbookUrl: 'https://runbooks.lucena.cloud/llm-data-vault/high-latency',
+  }));
 
   return chart;
 }

@@ -8,9 +8,9 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupSchedule, BackupTarget, CircuitBreakerExpression, ConnectionRoute, EnvironmentStage, EnvValue, GatewayTls,
-  HAPostgres, Middleware, NetworkPeer, PreStopHook, Probe, ReliableService, Retention, ScalingPolicy, SelectPolicy,
-  SourceCriterion, SystemChart, TraefikGateway, WalCompression,
+  AlertingRuleset, BackupSchedule, BackupTarget, CircuitBreakerExpression, ConnectionRoute, EnvironmentStage, EnvValue,
+  GatewayTls, HAPostgres, Middleware, NetworkPeer, PreStopHook, Probe, ReliableService, Retention, ScalingPolicy,
+  SelectPolicy, Sli, Slo, SourceCriterion, SystemChart, TraefikGateway, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
@@ -254,6 +254,26 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
       Middleware.circuitBreaker(CircuitBreakerExpression.networkErrorRatio(0.3).or(CircuitBreakerExpression.responseCodeRatio(500, 600, 0.25))),
     ],
   });
+
+  // §3 SLOs: availability 99.0 % over 30 days, p95 < 200 ms, p99 < 500 ms, with burn-rate alerts
+  // (§5 Alerting). "Request success 99.5 % per hour" is a 1-hour window: burn-rate maths needs
+  // windows of days, so it is met by the availability SLO's fast tier (14.4× over 1 h pages long
+  // before 0.5 % of an hour's requests fail). Metrics assumed from the Gin Prometheus middleware
+  // (§4.10): http_requests_total{status}, http_request_duration_seconds. Runbooks: §7.
+  const slos = new AlertingRuleset(chart, 'slos', { team: 'postfacta' });
+  const selector = `job="${api.name}"`;
+  slos.addSlo(new Slo(chart, 'api-availability', {
+    service: api, team: 'postfacta', name: 'availability', objective: 99.0, window: Duration.days(30),
+    sli: Sli.requests({ total: `http_requests_total{${selector}}`, errors: `http_requests_total{${selector},status=~"5.."}` }),
+    runbookUrl: 'https://runbooks.lucena.cloud/postfacta/availability',
+  }));
+  for (const [id, objective, threshold] of [['latency-p95', 95, 200], ['latency-p99', 99, 500]] as const) {
+    slos.addSlo(new Slo(chart, `api-${id}`, {
+      service: api, team: 'postfacta', name: id, objective, window: Duration.days(30),
+      sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: `{${selector}}`, threshold: Duration.millis(threshold) }),
+      runbookUrl: 'https://runbooks.lucena.cloud/postfacta/latency',
+    }));
+  }
 
   return chart;
 }

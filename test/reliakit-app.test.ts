@@ -46,6 +46,7 @@ describe('ReliakitApp Flux tree', () => {
       `apps/${env}/homepage/frontend.yaml`,
       `apps/${env}/homepage/postgres-dump.yaml`,
       `apps/${env}/homepage/redis-snapshot.yaml`,
+      `apps/${env}/homepage/slos.yaml`,
       `apps/${env}/homepage/kustomization.yaml`,
       `clusters/${env}/source.yaml`,
       `clusters/${env}/homepage.yaml`,
@@ -62,6 +63,7 @@ describe('ReliakitApp Flux tree', () => {
       '  - frontend.yaml',
       '  - postgres-dump.yaml',
       '  - redis-snapshot.yaml',
+      '  - slos.yaml',
       '',
     ].join('\n'));
   });
