@@ -303,6 +303,7 @@ interface ResolvedBackup {
   readonly maxParallel: number;
   readonly immediate: boolean;
   readonly archiveTimeout: Duration;
+  readonly rpo: Duration | undefined;
 }
 
 /** Resolved pooler settings. */
@@ -568,6 +569,7 @@ export class HAPostgres extends Construct implements IBackupServer {
       maxParallel,
       immediate: b.immediate ?? true,
       archiveTimeout,
+      rpo: b.rpo,
     };
   }
 

@@ -517,7 +517,8 @@ export class ReliableService extends Construct {
   /** Whether a ServiceMonitor is emitted. */
   public readonly isMonitored: boolean;
 
-  private readonly disruptionBudget: DisruptionBudgetProps | undefined;
+  /** The resolved PodDisruptionBudget, when there is one. */
+  public readonly disruptionBudget: Readonly<DisruptionBudgetProps> | undefined;
   private readonly rollout: ResolvedRollout;
   private readonly identity: Required<PodIdentityProps>;
   private readonly writableDirectories: readonly WritableDirectory[];

@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { Environment } from './environment';
 import { EnvironmentStage } from './environment-stage';
 import { dataLayerName } from './flux-cluster';
+import { reliabilityReport } from './private/reliability-report';
 import { SystemChart } from './system-chart';
 
 /** The Git repository Flux pulls the synthesized tree from. */
@@ -109,6 +110,7 @@ export interface TreeFile {
 }
 
 const KUSTOMIZATION_FILE = 'kustomization.yaml';
+const REPORT_FILE = 'RELIABILITY.md';
 
 /**
  * The root of a Reliakit program. It synthesizes a Flux GitOps tree instead of cdk8s's flat
@@ -209,7 +211,11 @@ export class ReliakitApp extends App {
     return dirs;
   }
 
-  /** Every file of the tree: each directory's manifests and its kustomization.yaml. */
+  /**
+   * Every file of the tree: each directory's manifests and its kustomization.yaml, and beside each
+   * system's apps its RELIABILITY.md (SLOs, alerts, probes, scaling, shutdown, backups, drills),
+   * which kustomize and Flux ignore and reviewers read beside the YAML diff.
+   */
   public synthTree(): TreeFile[] {
     return this.render().flatMap((dir) => [
       ...dir.files.map((f) => ({ path: `${dir.path}/${f.name}`, content: Yaml.stringify(...f.objects) })),
@@ -217,6 +223,9 @@ export class ReliakitApp extends App {
         path: `${dir.path}/${KUSTOMIZATION_FILE}`,
         content: Yaml.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: dir.files.map((f) => f.name) }),
       },
+      ...(SystemChart.isSystemChart(dir.chart) && dir.path === this.appDirectory(dir.environment, dir.chart)
+        ? [{ path: `${dir.path}/${REPORT_FILE}`, content: reliabilityReport(dir.chart) }]
+        : []),
     ]);
   }
 

@@ -48,6 +48,7 @@ describe('ReliakitApp Flux tree', () => {
       `apps/${env}/homepage/redis-snapshot.yaml`,
       `apps/${env}/homepage/slos.yaml`,
       `apps/${env}/homepage/kustomization.yaml`,
+      `apps/${env}/homepage/RELIABILITY.md`,
       `clusters/${env}/source.yaml`,
       `clusters/${env}/homepage.yaml`,
       `clusters/${env}/homepage-data.yaml`,
