@@ -15,5 +15,6 @@ export * from './redis-cache';
 export * from './reliable-service';
 export * from './reliakit-app';
 export * from './slo';
+export * from './synced-secret';
 export * from './system-chart';
 export * from './traefik-gateway';

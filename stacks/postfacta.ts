@@ -10,7 +10,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, BackupSchedule, BackupTarget, CircuitBreakerExpression, ConnectionRoute, EnvironmentStage, EnvValue,
   GatewayTls, HAPostgres, Middleware, NetworkPeer, PreStopHook, Probe, ReliableService, Retention, ScalingPolicy,
-  SelectPolicy, Sli, Slo, SourceCriterion, SystemChart, TraefikGateway, WalCompression,
+  SecretStore, SelectPolicy, Sli, Slo, SourceCriterion, SyncedSecret, SystemChart, TraefikGateway, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
@@ -41,7 +41,7 @@ export const POSTFACTA_BACKUPS = BackupTarget.minio({
 /**
  * The Secret with the Supabase Auth settings (§1 Auth, §6 JWT). §4.8/§6: the keys were committed
  * in `.envrc`; now nothing is in the repository — external-secrets creates this Secret from the
- * secret manager (the ExternalSecret object is a separate issue). Its keys are assumed here.
+ * secret manager (the SyncedSecret below). Its keys are assumed here.
  */
 export const SUPABASE_SECRET = 'postfacta-supabase';
 
@@ -97,6 +97,26 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
   // Supabase PostgreSQL (§1); the brief runs it on CloudNativePG in the cluster instead. §2 assumed
   // Supabase "provides managed database availability guarantees": on CNPG that is our job, so
   // prod runs a primary and a streaming standby with automatic failover. dev: one instance.
+  // §4.8/§6: no secret in the repository. external-secrets syncs them from the secret manager
+  // (ClusterSecretStore `secret-manager`, assumed; the plan names none) into the namespace.
+  const supabase = new SyncedSecret(chart, 'supabase', {
+    store: SecretStore.cluster('secret-manager'),
+    secretName: SUPABASE_SECRET,
+    keys: {
+      url: { key: `postfacta/${env.name}/supabase`, property: 'url' },
+      'api-key': { key: `postfacta/${env.name}/supabase`, property: 'api-key' },
+      'jwt-secret': { key: `postfacta/${env.name}/supabase`, property: 'jwt-secret' },
+    },
+  });
+  new SyncedSecret(chart, 'minio-credentials', {
+    store: SecretStore.cluster('secret-manager'),
+    secretName: 'minio-credentials',
+    keys: {
+      'access-key': { key: `postfacta/${env.name}/minio-backup`, property: 'access-key' },
+      'secret-key': { key: `postfacta/${env.name}/minio-backup`, property: 'secret-key' },
+    },
+  });
+
   const postgres = new HAPostgres(chart, 'postgres', {
     image: POSTFACTA_IMAGES.postgres,
     instances: env.pick({ prod: 2, dev: 1 }),
@@ -158,10 +178,10 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
       // harder before the kernel kills the pod.
       GOMEMLIMIT: EnvValue.literal(env.pick({ prod: '460MiB', dev: '230MiB' })),
       // §4.8/§6: Supabase Auth settings only from the Secret external-secrets creates.
-      SUPABASE_URL: EnvValue.fromSecret(SUPABASE_SECRET, 'url'),
-      SUPABASE_KEY: EnvValue.fromSecret(SUPABASE_SECRET, 'api-key'),
+      SUPABASE_URL: supabase.env('url'),
+      SUPABASE_KEY: supabase.env('api-key'),
       // §6: JWT validation in the auth middleware (§9 #5) needs the project's signing secret.
-      SUPABASE_JWT_SECRET: EnvValue.fromSecret(SUPABASE_SECRET, 'jwt-secret'),
+      SUPABASE_JWT_SECRET: supabase.env('jwt-secret'),
     },
     // The plan gives no sizes. No CPU limit: CFS throttling would add latency against §3's p95 <
     // 200 ms; the memory limit stays (with GOMEMLIMIT above). dev: half.

@@ -143,6 +143,14 @@ describe.each(Environment.ALL)('postfacta ($name)', (env) => {
 describe('postfacta prod carries the plan\'s values', () => {
   const objects = postfacta(Environment.PROD);
 
+  test('§4.8/§6 secrets come from the secret manager through external-secrets, never from the repository', () => {
+    const supabase = find(objects, 'ExternalSecret', 'postfacta-supabase').spec;
+    expect(supabase.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'secret-manager' });
+    expect(supabase.data.map((d: Manifest) => d.secretKey)).toEqual(['url', 'api-key', 'jwt-secret']);
+    expect(find(objects, 'ExternalSecret', 'minio-credentials').spec.data.map((d: Manifest) => d.secretKey)).toEqual(['access-key', 'secret-key']);
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+  });
+
   test('§4.7 CORS fixed, §4.6 rate limit, §4.14 backpressure and §6 size limit at the gateway; only /api/v0 is public', () => {
     const route = find(objects, 'IngressRoute', 'postfacta-gateway').spec.routes[0];
     expect(route.match).toBe('Host(`api.postfacta.lucena.cloud`) && PathPrefix(`/api/v0`)');

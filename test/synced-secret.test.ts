@@ -1,0 +1,46 @@
+import { Duration } from 'cdk8s';
+import { SecretStore, SyncedSecret } from '../lib';
+import { find, synth, testChart } from './support/synth';
+
+describe('SyncedSecret', () => {
+  test('an ExternalSecret from a ClusterSecretStore; the Secret outlives it; typed references', () => {
+    const chart = testChart();
+    const secret = new SyncedSecret(chart, 'supabase', {
+      store: SecretStore.cluster('vault'),
+      keys: { url: { key: 'test/supabase', property: 'url' }, 'api-key': { key: 'test/supabase', property: 'key' } },
+    });
+    const objects = synth(chart);
+    expect(find(objects, 'ExternalSecret', 'test-supabase').spec).toEqual({
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' },
+      refreshInterval: '1h',
+      target: { name: 'test-supabase', creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+      data: [
+        { secretKey: 'url', remoteRef: { key: 'test/supabase', property: 'url' } },
+        { secretKey: 'api-key', remoteRef: { key: 'test/supabase', property: 'key' } },
+      ],
+    });
+    expect(secret.key('api-key')).toEqual({ name: 'test-supabase', key: 'api-key' });
+    expect(() => secret.key('password')).toThrow("prod/test/supabase: key 'password' is not synced (keys: url, api-key) — add it to keys");
+  });
+
+  test('a namespaced store, a custom name and refresh', () => {
+    const chart = testChart();
+    new SyncedSecret(chart, 'minio', { store: SecretStore.namespaced('aws'), secretName: 'minio-credentials', keys: { 'access-key': { key: 'minio/ak' } }, refreshInterval: Duration.minutes(15) });
+    expect(find(synth(chart), 'ExternalSecret', 'minio-credentials').spec).toMatchObject({ secretStoreRef: { kind: 'SecretStore', name: 'aws' }, refreshInterval: '15m' });
+  });
+
+  test('validation', () => {
+    expect(() => new SyncedSecret(testChart(), 'x', { store: SecretStore.cluster('vault'), keys: {}, refreshInterval: Duration.seconds(10) })).toThrow([
+      'prod/test/x: 2 invalid settings',
+      "  - prod/test/x: 'keys' ({}) is empty — list the Secret keys and their remote references",
+      "  - prod/test/x: 'refreshInterval' ('10s') is not whole seconds of at least a minute — use e.g. Duration.hours(1)",
+    ].join('\n'));
+    expect(() => new SyncedSecret(testChart(), 'x', { store: SecretStore.cluster('vault'), keys: { 'a/b': { key: ' ' } } })).toThrow([
+      'prod/test/x: 2 invalid settings',
+      "  - prod/test/x: 'keys.a/b' ('a/b') is not a valid Secret key — use letters, digits, -, _ and .",
+      "  - prod/test/x: 'keys.a/b.key' (' ') is empty — give the secret path in the store",
+    ].join('\n'));
+    expect(() => new SyncedSecret(testChart(), 'x', { store: SecretStore.cluster('vault'), secretName: 'Bad_Name', keys: { a: { key: 'k' } } })).toThrow(
+      "prod/test/x: 'secretName' ('Bad_Name') is not a valid Secret name — use lowercase letters, digits and dashes");
+  });
+});
