@@ -1,6 +1,8 @@
 export * from './alerting-ruleset';
 export * from './backup-schedule';
 export * from './backup-target';
+export * from './chaos-experiment';
+export * from './chaos-fault';
 export * from './conventions';
 export * from './env-value';
 export * from './environment';
@@ -15,6 +17,7 @@ export * from './redis-cache';
 export * from './reliable-service';
 export * from './reliakit-app';
 export * from './slo';
+export * from './steady-state-probe';
 export * from './synced-secret';
 export * from './system-chart';
 export * from './traefik-gateway';
