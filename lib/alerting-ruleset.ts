@@ -2,10 +2,14 @@ import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { PrometheusRule, PrometheusRuleSpec, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-rule-monitoring.coreos.com';
+import { BackupAlertPack, BackupAlertsProps, PostgresAlertPack, PostgresAlertsProps, ServiceAlertPack, ServiceAlertsProps } from './alert-packs';
+import type { BackupSchedule } from './backup-schedule';
 import { AlertAnnotationKeys, AlertLabelKeys, isDnsLabel, isLabelValue, recommendedLabels, RELIAKIT_VERSION, resourceName } from './conventions';
 import { promqlSyntaxError } from './private/promql';
 import { goDuration } from './private/units';
 import { Violations } from './private/validation';
+import type { HAPostgres } from './ha-postgres';
+import type { ReliableService } from './reliable-service';
 import { PrometheusRuleDefinition, PrometheusRuleFile, PrometheusRuleGroupDefinition, Severity, Slo } from './slo';
 import { SystemChart } from './system-chart';
 
@@ -113,6 +117,17 @@ export class AlertRule {
   }
 }
 
+/**
+ * A set of alerts a construct (or anyone) provides for one subject, evaluated in a group of its
+ * own: see {@link ServiceAlertPack}, {@link PostgresAlertPack}, {@link BackupAlertPack}.
+ */
+export interface AlertPack {
+  /** The rule group the alerts are evaluated in: unique within a ruleset. */
+  readonly groupName: string;
+  /** The alerts (each with `group` set to {@link groupName}). */
+  alerts(): AlertRule[];
+}
+
 /** Props of an {@link AlertingRuleset}. */
 export interface AlertingRulesetProps {
   /** The team owning the ruleset's own alerts (their `team` label); SLO alerts carry their Slo's team. */
@@ -148,6 +163,7 @@ export class AlertingRuleset extends Construct {
 
   private readonly sloList: Slo[] = [];
   private readonly alertList: AlertRule[] = [];
+  private readonly packGroups = new Set<string>();
 
   constructor(scope: Construct, id: string, props: AlertingRulesetProps) {
     super(scope, id);
@@ -212,6 +228,41 @@ export class AlertingRuleset extends Construct {
     v.throwIfAny();
     this.alertList.push(rule);
     return rule;
+  }
+
+  /**
+   * Adds a pack's alerts (each validated as by {@link addAlert}) in the pack's own group.
+   * @returns the alerts added
+   */
+  public addPack(pack: AlertPack): AlertRule[] {
+    const taken = pack.groupName === this.name || this.packGroups.has(pack.groupName)
+      || this.sloList.some((s) => s.groupNames.includes(pack.groupName)) || this.alertList.some((a) => a.group === pack.groupName);
+    if (taken) {
+      throw new Error(`${this.node.path}: 'addPack' (${pack.groupName}) uses a rule group name that is already taken, so two packs' alerts would mix — `
+        + 'add each subject\'s pack once, or give the subjects different names');
+    }
+    const alerts = pack.alerts();
+    const stray = alerts.find((a) => a.group !== pack.groupName);
+    if (stray) {
+      throw new Error(`${this.node.path}: 'addPack' (${pack.groupName}) returns alert ${stray.name} in group '${stray.group}' — build every alert of a pack with group: '${pack.groupName}'`);
+    }
+    this.packGroups.add(pack.groupName);
+    return alerts.map((a) => this.addAlert(a));
+  }
+
+  /** Adds a {@link ServiceAlertPack}: the symptom alerts of a ReliableService. */
+  public addServiceAlerts(service: ReliableService, props: ServiceAlertsProps): AlertRule[] {
+    return this.addPack(new ServiceAlertPack(service, props));
+  }
+
+  /** Adds a {@link PostgresAlertPack}: the alerts of an HAPostgres cluster. */
+  public addPostgresAlerts(db: HAPostgres, props: PostgresAlertsProps): AlertRule[] {
+    return this.addPack(new PostgresAlertPack(db, props));
+  }
+
+  /** Adds a {@link BackupAlertPack}: the alerts of a BackupSchedule. */
+  public addBackupAlerts(schedule: BackupSchedule, props: BackupAlertsProps): AlertRule[] {
+    return this.addPack(new BackupAlertPack(schedule, props));
   }
 
   /** The SLOs (a copy). */

@@ -1,3 +1,5 @@
+export * from './alert-packs';
+export * from './alert-routing';
 export * from './alerting-ruleset';
 export * from './backup-schedule';
 export * from './backup-target';
@@ -18,6 +20,7 @@ export * from './reliable-service';
 export * from './reliakit-app';
 export * from './slo';
 export * from './steady-state-probe';
+export * from './symptom-alerts';
 export * from './synced-secret';
 export * from './system-chart';
 export * from './traefik-gateway';
