@@ -426,7 +426,7 @@ export class SymptomAlerts {
     b.check(!Number.isFinite(openValue), 'openValue', openValue, 'is not a number', 'give the gauge value of the open state, e.g. 1');
     return b.build({
       name: 'CircuitBreakerOpen',
-      expr: `${state ? formatSelector(state) : ''} == ${promNumber(openValue)}`,
+      expr: `${state ? formatSelector(state) : ''} == ${Number.isFinite(openValue) ? promNumber(openValue) : ''}`,
       for: Duration.minutes(1),
       summary: `${props.service}: a circuit breaker is open`,
       description: `A circuit breaker of ${props.service} ({{ $labels.pod }}) is open: calls to the dependency it guards fail fast. Check that dependency.`,
@@ -445,7 +445,7 @@ export class SymptomAlerts {
     const before = `sum by (namespace, job) (${c} offset ${window})`;
     return b.build({
       name: 'WebSocketConnectionsDropped',
-      expr: `sum by (namespace, job) (${c})\n< ${promNumber(1 - maxDrop / 100)} * ${before}\nand\n${before} >= ${promNumber(minConnections)}`,
+      expr: `sum by (namespace, job) (${c})\n< ${promNumber(1 - maxDrop / 100)} * ${before}\nand\n${before} >= ${Number.isFinite(minConnections) ? promNumber(minConnections) : ''}`,
       for: Duration.minutes(1),
       summary: `${props.service}: WebSocket connections dropped by more than ${maxDrop}%`,
       description: `Open WebSocket connections of ${props.service} (job {{ $labels.job }}) fell by more than ${maxDrop}% within ${window}: `
