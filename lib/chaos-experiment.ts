@@ -141,6 +141,8 @@ export class ChaosExperiment extends Construct {
     v.throwIfAny();
 
     if (!this.enabled) return;
+    const helpers = props.experiments.filter((e) => e.usesHelperPod);
+    if (helpers.length > 0) chart.allowPrivilegedPods(`chaos helper pods of ${this.node.path}`);
     const labels = recommendedLabels({ system: chart.system, component: id, environment: this.environment.name, version: RELIAKIT_VERSION });
     const metadata = { name: this.name, namespace: chart.namespaceName, labels };
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { ...metadata, labels: { ...labels } } });

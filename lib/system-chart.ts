@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { isDnsLabel, recommendedLabels, RELIAKIT_VERSION } from './conventions';
@@ -76,6 +76,7 @@ export class SystemChart extends Chart {
   public readonly environment: Environment;
   private readonly systemDependencies: SystemChart[] = [];
   private readonly dataComponents = new Set<IConstruct>();
+  private readonly privilegedReasons: string[] = [];
   private readonly namespaceObject: k8s.KubeNamespace;
   private readonly healthChecks: FluxHealthCheck[] = [];
 
@@ -103,8 +104,9 @@ export class SystemChart extends Chart {
         labels: {
           ...recommendedLabels({ system: this.system, component: 'namespace', environment: this.environment.name, version: RELIAKIT_VERSION }),
           // Every pod Reliakit synthesizes meets the restricted Pod Security Standard; enforcing it
-          // keeps anything added by hand from weakening the namespace.
-          'pod-security.kubernetes.io/enforce': 'restricted',
+          // keeps anything added by hand from weakening the namespace. Only an explicit
+          // allowPrivilegedPods (chaos helper pods) relaxes enforcement; warn/audit stay restricted.
+          'pod-security.kubernetes.io/enforce': Lazy.any({ produce: () => (this.privilegedReasons.length > 0 ? 'privileged' : 'restricted') }),
           'pod-security.kubernetes.io/warn': 'restricted',
           'pod-security.kubernetes.io/audit': 'restricted',
         },
@@ -144,6 +146,21 @@ export class SystemChart extends Chart {
     if (healthCheck && !this.healthChecks.some((h) => h.apiVersion === healthCheck.apiVersion && h.kind === healthCheck.kind)) {
       this.healthChecks.push(healthCheck);
     }
+  }
+
+  /**
+   * Lets privileged pods run in the namespace (Pod Security `enforce: privileged`; `warn` and
+   * `audit` stay `restricted`, so every such pod is still reported). For LitmusChaos helper pods,
+   * which need hostPID and the container runtime socket (ChaosExperiment calls this only where its
+   * engines are emitted: dev, or production with `enabledInProduction`).
+   */
+  public allowPrivilegedPods(reason: string): void {
+    this.privilegedReasons.push(reason);
+  }
+
+  /** Why the namespace admits privileged pods, if it does (a copy). */
+  public get privilegedPodReasons(): string[] {
+    return [...this.privilegedReasons];
   }
 
   /** Whether `component` (a direct child) belongs to the data layer. */

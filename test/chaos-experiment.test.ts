@@ -48,6 +48,11 @@ const envOf = (engine: any) => Object.fromEntries(engine.spec.experiments[0].spe
 describe('ChaosExperiment defaults (dev)', () => {
   const { objects, chaos } = build();
 
+  test('helper-pod faults lift the namespace\'s Pod Security enforcement (warn and audit stay restricted)', () => {
+    const labels = find(objects, 'Namespace', 'test').metadata.labels;
+    expect([labels['pod-security.kubernetes.io/enforce'], labels['pod-security.kubernetes.io/warn']]).toEqual(['privileged', 'restricted']);
+  });
+
   test('emits the chaos RBAC and one ChaosEngine per fault, all strictly schema-valid', () => {
     const chaosObjects = objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'api-chaos');
     expect(chaosObjects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([

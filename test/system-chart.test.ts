@@ -41,6 +41,16 @@ describe('SystemChart', () => {
     expect(SystemChart.of(chart.node.defaultChild ?? chart)).toBe(chart);
   });
 
+  test('allowPrivilegedPods lifts enforcement only, warn and audit stay restricted', () => {
+    const a = app();
+    const chart = new SystemChart(a.stage(Environment.DEV), 'shop');
+    chart.allowPrivilegedPods('chaos helper pods');
+    const ns = find(a.render().filter((d) => d.chart === chart).flatMap((d) => d.files.flatMap((f) => f.objects)), 'Namespace', 'shop');
+    expect([ns.metadata.labels['pod-security.kubernetes.io/enforce'], ns.metadata.labels['pod-security.kubernetes.io/warn'], ns.metadata.labels['pod-security.kubernetes.io/audit']])
+      .toEqual(['privileged', 'restricted', 'restricted']);
+    expect(chart.privilegedPodReasons).toEqual(['chaos helper pods']);
+  });
+
   test('throws for an invalid system name', () => {
     expect(() => new SystemChart(app().stage(Environment.PROD), 'Shop_1')).toThrow(
       "prod/Shop_1: 'system' ('Shop_1') is not a DNS label of at most 40 characters — use lowercase letters, digits and dashes, so `<system>-<component>` stays a valid object name");
