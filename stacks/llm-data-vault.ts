@@ -11,9 +11,10 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertingRuleset, BackupSchedule, BackupTarget, CircuitBreakerExpression, EnvironmentStage, EnvValue, GatewayTls,
-  HAPostgres, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention,
-  ScalingPolicy, SelectPolicy, Sli, Slo, SystemChart, TraefikGateway, WalCompression,
+  AlertingRuleset, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, CircuitBreakerExpression,
+  EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe,
+  RedisCache, ReliableService, Retention, ScalingPolicy, SelectPolicy, Sli, Slo, SteadyStateProbe, SystemChart,
+  TraefikGateway, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
@@ -307,16 +308,33 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
   // used here page at 14.4× and 6×). Metrics as §6.5 queries them: vault_requests_total{status},
   // vault_request_duration_seconds. Runbooks: §9.3.
   const slos = new AlertingRuleset(chart, 'slos', { team: 'vault' });
-  slos.addSlo(new Slo(chart, 'api-availability', {
+  const availability = new Slo(chart, 'api-availability', {
     service: api, team: 'vault', name: 'availability', objective: 99.9, window: Duration.days(30),
     sli: Sli.requests({ total: `vault_requests_total{job="${api.name}"}`, errors: `vault_requests_total{job="${api.name}",status=~"5.."}` }),
     runbookUrl: 'https://runbooks.lucena.cloud/llm-data-vault/high-error-rate',
-  }));
+  });
+  slos.addSlo(availability);
   slos.addSlo(new Slo(chart, 'api-latency', {
     service: api, team: 'vault', name: 'latency-p99', objective: 99, window: Duration.days(30),
     sli: Sli.latency({ histogram: 'vault_request_duration_seconds', selector: `{job="${api.name}"}`, threshold: Duration.millis(200) }),
     runbookUrl: 'https://runbooks.lucena.cloud/llm-data-vault/high-latency',
   }));
+
+  // §8.2 failure injection with LitmusChaos, on in dev (off in prod unless asked): pod delete
+  // (60 s, every 10 s, 20 % of pods, forced), network latency (2000 ms ± 500 ms for 120 s), CPU
+  // stress, and the database failure. §8.2 kills 100 % of the PostgreSQL pods; cutting the API's
+  // network to the database tests the same degraded mode without destroying CNPG instances.
+  // Steady state: the availability SLO must not burn at the fast page rate during the chaos.
+  new ChaosExperiment(chart, 'api-chaos', {
+    target: api,
+    experiments: [
+      ChaosFault.podDelete({ duration: Duration.seconds(60), interval: Duration.seconds(10), podsAffectedPercent: 20, force: true }),
+      ChaosFault.networkLatency({ latency: Duration.millis(2000), jitter: Duration.millis(500), duration: Duration.seconds(120) }),
+      ChaosFault.cpuHog({ cores: 2, loadPercent: 100, duration: Duration.seconds(180) }),
+      ChaosFault.dependencyFailure({ name: 'database-failure', hosts: [`${postgres.primaryServiceName}.${postgres.namespace}.svc.cluster.local`], duration: Duration.seconds(300) }),
+    ],
+    steadyState: SteadyStateProbe.slo({ slo: availability, endpoint: 'http://prometheus-operated.monitoring.svc:9090' }),
+  });
 
   return chart;
 }

@@ -200,8 +200,16 @@ test('dev is smaller but has the same shape', () => {
   // One database instance in dev, so CNPG's PDB is off there.
   expect(find(dev, 'Cluster', 'llm-data-vault-postgres').spec).toMatchObject({ instances: 1, enablePDB: false });
   // The apps have the same objects; the data layer is smaller (one Redis pod, so no PDB there).
-  const shape = (objects: Manifest[]) => objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] !== 'redis').map((o) => `${o.kind}/${o.metadata.name}`);
+  // Chaos (§8.2) runs in dev only.
+  const shape = (objects: Manifest[]) => objects.filter((o) => !['redis', 'api-chaos'].includes(o.metadata.labels?.['app.kubernetes.io/component']))
+    .map((o) => `${o.kind}/${o.metadata.name}`);
   expect(shape(dev)).toEqual(shape(prod));
+  expect(ofKind(prod, 'ChaosEngine')).toEqual([]);
+  expect(ofKind(dev, 'ChaosEngine').map((e) => e.metadata.name)).toEqual([
+    'llm-data-vault-api-chaos-pod-delete', 'llm-data-vault-api-chaos-pod-network-latency', 'llm-data-vault-api-chaos-pod-cpu-hog', 'llm-data-vault-api-chaos-database-failure',
+  ]);
+  const podDelete = find(dev, 'ChaosEngine', 'llm-data-vault-api-chaos-pod-delete').spec.experiments[0].spec.components.env;
+  expect(podDelete).toEqual(expect.arrayContaining([{ name: 'TOTAL_CHAOS_DURATION', value: '60' }, { name: 'PODS_AFFECTED_PERC', value: '20' }, { name: 'FORCE', value: 'true' }]));
   expect(find(dev, 'StatefulSet', 'llm-data-vault-redis').spec.replicas).toBe(1);
   expect(ofKind(dev, 'PodDisruptionBudget').map((p) => p.metadata.name)).toEqual([API]);
   const hpa = find(dev, 'HorizontalPodAutoscaler', API).spec;
