@@ -96,6 +96,7 @@ export class ServiceAlertPack implements AlertPack {
         ...common('HighErrorRate', s.errors, Severity.TICKET),
         requests: props.requests ?? `http_requests_total{namespace=${JSON.stringify(service.namespace)},job=${JSON.stringify(service.name)}}`,
         maxPercent: props.maxErrorPercent,
+        labels: { namespace: service.namespace },
       }),
       ...(props.latency ? [SymptomAlerts.latencyAbove({
         ...common('HighLatency', s.latency, Severity.TICKET),
@@ -103,6 +104,7 @@ export class ServiceAlertPack implements AlertPack {
         selector: `{namespace=${JSON.stringify(service.namespace)},job=${JSON.stringify(service.name)}}`,
         threshold: props.latency.threshold,
         quantile: props.latency.quantile,
+        labels: { namespace: service.namespace },
       })] : []),
       SymptomAlerts.crashLooping({ ...common('PodCrashLooping', s.crashLooping, Severity.TICKET), ...pods }),
       SymptomAlerts.podNotReady({ ...common('PodNotReady', s.notReady, Severity.TICKET), ...pods }),
@@ -175,7 +177,7 @@ export class PostgresAlertPack implements AlertPack {
     }
     check(warnConn >= critConn, 'connectionsWarningPercent', warnConn, `is not below connectionsCriticalPercent (${critConn})`, 'the ticket must come before the page');
     check(warnDisk >= critDisk, 'diskWarningPercent', warnDisk, `is not below diskCriticalPercent (${critDisk})`, 'the ticket must come before the page');
-    check(!(lag.toSeconds() >= 1 && Number.isInteger(lag.toSeconds())), 'maxReplicationLag', `${lag.toMilliseconds()}ms`, 'is not whole seconds of at least one', 'use e.g. Duration.seconds(30)');
+    check(!(lag.toMilliseconds() >= 1000 && lag.toMilliseconds() % 1000 === 0), 'maxReplicationLag', `${lag.toMilliseconds()}ms`, 'is not whole seconds of at least one', 'use e.g. Duration.seconds(30)');
     if (errors.length > 0) throw new Error([`${where}: ${errors.length} invalid setting${errors.length === 1 ? '' : 's'}`, ...errors.map((e) => `  - ${e}`)].join('\n'));
 
     this.groupName = `${db.name}-postgres`;

@@ -1,0 +1,240 @@
+import { spawnSync } from 'child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { stringify } from 'yaml';
+import { AlertingRuleset, AlertPack, HAPostgres, PostgresAlertPack, Probe, ReliableService, Severity, SymptomAlerts } from '../lib';
+import { PrometheusRuleDefinition } from '../lib/slo';
+import { packFixture, RUNBOOKS } from './alert-packs.fixture';
+import { find, synth, testChart } from './support/synth';
+import { hasTool } from './support/tools';
+
+describe('alert packs', () => {
+  const { chart, ruleset } = packFixture();
+  const rule = find(synth(chart), 'PrometheusRule', 'homepage-symptoms');
+  const names = (group: string) => rule.spec.groups.find((g: { name: string }) => g.name === group).rules.map((r: PrometheusRuleDefinition) => r.alert);
+
+  test('one group per pack, with the expected alerts', () => {
+    expect(rule.spec.groups.map((g: { name: string }) => g.name)).toEqual(['homepage-api-symptoms', 'homepage-db-postgres', 'homepage-dumps-backups']);
+    expect(names('homepage-api-symptoms')).toEqual(['TargetDown', 'HighErrorRate', 'HighLatency', 'PodCrashLooping', 'PodNotReady', 'MemoryNearLimit', 'HpaMaxedOut']);
+    expect(names('homepage-db-postgres')).toEqual([
+      'PostgresOffline', 'PostgresNoPrimary', 'PostgresConnectionsHigh', 'PostgresConnectionsCritical', 'PostgresDiskSpaceLow', 'PostgresDiskSpaceCritical',
+      'PostgresInstancesOnSameNode', 'PostgresHALost', 'PostgresStandbysMissing', 'PostgresReplicationLag', 'PostgresBackupFailed', 'PostgresBackupStale',
+    ]);
+    expect(names('homepage-dumps-backups')).toEqual(['BackupFailed', 'BackupStale', 'RestoreDrillFailed']);
+    expect(ruleset.alerts).toHaveLength(22);
+  });
+
+  test('every alert: severity, team, service, namespace labels; summary, description and its own runbook anchor', () => {
+    for (const group of rule.spec.groups) {
+      for (const r of group.rules) {
+        expect(Object.keys(r.labels)).toEqual(expect.arrayContaining(['severity', 'team', 'service', 'namespace']));
+        expect(r.labels.namespace).toBe('homepage');
+        expect(r.annotations.runbook_url).toBe(`${RUNBOOKS}/${{ 'homepage-api-symptoms': 'api', 'homepage-db-postgres': 'db', 'homepage-dumps-backups': 'backups' }[group.name as string]}#${r.alert.toLowerCase()}`);
+        expect(r.annotations.summary).toBeTruthy();
+        expect(r.annotations.description).toBeTruthy();
+      }
+    }
+  });
+
+  test('severities: pages for down, offline, no primary, HA lost, 95 % connections and 90 % disk; tickets otherwise', () => {
+    const pages = rule.spec.groups.flatMap((g: { rules: PrometheusRuleDefinition[] }) => g.rules).filter((r: PrometheusRuleDefinition) => r.labels?.severity === 'critical').map((r: PrometheusRuleDefinition) => r.alert);
+    expect(pages).toEqual(['TargetDown', 'PostgresOffline', 'PostgresNoPrimary', 'PostgresConnectionsCritical', 'PostgresDiskSpaceCritical', 'PostgresHALost']);
+  });
+
+  test('the Postgres pack reads the Barman Cloud plugin metrics, or the in-tree collector\'s, and its backup period from the schedule', () => {
+    const expr = (name: string) => rule.spec.groups[1].rules.find((r: PrometheusRuleDefinition) => r.alert === name).expr;
+    expect(expr('PostgresBackupStale')).toBe(
+      'time() - max by (namespace) (barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{namespace="homepage",pod=~"homepage-db-[0-9]+"}) > 172800');
+    expect(expr('PostgresBackupFailed')).toContain('barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp');
+    expect(expr('PostgresConnectionsHigh')).toBe('sum by (namespace, pod) (cnpg_backends_total{namespace="homepage",pod=~"homepage-db-[0-9]+"})\n/\n'
+      + 'max by (namespace, pod) (cnpg_pg_settings_setting{namespace="homepage",pod=~"homepage-db-[0-9]+",name="max_connections"})\n> 0.8');
+    expect(expr('PostgresDiskSpaceCritical')).toContain('persistentvolumeclaim=~"homepage-db-[0-9]+(-wal)?"');
+  });
+
+  test('single-instance database without backups: no HA, lag or backup alerts; a fixed-size service: no HPA alert', () => {
+    const c = testChart(undefined, 'small');
+    const db = new HAPostgres(c, 'db', {
+      image: 'ghcr.io/cloudnative-pg/postgresql:16.4', instances: 1, singleInstance: true, storage: { size: Size.gibibytes(1) },
+      resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(512), limit: Size.mebibytes(512) } }, database: 'app', owner: 'app',
+    });
+    const svc = new ReliableService(c, 'web', {
+      image: 'registry.example.com/web:1.0.0', ports: { http: 8080 }, monitoring: {},
+      resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+      probes: { readiness: Probe.http('/readyz') },
+    });
+    const r = new AlertingRuleset(c, 'alerts', { team: 'web' });
+    expect(r.addPostgresAlerts(db, { runbookUrl: RUNBOOKS }).map(String)).toEqual([
+      'PostgresOffline', 'PostgresNoPrimary', 'PostgresConnectionsHigh', 'PostgresConnectionsCritical', 'PostgresDiskSpaceLow', 'PostgresDiskSpaceCritical', 'PostgresInstancesOnSameNode',
+    ]);
+    expect(r.addServiceAlerts(svc, { runbookUrl: RUNBOOKS, severities: { errors: Severity.P2 } }).map(String)).not.toContain('HpaMaxedOut');
+    expect(r.alerts.find((a) => a.name === 'HighErrorRate')?.severity).toBe(Severity.P2);
+  });
+
+  test('throws if the service has no ServiceMonitor', () => {
+    const c = testChart(undefined, 'small');
+    const svc = new ReliableService(c, 'web', {
+      image: 'registry.example.com/web:1.0.0', ports: { http: 8080 },
+      resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+      probes: { readiness: Probe.http('/readyz') },
+    });
+    const r = new AlertingRuleset(c, 'alerts', { team: 'web' });
+    expect(() => r.addServiceAlerts(svc, { runbookUrl: RUNBOOKS })).toThrow(
+      "prod/small/web: 'alerts' (small-web) has no ServiceMonitor, so its target-down alert would fire forever and the request alerts see no data — set the monitoring prop of the service");
+  });
+
+  test('throws for invalid Postgres thresholds, listing every one', () => {
+    const { db } = packFixture();
+    expect(() => new PostgresAlertPack(db, { runbookUrl: RUNBOOKS, connectionsWarningPercent: 96, diskCriticalPercent: 100, maxReplicationLag: Duration.millis(500) })).toThrow([
+      'prod/homepage/db: 3 invalid settings',
+      "  - prod/homepage/db: 'alerts.diskCriticalPercent' (100) is not a percentage strictly between 0 and 100 — give a share in percent, e.g. 80",
+      "  - prod/homepage/db: 'alerts.connectionsWarningPercent' (96) is not below connectionsCriticalPercent (95) — the ticket must come before the page",
+      "  - prod/homepage/db: 'alerts.maxReplicationLag' ('500ms') is not whole seconds of at least one — use e.g. Duration.seconds(30)",
+    ].join('\n'));
+  });
+
+  test('throws if a pack group is added twice', () => {
+    const { api, ruleset: r } = packFixture();
+    expect(() => r.addServiceAlerts(api, { runbookUrl: RUNBOOKS })).toThrow(
+      "prod/homepage/symptoms: 'addPack' (homepage-api-symptoms) uses a rule group name that is already taken, so two packs' alerts would mix — add each subject's pack once, or give the subjects different names");
+  });
+
+  test('throws if a pack returns an alert outside its group', () => {
+    const { ruleset: r } = packFixture();
+    const stray: AlertPack = {
+      groupName: 'custom',
+      alerts: () => [SymptomAlerts.targetDown({ service: 'x', severity: Severity.PAGE, runbookUrl: RUNBOOKS, namespace: 'homepage', job: 'x' })],
+    };
+    expect(() => r.addPack(stray)).toThrow(
+      "prod/homepage/symptoms: 'addPack' (custom) returns alert TargetDown in group 'undefined' — build every alert of a pack with group: 'custom'");
+  });
+});
+
+/** `promtool test rules` input: one test group. */
+interface PromtoolCase {
+  readonly name: string;
+  readonly series: Record<string, string>;
+  /** eval time → alert → expected result labels (besides the rule's own), [] for quiet. */
+  readonly expect: Array<[string, string, Array<Record<string, string>>]>;
+}
+
+const NS = 'namespace="homepage"';
+const CASES: PromtoolCase[] = [
+  {
+    name: 'service down: fires 2 minutes after every target is down, quiet before',
+    series: { [`up{${NS},job="homepage-api",instance="10.0.0.1:8080"}`]: '1x5 0x10', [`up{${NS},job="homepage-api",instance="10.0.0.2:8080"}`]: '1x5 0x10' },
+    expect: [['5m', 'TargetDown', []], ['7m', 'TargetDown', []], ['9m', 'TargetDown', [{ job: 'homepage-api' }]]],
+  },
+  {
+    name: 'service down: one of two targets down pages no one',
+    series: { [`up{${NS},job="homepage-api",instance="10.0.0.1:8080"}`]: '1x15', [`up{${NS},job="homepage-api",instance="10.0.0.2:8080"}`]: '1x5 0x10' },
+    expect: [['15m', 'TargetDown', []]],
+  },
+  {
+    name: 'service vanished: no up series at all',
+    series: { 'up{job="other"}': '1x10' },
+    expect: [['10m', 'TargetDown', [{ job: 'homepage-api' }]]],
+  },
+  {
+    name: 'HPA at its maximum for 15 minutes; below it quiet',
+    series: {
+      [`kube_horizontalpodautoscaler_status_current_replicas{${NS},horizontalpodautoscaler="homepage-api",job="kube-state-metrics"}`]: '4x5 6x20',
+      [`kube_horizontalpodautoscaler_spec_max_replicas{${NS},horizontalpodautoscaler="homepage-api",job="kube-state-metrics"}`]: '6x25',
+    },
+    expect: [['5m', 'HpaMaxedOut', []], ['15m', 'HpaMaxedOut', []], ['21m', 'HpaMaxedOut', [{ horizontalpodautoscaler: 'homepage-api' }]]],
+  },
+  {
+    name: 'Postgres connections at 85 % ticket, at 97 % also page, at 50 % quiet',
+    series: {
+      [`cnpg_backends_total{${NS},pod="homepage-db-1",datname="app",usename="app",state="active"}`]: '50x10 85x10 97x10',
+      [`cnpg_pg_settings_setting{${NS},pod="homepage-db-1",name="max_connections"}`]: '100x30',
+    },
+    expect: [
+      ['10m', 'PostgresConnectionsHigh', []],
+      ['17m', 'PostgresConnectionsHigh', [{ pod: 'homepage-db-1' }]], ['17m', 'PostgresConnectionsCritical', []],
+      ['24m', 'PostgresConnectionsCritical', [{ pod: 'homepage-db-1' }]],
+    ],
+  },
+  {
+    name: 'Postgres offline and without primary when no instance reports; quiet while one is up and primary',
+    series: { [`cnpg_collector_up{${NS},pod="homepage-db-1"}`]: '1x5 0x10', [`cnpg_pg_replication_in_recovery{${NS},pod="homepage-db-1"}`]: '0x5 1x10' },
+    expect: [['5m', 'PostgresOffline', []], ['5m', 'PostgresNoPrimary', []], ['9m', 'PostgresOffline', [{}]], ['9m', 'PostgresNoPrimary', [{}]]],
+  },
+  {
+    name: 'base backup (plugin) stale after twice the daily schedule; a failure newer than the last success',
+    series: {
+      [`barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{${NS},pod="homepage-db-1"}`]: '0+0x4000',
+      [`barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp{${NS},pod="homepage-db-1"}`]: '0+0x1440 86400+0x2560',
+    },
+    expect: [['1d', 'PostgresBackupFailed', []], ['47h', 'PostgresBackupStale', []], ['49h', 'PostgresBackupStale', [{}]], ['49h', 'PostgresBackupFailed', [{}]]],
+  },
+  {
+    name: 'dump CronJob: an older failed run is kept but quiet; the newest failing fires',
+    series: {
+      [`kube_job_failed{${NS},job_name="homepage-dumps-backup-100",condition="true"}`]: '1x20',
+      [`kube_job_status_start_time{${NS},job_name="homepage-dumps-backup-100"}`]: '6000x20',
+      [`kube_job_failed{${NS},job_name="homepage-dumps-backup-460",condition="true"}`]: '0x10 1x10',
+      [`kube_job_status_start_time{${NS},job_name="homepage-dumps-backup-460"}`]: '27600x20',
+    },
+    expect: [['5m', 'BackupFailed', []], ['15m', 'BackupFailed', [{ job_name: 'homepage-dumps-backup-460' }]]],
+  },
+  {
+    name: 'dump CronJob stale after twice its 6-hour period; never succeeded long after creation',
+    series: {
+      [`kube_cronjob_status_last_successful_time{${NS},cronjob="homepage-dumps-backup"}`]: '0+0x800',
+      [`kube_cronjob_created{${NS},cronjob="homepage-dumps-backup-drill"}`]: '0+0x800',
+    },
+    expect: [['11h', 'BackupStale', []], ['13h', 'BackupStale', [{ cronjob: 'homepage-dumps-backup' }]]],
+  },
+];
+
+const PROMTOOL = hasTool('promtool');
+(PROMTOOL ? describe : describe.skip)('alert packs with promtool', () => {
+  const { ruleset } = packFixture();
+  const dir = mkdtempSync(join(tmpdir(), 'reliakit-packs-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'packs.rules.yaml'), ruleset.ruleFileYaml());
+  const rules = ruleset.ruleFile().groups.flatMap((g) => g.rules);
+
+  test('check rules accepts every pack', () => {
+    const r = spawnSync('promtool', ['check', 'rules', 'packs.rules.yaml'], { cwd: dir, encoding: 'utf8' });
+    expect(`${r.stdout}${r.stderr}`).toContain('SUCCESS: 22 rules found');
+    expect(r.status).toBe(0);
+  });
+
+  test('test rules: representative alerts fire and stay quiet', () => {
+    const expected = (alert: string, result: Record<string, string>) => {
+      const rule = rules.find((r) => r.alert === alert) as PrometheusRuleDefinition;
+      const labels = sorted({ ...result, ...rule.labels });
+      const annotations = Object.fromEntries(Object.entries(rule.annotations ?? {})
+        .map(([k, v]) => [k, v.replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_, n: string) => labels[n] ?? '')]));
+      return { exp_labels: labels, exp_annotations: sorted(annotations) };
+    };
+    const file = {
+      rule_files: ['packs.rules.yaml'],
+      evaluation_interval: '1m',
+      tests: CASES.map((c) => ({
+        name: c.name,
+        interval: '1m',
+        input_series: Object.entries(c.series).map(([series, values]) => ({ series, values })),
+        alert_rule_test: c.expect.map(([evalTime, alertname, results]) => ({
+          eval_time: evalTime,
+          alertname,
+          exp_alerts: results.map((labels) => expected(alertname, { namespace: 'homepage', ...labels })),
+        })),
+      })),
+    };
+    writeFileSync(join(dir, 'packs.test.yaml'), stringify(file, { lineWidth: 0 }));
+    const start = Date.now();
+    const r = spawnSync('promtool', ['test', 'rules', 'packs.test.yaml'], { cwd: dir, encoding: 'utf8' });
+    console.log(`promtool test rules packs: ${CASES.length} groups, ${((Date.now() - start) / 1000).toFixed(1)} s`);
+    expect(`${r.stdout}${r.stderr}`).toContain('SUCCESS');
+    expect(r.status).toBe(0);
+  }, 120_000);
+});
+
+function sorted(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
