@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AlertingRuleset } from '../alerting-ruleset';
 import { BackupSchedule } from '../backup-schedule';
+import { ChaosExperiment } from '../chaos-experiment';
 import { HAPostgres } from '../ha-postgres';
 import { Probe } from '../probe';
 import { RedisCache } from '../redis-cache';
@@ -91,6 +92,15 @@ export function reliabilityReport(chart: SystemChart): string {
     for (const c of caches) {
       out.push(`- ${c.name}: Redis, ${c.sentinel ? `${c.replicas} pods with Sentinel (quorum ${c.sentinel.quorum})` : 'single pod'}, `
         + `${c.persistent ? 'persistent' : 'no persistence (cache)'}, maxmemory ${Math.round(c.maxMemoryBytes / 1024 / 1024)} MiB`);
+    }
+    out.push('');
+  }
+
+  const chaos = of(ChaosExperiment);
+  if (chaos.length > 0) {
+    out.push('## Chaos experiments', '');
+    for (const c of chaos) {
+      out.push(`- ${c.name}: ${c.enabled ? `engines ${c.engineNames.join(', ')}` : 'off in this environment'}`);
     }
     out.push('');
   }
