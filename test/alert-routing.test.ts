@@ -45,7 +45,7 @@ describe('AlertRouting defaults', () => {
     expect(receivers.slack.slackConfigs[0]).toMatchObject({ apiURL: { name: 'alerting', key: 'slack-webhook-url' }, channel: '#homepage-alerts', sendResolved: true });
     expect(receivers['email-digest'].emailConfigs[0]).toEqual({
       to: 'homepage-team@example.com', from: 'alertmanager@example.com', smarthost: 'smtp.example.com:587', authUsername: 'alertmanager',
-      authPassword: { name: 'alerting', key: 'smtp-password' }, requireTls: true, sendResolved: false,
+      authPassword: { name: 'alerting', key: 'smtp-password' }, requireTLS: true, sendResolved: false,
     });
   });
 
