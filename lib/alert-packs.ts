@@ -50,6 +50,11 @@ export interface ServiceAlertsProps extends AlertPackProps {
    */
   readonly requests?: string;
   /**
+   * Counter selector of the failed requests.
+   * @default - `requests` with `code=~"5.."` added
+   */
+  readonly errors?: string;
+  /**
    * Share of failed (5xx) requests, in percent, above which the error alert fires.
    * @default 1
    */
@@ -58,7 +63,7 @@ export interface ServiceAlertsProps extends AlertPackProps {
    * A latency quantile alert on the service's request histogram.
    * @default - no latency alert
    */
-  readonly latency?: { readonly histogram: string; readonly threshold: Duration; readonly quantile?: number };
+  readonly latency?: { readonly histogram: string; readonly threshold: Duration; readonly quantile?: number; readonly for?: Duration };
   /**
    * Share of the memory limit, in percent, above which the memory alert fires.
    * @default 80
@@ -95,6 +100,7 @@ export class ServiceAlertPack implements AlertPack {
       SymptomAlerts.errorRatio({
         ...common('HighErrorRate', s.errors, Severity.TICKET),
         requests: props.requests ?? `http_requests_total{namespace=${JSON.stringify(service.namespace)},job=${JSON.stringify(service.name)}}`,
+        errors: props.errors,
         maxPercent: props.maxErrorPercent,
         labels: { namespace: service.namespace },
       }),
@@ -104,6 +110,7 @@ export class ServiceAlertPack implements AlertPack {
         selector: `{namespace=${JSON.stringify(service.namespace)},job=${JSON.stringify(service.name)}}`,
         threshold: props.latency.threshold,
         quantile: props.latency.quantile,
+        for: props.latency.for,
         labels: { namespace: service.namespace },
       })] : []),
       SymptomAlerts.crashLooping({ ...common('PodCrashLooping', s.crashLooping, Severity.TICKET), ...pods }),

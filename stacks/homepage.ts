@@ -163,7 +163,7 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   // hourly dumps). Unlike §5.2's script, credentials come from Secrets as env, never pasted into the
   // command line, and the newest dump is never pruned. The plan has no restore test; a daily drill
   // proves the dumps restore (§8: "Backup Success Rate" counts only restorable backups).
-  new BackupSchedule(chart, 'postgres-dump', {
+  const dumps = new BackupSchedule(chart, 'postgres-dump', {
     source: postgres.backupSource(),
     target: HOMEPAGE_BACKUPS,
     schedule: '0 * * * *',
@@ -173,7 +173,7 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   });
 
   // §5.1: Redis RDB snapshots every 6 h, kept 3 days (RTO/RPO "N/A": a cache, but a warm restart).
-  new BackupSchedule(chart, 'redis-snapshot', {
+  const snapshots = new BackupSchedule(chart, 'redis-snapshot', {
     source: redis.backupSource(),
     target: HOMEPAGE_REDIS_BACKUPS,
     schedule: '0 */6 * * *',
@@ -199,6 +199,20 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
     sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: `{job="${api.name}"}`, threshold: Duration.millis(500) }),
     runbookUrl: 'https://runbooks.lucena.cloud/homepage/api-latency',
   }));
+
+  // §4.2's alerts, from the packs: API down (page), 5xx ratio > 1 % for 5m, p99 > 500 ms for 5m,
+  // PostgreSQL down (page) — with CNPG's HA, connection, disk and backup alerts —, crash looping;
+  // plus every backup and restore drill (§8's "Backup Success Rate"). Runbooks: §7.
+  const alerts = new AlertingRuleset(chart, 'alerts', { team: 'lucena' });
+  alerts.addServiceAlerts(api, {
+    runbookUrl: 'https://runbooks.lucena.cloud/homepage/api-not-responding',
+    requests: `http_requests_total{job="${api.name}"}`,
+    errors: `http_requests_total{job="${api.name}",status=~"5.."}`,
+    maxErrorPercent: 1,
+    latency: { histogram: 'http_request_duration_seconds', threshold: Duration.millis(500), quantile: 0.99, for: Duration.minutes(5) },
+  });
+  alerts.addPostgresAlerts(postgres, { runbookUrl: 'https://runbooks.lucena.cloud/homepage/postgres-wal-corruption' });
+  for (const backup of [dumps, snapshots]) alerts.addBackupAlerts(backup, { runbookUrl: 'https://runbooks.lucena.cloud/homepage/backups' });
 
   return chart;
 }

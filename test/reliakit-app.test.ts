@@ -47,6 +47,7 @@ describe('ReliakitApp Flux tree', () => {
       `apps/${env}/homepage/postgres-dump.yaml`,
       `apps/${env}/homepage/redis-snapshot.yaml`,
       `apps/${env}/homepage/slos.yaml`,
+      `apps/${env}/homepage/alerts.yaml`,
       `apps/${env}/homepage/kustomization.yaml`,
       `apps/${env}/homepage/RELIABILITY.md`,
       `clusters/${env}/source.yaml`,
@@ -65,6 +66,7 @@ describe('ReliakitApp Flux tree', () => {
       '  - postgres-dump.yaml',
       '  - redis-snapshot.yaml',
       '  - slos.yaml',
+      '  - alerts.yaml',
       '',
     ].join('\n'));
   });

@@ -80,6 +80,17 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
 describe('homepage prod carries the plan\'s values', () => {
   const objects = homepage(Environment.PROD);
 
+  test('§4.2 alerts: API down pages, 5xx > 1 % for 5m, p99 > 500 ms for 5m, PostgreSQL down pages, crash looping', () => {
+    const rules = find(objects, 'PrometheusRule', 'homepage-alerts').spec.groups.flatMap((g: Manifest) => g.rules);
+    const rule = (name: string) => rules.find((r: Manifest) => r.alert === name);
+    expect(rule('TargetDown').labels.severity).toBe('critical');
+    expect([rule('HighErrorRate').for, rule('HighErrorRate').expr]).toEqual(['5m', expect.stringContaining('status=~"5.."')]);
+    expect([rule('HighLatency').for, rule('HighLatency').expr]).toEqual(['5m', expect.stringContaining('histogram_quantile(0.99')]);
+    expect(rule('PostgresOffline').labels.severity).toBe('critical');
+    expect(rule('PodCrashLooping')).toBeDefined();
+    for (const r of rules) expect([r.alert, typeof r.annotations.runbook_url, typeof r.labels.severity]).toEqual([r.alert, 'string', 'string']);
+  });
+
   test('§2.1 SLOs: 99.9 % availability and p99 < 500 ms, with burn-rate alerts paging at 14.4×', () => {
     const groups = find(objects, 'PrometheusRule', 'homepage-slos').spec.groups;
     const alerts = groups.flatMap((g: Manifest) => g.rules).filter((r: Manifest) => r.alert === 'ErrorBudgetBurn');
