@@ -15,9 +15,10 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupSchedule, CircuitBreakerExpression, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres,
-  Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention, RouteProtocol,
-  ScalingPolicy, SelectPolicy, SourceCriterion, SystemChart, TraefikGateway, WalCompression,
+  AlertingRuleset, BackupSchedule, CircuitBreakerExpression, Environment, EnvironmentStage, EnvValue, GatewayTls,
+  HAPostgres, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention,
+  RouteProtocol, ScalingPolicy, SelectPolicy, Severity, SourceCriterion, SymptomAlerts, SystemChart, TraefikGateway,
+  WalCompression,
 } from '../lib';
 import { offsiteBackupTarget } from './offsite-backups';
 import { BACKUP_JOB_RESOURCES } from './shared';
@@ -353,7 +354,7 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
   // §4.7.12: daily full backups (logical dumps beside the WAL archive), 30 days, encrypted with
   // AES-256 before they leave the cluster (the key stays in a Secret; keep a copy outside), stored
   // off-site in S3, and a monthly restore test. The dump runs after the 02:00 base backup.
-  new BackupSchedule(chart, 'postgres-dump', {
+  const dumps = new BackupSchedule(chart, 'postgres-dump', {
     source: postgres.backupSource(),
     target: backupsFor(env),
     schedule: '30 2 * * *',
@@ -362,6 +363,38 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     restoreDrill: { schedule: '0 4 1 * *' },
     resources: BACKUP_JOB_RESOURCES,
   });
+
+  // §4.7.17 alerting with the plan's priorities (P1/P2 page, P3 goes to the digest): service
+  // down (immediate, P1), error rate > 1 % (5m, P2), p95 > 500 ms (10m, P2), memory > 80 % (15m,
+  // P2) from the service packs; low disk < 20 % (30m, P3) on the database volumes; DB connection
+  // pool exhausted (immediate, P1) and WebSocket drops > 50 % (5m, P2) from the services' metrics
+  // (Go's database/sql collector and the realtime gauge — names assumed, the plan names none).
+  const alerts = new AlertingRuleset(chart, 'alerts', { team: 'social' });
+  const runbook = (page: string) => `https://runbooks.lucena.cloud/social-backend/${page}`;
+  for (const service of [auth, posts, realtime]) {
+    alerts.addServiceAlerts(service, {
+      runbookUrl: runbook(service.component),
+      maxErrorPercent: 1,
+      latency: { histogram: 'http_request_duration_seconds', threshold: Duration.millis(500), quantile: 0.95, for: Duration.minutes(10) },
+      memoryMaxPercent: 80,
+      severities: { down: Severity.P1, errors: Severity.P2, latency: Severity.P2, memory: Severity.P2 },
+    });
+    alerts.addAlert(SymptomAlerts.connectionPoolSaturated({
+      service: service.name, severity: Severity.P1, runbookUrl: runbook('database-pool'), name: 'DatabasePoolExhausted',
+      inUse: `go_sql_in_use_connections{namespace="${service.namespace}",job="${service.name}"}`, max: 100, maxPercent: 95, for: Duration.minutes(1),
+      group: `${service.name}-database`,
+    }));
+  }
+  alerts.addAlert(SymptomAlerts.volumeSpaceLow({
+    service: postgres.name, severity: Severity.P3, runbookUrl: runbook('disk'), namespace: postgres.namespace,
+    claims: `${postgres.name}-.*`, minFreePercent: 20, for: Duration.minutes(30), group: `${postgres.name}-disk`,
+  }));
+  alerts.addAlert(SymptomAlerts.webSocketDrops({
+    service: realtime.name, severity: Severity.P2, runbookUrl: runbook('websocket-drops'),
+    connections: `realtime_websocket_connections{namespace="${realtime.namespace}",job="${realtime.name}"}`, maxDropPercent: 50,
+    window: Duration.minutes(5), group: `${realtime.name}-websockets`,
+  }));
+  alerts.addBackupAlerts(dumps, { runbookUrl: runbook('backups') });
 
   return chart;
 }

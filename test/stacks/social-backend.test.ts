@@ -172,6 +172,19 @@ describe.each(Environment.ALL)('social-backend ($name)', (env) => {
 describe('social-backend prod carries the plan\'s values', () => {
   const objects = socialBackend(Environment.PROD);
 
+  test('§4.7.17 alerts with their priorities and windows', () => {
+    const rules = find(objects, 'PrometheusRule', 'social-backend-alerts').spec.groups.flatMap((g: Manifest) => g.rules);
+    const of = (alert: string, service: string) => rules.find((r: Manifest) => r.alert === alert && r.labels.service === service);
+    expect(of('TargetDown', 'social-backend-auth').labels.priority).toBe('P1');
+    expect([of('HighErrorRate', 'social-backend-posts').for, of('HighErrorRate', 'social-backend-posts').labels.priority]).toEqual(['5m', 'P2']);
+    expect([of('HighLatency', 'social-backend-posts').for, of('HighLatency', 'social-backend-posts').labels.priority]).toEqual(['10m', 'P2']);
+    expect([of('MemoryNearLimit', 'social-backend-realtime').for, of('MemoryNearLimit', 'social-backend-realtime').labels.priority]).toEqual(['15m', 'P2']);
+    expect(of('DatabasePoolExhausted', 'social-backend-auth').labels.priority).toBe('P1');
+    const disk = rules.find((r: Manifest) => r.labels.service === 'social-backend-postgres' && r.labels.priority === 'P3');
+    expect(disk.for).toBe('30m');
+    expect(of('WebSocketConnectionsDropped', 'social-backend-realtime') ?? rules.find((r: Manifest) => r.labels.service === 'social-backend-realtime' && /WebSocket/.test(r.alert))).toBeDefined();
+  });
+
   test('§4.7.10 gateway: routes, TLS, CORS, auth verification, rate limits (§4.7.2), circuit breaker, security headers (§4.7.11)', () => {
     const route = find(objects, 'IngressRoute', 'social-backend-gateway').spec;
     expect(route.tls).toEqual({ secretName: 'social-backend-gateway-tls' });
