@@ -15,10 +15,10 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertingRuleset, BackupSchedule, CircuitBreakerExpression, Environment, EnvironmentStage, EnvValue, GatewayTls,
-  HAPostgres, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention,
-  RouteProtocol, ScalingPolicy, SelectPolicy, Severity, SourceCriterion, SymptomAlerts, SystemChart, TraefikGateway,
-  WalCompression,
+  AlertingRuleset, AlertRouting, BackupSchedule, CircuitBreakerExpression, Environment, EnvironmentStage, EnvValue,
+  GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService,
+  Retention, RouteProtocol, ScalingPolicy, SelectPolicy, Severity, SourceCriterion, SymptomAlerts, SystemChart,
+  TraefikGateway, WalCompression,
 } from '../lib';
 import { offsiteBackupTarget } from './offsite-backups';
 import { BACKUP_JOB_RESOURCES } from './shared';
@@ -395,6 +395,18 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     window: Duration.minutes(5), group: `${realtime.name}-websockets`,
   }));
   alerts.addBackupAlerts(dumps, { runbookUrl: runbook('backups') });
+
+  // §4.7.17 notification channels: Slack (all alerts), PagerDuty (P1, P2), email digest (P3);
+  // warnings are inhibited while a page of the same service fires. Webhook URL, routing key and
+  // SMTP password come from Secrets (names assumed; synced by external-secrets).
+  new AlertRouting(chart, 'alert-routing', {
+    slack: { apiUrl: { name: 'social-backend-alerting', key: 'slack-webhook-url' }, channel: '#social-alerts' },
+    pagerDuty: { routingKey: { name: 'social-backend-alerting', key: 'pagerduty-routing-key' }, severities: [Severity.P1, Severity.P2] },
+    email: {
+      to: 'social-oncall@lucena.cloud', from: 'alertmanager@lucena.cloud', smarthost: 'smtp.lucena.cloud:587',
+      authUsername: 'alertmanager', authPassword: { name: 'social-backend-alerting', key: 'smtp-password' },
+    },
+  });
 
   return chart;
 }

@@ -185,6 +185,14 @@ describe('social-backend prod carries the plan\'s values', () => {
     expect(of('WebSocketConnectionsDropped', 'social-backend-realtime') ?? rules.find((r: Manifest) => r.labels.service === 'social-backend-realtime' && /WebSocket/.test(r.alert))).toBeDefined();
   });
 
+  test('§4.7.17 channels: Slack for all, PagerDuty for P1/P2, email digest for P3; secrets by reference', () => {
+    const config = find(objects, 'AlertmanagerConfig', 'social-backend-alert-routing').spec;
+    expect(config.receivers.map((r: Manifest) => r.name)).toEqual(expect.arrayContaining(['slack', 'pagerduty', 'email-digest']));
+    expect(JSON.stringify(config)).toContain('"slack-webhook-url"');
+    expect(JSON.stringify(config)).not.toMatch(/hooks\.slack\.com/);
+    expect(config.inhibitRules.length).toBeGreaterThan(0);
+  });
+
   test('§4.7.10 gateway: routes, TLS, CORS, auth verification, rate limits (§4.7.2), circuit breaker, security headers (§4.7.11)', () => {
     const route = find(objects, 'IngressRoute', 'social-backend-gateway').spec;
     expect(route.tls).toEqual({ secretName: 'social-backend-gateway-tls' });
