@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { ContainerResources, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackupTarget, SecretKeyReference } from './backup-target';
-import { isDnsLabel, recommendedLabels, resourceName, selectorLabels, toLabelValue, NAMESPACE_NAME_LABEL } from './conventions';
+import { isDnsLabel, recommendedLabels, resourceName, selectorLabels, toLabelValue } from './conventions';
 import { Environment } from './environment';
 import { NetworkPeer } from './network-peer';
 import {
@@ -11,6 +11,7 @@ import {
 } from './private/backup-scripts';
 import { checkCron, CronSchedule } from './private/cron';
 import { imagePinningProblem, parseImage } from './private/image';
+import { dnsEgressRule } from './private/network';
 import { checkResources, renderResources } from './private/resources';
 import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/security';
 import { goDuration, wholeSeconds } from './private/units';
@@ -772,7 +773,7 @@ export class BackupSchedule extends Construct {
         podSelector: { matchLabels: selector },
         // Nothing connects to a backup job; it reaches DNS, its database and its object stores only.
         policyTypes: ['Ingress', 'Egress'],
-        egress: [dnsEgress(), ...egress],
+        egress: [dnsEgressRule(), ...egress],
       },
     });
   }
@@ -782,9 +783,3 @@ function secretEnv(name: string, ref: SecretKeyReference): k8s.EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } };
 }
 
-function dnsEgress(): k8s.NetworkPolicyEgressRule {
-  return {
-    to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-    ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
-  };
-}

@@ -14,6 +14,7 @@ import { Environment } from './environment';
 import { NetworkPeer } from './network-peer';
 import { checkCron, CronSchedule, toSecondsFirst } from './private/cron';
 import { imagePinningProblem, parseImage } from './private/image';
+import { tcpPort as tcp } from './private/network';
 import { checkResources, renderResources } from './private/resources';
 import { goDuration, seconds, sizeBytes, wholeSeconds } from './private/units';
 import { Violations } from './private/validation';
@@ -759,9 +760,6 @@ export class HAPostgres extends Construct implements IBackupServer {
   }
 }
 
-function tcp(port: number): k8s.NetworkPolicyPort {
-  return { protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) };
-}
 
 /** The Barman object store configuration shared by the plugin's ObjectStore and the in-tree field. */
 function barmanConfiguration(b: ResolvedBackup): Record<string, unknown> {

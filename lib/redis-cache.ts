@@ -9,6 +9,7 @@ import { EnvValue } from './env-value';
 import { Environment } from './environment';
 import { NetworkPeer } from './network-peer';
 import { imagePinningProblem, parseImage } from './private/image';
+import { dnsEgressRule, tcpPort as tcp } from './private/network';
 import { redisConf, redisInitScript } from './private/redis-config';
 import { checkResources, renderResources } from './private/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/security';
@@ -438,7 +439,6 @@ export class RedisCache extends Construct implements IBackupServer {
       },
     });
 
-    const tcp = (port: number) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
     const ownPorts = this.sentinel ? [tcp(REDIS_PORT), tcp(SENTINEL_PORT)] : [tcp(REDIS_PORT)];
     const own = { podSelector: { matchLabels: { ...this.selector } } };
     new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
@@ -456,10 +456,7 @@ export class RedisCache extends Construct implements IBackupServer {
           ],
         }),
         egress: [
-          {
-            to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-            ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, tcp(53)],
-          },
+          dnsEgressRule(),
           ...(this.sentinel ? [{ to: [own], ports: ownPorts }] : []),
         ],
       },

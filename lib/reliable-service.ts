@@ -2,12 +2,13 @@ import { Duration, Lazy, Size } from 'cdk8s';
 import { ContainerResources, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceMonitor } from '../imports/prometheus-servicemonitor-monitoring.coreos.com';
-import { isDnsLabel, isLabelValue, recommendedLabels, resourceName, selectorLabels, toLabelValue, NAMESPACE_NAME_LABEL } from './conventions';
+import { isDnsLabel, isLabelValue, recommendedLabels, resourceName, selectorLabels, toLabelValue } from './conventions';
 import { EnvValue } from './env-value';
 import { Environment } from './environment';
 import { NetworkPeer } from './network-peer';
 import { PreStopHook } from './pre-stop-hook';
 import { imagePinningProblem, parseImage } from './private/image';
+import { dnsEgressRule } from './private/network';
 import { checkResources, renderResources } from './private/resources';
 import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/security';
 import { goDuration, isQuantity, seconds, wholeSeconds } from './private/units';
@@ -1072,11 +1073,7 @@ export class ReliableService extends Construct {
   }
 
   private renderEgress(): k8s.NetworkPolicyEgressRule[] {
-    const dns: k8s.NetworkPolicyEgressRule = {
-      to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-      ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
-    };
-    return [dns, ...this.dependencies.map((dep) => {
+    return [dnsEgressRule(), ...this.dependencies.map((dep) => {
       if (dep.to instanceof ReliableService) {
         return {
           to: [dep.to.asNetworkPeer()._toKube()],

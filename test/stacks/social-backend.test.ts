@@ -182,7 +182,8 @@ describe('social-backend prod carries the plan\'s values', () => {
     expect(of('DatabasePoolExhausted', 'social-backend-auth').labels.priority).toBe('P1');
     const disk = rules.find((r: Manifest) => r.labels.service === 'social-backend-postgres' && r.labels.priority === 'P3');
     expect(disk.for).toBe('30m');
-    expect(of('WebSocketConnectionsDropped', 'social-backend-realtime') ?? rules.find((r: Manifest) => r.labels.service === 'social-backend-realtime' && /WebSocket/.test(r.alert))).toBeDefined();
+    const drops = of('WebSocketConnectionsDropped', 'social-backend-realtime');
+    expect([drops.labels.priority, drops.expr]).toEqual(['P2', expect.stringContaining('realtime_websocket_connections')]);
   });
 
   test('§4.7.17 channels: Slack for all, PagerDuty for P1/P2, email digest for P3; secrets by reference', () => {
