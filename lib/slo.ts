@@ -7,6 +7,7 @@ import { PromtoolTestFile, sloPromtoolTests, SloTestSubject } from './private/pr
 import { goDuration } from './private/units';
 import { Violations } from './private/validation';
 import { ReliableService } from './reliable-service';
+import { SystemChart } from './system-chart';
 
 /**
  * How urgent an alert is: the `severity` label Alertmanager routes on (`critical` pages,
@@ -224,6 +225,13 @@ export class Slo extends Construct {
   public readonly name: string;
   /** The `service` label value. */
   public readonly service: string;
+  /**
+   * The namespace of the SystemChart the SLO belongs to: the `namespace` label of its recorded
+   * series and alerts. The sums over the raw series drop the scraped `namespace`, and the
+   * Prometheus Operator routes an AlertmanagerConfig only alerts whose `namespace` label is its
+   * own namespace, so the label is set on every recording rule and alert.
+   */
+  public readonly namespace: string;
   /** The `team` label value. */
   public readonly team: string;
   /** The objective in percent. */
@@ -246,7 +254,7 @@ export class Slo extends Construct {
   public readonly noDataSeverity: Severity;
   /** How long data must be missing before the no-data alert fires. */
   public readonly noDataFor: Duration;
-  /** The `{service="…",slo="…"}` matchers of the recorded series. */
+  /** The `{namespace="…",service="…",slo="…"}` matchers of the recorded series. */
   public readonly recordSelector: string;
 
   private readonly tiers: BurnTier[];
@@ -261,6 +269,7 @@ export class Slo extends Construct {
     const v = new Violations(this);
     this.name = props.name ?? id;
     this.service = typeof props.service === 'string' ? props.service : props.service.name;
+    this.namespace = SystemChart.of(this).namespaceName;
     this.team = props.team;
     this.objective = props.objective;
     this.window = props.window ?? DEFAULT_WINDOW;
@@ -295,7 +304,7 @@ export class Slo extends Construct {
 
     this.errorBudget = errorBudget(this.objective);
     this.tiers = burnTiers(this.objective, windowMinutes);
-    this.recordSelector = `{${AlertLabelKeys.SERVICE}=${JSON.stringify(this.service)},${AlertLabelKeys.SLO}=${JSON.stringify(this.name)}}`;
+    this.recordSelector = `{namespace=${JSON.stringify(this.namespace)},${AlertLabelKeys.SERVICE}=${JSON.stringify(this.service)},${AlertLabelKeys.SLO}=${JSON.stringify(this.name)}}`;
     [this.errorsRate, this.requestsRate, this.series] = rates as [string, string, SloTestSubject['sli']];
   }
 
@@ -311,7 +320,7 @@ export class Slo extends Construct {
 
   /** The SLO's rule groups: the SLI recording rules, then the burn-rate and no-data alerts. */
   public ruleGroups(): PrometheusRuleGroupDefinition[] {
-    const labels = { [AlertLabelKeys.SERVICE]: this.service, [AlertLabelKeys.SLO]: this.name };
+    const labels = { namespace: this.namespace, [AlertLabelKeys.SERVICE]: this.service, [AlertLabelKeys.SLO]: this.name };
     const [sliGroup, alertGroup] = this.groupNames;
     const recording = sliRecordings(this.errorsRate, this.requestsRate, this.recordSelector).map((r) => ({ record: r.record, expr: r.expr, labels: { ...labels } }));
     return [
@@ -353,6 +362,7 @@ export class Slo extends Construct {
       labels: {
         ...severity.labels(),
         [AlertLabelKeys.TEAM]: this.team,
+        namespace: this.namespace,
         // Also on the result series: stated here so rules of different SLOs never look alike
         // (promtool's duplicate-rule lint) and readers see whose alert it is.
         [AlertLabelKeys.SERVICE]: this.service,
@@ -377,7 +387,7 @@ export class Slo extends Construct {
       alert: SloAlertNames.NO_DATA,
       expr: absentExpr(this.recordSelector),
       for: forText,
-      labels: { ...this.noDataSeverity.labels(), [AlertLabelKeys.TEAM]: this.team, [AlertLabelKeys.SERVICE]: this.service, [AlertLabelKeys.SLO]: this.name },
+      labels: { ...this.noDataSeverity.labels(), [AlertLabelKeys.TEAM]: this.team, namespace: this.namespace, [AlertLabelKeys.SERVICE]: this.service, [AlertLabelKeys.SLO]: this.name },
       annotations: {
         [AlertAnnotationKeys.SUMMARY]: `${this.service}: ${this.name} SLO has no data`,
         [AlertAnnotationKeys.DESCRIPTION]: `The request series of the ${this.name} SLO of ${this.service} (${this.sli}) has been missing for ${forText}, `

@@ -54,18 +54,23 @@ describe('Slo defaults', () => {
     ]);
   });
 
-  test('one burn alert per window pair, labelled with the pair, severity, team, service and slo', () => {
+  test('one burn alert per window pair, labelled with the pair, severity, team, namespace, service and slo', () => {
     const alerts = rule.spec.groups[1].rules;
     expect(alerts.map((a: any) => [a.labels.long_window, a.labels.short_window, a.labels.severity, a.for])).toEqual([
       ['1h', '5m', 'critical', '2m'], ['6h', '30m', 'critical', '15m'], ['1d', '2h', 'warning', '1h'], ['3d', '6h', 'warning', '3h'], [undefined, undefined, 'warning', '10m'],
     ]);
     for (const a of alerts) {
-      expect(a.labels).toMatchObject({ team: 'web', service: 'test-api', slo: 'availability' });
+      // The namespace label lets the system's AlertmanagerConfig (scoped to its namespace) route them.
+      expect(a.labels).toMatchObject({ team: 'web', namespace: 'test', service: 'test-api', slo: 'availability' });
       expect(Object.keys(a.annotations).sort()).toEqual(['description', 'runbook_url', 'summary']);
       expect(a.annotations.runbook_url).toBe('https://runbooks.example.com/api');
     }
     expect(alerts[0].annotations.summary).toBe('test-api: availability SLO error budget burning 14.4× too fast');
-    expect(alerts[4].expr).toBe('absent(slo:sli_requests:rate5m{service="test-api",slo="availability"})');
+    expect(alerts[4].expr).toBe('absent(slo:sli_requests:rate5m{namespace="test",service="test-api",slo="availability"})');
+  });
+
+  test('recorded series carry the namespace, service and slo labels', () => {
+    for (const r of rule.spec.groups[0].rules) expect(r.labels).toEqual({ namespace: 'test', service: 'test-api', slo: 'availability' });
   });
 });
 

@@ -80,7 +80,7 @@ export interface SliRecording {
  * "budget" that the users never lost. Reading recorded rates also keeps a 3-day window cheap: one
  * series of 5-minute samples instead of every raw series' samples.
  *
- * `selector` is the `{service="…",slo="…"}` matcher set of the recorded series.
+ * `selector` is the `{namespace="…",service="…",slo="…"}` matcher set of the recorded series.
  */
 export function sliRecordings(errorsRate: string, requestsRate: string, selector: string): SliRecording[] {
   const errors = `${SloRecords.ERRORS_RATE5M}${selector}`;

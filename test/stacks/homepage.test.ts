@@ -96,7 +96,7 @@ describe('homepage prod carries the plan\'s values', () => {
     const alerts = groups.flatMap((g: Manifest) => g.rules).filter((r: Manifest) => r.alert === 'ErrorBudgetBurn');
     const page = alerts.find((r: Manifest) => r.labels.slo === 'availability' && r.labels.long_window === '1h');
     expect(page.labels.severity).toBe('critical');
-    expect(page.expr).toContain('slo:sli_error:ratio_rate1h{service="homepage-api",slo="availability"} > 0.0144');
+    expect(page.expr).toContain('slo:sli_error:ratio_rate1h{namespace="homepage",service="homepage-api",slo="availability"} > 0.0144');
     const latency = alerts.find((r: Manifest) => r.labels.slo === 'latency-p99' && r.labels.long_window === '1h');
     expect(latency.expr).toContain('> 0.144');
     expect(groups.flatMap((g: Manifest) => g.rules).filter((r: Manifest) => r.record).map((r: Manifest) => r.expr).join('\n')).toContain('http_request_duration_seconds_bucket{job="homepage-api",le="0.5"}');
