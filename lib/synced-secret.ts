@@ -84,6 +84,9 @@ export class SyncedSecret extends Construct {
     v.check(seconds === undefined || seconds < 60, 'refreshInterval', goDuration(refresh), 'is not whole seconds of at least a minute', 'use e.g. Duration.hours(1)');
     v.throwIfAny();
 
+    // Applied with the data layer when there is one: stateful components read synced Secrets too.
+    if (this.node.scope === chart) chart.addPrerequisite(this);
+
     new ExternalSecret(this, 'ExternalSecret', {
       metadata: {
         name: this.secretName,

@@ -76,6 +76,7 @@ export class SystemChart extends Chart {
   public readonly environment: Environment;
   private readonly systemDependencies: SystemChart[] = [];
   private readonly dataComponents = new Set<IConstruct>();
+  private readonly prerequisites = new Set<IConstruct>();
   private readonly privilegedReasons: string[] = [];
   private readonly namespaceObject: k8s.KubeNamespace;
   private readonly healthChecks: FluxHealthCheck[] = [];
@@ -163,9 +164,23 @@ export class SystemChart extends Chart {
     return [...this.privilegedReasons];
   }
 
+  /**
+   * Marks a direct child as something both layers may read (e.g. a Secret synced from a secret
+   * manager): it is applied with the data layer when the system has one, else with the apps.
+   * A Secret that a stateful component reads (Redis' password, the WAL archive's S3 credentials)
+   * in the apps layer would deadlock Flux: the apps wait for the data layer to be healthy, and
+   * the data layer's pods wait for the Secret. SyncedSecret calls this itself.
+   */
+  public addPrerequisite(component: IConstruct): void {
+    if (component.node.scope !== this) {
+      throw new Error(`${component.node.path}: only a direct child of the system chart ${this.node.path} can be a prerequisite — create it with the chart as scope`);
+    }
+    this.prerequisites.add(component);
+  }
+
   /** Whether `component` (a direct child) belongs to the data layer. */
   public isDataComponent(component: IConstruct): boolean {
-    return this.dataComponents.has(component);
+    return this.dataComponents.has(component) || (this.prerequisites.has(component) && this.hasDataLayer);
   }
 
   /** Whether the system has a data layer. */

@@ -1,5 +1,6 @@
-import { Duration } from 'cdk8s';
-import { SecretStore, SyncedSecret } from '../lib';
+import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { RedisCache, ReliakitApp, SecretStore, SyncedSecret, SystemChart } from '../lib';
 import { find, synth, testChart } from './support/synth';
 
 describe('SyncedSecret', () => {
@@ -27,6 +28,21 @@ describe('SyncedSecret', () => {
     const chart = testChart();
     new SyncedSecret(chart, 'minio', { store: SecretStore.namespaced('aws'), secretName: 'minio-credentials', keys: { 'access-key': { key: 'minio/ak' } }, refreshInterval: Duration.minutes(15) });
     expect(find(synth(chart), 'ExternalSecret', 'minio-credentials').spec).toMatchObject({ secretStoreRef: { kind: 'SecretStore', name: 'aws' }, refreshInterval: '15m' });
+  });
+
+  test('is applied with the data layer when the system has one, else with the apps', () => {
+    const lonely = testChart();
+    new SyncedSecret(lonely, 'token', { store: SecretStore.cluster('vault'), keys: { token: { key: 't' } } });
+    const layerOf = (chart: SystemChart) => Object.fromEntries(ReliakitApp.of(chart).render().filter((d) => d.chart === chart)
+      .flatMap((d) => d.files.flatMap((f) => f.objects.filter((o) => o.kind === 'ExternalSecret').map((o) => [o.metadata.name, d.path]))));
+    expect(layerOf(lonely)).toEqual({ 'test-token': 'apps/prod/test' });
+
+    // The Redis password is read by the data layer's StatefulSet: it must exist before the apps.
+    const chart = testChart();
+    const password = new SyncedSecret(chart, 'redis-password', { store: SecretStore.cluster('vault'), keys: { password: { key: 'redis' } } });
+    new RedisCache(chart, 'redis', { image: 'redis:7.4.1-alpine', singleInstance: true, password: password.key('password'),
+      resources: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) } } });
+    expect(layerOf(chart)).toEqual({ 'test-redis-password': 'apps/prod/test-data' });
   });
 
   test('validation', () => {
