@@ -7,18 +7,14 @@
  * and a preStop hook (§4.7.8); this stack is that Kubernetes deployment. Its notes ("start with
  * single-instance") contradict the success metric "horizontal scaling to 3+ instances": prod runs
  * at least 3 of each service, since one instance cannot survive a node drain within 99.9 %.
- *
- * Not here (other issues): the Traefik gateway, routes and middlewares (§4.7.10, §4.7.11, rate
- * limits §4.7.2), alert rules and dashboards (§4.7.4, §4.7.17, §4.7.18), ExternalSecrets, pg_dump
- * jobs, off-site sync and the monthly restore test (§4.7.12), chaos experiments (Notes).
  */
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertingRuleset, AlertRouting, BackupSchedule, CircuitBreakerExpression, Environment, EnvironmentStage, EnvValue,
-  GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService,
-  Retention, RouteProtocol, ScalingPolicy, SelectPolicy, Severity, SourceCriterion, SymptomAlerts, SystemChart,
-  TraefikGateway, WalCompression,
+  AlertingRuleset, AlertRouting, BackupSchedule, ChaosExperiment, ChaosFault, CircuitBreakerExpression, Environment,
+  EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache,
+  ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore, SelectPolicy, Severity, Sli, Slo, SourceCriterion,
+  SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway, WalCompression,
 } from '../lib';
 import { offsiteBackupTarget } from './offsite-backups';
 import { BACKUP_JOB_RESOURCES } from './shared';
@@ -46,20 +42,37 @@ export const SOCIAL_BACKEND_IMAGES = {
  */
 const backupsFor = (env: Environment) => offsiteBackupTarget('social-backend', env);
 
-/** §4.7.12 "encrypted": the passphrase of the client-side AES-256 encryption of the dumps. */
-export const SOCIAL_BACKEND_DUMP_KEY = { name: 'social-backend-backup-encryption', key: 'passphrase' };
-
 /**
- * Secrets the services read (never literals; written by ExternalSecrets, another issue).
- * §4.7.11 JWT RS256 is asymmetric: only auth-service holds the private signing key; posts and
- * realtime verify with the public key.
+ * §4.7.11 secrets management: nothing secret in the repository. external-secrets syncs every
+ * Secret the system reads from the secret manager (ClusterSecretStore `secret-manager`, assumed;
+ * the plan names none) under `social-backend/<env>/…`. The off-site backup credentials are the
+ * exception: the Pulumi program writes them (stacks/offsite-backups.ts).
  */
-export const SOCIAL_BACKEND_SECRETS = {
-  jwt: { name: 'social-backend-jwt', privateKey: 'private-key', publicKey: 'public-key' },
-  // The plan is silent on Redis authentication; §4.7.11 hardening: a password on top of the
-  // NetworkPolicy, so a compromised pod elsewhere in the namespace cannot read sessions.
-  redis: { name: 'social-backend-redis', key: 'password' },
-} as const;
+const SECRET_STORE = SecretStore.cluster('secret-manager');
+
+function syncSecrets(chart: SystemChart, env: Environment) {
+  const remote = (path: string, property: string) => ({ key: `social-backend/${env.name}/${path}`, property });
+  return {
+    // §4.7.11 JWT RS256 is asymmetric: only auth-service reads the private signing key; posts and
+    // realtime verify with the public key.
+    jwt: new SyncedSecret(chart, 'jwt', { store: SECRET_STORE, keys: { 'private-key': remote('jwt', 'private-key'), 'public-key': remote('jwt', 'public-key') } }),
+    // The plan is silent on Redis authentication; §4.7.11 hardening: a password on top of the
+    // NetworkPolicy, so a compromised pod elsewhere in the namespace cannot read sessions.
+    redis: new SyncedSecret(chart, 'redis-password', { store: SECRET_STORE, keys: { password: remote('redis', 'password') } }),
+    // §4.7.12 "encrypted": the passphrase of the client-side AES-256 encryption of the dumps. It
+    // lives only in the secret manager: a dump copied off-site is useless without it.
+    dumpKey: new SyncedSecret(chart, 'backup-encryption', { store: SECRET_STORE, keys: { passphrase: remote('backup-encryption', 'passphrase') } }),
+    // §4.7.17 notification channels: Slack webhook, PagerDuty routing key, SMTP password.
+    alerting: new SyncedSecret(chart, 'alerting', {
+      store: SECRET_STORE,
+      keys: {
+        'slack-webhook-url': remote('alerting', 'slack-webhook-url'),
+        'pagerduty-routing-key': remote('alerting', 'pagerduty-routing-key'),
+        'smtp-password': remote('alerting', 'smtp-password'),
+      },
+    }),
+  };
+}
 
 /** Namespaces of what the services talk to but this stack does not own (assumed names). */
 const EXTERNAL = {
@@ -76,6 +89,7 @@ const OTLP_GRPC_PORT = 4317;
 export function socialBackendStack(stage: EnvironmentStage): SystemChart {
   const env = stage.environment;
   const chart = new SystemChart(stage, 'social-backend');
+  const secrets = syncSecrets(chart, env);
 
   // --- Data layer -------------------------------------------------------------------------------
 
@@ -144,7 +158,7 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
       prod: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) } },
       dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
     }),
-    password: { name: SOCIAL_BACKEND_SECRETS.redis.name, key: SOCIAL_BACKEND_SECRETS.redis.key },
+    password: secrets.redis.key('password'),
     ...(env.isProduction ? { sentinel: { replicas: 3 } } : { singleInstance: true }),
   });
 
@@ -242,8 +256,8 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     ports: { http: 8080 },
     env: {
       ...common('auth-service', 8080, goMemLimit),
-      JWT_PRIVATE_KEY: EnvValue.fromSecret(SOCIAL_BACKEND_SECRETS.jwt.name, SOCIAL_BACKEND_SECRETS.jwt.privateKey),
-      JWT_PUBLIC_KEY: EnvValue.fromSecret(SOCIAL_BACKEND_SECRETS.jwt.name, SOCIAL_BACKEND_SECRETS.jwt.publicKey),
+      JWT_PRIVATE_KEY: secrets.jwt.env('private-key'),
+      JWT_PUBLIC_KEY: secrets.jwt.env('public-key'),
     },
     resources,
     probes,
@@ -261,7 +275,7 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     ports: { http: 8081 },
     env: {
       ...common('posts-service', 8081, goMemLimit),
-      JWT_PUBLIC_KEY: EnvValue.fromSecret(SOCIAL_BACKEND_SECRETS.jwt.name, SOCIAL_BACKEND_SECRETS.jwt.publicKey),
+      JWT_PUBLIC_KEY: secrets.jwt.env('public-key'),
     },
     resources,
     probes,
@@ -280,7 +294,7 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     ports: { http: 8082 },
     env: {
       ...common('realtime-service', 8082, realtimeGoMemLimit),
-      JWT_PUBLIC_KEY: EnvValue.fromSecret(SOCIAL_BACKEND_SECRETS.jwt.name, SOCIAL_BACKEND_SECRETS.jwt.publicKey),
+      JWT_PUBLIC_KEY: secrets.jwt.env('public-key'),
     },
     resources: realtimeResources,
     probes,
@@ -359,7 +373,7 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     target: backupsFor(env),
     schedule: '30 2 * * *',
     retention: Retention.days(env.pick({ prod: 30, dev: 7 })),
-    encryption: { key: SOCIAL_BACKEND_DUMP_KEY },
+    encryption: { key: secrets.dumpKey.key('passphrase') },
     restoreDrill: { schedule: '0 4 1 * *' },
     resources: BACKUP_JOB_RESOURCES,
   });
@@ -396,15 +410,49 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
   }));
   alerts.addBackupAlerts(dumps, { runbookUrl: runbook('backups') });
 
+  // Success metrics as SLOs over 30 days: "99.9 % uptime" for each service, "p95 < 200 ms" for the
+  // request services (auth, posts; realtime's requests are WebSocket upgrades held open, so their
+  // duration is no latency). Burn-rate alerts page on P1 and ticket on P2, like §4.7.17. The
+  // metrics are the services' §4.7.4 RED metrics, as the alert packs above read them.
+  const slos = new AlertingRuleset(chart, 'slos', { team: 'social' });
+  const availability = new Map<ReliableService, Slo>();
+  for (const service of [auth, posts, realtime]) {
+    const selector = `namespace="${service.namespace}",job="${service.name}"`;
+    const slo = new Slo(chart, `${service.component}-availability`, {
+      service, team: 'social', name: 'availability', objective: 99.9, window: Duration.days(30),
+      sli: Sli.requests({ total: `http_requests_total{${selector}}`, errors: `http_requests_total{${selector},code=~"5.."}` }),
+      runbookUrl: runbook(service.component), pageSeverity: Severity.P1, ticketSeverity: Severity.P2,
+    });
+    slos.addSlo(slo);
+    availability.set(service, slo);
+    if (service === realtime) continue;
+    slos.addSlo(new Slo(chart, `${service.component}-latency`, {
+      service, team: 'social', name: 'latency-p95', objective: 95, window: Duration.days(30),
+      sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: `{${selector}}`, threshold: Duration.millis(200) }),
+      runbookUrl: runbook(service.component), pageSeverity: Severity.P1, ticketSeverity: Severity.P2,
+    }));
+  }
+
+  // Notes: "implement chaos engineering (random failures)" and game days. In dev (off in prod):
+  // pods of each service are deleted under load — realtime's clients must reconnect to the
+  // remaining pods (§4.7.8) — while the service's availability SLO must not burn at page rate.
+  for (const service of [auth, posts, realtime]) {
+    new ChaosExperiment(chart, `${service.component}-chaos`, {
+      target: service,
+      experiments: [ChaosFault.podDelete({ duration: Duration.seconds(60), interval: Duration.seconds(20), podsAffectedPercent: 50, force: false })],
+      steadyState: SteadyStateProbe.slo({ slo: availability.get(service) as Slo, endpoint: 'http://prometheus-operated.monitoring.svc:9090' }),
+    });
+  }
+
   // §4.7.17 notification channels: Slack (all alerts), PagerDuty (P1, P2), email digest (P3);
   // warnings are inhibited while a page of the same service fires. Webhook URL, routing key and
-  // SMTP password come from Secrets (names assumed; synced by external-secrets).
+  // SMTP password come from the synced alerting Secret.
   new AlertRouting(chart, 'alert-routing', {
-    slack: { apiUrl: { name: 'social-backend-alerting', key: 'slack-webhook-url' }, channel: '#social-alerts' },
-    pagerDuty: { routingKey: { name: 'social-backend-alerting', key: 'pagerduty-routing-key' }, severities: [Severity.P1, Severity.P2] },
+    slack: { apiUrl: secrets.alerting.key('slack-webhook-url'), channel: '#social-alerts' },
+    pagerDuty: { routingKey: secrets.alerting.key('pagerduty-routing-key'), severities: [Severity.P1, Severity.P2] },
     email: {
       to: 'social-oncall@lucena.cloud', from: 'alertmanager@lucena.cloud', smarthost: 'smtp.lucena.cloud:587',
-      authUsername: 'alertmanager', authPassword: { name: 'social-backend-alerting', key: 'smtp-password' },
+      authUsername: 'alertmanager', authPassword: secrets.alerting.key('smtp-password'),
     },
   });
 

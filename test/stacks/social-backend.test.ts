@@ -111,7 +111,7 @@ describe.each(Environment.ALL)('social-backend ($name)', (env) => {
         { name: 'DB_USER', valueFrom: { secretKeyRef: { name: 'social-backend-postgres-app', key: 'username' } } },
         { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'social-backend-postgres-app', key: 'password' } } },
       ]);
-      expect(vars).toContainEqual({ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'social-backend-redis', key: 'password' } } });
+      expect(vars).toContainEqual({ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'social-backend-redis-password', key: 'password' } } });
     }
   });
 
@@ -265,7 +265,7 @@ describe('social-backend prod carries the plan\'s values', () => {
         { name: 'REDIS_HOST', value: 'social-backend-redis.social-backend.svc' },
         { name: 'REDIS_PORT', value: '26379' },
         { name: 'REDIS_SENTINEL_MASTER', value: 'mymaster' },
-        { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'social-backend-redis', key: 'password' } } },
+        { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'social-backend-redis-password', key: 'password' } } },
       ]);
     }
   });
@@ -277,14 +277,49 @@ describe('social-backend prod carries the plan\'s values', () => {
   });
 });
 
+test('Success metrics as SLOs: 99.9 % availability per service, p95 < 200 ms for auth and posts, P1 pages and P2 tickets', () => {
+  const objects = socialBackend(Environment.PROD);
+  const rules = find(objects, 'PrometheusRule', 'social-backend-slos').spec.groups.flatMap((g: Manifest) => g.rules);
+  const burn = rules.filter((r: Manifest) => r.alert === 'ErrorBudgetBurn');
+  expect([...new Set(burn.map((r: Manifest) => `${r.labels.service}/${r.labels.slo}`))]).toEqual([
+    'social-backend-auth/availability', 'social-backend-auth/latency-p95', 'social-backend-posts/availability', 'social-backend-posts/latency-p95',
+    'social-backend-realtime/availability',
+  ]);
+  const page = burn.find((r: Manifest) => r.labels.service === 'social-backend-auth' && r.labels.slo === 'availability' && r.labels.long_window === '1h');
+  expect(page.labels).toMatchObject({ severity: 'critical', priority: 'P1', namespace: 'social-backend', team: 'social' });
+  expect(page.expr).toContain('> 0.0144');
+  const ticket = burn.find((r: Manifest) => r.labels.slo === 'latency-p95' && r.labels.long_window === '3d');
+  expect(ticket.labels).toMatchObject({ severity: 'warning', priority: 'P2' });
+  expect(rules.filter((r: Manifest) => r.record).map((r: Manifest) => r.expr).join('\n'))
+    .toContain('http_request_duration_seconds_bucket{namespace="social-backend",job="social-backend-posts",le="0.2"}');
+});
+
+test('every Secret is synced from the secret manager (§4.7.11), the off-site credentials excepted', () => {
+  const objects = socialBackend(Environment.PROD);
+  expect(objects.filter((o) => o.kind === 'ExternalSecret').map((o) => [o.metadata.name, o.spec.data.map((d: Manifest) => `${d.secretKey}←${d.remoteRef.key}#${d.remoteRef.property}`)])).toEqual([
+    ['social-backend-jwt', ['private-key←social-backend/prod/jwt#private-key', 'public-key←social-backend/prod/jwt#public-key']],
+    ['social-backend-redis-password', ['password←social-backend/prod/redis#password']],
+    ['social-backend-backup-encryption', ['passphrase←social-backend/prod/backup-encryption#passphrase']],
+    ['social-backend-alerting', [
+      'slack-webhook-url←social-backend/prod/alerting#slack-webhook-url', 'pagerduty-routing-key←social-backend/prod/alerting#pagerduty-routing-key',
+      'smtp-password←social-backend/prod/alerting#smtp-password',
+    ]],
+  ]);
+});
+
 test('dev is smaller but has the same shape', () => {
   const prod = socialBackend(Environment.PROD);
   const dev = socialBackend(Environment.DEV);
   // One database instance in dev, so CNPG's PDB is off there.
   expect(find(dev, 'Cluster', 'social-backend-postgres').spec).toMatchObject({ instances: 1, enablePDB: false });
-  // The apps have the same objects; the data layer is smaller (one Redis pod, so no PDB there).
-  const shape = (objects: Manifest[]) => objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] !== 'redis').map((o) => `${o.kind}/${o.metadata.name}`);
+  // The apps have the same objects but the chaos experiments (dev only, Notes); the data layer is
+  // smaller (one Redis pod, so no PDB there).
+  const chaos = (o: Manifest) => /-chaos(-|$)/.test(o.metadata.name);
+  const shape = (objects: Manifest[]) => objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] !== 'redis' && !chaos(o)).map((o) => `${o.kind}/${o.metadata.name}`);
   expect(shape(dev)).toEqual(shape(prod));
+  expect(prod.filter(chaos)).toEqual([]);
+  expect(dev.filter((o) => o.kind === 'ChaosEngine').map((o) => [o.metadata.name, o.spec.appinfo.applabel, o.spec.experiments[0].name])).toEqual(
+    SERVICES.map((name) => [`${name}-chaos-pod-delete`, `app.kubernetes.io/name=${name},app.kubernetes.io/instance=${name}-dev`, 'pod-delete']));
   expect(find(dev, 'StatefulSet', 'social-backend-redis').spec.replicas).toBe(1);
   for (const name of SERVICES) {
     expect(find(dev, 'HorizontalPodAutoscaler', name).spec).toMatchObject({ minReplicas: 2, maxReplicas: 3 });
