@@ -182,11 +182,55 @@ describe('postfacta prod carries the plan\'s values', () => {
   });
 });
 
+describe('postfacta prod: §3 SLOs and §5 alerting', () => {
+  const objects = postfacta(Environment.PROD);
+  const rulesOf = (name: string) => find(objects, 'PrometheusRule', name).spec.groups.flatMap((g: Manifest) => g.rules);
+
+  test('§3 availability 99.0 % over 30 days, p95 < 200 ms and p99 < 500 ms as burn-rate SLOs', () => {
+    const burn = rulesOf('postfacta-slos').filter((r: Manifest) => r.alert === 'ErrorBudgetBurn' && r.labels.long_window === '1h');
+    expect(burn.map((r: Manifest) => [r.labels.slo, r.labels.severity, r.expr.split('\n')[0]])).toEqual([
+      ['availability', 'critical', 'slo:sli_error:ratio_rate1h{namespace="postfacta",service="postfacta-api",slo="availability"} > 0.144'],
+      ['latency-p95', 'critical', 'slo:sli_error:ratio_rate1h{namespace="postfacta",service="postfacta-api",slo="latency-p95"} > 0.72'],
+      ['latency-p99', 'critical', 'slo:sli_error:ratio_rate1h{namespace="postfacta",service="postfacta-api",slo="latency-p99"} > 0.144'],
+    ]);
+  });
+
+  test('§3 "99.5 % per hour" is its own ticket on the recorded 1-hour error ratio, with the traffic guard', () => {
+    const hourly = rulesOf('postfacta-alerts').find((r: Manifest) => r.alert === 'HourlySuccessRateBelowTarget');
+    expect(hourly).toMatchObject({
+      expr: 'slo:sli_error:ratio_rate1h{namespace="postfacta",service="postfacta-api",slo="availability"} > 0.005\nand\n'
+        + 'avg_over_time(slo:sli_requests:rate5m{namespace="postfacta",service="postfacta-api",slo="availability"}[1h]) >= 1',
+      for: '5m',
+      labels: { severity: 'warning', team: 'postfacta', namespace: 'postfacta', service: 'postfacta-api' },
+    });
+    expect(hourly.annotations.runbook_url).toBe('https://runbooks.lucena.cloud/postfacta/availability');
+  });
+
+  test('§5 symptom alerts for the API, CloudNativePG and the dumps', () => {
+    const names = rulesOf('postfacta-alerts').map((r: Manifest) => r.alert);
+    expect(names).toEqual(expect.arrayContaining([
+      'TargetDown', 'HighErrorRate', 'HighLatency', 'PodCrashLooping', 'PostgresInstancesOnSameNode', 'PostgresBackupFailed', 'BackupFailed', 'BackupStale', 'RestoreDrillFailed',
+    ]));
+    for (const r of rulesOf('postfacta-alerts')) expect(Object.keys(r.annotations).sort()).toEqual(expect.arrayContaining(['description', 'runbook_url', 'summary']));
+  });
+
+  test('§5 "integrate with PagerDuty": pages to PagerDuty, everything to Slack, credentials synced', () => {
+    const routing = find(objects, 'AlertmanagerConfig', 'postfacta-alert-routing').spec;
+    expect(routing.receivers.map((r: Manifest) => r.name).sort()).toEqual(['pagerduty', 'slack']);
+    expect(JSON.stringify(routing.receivers)).toContain('"name":"postfacta-alerting"');
+    expect(find(objects, 'ExternalSecret', 'postfacta-alerting').spec.data.map((d: Manifest) => d.secretKey)).toEqual(['slack-webhook-url', 'pagerduty-routing-key']);
+  });
+});
+
 test('dev is smaller but has the same shape', () => {
   const prod = postfacta(Environment.PROD);
   const dev = postfacta(Environment.DEV);
-  const shape = (objects: Manifest[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`);
+  // The same objects, but the chaos experiment, which runs in dev only.
+  const chaos = (o: Manifest) => /-chaos(-|$)/.test(o.metadata.name);
+  const shape = (objects: Manifest[]) => objects.filter((o) => !chaos(o)).map((o) => `${o.kind}/${o.metadata.name}`);
   expect(shape(dev)).toEqual(shape(prod));
+  expect(prod.filter(chaos)).toEqual([]);
+  expect(dev.filter((o) => o.kind === 'ChaosEngine').map((o) => o.metadata.name)).toEqual(['postfacta-api-chaos-pod-delete']);
   // One database instance in dev, so CNPG's PDB is off there.
   expect(find(dev, 'Cluster', 'postfacta-postgres').spec).toMatchObject({ instances: 1, enablePDB: false, storage: { size: '2Gi' } });
   expect(container(find(dev, 'Deployment', 'postfacta-api')).resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } });
