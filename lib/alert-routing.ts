@@ -149,6 +149,8 @@ export class AlertRouting extends Construct {
   public readonly pageSeverities: readonly Severity[];
   /** The severities of the email digest (empty without email). */
   public readonly digestSeverities: readonly Severity[];
+  /** Whether tickets are muted while a page of the same service (and SLO) fires. */
+  public readonly inhibitsTicketsDuringPages: boolean;
 
   constructor(scope: Construct, id: string, props: AlertRoutingProps) {
     super(scope, id);
@@ -161,6 +163,7 @@ export class AlertRouting extends Construct {
     this.repeatInterval = props.repeatInterval ?? Duration.hours(4);
     this.pageSeverities = props.pagerDuty ? [...props.pagerDuty.severities ?? [Severity.PAGE]] : [];
     this.digestSeverities = props.email ? [...props.email.severities ?? [Severity.P3]] : [];
+    this.inhibitsTicketsDuringPages = props.inhibitTicketsDuringPages ?? true;
     const digestInterval = props.email?.interval ?? Duration.hours(4);
 
     const v = new Violations(this);
@@ -257,7 +260,7 @@ export class AlertRouting extends Construct {
         text: '{{ range .Alerts }}*{{ .Labels.severity }}* {{ .Annotations.summary }}\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}',
       }],
     });
-    const inhibitRules: AlertmanagerConfigSpecInhibitRules[] = props.inhibitTicketsDuringPages ?? true ? [{
+    const inhibitRules: AlertmanagerConfigSpecInhibitRules[] = this.inhibitsTicketsDuringPages ? [{
       sourceMatch: [{ name: AlertLabelKeys.SEVERITY, value: 'critical', matchType: AlertmanagerConfigSpecInhibitRulesSourceMatchMatchType.VALUE_EQUALS }],
       // Only alerts that name their service: `equal` treats a missing label as equal, so without
       // this any page would mute every service-less ticket of the namespace.

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { AlertRouting } from '../alert-routing';
 import { AlertingRuleset } from '../alerting-ruleset';
 import { BackupSchedule } from '../backup-schedule';
 import { ChaosExperiment } from '../chaos-experiment';
@@ -51,8 +52,25 @@ export function reliabilityReport(chart: SystemChart): string {
 
   const alerts = rulesets.flatMap((r) => r.alerts);
   if (alerts.length > 0) {
-    out.push('## Alerts', '', '| alert | severity | for | runbook |', '|---|---|---|---|');
-    for (const a of alerts) out.push(`| ${a.name} | ${a.severity.level} | ${a.for ? goDuration(a.for) : '—'} | ${a.runbookUrl} |`);
+    out.push('## Alerts', '', '| alert | subject | severity | for | runbook |', '|---|---|---|---|---|');
+    for (const a of alerts) {
+      const severity = a.severity.priority ? `${a.severity.level} (${a.severity.priority})` : a.severity.level;
+      out.push(`| ${a.name} | ${a.labels.service ?? a.group ?? '—'} | ${severity} | ${a.for ? goDuration(a.for) : '—'} | ${a.runbookUrl} |`);
+    }
+    out.push('');
+  }
+
+  const routings = of(AlertRouting);
+  if (routings.length > 0) {
+    out.push('## Alert routing', '');
+    for (const r of routings) {
+      const list = (severities: readonly { toString(): string }[]) => severities.map(String).join(', ');
+      out.push(`- ${r.name} (AlertmanagerConfig, alerts labelled \`namespace: ${r.namespace}\`): every alert to Slack`
+        + `${r.pageSeverities.length > 0 ? `; PagerDuty for ${list(r.pageSeverities)}` : '; nothing pages (no PagerDuty)'}`
+        + `${r.digestSeverities.length > 0 ? `; email digest for ${list(r.digestSeverities)}` : ''}`
+        + `; grouped by ${r.groupBy.join(', ')}, repeated every ${goDuration(r.repeatInterval)}`
+        + `${r.inhibitsTicketsDuringPages ? '; tickets muted while a page of the same service fires' : ''}.`);
+    }
     out.push('');
   }
 

@@ -20,3 +20,11 @@ test('the homepage report carries the error budget in minutes, the probes, the b
   expect(report).toContain('| homepage-api | 2–5 (HPA) | minAvailable 1 |');
   expect(report).toContain('| homepage-postgres-dump | postgres homepage@homepage-postgres-rw.homepage.svc:5432 | `0 * * * *` Etc/UTC | 7 days | no | `30 3 * * *` | — |');
 });
+
+test('the social-backend report names each alert\'s subject and priority, and where alerts are routed', () => {
+  const report = reports.find((r) => r.path === 'apps/prod/social-backend/RELIABILITY.md')!.content;
+  expect(report).toContain('| TargetDown | social-backend-realtime | critical (P1) | ');
+  expect(report).toContain('- social-backend-alert-routing (AlertmanagerConfig, alerts labelled `namespace: social-backend`): every alert to Slack; '
+    + 'PagerDuty for P1, P2; email digest for P3; grouped by namespace, alertname, service, repeated every 4h; '
+    + 'tickets muted while a page of the same service fires.');
+});
