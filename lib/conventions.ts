@@ -148,3 +148,26 @@ export const SloRecords = {
     return `slo:sli_error:ratio_rate${window}`;
   },
 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Grafana dashboards (SloDashboard, ServiceDashboard)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * How Grafana's dashboard sidecar (kiwigrid k8s-sidecar, as kube-prometheus-stack deploys it with
+ * `grafana.sidecar.dashboards.enabled`) finds dashboards: ConfigMaps carrying `LABEL: LABEL_VALUE`
+ * (the chart's defaults `label: grafana_dashboard`, `labelValue: "1"`), filed into the folder named
+ * by the `FOLDER_ANNOTATION` annotation when the sidecar's `folderAnnotation` is set to it. The
+ * sidecar must search the systems' namespaces (`searchNamespace: ALL`).
+ */
+export const GrafanaSidecar = {
+  LABEL: 'grafana_dashboard',
+  LABEL_VALUE: '1',
+  FOLDER_ANNOTATION: 'grafana_folder',
+} as const;
+
+/**
+ * The dashboard variable every panel's queries run on: a data source picker of type prometheus, so
+ * a dashboard works on any Grafana whatever its Prometheus data source is called.
+ */
+export const DASHBOARD_DATASOURCE_VARIABLE = 'datasource';
