@@ -1,6 +1,6 @@
 import { Environment } from '../../lib';
 import { buildApp } from '../../stacks/main';
-import { container, find, jobEnv, Manifest } from '../support/synth';
+import { container, find, jobEnv, Manifest, ofKind } from '../support/synth';
 
 /** The homepage's objects in `env`: its data layer (namespace, database) and its apps. */
 function homepage(env: Environment): Manifest[] {
@@ -74,6 +74,93 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
       wal: { compression: 'gzip' },
     });
     expect(find(objects, 'PodMonitor', 'homepage-postgres')).toBeDefined();
+  });
+
+  test('§1 Ollama runs in the homepage namespace: pinned image, port 11434, probes that never load a model', () => {
+    const d = find(objects, 'Deployment', 'homepage-ollama');
+    expect(d.metadata.namespace).toBe('homepage');
+    const c = container(d);
+    expect(c.image).toBe('ollama/ollama:0.5.7');
+    expect(c.ports).toEqual([{ name: 'http', containerPort: 11434, protocol: 'TCP' }]);
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/api/version', port: 'http', scheme: 'HTTP' });
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/', port: 'http', scheme: 'HTTP' });
+    expect(c.startupProbe.httpGet.path).toBe('/');
+    expect(find(objects, 'Service', 'homepage-ollama').spec.ports).toEqual([expect.objectContaining({ name: 'http', port: 11434 })]);
+  });
+
+  test('Ollama runs as non-root with HOME and OLLAMA_MODELS in its writable directory', () => {
+    const d = find(objects, 'Deployment', 'homepage-ollama');
+    const c = container(d);
+    expect(d.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532 });
+    expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+    const env = Object.fromEntries(c.env.map((e: Manifest) => [e.name, e.value]));
+    expect(env).toMatchObject({ OLLAMA_HOST: '0.0.0.0:11434', HOME: '/var/lib/ollama', OLLAMA_MODELS: '/var/lib/ollama/models', OLLAMA_KEEP_ALIVE: '-1' });
+    const mount = c.volumeMounts.find((m: Manifest) => m.mountPath === '/var/lib/ollama');
+    expect(d.spec.template.spec.volumes.find((v: Manifest) => v.name === mount.name).emptyDir).toEqual({ sizeLimit: '8Gi' });
+  });
+
+  test('Ollama shuts down gracefully: 30 s preStop covers a running generation (its SIGTERM does not drain)', () => {
+    const d = find(objects, 'Deployment', 'homepage-ollama');
+    expect(container(d).lifecycle.preStop.exec.command).toEqual(['sleep', '30']);
+    expect(d.spec.template.spec.terminationGracePeriodSeconds).toBe(40);
+  });
+
+  test('only the API reaches Ollama; the API is pointed at the in-namespace Service', () => {
+    const policy = find(objects, 'NetworkPolicy', 'homepage-ollama').spec;
+    const apiPods = find(objects, 'Deployment', 'homepage-api').spec.selector.matchLabels;
+    expect(policy.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'homepage' } }, podSelector: { matchLabels: apiPods } }],
+      ports: [{ protocol: 'TCP', port: 11434 }],
+    }]);
+    // Model pulls: public 443 only, never the cluster's ranges.
+    expect(policy.egress).toContainEqual({ to: [{ ipBlock: expect.objectContaining({ cidr: '0.0.0.0/0', except: expect.arrayContaining(['10.0.0.0/8', '169.254.0.0/16']) }) }], ports: [{ protocol: 'TCP', port: 443 }] });
+    expect(ofKind(objects, 'ServiceMonitor').map((m) => m.metadata.name)).not.toContain('homepage-ollama');
+    const apiPolicy = find(objects, 'NetworkPolicy', 'homepage-api').spec;
+    const ollamaPods = find(objects, 'Deployment', 'homepage-ollama').spec.selector.matchLabels;
+    expect(apiPolicy.egress).toContainEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'homepage' } }, podSelector: { matchLabels: ollamaPods } }],
+      ports: [{ protocol: 'TCP', port: 11434 }],
+    });
+    // Nothing points at the old external namespace any more.
+    expect(JSON.stringify(apiPolicy)).not.toContain('"ollama"');
+    expect(container(find(objects, 'Deployment', 'homepage-api')).env).toContainEqual({ name: 'OLLAMA_HOST', value: 'http://homepage-ollama.homepage.svc:11434' });
+  });
+
+  test('Ollama alerts from kube-state-metrics and cAdvisor (it has no /metrics): down, crash looping, not ready, memory', () => {
+    const group = find(objects, 'PrometheusRule', 'homepage-alerts').spec.groups.find((g: Manifest) => g.name === 'homepage-ollama-symptoms');
+    expect(group.rules.map((r: Manifest) => r.alert)).toEqual(['OllamaDown', 'PodCrashLooping', 'PodNotReady', 'MemoryNearLimit']);
+    const down = group.rules[0];
+    expect(down.expr).toBe('sum by (namespace, deployment) (kube_deployment_status_replicas_available{namespace="homepage",deployment="homepage-ollama"}) == 0\n'
+      + 'or\nabsent(kube_deployment_status_replicas_available{namespace="homepage",deployment="homepage-ollama"})');
+    for (const r of group.rules) {
+      expect([r.alert, r.labels.severity, r.labels.service, r.labels.namespace, r.annotations.runbook_url])
+        .toEqual([r.alert, 'warning', 'homepage-ollama', 'homepage', `https://runbooks.lucena.cloud/homepage/ollama#${r.alert.toLowerCase()}`]);
+    }
+  });
+
+  test('§3.1/§5.2 minio-credentials is synced from the secret manager with access-key and secret-key', () => {
+    const es = find(objects, 'ExternalSecret', 'minio-credentials').spec;
+    expect(es.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'secret-manager' });
+    expect(es.target).toMatchObject({ name: 'minio-credentials', deletionPolicy: 'Retain' });
+    expect(es.data).toEqual([
+      { secretKey: 'access-key', remoteRef: { key: `homepage/${env.name}/minio-backup`, property: 'access-key' } },
+      { secretKey: 'secret-key', remoteRef: { key: `homepage/${env.name}/minio-backup`, property: 'secret-key' } },
+    ]);
+    // The data layer reads it, so it is applied with the data layer.
+    const data = buildApp().render().find((d) => d.path === `apps/${env.name}/homepage-data`)!;
+    expect(data.files.flatMap((f) => f.objects).map((o) => `${o.kind}/${o.metadata.name}`)).toContain('ExternalSecret/minio-credentials');
+  });
+
+  test('alert routing: every alert to Slack, credentials from a synced Secret', () => {
+    const routing = find(objects, 'AlertmanagerConfig', 'homepage-alert-routing').spec;
+    const slack = routing.receivers.find((r: Manifest) => r.name === 'slack').slackConfigs[0];
+    expect([slack.apiURL, slack.channel]).toEqual([{ name: 'homepage-alerting', key: 'slack-webhook-url' }, env.isProduction ? '#homepage-alerts' : '#homepage-alerts-dev']);
+    expect(routing.route.receiver).toBe('slack');
+    const es = find(objects, 'ExternalSecret', 'homepage-alerting').spec;
+    expect(es.data.map((d: Manifest) => [d.secretKey, d.remoteRef.key])).toEqual([
+      ['slack-webhook-url', `homepage/${env.name}/alerting`],
+      ...(env.isProduction ? [['pagerduty-routing-key', `homepage/${env.name}/alerting`]] : []),
+    ]);
   });
 });
 
@@ -155,6 +242,57 @@ describe('homepage prod carries the plan\'s values', () => {
     expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([2, 4]);
     expect(hpa.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
   });
+
+  test('Ollama: 2 replicas with a PDB (minAvailable 1), sized for a CPU LLM without a CPU limit', () => {
+    expect(find(objects, 'Deployment', 'homepage-ollama').spec.replicas).toBe(2);
+    expect(find(objects, 'PodDisruptionBudget', 'homepage-ollama').spec.minAvailable).toBe(1);
+    expect(container(find(objects, 'Deployment', 'homepage-ollama')).resources).toEqual({
+      requests: { cpu: '2', memory: '4Gi', 'ephemeral-storage': '8Gi' }, limits: { memory: '6Gi', 'ephemeral-storage': '10Gi' },
+    });
+  });
+
+  test('alert routing: pages (critical) also go to PagerDuty, tickets are muted during a page', () => {
+    const routing = find(objects, 'AlertmanagerConfig', 'homepage-alert-routing').spec;
+    expect(routing.receivers.map((r: Manifest) => r.name)).toEqual(['pagerduty', 'slack']);
+    expect(routing.route.routes[0]).toEqual({ receiver: 'pagerduty', matchers: [{ name: 'severity', value: 'critical', matchType: '=' }], continue: true });
+    expect(routing.receivers[0].pagerdutyConfigs[0].routingKey).toEqual({ name: 'homepage-alerting', key: 'pagerduty-routing-key' });
+    expect(routing.inhibitRules).toHaveLength(1);
+  });
+
+  test('no chaos in prod', () => {
+    expect(ofKind(objects, 'ChaosEngine')).toEqual([]);
+    expect(objects.filter((o) => o.metadata.name.includes('chaos'))).toEqual([]);
+  });
+});
+
+describe('homepage dev', () => {
+  const objects = homepage(Environment.DEV);
+
+  test('chaos: pod-delete (not forced) on the API with the availability SLO as steady state, and on the frontend', () => {
+    const api = find(objects, 'ChaosEngine', 'homepage-api-chaos-pod-delete').spec;
+    expect(api.appinfo).toMatchObject({ appns: 'homepage', appkind: 'deployment' });
+    expect(api.appinfo.applabel).toBe('app.kubernetes.io/name=homepage-api,app.kubernetes.io/instance=homepage-api-dev');
+    const [experiment] = api.experiments;
+    expect(experiment.name).toBe('pod-delete');
+    expect(experiment.spec.components.env).toEqual(expect.arrayContaining([
+      { name: 'TOTAL_CHAOS_DURATION', value: '90' }, { name: 'CHAOS_INTERVAL', value: '30' }, { name: 'FORCE', value: 'false' },
+      { name: 'PODS_AFFECTED_PERC', value: '50' },
+    ]));
+    expect(experiment.spec.probe[0]['promProbe/inputs'].query).toBe(
+      'slo:sli_error:ratio_rate5m{namespace="homepage",service="homepage-api",slo="availability"}');
+    expect(experiment.spec.probe[0]['promProbe/inputs'].comparator).toEqual({ criteria: '<=', value: '0.0144' });
+    const frontend = find(objects, 'ChaosEngine', 'homepage-frontend-chaos-pod-delete').spec;
+    expect(frontend.experiments[0].spec.probe[0]['httpProbe/inputs'].url).toBe('http://homepage-frontend.homepage.svc.cluster.local:8080/');
+  });
+
+  test('one Ollama replica, so no PDB (it would block every drain)', () => {
+    expect(find(objects, 'Deployment', 'homepage-ollama').spec.replicas).toBe(1);
+    expect(objects.filter((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'homepage-ollama')).toEqual([]);
+  });
+
+  test('alert routing pages nobody in dev: Slack only', () => {
+    expect(find(objects, 'AlertmanagerConfig', 'homepage-alert-routing').spec.receivers.map((r: Manifest) => r.name)).toEqual(['slack']);
+  });
 });
 
 test('dev is smaller but has the same shape', () => {
@@ -162,9 +300,19 @@ test('dev is smaller but has the same shape', () => {
   const dev = homepage(Environment.DEV);
   // One database instance in dev, so CNPG's PDB is off there.
   expect(find(dev, 'Cluster', 'homepage-postgres').spec).toMatchObject({ instances: 1, enablePDB: false });
-  // The apps have the same objects; the data layer is smaller (one Redis pod, so no PDB there).
-  const shape = (objects: Manifest[]) => objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] !== 'redis').map((o) => `${o.kind}/${o.metadata.name}`);
+  // The apps have the same objects; the data layer is smaller (one Redis pod, so no PDB there),
+  // dev runs one Ollama pod (so no PDB there either) and adds the chaos experiments.
+  const devOnly = ['api-chaos', 'frontend-chaos'];
+  const shape = (objects: Manifest[]) => objects
+    .filter((o) => !['redis', ...devOnly].includes(o.metadata.labels?.['app.kubernetes.io/component']))
+    .filter((o) => !(o.kind === 'PodDisruptionBudget' && o.metadata.name === 'homepage-ollama'))
+    .map((o) => `${o.kind}/${o.metadata.name}`);
   expect(shape(dev)).toEqual(shape(prod));
+  expect(find(prod, 'PodDisruptionBudget', 'homepage-ollama')).toBeDefined();
+  expect(dev.filter((o) => devOnly.includes(o.metadata.labels?.['app.kubernetes.io/component'])).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+    'ServiceAccount/homepage-api-chaos', 'Role/homepage-api-chaos', 'RoleBinding/homepage-api-chaos', 'ChaosEngine/homepage-api-chaos-pod-delete',
+    'ServiceAccount/homepage-frontend-chaos', 'Role/homepage-frontend-chaos', 'RoleBinding/homepage-frontend-chaos', 'ChaosEngine/homepage-frontend-chaos-pod-delete',
+  ]);
   expect(find(dev, 'StatefulSet', 'homepage-redis').spec.replicas).toBe(1);
   expect(container(find(dev, 'Deployment', 'homepage-api')).resources.requests).toEqual({ cpu: '50m', memory: '128Mi' });
   expect(find(dev, 'HorizontalPodAutoscaler', 'homepage-api').spec.maxReplicas).toBeLessThan(
