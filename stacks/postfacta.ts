@@ -10,8 +10,8 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, CircuitBreakerExpression,
   ConnectionRoute, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PreStopHook, Probe,
-  ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy, Severity, Sli, Slo, SourceCriterion,
-  SteadyStateProbe, SyncedSecret, SystemChart, TraefikGateway, WalCompression,
+  ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard,
+  SourceCriterion, SteadyStateProbe, SyncedSecret, SystemChart, TraefikGateway, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
@@ -338,6 +338,16 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
   new AlertRouting(chart, 'alert-routing', {
     slack: { apiUrl: alerting.key('slack-webhook-url'), channel: '#postfacta-alerts' },
     pagerDuty: { routingKey: alerting.key('pagerduty-routing-key') },
+  });
+
+  // §5 / §11 Month 2 observability: dashboards as code (Grafana sidecar ConfigMaps) — the SLOs
+  // with their error budgets, and the API's RED, saturation, restarts and replicas.
+  const sloDashboard = new SloDashboard(chart, 'slo-dashboard', { title: 'postfacta — SLOs and error budgets' });
+  for (const slo of slos.slos) sloDashboard.addSlo(slo);
+  new ServiceDashboard(chart, 'service-dashboard', { title: 'postfacta — API' }).addService(api, {
+    requests: `http_requests_total{namespace="${api.namespace}",${selector}}`,
+    errors: `http_requests_total{namespace="${api.namespace}",${selector},status=~"5.."}`,
+    latency: { histogram: 'http_request_duration_seconds' },
   });
 
   // §11 Month 3 "resilience": the API restarts under load without failing requests (§4.1 graceful

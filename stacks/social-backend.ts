@@ -13,8 +13,8 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, ChaosExperiment, ChaosFault, CircuitBreakerExpression, Environment,
   EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache,
-  ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore, SelectPolicy, Severity, Sli, Slo, SourceCriterion,
-  SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway, WalCompression,
+  ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore, SelectPolicy, ServiceDashboard, Severity, Sli, Slo,
+  SloDashboard, SourceCriterion, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway, WalCompression,
 } from '../lib';
 import { offsiteBackupTarget } from './offsite-backups';
 import { BACKUP_JOB_RESOURCES } from './shared';
@@ -431,6 +431,18 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
       sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: `{${selector}}`, threshold: Duration.millis(200) }),
       runbookUrl: runbook(service.component), pageSeverity: Severity.P1, ticketSeverity: Severity.P2,
     }));
+  }
+
+  // §4.7.18 dashboards as code (Grafana sidecar ConfigMaps): the service overview — request rate,
+  // error rate, latency, restarts, CPU/memory, replicas per service — and the SLOs' uptime and
+  // error budgets. The plan's "business metrics" and database dashboards need metrics the services
+  // do not export yet (posts created, notifications, user growth, query performance); the CNPG
+  // dashboard that ships with the operator covers replication lag and connections.
+  const sloDashboard = new SloDashboard(chart, 'slo-dashboard', { title: 'social-backend — SLOs and error budgets' });
+  for (const slo of slos.slos) sloDashboard.addSlo(slo);
+  const serviceDashboard = new ServiceDashboard(chart, 'service-dashboard', { title: 'social-backend — service overview' });
+  for (const service of [auth, posts, realtime]) {
+    serviceDashboard.addService(service, { latency: service === realtime ? undefined : { histogram: 'http_request_duration_seconds' } });
   }
 
   // Notes: "implement chaos engineering (random failures)" and game days. In dev (off in prod):

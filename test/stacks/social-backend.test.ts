@@ -326,3 +326,16 @@ test('dev is smaller but has the same shape', () => {
     expect(container(find(dev, 'Deployment', name)).resources.requests.cpu).toBe('100m');
   }
 });
+
+test('§4.7.18 dashboards: service overview (RED, saturation, restarts, replicas per service) and the SLOs, for the Grafana sidecar', () => {
+  const objects = socialBackend(Environment.PROD);
+  const dashboard = (name: string) => {
+    const cm = find(objects, 'ConfigMap', name);
+    expect(cm.metadata.labels.grafana_dashboard).toBe('1');
+    expect(cm.metadata.annotations.grafana_folder).toBe('social-backend');
+    return JSON.parse(cm.data[`${name}.json`]);
+  };
+  const titles = (d: Manifest) => d.panels.filter((p: Manifest) => p.type === 'row').map((p: Manifest) => p.title);
+  expect(titles(dashboard('social-backend-service-dashboard'))).toEqual(SERVICES);
+  expect(dashboard('social-backend-slo-dashboard').title).toBe('social-backend — SLOs and error budgets');
+});
