@@ -6,8 +6,8 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, EnvironmentStage, EnvValue, HAPostgres,
-  NetworkPeer, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy, Severity, Sli, Slo,
-  SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, WalCompression,
+  NetworkPeer, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy, ServiceDashboard, Severity,
+  Sli, Slo, SloDashboard, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
@@ -325,6 +325,18 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   alerts.addAlert(SymptomAlerts.crashLooping({ ...ollamaAlert('PodCrashLooping'), ...ollamaPods }));
   alerts.addAlert(SymptomAlerts.podNotReady({ ...ollamaAlert('PodNotReady'), ...ollamaPods }));
   alerts.addAlert(SymptomAlerts.memoryNearLimit({ ...ollamaAlert('MemoryNearLimit'), ...ollamaPods }));
+
+  // §6 phase 2 "Create Grafana dashboard": dashboards as code (Grafana sidecar ConfigMaps) — the
+  // §2.1 SLOs with their error budgets, and the API's RED (the §4.2 series: `status` label),
+  // saturation, restarts and replicas. The frontend and Ollama export no metrics (no
+  // ServiceMonitor), so they have no request panels to show.
+  const sloDashboard = new SloDashboard(chart, 'slo-dashboard', { title: 'homepage — SLOs and error budgets' });
+  for (const slo of slos.slos) sloDashboard.addSlo(slo);
+  new ServiceDashboard(chart, 'service-dashboard', { title: 'homepage — API' }).addService(api, {
+    requests: `http_requests_total{namespace="${api.namespace}",job="${api.name}"}`,
+    errors: `http_requests_total{namespace="${api.namespace}",job="${api.name}",status=~"5.."}`,
+    latency: { histogram: 'http_request_duration_seconds' },
+  });
 
   // §4.2 labels alerts `critical` and `warning` but names no notification channels. Chosen: every
   // alert to Slack, pages (critical) also to PagerDuty; tickets are muted while a page of the same

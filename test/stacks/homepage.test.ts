@@ -151,6 +151,15 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
     expect(data.files.flatMap((f) => f.objects).map((o) => `${o.kind}/${o.metadata.name}`)).toContain('ExternalSecret/minio-credentials');
   });
 
+  test('§6 phase 2 dashboards: the SLOs with their budgets, and the API on the service dashboard', () => {
+    const json = (name: string) => JSON.parse(Object.values(find(objects, 'ConfigMap', name).data as Record<string, string>)[0]);
+    const exprs = (name: string) => JSON.stringify(json(name).panels);
+    expect(exprs('homepage-slo-dashboard')).toContain('slo=\\"availability\\"');
+    expect(exprs('homepage-slo-dashboard')).toContain('slo=\\"latency-p99\\"');
+    expect(exprs('homepage-service-dashboard')).toContain('http_requests_total{namespace=\\"homepage\\",job=\\"homepage-api\\",status=~\\"5..\\"}');
+    expect(exprs('homepage-service-dashboard')).not.toContain('homepage-ollama');
+  });
+
   test('alert routing: every alert to Slack, credentials from a synced Secret', () => {
     const routing = find(objects, 'AlertmanagerConfig', 'homepage-alert-routing').spec;
     const slack = routing.receivers.find((r: Manifest) => r.name === 'slack').slackConfigs[0];
