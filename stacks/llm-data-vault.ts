@@ -11,9 +11,10 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertingRuleset, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, CircuitBreakerExpression,
-  EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe,
-  RedisCache, ReliableService, Retention, ScalingPolicy, SelectPolicy, Sli, Slo, SteadyStateProbe, SystemChart,
+  AlertingRuleset, AlertPack, AlertRouting, AlertRule, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
+  CircuitBreakerExpression, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer,
+  PoolMode, PostgresAlertPack, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore,
+  SelectPolicy, Severity, Sli, Slo, SloRecords, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart,
   TraefikGateway, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
@@ -44,8 +45,8 @@ export const LLM_DATA_VAULT_REGION = 'us-east-1';
  * must never be able to read or delete prod's backups. SSE-KMS (the plan's KMS, §4.5) rather than
  * SSE-S3: access to the backups is then audited and revocable with the key. CNPG's ObjectStore
  * has no key-ID field, so the key named here must be the bucket's default SSE-KMS key.
- * Credentials: Secret `llm-data-vault-backup-s3` (`access-key`/`secret-key`), delivered by
- * ExternalSecrets (another issue).
+ * Credentials: Secret `llm-data-vault-backup-s3` (`access-key`/`secret-key`), synced from the
+ * secret manager (see syncSecrets).
  */
 export const LLM_DATA_VAULT_BACKUPS = {
   prod: BackupTarget.s3({
@@ -64,13 +65,67 @@ export const LLM_DATA_VAULT_BACKUPS = {
   }),
 } as const;
 
-/** Secrets the stack refers to (created by ExternalSecrets, another issue): never literals. */
-const SECRETS = {
-  /** AWS credentials of the API for KMS (§4.5) and S3 (§7.2): `access-key-id`, `secret-access-key`. */
-  aws: 'llm-data-vault-aws',
-  /** Redis `requirepass`: key `password`. */
-  redis: 'llm-data-vault-redis',
+/**
+ * Nothing secret in Git: external-secrets syncs every Secret the vault reads from the secret
+ * manager (ClusterSecretStore `secret-manager`, as postfacta's; the plan names none) under
+ * `llm-data-vault/<env>/…`, so dev's entries never hold prod's credentials. SyncedSecrets are
+ * applied with the data layer, whose CNPG archive and Redis read two of them.
+ */
+const SECRET_STORE = SecretStore.cluster('secret-manager');
+
+function syncSecrets(chart: SystemChart, env: Environment) {
+  const remote = (path: string, ...properties: string[]) =>
+    Object.fromEntries(properties.map((property) => [property, { key: `llm-data-vault/${env.name}/${path}`, property }]));
+  // The backup target names its Secret and keys; the synced Secret is derived from it, so the two
+  // cannot drift apart. An IAM user limited to the environment's backup bucket (not the API's).
+  const backups = env.pick(LLM_DATA_VAULT_BACKUPS);
+  return {
+    backupS3: new SyncedSecret(chart, 'backup-s3', {
+      store: SECRET_STORE,
+      secretName: backups.accessKeyId.name,
+      keys: remote('backup-s3', backups.accessKeyId.key, backups.secretAccessKey.key),
+    }),
+    // Redis `requirepass`: §7.2 puts sessions in the cache.
+    redis: new SyncedSecret(chart, 'redis-password', { store: SECRET_STORE, secretName: 'llm-data-vault-redis', keys: remote('redis', 'password') }),
+    // The API's AWS credentials for KMS (§4.5: ListKeys, GenerateDataKey) and S3 (§7.2). (On EKS,
+    // IRSA would replace the static keys; the plan names neither.)
+    aws: new SyncedSecret(chart, 'aws', { store: SECRET_STORE, keys: remote('aws', 'access-key-id', 'secret-access-key') }),
+    // Appendix D's channels: the Slack webhook and the PagerDuty routing key.
+    alerting: new SyncedSecret(chart, 'alerting', { store: SECRET_STORE, keys: remote('alerting', 'slack-webhook-url', 'pagerduty-routing-key') }),
+  };
+}
+
+/**
+ * The plan's runbook links: §6.5's alerts and Appendix B's index (same wiki). Alerts the plan does
+ * not list link the runbook whose causes cover them (§9.3 "API High Error Rate": bad deployment,
+ * resource exhaustion). The backup page is assumed: the plan has no backup runbook.
+ */
+const RUNBOOKS = {
+  highErrorRate: 'https://wiki.company.com/runbooks/high-error-rate',
+  highLatency: 'https://wiki.company.com/runbooks/high-latency',
+  errorBudget: 'https://wiki.company.com/runbooks/error-budget',
+  circuitBreaker: 'https://wiki.company.com/runbooks/circuit-breaker',
+  connectionPool: 'https://wiki.company.com/runbooks/connection-pool',
+  databaseFailure: 'https://wiki.company.com/runbooks/database-failure',
+  backups: 'https://wiki.company.com/runbooks/backups',
 } as const;
+
+/** §6.5: every alert is labelled `team: platform` (Appendix B: Platform owns the runbooks). */
+const TEAM = 'platform';
+
+/**
+ * A pack whose alerts get other severities: the packs of HAPostgres and BackupSchedule label
+ * `critical`/`warning` only, while Appendix D routes on the P1–P3 priority label.
+ */
+function withSeverities(pack: AlertPack, severityOf: (alert: AlertRule) => Severity): AlertPack {
+  return {
+    groupName: pack.groupName,
+    alerts: () => pack.alerts().map((a) => new AlertRule({
+      name: a.name, expr: a.expr, for: a.for, severity: severityOf(a), summary: a.summary, description: a.description,
+      runbookUrl: a.runbookUrl, labels: a.labels, annotations: a.annotations, group: a.group,
+    })),
+  };
+}
 
 /**
  * What the vault reaches outside its namespace.
@@ -100,6 +155,7 @@ const DB_POOL_SIZE_PER_POD = 20;
 export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
   const env = stage.environment;
   const chart = new SystemChart(stage, 'llm-data-vault');
+  const secrets = syncSecrets(chart, env);
 
   // §7.2 database: db.r5.xlarge-sized primary and standbys, max_connections 300.
   const postgres = new HAPostgres(chart, 'postgres', {
@@ -175,7 +231,7 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
       dev: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(512), limit: Size.mebibytes(512) } },
     }),
     maxMemory: env.pick({ prod: Size.gibibytes(6), dev: Size.mebibytes(384) }),
-    password: { name: SECRETS.redis, key: 'password' },
+    password: secrets.redis.key('password'),
     ...(env.isProduction ? { sentinel: { replicas: 3 } } : { singleInstance: true }),
   });
 
@@ -188,8 +244,8 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
       // DB_MAX_CONNECTIONS. (Its "raise to 50" fix must go through Git and the connection budget.)
       DB_MAX_CONNECTIONS: EnvValue.literal(String(DB_POOL_SIZE_PER_POD)),
       AWS_REGION: EnvValue.literal(LLM_DATA_VAULT_REGION),
-      AWS_ACCESS_KEY_ID: EnvValue.fromSecret(SECRETS.aws, 'access-key-id'),
-      AWS_SECRET_ACCESS_KEY: EnvValue.fromSecret(SECRETS.aws, 'secret-access-key'),
+      AWS_ACCESS_KEY_ID: secrets.aws.env('access-key-id'),
+      AWS_SECRET_ACCESS_KEY: secrets.aws.env('secret-access-key'),
       // Go sizes its scheduler to the node's cores and its GC to nothing: tie both to the pod.
       GOMAXPROCS: EnvValue.literal(env.pick({ prod: '4', dev: '1' })),
       GOMEMLIMIT: EnvValue.literal(env.pick({ prod: '7GiB', dev: '900MiB' })),
@@ -275,9 +331,9 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
   // Logical dumps beside the WAL archive (§1.2's RPO < 1 min is met by WAL; a dump is the restore
   // of last resort, portable to any PostgreSQL 15), daily off-peak (§7.1), kept like the base
   // backups, with a daily drill: the plan's RTO < 5 min (§1.2) is only credible if restores run.
-  new BackupSchedule(chart, 'postgres-dump', {
+  const dumps = new BackupSchedule(chart, 'postgres-dump', {
     source: postgres.backupSource(),
-    target: LLM_DATA_VAULT_BACKUPS[env.isProduction ? 'prod' : 'dev'],
+    target: env.pick(LLM_DATA_VAULT_BACKUPS),
     schedule: '30 3 * * *',
     retention: Retention.days(env.pick({ prod: 30, dev: 7 })),
     restoreDrill: { schedule: '30 4 * * *' },
@@ -303,22 +359,120 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
     ],
   });
 
-  // §11.1–11.2 SLOs: 99.9 % availability and p99 < 200 ms over 30 days, with §11.4's multi-window
-  // burn-rate alerts (its 720×/120×/10× factors are per-minute arithmetic; the SRE Workbook tiers
-  // used here page at 14.4× and 6×). Metrics as §6.5 queries them: vault_requests_total{status},
-  // vault_request_duration_seconds. Runbooks: §9.3.
-  const slos = new AlertingRuleset(chart, 'slos', { team: 'vault' });
+  // §11.1–11.2 SLOs: 99.9 % availability and p99 < 200 ms over 30 days, measured as §11.1 and
+  // §6.5 query them (vault_requests_total{status}, vault_request_duration_seconds), with
+  // multi-window burn-rate alerts.
+  //
+  // §11.4 is wrong as written: its factors fit their descriptions (720× spends 30 days' budget in
+  // an hour), but as thresholds they demand error ratios of 72 %, 12 % and 1 % — a 50 % outage
+  // would never raise the fast alert — and each rule reads a single window, so none is
+  // multi-window. §6.5's own ErrorBudgetBurnRateTooFast already uses 14.4× over 1 h, the SRE
+  // Workbook's first tier. The Slo carries the Workbook's tiers: 14.4× over 1 h (with 5 m) and 6×
+  // over 6 h (with 30 m) page, 3× over 1 d and 1× over 3 d open a ticket.
+  // Severities (Appendix D routes on priorities; §9.1: "service down" is P1, "high latency, partial
+  // outage" P2): the plan's `critical` fast burns are P1 — both page tiers, as the Slo gives them one
+  // severity (§11.4's 6 h "warning" burn thus pages at P1 too). The ticket tiers burn more slowly
+  // than any of §11.4's alerts — the budget still lasts 10 days or more —, a matter for the team lead
+  // who applies §11.3's policy: P3 (Slack, 4 h). So is a missing SLI (TargetDown below pages if the
+  // API is gone).
+  const slos = new AlertingRuleset(chart, 'slos', { team: TEAM });
+  const job = `namespace="${api.namespace}",job="${api.name}"`;
+  const sloSeverities = { pageSeverity: Severity.P1, ticketSeverity: Severity.P3, noData: { severity: Severity.P3 } };
   const availability = new Slo(chart, 'api-availability', {
-    service: api, team: 'vault', name: 'availability', objective: 99.9, window: Duration.days(30),
-    sli: Sli.requests({ total: `vault_requests_total{job="${api.name}"}`, errors: `vault_requests_total{job="${api.name}",status=~"5.."}` }),
-    runbookUrl: 'https://runbooks.lucena.cloud/llm-data-vault/high-error-rate',
+    service: api, team: TEAM, name: 'availability', objective: 99.9, window: Duration.days(30),
+    sli: Sli.requests({ total: `vault_requests_total{${job}}`, errors: `vault_requests_total{${job},status=~"5.."}` }),
+    runbookUrl: RUNBOOKS.errorBudget, ...sloSeverities,
   });
   slos.addSlo(availability);
   slos.addSlo(new Slo(chart, 'api-latency', {
-    service: api, team: 'vault', name: 'latency-p99', objective: 99, window: Duration.days(30),
-    sli: Sli.latency({ histogram: 'vault_request_duration_seconds', selector: `{job="${api.name}"}`, threshold: Duration.millis(200) }),
-    runbookUrl: 'https://runbooks.lucena.cloud/llm-data-vault/high-latency',
+    service: api, team: TEAM, name: 'latency-p99', objective: 99, window: Duration.days(30),
+    sli: Sli.latency({ histogram: 'vault_request_duration_seconds', selector: `{${job}}`, threshold: Duration.millis(200) }),
+    runbookUrl: RUNBOOKS.highLatency, ...sloSeverities,
   }));
+
+  // §6.5's alerts, value for value, the plan's `critical` as P1 and `warning` as P2 (see above);
+  // what the plan does not list is P3. Metric names as §6.2 defines them.
+  const alerts = new AlertingRuleset(chart, 'alerts', { team: TEAM });
+  // HighErrorRate: 5xx above 1 % of requests for 5m, critical (P1). With it, from the service pack:
+  // API down (no target up — the SLO alerts go silent when no request is counted at all), P1 as
+  // §9.1's "API unavailable"; crash loops, pods not ready, memory near the limit, HPA at its 50
+  // pods, P3. Memory at 95 %: GOMEMLIMIT holds the heap at 87.5 % of the limit, so above 95 % the
+  // runtime has lost that fight and the OOM kill is near.
+  alerts.addServiceAlerts(api, {
+    runbookUrl: RUNBOOKS.highErrorRate,
+    requests: `vault_requests_total{${job}}`,
+    errors: `vault_requests_total{${job},status=~"5.."}`,
+    maxErrorPercent: 1,
+    memoryMaxPercent: 95,
+    severities: { down: Severity.P1, errors: Severity.P1, crashLooping: Severity.P3, notReady: Severity.P3, memory: Severity.P3, hpaMaxedOut: Severity.P3 },
+  });
+  // HighLatency: p99 above 200 ms for 5m, warning (P2), with its own runbook. §6.5 takes the
+  // quantile of every series (per pod, method and endpoint) without summing the buckets by `le`;
+  // the SLA's p99 (§1.2) is the service's, so the buckets are summed across pods and endpoints.
+  alerts.addAlert(SymptomAlerts.latencyAbove({
+    service: api.name, severity: Severity.P2, runbookUrl: RUNBOOKS.highLatency,
+    histogram: 'vault_request_duration_seconds', selector: `{${job}}`, quantile: 0.99, threshold: Duration.millis(200), for: Duration.minutes(5),
+    labels: { namespace: api.namespace },
+  }));
+  // ServiceDegraded: §6.2's vault_circuit_breaker_state{dependency, state} is 1 for the breaker's
+  // current state; open for 2m, warning (P2) — a "partial outage" of §9.1, the vault serving in
+  // degraded mode (§2.4.3).
+  alerts.addAlert(SymptomAlerts.circuitBreakerOpen({
+    service: api.name, severity: Severity.P2, runbookUrl: RUNBOOKS.circuitBreaker, name: 'ServiceDegraded',
+    state: `vault_circuit_breaker_state{${job},state="open"}`, openValue: 1, for: Duration.minutes(2),
+    summary: `${api.name}: dependency {{ $labels.dependency }} degraded (circuit breaker open)`,
+    description: 'The circuit breaker for {{ $labels.dependency }} in pod {{ $labels.pod }} has been OPEN for 2 minutes: '
+      + 'calls to it fail fast and the service is operating in degraded mode. Check that dependency.',
+  }));
+  // DatabaseConnectionPoolExhausted: more than 90 % of the pool in use for 5m, critical (P1). §6.5
+  // divides by vault_max_connections{type="database"}, which §6.2 does not define; the pool's
+  // size is known — DB_MAX_CONNECTIONS, 20 per pod (§7.2) — so §6.2's vault_active_connections is
+  // divided by it.
+  alerts.addAlert(SymptomAlerts.connectionPoolSaturated({
+    service: api.name, severity: Severity.P1, runbookUrl: RUNBOOKS.connectionPool, name: 'DatabaseConnectionPoolExhausted',
+    inUse: `vault_active_connections{${job},type="database"}`, max: DB_POOL_SIZE_PER_POD, maxPercent: 90, for: Duration.minutes(5),
+    summary: `${api.name}: database connection pool near exhaustion`,
+    description: `Pod {{ $labels.pod }} holds more than 90% of its ${DB_POOL_SIZE_PER_POD} database connections: requests soon queue for a connection and time out. `
+      + 'Look for slow queries or leaked connections before raising the pool (its size counts against the connection budget, §7.2).',
+  }));
+  // §11.3's error budget policy: each time less budget remains, deployments slow down (75–50 %
+  // cautious, 50–25 % slow, below 25 % frozen). One P3 alert per step tells the team lead which
+  // policy applies now. The 30-day share is computed from the availability SLO's recorded rates
+  // (traffic-weighted, as the burn-rate alerts), not from §6.2's vault_error_budget_remaining,
+  // which each pod would have to compute without seeing the others' requests. Prometheus must keep
+  // 30 days of data, or this is the share over what it keeps.
+  const days = availability.window.toDays();
+  const consumed = `sum_over_time(${SloRecords.ERRORS_RATE5M}${availability.recordSelector}[${days}d])\n/\n`
+    + `sum_over_time(${SloRecords.REQUESTS_RATE5M}${availability.recordSelector}[${days}d])`;
+  for (const [name, consumedPercent, policy] of [
+    ['ErrorBudgetPolicyCautious', 25, 'cautious: deploy at most daily with peer review, increase monitoring, review recent changes'],
+    ['ErrorBudgetPolicySlow', 50, 'slow: deploy at most weekly with a senior engineer\'s approval, freeze non-critical features, focus on reliability'],
+    ['ErrorBudgetPolicyFreeze', 75, 'emergency only: complete deployment freeze (engineering manager approves exceptions), daily incident reviews, executive escalation'],
+  ] as const) {
+    alerts.addAlert({
+      name, severity: Severity.P3, runbookUrl: RUNBOOKS.errorBudget, for: Duration.minutes(15),
+      expr: `${consumed}\n> ${Number((consumedPercent / 100 * availability.errorBudget).toPrecision(12))}`,
+      labels: { namespace: api.namespace, service: api.name, slo: availability.name },
+      summary: `${api.name}: more than ${consumedPercent}% of the availability error budget spent`,
+      description: `More than ${consumedPercent}% of the ${days}-day error budget of the ${availability.objective}% availability SLO is spent `
+        + `(less than ${100 - consumedPercent}% remains). §11.3's error budget policy is now ${policy}.`,
+    });
+  }
+  // The database (Appendix B: database failure): down, no primary and out of connections page
+  // (P1, §9.1's "service completely down" — every request needs it); HA, lag, disk and backup
+  // tickets are P3. The logical dumps and their restore drill: P3.
+  alerts.addPack(withSeverities(new PostgresAlertPack(postgres, { runbookUrl: RUNBOOKS.databaseFailure }), (a) => (a.severity.pages ? Severity.P1 : Severity.P3)));
+  alerts.addBackupAlerts(dumps, { runbookUrl: RUNBOOKS.backups, severity: Severity.P3 });
+
+  // Appendix D: P1 and P2 page the on-call engineer through PagerDuty (15 min and 1 h), P3 goes
+  // to the team lead on Slack (4 h); everything is posted to Slack. The engineering manager's P1
+  // escalation after 30 minutes (PagerDuty + phone) is the PagerDuty service's escalation policy,
+  // not Alertmanager's. P4 (Jira, 24 h) has no receiver here: no alert is P4. The plan names no
+  // Slack channel (§9.3's #incidents is for incident communication): #llm-data-vault-alerts.
+  new AlertRouting(chart, 'alert-routing', {
+    slack: { apiUrl: secrets.alerting.key('slack-webhook-url'), channel: '#llm-data-vault-alerts' },
+    pagerDuty: { routingKey: secrets.alerting.key('pagerduty-routing-key'), severities: [Severity.P1, Severity.P2] },
+  });
 
   // §8.2 failure injection with LitmusChaos, on in dev (off in prod unless asked): pod delete
   // (60 s, every 10 s, 20 % of pods, forced), network latency (2000 ms ± 500 ms for 120 s), CPU

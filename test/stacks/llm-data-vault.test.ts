@@ -1,6 +1,12 @@
+import { spawnSync } from 'child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { stringify } from 'yaml';
 import { Environment } from '../../lib';
 import { buildApp } from '../../stacks/main';
 import { container, find, Manifest, ofKind } from '../support/synth';
+import { hasTool } from '../support/tools';
 
 /** The vault's objects in `env`: its data layer (namespace, database, cache) and its apps. */
 function vault(env: Environment): Manifest[] {
@@ -153,6 +159,129 @@ describe.each(Environment.ALL)('llm-data-vault ($name)', (env) => {
   });
 });
 
+/** Every rule of a PrometheusRule, by group. */
+function rules(objects: Manifest[], name: string): Manifest[] {
+  return find(objects, 'PrometheusRule', name).spec.groups.flatMap((g: Manifest) => g.rules);
+}
+
+/** The one alert `alert` (of `service`, when given) of a PrometheusRule. */
+function alertOf(objects: Manifest[], ruleset: string, alert: string, service?: string): Manifest {
+  const found = rules(objects, ruleset).filter((r) => r.alert === alert && (service === undefined || r.labels.service === service));
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+describe.each(Environment.ALL)('llm-data-vault alerting and secrets ($name)', (env) => {
+  const objects = vault(env);
+  const JOB = 'namespace="llm-data-vault",job="llm-data-vault-api"';
+  const of = (alert: string, service: string = API) => alertOf(objects, 'llm-data-vault-alerts', alert, service);
+  const PLAN = 'https://wiki.company.com/runbooks';
+
+  test('§6.5 HighErrorRate: 5xx above 1 % for 5m, critical (P1), team platform', () => {
+    const rule = of('HighErrorRate');
+    expect(rule.expr).toBe(`sum by (namespace, job) (rate(vault_requests_total{${JOB},status=~"5.."}[5m]))\n/\nsum by (namespace, job) (rate(vault_requests_total{${JOB}}[5m]))\n> 0.01`);
+    expect(rule.for).toBe('5m');
+    expect(rule.labels).toMatchObject({ severity: 'critical', priority: 'P1', team: 'platform', namespace: 'llm-data-vault', service: API });
+    expect(rule.annotations.runbook_url).toBe(`${PLAN}/high-error-rate#higherrorrate`);
+  });
+
+  test('§6.5 HighLatency: p99 above 200 ms for 5m, warning (P2), the buckets summed by le', () => {
+    const rule = of('HighLatency');
+    expect(rule.expr).toBe(`histogram_quantile(0.99, sum by (namespace, job, le) (rate(vault_request_duration_seconds_bucket{${JOB}}[5m])))\n> 0.2`);
+    expect(rule.for).toBe('5m');
+    expect(rule.labels).toMatchObject({ severity: 'warning', priority: 'P2', team: 'platform', namespace: 'llm-data-vault' });
+    expect(rule.annotations.runbook_url).toBe(`${PLAN}/high-latency`);
+  });
+
+  test('§6.5 ServiceDegraded: §6.2 vault_circuit_breaker_state{state="open"} == 1 for 2m, warning (P2)', () => {
+    const rule = of('ServiceDegraded');
+    expect(rule.expr).toBe(`vault_circuit_breaker_state{${JOB},state="open"} == 1`);
+    expect(rule.for).toBe('2m');
+    expect(rule.labels).toMatchObject({ severity: 'warning', priority: 'P2' });
+    expect(rule.annotations.runbook_url).toBe(`${PLAN}/circuit-breaker`);
+    expect(rule.annotations.summary).toContain('{{ $labels.dependency }}');
+  });
+
+  test('§6.5 DatabaseConnectionPoolExhausted: §6.2 vault_active_connections{type="database"} above 90 % of the 20 per pod (§7.2) for 5m, critical (P1)', () => {
+    const rule = of('DatabaseConnectionPoolExhausted');
+    expect(rule.expr).toBe(`vault_active_connections{${JOB},type="database"} / 20 > 0.9`);
+    expect(rule.for).toBe('5m');
+    expect(rule.labels).toMatchObject({ severity: 'critical', priority: 'P1' });
+    expect(rule.annotations.runbook_url).toBe(`${PLAN}/connection-pool`);
+  });
+
+  test('API down pages (P1); pod symptoms are P3', () => {
+    expect(of('TargetDown').labels).toMatchObject({ severity: 'critical', priority: 'P1' });
+    for (const alert of ['PodCrashLooping', 'PodNotReady', 'MemoryNearLimit', 'HpaMaxedOut']) expect([alert, of(alert).labels.priority]).toEqual([alert, 'P3']);
+    expect(of('MemoryNearLimit').expr).toMatch(/> 0\.95$/);
+  });
+
+  test('§11.3 error budget policy: one P3 alert per step, from the availability SLO\'s 30-day ratio', () => {
+    const selector = '{namespace="llm-data-vault",service="llm-data-vault-api",slo="availability"}';
+    for (const [alert, threshold] of [['ErrorBudgetPolicyCautious', '0.00025'], ['ErrorBudgetPolicySlow', '0.0005'], ['ErrorBudgetPolicyFreeze', '0.00075']]) {
+      const rule = of(alert);
+      expect(rule.expr).toBe(`sum_over_time(slo:sli_errors:rate5m${selector}[30d])\n/\nsum_over_time(slo:sli_requests:rate5m${selector}[30d])\n> ${threshold}`);
+      expect(rule.labels).toMatchObject({ priority: 'P3', slo: 'availability', namespace: 'llm-data-vault' });
+      expect(rule.annotations.runbook_url).toBe(`${PLAN}/error-budget`);
+    }
+  });
+
+  test('§11.4 multi-window burn rates: 14.4× (1h/5m) and 6× (6h/30m) page P1, 3× and 1× are P3; runbooks of §6.5', () => {
+    const burn = rules(objects, 'llm-data-vault-slos').filter((r) => r.alert === 'ErrorBudgetBurn' && r.labels.slo === 'availability');
+    expect(burn.map((r) => [r.labels.long_window, r.labels.short_window, r.for, r.labels.priority, r.labels.team])).toEqual([
+      ['1h', '5m', '2m', 'P1', 'platform'], ['6h', '30m', '15m', 'P1', 'platform'], ['1d', '2h', '1h', 'P3', 'platform'], ['3d', '6h', '3h', 'P3', 'platform'],
+    ]);
+    // §6.5's ErrorBudgetBurnRateTooFast: (1 - 0.999) × 14.4.
+    expect(burn[0].expr).toContain('slo:sli_error:ratio_rate1h{namespace="llm-data-vault",service="llm-data-vault-api",slo="availability"} > 0.0144');
+    expect(burn[0].expr).toContain('slo:sli_error:ratio_rate5m{namespace="llm-data-vault",service="llm-data-vault-api",slo="availability"} > 0.0144');
+    expect(burn[0].annotations.runbook_url).toBe(`${PLAN}/error-budget`);
+    const latency = rules(objects, 'llm-data-vault-slos').find((r) => r.alert === 'ErrorBudgetBurn' && r.labels.slo === 'latency-p99');
+    expect(latency?.annotations.runbook_url).toBe(`${PLAN}/high-latency`);
+  });
+
+  test('PostgreSQL pack: down, no primary, out of connections or disk page (P1), the rest P3; backups P3', () => {
+    const pg = (alert: string) => alertOf(objects, 'llm-data-vault-alerts', alert, 'llm-data-vault-postgres');
+    for (const alert of ['PostgresOffline', 'PostgresNoPrimary', 'PostgresConnectionsCritical', 'PostgresDiskSpaceCritical']) {
+      expect([alert, pg(alert).labels.priority, pg(alert).labels.severity]).toEqual([alert, 'P1', 'critical']);
+    }
+    expect(pg('PostgresOffline').annotations.runbook_url).toBe(`${PLAN}/database-failure#postgresoffline`);
+    expect(pg('PostgresConnectionsHigh').labels.priority).toBe('P3');
+    expect(alertOf(objects, 'llm-data-vault-alerts', 'BackupFailed').labels).toMatchObject({ priority: 'P3', service: 'llm-data-vault-postgres-dump' });
+    // Every alert carries a priority, the label Appendix D routes on.
+    for (const name of ['llm-data-vault-alerts', 'llm-data-vault-slos']) {
+      expect(rules(objects, name).filter((r) => r.alert && !r.labels.priority).map((r) => r.alert)).toEqual([]);
+    }
+  });
+
+  test('Appendix D: Slack for every alert, PagerDuty for P1 and P2, credentials from the synced Secret', () => {
+    const config = find(objects, 'AlertmanagerConfig', 'llm-data-vault-alert-routing').spec;
+    expect(config.receivers.map((r: Manifest) => r.name)).toEqual(['pagerduty', 'slack']);
+    expect(config.route.routes).toEqual([
+      { receiver: 'pagerduty', matchers: [{ name: 'priority', value: 'P1|P2', matchType: '=~' }], continue: true },
+      { receiver: 'slack' },
+    ]);
+    const [pagerduty, slack] = config.receivers;
+    expect(pagerduty.pagerdutyConfigs[0].routingKey).toEqual({ name: 'llm-data-vault-alerting', key: 'pagerduty-routing-key' });
+    expect(slack.slackConfigs[0]).toMatchObject({ apiURL: { name: 'llm-data-vault-alerting', key: 'slack-webhook-url' }, channel: '#llm-data-vault-alerts' });
+  });
+
+  test('every Secret the vault reads is synced from the secret manager under llm-data-vault/<env>/', () => {
+    const secrets = ofKind(objects, 'ExternalSecret');
+    expect(secrets.map((o) => [o.metadata.name, o.spec.data.map((d: Manifest) => `${d.secretKey}←${d.remoteRef.key}#${d.remoteRef.property}`)])).toEqual([
+      ['llm-data-vault-backup-s3', [`access-key←llm-data-vault/${env.name}/backup-s3#access-key`, `secret-key←llm-data-vault/${env.name}/backup-s3#secret-key`]],
+      ['llm-data-vault-redis', [`password←llm-data-vault/${env.name}/redis#password`]],
+      ['llm-data-vault-aws', [`access-key-id←llm-data-vault/${env.name}/aws#access-key-id`, `secret-access-key←llm-data-vault/${env.name}/aws#secret-access-key`]],
+      ['llm-data-vault-alerting', [
+        `slack-webhook-url←llm-data-vault/${env.name}/alerting#slack-webhook-url`, `pagerduty-routing-key←llm-data-vault/${env.name}/alerting#pagerduty-routing-key`,
+      ]],
+    ]);
+    for (const o of secrets) {
+      expect(o.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'secret-manager' });
+      expect(o.spec.target).toMatchObject({ name: o.metadata.name, deletionPolicy: 'Retain' });
+    }
+  });
+});
+
 describe('llm-data-vault prod carries the plan\'s values', () => {
   const objects = vault(Environment.PROD);
 
@@ -216,3 +345,83 @@ test('dev is smaller but has the same shape', () => {
   expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([2, 4]);
   expect(container(find(dev, 'Deployment', API)).resources.requests).toEqual({ cpu: '500m', memory: '1Gi' });
 });
+
+/** An alert expected at an eval time: the result series' labels (the rule's own labels are added). */
+type Expected = [evalTime: string, alert: string, results: Array<Record<string, string>>];
+
+/**
+ * Runs `promtool test rules` on the groups of a synthesized PrometheusRule: each case feeds
+ * synthetic series and lists, per eval time, the alerts that must fire (none: must stay quiet).
+ */
+function promtoolTestRules(rule: Manifest, cases: Array<{ name: string; series: Record<string, string>; expect: Expected[] }>): void {
+  const dir = mkdtempSync(join(tmpdir(), 'reliakit-stack-rules-'));
+  try {
+    writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: rule.spec.groups }, { lineWidth: 0 }));
+    const rules: Manifest[] = rule.spec.groups.flatMap((g: Manifest) => g.rules);
+    const expected = (alert: string, result: Record<string, string>) => {
+      const r = rules.find((x) => x.alert === alert) as Manifest;
+      const labels = sortedRecord({ ...result, ...r.labels });
+      const annotations = Object.fromEntries(Object.entries(r.annotations as Record<string, string>)
+        .map(([k, v]) => [k, v.replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_, n: string) => labels[n] ?? '')]));
+      return { exp_labels: labels, exp_annotations: sortedRecord(annotations) };
+    };
+    writeFileSync(join(dir, 'test.yaml'), stringify({
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      tests: cases.map((c) => ({
+        name: c.name,
+        interval: '1m',
+        input_series: Object.entries(c.series).map(([series, values]) => ({ series, values })),
+        alert_rule_test: c.expect.map(([evalTime, alertname, results]) => ({ eval_time: evalTime, alertname, exp_alerts: results.map((l) => expected(alertname, l)) })),
+      })),
+    }, { lineWidth: 0 }));
+    const r = spawnSync('promtool', ['test', 'rules', 'test.yaml'], { cwd: dir, encoding: 'utf8' });
+    expect(`${r.stdout}${r.stderr}`).toContain('SUCCESS');
+    expect(r.status).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+(hasTool('promtool') ? test : test.skip)('promtool test rules: §6.5 pool and circuit breaker, §11.3 budget policy fire when they should and stay quiet otherwise', () => {
+  const objects = vault(Environment.PROD);
+  const api = 'namespace="llm-data-vault",job="llm-data-vault-api"';
+  const slo = 'namespace="llm-data-vault",service="llm-data-vault-api",slo="availability"';
+  promtoolTestRules(find(objects, 'PrometheusRule', 'llm-data-vault-alerts'), [
+    {
+      name: 'pool at 90 % is fine; at 95 % it fires after 5 minutes',
+      series: {
+        [`vault_active_connections{${api},pod="api-1",type="database"}`]: '18x10 19x20',
+        [`vault_active_connections{${api},pod="api-1",type="cache"}`]: '20x30',
+      },
+      expect: [
+        ['10m', 'DatabaseConnectionPoolExhausted', []], ['14m', 'DatabaseConnectionPoolExhausted', []],
+        ['17m', 'DatabaseConnectionPoolExhausted', [{ namespace: 'llm-data-vault', job: 'llm-data-vault-api', pod: 'api-1', type: 'database' }]],
+      ],
+    },
+    {
+      name: 'a breaker open for 2 minutes degrades the service; closed again it resolves',
+      series: {
+        [`vault_circuit_breaker_state{${api},pod="api-1",dependency="kms",state="open"}`]: '0x5 1x5 0x5',
+        [`vault_circuit_breaker_state{${api},pod="api-1",dependency="kms",state="closed"}`]: '1x5 0x5 1x5',
+      },
+      expect: [
+        ['5m', 'ServiceDegraded', []], ['6m', 'ServiceDegraded', []],
+        ['9m', 'ServiceDegraded', [{ namespace: 'llm-data-vault', job: 'llm-data-vault-api', pod: 'api-1', dependency: 'kms', state: 'open' }]],
+        ['13m', 'ServiceDegraded', []],
+      ],
+    },
+    {
+      name: '60 % of the budget spent: the cautious and slow policies apply, not the freeze',
+      series: { [`slo:sli_errors:rate5m{${slo}}`]: '0.6x60', [`slo:sli_requests:rate5m{${slo}}`]: '1000x60' },
+      expect: [
+        ['10m', 'ErrorBudgetPolicySlow', []],
+        ['30m', 'ErrorBudgetPolicyCautious', [{}]], ['30m', 'ErrorBudgetPolicySlow', [{}]], ['30m', 'ErrorBudgetPolicyFreeze', []],
+      ],
+    },
+  ]);
+}, 60_000);
