@@ -8,9 +8,11 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertingRuleset, BackupSchedule, BackupTarget, ConnectionRoute, EnvironmentStage, EnvValue, GatewayTls, HAPostgres,
-  Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention, RouteProtocol,
-  ScalingPolicy, SelectPolicy, Sli, Slo, SystemChart, TraefikGateway, WalCompression,
+  AlertingRuleset, AlertPack, AlertRouting, AlertRule, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
+  ConnectionRoute, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode,
+  PostgresAlertPack, PreStopHook, Probe, RedisCache, ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore,
+  SelectPolicy, Severity, Sli, Slo, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway,
+  WalCompression,
 } from '../lib';
 import { offsiteBackupTarget } from './offsite-backups';
 import { BACKUP_JOB_RESOURCES } from './shared';
@@ -63,18 +65,59 @@ const EXTERNAL = {
 } as const;
 
 /**
- * Secrets the stack reads (created by external-secrets, never committed — §Configuration's
- * `.env` values such as `listings_password` and OpenSearch's `admin/admin` are local defaults).
+ * Nothing secret in Git (§Configuration's `.env` values such as `listings_password` and
+ * OpenSearch's `admin/admin` are local defaults; §Production Deployment keeps production's in
+ * `.env.prod`): external-secrets syncs every Secret the stack reads from the secret manager
+ * (ClusterSecretStore `secret-manager`, as postfacta's; the plan names none) under
+ * `listings/<env>/…`. The exception is the off-site backup credentials, which the Pulumi program
+ * writes (stacks/offsite-backups.ts). SyncedSecrets are applied with the data layer, whose CNPG
+ * archive and Redis read two of them.
  */
-const SECRETS = {
-  redis: { name: 'listings-redis', key: 'password' },
-  opensearch: 'listings-opensearch',
-  minio: 'listings-minio',
-} as const;
+const SECRET_STORE = SecretStore.cluster('secret-manager');
+
+function syncSecrets(chart: SystemChart, env: Environment) {
+  const remote = (path: string, ...properties: string[]) =>
+    Object.fromEntries(properties.map((property) => [property, { key: `listings/${env.name}/${path}`, property }]));
+  return {
+    // The backup target names its Secret and keys; the synced Secret is derived from it, so the two
+    // cannot drift apart. A MinIO key for the backup bucket only, not the app's.
+    backup: new SyncedSecret(chart, 'backup-credentials', {
+      store: SECRET_STORE,
+      secretName: LISTINGS_BACKUPS.accessKeyId.name,
+      keys: remote('backup-minio', LISTINGS_BACKUPS.accessKeyId.key, LISTINGS_BACKUPS.secretAccessKey.key),
+    }),
+    // §Configuration › Redis: SVETULISTINGS_REDIS_PASSWORD.
+    redis: new SyncedSecret(chart, 'redis-password', { store: SECRET_STORE, secretName: 'listings-redis', keys: remote('redis', 'password') }),
+    // §OpenSearch Integration › Configuration: the service's OpenSearch user (never admin/admin).
+    opensearch: new SyncedSecret(chart, 'opensearch', { store: SECRET_STORE, keys: remote('opensearch', 'username', 'password') }),
+    // §Features › S3 Storage: the app's MinIO key for its image bucket.
+    minio: new SyncedSecret(chart, 'minio', { store: SECRET_STORE, keys: remote('minio', 'access-key', 'secret-key') }),
+    // §Production Operations › Alerts: the Slack webhook, the PagerDuty routing key and the SMTP password.
+    alerting: new SyncedSecret(chart, 'alerting', { store: SECRET_STORE, keys: remote('alerting', 'slack-webhook-url', 'pagerduty-routing-key', 'smtp-password') }),
+  };
+}
+
+/**
+ * A pack whose alerts get other severities: the packs of HAPostgres and BackupSchedule label
+ * `critical`/`warning` only, while §Production Operations › Alerts routes on the P1–P3 priority.
+ */
+function withSeverities(pack: AlertPack, severityOf: (alert: AlertRule) => Severity): AlertPack {
+  return {
+    groupName: pack.groupName,
+    alerts: () => pack.alerts().map((a) => new AlertRule({
+      name: a.name, expr: a.expr, for: a.for, severity: severityOf(a), summary: a.summary, description: a.description,
+      runbookUrl: a.runbookUrl, labels: a.labels, annotations: a.annotations, group: a.group,
+    })),
+  };
+}
+
+/** The plan's runbook (docs/operations/RUNBOOK.md) as published pages (assumed URLs). */
+const runbook = (page: string) => `https://runbooks.lucena.cloud/listings/${page}`;
 
 export function listingsStack(stage: EnvironmentStage): SystemChart {
   const env = stage.environment;
   const chart = new SystemChart(stage, 'listings');
+  const secrets = syncSecrets(chart, env);
 
   // §Configuration › Database: database listings_db owned by listings_user, on CloudNativePG with
   // a streaming standby (99.9 % availability, §Production Operations › Key Metrics). The plan's
@@ -132,7 +175,7 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
       prod: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
       dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
     }),
-    password: SECRETS.redis,
+    password: secrets.redis.key('password'),
     ...(env.isProduction ? { sentinel: { replicas: 3 } } : { singleInstance: true }),
   });
 
@@ -148,8 +191,8 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
   // (not the monolith's `marketplace_listings`); credentials from a Secret, never `admin/admin`.
   const opensearchEnv = {
     SVETULISTINGS_OPENSEARCH_ADDRESSES: EnvValue.literal(EXTERNAL.opensearch.url),
-    SVETULISTINGS_OPENSEARCH_USERNAME: EnvValue.fromSecret(SECRETS.opensearch, 'username'),
-    SVETULISTINGS_OPENSEARCH_PASSWORD: EnvValue.fromSecret(SECRETS.opensearch, 'password'),
+    SVETULISTINGS_OPENSEARCH_USERNAME: secrets.opensearch.env('username'),
+    SVETULISTINGS_OPENSEARCH_PASSWORD: secrets.opensearch.env('password'),
     SVETULISTINGS_OPENSEARCH_INDEX: EnvValue.literal('listings_microservice'),
   };
 
@@ -170,8 +213,8 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
       // SVETULISTINGS_<SECTION>_<KEY> pattern (not listed in the plan); the endpoint is host:port
       // as minio-go takes it; the app's own key, not the backup key.
       SVETULISTINGS_MINIO_ENDPOINT: EnvValue.literal(EXTERNAL.minio.endpoint),
-      SVETULISTINGS_MINIO_ACCESS_KEY: EnvValue.fromSecret(SECRETS.minio, 'access-key'),
-      SVETULISTINGS_MINIO_SECRET_KEY: EnvValue.fromSecret(SECRETS.minio, 'secret-key'),
+      SVETULISTINGS_MINIO_ACCESS_KEY: secrets.minio.env('access-key'),
+      SVETULISTINGS_MINIO_SECRET_KEY: secrets.minio.env('secret-key'),
       ...runtime,
     },
     resources: env.pick({
@@ -252,8 +295,8 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     probes: {
       // The plan gives the worker no health endpoint. Readiness: the metrics handler answers
       // (the process is up and registered its collectors); liveness: the metrics listener
-      // accepts connections. Neither sees a stuck job loop — that is what the queue-size alert
-      // (listings_indexing_queue_size, out of scope here) is for.
+      // accepts connections. Neither sees a stuck job loop — that is what the IndexingStalled
+      // alert below is for.
       readiness: Probe.http('/metrics', { port: 'metrics', period: Duration.seconds(10), timeout: Duration.seconds(3) }),
       liveness: Probe.tcp({ port: 'metrics', period: Duration.seconds(10), timeout: Duration.seconds(3), failureThreshold: 3 }),
       maxStartupTime: Duration.seconds(60),
@@ -283,7 +326,7 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
   // WAL archive), verification daily at 03:00 UTC (the restore drill restores the newest dump and
   // compares every table with its manifest), S3 sync weekly on Sunday at 04:00 UTC to the off-site
   // bucket of the Pulumi stack, retention 30 days.
-  new BackupSchedule(chart, 'postgres-dump', {
+  const dumps = new BackupSchedule(chart, 'postgres-dump', {
     source: postgres.backupSource(),
     target: LISTINGS_BACKUPS,
     schedule: '0 2 * * *',
@@ -307,22 +350,99 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
   gateway.addRoute('rest', { to: service, pathPrefixes: ['/api/v1'] });
 
   // §Key Metrics SLOs: availability 99.9 %, p95 < 1 s, p99 < 2 s over 30 days ("error rate < 1 %"
-  // is a looser alert threshold than the 99.9 % budget, which already covers it). REST from
-  // listings_http_requests_total{status} / listings_http_request_duration_seconds (§Monitoring).
+  // is a looser threshold than the 99.9 % budget, which already covers it: it is the HighErrorRate
+  // alert below). REST from listings_http_requests_total{status} /
+  // listings_http_request_duration_seconds (§Monitoring › HTTP Metrics).
+  // Severities (§Production Operations › Alerts): the page tiers (2 % of the month's budget in an
+  // hour, 5 % in 6 hours) are an outage in progress, so they page as Critical (P1) — the plan's "SLO:
+  // Email + Slack, review within 24 hours" fits only the slow tiers, which are P3 and reach the email
+  // digest; so does a missing SLI (TargetDown pages if the service is gone).
   const slos = new AlertingRuleset(chart, 'slos', { team: 'listings' });
-  const job = `job="${service.name}"`;
-  slos.addSlo(new Slo(chart, 'service-availability', {
+  const job = `namespace="${service.namespace}",job="${service.name}"`;
+  const sloSeverities = { pageSeverity: Severity.P1, ticketSeverity: Severity.P3, noData: { severity: Severity.P3 } };
+  const availability = new Slo(chart, 'service-availability', {
     service, team: 'listings', name: 'availability', objective: 99.9, window: Duration.days(30),
     sli: Sli.requests({ total: `listings_http_requests_total{${job}}`, errors: `listings_http_requests_total{${job},status=~"5.."}` }),
-    runbookUrl: 'https://runbooks.lucena.cloud/listings/availability',
-  }));
+    runbookUrl: runbook('availability'), ...sloSeverities,
+  });
+  slos.addSlo(availability);
   for (const [id, objective, seconds] of [['latency-p95', 95, 1], ['latency-p99', 99, 2]] as const) {
     slos.addSlo(new Slo(chart, `service-${id}`, {
       service, team: 'listings', name: id, objective, window: Duration.days(30),
       sli: Sli.latency({ histogram: 'listings_http_request_duration_seconds', selector: `{${job}}`, threshold: Duration.seconds(seconds) }),
-      runbookUrl: 'https://runbooks.lucena.cloud/listings/latency',
+      runbookUrl: runbook('latency'), ...sloSeverities,
     }));
   }
+
+  // Symptom alerts, prioritized as §Production Operations › Alerts: Critical (P1) when listings
+  // are down for users, High (P2) when they degrade, Medium (P3) for what needs a look within the
+  // hour. The plan's "20 alert rules" are not listed; these carry its Key Metrics thresholds.
+  const alerts = new AlertingRuleset(chart, 'alerts', { team: 'listings' });
+  // The service: down P1; error rate above the 1 % of §Key Metrics for 5m, P2; crash loops, pods
+  // not ready, memory near the limit, HPA at its maximum, P3. Memory at 95 %: GOMEMLIMIT holds the
+  // heap at 90 % of the limit, so above 95 % the runtime has lost that fight.
+  alerts.addServiceAlerts(service, {
+    runbookUrl: runbook('service'),
+    requests: `listings_http_requests_total{${job}}`,
+    errors: `listings_http_requests_total{${job},status=~"5.."}`,
+    maxErrorPercent: 1,
+    memoryMaxPercent: 95,
+    severities: { down: Severity.P1, errors: Severity.P2, crashLooping: Severity.P3, notReady: Severity.P3, memory: Severity.P3, hpaMaxedOut: Severity.P3 },
+  });
+  // §Key Metrics latency thresholds as symptoms: p95 above 1 s and p99 above 2 s for 10m, P2.
+  for (const [name, quantile, seconds] of [['HighLatencyP95', 0.95, 1], ['HighLatencyP99', 0.99, 2]] as const) {
+    alerts.addAlert(SymptomAlerts.latencyAbove({
+      service: service.name, severity: Severity.P2, runbookUrl: runbook('latency'), name,
+      histogram: 'listings_http_request_duration_seconds', selector: `{${job}}`, quantile, threshold: Duration.seconds(seconds), for: Duration.minutes(10),
+      labels: { namespace: service.namespace }, group: `${service.name}-latency`,
+    }));
+  }
+  // The indexing worker (§Features › Async Processing) serves no request: down is P2 (search results
+  // go stale, listings are still served), the rest P3. Its queue (§Monitoring › Worker Metrics)
+  // waiting for 15 minutes while no job completes is a stuck worker its probes cannot see.
+  const workerPods = { namespace: worker.namespace, pods: SymptomAlerts.deploymentPods(worker.name) };
+  const workerAlert = { service: worker.name, runbookUrl: runbook('indexing'), group: `${worker.name}-symptoms` };
+  alerts.addAlert(SymptomAlerts.targetDown({ ...workerAlert, severity: Severity.P2, namespace: worker.namespace, job: worker.name }));
+  alerts.addAlert(SymptomAlerts.crashLooping({ ...workerAlert, severity: Severity.P3, ...workerPods }));
+  alerts.addAlert(SymptomAlerts.memoryNearLimit({ ...workerAlert, severity: Severity.P3, ...workerPods, maxPercent: 95 }));
+  const workerJob = `namespace="${worker.namespace}",job="${worker.name}"`;
+  alerts.addAlert({
+    name: 'IndexingStalled', severity: Severity.P3, for: Duration.minutes(15), runbookUrl: workerAlert.runbookUrl, group: workerAlert.group,
+    expr: `max by (namespace) (listings_indexing_queue_size{${workerJob}}) > 0\nunless on (namespace)\n`
+      + `sum by (namespace) (rate(listings_indexing_jobs_processed_total{${workerJob}}[15m])) > 0`,
+    labels: { namespace: worker.namespace, service: worker.name },
+    summary: `${worker.name}: the indexing queue is not draining`,
+    description: 'Jobs wait in indexing_queue, but no indexing job has completed for 15 minutes: OpenSearch falls behind the database and searches return stale listings. '
+      + 'Check the worker\'s logs and OpenSearch\'s health.',
+  });
+  // PostgreSQL: down, no primary, out of connections or disk page (P1: every request needs it); HA,
+  // lag, disk and backup tickets are P3. The dumps, their daily verification and the weekly S3
+  // sync (§Backup Schedule): P3.
+  alerts.addPack(withSeverities(new PostgresAlertPack(postgres, { runbookUrl: runbook('postgres') }), (a) => (a.severity.pages ? Severity.P1 : Severity.P3)));
+  alerts.addBackupAlerts(dumps, { runbookUrl: runbook('backups'), severity: Severity.P3 });
+
+  // §Production Operations › Alerts: Critical (P1) → PagerDuty; High (P2) → Slack + PagerDuty;
+  // Medium (P3) → Slack; SLO → email + Slack. Every alert also reaches Slack (P1 too: the channel
+  // is where the team follows an incident). The plan's "SLO" class is the slow burn-rate tiers, P3
+  // here, and AlertRouting's digest matches priorities only: the Medium alerts reach the digest too.
+  // Channel and addresses are assumed (the plan names none).
+  new AlertRouting(chart, 'alert-routing', {
+    slack: { apiUrl: secrets.alerting.key('slack-webhook-url'), channel: '#listings-alerts' },
+    pagerDuty: { routingKey: secrets.alerting.key('pagerduty-routing-key'), severities: [Severity.P1, Severity.P2] },
+    email: {
+      to: 'listings-team@lucena.cloud', from: 'alertmanager@lucena.cloud', smarthost: 'smtp.lucena.cloud:587',
+      authUsername: 'alertmanager', authPassword: secrets.alerting.key('smtp-password'), severities: [Severity.P3],
+    },
+  });
+
+  // Chaos in dev (off in prod), as llm-data-vault's §8.2: pods of the service are deleted under load
+  // — one at a time, gracefully, so the preStop wait and the 25 s drain are exercised — while the
+  // availability SLO must not burn at page rate.
+  new ChaosExperiment(chart, 'service-chaos', {
+    target: service,
+    experiments: [ChaosFault.podDelete({ duration: Duration.seconds(60), interval: Duration.seconds(20), force: false })],
+    steadyState: SteadyStateProbe.slo({ slo: availability, endpoint: 'http://prometheus-operated.monitoring.svc:9090' }),
+  });
 
   return chart;
 }

@@ -2,9 +2,15 @@
  * listings (seed 004). The plan has no numbered sections: test names cite its headings as
  * `§Heading › Subheading`, as the stack's comments do.
  */
+import { spawnSync } from 'child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { stringify } from 'yaml';
 import { Environment } from '../../lib';
 import { buildApp } from '../../stacks/main';
-import { container, find, jobEnv, Manifest } from '../support/synth';
+import { container, find, jobEnv, Manifest, ofKind } from '../support/synth';
+import { hasTool } from '../support/tools';
 
 /** The listings objects in `env`: its data layer (namespace, database, cache) and its apps. */
 function listings(env: Environment): Manifest[] {
@@ -161,6 +167,122 @@ describe.each(Environment.ALL)('listings ($name)', (env) => {
   });
 });
 
+/** Every rule of a PrometheusRule. */
+function rules(objects: Manifest[], name: string): Manifest[] {
+  return find(objects, 'PrometheusRule', name).spec.groups.flatMap((g: Manifest) => g.rules);
+}
+
+describe.each(Environment.ALL)('listings alerting, secrets and chaos ($name)', (env) => {
+  const objects = listings(env);
+  const JOB = 'namespace="listings",job="listings-service"';
+  const of = (alert: string, service = 'listings-service') => {
+    const found = rules(objects, 'listings-alerts').filter((r) => r.alert === alert && r.labels.service === service);
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+
+  test('§Key Metrics error rate < 1 %: 5xx above 1 % for 5m is High (P2); the service down is Critical (P1)', () => {
+    const rule = of('HighErrorRate');
+    expect(rule.expr).toBe(`sum by (namespace, job) (rate(listings_http_requests_total{${JOB},status=~"5.."}[5m]))\n/\nsum by (namespace, job) (rate(listings_http_requests_total{${JOB}}[5m]))\n> 0.01`);
+    expect(rule.for).toBe('5m');
+    expect(rule.labels).toMatchObject({ severity: 'warning', priority: 'P2', namespace: 'listings', team: 'listings' });
+    expect(rule.annotations.runbook_url).toBe('https://runbooks.lucena.cloud/listings/service#higherrorrate');
+    expect(of('TargetDown').labels).toMatchObject({ severity: 'critical', priority: 'P1' });
+    for (const alert of ['PodCrashLooping', 'PodNotReady', 'MemoryNearLimit', 'HpaMaxedOut']) expect([alert, of(alert).labels.priority]).toEqual([alert, 'P3']);
+  });
+
+  test('§Key Metrics latency: p95 above 1 s and p99 above 2 s for 10m are High (P2)', () => {
+    for (const [alert, quantile, seconds] of [['HighLatencyP95', '0.95', '1'], ['HighLatencyP99', '0.99', '2']]) {
+      const rule = of(alert);
+      expect(rule.expr).toBe(`histogram_quantile(${quantile}, sum by (namespace, job, le) (rate(listings_http_request_duration_seconds_bucket{${JOB}}[5m])))\n> ${seconds}`);
+      expect([rule.for, rule.labels.priority, rule.labels.severity]).toEqual(['10m', 'P2', 'warning']);
+    }
+  });
+
+  test('§Key Metrics SLOs: availability 99.9 %, p95 < 1 s, p99 < 2 s; fast burns page (P1), slow burns and missing data are P3', () => {
+    const burn = rules(objects, 'listings-slos').filter((r) => r.alert === 'ErrorBudgetBurn');
+    expect([...new Set(burn.map((r) => r.labels.slo))]).toEqual(['availability', 'latency-p95', 'latency-p99']);
+    const availability = burn.filter((r) => r.labels.slo === 'availability');
+    expect(availability.map((r) => [r.labels.long_window, r.labels.priority])).toEqual([['1h', 'P1'], ['6h', 'P1'], ['1d', 'P3'], ['3d', 'P3']]);
+    expect(availability[0].expr).toContain('> 0.0144');
+    // p95 < 1 s: 5 % budget, 14.4 × 0.05.
+    expect(burn.find((r) => r.labels.slo === 'latency-p95')?.expr).toContain('> 0.72');
+    expect(rules(objects, 'listings-slos').filter((r) => r.alert === 'SliDataMissing').map((r) => r.labels.priority)).toEqual(['P3', 'P3', 'P3']);
+  });
+
+  test('§Monitoring › Worker Metrics: the worker down (P2), and its queue not draining for 15m (P3)', () => {
+    const worker = 'listings-worker';
+    expect(of('TargetDown', worker).labels).toMatchObject({ severity: 'warning', priority: 'P2', namespace: 'listings' });
+    const stalled = of('IndexingStalled', worker);
+    const workerJob = 'namespace="listings",job="listings-worker"';
+    expect(stalled.expr).toBe(`max by (namespace) (listings_indexing_queue_size{${workerJob}}) > 0\nunless on (namespace)\nsum by (namespace) (rate(listings_indexing_jobs_processed_total{${workerJob}}[15m])) > 0`);
+    expect([stalled.for, stalled.labels.priority]).toEqual(['15m', 'P3']);
+  });
+
+  test('PostgreSQL and backup packs: the database down pages (P1); verification and S3 sync failures are P3', () => {
+    const pg = (alert: string) => of(alert, 'listings-postgres');
+    for (const alert of ['PostgresOffline', 'PostgresNoPrimary', 'PostgresConnectionsCritical', 'PostgresDiskSpaceCritical']) expect([alert, pg(alert).labels.priority]).toEqual([alert, 'P1']);
+    expect(pg('PostgresBackupStale').labels.priority).toBe('P3');
+    for (const alert of ['BackupFailed', 'BackupStale', 'RestoreDrillFailed', 'OffsiteCopyFailed']) {
+      expect([alert, of(alert, 'listings-postgres-dump').labels.priority]).toEqual([alert, 'P3']);
+    }
+    // Every alert carries a priority, the label the routing matches.
+    for (const name of ['listings-alerts', 'listings-slos']) expect(rules(objects, name).filter((r) => r.alert && !r.labels.priority).map((r) => r.alert)).toEqual([]);
+  });
+
+  test('§Production Operations › Alerts: PagerDuty for P1/P2, Slack for all, email digest for P3 (SLO); credentials from the synced Secret', () => {
+    const config = find(objects, 'AlertmanagerConfig', 'listings-alert-routing').spec;
+    expect(config.receivers.map((r: Manifest) => r.name)).toEqual(['pagerduty', 'email-digest', 'slack']);
+    expect(config.route.routes.map((r: Manifest) => [r.receiver, r.matchers?.[0]])).toEqual([
+      ['pagerduty', { name: 'priority', value: 'P1|P2', matchType: '=~' }],
+      ['email-digest', { name: 'priority', value: 'P3', matchType: '=' }],
+      ['slack', undefined],
+    ]);
+    const [pagerduty, email, slack] = config.receivers;
+    expect(pagerduty.pagerdutyConfigs[0].routingKey).toEqual({ name: 'listings-alerting', key: 'pagerduty-routing-key' });
+    expect(email.emailConfigs[0]).toMatchObject({ to: 'listings-team@lucena.cloud', authPassword: { name: 'listings-alerting', key: 'smtp-password' }, requireTLS: true });
+    expect(slack.slackConfigs[0]).toMatchObject({ apiURL: { name: 'listings-alerting', key: 'slack-webhook-url' }, channel: '#listings-alerts' });
+  });
+
+  test('every Secret listings reads is synced under listings/<env>/ (the Pulumi-written off-site credentials excepted)', () => {
+    const secrets = ofKind(objects, 'ExternalSecret');
+    expect(secrets.map((o) => [o.metadata.name, o.spec.data.map((d: Manifest) => `${d.secretKey}←${d.remoteRef.key}#${d.remoteRef.property}`)])).toEqual([
+      ['listings-backup-credentials', [`access-key←listings/${env.name}/backup-minio#access-key`, `secret-key←listings/${env.name}/backup-minio#secret-key`]],
+      ['listings-redis', [`password←listings/${env.name}/redis#password`]],
+      ['listings-opensearch', [`username←listings/${env.name}/opensearch#username`, `password←listings/${env.name}/opensearch#password`]],
+      ['listings-minio', [`access-key←listings/${env.name}/minio#access-key`, `secret-key←listings/${env.name}/minio#secret-key`]],
+      ['listings-alerting', [
+        `slack-webhook-url←listings/${env.name}/alerting#slack-webhook-url`, `pagerduty-routing-key←listings/${env.name}/alerting#pagerduty-routing-key`,
+        `smtp-password←listings/${env.name}/alerting#smtp-password`,
+      ]],
+    ]);
+    for (const o of secrets) expect(o.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'secret-manager' });
+  });
+
+  test('chaos only in dev: pod-delete of the service, one pod at a time, graceful, steady state = the availability SLO', () => {
+    const engines = ofKind(objects, 'ChaosEngine');
+    if (env.isProduction) {
+      expect(engines).toEqual([]);
+      expect(objects.filter((o) => o.metadata.name === 'listings-service-chaos')).toEqual([]);
+      return;
+    }
+    expect(engines.map((e) => e.metadata.name)).toEqual(['listings-service-chaos-pod-delete']);
+    const spec = engines[0].spec;
+    expect(spec.appinfo).toEqual({ appns: 'listings', applabel: 'app.kubernetes.io/name=listings-service,app.kubernetes.io/instance=listings-service-dev', appkind: 'deployment' });
+    const experiment = spec.experiments[0];
+    expect(experiment.name).toBe('pod-delete');
+    expect(experiment.spec.components.env).toEqual(expect.arrayContaining([{ name: 'TOTAL_CHAOS_DURATION', value: '60' }, { name: 'CHAOS_INTERVAL', value: '20' }, { name: 'FORCE', value: 'false' }]));
+    expect(experiment.spec.probe[0]).toMatchObject({
+      name: 'slo-availability', type: 'promProbe',
+      'promProbe/inputs': {
+        endpoint: 'http://prometheus-operated.monitoring.svc:9090',
+        query: 'slo:sli_error:ratio_rate5m{namespace="listings",service="listings-service",slo="availability"}',
+        comparator: { criteria: '<=', value: '0.0144' },
+      },
+    });
+  });
+});
+
 describe('listings prod carries the plan\'s values', () => {
   const objects = listings(Environment.PROD);
 
@@ -225,12 +347,80 @@ test('dev is smaller but has the same shape', () => {
   const dev = listings(Environment.DEV);
   // One database instance in dev, so CNPG's PDB is off there.
   expect(find(dev, 'Cluster', 'listings-postgres').spec).toMatchObject({ instances: 1, enablePDB: false });
-  // The same objects, except the PDBs of what runs as one pod in dev (Redis, the worker).
+  // The same objects, except the PDBs of what runs as one pod in dev (Redis, the worker) and the
+  // chaos experiment (dev only).
   const singles = new Set(['PodDisruptionBudget/listings-redis', 'PodDisruptionBudget/listings-worker']);
-  const shape = (objects: Manifest[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`).filter((k) => !singles.has(k));
+  const chaos = (o: Manifest) => o.metadata.labels?.['app.kubernetes.io/component'] === 'service-chaos';
+  const shape = (objects: Manifest[]) => objects.filter((o) => !chaos(o)).map((o) => `${o.kind}/${o.metadata.name}`).filter((k) => !singles.has(k));
   expect(shape(dev)).toEqual(shape(prod));
+  expect(prod.filter(chaos)).toEqual([]);
+  expect(dev.filter(chaos).map((o) => o.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding', 'ChaosEngine']);
   expect(find(dev, 'StatefulSet', 'listings-redis').spec.replicas).toBe(1);
   expect(find(dev, 'Deployment', 'listings-worker').spec.replicas).toBe(1);
   expect(container(find(dev, 'Deployment', 'listings-service')).resources.requests).toEqual({ cpu: '100m', memory: '128Mi' });
   expect(find(dev, 'HorizontalPodAutoscaler', 'listings-service').spec).toMatchObject({ minReplicas: 2, maxReplicas: 3 });
 });
+
+/** An alert expected at an eval time: the result series' labels (the rule's own labels are added). */
+type Expected = [evalTime: string, alert: string, results: Array<Record<string, string>>];
+
+/**
+ * Runs `promtool test rules` on the groups of a synthesized PrometheusRule: each case feeds
+ * synthetic series and lists, per eval time, the alerts that must fire (none: must stay quiet).
+ */
+function promtoolTestRules(rule: Manifest, cases: Array<{ name: string; series: Record<string, string>; expect: Expected[] }>): void {
+  const dir = mkdtempSync(join(tmpdir(), 'reliakit-stack-rules-'));
+  try {
+    writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: rule.spec.groups }, { lineWidth: 0 }));
+    const rules: Manifest[] = rule.spec.groups.flatMap((g: Manifest) => g.rules);
+    const expected = (alert: string, result: Record<string, string>) => {
+      const r = rules.find((x) => x.alert === alert) as Manifest;
+      const labels = sortedRecord({ ...result, ...r.labels });
+      const annotations = Object.fromEntries(Object.entries(r.annotations as Record<string, string>)
+        .map(([k, v]) => [k, v.replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_, n: string) => labels[n] ?? '')]));
+      return { exp_labels: labels, exp_annotations: sortedRecord(annotations) };
+    };
+    writeFileSync(join(dir, 'test.yaml'), stringify({
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      tests: cases.map((c) => ({
+        name: c.name,
+        interval: '1m',
+        input_series: Object.entries(c.series).map(([series, values]) => ({ series, values })),
+        alert_rule_test: c.expect.map(([evalTime, alertname, results]) => ({ eval_time: evalTime, alertname, exp_alerts: results.map((l) => expected(alertname, l)) })),
+      })),
+    }, { lineWidth: 0 }));
+    const r = spawnSync('promtool', ['test', 'rules', 'test.yaml'], { cwd: dir, encoding: 'utf8' });
+    expect(`${r.stdout}${r.stderr}`).toContain('SUCCESS');
+    expect(r.status).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+(hasTool('promtool') ? test : test.skip)('promtool test rules: IndexingStalled fires when the queue waits and no job completes, quiet while it drains', () => {
+  const worker = 'namespace="listings",job="listings-worker"';
+  promtoolTestRules(find(listings(Environment.PROD), 'PrometheusRule', 'listings-alerts'), [
+    {
+      name: 'jobs complete for 10 minutes, then stop while 5 wait: fires 15 minutes after the last completion leaves the window',
+      series: {
+        [`listings_indexing_queue_size{${worker},pod="w-1"}`]: '5x60',
+        [`listings_indexing_jobs_processed_total{${worker},pod="w-1",operation="index",status="success"}`]: '0+10x10 100x50',
+      },
+      expect: [['20m', 'IndexingStalled', []], ['30m', 'IndexingStalled', []], ['45m', 'IndexingStalled', [{ namespace: 'listings' }]]],
+    },
+    {
+      name: 'a queue that keeps draining, or an empty one, is quiet',
+      series: {
+        [`listings_indexing_queue_size{${worker},pod="w-1"}`]: '5x60',
+        [`listings_indexing_jobs_processed_total{${worker},pod="w-1",operation="index",status="success"}`]: '0+10x60',
+        [`listings_indexing_queue_size{namespace="other",job="listings-worker",pod="w-1"}`]: '0x60',
+      },
+      expect: [['45m', 'IndexingStalled', []]],
+    },
+  ]);
+}, 60_000);
