@@ -153,6 +153,17 @@ export interface PostgresAlertsProps extends AlertPackProps {
    * @default Duration.seconds(30)
    */
   readonly maxReplicationLag?: Duration;
+  /**
+   * Severity of the alerts that page (offline, no primary, connections or disk critical), e.g.
+   * the plan's `Severity.P1`.
+   * @default Severity.PAGE
+   */
+  readonly pageSeverity?: Severity;
+  /**
+   * Severity of the other alerts (HA, lag, disk and connection warnings, backups), e.g. `Severity.P3`.
+   * @default Severity.TICKET
+   */
+  readonly ticketSeverity?: Severity;
 }
 
 /**
@@ -184,6 +195,10 @@ export class PostgresAlertPack implements AlertPack {
     }
     check(warnConn >= critConn, 'connectionsWarningPercent', warnConn, `is not below connectionsCriticalPercent (${critConn})`, 'the ticket must come before the page');
     check(warnDisk >= critDisk, 'diskWarningPercent', warnDisk, `is not below diskCriticalPercent (${critDisk})`, 'the ticket must come before the page');
+    const pageSeverity = props.pageSeverity ?? Severity.PAGE;
+    const ticketSeverity = props.ticketSeverity ?? Severity.TICKET;
+    check(!pageSeverity.pages, 'pageSeverity', String(pageSeverity), 'does not page, so a primary-less database would wake no one', 'use Severity.PAGE or Severity.P1');
+    check(ticketSeverity.pages, 'ticketSeverity', String(ticketSeverity), 'pages, so a lagging standby would wake someone at night', 'use Severity.TICKET, Severity.P2 or Severity.P3');
     check(!(lag.toMilliseconds() >= 1000 && lag.toMilliseconds() % 1000 === 0), 'maxReplicationLag', `${lag.toMilliseconds()}ms`, 'is not whole seconds of at least one', 'use e.g. Duration.seconds(30)');
     if (errors.length > 0) throw new Error([`${where}: ${errors.length} invalid setting${errors.length === 1 ? '' : 's'}`, ...errors.map((e) => `  - ${e}`)].join('\n'));
 
@@ -192,7 +207,8 @@ export class PostgresAlertPack implements AlertPack {
     const instances = `${db.name}-[0-9]+`;
     const m = `namespace=${ns},pod=~${JSON.stringify(instances)}`;
     const cluster = { namespace: db.namespace, cnpg_cluster: db.name };
-    const rule = (name: string, severity: Severity, expr: string, forTime: Duration | undefined, summary: string, description: string) => {
+    const rule = (name: string, level: Severity, expr: string, forTime: Duration | undefined, summary: string, description: string) => {
+      const severity = level.pages ? pageSeverity : ticketSeverity;
       const b = base(props, db.name, this.groupName, name, severity);
       return new AlertRule({
         name, expr, for: forTime, severity, summary, description, runbookUrl: b.runbookUrl, group: b.group,
@@ -215,7 +231,7 @@ export class PostgresAlertPack implements AlertPack {
       rule('PostgresConnectionsCritical', Severity.PAGE, connections(critConn), Duration.minutes(2),
         `${db.name}: {{ $labels.pod }} uses more than ${critConn}% of max_connections`,
         `Instance {{ $labels.pod }} of ${subject} has more than ${critConn}% of its ${db.maxConnections} max_connections in use: clients are about to be refused.`),
-      ...[['PostgresDiskSpaceLow', Severity.TICKET, warnDisk], ['PostgresDiskSpaceCritical', Severity.PAGE, critDisk]].map(([name, severity, used]) =>
+      ...[['PostgresDiskSpaceLow', ticketSeverity, warnDisk], ['PostgresDiskSpaceCritical', pageSeverity, critDisk]].map(([name, severity, used]) =>
         SymptomAlerts.volumeSpaceLow({
           ...base(props, db.name, this.groupName, name as string, severity as Severity),
           namespace: db.namespace,

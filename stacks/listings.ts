@@ -8,9 +8,9 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertingRuleset, AlertPack, AlertRouting, AlertRule, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
+  AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
   ConnectionRoute, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode,
-  PostgresAlertPack, PreStopHook, Probe, RedisCache, ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore,
+  PreStopHook, Probe, RedisCache, ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore,
   SelectPolicy, Severity, Sli, Slo, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway,
   WalCompression,
 } from '../lib';
@@ -94,20 +94,6 @@ function syncSecrets(chart: SystemChart, env: Environment) {
     minio: new SyncedSecret(chart, 'minio', { store: SECRET_STORE, keys: remote('minio', 'access-key', 'secret-key') }),
     // §Production Operations › Alerts: the Slack webhook, the PagerDuty routing key and the SMTP password.
     alerting: new SyncedSecret(chart, 'alerting', { store: SECRET_STORE, keys: remote('alerting', 'slack-webhook-url', 'pagerduty-routing-key', 'smtp-password') }),
-  };
-}
-
-/**
- * A pack whose alerts get other severities: the packs of HAPostgres and BackupSchedule label
- * `critical`/`warning` only, while §Production Operations › Alerts routes on the P1–P3 priority.
- */
-function withSeverities(pack: AlertPack, severityOf: (alert: AlertRule) => Severity): AlertPack {
-  return {
-    groupName: pack.groupName,
-    alerts: () => pack.alerts().map((a) => new AlertRule({
-      name: a.name, expr: a.expr, for: a.for, severity: severityOf(a), summary: a.summary, description: a.description,
-      runbookUrl: a.runbookUrl, labels: a.labels, annotations: a.annotations, group: a.group,
-    })),
   };
 }
 
@@ -418,7 +404,7 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
   // PostgreSQL: down, no primary, out of connections or disk page (P1: every request needs it); HA,
   // lag, disk and backup tickets are P3. The dumps, their daily verification and the weekly S3
   // sync (§Backup Schedule): P3.
-  alerts.addPack(withSeverities(new PostgresAlertPack(postgres, { runbookUrl: runbook('postgres') }), (a) => (a.severity.pages ? Severity.P1 : Severity.P3)));
+  alerts.addPostgresAlerts(postgres, { runbookUrl: runbook('postgres'), pageSeverity: Severity.P1, ticketSeverity: Severity.P3 });
   alerts.addBackupAlerts(dumps, { runbookUrl: runbook('backups'), severity: Severity.P3 });
 
   // §Production Operations › Alerts: Critical (P1) → PagerDuty; High (P2) → Slack + PagerDuty;

@@ -11,9 +11,9 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertingRuleset, AlertPack, AlertRouting, AlertRule, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
+  AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
   CircuitBreakerExpression, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer,
-  PoolMode, PostgresAlertPack, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore,
+  PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore,
   SelectPolicy, Severity, Sli, Slo, SloRecords, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart,
   TraefikGateway, WalCompression,
 } from '../lib';
@@ -112,20 +112,6 @@ const RUNBOOKS = {
 
 /** §6.5: every alert is labelled `team: platform` (Appendix B: Platform owns the runbooks). */
 const TEAM = 'platform';
-
-/**
- * A pack whose alerts get other severities: the packs of HAPostgres and BackupSchedule label
- * `critical`/`warning` only, while Appendix D routes on the P1–P3 priority label.
- */
-function withSeverities(pack: AlertPack, severityOf: (alert: AlertRule) => Severity): AlertPack {
-  return {
-    groupName: pack.groupName,
-    alerts: () => pack.alerts().map((a) => new AlertRule({
-      name: a.name, expr: a.expr, for: a.for, severity: severityOf(a), summary: a.summary, description: a.description,
-      runbookUrl: a.runbookUrl, labels: a.labels, annotations: a.annotations, group: a.group,
-    })),
-  };
-}
 
 /**
  * What the vault reaches outside its namespace.
@@ -461,7 +447,7 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
   // The database (Appendix B: database failure): down, no primary and out of connections page
   // (P1, §9.1's "service completely down" — every request needs it); HA, lag, disk and backup
   // tickets are P3. The logical dumps and their restore drill: P3.
-  alerts.addPack(withSeverities(new PostgresAlertPack(postgres, { runbookUrl: RUNBOOKS.databaseFailure }), (a) => (a.severity.pages ? Severity.P1 : Severity.P3)));
+  alerts.addPostgresAlerts(postgres, { runbookUrl: RUNBOOKS.databaseFailure, pageSeverity: Severity.P1, ticketSeverity: Severity.P3 });
   alerts.addBackupAlerts(dumps, { runbookUrl: RUNBOOKS.backups, severity: Severity.P3 });
 
   // Appendix D: P1 and P2 page the on-call engineer through PagerDuty (15 min and 1 h), P3 goes

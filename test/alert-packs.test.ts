@@ -95,6 +95,23 @@ describe('alert packs', () => {
     ].join('\n'));
   });
 
+  test('the Postgres pack takes the plan\'s priorities for its pages and its tickets', () => {
+    const { db } = packFixture();
+    const alerts = new PostgresAlertPack(db, { runbookUrl: RUNBOOKS, pageSeverity: Severity.P1, ticketSeverity: Severity.P3 }).alerts();
+    const by = (name: string) => alerts.find((a) => a.name === name)!.severity;
+    expect([by('PostgresOffline'), by('PostgresDiskSpaceCritical'), by('PostgresReplicationLag'), by('PostgresBackupStale')]).toEqual([Severity.P1, Severity.P1, Severity.P3, Severity.P3]);
+    expect(new Set(alerts.map((a) => a.severity))).toEqual(new Set([Severity.P1, Severity.P3]));
+  });
+
+  test('throws if the Postgres pack\'s page severity does not page, or its ticket severity does', () => {
+    const { db } = packFixture();
+    expect(() => new PostgresAlertPack(db, { runbookUrl: RUNBOOKS, pageSeverity: Severity.P2, ticketSeverity: Severity.PAGE })).toThrow([
+      'prod/homepage/db: 2 invalid settings',
+      "  - prod/homepage/db: 'alerts.pageSeverity' ('P2') does not page, so a primary-less database would wake no one — use Severity.PAGE or Severity.P1",
+      "  - prod/homepage/db: 'alerts.ticketSeverity' ('critical') pages, so a lagging standby would wake someone at night — use Severity.TICKET, Severity.P2 or Severity.P3",
+    ].join('\n'));
+  });
+
   test('throws if a pack group is added twice', () => {
     const { api, ruleset: r } = packFixture();
     expect(() => r.addServiceAlerts(api, { runbookUrl: RUNBOOKS })).toThrow(
