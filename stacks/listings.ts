@@ -11,7 +11,7 @@ import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
   ConnectionRoute, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode,
   PreStopHook, Probe, RedisCache, ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore,
-  SelectPolicy, Severity, Sli, Slo, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway,
+  SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway,
   WalCompression,
 } from '../lib';
 import { offsiteBackupTarget } from './offsite-backups';
@@ -406,6 +406,22 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
   // sync (§Backup Schedule): P3.
   alerts.addPostgresAlerts(postgres, { runbookUrl: runbook('postgres'), pageSeverity: Severity.P1, ticketSeverity: Severity.P3 });
   alerts.addBackupAlerts(dumps, { runbookUrl: runbook('backups'), severity: Severity.P3 });
+
+  // §Monitoring dashboards as code (Grafana sidecar ConfigMaps): the SLOs with their error budgets;
+  // the service's RED (HTTP metrics), saturation, restarts and replicas; the indexing worker's
+  // jobs as its requests (§Monitoring › Worker Metrics; a job whose `status` is not `success` —
+  // the label's values are assumed — as its errors).
+  new SloDashboard(chart, 'slo-dashboard', { title: 'listings — SLOs and error budgets', slos: slos.slos });
+  const serviceDashboard = new ServiceDashboard(chart, 'service-dashboard', { title: 'listings — service and indexing worker' });
+  serviceDashboard.addService(service, {
+    requests: `listings_http_requests_total{${job}}`,
+    errors: `listings_http_requests_total{${job},status=~"5.."}`,
+    latency: { histogram: 'listings_http_request_duration_seconds', selector: `{${job}}` },
+  });
+  serviceDashboard.addService(worker, {
+    requests: `listings_indexing_jobs_processed_total{${workerJob}}`,
+    errors: `listings_indexing_jobs_processed_total{${workerJob},status!="success"}`,
+  });
 
   // §Production Operations › Alerts: Critical (P1) → PagerDuty; High (P2) → Slack + PagerDuty;
   // Medium (P3) → Slack; SLO → email + Slack. Every alert also reaches Slack (P1 too: the channel

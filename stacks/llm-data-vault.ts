@@ -14,7 +14,7 @@ import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
   CircuitBreakerExpression, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer,
   PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore,
-  SelectPolicy, Severity, Sli, Slo, SloRecords, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart,
+  SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SloRecords, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart,
   TraefikGateway, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
@@ -375,6 +375,15 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
     sli: Sli.latency({ histogram: 'vault_request_duration_seconds', selector: `{${job}}`, threshold: Duration.millis(200) }),
     runbookUrl: RUNBOOKS.highLatency, ...sloSeverities,
   }));
+
+  // §6.3–6.4 dashboards as code (Grafana sidecar ConfigMaps): the SLOs with their error budget
+  // (§11's budget policy reads it), and the API's RED, saturation, restarts and HPA replicas.
+  new SloDashboard(chart, 'slo-dashboard', { title: 'llm-data-vault — SLOs and error budget', slos: slos.slos });
+  new ServiceDashboard(chart, 'service-dashboard', { title: 'llm-data-vault — API' }).addService(api, {
+    requests: `vault_requests_total{${job}}`,
+    errors: `vault_requests_total{${job},status=~"5.."}`,
+    latency: { histogram: 'vault_request_duration_seconds', selector: `{${job}}` },
+  });
 
   // §6.5's alerts, value for value, the plan's `critical` as P1 and `warning` as P2 (see above);
   // what the plan does not list is P3. Metric names as §6.2 defines them.

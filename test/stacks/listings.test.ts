@@ -424,3 +424,15 @@ function sortedRecord(record: Readonly<Record<string, string>>): Record<string, 
     },
   ]);
 }, 60_000);
+
+test('§Monitoring dashboards: the SLOs, and the service and the indexing worker (its jobs as requests)', () => {
+  const objects = listings(Environment.PROD);
+  const json = (name: string) => JSON.parse(find(objects, 'ConfigMap', name).data[`${name}.json`]);
+  const service = json('listings-service-dashboard');
+  expect(service.panels.filter((p: Manifest) => p.type === 'row').map((p: Manifest) => p.title)).toEqual(['listings-service', 'listings-worker']);
+  const exprs = JSON.stringify(service);
+  expect(exprs).toContain('listings_indexing_jobs_processed_total{namespace=\\"listings\\",job=\\"listings-worker\\",status!=\\"success\\"}');
+  expect(exprs).toContain('listings_http_request_duration_seconds_bucket');
+  const slo = JSON.stringify(json('listings-slo-dashboard'));
+  for (const name of ['availability', 'latency-p95', 'latency-p99']) expect(slo).toContain(`slo=\\"${name}\\"`);
+});
