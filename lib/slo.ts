@@ -109,7 +109,7 @@ export class Sli {
 /** The alert raised when the SLI has no data. */
 export interface NoDataAlertProps {
   /**
-   * How long the request series may be missing before the alert fires (covers a restart of
+   * How long the recorded request or error rate may be missing before the alert fires (covers a restart of
    * Prometheus or of the target).
    * @default Duration.minutes(10)
    */
@@ -390,8 +390,9 @@ export class Slo extends Construct {
       labels: { ...this.noDataSeverity.labels(), [AlertLabelKeys.TEAM]: this.team, namespace: this.namespace, [AlertLabelKeys.SERVICE]: this.service, [AlertLabelKeys.SLO]: this.name },
       annotations: {
         [AlertAnnotationKeys.SUMMARY]: `${this.service}: ${this.name} SLO has no data`,
-        [AlertAnnotationKeys.DESCRIPTION]: `The request series of the ${this.name} SLO of ${this.service} (${this.sli}) has been missing for ${forText}, `
-          + 'so its burn-rate alerts cannot fire. Check that the target is up and scraped, and that the selector still matches.',
+        [AlertAnnotationKeys.DESCRIPTION]: `The recorded request or error rate of the ${this.name} SLO of ${this.service} (${this.sli}) has been missing for ${forText}, `
+          + 'so its burn-rate alerts cannot fire. Check that the target is up and scraped, that the selectors still match, and for a latency SLO '
+          + 'that the threshold is a bucket boundary (le) of the histogram.',
         [AlertAnnotationKeys.RUNBOOK_URL]: this.runbookUrl,
       },
     };
@@ -416,7 +417,13 @@ export class Slo extends Construct {
         'give the failed requests (errors) or the successful ones (good)')) return undefined;
       const { total, errors, good } = selectors;
       if (!total || !(errors ?? good)) return undefined;
-      const errorsRate = errors ? rate(formatSelector(errors)) : `${rate(formatSelector(total))}\n-\n${rate(formatSelector(good as Selector))}`;
+      // A counter appears with its first increment: before the first failure (or while every
+      // request fails, for `good`) its series is missing, and the error rate would be missing too,
+      // leaving the SLO blind. `or 0 * total` reads a missing counter as zero while requests flow.
+      const zero = `0 * ${rate(formatSelector(total))}`;
+      const errorsRate = errors
+        ? `${rate(formatSelector(errors))}\nor\n${zero}`
+        : `${rate(formatSelector(total))}\n-\n(\n  ${rate(formatSelector(good as Selector))}\n  or\n  ${zero}\n)`;
       return [errorsRate, rate(formatSelector(total)), { kind: 'requests', total, errors, good }];
     }
     if (l) {

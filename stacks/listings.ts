@@ -352,6 +352,9 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     runbookUrl: runbook('availability'), ...sloSeverities,
   });
   slos.addSlo(availability);
+  // A latency SLI counts requests under a bucket boundary: the service's histogram needs buckets at
+  // le=1 and le=2 (the Prometheus client's defaults have 1 and 2.5). Without one, the SLO reports
+  // no data (SliDataMissing) instead of looking healthy.
   for (const [id, objective, seconds] of [['latency-p95', 95, 1], ['latency-p99', 99, 2]] as const) {
     slos.addSlo(new Slo(chart, `service-${id}`, {
       service, team: 'listings', name: id, objective, window: Duration.days(30),

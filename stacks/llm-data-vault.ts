@@ -370,6 +370,9 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
     runbookUrl: RUNBOOKS.errorBudget, ...sloSeverities,
   });
   slos.addSlo(availability);
+  // A latency SLI counts requests under a bucket boundary: vault_request_duration_seconds needs a
+  // bucket at le=0.2 (the Prometheus client's defaults jump from 0.1 to 0.25). Without it the SLO
+  // reports no data (SliDataMissing) instead of looking healthy.
   slos.addSlo(new Slo(chart, 'api-latency', {
     service: api, team: TEAM, name: 'latency-p99', objective: 99, window: Duration.days(30),
     sli: Sli.latency({ histogram: 'vault_request_duration_seconds', selector: `{${job}}`, threshold: Duration.millis(200) }),

@@ -287,6 +287,9 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
     runbookUrl: 'https://runbooks.lucena.cloud/postfacta/availability',
   });
   slos.addSlo(availability);
+  // A latency SLI counts requests under a bucket boundary: the Gin histogram needs buckets at
+  // le=0.2 and le=0.5 (the Prometheus client's defaults have 0.25, not 0.2). Without one, the SLO
+  // reports no data (SliDataMissing) instead of looking healthy.
   for (const [id, objective, threshold] of [['latency-p95', 95, 200], ['latency-p99', 99, 500]] as const) {
     slos.addSlo(new Slo(chart, `api-${id}`, {
       service: api, team: 'postfacta', name: id, objective, window: Duration.days(30),

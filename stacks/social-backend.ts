@@ -426,6 +426,8 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     slos.addSlo(slo);
     availability.set(service, slo);
     if (service === realtime) continue;
+    // The latency SLI counts requests under a bucket boundary: the services' histogram needs a bucket
+    // at le=0.2 (the Prometheus client's defaults jump from 0.1 to 0.25), or the SLO reports no data.
     slos.addSlo(new Slo(chart, `${service.component}-latency`, {
       service, team: 'social', name: 'latency-p95', objective: 95, window: Duration.days(30),
       sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: `{${selector}}`, threshold: Duration.millis(200) }),

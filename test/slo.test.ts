@@ -66,7 +66,9 @@ describe('Slo defaults', () => {
       expect(a.annotations.runbook_url).toBe('https://runbooks.example.com/api');
     }
     expect(alerts[0].annotations.summary).toBe('test-api: availability SLO error budget burning 14.4× too fast');
-    expect(alerts[4].expr).toBe('absent(slo:sli_requests:rate5m{namespace="test",service="test-api",slo="availability"})');
+    // No data: no requests recorded, or no error rate (e.g. a latency threshold that is no bucket).
+    expect(alerts[4].expr).toBe('absent(slo:sli_requests:rate5m{namespace="test",service="test-api",slo="availability"})\nor\n'
+      + 'absent(slo:sli_errors:rate5m{namespace="test",service="test-api",slo="availability"})');
   });
 
   test('recorded series carry the namespace, service and slo labels', () => {
@@ -92,9 +94,16 @@ describe('Slo behaviour', () => {
     expect(rule.spec.groups[0].rules[0].expr).toBe('sum(rate(rpc_duration_seconds_count{}[5m]))\n-\nsum(rate(rpc_duration_seconds_bucket{le=~"2(\\\\.0)?"}[5m]))');
   });
 
-  test('good/total SLI: errors are total minus good', () => {
+  test('good/total SLI: errors are total minus good (a missing good counter: every request failed)', () => {
     const { rule } = build({ sli: Sli.requests({ total: 'jobs_total{job="w"}', good: 'jobs_total{job="w",outcome="ok"}' }) });
-    expect(rule.spec.groups[0].rules[0].expr).toBe('sum(rate(jobs_total{job="w"}[5m]))\n-\nsum(rate(jobs_total{job="w",outcome="ok"}[5m]))');
+    expect(rule.spec.groups[0].rules[0].expr).toBe(
+      'sum(rate(jobs_total{job="w"}[5m]))\n-\n(\n  sum(rate(jobs_total{job="w",outcome="ok"}[5m]))\n  or\n  0 * sum(rate(jobs_total{job="w"}[5m]))\n)');
+  });
+
+  test('errors/total SLI: a failure counter that does not exist yet counts as zero failures while requests flow', () => {
+    const { rule } = build();
+    expect(rule.spec.groups[0].rules[0].expr).toBe(
+      'sum(rate(http_requests_total{job="api",code=~"5.."}[5m]))\nor\n0 * sum(rate(http_requests_total{job="api"}[5m]))');
   });
 
   test('priority severities, custom guard, texts and no-data settings', () => {

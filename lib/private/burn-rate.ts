@@ -111,9 +111,13 @@ export function burnExpr(tier: BurnTier, selector: string, minRequestsPerSecond:
   ].join('\n');
 }
 
-/** The no-data condition: the recorded request rate is missing (no series matched, or the target is gone). */
+/**
+ * The no-data condition: the recorded request rate is missing (no series matched, or the target
+ * is gone), or the recorded error rate is (a latency threshold that is no bucket boundary `le` of
+ * the histogram: the SLO would otherwise stay silent while requests are counted).
+ */
 export function absentExpr(selector: string): string {
-  return `absent(${SloRecords.REQUESTS_RATE5M}${selector})`;
+  return `absent(${SloRecords.REQUESTS_RATE5M}${selector})\nor\nabsent(${SloRecords.ERRORS_RATE5M}${selector})`;
 }
 
 /** `Duration`-free rendering of a tier's `for`. */

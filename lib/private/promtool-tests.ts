@@ -198,6 +198,20 @@ export function sloPromtoolTests(subject: SloTestSubject, ruleFiles: readonly st
       { eval_time: promDuration(noDataAt), alertname: burnName, exp_alerts: [] },
     ],
   });
+  if (subject.sli.kind === 'latency') {
+    // The histogram is scraped, but without a bucket at the threshold (`le`): requests are
+    // counted, slow ones cannot be, so the SLO must not look healthy — it reports no data.
+    const [count, bucket] = inputSeries(subject.sli, { name: 'no bucket', requestsPerSecond: 10, phases: [{ minutes: noDataAt, errorRatio: 0 }], evalMinutes: [] });
+    tests.push({
+      name: `${subject.service}/${subject.slo}: no bucket at the threshold`,
+      interval: '1m',
+      input_series: [count, { series: bucket.series.replace(/le="[^"]*"/, 'le="+Inf"'), values: bucket.values }],
+      alert_rule_test: [
+        { eval_time: promDuration(noDataAt), alertname: noDataName, exp_alerts: [expected(subject.noDataAlert)] },
+        { eval_time: promDuration(noDataAt), alertname: burnName, exp_alerts: [] },
+      ],
+    });
+  }
   return { rule_files: [...ruleFiles], evaluation_interval: `${EVAL_MINUTES}m`, group_eval_order: [...subject.groupNames], tests };
 }
 
