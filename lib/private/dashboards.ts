@@ -8,7 +8,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { parser } from '@prometheus-io/lezer-promql';
 import { DASHBOARD_DATASOURCE_VARIABLE, SLI_WINDOWS, SloRecords } from '../conventions';
-import { formatSelector, Matcher, promDuration, promNumber, promqlSyntaxError, Selector } from './promql';
+import { formatSelector, Matcher, promDuration, promNumber, promqlSyntaxError, Selector, unquote } from './promql';
 import { Violations } from './validation';
 
 // ---------------------------------------------------------------------------------------------
@@ -226,15 +226,6 @@ export function metricNames(expr: string): string[] {
     }
   } while (cursor.next());
   return [...names].sort();
-}
-
-/** The value of a PromQL string literal ("…", '…' or `…`). */
-function unquote(literal: string): string {
-  const quote = literal[0];
-  const body = literal.slice(1, -1);
-  if (quote === '`') return body;
-  if (quote === '"') return JSON.parse(literal) as string;
-  return JSON.parse(`"${body.replace(/\\'/g, "'").replace(/"/g, '\\"')}"`) as string;
 }
 
 // ---------------------------------------------------------------------------------------------

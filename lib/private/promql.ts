@@ -108,7 +108,8 @@ export function promNumber(value: number): string {
   return String(Number(value.toPrecision(12)));
 }
 
-function unquote(literal: string): string {
+/** The value of a PromQL string literal ("…", '…' or `…`). */
+export function unquote(literal: string): string {
   const quote = literal[0];
   const body = literal.slice(1, -1);
   if (quote === '`') return body;
