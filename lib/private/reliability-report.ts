@@ -4,6 +4,7 @@ import { AlertRouting } from '../alert-routing';
 import { AlertingRuleset } from '../alerting-ruleset';
 import { BackupSchedule } from '../backup-schedule';
 import { ChaosExperiment } from '../chaos-experiment';
+import { GrafanaDashboard } from '../grafana-dashboard';
 import { HAPostgres } from '../ha-postgres';
 import { Probe } from '../probe';
 import { RedisCache } from '../redis-cache';
@@ -111,6 +112,13 @@ export function reliabilityReport(chart: SystemChart): string {
       out.push(`- ${c.name}: Redis, ${c.sentinel ? `${c.replicas} pods with Sentinel (quorum ${c.sentinel.quorum})` : 'single pod'}, `
         + `${c.persistent ? 'persistent' : 'no persistence (cache)'}, maxmemory ${Math.round(c.maxMemoryBytes / 1024 / 1024)} MiB`);
     }
+    out.push('');
+  }
+
+  const dashboards = all.filter((c): c is GrafanaDashboard => c instanceof GrafanaDashboard);
+  if (dashboards.length > 0) {
+    out.push('## Dashboards', '', '| dashboard | uid | folder | reads |', '|---|---|---|---|');
+    for (const d of dashboards) out.push(`| ${d.title} | \`${d.uid}\` | ${d.folder} | ${d.metrics.length} metrics |`);
     out.push('');
   }
 
