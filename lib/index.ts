@@ -14,6 +14,7 @@ export * from './gateway-middleware';
 export * from './grafana-dashboard';
 export * from './ha-postgres';
 export * from './network-peer';
+export * from './post-start-hook';
 export * from './pre-stop-hook';
 export * from './probe';
 export * from './redis-cache';

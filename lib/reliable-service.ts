@@ -6,6 +6,7 @@ import { isDnsLabel, isLabelValue, recommendedLabels, resourceName, selectorLabe
 import { EnvValue } from './env-value';
 import { Environment } from './environment';
 import { NetworkPeer } from './network-peer';
+import { PostStartHook } from './post-start-hook';
 import { PreStopHook } from './pre-stop-hook';
 import { imagePinningProblem, parseImage } from './private/image';
 import { dnsEgressRule } from './private/network';
@@ -355,6 +356,14 @@ export interface ReliableServiceProps {
   /** Liveness, readiness and startup probes. */
   readonly probes: ProbesProps;
   /**
+   * A hook run right after the container starts, concurrently with the entrypoint. Until it
+   * completes the container is not Running and no probe runs (the pod stays unready); if it
+   * fails, the container is killed and restarted. See {@link PostStartHook}.
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/
+   */
+  readonly postStart?: PostStartHook;
+  /**
    * Graceful shutdown.
    * @default - preStop sleep 5 s, drainTimeout 25 s, grace period 35 s
    */
@@ -501,6 +510,8 @@ export class ReliableService extends Construct {
   public readonly minReplicas: number;
   /** Highest replica count (fixed count or HPA maximum). */
   public readonly maxReplicas: number;
+  /** The postStart hook, if any. */
+  public readonly postStart: PostStartHook | undefined;
   /** The preStop hook. */
   public readonly preStop: PreStopHook;
   /** The drain time after SIGTERM. */
@@ -552,6 +563,8 @@ export class ReliableService extends Construct {
     this.startupProbe = this.resolveStartupProbe(probes);
     this.validateProbes(probes);
 
+    this.postStart = props.postStart;
+    if (this.postStart) this.validatePostStart(this.postStart);
     this.preStop = props.shutdown?.preStop ?? PreStopHook.sleep(DEFAULT_PRE_STOP);
     this.drainTimeout = props.shutdown?.drainTimeout ?? DEFAULT_DRAIN;
     this.terminationGracePeriod = this.resolveGracePeriod(props.shutdown);
@@ -668,6 +681,13 @@ export class ReliableService extends Construct {
     return version;
   }
 
+  private validatePostStart(hook: PostStartHook): void {
+    const command = hook.command;
+    this.violations.check(command.length === 0 || command[0].trim() === '', 'postStart', hook.toString(),
+      'has an empty command, which Kubernetes rejects or fails at every container start',
+      "pass the command to run, e.g. PostStartHook.exec(['sh', '-c', '...']), or remove postStart");
+  }
+
   private resolveGracePeriod(shutdown: ShutdownProps | undefined): Duration {
     const v = this.violations;
     const minimumGrace = seconds(this.preStop.duration) + seconds(this.drainTimeout);
@@ -769,6 +789,7 @@ export class ReliableService extends Construct {
       emptyDir: { sizeLimit: k8s.Quantity.fromString((dir.sizeLimit ?? Size.mebibytes(64)).asString()) },
     }));
     const preStop = this.preStop._toKube();
+    const postStart = this.postStart?._toKube();
     new k8s.KubeDeployment(this, 'Deployment', {
       metadata,
       spec: {
@@ -804,7 +825,7 @@ export class ReliableService extends Construct {
               readinessProbe: this.readinessProbe._toKube(portNumbers),
               livenessProbe: this.livenessProbe?._toKube(portNumbers),
               startupProbe: this.startupProbe?._toKube(portNumbers),
-              lifecycle: preStop ? { preStop } : undefined,
+              lifecycle: preStop || postStart ? { postStart, preStop } : undefined,
               securityContext: restrictedContainerSecurityContext(),
               volumeMounts: volumes.length > 0 ? this.writableDirectories.map((dir, i) => ({ name: `writable-${i}`, mountPath: dir.path })) : undefined,
               terminationMessagePolicy: 'FallbackToLogsOnError',

@@ -6,8 +6,8 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, EnvironmentStage, EnvValue, HAPostgres,
-  NetworkPeer, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy, ServiceDashboard, Severity,
-  Sli, Slo, SloDashboard, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, WalCompression,
+  NetworkPeer, PostStartHook, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy,
+  ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
@@ -42,10 +42,35 @@ const PUBLIC_INTERNET = NetworkPeer.cidr('0.0.0.0/0', ['10.0.0.0/8', '172.16.0.0
 const OLLAMA_PORT = 11434;
 
 /**
+ * The model Ollama serves. The plan names none; assumed `llama3.2:3b`, a
+ * quantised (Q4_K_M) 3B model of ~2 GB, which is what Ollama's resources below are sized for. The
+ * API must ask for this name. Changing it means re-checking the memory request and limit, the
+ * model store's size and ephemeral storage, and the pull time against the rollout's progress
+ * deadline.
+ */
+const OLLAMA_MODEL = 'llama3.2:3b';
+
+/**
  * Ollama's one writable directory: HOME (its key pair under `.ollama/`) and the model store.
- * §1 names no model; the size holds one or two quantised 3–8B models (2–5 GB each).
+ * The size holds OLLAMA_MODEL with room for a second quantised 3–8B model (2–5 GB each).
  */
 const OLLAMA_DATA = { path: '/var/lib/ollama', size: Size.gibibytes(8) } as const;
+
+/**
+ * Puts OLLAMA_MODEL into the model store before the pod may serve. The store is an emptyDir, so a
+ * new pod starts without the model and would answer "model not found". The hook waits until the
+ * local server answers, then pulls the model unless the store already has it: a restarted
+ * container (crash, OOM kill, liveness failure) keeps its emptyDir, finds the model and starts
+ * without the registry; only a new pod downloads it again. The CLI finds the server through
+ * OLLAMA_HOST; the hook sets it to loopback (with the server's 0.0.0.0 the CLI would dial 0.0.0.0,
+ * which Linux happens to route to the local host). The image (Ubuntu-based) ships `sh` and the
+ * `ollama` CLI.
+ */
+const OLLAMA_PULL_MODEL = PostStartHook.exec(['sh', '-c', [
+  `export OLLAMA_HOST=127.0.0.1:${OLLAMA_PORT}`,
+  'until ollama list >/dev/null 2>&1; do sleep 1; done',
+  `ollama show ${OLLAMA_MODEL} >/dev/null 2>&1 || ollama pull ${OLLAMA_MODEL}`,
+].join('; ')]);
 
 export function homepageStack(stage: EnvironmentStage): SystemChart {
   const env = stage.environment;
@@ -145,8 +170,8 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
     },
     writableDirectories: [{ path: OLLAMA_DATA.path, sizeLimit: OLLAMA_DATA.size }, { path: '/tmp' }],
     // The plan gives Ollama no resources (§3.3 sizes only the API and frontend, 512Mi — far too
-    // little for any model). Sized for a quantised 3B model on CPU: ~3 GiB resident with its
-    // context, headroom to 6Gi. No CPU limit: llama.cpp sizes its thread pool to the node's cores,
+    // little for any model). Sized for a quantised 3B model (OLLAMA_MODEL) on CPU: ~3 GiB resident
+    // with its context, headroom to 6Gi. No CPU limit: llama.cpp sizes its thread pool to the node's cores,
     // so a CFS quota would throttle every token; the request guarantees the neighbours' shares.
     // Ephemeral storage covers the model store (an emptyDir) plus logs.
     resources: env.pick({
@@ -160,6 +185,14 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
       liveness: Probe.http('/', { period: Duration.seconds(10), timeout: Duration.seconds(5), failureThreshold: 3 }),
       maxStartupTime: Duration.seconds(60),
     },
+    // The model is in the store before the pod is ready: until the hook completes, the container is
+    // not Running and no probe runs, so the pod takes no traffic while it pulls (~2 GB over the
+    // public 443 egress below). The startup probe starts after the pull, so its 60 s cover only the
+    // server's start. A failed pull fails the hook: the kubelet restarts the container and the next
+    // pull resumes the partial download. The hook has no timeout: a pull that never ends keeps the
+    // pod unready (PodNotReady below), and a rollout whose new pod is not ready within the 10 min
+    // progress deadline is reported failed (the ~2 GB need ≥ 4 MB/s).
+    postStart: OLLAMA_PULL_MODEL,
     // Ollama's SIGTERM handler closes the HTTP server at once (no drain) and unloads the model, so
     // the preStop sleep is the drain: the pod leaves the endpoints, and a generation already
     // running gets 30 s — the most an API request may still take during its own §3.9 drain.

@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Environment, EnvValue, NetworkPeer, PreStopHook, Probe, ReliableService, ReliableServiceProps, ScalingPolicy, SelectPolicy,
-  UnhealthyPodEvictionPolicy,
+  Environment, EnvValue, NetworkPeer, PostStartHook, PreStopHook, Probe, ReliableService, ReliableServiceProps, ScalingPolicy,
+  SelectPolicy, UnhealthyPodEvictionPolicy,
 } from '../lib';
 import { container, find, ofKind, synth, testChart } from './support/synth';
 
@@ -214,6 +214,25 @@ describe('ReliableService behaviour', () => {
     expect(d.spec.template.spec.terminationGracePeriodSeconds).toBe(60);
   });
 
+  test('postStart: exec hook rendered beside the preStop, none by default', () => {
+    const command = ['sh', '-c', 'until /bin/ready; do sleep 1; done; /bin/warm-up'];
+    const hook = PostStartHook.exec(command);
+    const { objects, service } = build({ postStart: hook });
+    expect(container(find(objects, 'Deployment', 'test-api')).lifecycle).toEqual({
+      postStart: { exec: { command } },
+      preStop: { exec: { command: ['sleep', '5'] } },
+    });
+    expect(service.postStart).toBe(hook);
+    expect(hook.toString()).toBe('exec ["sh","-c","until /bin/ready; do sleep 1; done; /bin/warm-up"]');
+    // The hook keeps its own copy: later changes to the caller's array do not leak into it.
+    command.push('--mutated');
+    expect(hook.command).toEqual(['sh', '-c', 'until /bin/ready; do sleep 1; done; /bin/warm-up']);
+    // Without a preStop, the lifecycle holds the postStart alone.
+    const alone = build({ postStart: PostStartHook.exec(['/bin/warm-up']), shutdown: { preStop: PreStopHook.none(), drainTimeout: Duration.seconds(5) } });
+    expect(container(find(alone.objects, 'Deployment', 'test-api')).lifecycle).toEqual({ postStart: { exec: { command: ['/bin/warm-up'] } } });
+    expect(build().service.postStart).toBeUndefined();
+  });
+
   test('autoscaling: HPA v2 with all metric kinds and behavior; Deployment omits replicas', () => {
     const { objects, service } = build({
       autoscaling: {
@@ -370,6 +389,10 @@ describe('ReliableService validation', () => {
       "prod/test/api: 'probes.readiness.port' ('grpc') is not a declared port (declared: http=8080) — declare ports.grpc or use a declared port"],
     ['startup budget too small', { probes: { readiness: Probe.http('/readyz'), startup: Probe.http('/livez', { period: Duration.seconds(5), failureThreshold: 6 }), maxStartupTime: Duration.seconds(60) } },
       "prod/test/api: 'probes.startup' ('6 × 5s') allows 30 s, less than maxStartupTime (1m), so slow starts are killed — raise failureThreshold to at least 12, or omit startup to derive it"],
+    ['postStart without a command', { postStart: PostStartHook.exec([]) },
+      "prod/test/api: 'postStart' ('exec []') has an empty command, which Kubernetes rejects or fails at every container start — pass the command to run, e.g. PostStartHook.exec(['sh', '-c', '...']), or remove postStart"],
+    ['postStart with an empty executable', { postStart: PostStartHook.exec(['', 'pull']) },
+      "prod/test/api: 'postStart' ('exec [\"\",\"pull\"]') has an empty command, which Kubernetes rejects or fails at every container start — pass the command to run, e.g. PostStartHook.exec(['sh', '-c', '...']), or remove postStart"],
     ['grace not longer than preStop + drain', { shutdown: { preStop: PreStopHook.sleep(Duration.seconds(5)), drainTimeout: Duration.seconds(30), terminationGracePeriod: Duration.seconds(35) } },
       "prod/test/api: 'shutdown.terminationGracePeriod' ('35s') is not longer than preStop (5s) + drainTimeout (30s) = 35 s, so in-flight requests are killed — raise terminationGracePeriod above 35 s or shorten preStop/drainTimeout"],
     ['fractional drain', { shutdown: { drainTimeout: Duration.millis(2500) } },

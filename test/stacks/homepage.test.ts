@@ -99,6 +99,22 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
     expect(d.spec.template.spec.volumes.find((v: Manifest) => v.name === mount.name).emptyDir).toEqual({ sizeLimit: '8Gi' });
   });
 
+  test('Ollama pulls its model in a postStart hook, so a pod is ready only with the model in its store', () => {
+    const c = container(find(objects, 'Deployment', 'homepage-ollama'));
+    expect(c.lifecycle.postStart).toEqual({
+      exec: {
+        command: ['sh', '-c', 'export OLLAMA_HOST=127.0.0.1:11434; until ollama list >/dev/null 2>&1; do sleep 1; done; '
+          + 'ollama show llama3.2:3b >/dev/null 2>&1 || ollama pull llama3.2:3b'],
+      },
+    });
+    // The model store the hook pulls into survives container restarts (an emptyDir, per pod).
+    expect(c.env).toContainEqual({ name: 'OLLAMA_MODELS', value: '/var/lib/ollama/models' });
+    // The startup probe runs only after the hook, so its budget covers just the server's start.
+    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBe(60);
+    // No other service gets a postStart hook.
+    for (const name of ['homepage-api', 'homepage-frontend']) expect(container(find(objects, 'Deployment', name)).lifecycle.postStart).toBeUndefined();
+  });
+
   test('Ollama shuts down gracefully: 30 s preStop covers a running generation (its SIGTERM does not drain)', () => {
     const d = find(objects, 'Deployment', 'homepage-ollama');
     expect(container(d).lifecycle.preStop.exec.command).toEqual(['sleep', '30']);
