@@ -197,6 +197,9 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
     // the preStop sleep is the drain: the pod leaves the endpoints, and a generation already
     // running gets 30 s — the most an API request may still take during its own §3.9 drain.
     shutdown: { preStop: PreStopHook.sleep(Duration.seconds(30)), drainTimeout: Duration.seconds(5) },
+    // A new pod pulls OLLAMA_MODEL (~2 GB) before it may become ready: at a modest 4 MB/s that alone
+    // is ~8 minutes, so the default 10-minute deadline would report healthy rollouts as failed.
+    progressDeadline: Duration.minutes(30),
     // prod: two replicas, so a node drain or a crash leaves the LLM up (§3.2's minAvailable 1, as for
     // the other tiers). No HPA: a new replica needs minutes (model pull and load) and GiBs; the plan
     // asks for none. dev: one replica — an LLM outage there is accepted (the API's breaker, §3.8,
@@ -212,8 +215,8 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   // here (the Cloudflare tunnel stays outside), so no proxy-level breaker can express it. What the
   // platform adds: the API reaches only Ollama's port (the dependency admits it, and nothing else
   // may connect), Ollama sheds load fast (OLLAMA_MAX_QUEUE), and Ollama's alerts below. The plan
-  // names no LLM request timeout, so none is set; OLLAMA_HOST is the address convention of
-  // Ollama's Go client (assumed; the plan names no variable).
+  // names no LLM request timeout, so none is set; OLLAMA_HOST (the address convention of
+  // Ollama's Go client) and OLLAMA_MODEL are assumed variable names: the plan names none.
   const api = new ReliableService(chart, 'api', {
     image: HOMEPAGE_IMAGES.api,
     ports: { http: 8080 },
@@ -221,6 +224,8 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
       GIN_MODE: EnvValue.literal('release'),
       PORT: EnvValue.literal('8080'),
       OLLAMA_HOST: EnvValue.literal(`http://${ollama.name}.${ollama.namespace}.svc:${OLLAMA_PORT}`),
+      // The model Ollama pulls on start: the API must ask for exactly this one (name assumed).
+      OLLAMA_MODEL: EnvValue.literal(OLLAMA_MODEL),
     },
     resources,
     probes: {

@@ -39,15 +39,24 @@ describe('ReliakitApp Flux tree', () => {
     const files = buildApp().synthTree().map((f) => f.path).filter((p) => p.includes('/homepage') || p.endsWith('/source.yaml') || p.startsWith('clusters/') && p.endsWith('/kustomization.yaml'));
     const perEnv = (env: string) => [
       `apps/${env}/homepage-data/namespace.yaml`,
+      // Synced Secrets travel with the data layer: stateful components read them too.
+      `apps/${env}/homepage-data/minio-credentials.yaml`,
       `apps/${env}/homepage-data/postgres.yaml`,
       `apps/${env}/homepage-data/redis.yaml`,
+      `apps/${env}/homepage-data/alerting.yaml`,
       `apps/${env}/homepage-data/kustomization.yaml`,
+      `apps/${env}/homepage/ollama.yaml`,
       `apps/${env}/homepage/api.yaml`,
       `apps/${env}/homepage/frontend.yaml`,
       `apps/${env}/homepage/postgres-dump.yaml`,
       `apps/${env}/homepage/redis-snapshot.yaml`,
       `apps/${env}/homepage/slos.yaml`,
       `apps/${env}/homepage/alerts.yaml`,
+      `apps/${env}/homepage/slo-dashboard.yaml`,
+      `apps/${env}/homepage/service-dashboard.yaml`,
+      `apps/${env}/homepage/alert-routing.yaml`,
+      // Chaos experiments run in dev only.
+      ...(env === 'dev' ? [`apps/${env}/homepage/api-chaos.yaml`, `apps/${env}/homepage/frontend-chaos.yaml`] : []),
       `apps/${env}/homepage/kustomization.yaml`,
       `apps/${env}/homepage/RELIABILITY.md`,
       `clusters/${env}/source.yaml`,
@@ -61,12 +70,16 @@ describe('ReliakitApp Flux tree', () => {
       'apiVersion: kustomize.config.k8s.io/v1beta1',
       'kind: Kustomization',
       'resources:',
+      '  - ollama.yaml',
       '  - api.yaml',
       '  - frontend.yaml',
       '  - postgres-dump.yaml',
       '  - redis-snapshot.yaml',
       '  - slos.yaml',
       '  - alerts.yaml',
+      '  - slo-dashboard.yaml',
+      '  - service-dashboard.yaml',
+      '  - alert-routing.yaml',
       '',
     ].join('\n'));
   });

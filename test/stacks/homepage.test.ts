@@ -113,6 +113,10 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
     expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBe(60);
     // No other service gets a postStart hook.
     for (const name of ['homepage-api', 'homepage-frontend']) expect(container(find(objects, 'Deployment', name)).lifecycle.postStart).toBeUndefined();
+    // The pull counts against the rollout's progress deadline: 30 minutes, not the default 10.
+    expect(find(objects, 'Deployment', 'homepage-ollama').spec.progressDeadlineSeconds).toBe(1800);
+    // The API asks Ollama for the model it pulls.
+    expect(container(find(objects, 'Deployment', 'homepage-api')).env).toContainEqual({ name: 'OLLAMA_MODEL', value: 'llama3.2:3b' });
   });
 
   test('Ollama shuts down gracefully: 30 s preStop covers a running generation (its SIGTERM does not drain)', () => {
