@@ -2,8 +2,8 @@ import { Duration } from 'cdk8s';
 import { AlertPack, AlertRule } from './alerting-ruleset';
 import { BackupSchedule } from './backup-schedule';
 import { AlertLabelKeys } from './conventions';
-import { HAPostgres, PostgresBackupMethod } from './ha-postgres';
-import { cronPeriodMinutes } from './private/cron-period';
+import { HAPostgres } from './ha-postgres';
+import { backupStaleAfterSeconds, cnpgInstancePods, cnpgVolumeClaims, postgresBackupMetrics } from './private/cnpg';
 import { promDuration, promNumber } from './private/promql';
 import { show } from './private/validation';
 import { ReliableService } from './reliable-service';
@@ -204,8 +204,7 @@ export class PostgresAlertPack implements AlertPack {
 
     this.groupName = `${db.name}-postgres`;
     const ns = JSON.stringify(db.namespace);
-    const instances = `${db.name}-[0-9]+`;
-    const m = `namespace=${ns},pod=~${JSON.stringify(instances)}`;
+    const m = `namespace=${ns},pod=~${JSON.stringify(cnpgInstancePods(db.name))}`;
     const cluster = { namespace: db.namespace, cnpg_cluster: db.name };
     const rule = (name: string, level: Severity, expr: string, forTime: Duration | undefined, summary: string, description: string) => {
       const severity = level.pages ? pageSeverity : ticketSeverity;
@@ -235,7 +234,7 @@ export class PostgresAlertPack implements AlertPack {
         SymptomAlerts.volumeSpaceLow({
           ...base(props, db.name, this.groupName, name as string, severity as Severity),
           namespace: db.namespace,
-          claims: `${db.name}-[0-9]+(-wal)?`,
+          claims: cnpgVolumeClaims(db.name),
           minFreePercent: 100 - (used as number),
           for: Duration.minutes(5),
           labels: { cnpg_cluster: db.name },
@@ -263,16 +262,16 @@ export class PostgresAlertPack implements AlertPack {
         `Standby {{ $labels.pod }} of ${subject} replays WAL more than ${lag.toSeconds()} s behind the primary: reads from -ro are stale and a failover to it would lose more.`));
     }
     if (db.backup) {
-      const metric = db.backup.method === PostgresBackupMethod.BARMAN_CLOUD_PLUGIN ? 'barman_cloud_cloudnative_pg_io' : 'cnpg_collector';
-      const lastOk = `max by (namespace) (${metric}_last_available_backup_timestamp{${m}})`;
-      const periodMinutes = cronPeriodMinutes(db.backup.schedule);
+      const metrics = postgresBackupMetrics(db.backup.method);
+      const lastOk = `max by (namespace) (${metrics.lastAvailable}{${m}})`;
+      const staleAfter = backupStaleAfterSeconds(db.backup.schedule);
       rules.push(
-        rule('PostgresBackupFailed', Severity.TICKET, `max by (namespace) (${metric}_last_failed_backup_timestamp{${m}})\n>\n${lastOk}`, undefined,
+        rule('PostgresBackupFailed', Severity.TICKET, `max by (namespace) (${metrics.lastFailed}{${m}})\n>\n${lastOk}`, undefined,
           `${db.name}: the last base backup failed`,
           `The newest base backup of ${subject} to the object store failed: point-in-time recovery relies on an older one. Check the Backup objects (kubectl get backups) and the plugin's logs.`),
-        rule('PostgresBackupStale', Severity.TICKET, `time() - ${lastOk} > ${2 * periodMinutes * 60}`, undefined,
-          `${db.name}: no base backup for ${promDuration(2 * periodMinutes)}`,
-          `The newest available base backup of ${subject} is older than ${promDuration(2 * periodMinutes)}, twice the longest gap of its schedule '${db.backup.schedule}': `
+        rule('PostgresBackupStale', Severity.TICKET, `time() - ${lastOk} > ${staleAfter}`, undefined,
+          `${db.name}: no base backup for ${promDuration(staleAfter / 60)}`,
+          `The newest available base backup of ${subject} is older than ${promDuration(staleAfter / 60)}, twice the longest gap of its schedule '${db.backup.schedule}': `
           + 'scheduled backups fail or do not run, and recovery needs ever more WAL.'),
       );
     }

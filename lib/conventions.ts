@@ -150,7 +150,7 @@ export const SloRecords = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------
-// Grafana dashboards (SloDashboard, ServiceDashboard)
+// Grafana dashboards (SloDashboard, ServiceDashboard, DatabaseDashboard)
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -171,3 +171,60 @@ export const GrafanaSidecar = {
  * a dashboard works on any Grafana whatever its Prometheus data source is called.
  */
 export const DASHBOARD_DATASOURCE_VARIABLE = 'datasource';
+
+// ---------------------------------------------------------------------------------------------
+// Exporter metrics the data layer's constructs provide (DatabaseDashboard, PostgresAlertPack)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The metrics of a CloudNativePG instance that Reliakit reads, served on each instance's metrics
+ * port (9187) and scraped by the HAPostgres's PodMonitor; every series carries the `namespace`
+ * and `pod` (`<cluster>-<n>`) of its instance. From CloudNativePG's sources:
+ * - `cnpg_collector_*`: the instance manager's own collector (`cnpg_collector_up`, and the
+ *   in-tree `barmanObjectStore`'s base-backup timestamps);
+ * - `cnpg_<query>_<column>`: the default monitoring queries (`config/manager/default-monitoring.yaml`,
+ *   the `cnpg-default-monitoring` ConfigMap): `backends` (`total`, by state), `pg_settings`
+ *   (`setting`, by `name`), `pg_replication` (`lag`, `in_recovery`, `is_wal_receiver_up`,
+ *   `streaming_replicas`), `pg_stat_database` (`xact_commit`, `xact_rollback`, `blks_hit`,
+ *   `blks_read`, `deadlocks`, `temp_files`, by `datname`);
+ * - `barman_cloud_cloudnative_pg_io_*`: the Barman Cloud plugin's base-backup timestamps, served
+ *   through the instance's endpoint.
+ */
+export const CNPG_EXPORTER_METRICS: readonly string[] = [
+  'cnpg_collector_up',
+  'cnpg_collector_last_available_backup_timestamp', 'cnpg_collector_last_failed_backup_timestamp',
+  'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', 'barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp',
+  'cnpg_backends_total',
+  'cnpg_pg_settings_setting',
+  'cnpg_pg_replication_lag', 'cnpg_pg_replication_in_recovery', 'cnpg_pg_replication_is_wal_receiver_up', 'cnpg_pg_replication_streaming_replicas',
+  'cnpg_pg_stat_database_xact_commit', 'cnpg_pg_stat_database_xact_rollback',
+  'cnpg_pg_stat_database_blks_hit', 'cnpg_pg_stat_database_blks_read',
+  'cnpg_pg_stat_database_deadlocks', 'cnpg_pg_stat_database_temp_files',
+];
+
+/**
+ * The metrics of a CloudNativePG PgBouncer pooler that Reliakit reads, served on each pooler
+ * pod's metrics port (9127) and scraped by the pooler's PodMonitor: `SHOW POOLS` as gauges per
+ * `database` and `user` (CloudNativePG's `pkg/management/pgbouncer/metricsserver/pools.go`).
+ */
+export const CNPG_POOLER_METRICS: readonly string[] = [
+  'cnpg_pgbouncer_pools_cl_active', 'cnpg_pgbouncer_pools_cl_waiting',
+  'cnpg_pgbouncer_pools_sv_active', 'cnpg_pgbouncer_pools_sv_idle',
+];
+
+/**
+ * The metrics of a RedisCache that Reliakit reads, from its redis_exporter sidecar (oliver006/
+ * redis_exporter, port 9121) scraped by the cache's ServiceMonitor; every series carries the
+ * `namespace` and `pod` (`<name>-<n>`) of its Redis. Names as the exporter maps `INFO` fields
+ * (`exporter/exporter.go`): `redis_up`, `redis_instance_info` (with `role`),
+ * `redis_connected_clients`, `redis_memory_used_bytes` (`used_memory`), `redis_memory_max_bytes`
+ * (`maxmemory`), `redis_keyspace_hits_total`, `redis_keyspace_misses_total`,
+ * `redis_evicted_keys_total`, `redis_connected_slaves`, and on a replica `redis_master_link_up`.
+ */
+export const REDIS_EXPORTER_METRICS: readonly string[] = [
+  'redis_up', 'redis_instance_info',
+  'redis_connected_clients',
+  'redis_memory_used_bytes', 'redis_memory_max_bytes',
+  'redis_keyspace_hits_total', 'redis_keyspace_misses_total', 'redis_evicted_keys_total',
+  'redis_connected_slaves', 'redis_master_link_up',
+];

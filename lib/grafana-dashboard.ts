@@ -37,7 +37,7 @@ export interface DashboardQuery {
  * with the Grafana Foundation SDK, keys sorted so that the same input gives the same bytes; its
  * uid is `<system>-<id>`, and every query runs on a `${datasource}` variable of type prometheus.
  * At synth, every query is parsed: a syntax error fails synthesis naming the dashboard, the panel
- * and the expression. See {@link SloDashboard} and {@link ServiceDashboard}.
+ * and the expression. See {@link SloDashboard}, {@link ServiceDashboard} and {@link DatabaseDashboard}.
  */
 export abstract class GrafanaDashboard extends Construct {
   /** The ConfigMap's name, `<system>-<id>`. */

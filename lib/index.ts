@@ -6,6 +6,7 @@ export * from './backup-target';
 export * from './chaos-experiment';
 export * from './chaos-fault';
 export * from './conventions';
+export * from './database-dashboard';
 export * from './env-value';
 export * from './environment';
 export * from './environment-stage';

@@ -5,7 +5,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, EnvironmentStage, EnvValue, HAPostgres,
+  AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, DatabaseDashboard, EnvironmentStage, EnvValue, HAPostgres,
   NetworkPeer, PostStartHook, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy,
   ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, WalCompression,
 } from '../lib';
@@ -375,6 +375,8 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
     errors: `http_requests_total{namespace="${api.namespace}",job="${api.name}",status=~"5.."}`,
     latency: { histogram: 'http_request_duration_seconds' },
   });
+  // The data layer's view beside the service dashboard: PostgreSQL and Redis, from their exporters.
+  new DatabaseDashboard(chart, 'database-dashboard', { title: 'homepage — database and cache', databases: [postgres], caches: [redis] });
 
   // §4.2 labels alerts `critical` and `warning` but names no notification channels. Chosen: every
   // alert to Slack, pages (critical) also to PagerDuty; tickets are muted while a page of the same

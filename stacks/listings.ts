@@ -9,7 +9,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
-  ConnectionRoute, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode,
+  ConnectionRoute, DatabaseDashboard, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode,
   PreStopHook, Probe, RedisCache, ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore,
   SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway,
   WalCompression,
@@ -425,6 +425,8 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     requests: `listings_indexing_jobs_processed_total{${workerJob}}`,
     errors: `listings_indexing_jobs_processed_total{${workerJob},status!="success"}`,
   });
+  // The data layer's view beside the service dashboard: PostgreSQL and Redis, from their exporters.
+  new DatabaseDashboard(chart, 'database-dashboard', { title: 'listings — database and cache', databases: [postgres], caches: [redis] });
 
   // §Production Operations › Alerts: Critical (P1) → PagerDuty; High (P2) → Slack + PagerDuty;
   // Medium (P3) → Slack; SLO → email + Slack. Every alert also reaches Slack (P1 too: the channel

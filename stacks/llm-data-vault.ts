@@ -12,7 +12,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
-  CircuitBreakerExpression, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer,
+  CircuitBreakerExpression, DatabaseDashboard, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer,
   PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore,
   SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SloRecords, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart,
   TraefikGateway, WalCompression,
@@ -387,6 +387,8 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
     errors: `vault_requests_total{${job},status=~"5.."}`,
     latency: { histogram: 'vault_request_duration_seconds', selector: `{${job}}` },
   });
+  // The data layer's view beside the service dashboard: PostgreSQL and Redis, from their exporters.
+  new DatabaseDashboard(chart, 'database-dashboard', { title: 'llm-data-vault — database and cache', databases: [postgres], caches: [redis] });
 
   // §6.5's alerts, value for value, the plan's `critical` as P1 and `warning` as P2 (see above);
   // what the plan does not list is P3. Metric names as §6.2 defines them.

@@ -9,7 +9,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, CircuitBreakerExpression,
-  ConnectionRoute, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PreStopHook, Probe,
+  ConnectionRoute, DatabaseDashboard, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PreStopHook, Probe,
   ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard,
   SourceCriterion, SteadyStateProbe, SyncedSecret, SystemChart, TraefikGateway, WalCompression,
 } from '../lib';
@@ -352,6 +352,8 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
     errors: `http_requests_total{namespace="${api.namespace}",${selector},status=~"5.."}`,
     latency: { histogram: 'http_request_duration_seconds' },
   });
+  // The data layer's view beside the service dashboard: PostgreSQL from CNPG's exporter (postfacta runs no Redis).
+  new DatabaseDashboard(chart, 'database-dashboard', { title: 'postfacta — database', databases: [postgres] });
 
   // §11 Month 3 "resilience": the API restarts under load without failing requests (§4.1 graceful
   // shutdown, §4.11 readiness). dev only: its pods are deleted while the availability SLO must not

@@ -11,7 +11,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertingRuleset, AlertRouting, BackupSchedule, ChaosExperiment, ChaosFault, CircuitBreakerExpression, Environment,
+  AlertingRuleset, AlertRouting, BackupSchedule, ChaosExperiment, ChaosFault, CircuitBreakerExpression, DatabaseDashboard, Environment,
   EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache,
   ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore, SelectPolicy, ServiceDashboard, Severity, Sli, Slo,
   SloDashboard, SourceCriterion, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway, WalCompression,
@@ -437,15 +437,18 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
 
   // §4.7.18 dashboards as code (Grafana sidecar ConfigMaps): the service overview — request rate,
   // error rate, latency, restarts, CPU/memory, replicas per service — and the SLOs' uptime and
-  // error budgets. The plan's "business metrics" and database dashboards need metrics the services
-  // do not export yet (posts created, notifications, user growth, query performance); the CNPG
-  // dashboard that ships with the operator covers replication lag and connections.
+  // error budgets. The plan's "business metrics" dashboard needs metrics the services do not export
+  // yet (posts created, notifications, user growth). Query performance is what CNPG's default
+  // exporter shows (transactions, rollbacks, deadlocks, temporary files): per-query latency would
+  // need pg_stat_statements.
   const sloDashboard = new SloDashboard(chart, 'slo-dashboard', { title: 'social-backend — SLOs and error budgets' });
   for (const slo of slos.slos) sloDashboard.addSlo(slo);
   const serviceDashboard = new ServiceDashboard(chart, 'service-dashboard', { title: 'social-backend — service overview' });
   for (const service of [auth, posts, realtime]) {
     serviceDashboard.addService(service, { latency: service === realtime ? undefined : { histogram: 'http_request_duration_seconds' } });
   }
+  // §4.7.18 Dashboard 4 "Database" (query performance, cache hit rate, replication lag) and Dashboard 2's connection pool status.
+  new DatabaseDashboard(chart, 'database-dashboard', { title: 'social-backend — database and cache', databases: [postgres], caches: [redis] });
 
   // Notes: "implement chaos engineering (random failures)" and game days. In dev (off in prod):
   // pods of each service are deleted under load — realtime's clients must reconnect to the

@@ -54,6 +54,7 @@ describe('ReliakitApp Flux tree', () => {
       `apps/${env}/homepage/alerts.yaml`,
       `apps/${env}/homepage/slo-dashboard.yaml`,
       `apps/${env}/homepage/service-dashboard.yaml`,
+      `apps/${env}/homepage/database-dashboard.yaml`,
       `apps/${env}/homepage/alert-routing.yaml`,
       // Chaos experiments run in dev only.
       ...(env === 'dev' ? [`apps/${env}/homepage/api-chaos.yaml`, `apps/${env}/homepage/frontend-chaos.yaml`] : []),
@@ -79,6 +80,7 @@ describe('ReliakitApp Flux tree', () => {
       '  - alerts.yaml',
       '  - slo-dashboard.yaml',
       '  - service-dashboard.yaml',
+      '  - database-dashboard.yaml',
       '  - alert-routing.yaml',
       '',
     ].join('\n'));

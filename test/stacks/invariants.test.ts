@@ -3,7 +3,7 @@
  * they catch wiring mistakes a per-object snapshot cannot (a Service selecting nothing, a
  * ServiceMonitor naming a port no Service has, a Deployment no PDB protects).
  */
-import { GrafanaSidecar, LabelKeys } from '../../lib';
+import { CNPG_EXPORTER_METRICS, CNPG_POOLER_METRICS, GrafanaSidecar, LabelKeys, REDIS_EXPORTER_METRICS } from '../../lib';
 import { metricNames } from '../../lib/private/dashboards';
 import { buildApp } from '../../stacks/main';
 import { hasOffsiteBackup, OFFSITE_BACKUPS } from '../../stacks/offsite-backups';
@@ -59,10 +59,27 @@ const WORKLOADS = ['Deployment', 'StatefulSet'];
  */
 const PLATFORM_METRICS = new Set([
   'container_cpu_usage_seconds_total', 'container_memory_working_set_bytes',
+  'kubelet_volume_stats_used_bytes', 'kubelet_volume_stats_capacity_bytes',
   'kube_pod_container_resource_requests', 'kube_pod_container_resource_limits', 'kube_pod_container_status_restarts_total',
   'kube_deployment_spec_replicas', 'kube_deployment_status_replicas_available',
   'kube_horizontalpodautoscaler_status_current_replicas', 'kube_horizontalpodautoscaler_spec_min_replicas', 'kube_horizontalpodautoscaler_spec_max_replicas',
 ]);
+
+/**
+ * The metrics the system's own exporters serve, by what it runs: a CloudNativePG Cluster's
+ * instances (scraped by its PodMonitor), its PgBouncer Poolers, and a Redis StatefulSet's
+ * redis_exporter sidecar (scraped by its ServiceMonitor).
+ */
+function exporterMetrics(objects: Manifest[]): string[] {
+  const has = (test: (o: Manifest) => boolean) => objects.some(test);
+  const redis = (o: Manifest) => o.kind === 'StatefulSet'
+    && o.spec.template.spec.containers.some((c: Manifest) => c.name === 'exporter' && String(c.image).includes('redis_exporter'));
+  return [
+    ...(has((o) => o.kind === 'Cluster' && o.apiVersion.startsWith('postgresql.cnpg.io')) ? CNPG_EXPORTER_METRICS : []),
+    ...(has((o) => o.kind === 'Pooler' && o.apiVersion.startsWith('postgresql.cnpg.io')) ? CNPG_POOLER_METRICS : []),
+    ...(has(redis) ? REDIS_EXPORTER_METRICS : []),
+  ];
+}
 
 /**
  * Every Secret an object reads, as `<where>: <name>`: pod env/envFrom/volumes, and the `{ name, key }`
@@ -234,12 +251,14 @@ describe.each(cases)('%s', (name, objects) => {
     }
   });
 
-  test('the system ships an SLO and a service dashboard; every SLO is on one, every metric queried is recorded, alerted on or a platform metric', () => {
+  test('the system ships an SLO and a service dashboard; every SLO is on one, every metric queried is recorded, alerted on, served by the system\'s exporters or a platform metric', () => {
     const dashboards = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.[GrafanaSidecar.LABEL] === GrafanaSidecar.LABEL_VALUE)
       .map((o) => ({ name: o.metadata.name as string, json: JSON.parse(Object.values(o.data as Record<string, string>)[0]) }));
     expect(dashboards.map((d) => d.name)).toEqual(expect.arrayContaining([expect.stringMatching(/-slo-dashboard$/), expect.stringMatching(/-service-dashboard$/)]));
     const rules = objects.filter((o) => o.kind === 'PrometheusRule').flatMap((r) => r.spec.groups.flatMap((g: Manifest) => g.rules));
-    const known = new Set([...PLATFORM_METRICS, ...rules.filter((r) => r.record).map((r) => r.record), ...rules.flatMap((r) => metricNames(r.expr))]);
+    const known = new Set([
+      ...PLATFORM_METRICS, ...exporterMetrics(objects), ...rules.filter((r) => r.record).map((r) => r.record), ...rules.flatMap((r) => metricNames(r.expr)),
+    ]);
     const exprs = dashboards.flatMap((d) => d.json.panels.flatMap((p: Manifest) => [p, ...(p.panels ?? [])]).flatMap((p: Manifest) => (p.targets ?? [])
       .map((t: Manifest) => ({ at: `${d.name}/${p.title}`, expr: t.expr as string }))));
     expect(exprs.length).toBeGreaterThan(0);

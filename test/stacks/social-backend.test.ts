@@ -339,3 +339,22 @@ test('§4.7.18 dashboards: service overview (RED, saturation, restarts, replicas
   expect(titles(dashboard('social-backend-service-dashboard'))).toEqual(SERVICES);
   expect(dashboard('social-backend-slo-dashboard').title).toBe('social-backend — SLOs and error budgets');
 });
+
+test('§4.7.18 Dashboard 4 "Database": query performance, cache hit rate and replication lag of PostgreSQL, and the Redis cache\'s hit rate', () => {
+  const cm = find(socialBackend(Environment.PROD), 'ConfigMap', 'social-backend-database-dashboard');
+  expect(cm.metadata.labels.grafana_dashboard).toBe('1');
+  expect(cm.metadata.annotations.grafana_folder).toBe('social-backend');
+  const json = JSON.parse(cm.data['social-backend-database-dashboard.json']);
+  expect(json.title).toBe('social-backend — database and cache');
+  const panels = json.panels as Manifest[];
+  expect(panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['social-backend-postgres (PostgreSQL)', 'social-backend-redis (Redis)']);
+  const exprs = (title: string) => panels.filter((p) => p.title === title).flatMap((p) => p.targets.map((t: Manifest) => t.expr));
+  const pods = 'namespace="social-backend",pod=~"social-backend-postgres-[0-9]+"';
+  expect(exprs('Replication lag')).toEqual([
+    `max by (pod) (cnpg_pg_replication_lag{${pods}})\nand on (pod)\nmax by (pod) (cnpg_pg_replication_in_recovery{${pods}}) == 1`,
+  ]);
+  expect(exprs('Cache hit ratio')[0]).toContain(`cnpg_pg_stat_database_blks_hit{${pods},datname=`);
+  expect(exprs('Hit ratio')[0]).toContain('redis_keyspace_hits_total{namespace="social-backend",pod=~"social-backend-redis-[0-9]+"}');
+  expect(exprs('Transactions').join('\n')).toContain('cnpg_pg_stat_database_xact_rollback');
+  expect(exprs('Connection pool (PgBouncer)')).toHaveLength(4);
+});
