@@ -1,6 +1,8 @@
 import { Environment } from '../../lib';
 import { buildApp } from '../../stacks/main';
+import { promtoolTestRules } from '../support/promtool-rules';
 import { container, find, jobEnv, Manifest, ofKind } from '../support/synth';
+import { hasTool } from '../support/tools';
 
 /** The homepage's objects in `env`: its data layer (namespace, database) and its apps. */
 function homepage(env: Environment): Manifest[] {
@@ -346,4 +348,14 @@ test('dev is smaller but has the same shape', () => {
   expect(container(find(dev, 'Deployment', 'homepage-api')).resources.requests).toEqual({ cpu: '50m', memory: '128Mi' });
   expect(find(dev, 'HorizontalPodAutoscaler', 'homepage-api').spec.maxReplicas).toBeLessThan(
     find(prod, 'HorizontalPodAutoscaler', 'homepage-api').spec.maxReplicas);
+});
+
+(hasTool('promtool') ? test : test.skip)('promtool test rules: OllamaDown fires after 5 minutes without an available replica, or without the series, and not before', () => {
+  const rule = find(homepage(Environment.PROD), 'PrometheusRule', 'homepage-alerts');
+  const available = 'kube_deployment_status_replicas_available{namespace="homepage",deployment="homepage-ollama"}';
+  const down = { namespace: 'homepage', deployment: 'homepage-ollama' };
+  promtoolTestRules(rule, [
+    { name: 'two replicas, then none', series: { [available]: '2x10 0x10' }, expect: [['10m', 'OllamaDown', []], ['14m', 'OllamaDown', []], ['17m', 'OllamaDown', [down]]] },
+    { name: 'kube-state-metrics reports no such Deployment', series: { 'up{job="unrelated"}': '1x10' }, expect: [['3m', 'OllamaDown', []], ['6m', 'OllamaDown', [down]]] },
+  ]);
 });
