@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertAnnotationKeys, AlertLabelKeys, isLabelValue, SloAlertNames } from './conventions';
-import { absentExpr, burnExpr, BurnTier, burnTiers, errorBudget, sliRecordings, tierFor } from './private/burn-rate';
+import { absentExpr, burnExpr, BurnTier, burnTiers, errorBudget, errorRatioOver, sliRecordings, tierFor } from './private/burn-rate';
 import { formatSelector, parseSelector, promDuration, promNumber, Selector } from './private/promql';
 import { PromtoolTestFile, sloPromtoolTests, SloTestSubject } from './private/promtool-tests';
 import { goDuration } from './private/units';
@@ -311,6 +311,19 @@ export class Slo extends Construct {
   /** The burn-rate tiers with their derived factors and thresholds (a copy). */
   public get burnRates(): BurnTier[] {
     return this.tiers.map((t) => ({ ...t }));
+  }
+
+  /**
+   * PromQL of the SLI's error ratio over `window` (e.g. the SLO window: the share of the error
+   * budget spent is this divided by {@link errorBudget}), traffic-weighted from the recorded
+   * 5-minute rates. The window must be whole minutes; Prometheus must keep that much history.
+   */
+  public errorRatioOver(window: Duration): string {
+    const minutes = window.toMilliseconds() / 60_000;
+    if (!Number.isInteger(minutes) || minutes < 5) {
+      throw new Error(`${this.node.path}: errorRatioOver(${goDuration(window)}) needs whole minutes of at least 5 (the recorded rates' step) — use e.g. Duration.days(30)`);
+    }
+    return errorRatioOver(this.recordSelector, promDuration(minutes));
   }
 
   /** Names of this SLO's rule groups: recording rules, then alerts. */

@@ -14,7 +14,7 @@ import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
   CircuitBreakerExpression, DatabaseDashboard, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer,
   PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore,
-  SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SloRecords, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart,
+  SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart,
   TraefikGateway, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
@@ -442,8 +442,7 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
   // which each pod would have to compute without seeing the others' requests. Prometheus must keep
   // 30 days of data, or this is the share over what it keeps.
   const days = availability.window.toDays();
-  const consumed = `sum_over_time(${SloRecords.ERRORS_RATE5M}${availability.recordSelector}[${days}d])\n/\n`
-    + `sum_over_time(${SloRecords.REQUESTS_RATE5M}${availability.recordSelector}[${days}d])`;
+  const consumed = availability.errorRatioOver(availability.window);
   for (const [name, consumedPercent, policy] of [
     ['ErrorBudgetPolicyCautious', 25, 'cautious: deploy at most daily with peer review, increase monitoring, review recent changes'],
     ['ErrorBudgetPolicySlow', 50, 'slow: deploy at most weekly with a senior engineer\'s approval, freeze non-critical features, focus on reliability'],

@@ -100,6 +100,16 @@ describe('Slo behaviour', () => {
       'sum(rate(jobs_total{job="w"}[5m]))\n-\n(\n  sum(rate(jobs_total{job="w",outcome="ok"}[5m]))\n  or\n  0 * sum(rate(jobs_total{job="w"}[5m]))\n)');
   });
 
+  test('errorRatioOver: the traffic-weighted error ratio over any window, from the recorded rates; whole minutes only', () => {
+    const { slo, rule } = build();
+    const sel = '{namespace="test",service="test-api",slo="availability"}';
+    expect(slo.errorRatioOver(Duration.days(30))).toBe(`sum_over_time(slo:sli_errors:rate5m${sel}[30d])\n/\nsum_over_time(slo:sli_requests:rate5m${sel}[30d])`);
+    // The 3-day recording is this very expression.
+    expect(rule.spec.groups[0].rules.find((r: any) => r.record === 'slo:sli_error:ratio_rate3d').expr).toBe(slo.errorRatioOver(Duration.days(3)));
+    expect(() => slo.errorRatioOver(Duration.seconds(90))).toThrow(
+      'prod/test/availability: errorRatioOver(1m30s) needs whole minutes of at least 5 (the recorded rates\' step) — use e.g. Duration.days(30)');
+  });
+
   test('errors/total SLI: a failure counter that does not exist yet counts as zero failures while requests flow', () => {
     const { rule } = build();
     expect(rule.spec.groups[0].rules[0].expr).toBe(

@@ -83,16 +83,23 @@ export interface SliRecording {
  * `selector` is the `{namespace="…",service="…",slo="…"}` matcher set of the recorded series.
  */
 export function sliRecordings(errorsRate: string, requestsRate: string, selector: string): SliRecording[] {
-  const errors = `${SloRecords.ERRORS_RATE5M}${selector}`;
-  const requests = `${SloRecords.REQUESTS_RATE5M}${selector}`;
   return [
     { record: SloRecords.ERRORS_RATE5M, expr: errorsRate },
     { record: SloRecords.REQUESTS_RATE5M, expr: requestsRate },
     ...SLI_WINDOWS.map((w) => ({
       record: SloRecords.errorRatio(w),
-      expr: w === '5m' ? `${errors}\n/\n${requests}` : `sum_over_time(${errors}[${w}])\n/\nsum_over_time(${requests}[${w}])`,
+      expr: w === '5m' ? `${SloRecords.ERRORS_RATE5M}${selector}\n/\n${SloRecords.REQUESTS_RATE5M}${selector}` : errorRatioOver(selector, w),
     })),
   ];
+}
+
+/**
+ * The traffic-weighted error ratio over any `window` (`3d`, `30d`), from the recorded 5-minute
+ * rates of the SLO whose recorded series `selector` matches: what the long-window recordings
+ * record, and what the SLO window's error ratio (error budget spent) is read from.
+ */
+export function errorRatioOver(selector: string, window: string): string {
+  return `sum_over_time(${SloRecords.ERRORS_RATE5M}${selector}[${window}])\n/\nsum_over_time(${SloRecords.REQUESTS_RATE5M}${selector}[${window}])`;
 }
 
 /**

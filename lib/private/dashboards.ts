@@ -8,6 +8,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { parser } from '@prometheus-io/lezer-promql';
 import { DASHBOARD_DATASOURCE_VARIABLE, SLI_WINDOWS, SloRecords } from '../conventions';
+import { errorRatioOver } from './burn-rate';
 import { formatSelector, Matcher, promDuration, promNumber, promqlSyntaxError, Selector, unquote } from './promql';
 import { Violations } from './validation';
 
@@ -258,10 +259,9 @@ export interface SloPanelsInput {
  * latency quantiles of a latency SLI.
  *
  * Over the SLO window everything is computed from the recorded 5-minute rates (the recorded error
- * ratios stop at 3 days): `sum_over_time(errors) / sum_over_time(requests)`, the same
- * traffic-weighted ratio the recording rules use. A service that never failed has no error
- * series (`sum(rate(…))` of no series is no series), so errors default to zero where requests
- * exist.
+ * ratios stop at 3 days) with the recordings' own {@link errorRatioOver}. The recorded error rate
+ * exists whenever requests do (the Slo reads a missing failure counter as zero), so an empty
+ * panel means what the SLO's no-data alert means.
  */
 export function sloRow(input: SloPanelsInput): RowSpec {
   const w = promDuration(input.windowMinutes);
@@ -270,8 +270,7 @@ export function sloRow(input: SloPanelsInput): RowSpec {
   const requests = `${SloRecords.REQUESTS_RATE5M}${sel}`;
   const budget = promNumber(input.errorBudget);
   const objective = Number(promNumber(input.objective / 100));
-  const errorRatio = (window: string) =>
-    `(\n  sum_over_time(${errors}[${window}])\n  or\n  0 * sum_over_time(${requests}[${window}])\n)\n/\nsum_over_time(${requests}[${window}])`;
+  const errorRatio = (window: string) => errorRatioOver(sel, window);
   const availability = (window: string) => `1 - (\n${errorRatio(window)}\n)`;
   const objectiveLine: ThresholdStep[] = [{ value: null, color: 'red' }, { value: objective, color: 'green' }];
   const panels: PanelSpec[] = [

@@ -78,7 +78,7 @@ describe('quantiles', () => {
 const SEL = '{namespace="shop",service="shop-api",slo="availability"}';
 const E = `slo:sli_errors:rate5m${SEL}`;
 const R = `slo:sli_requests:rate5m${SEL}`;
-const ratio = (w: string) => `(\n  sum_over_time(${E}[${w}])\n  or\n  0 * sum_over_time(${R}[${w}])\n)\n/\nsum_over_time(${R}[${w}])`;
+const ratio = (w: string) => `sum_over_time(${E}[${w}])\n/\nsum_over_time(${R}[${w}])`;
 const SLO: SloPanelsInput = {
   service: 'shop-api', slo: 'availability', objective: 99.9, windowMinutes: 30 * 1440, errorBudget: 0.001, recordSelector: SEL,
   sli: 'requests(e / t)', quantiles: [0.5, 0.99],
