@@ -325,7 +325,6 @@ const WORK_DIR = '/work';
 const SCRIPTS_DIR = '/scripts';
 const MAX_CRONJOB_NAME = 52;
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /**
@@ -603,7 +602,7 @@ export class BackupSchedule extends Construct {
     const port = url ? Number(url.port || (url.protocol === 'https:' ? 443 : 80)) : 443;
     let resolved = peer;
     if (!resolved && url) {
-      resolved = target.provider === 'aws' ? NetworkPeer.cidr('0.0.0.0/0', PRIVATE_RANGES) : this.peerOfHost(url.hostname);
+      resolved = target.provider === 'aws' ? NetworkPeer.publicInternet() : this.peerOfHost(url.hostname);
       if (!resolved) {
         this.violations.add(prop, undefined, `cannot be derived from the endpoint ${target.endpoint}, whose host names no namespace`,
           'set it, e.g. NetworkPeer.namespace(\'minio\') or NetworkPeer.cidr(\'203.0.113.10/32\')');

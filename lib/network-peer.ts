@@ -1,9 +1,12 @@
 import { k8s } from 'cdk8s-plus-28';
 import { NAMESPACE_NAME_LABEL } from './conventions';
 
+/** IPv4 ranges that never hold a public address (see {@link NetworkPeer.publicInternet}). */
+const NON_PUBLIC_IPV4 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8'];
+
 /**
  * Who a NetworkPolicy rule admits or reaches outside the cluster's services: a whole namespace
- * (the gateway's, monitoring's), pods with given labels in a namespace, or an IP block.
+ * (the gateway's, monitoring's), pods with given labels in a namespace, or an IP block (the public internet among them).
  * Another ReliableService is referred to as an object instead (`ingressFrom`, `dependencies`).
  */
 export class NetworkPeer {
@@ -18,6 +21,17 @@ export class NetworkPeer {
       namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } },
       podSelector: { matchLabels: { ...labels } },
     }, `pods ${JSON.stringify(labels)} in namespace ${name}`);
+  }
+
+  /**
+   * Public IPv4 addresses: the whole internet without the ranges that are never public — RFC 1918
+   * (the cluster's own pods, services and nodes), CGNAT (100.64.0.0/10), link-local (169.254.0.0/16,
+   * the cloud metadata service whose credentials an SSRF could steal) and loopback. For hosted
+   * APIs without fixed addresses (S3, KMS, SaaS endpoints, model registries), since a
+   * NetworkPolicy cannot name a host.
+   */
+  public static publicInternet(): NetworkPeer {
+    return NetworkPeer.cidr('0.0.0.0/0', NON_PUBLIC_IPV4);
   }
 
   /** An IP block, optionally with holes. */

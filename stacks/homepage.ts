@@ -36,7 +36,7 @@ const EXTERNAL = {
  * addresses, and a NetworkPolicy cannot name a host: public IPv4 on 443 only, with the private
  * ranges (the cluster itself), CGNAT, link-local (cloud metadata) and loopback carved out.
  */
-const PUBLIC_INTERNET = NetworkPeer.cidr('0.0.0.0/0', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8']);
+const PUBLIC_INTERNET = NetworkPeer.publicInternet();
 
 /** The Ollama API port (the server's default, `OLLAMA_HOST=0.0.0.0:11434`). */
 const OLLAMA_PORT = 11434;

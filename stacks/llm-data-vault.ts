@@ -117,15 +117,16 @@ const TEAM = 'platform';
  * What the vault reaches outside its namespace.
  * - AWS KMS (§4.5: ListKeys, GenerateDataKey) and S3 (§7.2) are public AWS endpoints on 443.
  *   A NetworkPolicy cannot name DNS names and AWS's ranges change, so egress is any public
- *   address on 443: the private ranges (the cluster itself) and link-local (the instance metadata
- *   service, whose credentials an SSRF could steal) are excluded. With VPC interface endpoints,
+ *   address on 443 (NetworkPeer.publicInternet: the private ranges — the cluster itself —, CGNAT,
+ *   loopback and link-local — the instance metadata service, whose credentials an SSRF could
+ *   steal — are excluded). With VPC interface endpoints,
  *   narrow this to their subnets.
  * - §6.3 exports traces to `jaeger:14268` and `zipkin:9411`, and §6.3/§4.3 publish events to
  *   Kafka (the `message_queue` readiness check). The plan does not say where they run: assumed in
  *   namespaces `tracing` and `kafka` (Kafka's plaintext listener 9092).
  */
 const EXTERNAL = {
-  aws: NetworkPeer.cidr('0.0.0.0/0', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16']),
+  aws: NetworkPeer.publicInternet(),
   tracing: 'tracing',
   kafka: 'kafka',
   /**

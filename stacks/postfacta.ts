@@ -58,7 +58,7 @@ const EXTERNAL = {
  * with the private ranges (the cluster itself), CGNAT and link-local (cloud metadata endpoints)
  * carved out, so the API cannot reach anything internal through this rule.
  */
-const PUBLIC_INTERNET = NetworkPeer.cidr('0.0.0.0/0', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8']);
+const PUBLIC_INTERNET = NetworkPeer.publicInternet();
 
 /**
  * §4.5 / §9 #10: the API's database pool, set explicitly instead of the driver's defaults. The

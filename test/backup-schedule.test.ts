@@ -215,7 +215,7 @@ describe('BackupSchedule behaviour', () => {
     });
     expect(find(objects, 'NetworkPolicy', 'test-postgres-offsite-sync').spec.egress.slice(1)).toEqual([
       { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'minio' } } }], ports: [{ protocol: 'TCP', port: 9000 }] },
-      { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }], ports: [{ protocol: 'TCP', port: 443 }] },
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8'] } }], ports: [{ protocol: 'TCP', port: 443 }] },
     ]);
   });
 

@@ -115,7 +115,7 @@ describe.each(Environment.ALL)('llm-data-vault ($name)', (env) => {
     ]));
     expect(np.egress).toEqual(expect.arrayContaining([
       {
-        to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'] } }],
+        to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8'] } }],
         ports: [{ protocol: 'TCP', port: 443 }],
       },
       { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tracing' } } }], ports: [{ protocol: 'TCP', port: 14268 }, { protocol: 'TCP', port: 9411 }] },
