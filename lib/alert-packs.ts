@@ -45,10 +45,13 @@ export interface ServiceAlertSeverities {
 /** Props of a {@link ServiceAlertPack}. */
 export interface ServiceAlertsProps extends AlertPackProps {
   /**
-   * Counter selector of the service's requests, for the 5xx alert.
-   * @default - `http_requests_total{namespace="<namespace>",job="<name>"}` (the Prometheus client convention, scraped by the service's ServiceMonitor)
+   * Counter selector of the service's requests, for the 5xx alert; `false` for a service that
+   * serves no requests (a queue worker): no error alert.
+   * @default - `http_requests_total{namespace="<namespace>",job="<name>"}` (the Prometheus client
+   * convention, scraped by the service's ServiceMonitor); no error alert for a service without
+   * a ServiceMonitor
    */
-  readonly requests?: string;
+  readonly requests?: string | false;
   /**
    * Counter selector of the failed requests.
    * @default - `requests` with `code=~"5.."` added
@@ -78,32 +81,43 @@ export interface ServiceAlertsProps extends AlertPackProps {
 
 /**
  * The symptom alerts of a {@link ReliableService} (group `<name>-symptoms`): no target up, 5xx
- * ratio, latency (when given), crash looping, pods not ready, memory near the limit, and the
- * HPA at its maximum (when it has one).
+ * ratio (unless it serves no requests), latency (when given), crash looping, pods not ready,
+ * memory near the limit, and the HPA at its maximum (when it has one).
+ *
+ * A service that exports no metrics (no ServiceMonitor, e.g. a third-party server) gets the
+ * alerts kube-state-metrics and cAdvisor can give: no replica available (instead of no target
+ * up), crash looping, not ready, memory, HPA.
  */
 export class ServiceAlertPack implements AlertPack {
   public readonly groupName: string;
   private readonly rules: AlertRule[];
 
   constructor(service: ReliableService, props: ServiceAlertsProps) {
-    const where = `${service.node.path}: 'alerts'`;
-    if (!service.isMonitored) {
-      throw new Error(`${where} (${service.name}) has no ServiceMonitor, so its target-down alert would fire forever and the request alerts see no data — `
-        + 'set the monitoring prop of the service');
+    const where = service.node.path;
+    const requestProps = (['requests', 'errors', 'maxErrorPercent', 'latency'] as const).filter((k) => props[k] !== undefined && props[k] !== false);
+    const serves = service.isMonitored && props.requests !== false;
+    if (!serves && requestProps.length > 0) {
+      const why = service.isMonitored ? "'alerts.requests' is false (no requests served)" : `${service.name} has no ServiceMonitor`;
+      const prop = requestProps[0];
+      const value = prop === 'latency' ? `histogram ${props.latency?.histogram}` : props[prop];
+      throw new Error(`${where}: 'alerts.${prop}' (${show(value)}) cannot apply: ${why}, so no request metric is scraped — `
+        + (service.isMonitored ? 'remove it, or give the request counter' : 'remove it, or set the monitoring prop of the service'));
     }
     const s = props.severities ?? {};
     this.groupName = `${service.name}-symptoms`;
     const common = (name: string, severity: Severity | undefined, fallback: Severity): SymptomAlertProps => base(props, service.name, this.groupName, name, severity ?? fallback);
     const pods = { namespace: service.namespace, pods: SymptomAlerts.deploymentPods(service.name) };
     this.rules = [
-      SymptomAlerts.targetDown({ ...common('TargetDown', s.down, Severity.PAGE), namespace: service.namespace, job: service.name }),
-      SymptomAlerts.errorRatio({
+      service.isMonitored
+        ? SymptomAlerts.targetDown({ ...common('TargetDown', s.down, Severity.PAGE), namespace: service.namespace, job: service.name })
+        : SymptomAlerts.deploymentUnavailable({ ...common('DeploymentUnavailable', s.down, Severity.PAGE), namespace: service.namespace, deployment: service.name }),
+      ...(serves ? [SymptomAlerts.errorRatio({
         ...common('HighErrorRate', s.errors, Severity.TICKET),
-        requests: props.requests ?? `http_requests_total{namespace=${JSON.stringify(service.namespace)},job=${JSON.stringify(service.name)}}`,
+        requests: typeof props.requests === 'string' ? props.requests : `http_requests_total{namespace=${JSON.stringify(service.namespace)},job=${JSON.stringify(service.name)}}`,
         errors: props.errors,
         maxPercent: props.maxErrorPercent,
         labels: { namespace: service.namespace },
-      }),
+      })] : []),
       ...(props.latency ? [SymptomAlerts.latencyAbove({
         ...common('HighLatency', s.latency, Severity.TICKET),
         histogram: props.latency.histogram,

@@ -71,6 +71,14 @@ export interface TargetDownProps extends SymptomAlertProps {
   readonly job: string;
 }
 
+/** Props of {@link SymptomAlerts.deploymentUnavailable}. */
+export interface DeploymentUnavailableProps extends SymptomAlertProps {
+  /** The Deployment's namespace. */
+  readonly namespace: string;
+  /** The Deployment's name. */
+  readonly deployment: string;
+}
+
 /** Props of {@link SymptomAlerts.errorRatio}. */
 export interface ErrorRatioProps extends SymptomAlertProps {
   /** Counter selector of all requests, e.g. `http_requests_total{job="homepage-api"}`. */
@@ -259,6 +267,26 @@ export class SymptomAlerts {
       namespace: props.namespace,
       summary: `${props.service}: no ${props.job} target is up`,
       description: `Prometheus cannot scrape any target of job ${props.job} in ${props.namespace} (or finds none): the service is down or no longer discovered.`,
+    });
+  }
+
+  /**
+   * No replica of a Deployment is available, or kube-state-metrics knows no such Deployment: the
+   * down alert of a workload Prometheus does not scrape (no `up` series to read). Default `for`:
+   * 5 minutes.
+   */
+  public static deploymentUnavailable(props: DeploymentUnavailableProps): AlertRule {
+    const b = new Builder('deploymentUnavailable', props);
+    b.labelValue('namespace', props.namespace);
+    b.nonEmpty('deployment', props.deployment);
+    const available = sel('kube_deployment_status_replicas_available', eq('namespace', props.namespace), eq('deployment', props.deployment));
+    return b.build({
+      name: 'DeploymentUnavailable',
+      expr: `sum by (namespace, deployment) (${available}) == 0\nor\nabsent(${available})`,
+      for: Duration.minutes(5),
+      namespace: props.namespace,
+      summary: `${props.service}: no replica of ${props.deployment} is available`,
+      description: `Deployment ${props.deployment} in ${props.namespace} has no available replica (or kube-state-metrics finds none): the service is down.`,
     });
   }
 

@@ -7,7 +7,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, DatabaseDashboard, EnvironmentStage, EnvValue, HAPostgres,
   NetworkPeer, PostStartHook, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy,
-  ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, WalCompression,
+  ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SyncedSecret, SystemChart, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
@@ -190,8 +190,8 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
     // public 443 egress below). The startup probe starts after the pull, so its 60 s cover only the
     // server's start. A failed pull fails the hook: the kubelet restarts the container and the next
     // pull resumes the partial download. The hook has no timeout: a pull that never ends keeps the
-    // pod unready (PodNotReady below), and a rollout whose new pod is not ready within the 10 min
-    // progress deadline is reported failed (the ~2 GB need ≥ 4 MB/s).
+    // pod unready (PodNotReady below), and a rollout whose new pod is not ready within the
+    // progress deadline (30 min, below) is reported failed.
     postStart: OLLAMA_PULL_MODEL,
     // Ollama's SIGTERM handler closes the HTTP server at once (no drain) and unloads the model, so
     // the preStop sleep is the drain: the pod leaves the endpoints, and a generation already
@@ -337,32 +337,12 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   for (const backup of [dumps, snapshots]) alerts.addBackupAlerts(backup, { runbookUrl: 'https://runbooks.lucena.cloud/homepage/backups' });
 
   // Ollama's alerts (§3.8: its failures must not cascade, so they must be seen). Ollama exposes no
-  // Prometheus metrics, so no TargetDown, error-ratio or latency alert on its own requests is
-  // possible: down, crash looping, not ready and memory near the limit (an LLM's typical death,
-  // the OOM killer) come from kube-state-metrics and cAdvisor. Slow or failing generations show
-  // in the API's own latency and 5xx alerts above, and would need the API to export its breaker
-  // state to alert on the breaker itself. Tickets, not pages: with the breaker open the homepage
-  // still serves, without the LLM feature. §7 has no Ollama runbook; this page is to be written.
-  // Each alert links its anchor on the runbook page, as the packs' alerts do.
-  const ollamaRunbook = (alert: string) => `https://runbooks.lucena.cloud/homepage/ollama#${alert.toLowerCase()}`;
-  const ollamaGroup = `${ollama.name}-symptoms`;
-  const ollamaAlert = (alert: string) => ({ service: ollama.name, severity: Severity.TICKET, runbookUrl: ollamaRunbook(alert), group: ollamaGroup });
-  const ollamaPods = { namespace: ollama.namespace, pods: SymptomAlerts.deploymentPods(ollama.name) };
-  const available = `kube_deployment_status_replicas_available{namespace="${ollama.namespace}",deployment="${ollama.name}"}`;
-  alerts.addAlert({
-    name: 'OllamaDown',
-    severity: Severity.TICKET,
-    runbookUrl: ollamaRunbook('OllamaDown'),
-    group: ollamaGroup,
-    expr: `sum by (namespace, deployment) (${available}) == 0\nor\nabsent(${available})`,
-    for: Duration.minutes(5),
-    summary: `${ollama.name}: no Ollama replica is available`,
-    description: `Deployment ${ollama.name} (${ollama.namespace}) has had no available replica for 5 minutes: every LLM call of the API fails and its circuit breaker stays open, so the homepage runs without its LLM features.`,
-    labels: { service: ollama.name, namespace: ollama.namespace },
-  });
-  alerts.addAlert(SymptomAlerts.crashLooping({ ...ollamaAlert('PodCrashLooping'), ...ollamaPods }));
-  alerts.addAlert(SymptomAlerts.podNotReady({ ...ollamaAlert('PodNotReady'), ...ollamaPods }));
-  alerts.addAlert(SymptomAlerts.memoryNearLimit({ ...ollamaAlert('MemoryNearLimit'), ...ollamaPods }));
+  // Prometheus metrics, so the service pack gives what kube-state-metrics and cAdvisor can: no
+  // replica available (instead of no target up), crash looping, not ready, and memory near the
+  // limit (an LLM's typical death, the OOM killer). Slow or failing generations show in the API's
+  // own latency and 5xx alerts above. Tickets, not pages: with the breaker open the homepage still
+  // serves, without the LLM feature. §7 has no Ollama runbook; this page is to be written.
+  alerts.addServiceAlerts(ollama, { runbookUrl: 'https://runbooks.lucena.cloud/homepage/ollama', severities: { down: Severity.TICKET } });
 
   // §6 phase 2 "Create Grafana dashboard": dashboards as code (Grafana sidecar ConfigMaps) — the
   // §2.1 SLOs with their error budgets, and the API's RED (the §4.2 series: `status` label),

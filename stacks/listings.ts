@@ -386,17 +386,19 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
       labels: { namespace: service.namespace }, group: `${service.name}-latency`,
     }));
   }
-  // The indexing worker (§Features › Async Processing) serves no request: down is P2 (search results
-  // go stale, listings are still served), the rest P3. Its queue (§Monitoring › Worker Metrics)
-  // waiting for 15 minutes while no job completes is a stuck worker its probes cannot see.
-  const workerPods = { namespace: worker.namespace, pods: SymptomAlerts.deploymentPods(worker.name) };
-  const workerAlert = { service: worker.name, runbookUrl: runbook('indexing'), group: `${worker.name}-symptoms` };
-  alerts.addAlert(SymptomAlerts.targetDown({ ...workerAlert, severity: Severity.P2, namespace: worker.namespace, job: worker.name }));
-  alerts.addAlert(SymptomAlerts.crashLooping({ ...workerAlert, severity: Severity.P3, ...workerPods }));
-  alerts.addAlert(SymptomAlerts.memoryNearLimit({ ...workerAlert, severity: Severity.P3, ...workerPods, maxPercent: 95 }));
+  // The indexing worker (§Features › Async Processing) serves no request (no error alert): down is
+  // P2 (search results go stale, listings are still served), the rest P3, memory at 95 % as for the
+  // service. Its queue (§Monitoring › Worker Metrics) waiting for 15 minutes while no job completes
+  // is a stuck worker its probes cannot see.
+  alerts.addServiceAlerts(worker, {
+    runbookUrl: runbook('indexing'),
+    requests: false,
+    memoryMaxPercent: 95,
+    severities: { down: Severity.P2, crashLooping: Severity.P3, notReady: Severity.P3, memory: Severity.P3, hpaMaxedOut: Severity.P3 },
+  });
   const workerJob = `namespace="${worker.namespace}",job="${worker.name}"`;
   alerts.addAlert({
-    name: 'IndexingStalled', severity: Severity.P3, for: Duration.minutes(15), runbookUrl: workerAlert.runbookUrl, group: workerAlert.group,
+    name: 'IndexingStalled', severity: Severity.P3, for: Duration.minutes(15), runbookUrl: `${runbook('indexing')}#indexingstalled`, group: `${worker.name}-indexing`,
     expr: `max by (namespace) (listings_indexing_queue_size{${workerJob}}) > 0\nunless on (namespace)\n`
       + `sum by (namespace) (rate(listings_indexing_jobs_processed_total{${workerJob}}[15m])) > 0`,
     labels: { namespace: worker.namespace, service: worker.name },

@@ -5,7 +5,7 @@ import { join } from 'path';
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { stringify } from 'yaml';
-import { AlertingRuleset, AlertPack, HAPostgres, PostgresAlertPack, Probe, ReliableService, Severity, SymptomAlerts } from '../lib';
+import { AlertingRuleset, AlertPack, HAPostgres, PostgresAlertPack, Probe, ReliableService, ServiceAlertPack, Severity, SymptomAlerts } from '../lib';
 import { PrometheusRuleDefinition } from '../lib/slo';
 import { packFixture, RUNBOOKS } from './alert-packs.fixture';
 import { find, synth, testChart } from './support/synth';
@@ -73,7 +73,7 @@ describe('alert packs', () => {
     expect(r.alerts.find((a) => a.name === 'HighErrorRate')?.severity).toBe(Severity.P2);
   });
 
-  test('throws if the service has no ServiceMonitor', () => {
+  test('a service without a ServiceMonitor: no replica available (kube-state-metrics) instead of no target up, no request alerts', () => {
     const c = testChart(undefined, 'small');
     const svc = new ReliableService(c, 'web', {
       image: 'registry.example.com/web:1.0.0', ports: { http: 8080 },
@@ -81,8 +81,31 @@ describe('alert packs', () => {
       probes: { readiness: Probe.http('/readyz') },
     });
     const r = new AlertingRuleset(c, 'alerts', { team: 'web' });
-    expect(() => r.addServiceAlerts(svc, { runbookUrl: RUNBOOKS })).toThrow(
-      "prod/small/web: 'alerts' (small-web) has no ServiceMonitor, so its target-down alert would fire forever and the request alerts see no data — set the monitoring prop of the service");
+    const alerts = r.addServiceAlerts(svc, { runbookUrl: RUNBOOKS, severities: { down: Severity.TICKET } });
+    expect(alerts.map((a) => [a.name, a.severity])).toEqual([
+      ['DeploymentUnavailable', Severity.TICKET], ['PodCrashLooping', Severity.TICKET], ['PodNotReady', Severity.TICKET], ['MemoryNearLimit', Severity.TICKET],
+    ]);
+    expect(alerts[0].expr).toBe('sum by (namespace, deployment) (kube_deployment_status_replicas_available{namespace="small",deployment="small-web"}) == 0\n'
+      + 'or\nabsent(kube_deployment_status_replicas_available{namespace="small",deployment="small-web"})');
+    expect(alerts[0].for?.toMinutes()).toBe(5);
+    expect(() => r.addServiceAlerts(svc, { runbookUrl: RUNBOOKS, maxErrorPercent: 2 })).toThrow(
+      "prod/small/web: 'alerts.maxErrorPercent' (2) cannot apply: small-web has no ServiceMonitor, so no request metric is scraped — remove it, or set the monitoring prop of the service");
+  });
+
+  test('a worker that serves no requests (requests: false): no error alert; request settings are rejected', () => {
+    const { chart } = packFixture();
+    const worker = new ReliableService(chart, 'worker', {
+      image: 'registry.example.com/worker:1.0.0', ports: { metrics: 9090 },
+      resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+      probes: { readiness: Probe.http('/metrics', { port: 'metrics' }) },
+      monitoring: { port: 'metrics', path: '/metrics' },
+    });
+    const r = new AlertingRuleset(chart, 'worker-alerts', { team: 'web' });
+    expect(r.addServiceAlerts(worker, { runbookUrl: RUNBOOKS, requests: false }).map((a) => a.name))
+      .toEqual(['TargetDown', 'PodCrashLooping', 'PodNotReady', 'MemoryNearLimit']);
+    expect(() => new ServiceAlertPack(worker, { runbookUrl: RUNBOOKS, requests: false, latency: { histogram: 'job_duration_seconds', threshold: Duration.seconds(1) } })).toThrow(
+      "prod/homepage/worker: 'alerts.latency' ('histogram job_duration_seconds') cannot apply: "
+      + "'alerts.requests' is false (no requests served), so no request metric is scraped — remove it, or give the request counter");
   });
 
   test('throws for invalid Postgres thresholds, listing every one', () => {

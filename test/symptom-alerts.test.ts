@@ -9,6 +9,9 @@ const PODS = { namespace: 'homepage', pods: SymptomAlerts.deploymentPods('homepa
 const CASES: Array<[string, () => AlertRule, string, string | undefined]> = [
   ['targetDown', () => SymptomAlerts.targetDown({ ...BASE, namespace: 'homepage', job: 'homepage-api' }),
     'sum by (namespace, job) (up{namespace="homepage",job="homepage-api"}) == 0\nor\nabsent(up{namespace="homepage",job="homepage-api"})', '2m'],
+  ['deploymentUnavailable', () => SymptomAlerts.deploymentUnavailable({ ...BASE, namespace: 'homepage', deployment: 'homepage-ollama' }),
+    'sum by (namespace, deployment) (kube_deployment_status_replicas_available{namespace="homepage",deployment="homepage-ollama"}) == 0\n'
+    + 'or\nabsent(kube_deployment_status_replicas_available{namespace="homepage",deployment="homepage-ollama"})', '5m'],
   ['errorRatio', () => SymptomAlerts.errorRatio({ ...BASE, requests: 'http_requests_total{job="homepage-api"}' }),
     'sum by (namespace, job) (rate(http_requests_total{job="homepage-api",code=~"5.."}[5m]))\n/\nsum by (namespace, job) (rate(http_requests_total{job="homepage-api"}[5m]))\n> 0.01', '5m'],
   ['errorRatio with errors', () => SymptomAlerts.errorRatio({ ...BASE, requests: 'rpc_total{job="x"}', errors: 'rpc_errors_total{job="x"}', maxPercent: 0.5, window: Duration.minutes(10) }),
@@ -112,6 +115,8 @@ describe('SymptomAlerts validation', () => {
       "SymptomAlerts.hpaMaxedOut(homepage-api): 'namespace' ('Home Page') is not a valid, non-empty label value — use at most 63 letters, digits, dashes, dots and underscores"],
     ['job', () => SymptomAlerts.targetDown({ ...BASE, namespace: 'homepage', job: '' }),
       "SymptomAlerts.targetDown(homepage-api): 'job' ('') is empty — give the job"],
+    ['deployment', () => SymptomAlerts.deploymentUnavailable({ ...BASE, namespace: 'homepage', deployment: '' }),
+      "SymptomAlerts.deploymentUnavailable(homepage-api): 'deployment' ('') is empty — give the deployment"],
     ['requests', () => SymptomAlerts.errorRatio({ ...BASE, requests: 'rate(http_requests_total[5m])' }),
       "SymptomAlerts.errorRatio(homepage-api): 'requests' ('rate(http_requests_total[5m])') is not a PromQL vector selector with a metric name — give the metric and its label matchers, e.g. 'http_requests_total{job=\"api\"}'"],
     ['maxPercent', () => SymptomAlerts.errorRatio({ ...BASE, requests: 'http_requests_total', maxPercent: 0.01 * 0 }),

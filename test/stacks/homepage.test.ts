@@ -150,7 +150,7 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
 
   test('Ollama alerts from kube-state-metrics and cAdvisor (it has no /metrics): down, crash looping, not ready, memory', () => {
     const group = find(objects, 'PrometheusRule', 'homepage-alerts').spec.groups.find((g: Manifest) => g.name === 'homepage-ollama-symptoms');
-    expect(group.rules.map((r: Manifest) => r.alert)).toEqual(['OllamaDown', 'PodCrashLooping', 'PodNotReady', 'MemoryNearLimit']);
+    expect(group.rules.map((r: Manifest) => r.alert)).toEqual(['DeploymentUnavailable', 'PodCrashLooping', 'PodNotReady', 'MemoryNearLimit']);
     const down = group.rules[0];
     expect(down.expr).toBe('sum by (namespace, deployment) (kube_deployment_status_replicas_available{namespace="homepage",deployment="homepage-ollama"}) == 0\n'
       + 'or\nabsent(kube_deployment_status_replicas_available{namespace="homepage",deployment="homepage-ollama"})');
@@ -350,12 +350,12 @@ test('dev is smaller but has the same shape', () => {
     find(prod, 'HorizontalPodAutoscaler', 'homepage-api').spec.maxReplicas);
 });
 
-(hasTool('promtool') ? test : test.skip)('promtool test rules: OllamaDown fires after 5 minutes without an available replica, or without the series, and not before', () => {
+(hasTool('promtool') ? test : test.skip)('promtool test rules: Ollama DeploymentUnavailable fires after 5 minutes without an available replica, or without the series, and not before', () => {
   const rule = find(homepage(Environment.PROD), 'PrometheusRule', 'homepage-alerts');
   const available = 'kube_deployment_status_replicas_available{namespace="homepage",deployment="homepage-ollama"}';
   const down = { namespace: 'homepage', deployment: 'homepage-ollama' };
   promtoolTestRules(rule, [
-    { name: 'two replicas, then none', series: { [available]: '2x10 0x10' }, expect: [['10m', 'OllamaDown', []], ['14m', 'OllamaDown', []], ['17m', 'OllamaDown', [down]]] },
-    { name: 'kube-state-metrics reports no such Deployment', series: { 'up{job="unrelated"}': '1x10' }, expect: [['3m', 'OllamaDown', []], ['6m', 'OllamaDown', [down]]] },
+    { name: 'two replicas, then none', series: { [available]: '2x10 0x10' }, expect: [['10m', 'DeploymentUnavailable', []], ['14m', 'DeploymentUnavailable', []], ['17m', 'DeploymentUnavailable', [down]]] },
+    { name: 'kube-state-metrics reports no such Deployment', series: { 'up{job="unrelated"}': '1x10' }, expect: [['3m', 'DeploymentUnavailable', []], ['6m', 'DeploymentUnavailable', [down]]] },
   ]);
 });

@@ -209,6 +209,9 @@ describe.each(Environment.ALL)('listings alerting, secrets and chaos ($name)', (
   test('§Monitoring › Worker Metrics: the worker down (P2), and its queue not draining for 15m (P3)', () => {
     const worker = 'listings-worker';
     expect(of('TargetDown', worker).labels).toMatchObject({ severity: 'warning', priority: 'P2', namespace: 'listings' });
+    // The service pack without request alerts (the worker serves none).
+    const group = find(objects, 'PrometheusRule', 'listings-alerts').spec.groups.find((g: Manifest) => g.name === 'listings-worker-symptoms');
+    expect(group.rules.map((r: Manifest) => [r.alert, r.labels.priority])).toEqual([['TargetDown', 'P2'], ['PodCrashLooping', 'P3'], ['PodNotReady', 'P3'], ['MemoryNearLimit', 'P3']]);
     const stalled = of('IndexingStalled', worker);
     const workerJob = 'namespace="listings",job="listings-worker"';
     expect(stalled.expr).toBe(`max by (namespace) (listings_indexing_queue_size{${workerJob}}) > 0\nunless on (namespace)\nsum by (namespace) (rate(listings_indexing_jobs_processed_total{${workerJob}}[15m])) > 0`);
