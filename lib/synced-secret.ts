@@ -106,6 +106,15 @@ export class SyncedSecret extends Construct {
     });
   }
 
+  /**
+   * The `keys` of a Secret made of properties of one store entry, each under its own name:
+   * `SyncedSecret.propertiesOf('shop/prod/db', 'user', 'password')` is
+   * `{ user: { key: 'shop/prod/db', property: 'user' }, password: { key: 'shop/prod/db', property: 'password' } }`.
+   */
+  public static propertiesOf(key: string, ...properties: string[]): Record<string, RemoteKeyProps> {
+    return Object.fromEntries(properties.map((property) => [property, { key, property }]));
+  }
+
   /** A reference to one of the Secret's keys; throws when the key is not synced. */
   public key(name: string): SecretKeyReference {
     if (!this.keyNames.includes(name)) {

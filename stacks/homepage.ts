@@ -82,10 +82,7 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   const minio = new SyncedSecret(chart, 'minio-credentials', {
     store: SecretStore.cluster('secret-manager'),
     secretName: 'minio-credentials',
-    keys: {
-      'access-key': { key: `homepage/${env.name}/minio-backup`, property: 'access-key' },
-      'secret-key': { key: `homepage/${env.name}/minio-backup`, property: 'secret-key' },
-    },
+    keys: SyncedSecret.propertiesOf(`homepage/${env.name}/minio-backup`, 'access-key', 'secret-key'),
   });
   // §3.1: backups go to s3://homepage-backups/postgres on MinIO; §5.1: Redis snapshots beside them.
   const backupTarget = (prefix: string) => BackupTarget.minio({
@@ -364,10 +361,7 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   // routing key come from the secret manager, like the MinIO credentials.
   const alerting = new SyncedSecret(chart, 'alerting', {
     store: SecretStore.cluster('secret-manager'),
-    keys: {
-      'slack-webhook-url': { key: `homepage/${env.name}/alerting`, property: 'slack-webhook-url' },
-      ...(env.isProduction ? { 'pagerduty-routing-key': { key: `homepage/${env.name}/alerting`, property: 'pagerduty-routing-key' } } : {}),
-    },
+    keys: SyncedSecret.propertiesOf(`homepage/${env.name}/alerting`, 'slack-webhook-url', ...(env.isProduction ? ['pagerduty-routing-key'] : [])),
   });
   new AlertRouting(chart, 'alert-routing', {
     slack: { apiUrl: alerting.key('slack-webhook-url'), channel: env.pick({ prod: '#homepage-alerts', dev: '#homepage-alerts-dev' }) },

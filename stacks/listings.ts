@@ -76,8 +76,7 @@ const EXTERNAL = {
 const SECRET_STORE = SecretStore.cluster('secret-manager');
 
 function syncSecrets(chart: SystemChart, env: Environment) {
-  const remote = (path: string, ...properties: string[]) =>
-    Object.fromEntries(properties.map((property) => [property, { key: `listings/${env.name}/${path}`, property }]));
+  const remote = (path: string, ...properties: string[]) => SyncedSecret.propertiesOf(`listings/${env.name}/${path}`, ...properties);
   return {
     // The backup target names its Secret and keys; the synced Secret is derived from it, so the two
     // cannot drift apart. A MinIO key for the backup bucket only, not the app's.

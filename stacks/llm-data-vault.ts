@@ -74,8 +74,7 @@ export const LLM_DATA_VAULT_BACKUPS = {
 const SECRET_STORE = SecretStore.cluster('secret-manager');
 
 function syncSecrets(chart: SystemChart, env: Environment) {
-  const remote = (path: string, ...properties: string[]) =>
-    Object.fromEntries(properties.map((property) => [property, { key: `llm-data-vault/${env.name}/${path}`, property }]));
+  const remote = (path: string, ...properties: string[]) => SyncedSecret.propertiesOf(`llm-data-vault/${env.name}/${path}`, ...properties);
   // The backup target names its Secret and keys; the synced Secret is derived from it, so the two
   // cannot drift apart. An IAM user limited to the environment's backup bucket (not the API's).
   const backups = env.pick(LLM_DATA_VAULT_BACKUPS);

@@ -103,19 +103,12 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
   const supabase = new SyncedSecret(chart, 'supabase', {
     store: SecretStore.cluster('secret-manager'),
     secretName: SUPABASE_SECRET,
-    keys: {
-      url: { key: `postfacta/${env.name}/supabase`, property: 'url' },
-      'api-key': { key: `postfacta/${env.name}/supabase`, property: 'api-key' },
-      'jwt-secret': { key: `postfacta/${env.name}/supabase`, property: 'jwt-secret' },
-    },
+    keys: SyncedSecret.propertiesOf(`postfacta/${env.name}/supabase`, 'url', 'api-key', 'jwt-secret'),
   });
   new SyncedSecret(chart, 'minio-credentials', {
     store: SecretStore.cluster('secret-manager'),
     secretName: 'minio-credentials',
-    keys: {
-      'access-key': { key: `postfacta/${env.name}/minio-backup`, property: 'access-key' },
-      'secret-key': { key: `postfacta/${env.name}/minio-backup`, property: 'secret-key' },
-    },
+    keys: SyncedSecret.propertiesOf(`postfacta/${env.name}/minio-backup`, 'access-key', 'secret-key'),
   });
 
   const postgres = new HAPostgres(chart, 'postgres', {
@@ -333,10 +326,7 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
   // from the secret manager (§4.8).
   const alerting = new SyncedSecret(chart, 'alerting', {
     store: SecretStore.cluster('secret-manager'),
-    keys: {
-      'slack-webhook-url': { key: `postfacta/${env.name}/alerting`, property: 'slack-webhook-url' },
-      'pagerduty-routing-key': { key: `postfacta/${env.name}/alerting`, property: 'pagerduty-routing-key' },
-    },
+    keys: SyncedSecret.propertiesOf(`postfacta/${env.name}/alerting`, 'slack-webhook-url', 'pagerduty-routing-key'),
   });
   new AlertRouting(chart, 'alert-routing', {
     slack: { apiUrl: alerting.key('slack-webhook-url'), channel: '#postfacta-alerts' },

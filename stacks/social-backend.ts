@@ -51,25 +51,21 @@ const backupsFor = (env: Environment) => offsiteBackupTarget('social-backend', e
 const SECRET_STORE = SecretStore.cluster('secret-manager');
 
 function syncSecrets(chart: SystemChart, env: Environment) {
-  const remote = (path: string, property: string) => ({ key: `social-backend/${env.name}/${path}`, property });
+  const remote = (path: string, ...properties: string[]) => SyncedSecret.propertiesOf(`social-backend/${env.name}/${path}`, ...properties);
   return {
     // §4.7.11 JWT RS256 is asymmetric: only auth-service reads the private signing key; posts and
     // realtime verify with the public key.
-    jwt: new SyncedSecret(chart, 'jwt', { store: SECRET_STORE, keys: { 'private-key': remote('jwt', 'private-key'), 'public-key': remote('jwt', 'public-key') } }),
+    jwt: new SyncedSecret(chart, 'jwt', { store: SECRET_STORE, keys: remote('jwt', 'private-key', 'public-key') }),
     // The plan is silent on Redis authentication; §4.7.11 hardening: a password on top of the
     // NetworkPolicy, so a compromised pod elsewhere in the namespace cannot read sessions.
-    redis: new SyncedSecret(chart, 'redis-password', { store: SECRET_STORE, keys: { password: remote('redis', 'password') } }),
+    redis: new SyncedSecret(chart, 'redis-password', { store: SECRET_STORE, keys: remote('redis', 'password') }),
     // §4.7.12 "encrypted": the passphrase of the client-side AES-256 encryption of the dumps. It
     // lives only in the secret manager: a dump copied off-site is useless without it.
-    dumpKey: new SyncedSecret(chart, 'backup-encryption', { store: SECRET_STORE, keys: { passphrase: remote('backup-encryption', 'passphrase') } }),
+    dumpKey: new SyncedSecret(chart, 'backup-encryption', { store: SECRET_STORE, keys: remote('backup-encryption', 'passphrase') }),
     // §4.7.17 notification channels: Slack webhook, PagerDuty routing key, SMTP password.
     alerting: new SyncedSecret(chart, 'alerting', {
       store: SECRET_STORE,
-      keys: {
-        'slack-webhook-url': remote('alerting', 'slack-webhook-url'),
-        'pagerduty-routing-key': remote('alerting', 'pagerduty-routing-key'),
-        'smtp-password': remote('alerting', 'smtp-password'),
-      },
+      keys: remote('alerting', 'slack-webhook-url', 'pagerduty-routing-key', 'smtp-password'),
     }),
   };
 }

@@ -45,6 +45,13 @@ describe('SyncedSecret', () => {
     expect(layerOf(chart)).toEqual({ 'test-redis-password': 'apps/prod/test-data' });
   });
 
+  test('propertiesOf: properties of one store entry, each under its own Secret key', () => {
+    expect(SyncedSecret.propertiesOf('shop/prod/db', 'user', 'password')).toEqual({
+      user: { key: 'shop/prod/db', property: 'user' },
+      password: { key: 'shop/prod/db', property: 'password' },
+    });
+  });
+
   test('validation', () => {
     expect(() => new SyncedSecret(testChart(), 'x', { store: SecretStore.cluster('vault'), keys: {}, refreshInterval: Duration.seconds(10) })).toThrow([
       'prod/test/x: 2 invalid settings',
