@@ -3,7 +3,7 @@ import { AlertRule } from './alerting-ruleset';
 import { AlertLabelKeys, isLabelValue } from './conventions';
 import { CronSchedule } from './private/cron';
 import { cronPeriodMinutes } from './private/cron-period';
-import { formatSelector, Matcher, parseSelector, promDuration, promNumber, Selector } from './private/promql';
+import { formatSelector, labelEq, labelRe, parseSelector, promDuration, promNumber, Selector, selectorOf } from './private/promql';
 import { show } from './private/validation';
 import { Severity } from './slo';
 
@@ -259,7 +259,7 @@ export class SymptomAlerts {
     const b = new Builder('targetDown', props);
     b.labelValue('namespace', props.namespace);
     b.nonEmpty('job', props.job);
-    const up = sel('up', eq('namespace', props.namespace), eq('job', props.job));
+    const up = selectorOf('up', labelEq('namespace', props.namespace), labelEq('job', props.job));
     return b.build({
       name: 'TargetDown',
       expr: `sum by (namespace, job) (${up}) == 0\nor\nabsent(${up})`,
@@ -279,7 +279,7 @@ export class SymptomAlerts {
     const b = new Builder('deploymentUnavailable', props);
     b.labelValue('namespace', props.namespace);
     b.nonEmpty('deployment', props.deployment);
-    const available = sel('kube_deployment_status_replicas_available', eq('namespace', props.namespace), eq('deployment', props.deployment));
+    const available = selectorOf('kube_deployment_status_replicas_available', labelEq('namespace', props.namespace), labelEq('deployment', props.deployment));
     return b.build({
       name: 'DeploymentUnavailable',
       expr: `sum by (namespace, deployment) (${available}) == 0\nor\nabsent(${available})`,
@@ -298,7 +298,7 @@ export class SymptomAlerts {
     const b = new Builder('errorRatio', props);
     const requests = b.selector('requests', props.requests);
     const errors = props.errors !== undefined ? b.selector('errors', props.errors)
-      : requests && { ...requests, matchers: [...requests.matchers, { name: 'code', op: '=~', value: '5..' } as Matcher] };
+      : requests && { ...requests, matchers: [...requests.matchers, labelRe('code', '5..')] };
     const maxPercent = b.percent('maxPercent', props.maxPercent ?? 1);
     const window = b.window('window', props.window ?? Duration.minutes(5));
     const rate = (s: Selector | undefined) => `sum by (namespace, job) (rate(${s ? formatSelector(s) : ''}[${window}]))`;
@@ -339,7 +339,7 @@ export class SymptomAlerts {
   public static crashLooping(props: PodSymptomProps): AlertRule {
     const b = new Builder('crashLooping', props);
     b.pods(props);
-    const waiting = sel('kube_pod_container_status_waiting_reason', eq('namespace', props.namespace), re('pod', props.pods), eq('reason', 'CrashLoopBackOff'));
+    const waiting = selectorOf('kube_pod_container_status_waiting_reason', labelEq('namespace', props.namespace), labelRe('pod', props.pods), labelEq('reason', 'CrashLoopBackOff'));
     return b.build({
       name: 'PodCrashLooping',
       expr: `max by (namespace, pod, container) (max_over_time(${waiting}[5m])) >= 1`,
@@ -355,11 +355,11 @@ export class SymptomAlerts {
   public static podNotReady(props: PodSymptomProps): AlertRule {
     const b = new Builder('podNotReady', props);
     b.pods(props);
-    const m = [eq('namespace', props.namespace), re('pod', props.pods)];
+    const m = [labelEq('namespace', props.namespace), labelRe('pod', props.pods)];
     return b.build({
       name: 'PodNotReady',
-      expr: `max by (namespace, pod) (${sel('kube_pod_status_ready', ...m, eq('condition', 'true'))}) == 0\n`
-        + `unless on (namespace, pod)\nmax by (namespace, pod) (${sel('kube_pod_status_phase', ...m, eq('phase', 'Succeeded'))}) == 1`,
+      expr: `max by (namespace, pod) (${selectorOf('kube_pod_status_ready', ...m, labelEq('condition', 'true'))}) == 0\n`
+        + `unless on (namespace, pod)\nmax by (namespace, pod) (${selectorOf('kube_pod_status_phase', ...m, labelEq('phase', 'Succeeded'))}) == 1`,
       for: Duration.minutes(15),
       namespace: props.namespace,
       summary: `${props.service}: pod {{ $labels.pod }} is not ready`,
@@ -376,11 +376,11 @@ export class SymptomAlerts {
     const b = new Builder('hpaMaxedOut', props);
     b.labelValue('namespace', props.namespace);
     b.labelValue('hpa', props.hpa);
-    const m = [eq('namespace', props.namespace), eq('horizontalpodautoscaler', props.hpa)];
+    const m = [labelEq('namespace', props.namespace), labelEq('horizontalpodautoscaler', props.hpa)];
     const by = 'max by (namespace, horizontalpodautoscaler)';
     return b.build({
       name: 'HpaMaxedOut',
-      expr: `${by} (${sel('kube_horizontalpodautoscaler_status_current_replicas', ...m)})\n>=\n${by} (${sel('kube_horizontalpodautoscaler_spec_max_replicas', ...m)})`,
+      expr: `${by} (${selectorOf('kube_horizontalpodautoscaler_status_current_replicas', ...m)})\n>=\n${by} (${selectorOf('kube_horizontalpodautoscaler_spec_max_replicas', ...m)})`,
       for: Duration.minutes(15),
       namespace: props.namespace,
       summary: `${props.service}: autoscaler ${props.hpa} is at its maximum`,
@@ -397,12 +397,12 @@ export class SymptomAlerts {
     const b = new Builder('memoryNearLimit', props);
     b.pods(props);
     const maxPercent = b.percent('maxPercent', props.maxPercent ?? 80);
-    const m = [eq('namespace', props.namespace), re('pod', props.pods)];
+    const m = [labelEq('namespace', props.namespace), labelRe('pod', props.pods)];
     const by = 'max by (namespace, pod, container)';
     return b.build({
       name: 'MemoryNearLimit',
-      expr: `${by} (${sel('container_memory_working_set_bytes', ...m, { name: 'container', op: '!=', value: '' }, { name: 'container', op: '!=', value: 'POD' })})\n/\n`
-        + `${by} (${sel('kube_pod_container_resource_limits', ...m, eq('resource', 'memory'))})\n> ${promNumber(maxPercent / 100)}`,
+      expr: `${by} (${selectorOf('container_memory_working_set_bytes', ...m, { name: 'container', op: '!=', value: '' }, { name: 'container', op: '!=', value: 'POD' })})\n/\n`
+        + `${by} (${selectorOf('kube_pod_container_resource_limits', ...m, labelEq('resource', 'memory'))})\n> ${promNumber(maxPercent / 100)}`,
       for: Duration.minutes(15),
       namespace: props.namespace,
       summary: `${props.service}: container {{ $labels.container }} of {{ $labels.pod }} uses more than ${maxPercent}% of its memory limit`,
@@ -417,11 +417,11 @@ export class SymptomAlerts {
     b.labelValue('namespace', props.namespace);
     b.regex('claims', props.claims);
     const minFree = b.percent('minFreePercent', props.minFreePercent ?? 20);
-    const m = [eq('namespace', props.namespace), re('persistentvolumeclaim', props.claims)];
+    const m = [labelEq('namespace', props.namespace), labelRe('persistentvolumeclaim', props.claims)];
     const by = 'by (namespace, persistentvolumeclaim)';
     return b.build({
       name: 'VolumeSpaceLow',
-      expr: `min ${by} (${sel('kubelet_volume_stats_available_bytes', ...m)})\n/\nmax ${by} (${sel('kubelet_volume_stats_capacity_bytes', ...m)})\n< ${promNumber(minFree / 100)}`,
+      expr: `min ${by} (${selectorOf('kubelet_volume_stats_available_bytes', ...m)})\n/\nmax ${by} (${selectorOf('kubelet_volume_stats_capacity_bytes', ...m)})\n< ${promNumber(minFree / 100)}`,
       for: Duration.minutes(30),
       namespace: props.namespace,
       summary: `${props.service}: volume {{ $labels.persistentvolumeclaim }} has less than ${minFree}% free`,
@@ -491,10 +491,10 @@ export class SymptomAlerts {
     b.check((props.cronJob === undefined) === (props.job === undefined), 'cronJob', props.cronJob, 'and job: exactly one is needed', 'give the CronJob or the Job');
     const name = props.cronJob ?? props.job ?? '';
     b.labelValue(props.cronJob !== undefined ? 'cronJob' : 'job', name);
-    const jobs = props.cronJob !== undefined ? re('job_name', `${escapeRegex(props.cronJob)}-[0-9]+`) : eq('job_name', name);
-    const ns = eq('namespace', props.namespace);
-    const failed = `${sel('kube_job_failed', ns, jobs, eq('condition', 'true'))} == 1`;
-    const start = sel('kube_job_status_start_time', ns, jobs);
+    const jobs = props.cronJob !== undefined ? labelRe('job_name', `${escapeRegex(props.cronJob)}-[0-9]+`) : labelEq('job_name', name);
+    const ns = labelEq('namespace', props.namespace);
+    const failed = `${selectorOf('kube_job_failed', ns, jobs, labelEq('condition', 'true'))} == 1`;
+    const start = selectorOf('kube_job_status_start_time', ns, jobs);
     const expr = props.cronJob !== undefined
       ? `max by (namespace, job_name) (${failed})\nand on (namespace, job_name)\n(\n  max by (namespace, job_name) (${start})\n  == on (namespace) group_left ()\n  max by (namespace) (${start})\n)`
       : `max by (namespace, job_name) (${failed})`;
@@ -526,13 +526,13 @@ export class SymptomAlerts {
       b.check(true, 'schedule', String(props.schedule), (e as Error).message.replace(/^cron schedule '[^']*' /, ''), "use a 5-field cron expression, e.g. '0 2 * * *'");
     }
     const seconds = 2 * periodMinutes * 60;
-    const m = [eq('namespace', props.namespace), eq('cronjob', props.cronJob)];
+    const m = [labelEq('namespace', props.namespace), labelEq('cronjob', props.cronJob)];
     const by = 'max by (namespace, cronjob)';
-    const last = sel('kube_cronjob_status_last_successful_time', ...m);
+    const last = selectorOf('kube_cronjob_status_last_successful_time', ...m);
     const stale = promDuration(2 * periodMinutes);
     return b.build({
       name: 'CronJobStale',
-      expr: `time() - ${by} (${last}) > ${seconds}\nor\n(\n  time() - ${by} (${sel('kube_cronjob_created', ...m)}) > ${seconds}\n  unless on (namespace, cronjob)\n  ${last}\n)`,
+      expr: `time() - ${by} (${last}) > ${seconds}\nor\n(\n  time() - ${by} (${selectorOf('kube_cronjob_created', ...m)}) > ${seconds}\n  unless on (namespace, cronjob)\n  ${last}\n)`,
       for: undefined,
       namespace: props.namespace,
       labels: { cronjob: props.cronJob },
@@ -636,18 +636,6 @@ class Builder {
       group: p.group,
     });
   }
-}
-
-function sel(metric: string, ...matchers: Matcher[]): string {
-  return formatSelector({ metric, matchers });
-}
-
-function eq(name: string, value: string): Matcher {
-  return { name, op: '=', value };
-}
-
-function re(name: string, value: string): Matcher {
-  return { name, op: '=~', value };
 }
 
 function escapeRegex(text: string): string {

@@ -9,7 +9,7 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { parser } from '@prometheus-io/lezer-promql';
 import { DASHBOARD_DATASOURCE_VARIABLE, SLI_WINDOWS, SloRecords } from '../conventions';
 import { errorRatioOver } from './burn-rate';
-import { formatSelector, Matcher, promDuration, promNumber, promqlSyntaxError, Selector, unquote } from './promql';
+import { formatSelector, labelEq, labelRe, Matcher, promDuration, promNumber, promqlSyntaxError, Selector, selectorOf, unquote } from './promql';
 import { Violations } from './validation';
 
 // ---------------------------------------------------------------------------------------------
@@ -399,14 +399,12 @@ const RATE_WINDOW = '5m';
  * autoscales).
  */
 export function serviceRow(input: ServicePanelsInput): RowSpec {
-  const eq = (name: string, value: string): Matcher => ({ name, op: '=', value });
-  const ns = eq('namespace', input.namespace);
-  const pods = [ns, { name: 'pod', op: '=~', value: input.pods } as Matcher];
+  const ns = labelEq('namespace', input.namespace);
+  const pods = [ns, labelRe('pod', input.pods)];
   const containers: Matcher[] = [...pods, { name: 'container', op: '!=', value: '' }, { name: 'container', op: '!=', value: 'POD' }];
-  const sel = (metric: string, ...matchers: Matcher[]) => formatSelector({ metric, matchers });
   const rate = (s: Selector) => `sum(rate(${formatSelector(s)}[${RATE_WINDOW}]))`;
   // A pod's request (or limit) is the sum over its containers; every pod of a Deployment has the same.
-  const perPod = (metric: string, resource: string) => `max(sum by (pod) (${sel(metric, ...pods, eq('resource', resource))}))`;
+  const perPod = (metric: string, resource: string) => `max(sum by (pod) (${selectorOf(metric, ...pods, labelEq('resource', resource))}))`;
   const red = input.latency ? 8 : 12;
   const panels: PanelSpec[] = [
     {
@@ -450,7 +448,7 @@ export function serviceRow(input: ServicePanelsInput): RowSpec {
       description: 'CPU used by each pod (cAdvisor, cores over 5 minutes) against the pod\'s CPU request and limit (kube-state-metrics).',
       unit: units.Short,
       queries: [
-        { expr: `sum by (pod) (rate(${sel('container_cpu_usage_seconds_total', ...containers)}[${RATE_WINDOW}]))`, legend: '{{pod}}' },
+        { expr: `sum by (pod) (rate(${selectorOf('container_cpu_usage_seconds_total', ...containers)}[${RATE_WINDOW}]))`, legend: '{{pod}}' },
         { expr: perPod('kube_pod_container_resource_requests', 'cpu'), legend: 'request' },
         { expr: perPod('kube_pod_container_resource_limits', 'cpu'), legend: 'limit' },
       ],
@@ -464,7 +462,7 @@ export function serviceRow(input: ServicePanelsInput): RowSpec {
       description: 'Working set of each pod (cAdvisor; what the OOM killer compares with the limit) against the pod\'s memory request and limit (kube-state-metrics).',
       unit: units.BytesIEC,
       queries: [
-        { expr: `sum by (pod) (${sel('container_memory_working_set_bytes', ...containers)})`, legend: '{{pod}}' },
+        { expr: `sum by (pod) (${selectorOf('container_memory_working_set_bytes', ...containers)})`, legend: '{{pod}}' },
         { expr: perPod('kube_pod_container_resource_requests', 'memory'), legend: 'request' },
         { expr: perPod('kube_pod_container_resource_limits', 'memory'), legend: 'limit' },
       ],
@@ -477,16 +475,16 @@ export function serviceRow(input: ServicePanelsInput): RowSpec {
       title: 'Container restarts (1h)',
       description: 'Container restarts of each pod over the last hour (kube-state-metrics): crashes, OOM kills and failed liveness probes.',
       unit: units.Short,
-      queries: [{ expr: `sum by (pod) (increase(${sel('kube_pod_container_status_restarts_total', ...pods)}[1h]))`, legend: '{{pod}}' }],
+      queries: [{ expr: `sum by (pod) (increase(${selectorOf('kube_pod_container_status_restarts_total', ...pods)}[1h]))`, legend: '{{pod}}' }],
       min: 0,
       decimals: 0,
       width: 12,
       height: 8,
     },
   );
-  const deployment = [ns, eq('deployment', input.name)];
-  const hpa = [ns, eq('horizontalpodautoscaler', input.name)];
-  const available = { expr: `sum(${sel('kube_deployment_status_replicas_available', ...deployment)})`, legend: 'available' };
+  const deployment = [ns, labelEq('deployment', input.name)];
+  const hpa = [ns, labelEq('horizontalpodautoscaler', input.name)];
+  const available = { expr: `sum(${selectorOf('kube_deployment_status_replicas_available', ...deployment)})`, legend: 'available' };
   panels.push({
     kind: 'timeseries',
     title: 'Replicas',
@@ -497,11 +495,11 @@ export function serviceRow(input: ServicePanelsInput): RowSpec {
     queries: input.autoscaled
       ? [
         available,
-        { expr: `max(${sel('kube_horizontalpodautoscaler_status_current_replicas', ...hpa)})`, legend: 'current (HPA)' },
-        { expr: `max(${sel('kube_horizontalpodautoscaler_spec_min_replicas', ...hpa)})`, legend: 'min' },
-        { expr: `max(${sel('kube_horizontalpodautoscaler_spec_max_replicas', ...hpa)})`, legend: 'max' },
+        { expr: `max(${selectorOf('kube_horizontalpodautoscaler_status_current_replicas', ...hpa)})`, legend: 'current (HPA)' },
+        { expr: `max(${selectorOf('kube_horizontalpodautoscaler_spec_min_replicas', ...hpa)})`, legend: 'min' },
+        { expr: `max(${selectorOf('kube_horizontalpodautoscaler_spec_max_replicas', ...hpa)})`, legend: 'max' },
       ]
-      : [available, { expr: `max(${sel('kube_deployment_spec_replicas', ...deployment)})`, legend: 'desired' }],
+      : [available, { expr: `max(${selectorOf('kube_deployment_spec_replicas', ...deployment)})`, legend: 'desired' }],
     min: 0,
     decimals: 0,
     width: 12,
@@ -551,17 +549,14 @@ export interface PostgresPanelsInput {
  * backups, the pool out of a cluster without a pooler.
  */
 export function postgresRow(input: PostgresPanelsInput): RowSpec {
-  const eq = (name: string, value: string): Matcher => ({ name, op: '=', value });
-  const re = (name: string, value: string): Matcher => ({ name, op: '=~', value });
-  const sel = (metric: string, ...matchers: Matcher[]) => formatSelector({ metric, matchers });
-  const ns = eq('namespace', input.namespace);
-  const pods = [ns, re('pod', input.pods)];
-  const db = [...pods, eq('datname', input.database)];
-  const perPodRate = (metric: string) => `sum by (pod) (rate(${sel(metric, ...db)}[${RATE_WINDOW}]))`;
-  const perPodIncrease = (metric: string) => `sum by (pod) (increase(${sel(metric, ...db)}[${RATE_WINDOW}]))`;
+  const ns = labelEq('namespace', input.namespace);
+  const pods = [ns, labelRe('pod', input.pods)];
+  const db = [...pods, labelEq('datname', input.database)];
+  const perPodRate = (metric: string) => `sum by (pod) (rate(${selectorOf(metric, ...db)}[${RATE_WINDOW}]))`;
+  const perPodIncrease = (metric: string) => `sum by (pod) (increase(${selectorOf(metric, ...db)}[${RATE_WINDOW}]))`;
   const standbys = input.instances - 1;
-  const backends = `sum by (pod) (${sel('cnpg_backends_total', ...pods)})`;
-  const maxConnections = sel('cnpg_pg_settings_setting', ...pods, eq('name', 'max_connections'));
+  const backends = `sum by (pod) (${selectorOf('cnpg_backends_total', ...pods)})`;
+  const maxConnections = selectorOf('cnpg_pg_settings_setting', ...pods, labelEq('name', 'max_connections'));
 
   const stats: Array<Omit<PanelSpec, 'width'>> = [{
     kind: 'stat',
@@ -569,7 +564,7 @@ export function postgresRow(input: PostgresPanelsInput): RowSpec {
     description: `Instances whose exporter reports PostgreSQL up (cnpg_collector_up), of the cluster's ${input.instances}.`,
     unit: units.Short,
     decimals: 0,
-    queries: [{ expr: `sum(${sel('cnpg_collector_up', ...pods)})`, legend: 'up' }],
+    queries: [{ expr: `sum(${selectorOf('cnpg_collector_up', ...pods)})`, legend: 'up' }],
     thresholds: [{ value: null, color: 'red' }, { value: input.instances, color: 'green' }],
     height: 6,
   }];
@@ -580,7 +575,7 @@ export function postgresRow(input: PostgresPanelsInput): RowSpec {
       description: `Standbys streaming WAL from the primary (its pg_stat_replication), of the cluster's ${standbys}: at zero a primary failure loses the database until it returns.`,
       unit: units.Short,
       decimals: 0,
-      queries: [{ expr: `max(${sel('cnpg_pg_replication_streaming_replicas', ...pods)})`, legend: 'streaming' }],
+      queries: [{ expr: `max(${selectorOf('cnpg_pg_replication_streaming_replicas', ...pods)})`, legend: 'streaming' }],
       thresholds: [{ value: null, color: 'red' }, ...(standbys > 1 ? [{ value: 1, color: 'orange' }] : []), { value: standbys, color: 'green' }],
       height: 6,
     });
@@ -607,7 +602,7 @@ export function postgresRow(input: PostgresPanelsInput): RowSpec {
         + `twice the longest gap of the schedule '${b.schedule}', where the PostgresBackupStale alert fires.`,
       unit: units.Seconds,
       decimals: 0,
-      queries: [{ expr: `time() - max(${sel(b.lastAvailable, ...pods)})`, legend: 'age' }],
+      queries: [{ expr: `time() - max(${selectorOf(b.lastAvailable, ...pods)})`, legend: 'age' }],
       thresholds: [{ value: null, color: 'green' }, { value: b.staleAfterSeconds, color: 'red' }],
       height: 6,
     });
@@ -630,8 +625,8 @@ export function postgresRow(input: PostgresPanelsInput): RowSpec {
     height: 8,
   });
   if (input.pooler) {
-    const pool = [ns, re('pod', input.pooler.pods), eq('database', input.database)];
-    const sum = (metric: string) => `sum(${sel(metric, ...pool)})`;
+    const pool = [ns, labelRe('pod', input.pooler.pods), labelEq('database', input.database)];
+    const sum = (metric: string) => `sum(${selectorOf(metric, ...pool)})`;
     panels.push({
       kind: 'timeseries',
       title: 'Connection pool (PgBouncer)',
@@ -692,7 +687,7 @@ export function postgresRow(input: PostgresPanelsInput): RowSpec {
       unit: units.Seconds,
       min: 0,
       queries: [{
-        expr: `max by (pod) (${sel('cnpg_pg_replication_lag', ...pods)})\nand on (pod)\nmax by (pod) (${sel('cnpg_pg_replication_in_recovery', ...pods)}) == 1`,
+        expr: `max by (pod) (${selectorOf('cnpg_pg_replication_lag', ...pods)})\nand on (pod)\nmax by (pod) (${selectorOf('cnpg_pg_replication_in_recovery', ...pods)}) == 1`,
         legend: '{{pod}}',
       }],
       width: 12,
@@ -724,7 +719,7 @@ export function postgresRow(input: PostgresPanelsInput): RowSpec {
       max: 1,
       queries: [{
         expr: ['used_bytes', 'capacity_bytes']
-          .map((s) => `max by (persistentvolumeclaim) (${sel(`kubelet_volume_stats_${s}`, ns, re('persistentvolumeclaim', input.claims))})`).join('\n/\n'),
+          .map((s) => `max by (persistentvolumeclaim) (${selectorOf(`kubelet_volume_stats_${s}`, ns, labelRe('persistentvolumeclaim', input.claims))})`).join('\n/\n'),
         legend: '{{persistentvolumeclaim}}',
       }],
       thresholds: [{ value: null, color: 'green' }, { value: 0.7, color: 'orange' }, { value: 0.9, color: 'red' }],
@@ -754,18 +749,16 @@ export interface RedisPanelsInput {
  * clients, evictions and, in Sentinel mode, the replicas connected to the master and their links.
  */
 export function redisRow(input: RedisPanelsInput): RowSpec {
-  const sel = (metric: string, ...extra: Matcher[]) => formatSelector({
-    metric, matchers: [{ name: 'namespace', op: '=', value: input.namespace }, { name: 'pod', op: '=~', value: input.pods }, ...extra],
-  });
-  const rate = (metric: string) => `sum(rate(${sel(metric)}[${RATE_WINDOW}]))`;
-  const master = sel('redis_instance_info', { name: 'role', op: '=', value: 'master' });
+  const redis = (metric: string, ...extra: Matcher[]) => selectorOf(metric, labelEq('namespace', input.namespace), labelRe('pod', input.pods), ...extra);
+  const rate = (metric: string) => `sum(rate(${redis(metric)}[${RATE_WINDOW}]))`;
+  const master = redis('redis_instance_info', labelEq('role', 'master'));
   const stats: Array<Omit<PanelSpec, 'width'>> = [{
     kind: 'stat',
     title: 'Instances up',
     description: `Redis pods whose exporter reaches Redis (redis_up), of the cache's ${input.replicas}.`,
     unit: units.Short,
     decimals: 0,
-    queries: [{ expr: `sum(${sel('redis_up')})`, legend: 'up' }],
+    queries: [{ expr: `sum(${redis('redis_up')})`, legend: 'up' }],
     thresholds: [{ value: null, color: 'red' }, { value: input.replicas, color: 'green' }],
     height: 6,
   }];
@@ -802,8 +795,8 @@ export function redisRow(input: RedisPanelsInput): RowSpec {
       unit: units.BytesIEC,
       min: 0,
       queries: [
-        { expr: `sum by (pod) (${sel('redis_memory_used_bytes')})`, legend: '{{pod}}' },
-        { expr: `max(${sel('redis_memory_max_bytes')})`, legend: 'maxmemory' },
+        { expr: `sum by (pod) (${redis('redis_memory_used_bytes')})`, legend: '{{pod}}' },
+        { expr: `max(${redis('redis_memory_max_bytes')})`, legend: 'maxmemory' },
       ],
       width: 12,
       height: 8,
@@ -815,7 +808,7 @@ export function redisRow(input: RedisPanelsInput): RowSpec {
       unit: units.Short,
       decimals: 0,
       min: 0,
-      queries: [{ expr: `sum by (pod) (${sel('redis_connected_clients')})`, legend: '{{pod}}' }],
+      queries: [{ expr: `sum by (pod) (${redis('redis_connected_clients')})`, legend: '{{pod}}' }],
       width: 12,
       height: 8,
     },
@@ -825,7 +818,7 @@ export function redisRow(input: RedisPanelsInput): RowSpec {
       description: `Keys evicted per second on each pod to stay under maxmemory (over ${RATE_WINDOW}): a steady rate means the cache is too small for its working set.`,
       unit: units.Short,
       min: 0,
-      queries: [{ expr: `sum by (pod) (rate(${sel('redis_evicted_keys_total')}[${RATE_WINDOW}]))`, legend: '{{pod}}' }],
+      queries: [{ expr: `sum by (pod) (rate(${redis('redis_evicted_keys_total')}[${RATE_WINDOW}]))`, legend: '{{pod}}' }],
       width: 12,
       height: 8,
     },
@@ -839,8 +832,8 @@ export function redisRow(input: RedisPanelsInput): RowSpec {
       decimals: 0,
       min: 0,
       queries: [
-        { expr: `max(${sel('redis_connected_slaves')} and on (pod) ${master})`, legend: 'replicas connected' },
-        { expr: `sum(${sel('redis_master_link_up')})`, legend: 'replica links up' },
+        { expr: `max(${redis('redis_connected_slaves')} and on (pod) ${master})`, legend: 'replicas connected' },
+        { expr: `sum(${redis('redis_master_link_up')})`, legend: 'replica links up' },
       ],
       width: 24,
       height: 8,

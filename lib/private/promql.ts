@@ -77,6 +77,21 @@ export function formatSelector(s: Selector): string {
   return `${s.metric ?? ''}{${matchers}}`;
 }
 
+/** `metric{matchers…}`: a selector built from parts (values quoted and escaped). */
+export function selectorOf(metric: string, ...matchers: Matcher[]): string {
+  return formatSelector({ metric, matchers });
+}
+
+/** The matcher `name="value"`. */
+export function labelEq(name: string, value: string): Matcher {
+  return { name, op: '=', value };
+}
+
+/** The matcher `name=~"regex"` (anchored by Prometheus). */
+export function labelRe(name: string, value: string): Matcher {
+  return { name, op: '=~', value };
+}
+
 /** Whether a series with `metric` and `labels` is selected by `s` (regexes are anchored, as in Prometheus). */
 export function selects(s: Selector, metric: string, labels: Readonly<Record<string, string>>): boolean {
   if (s.metric !== undefined && s.metric !== metric) return false;
