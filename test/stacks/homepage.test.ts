@@ -339,7 +339,9 @@ test('dev is smaller but has the same shape', () => {
     .filter((o) => !(o.kind === 'PodDisruptionBudget' && o.metadata.name === 'homepage-ollama'))
     .map((o) => `${o.kind}/${o.metadata.name}`);
   expect(shape(dev)).toEqual(shape(prod));
-  expect(find(prod, 'PodDisruptionBudget', 'homepage-ollama')).toBeDefined();
+  // Ollama: two replicas with a PDB in prod, a single replica without one in dev.
+  expect(find(prod, 'PodDisruptionBudget', 'homepage-ollama').spec.minAvailable).toBe(1);
+  expect(dev.filter((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'homepage-ollama')).toEqual([]);
   expect(dev.filter((o) => devOnly.includes(o.metadata.labels?.['app.kubernetes.io/component'])).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
     'ServiceAccount/homepage-api-chaos', 'Role/homepage-api-chaos', 'RoleBinding/homepage-api-chaos', 'ChaosEngine/homepage-api-chaos-pod-delete',
     'ServiceAccount/homepage-frontend-chaos', 'Role/homepage-frontend-chaos', 'RoleBinding/homepage-frontend-chaos', 'ChaosEngine/homepage-frontend-chaos-pod-delete',
