@@ -10,7 +10,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, CircuitBreakerExpression,
   ConnectionRoute, DatabaseDashboard, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PreStopHook, Probe,
-  ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard,
+  ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SloRecords,
   SourceCriterion, SteadyStateProbe, SyncedSecret, SystemChart, TraefikGateway, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
@@ -298,8 +298,8 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
   const alerts = new AlertingRuleset(chart, 'alerts', { team: 'postfacta' });
   alerts.addAlert({
     name: 'HourlySuccessRateBelowTarget',
-    expr: `slo:sli_error:ratio_rate1h${availability.recordSelector} > 0.005\nand\n`
-      + `avg_over_time(slo:sli_requests:rate5m${availability.recordSelector}[1h]) >= ${availability.minRequestsPerSecond}`,
+    expr: `${SloRecords.errorRatio('1h')}${availability.recordSelector} > 0.005\nand\n`
+      + `avg_over_time(${SloRecords.REQUESTS_RATE5M}${availability.recordSelector}[1h]) >= ${availability.minRequestsPerSecond}`,
     for: Duration.minutes(5),
     severity: Severity.TICKET,
     labels: { namespace: api.namespace, service: api.name },
