@@ -85,6 +85,7 @@ export class SyncedSecret extends Construct {
     v.throwIfAny();
 
     // Applied with the data layer when there is one: stateful components read synced Secrets too.
+    // (Only a direct child of the chart can move; one nested in another construct stays with it.)
     if (this.node.scope === chart) chart.addPrerequisite(this);
 
     new ExternalSecret(this, 'ExternalSecret', {

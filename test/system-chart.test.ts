@@ -1,4 +1,5 @@
 import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import { Environment, EnvironmentStage, ReliakitApp, SystemChart } from '../lib';
 import { find } from './support/synth';
 
@@ -74,6 +75,15 @@ describe('SystemChart', () => {
   test('throws outside a SystemChart', () => {
     const plain = new Chart(new ReliakitApp({ source: { url: 'https://example.com/x.git' } }), 'c');
     expect(() => SystemChart.of(plain)).toThrow('c: is not inside a SystemChart');
+  });
+
+  test('throws for a data component or prerequisite that is not a direct child', () => {
+    const chart = new SystemChart(app().stage(Environment.PROD), 'shop');
+    const nested = new Construct(new Construct(chart, 'group'), 'secret');
+    expect(() => chart.addPrerequisite(nested)).toThrow(
+      'prod/shop/group/secret: only a direct child of the system chart prod/shop can be a prerequisite — create it with the chart as scope');
+    expect(() => chart.addDataComponent(nested)).toThrow(
+      'prod/shop/group/secret: only a direct child of the system chart prod/shop can be a data component — create it with the chart as scope');
   });
 
   test('throws for a dependency on itself or across environments', () => {
