@@ -1,0 +1,218 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart, Duration, Yaml } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Environment } from '../core/environment';
+import { EnvironmentStage } from './environment-stage';
+import { attachFluxSettings, FluxSettings, fluxSettingsOf, GitSourceProps } from './flux-settings';
+import { reliabilityReport } from './reliability-report';
+import { SystemChart } from '../core/system-chart';
+import { appDirectory, clusterDirectory, dataDirectory } from './tree-layout';
+
+/** Props of a {@link ReliakitApp}. */
+export interface ReliakitAppProps {
+  /**
+   * Where `synth()` writes the Flux tree.
+   * @default - `$CDK8S_OUTDIR` (set by `cdk8s synth`), else 'dist'
+   */
+  readonly outdir?: string;
+  /** The Git repository Flux reads the tree from. */
+  readonly source: GitSourceProps;
+  /**
+   * Name of a Flux Kustomization (in the Flux namespace) that installs the operators and CRDs the
+   * systems use (prometheus-operator, CloudNativePG, Traefik, ...). Every system depends on it, so
+   * Flux never applies a ServiceMonitor before its CRD exists.
+   * @default - no such dependency
+   */
+  readonly infrastructureDependency?: string;
+  /**
+   * How often Flux re-applies each system (drift correction).
+   * @default Duration.minutes(10)
+   */
+  readonly interval?: Duration;
+  /**
+   * How soon Flux retries a failed apply.
+   * @default Duration.minutes(2)
+   */
+  readonly retryInterval?: Duration;
+  /**
+   * How long Flux waits for a system's objects to become ready.
+   * @default Duration.minutes(5)
+   */
+  readonly timeout?: Duration;
+}
+
+/** One manifest file of a rendered directory. */
+export interface RenderedFile {
+  /** File name, e.g. `api.yaml`. */
+  readonly name: string;
+  /** The Kubernetes objects in the file, as JSON. */
+  readonly objects: readonly Record<string, any>[];
+}
+
+/** One directory of the tree: a system's manifests or an environment's Flux objects. */
+export interface RenderedDirectory {
+  /** Path relative to the output directory, e.g. `apps/prod/homepage`. */
+  readonly path: string;
+  /** The chart rendered into it (a SystemChart or a FluxCluster). */
+  readonly chart: Chart;
+  /** Its environment. */
+  readonly environment: Environment;
+  /** Its manifest files, in order. */
+  readonly files: readonly RenderedFile[];
+}
+
+/** One file of the synthesized tree. */
+export interface TreeFile {
+  /** Path relative to the output directory, with `/` separators. */
+  readonly path: string;
+  /** The file's content. */
+  readonly content: string;
+}
+
+const KUSTOMIZATION_FILE = 'kustomization.yaml';
+const REPORT_FILE = 'RELIABILITY.md';
+
+/**
+ * The root of a Reliakit program. It synthesizes a Flux GitOps tree instead of cdk8s's flat
+ * `dist/*.k8s.yaml`:
+ *
+ * ```
+ * dist/apps/<env>/<system>/<component>.yaml + kustomization.yaml   (one SystemChart)
+ * dist/clusters/<env>/<system>.yaml + source.yaml + kustomization.yaml  (Flux objects)
+ * ```
+ *
+ * Synthesis validates the whole app once and renders each chart once. cdk8s's `Chart.toJson()`
+ * re-validates and re-resolves the entire app per chart, which grows quadratically with the
+ * number of charts (measured: 5,000 charts ≈ 300 s instead of ≈ 10 s).
+ */
+export class ReliakitApp extends App {
+  /** The ReliakitApp that contains `scope`; throws when there is none. */
+  public static of(scope: IConstruct): ReliakitApp {
+    fluxSettingsOf(scope); // throws with the fix outside a ReliakitApp
+    return scope.node.root as ReliakitApp;
+  }
+
+  /** Resolved Flux settings. */
+  public readonly fluxSettings: FluxSettings;
+  private readonly stages = new Map<Environment, EnvironmentStage>();
+
+  constructor(props: ReliakitAppProps) {
+    super({ outdir: props.outdir });
+    const problems: string[] = [];
+    if (!/^(https?|ssh):\/\/\S+$/.test(props.source.url)) {
+      problems.push(`'source.url' ('${props.source.url}') is not an http(s):// or ssh:// URL — give the clone URL of the GitOps repository`);
+    }
+    if (problems.length > 0) throw new Error(`<app>: ${problems.join('; ')}`);
+    this.fluxSettings = {
+      source: {
+        url: props.source.url,
+        branch: props.source.branch ?? 'main',
+        name: props.source.name ?? 'reliakit',
+        namespace: props.source.namespace ?? 'flux-system',
+        interval: props.source.interval ?? Duration.minutes(1),
+        secretName: props.source.secretName,
+      },
+      infrastructureDependency: props.infrastructureDependency,
+      interval: props.interval ?? Duration.minutes(10),
+      retryInterval: props.retryInterval ?? Duration.minutes(2),
+      timeout: props.timeout ?? Duration.minutes(5),
+    };
+    attachFluxSettings(this, this.fluxSettings);
+  }
+
+  /** The scope for systems of `environment` (created on first use). */
+  public stage(environment: Environment): EnvironmentStage {
+    let stage = this.stages.get(environment);
+    if (!stage) {
+      stage = new EnvironmentStage(this, environment.name, { environment });
+      this.stages.set(environment, stage);
+    }
+    return stage;
+  }
+
+  /** The directory of a system's manifests, relative to the output directory. */
+  public appDirectory(environment: Environment, system: SystemChart): string {
+    return appDirectory(environment, system);
+  }
+
+  /** The directory of a system's data layer (stateful components), relative to the output directory. */
+  public dataDirectory(environment: Environment, system: SystemChart): string {
+    return dataDirectory(environment, system);
+  }
+
+  /** The directory of an environment's Flux objects, relative to the output directory. */
+  public clusterDirectory(environment: Environment): string {
+    return clusterDirectory(environment);
+  }
+
+  /**
+   * Validates the app once, then renders every chart once into its directory's files, in a
+   * stable order: the objects as JSON, before YAML. Throws listing every validation error.
+   */
+  public render(): RenderedDirectory[] {
+    const errors: string[] = [];
+    for (const c of this.node.findAll()) {
+      for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+    }
+    if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+
+    const dirs: RenderedDirectory[] = [];
+    for (const stage of this.stages.values()) {
+      for (const system of stage.flux.systemCharts) {
+        if (system.hasDataLayer) {
+          dirs.push(renderChart(this.dataDirectory(stage.environment, system), system, stage.environment, (c) => system.isDataComponent(c)));
+        }
+        dirs.push(renderChart(this.appDirectory(stage.environment, system), system, stage.environment, (c) => !system.isDataComponent(c)));
+      }
+      dirs.push(renderChart(this.clusterDirectory(stage.environment), stage.flux, stage.environment));
+    }
+    return dirs;
+  }
+
+  /**
+   * Every file of the tree: each directory's manifests and its kustomization.yaml, and beside each
+   * system's apps its RELIABILITY.md (SLOs, alerts, probes, scaling, shutdown, backups, drills),
+   * which kustomize and Flux ignore and reviewers read beside the YAML diff.
+   */
+  public synthTree(): TreeFile[] {
+    return this.render().flatMap((dir) => [
+      ...dir.files.map((f) => ({ path: `${dir.path}/${f.name}`, content: Yaml.stringify(...f.objects) })),
+      {
+        path: `${dir.path}/${KUSTOMIZATION_FILE}`,
+        content: Yaml.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: dir.files.map((f) => f.name) }),
+      },
+      ...(SystemChart.isSystemChart(dir.chart) && dir.path === this.appDirectory(dir.environment, dir.chart)
+        ? [{ path: `${dir.path}/${REPORT_FILE}`, content: reliabilityReport(dir.chart) }]
+        : []),
+    ]);
+  }
+
+  /** Writes the tree to `outdir` (what `cdk8s synth` runs). */
+  public synth(): void {
+    for (const file of this.synthTree()) {
+      const target = path.join(this.outdir, file.path);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.content, 'utf8');
+    }
+  }
+}
+
+/**
+ * Renders a chart's API objects into files named after the chart's direct child that holds them
+ * (`api.yaml` for the `api` ReliableService), in creation order, so a reviewer finds one
+ * component per file in the diff.
+ */
+function renderChart(dir: string, chart: Chart, environment: Environment, include: (child: IConstruct) => boolean = () => true): RenderedDirectory {
+  const files: RenderedFile[] = [];
+  for (const child of chart.node.children.filter(include)) {
+    const objects = child.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
+    if (objects.length === 0) continue;
+    const name = `${child.node.id}.yaml`;
+    if (name === KUSTOMIZATION_FILE) {
+      throw new Error(`${child.node.path}: the construct id 'kustomization' would overwrite ${dir}/${KUSTOMIZATION_FILE} — rename it`);
+    }
+    files.push({ name, objects: objects.map((o) => o.toJson()) });
+  }
+  return { path: dir, chart, environment, files };
+}

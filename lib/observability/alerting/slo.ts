@@ -1,0 +1,395 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { PrometheusRuleDefinition, PrometheusRuleGroupDefinition, Severity } from './alert-rule';
+import { AlertAnnotationKeys, AlertLabelKeys, isLabelValue, SloAlertNames } from '../../core/conventions';
+import { absentExpr, burnExpr, BurnTier, burnTiers, errorBudget, errorRatioOver, sliRecordings, tierFor } from './burn-rate';
+import { formatSelector, parseSelector, promDuration, promNumber, Selector } from '../promql';
+import { PromtoolTestFile, sloPromtoolTests, SloTestSubject } from './promtool-tests';
+import { goDuration } from '../../core/units';
+import { Violations } from '../../core/validation';
+import { ReliableService } from '../../workload/reliable-service';
+import { SystemChart } from '../../core/system-chart';
+
+/** A request-based SLI: the share of requests that succeed. Exactly one of `errors` and `good`. */
+export interface RequestsSliProps {
+  /** Counter selector of all requests, e.g. `http_requests_total{job="api"}`. */
+  readonly total: string;
+  /**
+   * Counter selector of failed requests, e.g. `http_requests_total{job="api",code=~"5.."}`.
+   * A series that does not exist yet (no failure so far) counts as zero failures.
+   * @default - none: give `good`
+   */
+  readonly errors?: string;
+  /**
+   * Counter selector of successful requests; failures are `total - good`.
+   * @default - none: give `errors`
+   */
+  readonly good?: string;
+}
+
+/** A latency SLI: the share of requests faster than `threshold`, from a Prometheus histogram. */
+export interface LatencySliProps {
+  /** The histogram's base name, e.g. `http_request_duration_seconds` (its `_bucket` and `_count` series are read). */
+  readonly histogram: string;
+  /**
+   * Label matchers of the histogram's series, e.g. `{job="api"}`.
+   * @default '{}' (every series of the histogram)
+   */
+  readonly selector?: string;
+  /** The latency objective; must be one of the histogram's bucket boundaries (`le`). */
+  readonly threshold: Duration;
+}
+
+/** What an SLO measures. */
+export class Sli {
+  /** Errors (or good requests) over all requests, from counters. */
+  public static requests(props: RequestsSliProps): Sli {
+    return new Sli(props, undefined);
+  }
+
+  /** Requests slower than `threshold` over all requests: errors = `_count` − `_bucket{le="<threshold>"}`. */
+  public static latency(props: LatencySliProps): Sli {
+    return new Sli(undefined, props);
+  }
+
+  private constructor(
+    /** The request SLI's selectors, when it is one. */
+    public readonly requestsProps: RequestsSliProps | undefined,
+    /** The latency SLI's settings, when it is one. */
+    public readonly latencyProps: LatencySliProps | undefined,
+  ) {}
+
+  public toString(): string {
+    if (this.latencyProps) return `latency(${this.latencyProps.histogram}${this.latencyProps.selector ?? '{}'} < ${this.latencyProps.threshold.toMilliseconds()}ms)`;
+    const r = this.requestsProps as RequestsSliProps;
+    if (r.errors !== undefined) return `requests(${r.errors} / ${r.total})`;
+    return r.good !== undefined ? `requests(1 - ${r.good} / ${r.total})` : `requests(total: ${r.total})`;
+  }
+}
+
+/** The alert raised when the SLI has no data. */
+export interface NoDataAlertProps {
+  /**
+   * How long the recorded request or error rate may be missing before the alert fires (covers a restart of
+   * Prometheus or of the target).
+   * @default Duration.minutes(10)
+   */
+  readonly for?: Duration;
+  /**
+   * @default Severity.TICKET
+   */
+  readonly severity?: Severity;
+}
+
+/** Props of an {@link Slo}. */
+export interface SloProps {
+  /** The service the SLO belongs to: its name is the `service` label. */
+  readonly service: ReliableService | string;
+  /** The team that owns the service: the `team` label Alertmanager routes on. */
+  readonly team: string;
+  /** The objective as a percentage of good requests, e.g. `99.9` (0 < objective < 100). */
+  readonly objective: number;
+  /**
+   * The rolling window the objective holds over (at least 3 days, the longest alert window).
+   * @default Duration.days(30)
+   */
+  readonly window?: Duration;
+  /** What is measured. */
+  readonly sli: Sli;
+  /** The runbook the on-call engineer opens (the `runbook_url` annotation of every alert): an http(s) URL. */
+  readonly runbookUrl: string;
+  /**
+   * The `summary` annotation of the burn-rate alerts.
+   * @default - '<service>: <slo> SLO error budget burning <factor>× too fast'
+   */
+  readonly summary?: string;
+  /**
+   * The `description` annotation of the burn-rate alerts.
+   * @default - the objective, the window pair, the budget spent and when it runs out at this rate
+   */
+  readonly description?: string;
+  /**
+   * The `slo` label value.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Burn-rate alerts stay silent while the service averages fewer requests per second than this
+   * over the alert's long window. Below 1 req/s (3,600 requests an hour) a handful of failed
+   * requests moves the 1-hour error ratio past the page threshold of a 99.9 % objective
+   * (52 failures); lower it for a quiet service that must still page, accepting that a few
+   * failures may wake someone.
+   * @default 1
+   */
+  readonly minRequestsPerSecond?: number;
+  /**
+   * Severity of the two fast (page) tiers.
+   * @default Severity.PAGE
+   */
+  readonly pageSeverity?: Severity;
+  /**
+   * Severity of the two slow (ticket) tiers.
+   * @default Severity.TICKET
+   */
+  readonly ticketSeverity?: Severity;
+  /**
+   * The alert for a missing SLI.
+   * @default - after 10 minutes, Severity.TICKET
+   */
+  readonly noData?: NoDataAlertProps;
+}
+
+const DEFAULT_WINDOW = Duration.days(30);
+const MIN_WINDOW_MINUTES = 3 * 1440;
+const DEFAULT_MIN_RPS = 1;
+const DEFAULT_NO_DATA_FOR = Duration.minutes(10);
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const HTTP_URL = /^https?:\/\/[^\s/]+\S*$/;
+
+/**
+ * A service level objective with multi-window, multi-burn-rate alerts (SRE Workbook ch. 5):
+ * recording rules for the SLI's error ratio over 5m…3d, four burn-rate alerts (two page, two
+ * ticket) whose factors are derived from the objective's window, a traffic guard and a no-data
+ * alert. It renders no object itself: add it to an {@link AlertingRuleset}.
+ */
+export class Slo extends Construct {
+  /** The `slo` label value. */
+  public readonly name: string;
+  /** The `service` label value. */
+  public readonly service: string;
+  /**
+   * The namespace of the SystemChart the SLO belongs to: the `namespace` label of its recorded
+   * series and alerts. The sums over the raw series drop the scraped `namespace`, and the
+   * Prometheus Operator routes an AlertmanagerConfig only alerts whose `namespace` label is its
+   * own namespace, so the label is set on every recording rule and alert.
+   */
+  public readonly namespace: string;
+  /** The `team` label value. */
+  public readonly team: string;
+  /** The objective in percent. */
+  public readonly objective: number;
+  /** The rolling window. */
+  public readonly window: Duration;
+  /** The SLI. */
+  public readonly sli: Sli;
+  /** The error budget as a ratio (0.001 for 99.9 %). */
+  public readonly errorBudget: number;
+  /** The runbook URL. */
+  public readonly runbookUrl: string;
+  /** The traffic guard of the burn-rate alerts. */
+  public readonly minRequestsPerSecond: number;
+  /** Severity of the page tiers. */
+  public readonly pageSeverity: Severity;
+  /** Severity of the ticket tiers. */
+  public readonly ticketSeverity: Severity;
+  /** Severity of the no-data alert. */
+  public readonly noDataSeverity: Severity;
+  /** How long data must be missing before the no-data alert fires. */
+  public readonly noDataFor: Duration;
+  /** The `{namespace="…",service="…",slo="…"}` matchers of the recorded series. */
+  public readonly recordSelector: string;
+
+  private readonly tiers: BurnTier[];
+  private readonly summary: string | undefined;
+  private readonly description: string | undefined;
+  private readonly errorsRate: string;
+  private readonly requestsRate: string;
+  private readonly series: SloTestSubject['sli'];
+
+  constructor(scope: Construct, id: string, props: SloProps) {
+    super(scope, id);
+    const v = new Violations(this);
+    this.name = props.name ?? id;
+    this.service = typeof props.service === 'string' ? props.service : props.service.name;
+    this.namespace = SystemChart.of(this).namespaceName;
+    this.team = props.team;
+    this.objective = props.objective;
+    this.window = props.window ?? DEFAULT_WINDOW;
+    this.sli = props.sli;
+    this.runbookUrl = props.runbookUrl;
+    this.summary = props.summary;
+    this.description = props.description;
+    this.minRequestsPerSecond = props.minRequestsPerSecond ?? DEFAULT_MIN_RPS;
+    this.pageSeverity = props.pageSeverity ?? Severity.PAGE;
+    this.ticketSeverity = props.ticketSeverity ?? Severity.TICKET;
+    this.noDataSeverity = props.noData?.severity ?? Severity.TICKET;
+    this.noDataFor = props.noData?.for ?? DEFAULT_NO_DATA_FOR;
+
+    for (const [prop, value] of [[props.name === undefined ? 'id' : 'name', this.name], ['service', this.service], ['team', this.team]] as const) {
+      v.check(value === '' || !isLabelValue(value), prop, value, 'is not a valid, non-empty label value', 'use at most 63 letters, digits, dashes, dots and underscores');
+    }
+    v.check(!(this.objective > 0 && this.objective < 100), 'objective', this.objective, 'is not a percentage strictly between 0 and 100',
+      'give the share of good requests in percent, e.g. 99.9');
+    const windowMinutes = this.window.toMilliseconds() / 60_000;
+    v.check(!Number.isInteger(windowMinutes) || windowMinutes < MIN_WINDOW_MINUTES, 'window', promDuration(Math.max(1, Math.round(windowMinutes))),
+      'is shorter than 3 days (or not whole minutes), the longest burn-rate window', 'use a window of whole days, e.g. Duration.days(28) or Duration.days(30)');
+    v.check(!HTTP_URL.test(this.runbookUrl ?? ''), 'runbookUrl', this.runbookUrl, 'is not an http(s) URL', 'link the runbook the on-call engineer follows, e.g. https://runbooks.example.com/homepage/api-availability');
+    v.check(!(this.minRequestsPerSecond > 0 && Number.isFinite(this.minRequestsPerSecond)), 'minRequestsPerSecond', this.minRequestsPerSecond,
+      'is not a positive number', 'use e.g. 1, or 0.1 for a quiet service that must still page');
+    for (const [prop, text] of [['summary', props.summary], ['description', props.description]] as const) {
+      v.check(text !== undefined && text.trim() === '', prop, text, 'is empty', `omit ${prop} for the generated text, or describe the impact`);
+    }
+    v.check(this.noDataFor.toMilliseconds() < 60_000 || this.noDataFor.toMilliseconds() % 60_000 !== 0, 'noData.for', goDuration(this.noDataFor),
+      'is not a whole number of minutes of at least one', 'use whole minutes, e.g. Duration.minutes(10)');
+    const rates = this.resolveSli(v);
+    v.throwIfAny();
+
+    this.errorBudget = errorBudget(this.objective);
+    this.tiers = burnTiers(this.objective, windowMinutes);
+    this.recordSelector = `{namespace=${JSON.stringify(this.namespace)},${AlertLabelKeys.SERVICE}=${JSON.stringify(this.service)},${AlertLabelKeys.SLO}=${JSON.stringify(this.name)}}`;
+    [this.errorsRate, this.requestsRate, this.series] = rates as [string, string, SloTestSubject['sli']];
+  }
+
+  /** The burn-rate tiers with their derived factors and thresholds (a copy). */
+  public get burnRates(): BurnTier[] {
+    return this.tiers.map((t) => ({ ...t }));
+  }
+
+  /**
+   * PromQL of the SLI's error ratio over `window` (e.g. the SLO window: the share of the error
+   * budget spent is this divided by {@link errorBudget}), traffic-weighted from the recorded
+   * 5-minute rates. The window must be whole minutes; Prometheus must keep that much history.
+   */
+  public errorRatioOver(window: Duration): string {
+    const minutes = window.toMilliseconds() / 60_000;
+    if (!Number.isInteger(minutes) || minutes < 5) {
+      throw new Error(`${this.node.path}: errorRatioOver(${goDuration(window)}) needs whole minutes of at least 5 (the recorded rates' step) — use e.g. Duration.days(30)`);
+    }
+    return errorRatioOver(this.recordSelector, promDuration(minutes));
+  }
+
+  /** Names of this SLO's rule groups: recording rules, then alerts. */
+  public get groupNames(): [string, string] {
+    return [`${this.service}-${this.name}-sli`, `${this.service}-${this.name}-alerts`];
+  }
+
+  /** The SLO's rule groups: the SLI recording rules, then the burn-rate and no-data alerts. */
+  public ruleGroups(): PrometheusRuleGroupDefinition[] {
+    const labels = { namespace: this.namespace, [AlertLabelKeys.SERVICE]: this.service, [AlertLabelKeys.SLO]: this.name };
+    const [sliGroup, alertGroup] = this.groupNames;
+    const recording = sliRecordings(this.errorsRate, this.requestsRate, this.recordSelector).map((r) => ({ record: r.record, expr: r.expr, labels: { ...labels } }));
+    return [
+      { name: sliGroup, rules: recording },
+      { name: alertGroup, rules: [...this.tiers.map((t) => this.burnAlert(t)), this.noDataAlert()] },
+    ];
+  }
+
+  /**
+   * `promtool test rules` unit tests proving this SLO's alerts: each tier fires when the budget
+   * burns just above its factor (and not before), a healthy service and a quiet one page no one,
+   * and missing data raises the no-data alert.
+   * @param ruleFiles the rule files holding {@link ruleGroups}, relative to the test file
+   */
+  public promtoolTests(ruleFiles: readonly string[]): PromtoolTestFile {
+    const [burn, noData] = [this.tiers.map((t) => this.burnAlert(t)), this.noDataAlert()];
+    return sloPromtoolTests({
+      slo: this.name,
+      service: this.service,
+      sli: this.series,
+      tiers: this.tiers,
+      burnAlerts: burn,
+      noDataAlert: noData,
+      noDataForMinutes: this.noDataFor.toMilliseconds() / 60_000,
+      groupNames: this.groupNames,
+      minRequestsPerSecond: this.minRequestsPerSecond,
+    }, ruleFiles);
+  }
+
+  private burnAlert(tier: BurnTier): PrometheusRuleDefinition {
+    const severity = tier.page ? this.pageSeverity : this.ticketSeverity;
+    const days = promDuration(this.window.toMilliseconds() / 60_000);
+    const lastsHours = Math.round(this.window.toMilliseconds() / 3_600_000 / tier.factor);
+    const lasts = lastsHours >= 48 ? `about ${Math.round(lastsHours / 24)} days` : `about ${lastsHours} hours`;
+    return {
+      alert: SloAlertNames.BURN,
+      expr: burnExpr(tier, this.recordSelector, this.minRequestsPerSecond),
+      for: tierFor(tier),
+      labels: {
+        ...severity.labels(),
+        [AlertLabelKeys.TEAM]: this.team,
+        namespace: this.namespace,
+        // Also on the result series: stated here so rules of different SLOs never look alike
+        // (promtool's duplicate-rule lint) and readers see whose alert it is.
+        [AlertLabelKeys.SERVICE]: this.service,
+        [AlertLabelKeys.SLO]: this.name,
+        [AlertLabelKeys.LONG_WINDOW]: tier.long,
+        [AlertLabelKeys.SHORT_WINDOW]: tier.short,
+      },
+      annotations: {
+        [AlertAnnotationKeys.SUMMARY]: this.summary ?? `${this.service}: ${this.name} SLO error budget burning ${tier.factor}× too fast`,
+        [AlertAnnotationKeys.DESCRIPTION]: this.description
+          ?? `The ${this.name} SLO of ${this.service} (${this.objective}% over ${days}) has spent more than ${tier.budgetPercent}% of its error budget `
+          + `in the last ${tier.long} (error ratio above ${promNumber(tier.threshold)}, ${tier.factor}× the sustainable rate) and is still burning `
+          + `over the last ${tier.short}. At this rate the whole budget is gone in ${lasts}.`,
+        [AlertAnnotationKeys.RUNBOOK_URL]: this.runbookUrl,
+      },
+    };
+  }
+
+  private noDataAlert(): PrometheusRuleDefinition {
+    const forText = promDuration(Math.round(this.noDataFor.toMilliseconds() / 60_000));
+    return {
+      alert: SloAlertNames.NO_DATA,
+      expr: absentExpr(this.recordSelector),
+      for: forText,
+      labels: { ...this.noDataSeverity.labels(), [AlertLabelKeys.TEAM]: this.team, namespace: this.namespace, [AlertLabelKeys.SERVICE]: this.service, [AlertLabelKeys.SLO]: this.name },
+      annotations: {
+        [AlertAnnotationKeys.SUMMARY]: `${this.service}: ${this.name} SLO has no data`,
+        [AlertAnnotationKeys.DESCRIPTION]: `The recorded request or error rate of the ${this.name} SLO of ${this.service} (${this.sli}) has been missing for ${forText}, `
+          + 'so its burn-rate alerts cannot fire. Check that the target is up and scraped, that the selectors still match, and for a latency SLO '
+          + 'that the threshold is a bucket boundary (le) of the histogram.',
+        [AlertAnnotationKeys.RUNBOOK_URL]: this.runbookUrl,
+      },
+    };
+  }
+
+  /** Validates the SLI; returns the 5-minute error and request rate expressions and the series shapes for tests. */
+  private resolveSli(v: Violations): [string, string, SloTestSubject['sli']] | undefined {
+    const rate = (selector: string) => `sum(rate(${selector}[5m]))`;
+    const r = this.sli?.requestsProps;
+    const l = this.sli?.latencyProps;
+    if (r) {
+      const selectors: Partial<Record<'total' | 'errors' | 'good', Selector>> = {};
+      for (const key of ['total', 'errors', 'good'] as const) {
+        const text = r[key];
+        if (text === undefined) continue;
+        const parsed = parseSelector(text);
+        v.check(parsed === undefined, `sli.${key}`, text, 'is not a plain PromQL vector selector',
+          `give the counter and its label matchers only, e.g. 'http_requests_total{job="api"}' (the rate and sum are added)`);
+        selectors[key] = parsed;
+      }
+      if (v.check((r.errors === undefined) === (r.good === undefined), 'sli', this.sli, 'needs exactly one of errors and good',
+        'give the failed requests (errors) or the successful ones (good)')) return undefined;
+      const { total, errors, good } = selectors;
+      if (!total || !(errors ?? good)) return undefined;
+      // A counter appears with its first increment: before the first failure (or while every
+      // request fails, for `good`) its series is missing, and the error rate would be missing too,
+      // leaving the SLO blind. `or 0 * total` reads a missing counter as zero while requests flow.
+      const zero = `0 * ${rate(formatSelector(total))}`;
+      const errorsRate = errors
+        ? `${rate(formatSelector(errors))}\nor\n${zero}`
+        : `${rate(formatSelector(total))}\n-\n(\n  ${rate(formatSelector(good as Selector))}\n  or\n  ${zero}\n)`;
+      return [errorsRate, rate(formatSelector(total)), { kind: 'requests', total, errors, good }];
+    }
+    if (l) {
+      const selectorText = l.selector ?? '{}';
+      const selector = parseSelector(selectorText);
+      v.check(!METRIC_NAME.test(l.histogram) || /_(bucket|count|sum)$/.test(l.histogram), 'sli.histogram', l.histogram,
+        'is not a histogram base name', "give the name without _bucket/_count, e.g. 'http_request_duration_seconds'");
+      v.check(selector === undefined || selector.metric !== undefined, 'sli.selector', selectorText, 'is not a set of label matchers',
+        `give matchers only, e.g. '{job="api"}'`);
+      const ms = l.threshold.toMilliseconds();
+      v.check(!(ms > 0), 'sli.threshold', `${ms}ms`, 'is not a positive duration', 'use the latency objective, e.g. Duration.millis(500)');
+      if (!selector || selector.metric !== undefined || !(ms > 0)) return undefined;
+      const le = promNumber(ms / 1000);
+      // Prometheus 3 normalizes classic-histogram `le` labels to floats on ingestion (`1` becomes
+      // `1.0`), Prometheus 2 keeps what the client wrote: match both for whole seconds.
+      const leMatcher = Number.isInteger(ms / 1000) ? { name: 'le', op: '=~' as const, value: `${le}(\\.0)?` } : { name: 'le', op: '=' as const, value: le };
+      const count = formatSelector({ metric: `${l.histogram}_count`, matchers: selector.matchers });
+      const bucket = formatSelector({ metric: `${l.histogram}_bucket`, matchers: [...selector.matchers, leMatcher] });
+      return [`${rate(count)}\n-\n${rate(bucket)}`, rate(count), { kind: 'latency', histogram: l.histogram, matchers: selector.matchers, le }];
+    }
+    v.add('sli', this.sli, 'is missing', 'use Sli.requests({ total, errors }) or Sli.latency({ histogram, selector, threshold })');
+    return undefined;
+  }
+}

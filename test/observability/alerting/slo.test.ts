@@ -1,0 +1,188 @@
+import { Duration } from 'cdk8s';
+import { AlertingRuleset, Severity, Sli, Slo, SloProps } from '../../../lib';
+import { find, synth, testChart } from '../../support/synth';
+
+function baseProps(overrides: Partial<SloProps> = {}): SloProps {
+  return {
+    service: 'test-api',
+    team: 'web',
+    objective: 99.9,
+    sli: Sli.requests({ total: 'http_requests_total{job="api"}', errors: 'http_requests_total{job="api",code=~"5.."}' }),
+    runbookUrl: 'https://runbooks.example.com/api',
+    ...overrides,
+  };
+}
+
+function build(overrides: Partial<SloProps> = {}) {
+  const chart = testChart();
+  const slo = new Slo(chart, 'availability', baseProps(overrides));
+  const ruleset = new AlertingRuleset(chart, 'alerts', { team: 'web' });
+  ruleset.addSlo(slo);
+  return { slo, rule: find(synth(chart), 'PrometheusRule', 'test-alerts') };
+}
+
+function errorOf(overrides: Partial<SloProps>): string {
+  try {
+    build(overrides);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected the constructor to throw');
+}
+
+const one = (message: string) => `prod/test/availability: 1 invalid setting\n  - prod/test/availability: ${message}`;
+
+describe('Slo defaults', () => {
+  const { slo, rule } = build();
+
+  test('30-day window, 1 req/s guard, page/ticket severities, 10-minute no-data alert', () => {
+    expect(slo.window.toDays()).toBe(30);
+    expect(slo.errorBudget).toBe(0.001);
+    expect(slo.minRequestsPerSecond).toBe(1);
+    expect([slo.pageSeverity, slo.ticketSeverity, slo.noDataSeverity]).toEqual([Severity.PAGE, Severity.TICKET, Severity.TICKET]);
+    expect(slo.noDataFor.toMinutes()).toBe(10);
+    expect(rule).toMatchSnapshot();
+  });
+
+  test('one recording group and one alert group', () => {
+    expect(rule.spec.groups.map((g: any) => [g.name, g.rules.map((r: any) => r.record ?? r.alert)])).toEqual([
+      ['test-api-availability-sli', [
+        'slo:sli_errors:rate5m', 'slo:sli_requests:rate5m', 'slo:sli_error:ratio_rate5m', 'slo:sli_error:ratio_rate30m', 'slo:sli_error:ratio_rate1h',
+        'slo:sli_error:ratio_rate2h', 'slo:sli_error:ratio_rate6h', 'slo:sli_error:ratio_rate1d', 'slo:sli_error:ratio_rate3d',
+      ]],
+      ['test-api-availability-alerts', ['ErrorBudgetBurn', 'ErrorBudgetBurn', 'ErrorBudgetBurn', 'ErrorBudgetBurn', 'SliDataMissing']],
+    ]);
+  });
+
+  test('one burn alert per window pair, labelled with the pair, severity, team, namespace, service and slo', () => {
+    const alerts = rule.spec.groups[1].rules;
+    expect(alerts.map((a: any) => [a.labels.long_window, a.labels.short_window, a.labels.severity, a.for])).toEqual([
+      ['1h', '5m', 'critical', '2m'], ['6h', '30m', 'critical', '15m'], ['1d', '2h', 'warning', '1h'], ['3d', '6h', 'warning', '3h'], [undefined, undefined, 'warning', '10m'],
+    ]);
+    for (const a of alerts) {
+      // The namespace label lets the system's AlertmanagerConfig (scoped to its namespace) route them.
+      expect(a.labels).toMatchObject({ team: 'web', namespace: 'test', service: 'test-api', slo: 'availability' });
+      expect(Object.keys(a.annotations).sort()).toEqual(['description', 'runbook_url', 'summary']);
+      expect(a.annotations.runbook_url).toBe('https://runbooks.example.com/api');
+    }
+    expect(alerts[0].annotations.summary).toBe('test-api: availability SLO error budget burning 14.4× too fast');
+    // No data: no requests recorded, or no error rate (e.g. a latency threshold that is no bucket).
+    expect(alerts[4].expr).toBe('absent(slo:sli_requests:rate5m{namespace="test",service="test-api",slo="availability"})\nor\n'
+      + 'absent(slo:sli_errors:rate5m{namespace="test",service="test-api",slo="availability"})');
+  });
+
+  test('recorded series carry the namespace, service and slo labels', () => {
+    for (const r of rule.spec.groups[0].rules) expect(r.labels).toEqual({ namespace: 'test', service: 'test-api', slo: 'availability' });
+  });
+});
+
+describe('Slo behaviour', () => {
+  test('a 28-day window derives its own factors', () => {
+    expect(build({ window: Duration.days(28) }).slo.burnRates.map((t) => [t.factor, t.threshold])).toEqual([[13.44, 0.01344], [5.6, 0.0056], [2.8, 0.0028], [0.9333, 0.0009333]]);
+  });
+
+  test('latency SLI: errors are count minus the bucket at the threshold', () => {
+    const { rule } = build({ sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: '{job="api"}', threshold: Duration.millis(500) }) });
+    expect(rule.spec.groups[0].rules.slice(0, 2).map((r: any) => r.expr)).toEqual([
+      'sum(rate(http_request_duration_seconds_count{job="api"}[5m]))\n-\nsum(rate(http_request_duration_seconds_bucket{job="api",le="0.5"}[5m]))',
+      'sum(rate(http_request_duration_seconds_count{job="api"}[5m]))',
+    ]);
+  });
+
+  test('latency SLI with a whole-second threshold matches `le` as Prometheus 2 and 3 write it', () => {
+    const { rule } = build({ sli: Sli.latency({ histogram: 'rpc_duration_seconds', threshold: Duration.seconds(2) }) });
+    expect(rule.spec.groups[0].rules[0].expr).toBe('sum(rate(rpc_duration_seconds_count{}[5m]))\n-\nsum(rate(rpc_duration_seconds_bucket{le=~"2(\\\\.0)?"}[5m]))');
+  });
+
+  test('good/total SLI: errors are total minus good (a missing good counter: every request failed)', () => {
+    const { rule } = build({ sli: Sli.requests({ total: 'jobs_total{job="w"}', good: 'jobs_total{job="w",outcome="ok"}' }) });
+    expect(rule.spec.groups[0].rules[0].expr).toBe(
+      'sum(rate(jobs_total{job="w"}[5m]))\n-\n(\n  sum(rate(jobs_total{job="w",outcome="ok"}[5m]))\n  or\n  0 * sum(rate(jobs_total{job="w"}[5m]))\n)');
+  });
+
+  test('errorRatioOver: the traffic-weighted error ratio over any window, from the recorded rates; whole minutes only', () => {
+    const { slo, rule } = build();
+    const sel = '{namespace="test",service="test-api",slo="availability"}';
+    expect(slo.errorRatioOver(Duration.days(30))).toBe(`sum_over_time(slo:sli_errors:rate5m${sel}[30d])\n/\nsum_over_time(slo:sli_requests:rate5m${sel}[30d])`);
+    // The 3-day recording is this very expression.
+    expect(rule.spec.groups[0].rules.find((r: any) => r.record === 'slo:sli_error:ratio_rate3d').expr).toBe(slo.errorRatioOver(Duration.days(3)));
+    expect(() => slo.errorRatioOver(Duration.seconds(90))).toThrow(
+      'prod/test/availability: errorRatioOver(1m30s) needs whole minutes of at least 5 (the recorded rates\' step) — use e.g. Duration.days(30)');
+  });
+
+  test('errors/total SLI: a failure counter that does not exist yet counts as zero failures while requests flow', () => {
+    const { rule } = build();
+    expect(rule.spec.groups[0].rules[0].expr).toBe(
+      'sum(rate(http_requests_total{job="api",code=~"5.."}[5m]))\nor\n0 * sum(rate(http_requests_total{job="api"}[5m]))');
+  });
+
+  test('priority severities, custom guard, texts and no-data settings', () => {
+    const { rule } = build({
+      pageSeverity: Severity.P1, ticketSeverity: Severity.P2, minRequestsPerSecond: 0.2, summary: 'API failing', description: 'Users see errors.',
+      noData: { for: Duration.minutes(30), severity: Severity.P3 }, service: 'homepage-api', name: 'api-availability',
+    });
+    const alerts = rule.spec.groups[1].rules;
+    expect(alerts.map((a: any) => [a.labels.severity, a.labels.priority])).toEqual([['critical', 'P1'], ['critical', 'P1'], ['warning', 'P2'], ['warning', 'P2'], ['info', 'P3']]);
+    expect(alerts[0].expr).toContain('[1h]) >= 0.2');
+    expect(alerts[0].annotations).toMatchObject({ summary: 'API failing', description: 'Users see errors.' });
+    expect(alerts[4].for).toBe('30m');
+    expect(alerts[0].labels).toMatchObject({ service: 'homepage-api', slo: 'api-availability' });
+  });
+});
+
+describe('Slo validation', () => {
+  test('throws if the objective is not between 0 and 100', () => {
+    expect(errorOf({ objective: 100 })).toBe(one("'objective' (100) is not a percentage strictly between 0 and 100 — give the share of good requests in percent, e.g. 99.9"));
+  });
+
+  test('throws if the window is shorter than 3 days', () => {
+    expect(errorOf({ window: Duration.days(1) })).toBe(one("'window' ('1d') is shorter than 3 days (or not whole minutes), the longest burn-rate window — use a window of whole days, e.g. Duration.days(28) or Duration.days(30)"));
+  });
+
+  test('throws if the runbook URL is not an http(s) URL', () => {
+    expect(errorOf({ runbookUrl: 'wiki/api' })).toBe(one("'runbookUrl' ('wiki/api') is not an http(s) URL — link the runbook the on-call engineer follows, e.g. https://runbooks.example.com/homepage/api-availability"));
+  });
+
+  test('throws if team, service or name is not a label value', () => {
+    expect(errorOf({ team: '' })).toBe(one("'team' ('') is not a valid, non-empty label value — use at most 63 letters, digits, dashes, dots and underscores"));
+    expect(errorOf({ service: 'a b' })).toBe(one("'service' ('a b') is not a valid, non-empty label value — use at most 63 letters, digits, dashes, dots and underscores"));
+    expect(errorOf({ name: 'a/b' })).toBe(one("'name' ('a/b') is not a valid, non-empty label value — use at most 63 letters, digits, dashes, dots and underscores"));
+  });
+
+  test('throws if the traffic guard is not positive', () => {
+    expect(errorOf({ minRequestsPerSecond: 0 })).toBe(one("'minRequestsPerSecond' (0) is not a positive number — use e.g. 1, or 0.1 for a quiet service that must still page"));
+  });
+
+  test('throws if summary or description is empty', () => {
+    expect(errorOf({ summary: ' ' })).toBe(one("'summary' (' ') is empty — omit summary for the generated text, or describe the impact"));
+  });
+
+  test('throws if noData.for is not whole minutes', () => {
+    expect(errorOf({ noData: { for: Duration.seconds(30) } })).toBe(one("'noData.for' ('30s') is not a whole number of minutes of at least one — use whole minutes, e.g. Duration.minutes(10)"));
+  });
+
+  test('throws if a request selector is not a plain vector selector', () => {
+    expect(errorOf({ sli: Sli.requests({ total: 'sum(rate(x[5m]))', errors: 'x{code=~"5.."' }) })).toBe([
+      'prod/test/availability: 2 invalid settings',
+      `  - prod/test/availability: 'sli.total' ('sum(rate(x[5m]))') is not a plain PromQL vector selector — give the counter and its label matchers only, e.g. 'http_requests_total{job="api"}' (the rate and sum are added)`,
+      `  - prod/test/availability: 'sli.errors' ('x{code=~"5.."') is not a plain PromQL vector selector — give the counter and its label matchers only, e.g. 'http_requests_total{job="api"}' (the rate and sum are added)`,
+    ].join('\n'));
+  });
+
+  test('throws unless exactly one of errors and good is given', () => {
+    expect(errorOf({ sli: Sli.requests({ total: 'x' }) })).toBe(one("'sli' (requests(total: x)) needs exactly one of errors and good — give the failed requests (errors) or the successful ones (good)"));
+  });
+
+  test('throws if the latency SLI is malformed', () => {
+    expect(errorOf({ sli: Sli.latency({ histogram: 'h_bucket', selector: 'h{job="a"}', threshold: Duration.millis(0) }) })).toBe([
+      'prod/test/availability: 3 invalid settings',
+      "  - prod/test/availability: 'sli.histogram' ('h_bucket') is not a histogram base name — give the name without _bucket/_count, e.g. 'http_request_duration_seconds'",
+      `  - prod/test/availability: 'sli.selector' ('h{job="a"}') is not a set of label matchers — give matchers only, e.g. '{job="api"}'`,
+      "  - prod/test/availability: 'sli.threshold' ('0ms') is not a positive duration — use the latency objective, e.g. Duration.millis(500)",
+    ].join('\n'));
+  });
+
+  test('reports every broken rule at once', () => {
+    expect(errorOf({ objective: 0, runbookUrl: '' }).split('\n')[0]).toBe('prod/test/availability: 2 invalid settings');
+  });
+});
