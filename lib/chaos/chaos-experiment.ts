@@ -10,6 +10,7 @@ import { Violations } from '../core/validation';
 import { ReliableService } from '../workload/reliable-service';
 import { ProbeMode, ProbeTarget, SteadyStateProbe } from './steady-state-probe';
 import { SystemChart } from '../core/system-chart';
+import { IReliabilityFacts, ReliabilityFacts } from '../core/reliability-facts';
 
 /** What happens to the experiment Jobs after a run (`jobCleanUpPolicy`). */
 export enum JobCleanUpPolicy {
@@ -88,7 +89,7 @@ const FLUX_CREATE_ONLY = { 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' } a
  * runtime socket) in the engine's namespace, which the `restricted` Pod Security level of a
  * SystemChart namespace rejects: those faults need a namespace exemption in the cluster.
  */
-export class ChaosExperiment extends Construct {
+export class ChaosExperiment extends Construct implements IReliabilityFacts {
   /** `<system>-<id>`: the ServiceAccount, Role and RoleBinding name. */
   public readonly name: string;
   /** Whether anything is emitted in this environment. */
@@ -176,5 +177,10 @@ export class ChaosExperiment extends Construct {
 
     const port = props.steadyState.targetPort;
     if (port) target.addIngress({ from: NetworkPeer.podsInNamespace(target.namespace, EXPERIMENT_POD_LABELS), ports: [port] });
+  }
+
+  /** Whether it runs here and its engines, for the reliability report. */
+  public reliabilityFacts(): ReliabilityFacts {
+    return { chaosExperiments: [{ name: this.name, enabled: this.enabled, engineNames: this.engineNames }] };
   }
 }

@@ -17,6 +17,7 @@ import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityC
 import { goDuration, wholeSeconds } from '../core/units';
 import { Violations } from '../core/validation';
 import { SystemChart } from '../core/system-chart';
+import { IReliabilityFacts, ReliabilityFacts } from '../core/reliability-facts';
 
 /** A server that backup jobs connect to, and that admits them in its NetworkPolicy. */
 export interface IBackupServer {
@@ -340,7 +341,7 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
  * own container (init containers run in order), so the database image needs no AWS CLI and the
  * AWS CLI image no database tools, and `kubectl logs -c <step>` shows one step's output.
  */
-export class BackupSchedule extends Construct {
+export class BackupSchedule extends Construct implements IReliabilityFacts {
   /** `<system>-<id>`: the prefix of every object name. */
   public readonly name: string;
   /** The system chart. */
@@ -775,6 +776,22 @@ export class BackupSchedule extends Construct {
         egress: [dnsEgressRule(), ...egress],
       },
     });
+  }
+
+  /** Schedule, retention, encryption, drill and off-site copy, for the reliability report. */
+  public reliabilityFacts(): ReliabilityFacts {
+    return {
+      backups: [{
+        name: this.name,
+        source: String(this.source),
+        schedule: this.schedule,
+        timeZone: this.timeZone,
+        retention: String(this.retention),
+        encrypted: this.encrypted,
+        restoreDrillSchedule: this.restoreDrillSchedule,
+        offsite: this.offsiteTarget ? { target: String(this.offsiteTarget), schedule: String(this.offsiteSchedule) } : undefined,
+      }],
+    };
   }
 }
 

@@ -20,6 +20,7 @@ import { goDuration, seconds, sizeBytes, wholeSeconds } from '../core/units';
 import { Violations } from '../core/validation';
 import type { ReliableService } from '../workload/reliable-service';
 import { SystemChart } from '../core/system-chart';
+import { IReliabilityFacts, ReliabilityFacts } from '../core/reliability-facts';
 
 /** The PostgreSQL port. */
 const POSTGRES_PORT = 5432;
@@ -327,7 +328,7 @@ interface ResolvedPooler {
  * It is a data component: Flux applies it (with the namespace) before the system's apps and
  * waits for the Cluster to be Ready; its stateful objects are never pruned.
  */
-export class HAPostgres extends Construct implements IBackupServer {
+export class HAPostgres extends Construct implements IReliabilityFacts, IBackupServer {
   /** The cluster's name, `<system>-<id>`: also the prefix of CNPG's Services (`-rw`, `-ro`, `-r`). */
   public readonly name: string;
   /** The namespace. */
@@ -757,6 +758,22 @@ export class HAPostgres extends Construct implements IBackupServer {
 
   private poolerNames(): string[] {
     return this.pooler?.readOnly ? [`${this.name}-pooler-rw`, `${this.name}-pooler-ro`] : [`${this.name}-pooler-rw`];
+  }
+
+  /** Instances, connections, pooler, clients and continuous backup, for the reliability report. */
+  public reliabilityFacts(): ReliabilityFacts {
+    const b = this.backup;
+    return {
+      databases: [{
+        name: this.name,
+        majorVersion: this.majorVersion,
+        instances: this.instances,
+        maxConnections: this.maxConnections,
+        pooler: this.pooler && { instances: this.pooler.instances, defaultPoolSize: this.pooler.defaultPoolSize, poolMode: String(this.pooler.poolMode) },
+        clients: this.clientList.map((c) => ({ name: c.name, maxReplicas: c.maxReplicas, poolSizePerPod: c.poolSizePerPod, via: String(c.via) })),
+        backup: b && { target: String(b.target), schedule: b.schedule, archiveTimeout: b.archiveTimeout, rpo: b.rpo, retention: b.retention },
+      }],
+    };
   }
 }
 

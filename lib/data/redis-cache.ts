@@ -17,6 +17,7 @@ import { sizeBytes } from '../core/units';
 import { Violations } from '../core/validation';
 import type { ReliableService } from '../workload/reliable-service';
 import { SystemChart } from '../core/system-chart';
+import { IReliabilityFacts, ReliabilityFacts } from '../core/reliability-facts';
 
 const REDIS_PORT = 6379;
 const SENTINEL_PORT = 26379;
@@ -131,7 +132,7 @@ interface ResolvedSentinel {
  * pods, NetworkPolicy and, in sentinel mode, replicas with automatic failover and a PDB. Clients
  * get their connection settings and network access from `addClient`.
  */
-export class RedisCache extends Construct implements IBackupServer {
+export class RedisCache extends Construct implements IReliabilityFacts, IBackupServer {
   /** `<system>-<id>`: the StatefulSet and client Service. */
   public readonly name: string;
   /** The namespace. */
@@ -461,5 +462,14 @@ export class RedisCache extends Construct implements IBackupServer {
         ],
       },
     });
+  }
+
+  /** Replicas, Sentinel, persistence and maxmemory, for the reliability report. */
+  public reliabilityFacts(): ReliabilityFacts {
+    return {
+      caches: [{
+        name: this.name, replicas: this.replicas, sentinelQuorum: this.sentinel?.quorum, persistent: this.persistent, maxMemoryBytes: this.maxMemoryBytes,
+      }],
+    };
   }
 }

@@ -1,32 +1,39 @@
 import { Duration } from 'cdk8s';
-import { IConstruct } from 'constructs';
-import { AlertRouting } from '../observability/alerting/alert-routing';
-import { AlertingRuleset } from '../observability/alerting/alerting-ruleset';
-import { BackupSchedule } from '../data/backup-schedule';
-import { ChaosExperiment } from '../chaos/chaos-experiment';
-import { GrafanaDashboard } from '../observability/dashboards/grafana-dashboard';
-import { HAPostgres } from '../data/ha-postgres';
-import { Probe } from '../workload/probe';
-import { RedisCache } from '../data/redis-cache';
-import { ReliableService } from '../workload/reliable-service';
+import { hasReliabilityFacts, ProbeFact, ReliabilityFacts, SeverityFact } from '../core/reliability-facts';
 import type { SystemChart } from '../core/system-chart';
-import { TraefikGateway } from '../gateway/traefik-gateway';
 import { goDuration } from '../core/units';
 
 /**
  * The reliability report of one system in one environment (RELIABILITY.md): what reviewers read
- * beside the YAML diff. Rendered from the constructs' resolved fields, so it cannot drift from the
- * manifests; deterministic (construct order, no timestamps).
+ * beside the YAML diff. Rendered from the facts each construct publishes about itself
+ * (IReliabilityFacts, from the constructs' resolved fields), so it cannot drift from the manifests
+ * and knows no construct class; deterministic (construct order, no timestamps).
  */
 export function reliabilityReport(chart: SystemChart): string {
-  const all = chart.node.findAll();
-  const of = <T>(type: abstract new (...args: never[]) => T): T[] => all.filter((c: IConstruct): c is IConstruct & T => c instanceof type) as T[];
-  const services = of(ReliableService);
-  const databases = of(HAPostgres);
-  const caches = of(RedisCache);
-  const backups = of(BackupSchedule);
-  const rulesets = of(AlertingRuleset);
-  const gateways = of(TraefikGateway);
+  const facts = chart.node.findAll().filter(hasReliabilityFacts).map((c) => c.reliabilityFacts());
+  const collect = <K extends keyof ReliabilityFacts>(key: K): NonNullable<ReliabilityFacts[K]>[number][] =>
+    facts.flatMap((f) => (f[key] ?? []) as NonNullable<ReliabilityFacts[K]>[number][]);
+  return renderReport(chart, {
+    slos: collect('slos'),
+    alerts: collect('alerts'),
+    alertRoutings: collect('alertRoutings'),
+    services: collect('services'),
+    gateways: collect('gateways'),
+    databases: collect('databases'),
+    caches: collect('caches'),
+    dashboards: collect('dashboards'),
+    chaosExperiments: collect('chaosExperiments'),
+    backups: collect('backups'),
+  });
+}
+
+/** The report's markdown from the system's collected facts (pure). */
+export function renderReport(chart: Pick<SystemChart, 'system' | 'environment' | 'namespaceName'>, all: Required<ReliabilityFacts>): string {
+  const services = all.services;
+  const databases = all.databases;
+  const caches = all.caches;
+  const backups = all.backups;
+  const gateways = all.gateways;
   const out: string[] = [
     `# ${chart.system} — reliability report (${chart.environment.name})`,
     '',
@@ -34,7 +41,7 @@ export function reliabilityReport(chart: SystemChart): string {
     '',
   ];
 
-  const slos = rulesets.flatMap((r) => r.slos);
+  const slos = all.slos;
   if (slos.length > 0) {
     out.push('## SLOs and error budgets', '', '| SLO | service | objective | window | error budget | budget in minutes |', '|---|---|---|---|---|---|');
     for (const slo of slos) {
@@ -44,28 +51,26 @@ export function reliabilityReport(chart: SystemChart): string {
     out.push('', 'Burn-rate alerts (multi-window, multi-burn-rate):', '', '| SLO | long / short window | factor | threshold | for | severity |', '|---|---|---|---|---|---|');
     for (const slo of slos) {
       for (const t of slo.burnRates) {
-        const severity = t.page ? slo.pageSeverity : slo.ticketSeverity;
-        out.push(`| ${slo.name} | ${t.long} / ${t.short} | ${t.factor}× | ${t.threshold} | ${t.forMinutes}m | ${severity.level} |`);
+        out.push(`| ${slo.name} | ${t.long} / ${t.short} | ${t.factor}× | ${t.threshold} | ${t.forMinutes}m | ${t.severity.level} |`);
       }
     }
     out.push('');
   }
 
-  const alerts = rulesets.flatMap((r) => r.alerts);
+  const alerts = all.alerts;
   if (alerts.length > 0) {
     out.push('## Alerts', '', '| alert | subject | severity | for | runbook |', '|---|---|---|---|---|');
     for (const a of alerts) {
-      const severity = a.severity.priority ? `${a.severity.level} (${a.severity.priority})` : a.severity.level;
-      out.push(`| ${a.name} | ${a.labels.service ?? a.group ?? '—'} | ${severity} | ${a.for ? goDuration(a.for) : '—'} | ${a.runbookUrl} |`);
+      out.push(`| ${a.name} | ${a.subject ?? '—'} | ${severityText(a.severity)} | ${a.for ? goDuration(a.for) : '—'} | ${a.runbookUrl} |`);
     }
     out.push('');
   }
 
-  const routings = of(AlertRouting);
+  const routings = all.alertRoutings;
   if (routings.length > 0) {
     out.push('## Alert routing', '');
     for (const r of routings) {
-      const list = (severities: readonly { toString(): string }[]) => severities.map(String).join(', ');
+      const list = (severities: readonly string[]) => severities.join(', ');
       out.push(`- ${r.name} (AlertmanagerConfig, alerts labelled \`namespace: ${r.namespace}\`): every alert to Slack`
         + `${r.pageSeverities.length > 0 ? `; PagerDuty for ${list(r.pageSeverities)}` : '; nothing pages (no PagerDuty)'}`
         + `${r.digestSeverities.length > 0 ? `; email digest for ${list(r.digestSeverities)}` : ''}`
@@ -83,14 +88,14 @@ export function reliabilityReport(chart: SystemChart): string {
         ? s.disruptionBudget.minAvailable !== undefined ? `minAvailable ${s.disruptionBudget.minAvailable}` : `maxUnavailable ${s.disruptionBudget.maxUnavailable}`
         : 'none (single replica)';
       out.push(`| ${s.name} | ${replicas} | ${pdb} | ${probe(s.readinessProbe)} | ${probe(s.livenessProbe)} | ${probe(s.startupProbe)} `
-        + `| ${goDuration(s.preStop.duration)} + ${goDuration(s.drainTimeout)} / ${goDuration(s.terminationGracePeriod)} |`);
+        + `| ${goDuration(s.preStop)} + ${goDuration(s.drainTimeout)} / ${goDuration(s.terminationGracePeriod)} |`);
     }
     out.push('');
   }
 
   if (gateways.length > 0) {
     out.push('## Gateway', '');
-    for (const g of gateways) out.push(`- ${g.name}: ${g.hosts.join(', ')} — routes ${g.routeIds.join(', ')}; ${g.traefikReplicas} Traefik replicas`);
+    for (const g of gateways) out.push(`- ${g.name}: ${g.hosts.join(', ')} — routes ${g.routes.join(', ')}; ${g.traefikReplicas} Traefik replicas`);
     out.push('');
   }
 
@@ -100,7 +105,7 @@ export function reliabilityReport(chart: SystemChart): string {
       const b = d.backup;
       out.push(`- ${d.name}: PostgreSQL ${d.majorVersion ?? '?'}, ${d.instances} instance${d.instances === 1 ? '' : 's'}, max_connections ${d.maxConnections}`
         + `${d.pooler ? `, PgBouncer ${d.pooler.instances} × pool ${d.pooler.defaultPoolSize} (${d.pooler.poolMode})` : ''}`);
-      for (const c of d.clientList) out.push(`  - client ${c.name}: ${c.maxReplicas} pods × ${c.poolSizePerPod} connections via ${c.via}`);
+      for (const c of d.clients) out.push(`  - client ${c.name}: ${c.maxReplicas} pods × ${c.poolSizePerPod} connections via ${c.via}`);
       if (b) {
         out.push(`  - continuous backup to ${b.target}: base backups \`${b.schedule}\`, WAL archived at least every ${goDuration(b.archiveTimeout)}`
           + ` (RPO ${b.rpo ? goDuration(b.rpo) : 'not declared'}), retention ${b.retention}`);
@@ -109,20 +114,20 @@ export function reliabilityReport(chart: SystemChart): string {
       }
     }
     for (const c of caches) {
-      out.push(`- ${c.name}: Redis, ${c.sentinel ? `${c.replicas} pods with Sentinel (quorum ${c.sentinel.quorum})` : 'single pod'}, `
+      out.push(`- ${c.name}: Redis, ${c.sentinelQuorum !== undefined ? `${c.replicas} pods with Sentinel (quorum ${c.sentinelQuorum})` : 'single pod'}, `
         + `${c.persistent ? 'persistent' : 'no persistence (cache)'}, maxmemory ${Math.round(c.maxMemoryBytes / 1024 / 1024)} MiB`);
     }
     out.push('');
   }
 
-  const dashboards = all.filter((c): c is GrafanaDashboard => c instanceof GrafanaDashboard);
+  const dashboards = all.dashboards;
   if (dashboards.length > 0) {
     out.push('## Dashboards', '', '| dashboard | uid | folder | reads |', '|---|---|---|---|');
-    for (const d of dashboards) out.push(`| ${d.title} | \`${d.uid}\` | ${d.folder} | ${d.metrics.length} metrics |`);
+    for (const d of dashboards) out.push(`| ${d.title} | \`${d.uid}\` | ${d.folder} | ${d.metricCount} metrics |`);
     out.push('');
   }
 
-  const chaos = of(ChaosExperiment);
+  const chaos = all.chaosExperiments;
   if (chaos.length > 0) {
     out.push('## Chaos experiments', '');
     for (const c of chaos) {
@@ -135,17 +140,20 @@ export function reliabilityReport(chart: SystemChart): string {
     out.push('## Backups and restore drills', '', '| backup | source | schedule | retention | encrypted | restore drill | off-site |', '|---|---|---|---|---|---|---|');
     for (const b of backups) {
       out.push(`| ${b.name} | ${b.source} | \`${b.schedule}\` ${b.timeZone} | ${b.retention} | ${b.encrypted ? 'AES-256 (client-side)' : 'no'} `
-        + `| \`${b.restoreDrillSchedule}\` | ${b.offsiteTarget ? `\`${b.offsiteSchedule}\` to ${b.offsiteTarget}` : '—'} |`);
+        + `| \`${b.restoreDrillSchedule}\` | ${b.offsite ? `\`${b.offsite.schedule}\` to ${b.offsite.target}` : '—'} |`);
     }
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-function probe(p: Probe | undefined): string {
+function probe(p: ProbeFact | undefined): string {
   if (!p) return '—';
-  const t = p.timing;
-  return `${p} every ${goDuration(t.period)}, timeout ${goDuration(t.timeout)}, ${t.failureThreshold} failures`;
+  return `${p.description} every ${goDuration(p.period)}, timeout ${goDuration(p.timeout)}, ${p.failureThreshold} failures`;
+}
+
+function severityText(s: SeverityFact): string {
+  return s.priority ? `${s.level} (${s.priority})` : s.level;
 }
 
 function days(d: Duration): string {

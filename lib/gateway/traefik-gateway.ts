@@ -11,6 +11,7 @@ import { Violations } from '../core/validation';
 import { PortName } from '../workload/probe';
 import { ReliableService } from '../workload/reliable-service';
 import { SystemChart } from '../core/system-chart';
+import { IReliabilityFacts, ReliabilityFacts } from '../core/reliability-facts';
 
 const HOSTNAME = /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ORIGIN = /^https?:\/\/[^/\s*]+$/;
@@ -126,7 +127,7 @@ interface Route {
  * gRPC (h2c) and WebSocket routes, and typed middlewares applied in a fixed, documented order.
  * Routed services admit the Traefik namespace on the routed port only.
  */
-export class TraefikGateway extends Construct {
+export class TraefikGateway extends Construct implements IReliabilityFacts {
   /** `<system>-<id>`: the IngressRoute and the Middleware prefix. */
   public readonly name: string;
   /** The namespace. */
@@ -342,5 +343,10 @@ export class TraefikGateway extends Construct {
         scheme: r.protocol === RouteProtocol.GRPC ? 'h2c' : undefined,
       }],
     };
+  }
+
+  /** Hosts, routes and Traefik replicas, for the reliability report. */
+  public reliabilityFacts(): ReliabilityFacts {
+    return { gateways: [{ name: this.name, hosts: this.hosts, routes: this.routeIds, traefikReplicas: this.traefikReplicas }] };
   }
 }

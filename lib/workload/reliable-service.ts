@@ -16,6 +16,7 @@ import { goDuration, isQuantity, seconds, wholeSeconds } from '../core/units';
 import { Violations } from '../core/validation';
 import { PortName, Probe } from './probe';
 import { SystemChart } from '../core/system-chart';
+import { IReliabilityFacts, probeFact, ReliabilityFacts } from '../core/reliability-facts';
 
 /** Container ports by name. The Service exposes each under the same number. */
 export interface ServicePorts {
@@ -483,7 +484,7 @@ interface IngressRule {
  *
  * Every rule is checked in the constructor; one Error lists every broken rule.
  */
-export class ReliableService extends Construct {
+export class ReliableService extends Construct implements IReliabilityFacts {
   /** `<system>-<component>`: the name of every object. */
   public readonly name: string;
   /** The component (the construct id). */
@@ -1103,6 +1104,25 @@ export class ReliableService extends Construct {
       }
       return { to: [dep.to._toKube()], ports: (dep.ports ?? []).map((p) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(p) })) };
     })];
+  }
+
+  /** Replicas, disruption budget, probes and shutdown timing, for the reliability report. */
+  public reliabilityFacts(): ReliabilityFacts {
+    return {
+      services: [{
+        name: this.name,
+        replicas: this.replicas,
+        minReplicas: this.minReplicas,
+        maxReplicas: this.maxReplicas,
+        disruptionBudget: this.disruptionBudget,
+        readinessProbe: probeFact(this.readinessProbe),
+        livenessProbe: this.livenessProbe && probeFact(this.livenessProbe),
+        startupProbe: this.startupProbe && probeFact(this.startupProbe),
+        preStop: this.preStop.duration,
+        drainTimeout: this.drainTimeout,
+        terminationGracePeriod: this.terminationGracePeriod,
+      }],
+    };
   }
 }
 

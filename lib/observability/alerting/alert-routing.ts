@@ -10,6 +10,7 @@ import { goDuration } from '../../core/units';
 import { Violations } from '../../core/validation';
 import { Severity } from './alert-rule';
 import { SystemChart } from '../../core/system-chart';
+import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
 
 /** PagerDuty (Events API v2) for the alerts that page. */
 export interface PagerDutyRouteProps {
@@ -130,7 +131,7 @@ const RECEIVERS = { SLACK: 'slack', PAGERDUTY: 'pagerduty', EMAIL: 'email-digest
  * namespace: alerts need that label, either from their series (kube-state-metrics and scraped
  * targets carry it; the packs state it) or from Prometheus' `enforcedNamespaceLabel`.
  */
-export class AlertRouting extends Construct {
+export class AlertRouting extends Construct implements IReliabilityFacts {
   /** `<system>-<id>`. */
   public readonly name: string;
   /** The namespace (also where the Secrets must be). */
@@ -304,6 +305,21 @@ export class AlertRouting extends Construct {
   private checkDuration(v: Violations, prop: string, d: Duration): void {
     const ms = d.toMilliseconds();
     v.check(!(ms >= 1000 && ms % 1000 === 0), prop, `${ms}ms`, 'is not whole seconds of at least one', 'use e.g. Duration.minutes(5)');
+  }
+
+  /** Where the namespace's alerts go, for the reliability report. */
+  public reliabilityFacts(): ReliabilityFacts {
+    return {
+      alertRoutings: [{
+        name: this.name,
+        namespace: this.namespace,
+        pageSeverities: this.pageSeverities.map(String),
+        digestSeverities: this.digestSeverities.map(String),
+        groupBy: this.groupBy,
+        repeatInterval: this.repeatInterval,
+        inhibitsTicketsDuringPages: this.inhibitsTicketsDuringPages,
+      }],
+    };
   }
 }
 

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { AlertAnnotationKeys, AlertLabelKeys } from '../../core/conventions';
+import { SeverityFact } from '../../core/reliability-facts';
 import { goDuration } from '../../core/units';
 
 // The alerting vocabulary: values every alert producer (Slo, the packs, the symptom builders,
@@ -188,4 +189,9 @@ export interface AlertPack {
   readonly groupName: string;
   /** The alerts (each with `group` set to {@link groupName}). */
   alerts(): AlertRule[];
+}
+
+/** A severity as the reliability report shows it. */
+export function severityFact(severity: Severity): SeverityFact {
+  return severity.priority ? { level: severity.level, priority: severity.priority } : { level: severity.level };
 }

@@ -10,9 +10,10 @@ import { goDuration } from '../../core/units';
 import { Violations } from '../../core/validation';
 import type { HAPostgres } from '../../data/ha-postgres';
 import type { ReliableService } from '../../workload/reliable-service';
-import { AlertPack, AlertRule, AlertRuleProps, PrometheusRuleDefinition, PrometheusRuleFile, PrometheusRuleGroupDefinition } from './alert-rule';
+import { AlertPack, AlertRule, AlertRuleProps, severityFact, PrometheusRuleDefinition, PrometheusRuleFile, PrometheusRuleGroupDefinition } from './alert-rule';
 import { Slo } from './slo';
 import { SystemChart } from '../../core/system-chart';
+import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
 
 /** Props of an {@link AlertingRuleset}. */
 export interface AlertingRulesetProps {
@@ -37,7 +38,7 @@ const RESERVED_LABELS: readonly string[] = [AlertLabelKeys.SEVERITY, AlertLabelK
  * own alerts. Every rule is validated when added; at synth every expression is parsed again, so
  * a syntax error fails synthesis naming the group and rule.
  */
-export class AlertingRuleset extends Construct {
+export class AlertingRuleset extends Construct implements IReliabilityFacts {
   /** `<system>-<id>`: the PrometheusRule's name and its own group's name. */
   public readonly name: string;
   /** The system chart. */
@@ -210,5 +211,25 @@ export class AlertingRuleset extends Construct {
       }
     }
     return errors;
+  }
+
+  /** The SLOs and alerts it evaluates, for the reliability report. */
+  public reliabilityFacts(): ReliabilityFacts {
+    return {
+      slos: this.slos.map((slo) => ({
+        name: slo.name,
+        service: slo.service,
+        objective: slo.objective,
+        window: slo.window,
+        errorBudget: slo.errorBudget,
+        burnRates: slo.burnRates.map((t) => ({
+          long: t.long, short: t.short, factor: t.factor, threshold: t.threshold, forMinutes: t.forMinutes,
+          severity: severityFact(t.page ? slo.pageSeverity : slo.ticketSeverity),
+        })),
+      })),
+      alerts: this.alerts.map((a) => ({
+        name: a.name, subject: a.labels.service ?? a.group, severity: severityFact(a.severity), for: a.for, runbookUrl: a.runbookUrl,
+      })),
+    };
   }
 }

@@ -5,6 +5,7 @@ import { GrafanaSidecar, isDnsLabel, recommendedLabels, RELIAKIT_VERSION, resour
 import { DashboardSpec, dashboardQueries, dashboardSyntaxErrors, MAX_UID_LENGTH, metricNames, renderDashboard, stableJson } from './panels';
 import { Violations } from '../../core/validation';
 import { SystemChart } from '../../core/system-chart';
+import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
 
 /** Props every dashboard takes. */
 export interface GrafanaDashboardProps {
@@ -39,7 +40,7 @@ export interface DashboardQuery {
  * At synth, every query is parsed: a syntax error fails synthesis naming the dashboard, the panel
  * and the expression. See {@link SloDashboard}, {@link ServiceDashboard} and {@link DatabaseDashboard}.
  */
-export abstract class GrafanaDashboard extends Construct {
+export abstract class GrafanaDashboard extends Construct implements IReliabilityFacts {
   /** The ConfigMap's name, `<system>-<id>`. */
   public readonly name: string;
   /** The namespace (the system's). */
@@ -124,5 +125,10 @@ export abstract class GrafanaDashboard extends Construct {
     const empty = this.emptyProblem();
     if (empty !== undefined) return [`${this.node.path}: ${empty}`];
     return dashboardSyntaxErrors(this.spec()).map((e) => `${this.node.path}: ${e}`);
+  }
+
+  /** Title, uid, folder and how many metrics it reads, for the reliability report. */
+  public reliabilityFacts(): ReliabilityFacts {
+    return { dashboards: [{ title: this.title, uid: this.uid, folder: this.folder, metricCount: this.metrics.length }] };
   }
 }
