@@ -52,7 +52,7 @@ module.exports = {
       name: 'no-index-inside-lib',
       comment: 'Inside lib/, import the module itself, not a layer index (index files are the public API only).',
       severity: 'error',
-      from: { path: '^lib/' },
+      from: { path: '^lib/', pathNot: 'index[.]ts$' },
       to: { path: 'index[.]ts$', pathNot: '^lib/[^/]+[.]ts$' },
     },
     {

@@ -58,7 +58,7 @@ export const LISTINGS_BACKUPS = BackupTarget.minio({
  * namespace named after it with a Service of the same name (`minio.minio`, as homepage's MinIO).
  */
 const EXTERNAL = {
-  /** The Traefik gateway's namespace. The TraefikGateway issue replaces this peer with routes. */
+  /** The namespace Traefik runs in: the TraefikGateway's routes admit ingress from its pods. */
   gateway: 'traefik',
   opensearch: { namespace: 'opensearch', url: 'http://opensearch.opensearch.svc:9200', port: 9200 },
   minio: { namespace: 'minio', endpoint: 'minio.minio.svc:9000', port: 9000 },

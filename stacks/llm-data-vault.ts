@@ -128,10 +128,7 @@ const EXTERNAL = {
   aws: NetworkPeer.publicInternet(),
   tracing: 'tracing',
   kafka: 'kafka',
-  /**
-   * The Traefik gateway's namespace. The TraefikGateway construct does not exist yet: its issue
-   * replaces this admission with the route's own.
-   */
+  /** The namespace Traefik runs in: the TraefikGateway's routes admit ingress from its pods. */
   gateway: 'traefik',
 } as const;
 

@@ -1,9 +1,10 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  CHAOS_RBAC_RULES, ChaosExperiment, ChaosExperimentProps, ChaosFault, Environment, JobCleanUpPolicy, Probe, ProbeMode, ReliableService,
+  ChaosExperiment, ChaosExperimentProps, ChaosFault, Environment, JobCleanUpPolicy, Probe, ProbeMode, ReliableService,
   ReliableServiceProps, Slo, Sli, SteadyStateProbe,
 } from '../../lib';
+import { CHAOS_RBAC_RULES } from '../../lib/chaos/chaos-experiment';
 import { find, ofKind, synth, testChart } from '../support/synth';
 
 const serviceProps: ReliableServiceProps = {

@@ -1,0 +1,12 @@
+// The public API of lib/core/: conventions, environments, env values, network peers, the SystemChart scope and the reliability-facts extension point.
+// Explicit lists: what is not named here is internal to the library.
+
+export { AlertAnnotationKeys, AlertLabelKeys, Annotations, CNPG_EXPORTER_METRICS, CNPG_POOLER_METRICS, DASHBOARD_DATASOURCE_VARIABLE, GrafanaSidecar, isDnsLabel, isLabelValue, LabelKeys, MANAGED_BY, NAMESPACE_NAME_LABEL, recommendedLabels, REDIS_EXPORTER_METRICS, RELIAKIT_VERSION, resourceName, selectorLabels, SLI_WINDOWS, SloAlertNames, SloRecords, toLabelValue } from './conventions';
+export type { ComponentIdentity, SliWindow } from './conventions';
+export { EnvValue } from './env-value';
+export { Environment } from './environment';
+export type { PerEnvironment } from './environment';
+export { NetworkPeer } from './network-peer';
+export type { AlertFact, AlertRoutingFact, BackupFact, BurnRateFact, CacheFact, ChaosFact, DashboardFact, DatabaseFact, GatewayFact, IReliabilityFacts, ProbeFact, ReliabilityFacts, ServiceFact, SeverityFact, SloFact } from './reliability-facts';
+export { SystemChart } from './system-chart';
+export type { FluxHealthCheck, ISystemStage, SystemChartProps } from './system-chart';

@@ -1,0 +1,9 @@
+// The public API of lib/delivery/: ReliakitApp, environment stages and the Flux tree.
+// Explicit lists: what is not named here is internal to the library.
+
+export { EnvironmentStage } from './environment-stage';
+export type { EnvironmentStageProps } from './environment-stage';
+export { FluxCluster } from './flux-cluster';
+export type { FluxSettings, GitSourceProps } from './flux-settings';
+export { ReliakitApp } from './reliakit-app';
+export type { ReliakitAppProps, RenderedDirectory, RenderedFile, TreeFile } from './reliakit-app';

@@ -1,0 +1,7 @@
+// The public API of lib/gateway/: TraefikGateway and its middlewares.
+// Explicit lists: what is not named here is internal to the library.
+
+export { CircuitBreakerExpression, Middleware, SourceCriterion } from './gateway-middleware';
+export type { CorsProps, MiddlewareKind, RateLimitProps, SecurityHeadersProps } from './gateway-middleware';
+export { GatewayTls, RouteProtocol, TraefikGateway } from './traefik-gateway';
+export type { GatewayRouteProps, TraefikGatewayProps } from './traefik-gateway';

@@ -1,0 +1,24 @@
+// The public API of lib/observability/: SLOs, alerting rules, packs and routing, and Grafana dashboards.
+// Explicit lists: what is not named here is internal to the library.
+
+export { BackupAlertPack, PostgresAlertPack, ServiceAlertPack } from './alerting/alert-packs';
+export type { AlertPackProps, BackupAlertsProps, PostgresAlertsProps, ServiceAlertSeverities, ServiceAlertsProps } from './alerting/alert-packs';
+export { AlertRouting } from './alerting/alert-routing';
+export type { AlertRoutingProps, EmailDigestProps, PagerDutyRouteProps, SlackRouteProps } from './alerting/alert-routing';
+export { AlertRule, Severity } from './alerting/alert-rule';
+export type { AlertPack, AlertRuleProps, PrometheusRuleDefinition, PrometheusRuleFile, PrometheusRuleGroupDefinition } from './alerting/alert-rule';
+export { AlertingRuleset } from './alerting/alerting-ruleset';
+export type { AlertingRulesetProps } from './alerting/alerting-ruleset';
+export type { PromtoolTestFile, PromtoolTestGroup } from './alerting/promtool-tests';
+export { Sli, Slo } from './alerting/slo';
+export type { LatencySliProps, NoDataAlertProps, RequestsSliProps, SloProps } from './alerting/slo';
+export { SymptomAlerts } from './alerting/symptom-alerts';
+export type { CircuitBreakerProps, ConnectionPoolProps, CronJobStaleProps, DeploymentUnavailableProps, ErrorRatioProps, HpaMaxedOutProps, JobFailedProps, LatencyProps, MemoryNearLimitProps, PodSymptomProps, SymptomAlertProps, TargetDownProps, VolumeSpaceLowProps, WebSocketDropsProps } from './alerting/symptom-alerts';
+export { DatabaseDashboard } from './dashboards/database-dashboard';
+export type { DatabaseDashboardProps } from './dashboards/database-dashboard';
+export { GrafanaDashboard } from './dashboards/grafana-dashboard';
+export type { DashboardQuery, GrafanaDashboardProps } from './dashboards/grafana-dashboard';
+export { ServiceDashboard } from './dashboards/service-dashboard';
+export type { ServiceDashboardProps, ServiceLatencyMetricProps, ServiceMetricsProps } from './dashboards/service-dashboard';
+export { SloDashboard } from './dashboards/slo-dashboard';
+export type { SloDashboardProps } from './dashboards/slo-dashboard';
