@@ -14,10 +14,11 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
+import type { KubeJson } from '../lib';
 import { buildWorkload } from './workload';
 
 /** A Kubernetes object as JSON. */
-export type Manifest = Record<string, any>;
+export type Manifest = KubeJson;
 
 /** The routes a measurement can run. */
 export type RouteName = 'reliable-service' | 'raw-l1' | 'floor';
@@ -104,7 +105,7 @@ const SPLIT_RULES: Readonly<Record<string, ReadonlyArray<[string[], Wrap]>>> = O
 );
 
 /** Copy-on-write along `segments` (`*`: every element / value), so the spec itself is never mutated. */
-function wrapAt(value: any, segments: readonly string[], wrap: Wrap): any {
+function wrapAt(value: unknown, segments: readonly string[], wrap: Wrap): unknown {
   if (value === undefined || value === null) return value;
   if (segments.length === 0) return wrap(value);
   const [head, ...rest] = segments;
@@ -114,10 +115,10 @@ function wrapAt(value: any, segments: readonly string[], wrap: Wrap): any {
     return value;
   }
   if (typeof value !== 'object' || !(head in value)) return value;
-  return { ...value, [head]: wrapAt(value[head], rest, wrap) };
+  return { ...value, [head]: wrapAt((value as Record<string, unknown>)[head], rest, wrap) };
 }
 
-type L1Class = new (scope: Construct, id: string, props: any) => ApiObject;
+type L1Class = new (scope: Construct, id: string, props: KubeJson) => ApiObject;
 
 const L1_CLASSES: Readonly<Record<string, L1Class>> = {
   'v1/Namespace': k8s.KubeNamespace,
@@ -135,7 +136,7 @@ export function timedRawL1(spec: readonly Manifest[], outdir: string): RouteTimi
   const chart = new Chart(app, 'bench', { disableResourceNameHashes: true });
   spec.forEach((doc, i) => {
     let props: Manifest = doc;
-    for (const [segments, wrap] of SPLIT_RULES[doc.kind] ?? []) props = wrapAt(props, segments, wrap);
+    for (const [segments, wrap] of SPLIT_RULES[doc.kind] ?? []) props = wrapAt(props, segments, wrap) as Manifest;
     const { apiVersion, kind, ...rest } = props;
     const l1 = L1_CLASSES[`${apiVersion}/${kind}`];
     // CRDs (ServiceMonitor, Flux) have no Kube* class: a plain ApiObject is the cheapest honest L1.

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Duration, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Environment } from '../core/environment';
+import type { KubeJson } from '../core/json';
 import { EnvironmentStage } from './environment-stage';
 import { attachFluxSettings, FluxSettings, fluxSettingsOf, GitSourceProps } from './flux-settings';
 import { reliabilityReport } from './reliability-report';
@@ -47,7 +48,7 @@ export interface RenderedFile {
   /** File name, e.g. `api.yaml`. */
   readonly name: string;
   /** The Kubernetes objects in the file, as JSON. */
-  readonly objects: readonly Record<string, any>[];
+  readonly objects: readonly KubeJson[];
 }
 
 /** One directory of the tree: a system's manifests or an environment's Flux objects. */

@@ -1,9 +1,9 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { recommendedLabels, RenderedDirectory } from '../../lib';
+import { KubeJson, recommendedLabels, RenderedDirectory } from '../../lib';
 
 /** A Kubernetes object as the cdk8s app renders it (JSON). */
-export type Manifest = Record<string, any>;
+export type Manifest = KubeJson;
 
 /** A Secret the release writes into the system's namespace before anything that reads it. */
 export interface ReleaseSecret {

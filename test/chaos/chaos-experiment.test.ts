@@ -5,7 +5,7 @@ import {
   ReliableServiceProps, Slo, Sli, SteadyStateProbe,
 } from '../../lib';
 import { CHAOS_RBAC_RULES } from '../../lib/chaos/chaos-experiment';
-import { find, ofKind, synth, testChart } from '../support/synth';
+import { find, Manifest, ofKind, synth, testChart } from '../support/synth';
 
 const serviceProps: ReliableServiceProps = {
   image: 'registry.example.com/api:1.2.3',
@@ -44,7 +44,7 @@ function errorOf(overrides: Partial<ChaosExperimentProps>): string {
   throw new Error('expected the constructor to throw');
 }
 
-const envOf = (engine: any) => Object.fromEntries(engine.spec.experiments[0].spec.components.env.map((e: any) => [e.name, e.value]));
+const envOf = (engine: Manifest) => Object.fromEntries(engine.spec.experiments[0].spec.components.env.map((e: Manifest) => [e.name, e.value]));
 
 describe('ChaosExperiment defaults (dev)', () => {
   const { objects, chaos } = build();

@@ -437,7 +437,7 @@ e2e('BackupSchedule end to end: PostgreSQL', () => {
     const manifest = readFileSync(join(ctx.workDir, 'out/manifest.tsv'), 'utf8').replace(/^(public\.orders\t)60000/m, '$159999');
     putObject('backups', `${prefix}/${stamp}/manifest.tsv`, manifest);
     const sums = readFileSync(join(ctx.workDir, 'out/SHA256SUMS'), 'utf8')
-      .replace(/^\w+(  manifest\.tsv)$/m, `${createHash('sha256').update(manifest).digest('hex')}$1`);
+      .replace(/^\w+( {2}manifest\.tsv)$/m, `${createHash('sha256').update(manifest).digest('hex')}$1`);
     putObject('backups', `${prefix}/${stamp}/SHA256SUMS`, sums);
     const tampered = failure(runJob(r, 'test-corrupt-restore-drill', newContext()));
     expect(tampered.step).toBe('verify');

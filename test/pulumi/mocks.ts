@@ -4,18 +4,19 @@
  * recorder and Pulumi's runtime state never leak between files.
  */
 import * as pulumi from '@pulumi/pulumi';
+import type { KubeJson } from '../../lib';
 
 /** One resource registration as the engine would receive it. */
 export interface Registration {
   readonly type: string;
   readonly name: string;
-  readonly inputs: Record<string, any>;
+  readonly inputs: KubeJson;
   /** Provider reference (`urn::id`) of a custom resource, when one was given. */
   readonly provider?: string;
   /** The id the mock answered with. */
   readonly id: string;
   /** The state the mock answered with. */
-  readonly state: Record<string, any>;
+  readonly state: KubeJson;
 }
 
 /** Every registration so far, in order. */
@@ -24,7 +25,7 @@ export const registrations: Registration[] = [];
 export const MOCK_ACCOUNT = '123456789012';
 
 /** Outputs the real providers would compute, derived from the inputs. */
-function mockState(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, any> } {
+function mockState(type: string, name: string, inputs: KubeJson): { id: string; state: KubeJson } {
   switch (type) {
     case 'aws:s3/bucket:Bucket':
       return { id: inputs.bucket, state: { ...inputs, arn: `arn:aws:s3:::${inputs.bucket}` } };

@@ -10,8 +10,9 @@ import { OFFSITE_BACKUPS, offsiteBackup, offsiteBackupTarget } from '../../stack
 import { deployReliakit, ReliakitDeployment, stackOutputs, systemDirectories } from '../../stacks/pulumi/program';
 import { OffsiteBackupBucket } from '../../stacks/pulumi/offsite-backup-bucket';
 import { SystemRelease } from '../../stacks/pulumi/system-release';
+import type { KubeJson } from '../../lib';
 
-type Manifest = Record<string, any>;
+type Manifest = KubeJson;
 // Building the app and registering a few hundred objects takes seconds on a loaded machine.
 jest.setTimeout(60_000);
 const ROOT = path.join(__dirname, '..', '..');
@@ -35,7 +36,7 @@ function synthesized(env: Environment): Map<string, Manifest[]> {
 /** The Kubernetes objects Pulumi received for a system's release: its Namespace, then each ConfigGroup's objects. */
 function received(release: SystemRelease, regs: readonly Registration[]): Manifest[] {
   const child = (type: string, r: pulumi.Resource) => {
-    const found = regs.filter((g) => g.type === type && g.name === (r as any).__name);
+    const found = regs.filter((g) => g.type === type && g.name === pulumiName(r));
     expect(found).toHaveLength(1);
     return found[0];
   };
@@ -52,7 +53,7 @@ const dependsOnByName = new Map<string, string[]>();
 const protectedNames = new Set<string>();
 const recordDependencies: pulumi.ResourceTransformation = (args) => {
   const deps = (args.opts.dependsOn ?? []) as pulumi.Resource[];
-  dependsOnByName.set(args.name, deps.map((d) => (d as any).__name as string));
+  dependsOnByName.set(args.name, deps.map((d) => pulumiName(d) as string));
   if (args.opts.protect) protectedNames.add(args.name);
   return undefined;
 };
@@ -95,11 +96,11 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
 
   test('each system: Namespace first, then the data layer, then the apps waiting for it', () => {
     for (const [system, { release }] of Object.entries(deployment.systems)) {
-      const names = release.groups.map((g) => (g as any).__name);
+      const names = release.groups.map((g) => pulumiName(g));
       expect(names).toEqual([`${system}-data`, system]);
-      const ns = release.namespaces.map((n) => (n as any).__name);
+      const ns = release.namespaces.map((n) => pulumiName(n));
       expect(ns).toEqual([`namespace-${system}`]);
-      const secrets = Object.values(release.secrets).map((s) => (s as any).__name);
+      const secrets = Object.values(release.secrets).map((s) => pulumiName(s));
       expect(dependsOnByName.get(`${system}-data`)).toEqual([...ns, ...secrets]);
       expect(dependsOnByName.get(system)).toEqual([`${system}-data`]);
       for (const s of secrets) expect(dependsOnByName.get(s)).toEqual(ns);
@@ -176,8 +177,8 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
 
     test('bucket policy: TLS only (1.2+), uploads only under this key', () => {
       const policy = JSON.parse(r('aws:s3/bucketPolicy:BucketPolicy', 'policy').inputs.policy);
-      expect(policy.Statement.every((s: any) => s.Effect === 'Deny')).toBe(true);
-      const bySid = Object.fromEntries(policy.Statement.map((s: any) => [s.Sid, s]));
+      expect(policy.Statement.every((s: KubeJson) => s.Effect === 'Deny')).toBe(true);
+      const bySid = Object.fromEntries(policy.Statement.map((s: KubeJson) => [s.Sid, s]));
       expect(bySid.DenyInsecureTransport).toMatchObject({
         Principal: '*', Action: 's3:*', Resource: [bucketArn, `${bucketArn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       });
@@ -195,19 +196,19 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
       const userPolicy = r('aws:iam/userPolicy:UserPolicy', 'writer-policy');
       expect(userPolicy.inputs.user).toBe(user.inputs.name);
       const statements = JSON.parse(userPolicy.inputs.policy).Statement;
-      expect(statements.every((s: any) => s.Effect === 'Allow')).toBe(true);
-      const resources = statements.flatMap((s: any) => [s.Resource].flat());
+      expect(statements.every((s: KubeJson) => s.Effect === 'Allow')).toBe(true);
+      const resources = statements.flatMap((s: KubeJson) => [s.Resource].flat());
       expect(resources.sort()).toEqual([bucketArn, `${bucketArn}/${loc.prefix}/*`, keyArn].sort());
-      const list = statements.find((s: any) => s.Action === 's3:ListBucket');
+      const list = statements.find((s: KubeJson) => s.Action === 's3:ListBucket');
       expect(list).toMatchObject({ Resource: bucketArn, Condition: { StringLikeIfExists: { 's3:prefix': [loc.prefix, `${loc.prefix}/*`] } } });
       // Every other S3 action is on the prefix's objects only; no s3:* and no version deletes.
-      const s3Actions = statements.flatMap((s: any) => [s.Action].flat()).filter((a: string) => a.startsWith('s3:'));
+      const s3Actions = statements.flatMap((s: KubeJson) => [s.Action].flat()).filter((a: string) => a.startsWith('s3:'));
       expect(s3Actions).not.toContain('s3:*');
       expect(s3Actions).not.toContain('s3:DeleteObjectVersion');
-      for (const s of statements.filter((x: any) => [x.Action].flat().some((a: string) => a.startsWith('s3:')) && x.Action !== 's3:ListBucket')) {
+      for (const s of statements.filter((x: KubeJson) => [x.Action].flat().some((a: string) => a.startsWith('s3:')) && x.Action !== 's3:ListBucket')) {
         expect(s.Resource).toBe(`${bucketArn}/${loc.prefix}/*`);
       }
-      const kms = statements.find((s: any) => [s.Action].flat().some((a: string) => a.startsWith('kms:')));
+      const kms = statements.find((s: KubeJson) => [s.Action].flat().some((a: string) => a.startsWith('kms:')));
       expect(kms).toMatchObject({ Resource: keyArn, Condition: { StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' } } });
     });
 
@@ -295,3 +296,8 @@ describe('bad configuration fails before anything is created', () => {
     expect(registrations).toEqual([]);
   });
 });
+
+/** The logical name Pulumi gave a resource (its internal `__name`; the mocks record inputs by it). */
+function pulumiName(resource: unknown): string {
+  return (resource as { __name: string }).__name;
+}

@@ -3,7 +3,7 @@
  * they catch wiring mistakes a per-object snapshot cannot (a Service selecting nothing, a
  * ServiceMonitor naming a port no Service has, a Deployment no PDB protects).
  */
-import { CNPG_EXPORTER_METRICS, CNPG_POOLER_METRICS, GrafanaSidecar, LabelKeys, REDIS_EXPORTER_METRICS } from '../../lib';
+import { CNPG_EXPORTER_METRICS, CNPG_POOLER_METRICS, GrafanaSidecar, LabelKeys, REDIS_EXPORTER_METRICS, SystemChart } from '../../lib';
 import { metricNames } from '../../lib/observability/dashboards/panels';
 import { buildApp } from '../../stacks/main';
 import { hasOffsiteBackup, OFFSITE_BACKUPS } from '../../stacks/offsite-backups';
@@ -16,7 +16,7 @@ const appDirs = dirs.filter((d) => d.path.startsWith('apps/'));
 // selectors cross between the two directories.
 const bySystem = new Map<string, Manifest[]>();
 for (const d of appDirs) {
-  const key = `${d.environment.name}/${(d.chart as any).system}`;
+  const key = `${d.environment.name}/${(d.chart as SystemChart).system}`;
   bySystem.set(key, [...(bySystem.get(key) ?? []), ...d.files.flatMap((f) => f.objects)]);
 }
 const cases = [...bySystem.entries()];

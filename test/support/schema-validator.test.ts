@@ -1,9 +1,10 @@
 import { SchemaValidator, SchemaViolation, formatViolations } from './schema-validator';
+import type { KubeJson } from '../../lib';
 
 // One instance for the whole file: each kind below is compiled once and then reused.
 const validator = SchemaValidator.load();
 
-type Manifest = Record<string, any>;
+type Manifest = KubeJson;
 
 function deployment(): Manifest {
   return {

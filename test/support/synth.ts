@@ -1,8 +1,9 @@
 import { Environment, ReliakitApp, SystemChart } from '../../lib';
 import { formatViolations, SchemaValidator } from './schema-validator';
+import type { KubeJson } from '../../lib';
 
 /** A Kubernetes object as synthesized (JSON). */
-export type Manifest = Record<string, any>;
+export type Manifest = KubeJson;
 
 /** A fresh app with one system chart `test` in `environment`, for construct tests. */
 export function testChart(environment: Environment = Environment.PROD, system = 'test'): SystemChart {

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { AlertingRuleset, AlertRule, AlertRuleProps, ReliakitApp, Severity, Sli, Slo } from '../../../lib';
-import { find, synth, testChart } from '../../support/synth';
+import { find, Manifest, synth, testChart } from '../../support/synth';
 
 const RUNBOOK = 'https://runbooks.example.com/api';
 
@@ -50,7 +50,7 @@ describe('AlertingRuleset defaults', () => {
   });
 
   test('SLO groups first, then the own alert groups', () => {
-    expect(rule.spec.groups.map((g: any) => g.name)).toEqual(['test-api-availability-sli', 'test-api-availability-alerts', 'test-alerts', 'latency']);
+    expect(rule.spec.groups.map((g: Manifest) => g.name)).toEqual(['test-api-availability-sli', 'test-api-availability-alerts', 'test-alerts', 'latency']);
   });
 
   test('own alerts carry severity, team and the three annotations', () => {

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { AlertingRuleset, Severity, Sli, Slo, SloProps } from '../../../lib';
-import { find, synth, testChart } from '../../support/synth';
+import { find, Manifest, synth, testChart } from '../../support/synth';
 
 function baseProps(overrides: Partial<SloProps> = {}): SloProps {
   return {
@@ -45,7 +45,7 @@ describe('Slo defaults', () => {
   });
 
   test('one recording group and one alert group', () => {
-    expect(rule.spec.groups.map((g: any) => [g.name, g.rules.map((r: any) => r.record ?? r.alert)])).toEqual([
+    expect(rule.spec.groups.map((g: Manifest) => [g.name, g.rules.map((r: Manifest) => r.record ?? r.alert)])).toEqual([
       ['test-api-availability-sli', [
         'slo:sli_errors:rate5m', 'slo:sli_requests:rate5m', 'slo:sli_error:ratio_rate5m', 'slo:sli_error:ratio_rate30m', 'slo:sli_error:ratio_rate1h',
         'slo:sli_error:ratio_rate2h', 'slo:sli_error:ratio_rate6h', 'slo:sli_error:ratio_rate1d', 'slo:sli_error:ratio_rate3d',
@@ -56,7 +56,7 @@ describe('Slo defaults', () => {
 
   test('one burn alert per window pair, labelled with the pair, severity, team, namespace, service and slo', () => {
     const alerts = rule.spec.groups[1].rules;
-    expect(alerts.map((a: any) => [a.labels.long_window, a.labels.short_window, a.labels.severity, a.for])).toEqual([
+    expect(alerts.map((a: Manifest) => [a.labels.long_window, a.labels.short_window, a.labels.severity, a.for])).toEqual([
       ['1h', '5m', 'critical', '2m'], ['6h', '30m', 'critical', '15m'], ['1d', '2h', 'warning', '1h'], ['3d', '6h', 'warning', '3h'], [undefined, undefined, 'warning', '10m'],
     ]);
     for (const a of alerts) {
@@ -83,7 +83,7 @@ describe('Slo behaviour', () => {
 
   test('latency SLI: errors are count minus the bucket at the threshold', () => {
     const { rule } = build({ sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: '{job="api"}', threshold: Duration.millis(500) }) });
-    expect(rule.spec.groups[0].rules.slice(0, 2).map((r: any) => r.expr)).toEqual([
+    expect(rule.spec.groups[0].rules.slice(0, 2).map((r: Manifest) => r.expr)).toEqual([
       'sum(rate(http_request_duration_seconds_count{job="api"}[5m]))\n-\nsum(rate(http_request_duration_seconds_bucket{job="api",le="0.5"}[5m]))',
       'sum(rate(http_request_duration_seconds_count{job="api"}[5m]))',
     ]);
@@ -105,7 +105,7 @@ describe('Slo behaviour', () => {
     const sel = '{namespace="test",service="test-api",slo="availability"}';
     expect(slo.errorRatioOver(Duration.days(30))).toBe(`sum_over_time(slo:sli_errors:rate5m${sel}[30d])\n/\nsum_over_time(slo:sli_requests:rate5m${sel}[30d])`);
     // The 3-day recording is this very expression.
-    expect(rule.spec.groups[0].rules.find((r: any) => r.record === 'slo:sli_error:ratio_rate3d').expr).toBe(slo.errorRatioOver(Duration.days(3)));
+    expect(rule.spec.groups[0].rules.find((r: Manifest) => r.record === 'slo:sli_error:ratio_rate3d').expr).toBe(slo.errorRatioOver(Duration.days(3)));
     expect(() => slo.errorRatioOver(Duration.seconds(90))).toThrow(
       'prod/test/availability: errorRatioOver(1m30s) needs whole minutes of at least 5 (the recorded rates\' step) — use e.g. Duration.days(30)');
   });
@@ -122,7 +122,7 @@ describe('Slo behaviour', () => {
       noData: { for: Duration.minutes(30), severity: Severity.P3 }, service: 'homepage-api', name: 'api-availability',
     });
     const alerts = rule.spec.groups[1].rules;
-    expect(alerts.map((a: any) => [a.labels.severity, a.labels.priority])).toEqual([['critical', 'P1'], ['critical', 'P1'], ['warning', 'P2'], ['warning', 'P2'], ['info', 'P3']]);
+    expect(alerts.map((a: Manifest) => [a.labels.severity, a.labels.priority])).toEqual([['critical', 'P1'], ['critical', 'P1'], ['warning', 'P2'], ['warning', 'P2'], ['info', 'P3']]);
     expect(alerts[0].expr).toContain('[1h]) >= 0.2');
     expect(alerts[0].annotations).toMatchObject({ summary: 'API failing', description: 'Users see errors.' });
     expect(alerts[4].for).toBe('30m');
