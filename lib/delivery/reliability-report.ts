@@ -8,7 +8,7 @@ import { GrafanaDashboard } from '../observability/dashboards/grafana-dashboard'
 import { HAPostgres } from '../data/ha-postgres';
 import { Probe } from '../workload/probe';
 import { RedisCache } from '../data/redis-cache';
-import { ReliableService } from '../workload/reliable-service';
+import { ReliableService } from '../workload/reliable-service/reliable-service';
 import type { SystemChart } from '../core/system-chart';
 import { TraefikGateway } from '../gateway/traefik-gateway';
 import { goDuration } from '../core/units';
