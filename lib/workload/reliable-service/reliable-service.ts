@@ -121,7 +121,6 @@ export class ReliableService extends Construct {
   /** Whether a ServiceMonitor is emitted. */
   public readonly isMonitored: boolean;
 
-
   /** The resolved PodDisruptionBudget, when there is one. */
   public readonly disruptionBudget: Readonly<DisruptionBudgetProps> | undefined;
   private readonly ingressRules: IngressRule[] = [];
@@ -174,8 +173,12 @@ export class ReliableService extends Construct {
     if (service) new k8s.KubeService(this, 'Service', service);
     // Lazy: backing services (addEnv) may add variables after construction.
     new k8s.KubeDeployment(this, 'Deployment', renderDeployment(spec, metadata, Lazy.any({ produce: () => renderEnv(this.envVars) })));
-    if (spec.disruptionBudget) new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', renderDisruptionBudget(metadata, this.selector, spec.disruptionBudget));
-    if (spec.scaling.autoscaling) new k8s.KubeHorizontalPodAutoscalerV2(this, 'HorizontalPodAutoscaler', renderAutoscaler(this.name, metadata, spec.scaling.autoscaling));
+    if (spec.disruptionBudget) {
+      new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', renderDisruptionBudget(metadata, this.selector, spec.disruptionBudget));
+    }
+    if (spec.scaling.autoscaling) {
+      new k8s.KubeHorizontalPodAutoscalerV2(this, 'HorizontalPodAutoscaler', renderAutoscaler(this.name, metadata, spec.scaling.autoscaling));
+    }
     if (spec.monitoring) {
       new ServiceMonitor(this, 'ServiceMonitor', renderServiceMonitor(metadata, this.selector, this.namespace, spec.monitoring));
       this.ingressRules.push({ from: NetworkPeer.namespace(spec.monitoring.prometheusNamespace), ports: [spec.monitoring.port] });
