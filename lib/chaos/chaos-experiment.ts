@@ -7,7 +7,7 @@ import { Environment } from '../core/environment';
 import { NetworkPeer } from '../core/network-peer';
 import { goDuration, seconds } from '../core/units';
 import { Violations } from '../core/validation';
-import { ReliableService } from '../workload/reliable-service';
+import { ReliableService } from '../workload/reliable-service/reliable-service';
 import { ProbeMode, ProbeTarget, SteadyStateProbe } from './steady-state-probe';
 import { SystemChart } from '../core/system-chart';
 import { IReliabilityFacts, ReliabilityFacts } from '../core/reliability-facts';

@@ -4,9 +4,9 @@
 export { AlertAnnotationKeys, AlertLabelKeys, Annotations, CNPG_EXPORTER_METRICS, CNPG_POOLER_METRICS, DASHBOARD_DATASOURCE_VARIABLE, GrafanaSidecar, isDnsLabel, isLabelValue, LabelKeys, MANAGED_BY, NAMESPACE_NAME_LABEL, recommendedLabels, REDIS_EXPORTER_METRICS, RELIAKIT_VERSION, resourceName, selectorLabels, SLI_WINDOWS, SloAlertNames, SloRecords, toLabelValue } from './conventions';
 export type { ComponentIdentity, SliWindow } from './conventions';
 export { EnvValue } from './env-value';
-export type { KubeJson } from './json';
 export { Environment } from './environment';
 export type { PerEnvironment } from './environment';
+export type { KubeJson } from './json';
 export { NetworkPeer } from './network-peer';
 export type { AlertFact, AlertRoutingFact, BackupFact, BurnRateFact, CacheFact, ChaosFact, DashboardFact, DatabaseFact, GatewayFact, IReliabilityFacts, ProbeFact, ReliabilityFacts, ServiceFact, SeverityFact, SloFact } from './reliability-facts';
 export { SystemChart } from './system-chart';

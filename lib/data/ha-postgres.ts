@@ -18,7 +18,7 @@ import { tcpPort as tcp } from '../core/network';
 import { checkResources, renderResources } from '../core/resources';
 import { goDuration, seconds, sizeBytes, wholeSeconds } from '../core/units';
 import { Violations } from '../core/validation';
-import type { ReliableService } from '../workload/reliable-service';
+import type { ReliableService } from '../workload/reliable-service/reliable-service';
 import { SystemChart } from '../core/system-chart';
 import { IReliabilityFacts, ReliabilityFacts } from '../core/reliability-facts';
 

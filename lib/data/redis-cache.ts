@@ -15,7 +15,7 @@ import { checkResources, renderResources } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { sizeBytes } from '../core/units';
 import { Violations } from '../core/validation';
-import type { ReliableService } from '../workload/reliable-service';
+import type { ReliableService } from '../workload/reliable-service/reliable-service';
 import { SystemChart } from '../core/system-chart';
 import { IReliabilityFacts, ReliabilityFacts } from '../core/reliability-facts';
 

@@ -9,7 +9,7 @@ import { NetworkPeer } from '../core/network-peer';
 import { goDuration } from '../core/units';
 import { Violations } from '../core/validation';
 import { PortName } from '../workload/probe';
-import { ReliableService } from '../workload/reliable-service';
+import { ReliableService } from '../workload/reliable-service/reliable-service';
 import { SystemChart } from '../core/system-chart';
 import { IReliabilityFacts, ReliabilityFacts } from '../core/reliability-facts';
 

@@ -6,7 +6,7 @@ import { HAPostgres } from '../../data/ha-postgres';
 import { backupStaleAfterSeconds, cnpgInstancePods, cnpgVolumeClaims, postgresBackupMetrics } from '../cnpg';
 import { promDuration, promNumber } from '../promql';
 import { show } from '../../core/validation';
-import { ReliableService } from '../../workload/reliable-service';
+import { ReliableService } from '../../workload/reliable-service/reliable-service';
 import { SymptomAlertProps, SymptomAlerts } from './symptom-alerts';
 
 /** What every pack needs. */

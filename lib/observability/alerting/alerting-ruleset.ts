@@ -9,7 +9,7 @@ import { promqlSyntaxError } from '../promql';
 import { goDuration } from '../../core/units';
 import { Violations } from '../../core/validation';
 import type { HAPostgres } from '../../data/ha-postgres';
-import type { ReliableService } from '../../workload/reliable-service';
+import type { ReliableService } from '../../workload/reliable-service/reliable-service';
 import { AlertPack, AlertRule, AlertRuleProps, severityFact, PrometheusRuleDefinition, PrometheusRuleFile, PrometheusRuleGroupDefinition } from './alert-rule';
 import { Slo } from './slo';
 import { SystemChart } from '../../core/system-chart';

@@ -7,7 +7,7 @@ import { formatSelector, parseSelector, promDuration, promNumber, Selector } fro
 import { PromtoolTestFile, sloPromtoolTests, SloTestSubject } from './promtool-tests';
 import { goDuration } from '../../core/units';
 import { Violations } from '../../core/validation';
-import { ReliableService } from '../../workload/reliable-service';
+import { ReliableService } from '../../workload/reliable-service/reliable-service';
 import { SystemChart } from '../../core/system-chart';
 
 /** A request-based SLI: the share of requests that succeed. Exactly one of `errors` and `good`. */

@@ -3,7 +3,7 @@ import { GrafanaDashboard, GrafanaDashboardProps } from './grafana-dashboard';
 import { checkQuantiles, DashboardSpec, serviceRow, ServicePanelsInput } from './panels';
 import { Matcher, parseSelector, Selector } from '../promql';
 import { Violations } from '../../core/validation';
-import { ReliableService } from '../../workload/reliable-service';
+import { ReliableService } from '../../workload/reliable-service/reliable-service';
 import { SymptomAlerts } from '../alerting/symptom-alerts';
 
 /** The request-latency histogram of a service. */

@@ -3,8 +3,8 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   Environment, EnvValue, NetworkPeer, PostStartHook, PreStopHook, Probe, ReliableService, ReliableServiceProps, ScalingPolicy,
   SelectPolicy, UnhealthyPodEvictionPolicy,
-} from '../../lib';
-import { container, find, ofKind, synth, testChart } from '../support/synth';
+} from '../../../lib';
+import { container, find, ofKind, synth, testChart } from '../../support/synth';
 
 /** The smallest valid props; tests override what they exercise. */
 function baseProps(overrides: Partial<ReliableServiceProps> = {}): ReliableServiceProps {
