@@ -4,7 +4,7 @@ import {
   Environment, EnvValue, NetworkPeer, PostStartHook, PreStopHook, Probe, ReliableService, ReliableServiceProps, ScalingPolicy,
   SelectPolicy, UnhealthyPodEvictionPolicy,
 } from '../../../lib';
-import { container, find, ofKind, synth, testChart } from '../../support/synth';
+import { container, find, Manifest, ofKind, synth, testChart } from '../../support/synth';
 
 /** The smallest valid props; tests override what they exercise. */
 function baseProps(overrides: Partial<ReliableServiceProps> = {}): ReliableServiceProps {
@@ -95,7 +95,7 @@ describe('ReliableService defaults', () => {
 
   test('spreads across zones and nodes without blocking scheduling', () => {
     const tsc = find(objects, 'Deployment', 'test-api').spec.template.spec.topologySpreadConstraints;
-    expect(tsc.map((c: any) => [c.topologyKey, c.whenUnsatisfiable, c.maxSkew])).toEqual([
+    expect(tsc.map((c: Manifest) => [c.topologyKey, c.whenUnsatisfiable, c.maxSkew])).toEqual([
       ['topology.kubernetes.io/zone', 'ScheduleAnyway', 1],
       ['kubernetes.io/hostname', 'ScheduleAnyway', 1],
     ]);
@@ -137,7 +137,7 @@ describe('ReliableService behaviour', () => {
       probes: { readiness: Probe.grpc(), liveness: Probe.tcp({ port: 'grpc' }) },
     });
     const svc = find(objects, 'Service', 'test-api');
-    expect(svc.spec.ports.map((p: any) => [p.name, p.port, p.appProtocol])).toEqual([
+    expect(svc.spec.ports.map((p: Manifest) => [p.name, p.port, p.appProtocol])).toEqual([
       ['http', 8080, 'http'], ['grpc', 50053, 'kubernetes.io/h2c'], ['metrics', 9093, 'http'],
     ]);
     expect(container(find(objects, 'Deployment', 'test-api')).readinessProbe.grpc).toEqual({ port: 50053 });
@@ -287,7 +287,7 @@ describe('ReliableService behaviour', () => {
   test('spread can be narrowed to nodes only', () => {
     const { objects } = build({ spread: { zones: false } });
     const tsc = find(objects, 'Deployment', 'test-api').spec.template.spec.topologySpreadConstraints;
-    expect(tsc.map((c: any) => c.topologyKey)).toEqual(['kubernetes.io/hostname']);
+    expect(tsc.map((c: Manifest) => c.topologyKey)).toEqual(['kubernetes.io/hostname']);
   });
 
   test('writable directories become size-limited emptyDirs', () => {

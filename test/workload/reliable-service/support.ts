@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { App, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Environment } from '../../../lib/core/environment';
@@ -12,7 +12,7 @@ export const PATH = 'test/api';
 
 /** An empty collector whose messages name {@link PATH}, as a ReliableService `api` in chart `test` would. */
 export function violations(): Violations {
-  return new Violations(new Construct(new Construct(undefined as any, 'test'), 'api'));
+  return new Violations(new Construct(new Construct(new App(), 'test'), 'api'));
 }
 
 /** The recorded messages, one per broken rule (without the count header). */
