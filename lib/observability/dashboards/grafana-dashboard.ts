@@ -2,7 +2,9 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GrafanaSidecar, isDnsLabel, recommendedLabels, RELIAKIT_VERSION, resourceName } from '../../core/conventions';
-import { DashboardSpec, dashboardQueries, dashboardSyntaxErrors, MAX_UID_LENGTH, metricNames, renderDashboard, stableJson } from './panels';
+import { metricNames } from './panels/metric-names';
+import { DashboardSpec, dashboardQueries, dashboardSyntaxErrors, MAX_UID_LENGTH } from './panels/model';
+import { renderDashboard, stableJson } from './panels/render';
 import { Violations } from '../../core/validation';
 import { SystemChart } from '../../core/system-chart';
 
