@@ -1,6 +1,8 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { promqlSyntaxError, unquote } from '../../promql';
 
+// For the checks that every queried metric is scraped or recorded.
+
 /**
  * The metric names an expression reads, sorted and without duplicates, from the lezer-promql
  * parse tree: the name before a selector's braces (`rate(http_requests_total{…}[5m])`), an exact

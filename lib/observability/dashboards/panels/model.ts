@@ -1,5 +1,7 @@
 import { promqlSyntaxError } from '../../promql';
 
+// The dashboard model: what a panel shows, independent of Grafana's JSON (render.ts turns it into that).
+
 /** One PromQL query of a panel and the legend of its series. */
 export interface QuerySpec {
   readonly expr: string;
