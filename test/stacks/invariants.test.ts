@@ -4,7 +4,7 @@
  * ServiceMonitor naming a port no Service has, a Deployment no PDB protects).
  */
 import { CNPG_EXPORTER_METRICS, CNPG_POOLER_METRICS, GrafanaSidecar, LabelKeys, REDIS_EXPORTER_METRICS, SystemChart } from '../../lib';
-import { metricNames } from '../../lib/observability/dashboards/panels';
+import { metricNames } from '../../lib/observability/dashboards/panels/metric-names';
 import { buildApp } from '../../stacks/main';
 import { hasOffsiteBackup, OFFSITE_BACKUPS } from '../../stacks/offsite-backups';
 import { formatViolations, SchemaValidator } from '../support/schema-validator';

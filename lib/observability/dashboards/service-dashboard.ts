@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { GrafanaDashboard, GrafanaDashboardProps } from './grafana-dashboard';
-import { checkQuantiles, DashboardSpec, serviceRow, ServicePanelsInput } from './panels';
+import { DashboardSpec } from './panels/model';
+import { checkQuantiles } from './panels/queries';
+import { serviceRow, ServicePanelsInput } from './panels/service';
 import { Matcher, parseSelector, Selector } from '../promql';
 import { Violations } from '../../core/validation';
 import { ReliableService } from '../../workload/reliable-service/reliable-service';

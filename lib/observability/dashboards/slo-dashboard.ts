@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { GrafanaDashboard, GrafanaDashboardProps } from './grafana-dashboard';
-import { checkQuantiles, DashboardSpec, sloRow } from './panels';
+import { DashboardSpec } from './panels/model';
+import { checkQuantiles } from './panels/queries';
+import { sloRow } from './panels/slo';
 import { parseSelector } from '../promql';
 import { Violations } from '../../core/validation';
 import { Slo } from '../alerting/slo';

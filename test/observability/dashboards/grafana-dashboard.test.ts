@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { GrafanaDashboard, ReliakitApp } from '../../../lib';
-import { DashboardSpec } from '../../../lib/observability/dashboards/panels';
+import { DashboardSpec } from '../../../lib/observability/dashboards/panels/model';
 import { promqlSyntaxError } from '../../../lib/observability/promql';
 import { testChart } from '../../support/synth';
 

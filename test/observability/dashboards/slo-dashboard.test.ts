@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { AlertingRuleset, GrafanaSidecar, ReliakitApp, Sli, Slo, SloDashboard, SloDashboardProps, SystemChart } from '../../../lib';
-import { metricNames } from '../../../lib/observability/dashboards/panels';
+import { metricNames } from '../../../lib/observability/dashboards/panels/metric-names';
 import { find, Manifest, synth, testChart } from '../../support/synth';
 
 const RUNBOOK = 'https://runbooks.example.com/shop';
