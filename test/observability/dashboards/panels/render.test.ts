@@ -1,3 +1,4 @@
+import type { KubeJson } from '../../../../lib';
 import { SPEC } from './fixture';
 import { PanelSpec } from '../../../../lib/observability/dashboards/panels/model';
 import { renderDashboard, stableJson } from '../../../../lib/observability/dashboards/panels/render';
@@ -23,7 +24,7 @@ describe('renderDashboard', () => {
     expect(d).toMatchObject({ id: null, uid: 'shop-slo-dashboard', title: 'shop: SLOs', editable: false, tags: ['shop', 'reliakit'], time: { from: 'now-7d', to: 'now' } });
     expect(d.templating.list).toEqual([expect.objectContaining({ type: 'datasource', name: 'datasource', query: 'prometheus' })]);
     expect(d.links).toEqual([expect.objectContaining({ type: 'dashboards', tags: ['shop'], asDropdown: true, includeVars: true, keepTime: true })]);
-    const panels = (d.panels ?? []) as Array<Record<string, any>>;
+    const panels = (d.panels ?? []) as KubeJson[];
     expect(panels.map((p) => [p.id, p.type, p.title, p.gridPos])).toEqual([
       [1, 'row', 'one', { x: 0, y: 0, w: 24, h: 1 }],
       [2, 'stat', 'A', { x: 0, y: 1, w: 12, h: 8 }],
