@@ -3,5 +3,6 @@
 
 export { CircuitBreakerExpression, Middleware, SourceCriterion } from './gateway-middleware';
 export type { CorsProps, MiddlewareKind, RateLimitProps, SecurityHeadersProps } from './gateway-middleware';
-export { GatewayTls, RouteProtocol, TraefikGateway } from './traefik-gateway';
-export type { GatewayRouteProps, TraefikGatewayProps } from './traefik-gateway';
+export { GatewayTls, RouteProtocol } from './traefik-gateway/props';
+export type { GatewayRouteProps, TraefikGatewayProps } from './traefik-gateway/props';
+export { TraefikGateway } from './traefik-gateway/traefik-gateway';

@@ -3,9 +3,9 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   CircuitBreakerExpression, Environment, GatewayRouteProps, GatewayTls, Middleware, Probe, ReliableService, ReliableServiceProps, RouteProtocol,
   SourceCriterion, SystemChart, TraefikGateway, TraefikGatewayProps,
-} from '../../lib';
-import { MIDDLEWARE_ORDER } from '../../lib/gateway/gateway-middleware';
-import { find, Manifest, ofKind, synth, testChart } from '../support/synth';
+} from '../../../lib';
+import { MIDDLEWARE_ORDER } from '../../../lib/gateway/gateway-middleware';
+import { find, Manifest, ofKind, synth, testChart } from '../../support/synth';
 
 function service(chart: SystemChart, id: string, overrides: Partial<ReliableServiceProps> = {}): ReliableService {
   return new ReliableService(chart, id, {
