@@ -5,7 +5,7 @@ import { AlertingRuleset } from '../observability/alerting/alerting-ruleset';
 import { BackupSchedule } from '../data/backup-schedule';
 import { ChaosExperiment } from '../chaos/chaos-experiment';
 import { GrafanaDashboard } from '../observability/dashboards/grafana-dashboard';
-import { HAPostgres } from '../data/ha-postgres';
+import { HAPostgres } from '../data/ha-postgres/ha-postgres';
 import { Probe } from '../workload/probe';
 import { RedisCache } from '../data/redis-cache';
 import { ReliableService } from '../workload/reliable-service';

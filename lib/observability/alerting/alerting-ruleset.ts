@@ -8,7 +8,7 @@ import { AlertLabelKeys, isDnsLabel, isLabelValue, recommendedLabels, RELIAKIT_V
 import { promqlSyntaxError } from '../promql';
 import { goDuration } from '../../core/units';
 import { Violations } from '../../core/validation';
-import type { HAPostgres } from '../../data/ha-postgres';
+import type { HAPostgres } from '../../data/ha-postgres/ha-postgres';
 import type { ReliableService } from '../../workload/reliable-service';
 import { AlertPack, AlertRule, AlertRuleProps, PrometheusRuleDefinition, PrometheusRuleFile, PrometheusRuleGroupDefinition } from './alert-rule';
 import { Slo } from './slo';

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { GrafanaDashboard, GrafanaDashboardProps } from './grafana-dashboard';
-import { HAPostgres } from '../../data/ha-postgres';
+import { HAPostgres } from '../../data/ha-postgres/ha-postgres';
 import { backupStaleAfterSeconds, cnpgInstancePods, cnpgVolumeClaims, postgresBackupMetrics } from '../cnpg';
 import { DashboardSpec, postgresRow, redisRow } from './panels';
 import { Violations } from '../../core/validation';
