@@ -50,9 +50,9 @@ module.exports = {
     },
     {
       name: 'no-index-inside-lib',
-      comment: 'Inside lib/, import the module itself, not a layer index (index files are the public API only).',
+      comment: 'Inside lib/, import the module itself, not a layer index (index files are the public API only: lib/index.ts re-exports them).',
       severity: 'error',
-      from: { path: '^lib/' },
+      from: { path: '^lib/', pathNot: '^lib/index[.]ts$' },
       to: { path: 'index[.]ts$', pathNot: '^lib/[^/]+[.]ts$' },
     },
     {
