@@ -2,7 +2,7 @@ import { Lazy, Size } from 'cdk8s';
 import { ContainerResources, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceMonitor } from '../../imports/prometheus-servicemonitor-monitoring.coreos.com';
-import { BackupSource, IBackupServer } from './backup-schedule';
+import { BackupSource, IBackupServer } from './backup-schedule/props';
 import { SecretKeyReference } from './backup-target';
 import { Annotations, isDnsLabel, NAMESPACE_NAME_LABEL, recommendedLabels, resourceName, selectorLabels, toLabelValue } from '../core/conventions';
 import { EnvValue } from '../core/env-value';

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AlertRouting } from '../observability/alerting/alert-routing';
 import { AlertingRuleset } from '../observability/alerting/alerting-ruleset';
-import { BackupSchedule } from '../data/backup-schedule';
+import { BackupSchedule } from '../data/backup-schedule/backup-schedule';
 import { ChaosExperiment } from '../chaos/chaos-experiment';
 import { GrafanaDashboard } from '../observability/dashboards/grafana-dashboard';
 import { HAPostgres } from '../data/ha-postgres/ha-postgres';

@@ -6,7 +6,7 @@ import { Cluster } from '../../../imports/cnpg-cluster-postgresql.cnpg.io';
 import { Pooler } from '../../../imports/cnpg-pooler-postgresql.cnpg.io';
 import { ScheduledBackup } from '../../../imports/cnpg-scheduledbackup-postgresql.cnpg.io';
 import { PodMonitor } from '../../../imports/prometheus-podmonitor-monitoring.coreos.com';
-import { BackupSource, IBackupServer } from '../backup-schedule';
+import { BackupSource, IBackupServer } from '../backup-schedule/props';
 import { isDnsLabel, recommendedLabels, resourceName } from '../../core/conventions';
 import { EnvValue } from '../../core/env-value';
 import { Environment } from '../../core/environment';

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { PrometheusRule, PrometheusRuleSpec, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheus-rule-monitoring.coreos.com';
 import { BackupAlertPack, BackupAlertsProps, PostgresAlertPack, PostgresAlertsProps, ServiceAlertPack, ServiceAlertsProps } from './alert-packs';
-import type { BackupSchedule } from '../../data/backup-schedule';
+import type { BackupSchedule } from '../../data/backup-schedule/backup-schedule';
 import { AlertLabelKeys, isDnsLabel, isLabelValue, recommendedLabels, RELIAKIT_VERSION, resourceName } from '../../core/conventions';
 import { promqlSyntaxError } from '../promql';
 import { goDuration } from '../../core/units';
