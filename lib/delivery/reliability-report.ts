@@ -7,7 +7,7 @@ import { ChaosExperiment } from '../chaos/chaos-experiment';
 import { GrafanaDashboard } from '../observability/dashboards/grafana-dashboard';
 import { HAPostgres } from '../data/ha-postgres/ha-postgres';
 import { Probe } from '../workload/probe';
-import { RedisCache } from '../data/redis-cache';
+import { RedisCache } from '../data/redis-cache/redis-cache';
 import { ReliableService } from '../workload/reliable-service';
 import type { SystemChart } from '../core/system-chart';
 import { TraefikGateway } from '../gateway/traefik-gateway';

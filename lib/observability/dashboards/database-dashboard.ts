@@ -4,7 +4,7 @@ import { HAPostgres } from '../../data/ha-postgres/ha-postgres';
 import { backupStaleAfterSeconds, cnpgInstancePods, cnpgVolumeClaims, postgresBackupMetrics } from '../cnpg';
 import { DashboardSpec, postgresRow, redisRow } from './panels';
 import { Violations } from '../../core/validation';
-import { RedisCache } from '../../data/redis-cache';
+import { RedisCache } from '../../data/redis-cache/redis-cache';
 import { SymptomAlerts } from '../alerting/symptom-alerts';
 
 /** Props of a {@link DatabaseDashboard}. */
