@@ -1,4 +1,4 @@
-import { PostgresBackupMethod } from '../data/ha-postgres';
+import { PostgresBackupMethod } from '../data/ha-postgres/props';
 import { cronPeriodMinutes } from '../core/cron-period';
 
 /**

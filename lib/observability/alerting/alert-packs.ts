@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { AlertPack, AlertRule, Severity } from './alert-rule';
-import { BackupSchedule } from '../../data/backup-schedule';
+import { BackupSchedule } from '../../data/backup-schedule/backup-schedule';
 import { AlertLabelKeys } from '../../core/conventions';
-import { HAPostgres } from '../../data/ha-postgres';
+import { HAPostgres } from '../../data/ha-postgres/ha-postgres';
 import { backupStaleAfterSeconds, cnpgInstancePods, cnpgVolumeClaims, postgresBackupMetrics } from '../cnpg';
 import { promDuration, promNumber } from '../promql';
 import { show } from '../../core/validation';

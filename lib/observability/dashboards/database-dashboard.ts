@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
 import { GrafanaDashboard, GrafanaDashboardProps } from './grafana-dashboard';
-import { HAPostgres } from '../../data/ha-postgres';
+import { HAPostgres } from '../../data/ha-postgres/ha-postgres';
 import { backupStaleAfterSeconds, cnpgInstancePods, cnpgVolumeClaims, postgresBackupMetrics } from '../cnpg';
 import { postgresRow } from './panels/database-postgres';
 import { redisRow } from './panels/database-redis';
 import { DashboardSpec } from './panels/model';
 import { Violations } from '../../core/validation';
-import { RedisCache } from '../../data/redis-cache';
+import { RedisCache } from '../../data/redis-cache/redis-cache';
 import { SymptomAlerts } from '../alerting/symptom-alerts';
 
 /** Props of a {@link DatabaseDashboard}. */

@@ -3,8 +3,8 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   BackupSchedule, BackupTarget, Retention, ConnectionRoute, DataCompression, Environment, HAPostgres, HAPostgresProps, PoolMode, PostgresBackupMethod, PrimaryUpdateMethod,
   PrimaryUpdateStrategy, Probe, ReliableService, ReliableServiceProps, ReliakitApp, WalCompression,
-} from '../../lib';
-import { container, find, Manifest, ofKind, synth, testChart } from '../support/synth';
+} from '../../../lib';
+import { container, find, Manifest, ofKind, synth, testChart } from '../../support/synth';
 
 const MINIO = BackupTarget.minio({
   endpoint: 'http://minio.minio:9000', bucket: 'homepage-backups', prefix: 'postgres', credentials: { secretName: 'minio-credentials' },

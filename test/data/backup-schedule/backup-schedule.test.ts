@@ -1,12 +1,12 @@
 import { spawnSync } from 'child_process';
 import { Cron, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { BackupSchedule, BackupScheduleProps, BackupSource, BackupTarget, Environment, NetworkPeer, Retention } from '../../lib';
+import { BackupSchedule, BackupScheduleProps, BackupSource, BackupTarget, Environment, NetworkPeer, Retention } from '../../../lib';
 import {
   backupSetFiles, fetchScript, offsiteSyncScript, postgresDumpScript, postgresVerifyScript, pruneScript, redisDumpScript, redisVerifyScript,
   uploadScript,
-} from '../../lib/data/backup-scripts';
-import { find, Manifest, ofKind, synth, testChart } from '../support/synth';
+} from '../../../lib/data/backup-scripts';
+import { find, Manifest, ofKind, synth, testChart } from '../../support/synth';
 
 const TARGET = BackupTarget.minio({ endpoint: 'http://minio.minio:9000', bucket: 'backups', prefix: 'db', credentials: { secretName: 'minio-credentials' } });
 const AWS = BackupTarget.s3({ bucket: 'homepage-offsite', region: 'eu-central-1', credentials: { secretName: 'aws-backup' }, kmsKeyId: 'alias/backups' });

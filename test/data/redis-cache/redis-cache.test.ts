@@ -1,8 +1,8 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { BackupSchedule, BackupTarget, Environment, Probe, RedisCache, RedisCacheProps, ReliableService, ReliakitApp, Retention } from '../../lib';
-import { redisConf, redisInitScript } from '../../lib/data/redis-config';
-import { container, find, Manifest, ofKind, synth, testChart } from '../support/synth';
+import { BackupSchedule, BackupTarget, Environment, Probe, RedisCache, RedisCacheProps, ReliableService, ReliakitApp, Retention } from '../../../lib';
+import { redisConf, redisInitScript } from '../../../lib/data/redis-cache/redis-config';
+import { container, find, Manifest, ofKind, synth, testChart } from '../../support/synth';
 
 function cacheProps(overrides: Partial<RedisCacheProps> = {}): RedisCacheProps {
   return {

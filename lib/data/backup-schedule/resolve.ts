@@ -1,0 +1,154 @@
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { BackupTarget, SecretKeyReference } from '../backup-target';
+import { toLabelValue } from '../../core/conventions';
+import { checkCron, CronSchedule } from '../../core/cron';
+import { imagePinningProblem, parseImage } from '../../core/image';
+import { NetworkPeer } from '../../core/network-peer';
+import { goDuration, wholeSeconds } from '../../core/units';
+import { Violations } from '../../core/validation';
+import { BackupJobProps, BackupSource, RestoreDrillProps } from './props';
+import { ResolvedDrill, ResolvedJobs } from './spec';
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** A schedule as a 5-field expression ('' when missing or invalid, reported to `v`). */
+export function resolveSchedule(v: Violations, prop: string, schedule: CronSchedule | undefined): string {
+  if (schedule === undefined) {
+    v.add(prop, undefined, 'is missing', "set a 5-field cron schedule, e.g. '0 3 * * *' (daily at 03:00)");
+    return '';
+  }
+  const checked = checkCron(schedule);
+  if (checked.error !== undefined) {
+    v.add(prop, typeof schedule === 'string' ? schedule : schedule.expressionString, checked.error,
+      "use 5 fields: minute hour day-of-month month day-of-week, e.g. '0 3 * * *'");
+    return '';
+  }
+  return checked.expression;
+}
+
+/** Checks the source; returns the version label (the image tag). */
+export function validateSource(v: Violations, source: BackupSource): string {
+  const pinning = imagePinningProblem(source.image);
+  if (pinning) v.add('source.image', source.image, ...pinning);
+  v.check(!Number.isInteger(source.port) || source.port < 1 || source.port > 65535, 'source.port', source.port, 'is not a port number (1–65535)',
+    'use the port the server listens on');
+  v.check(source.host.trim() === '' || /\s/.test(source.host), 'source.host', source.host, 'is not a host name', "use the server's Service DNS name");
+  if (source.engine === 'postgres') {
+    v.check(!source.database, 'source.database', source.database, 'is empty', 'name the database to dump');
+    if (typeof source.username === 'string') {
+      v.check(source.username.trim() === '', 'source.username', source.username, 'is empty', 'name the role to dump as');
+    } else if (source.username) {
+      checkSecretKey(v, 'source.username', source.username);
+    }
+    if (source.password) checkSecretKey(v, 'source.password', source.password);
+    const tag = parseImage(source.image).tag;
+    const major = Number(/^(\d+)/.exec(tag ?? '')?.[1]);
+    if (source.majorVersion !== undefined) {
+      // pg_dump refuses a newer server; an older server's dump restores, but then the drill
+      // would test other tools than production's restore would use.
+      v.check(major !== source.majorVersion, 'source.image', source.image,
+        `is not PostgreSQL ${source.majorVersion}, the server's major version (pg_dump cannot dump a newer server)`,
+        `use the server's major version, e.g. 'postgres:${source.majorVersion}.x-bookworm'`);
+    }
+  } else if (source.password) {
+    checkSecretKey(v, 'source.password', source.password);
+  }
+  const ref = parseImage(source.image);
+  return toLabelValue(ref.tag ?? (ref.digest ?? 'unknown').replace(/^sha256:/, '').slice(0, 12)) || 'unknown';
+}
+
+export function checkSecretKey(v: Violations, prop: string, ref: SecretKeyReference): void {
+  v.check(ref.name.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(ref.name), `${prop}.name`, ref.name,
+    'is not a Secret name', 'use the name of a Secret in the same namespace');
+  v.check(!/^[-._a-zA-Z0-9]+$/.test(ref.key), `${prop}.key`, ref.key, 'is not a Secret key', 'use letters, digits, dashes, dots and underscores');
+}
+
+export function resolveDrill(v: Violations, source: BackupSource, props: RestoreDrillProps): ResolvedDrill {
+  const database = source.database ?? '';
+  const drill = {
+    scratchDatabase: props.scratchDatabase ?? `${database}_restore_drill`.slice(0, 63),
+    maintenanceDatabase: props.maintenanceDatabase ?? 'postgres',
+    keepScratchDatabase: props.keepScratchDatabase ?? false,
+    checkSql: props.checkSql,
+  };
+  if (source.engine === 'postgres') {
+    v.check(!IDENTIFIER.test(drill.scratchDatabase), 'restoreDrill.scratchDatabase', drill.scratchDatabase, 'is not a plain lowercase identifier',
+      "use lowercase letters, digits and underscores, e.g. 'app_restore_drill'");
+    // The drill drops and recreates its scratch database: pointed at a real one, it destroys it.
+    for (const [what, name] of [['source.database', database], ['restoreDrill.maintenanceDatabase', drill.maintenanceDatabase]] as const) {
+      v.check(drill.scratchDatabase === name, 'restoreDrill.scratchDatabase', drill.scratchDatabase,
+        `is ${what}, which every drill would drop`, 'use a database name of its own, e.g. the default <database>_restore_drill');
+    }
+    v.check(drill.checkSql !== undefined && drill.checkSql.trim() === '', 'restoreDrill.checkSql', drill.checkSql, 'is empty',
+      "remove it or give a query returning true, e.g. 'SELECT count(*) > 0 FROM users'");
+  } else {
+    for (const prop of ['scratchDatabase', 'maintenanceDatabase', 'checkSql', 'keepScratchDatabase'] as const) {
+      v.check(props[prop] !== undefined, `restoreDrill.${prop}`, props[prop], 'applies to PostgreSQL only; a Redis drill loads the snapshot into a throwaway in-pod server',
+        `remove restoreDrill.${prop}`);
+    }
+  }
+  return drill;
+}
+
+export function resolveJobs(v: Violations, props: BackupJobProps): ResolvedJobs {
+  const jobs: ResolvedJobs = {
+    backoffLimit: props.backoffLimit ?? 2,
+    activeDeadline: props.activeDeadline ?? Duration.hours(2),
+    startingDeadline: props.startingDeadline ?? Duration.minutes(30),
+    successfulJobsHistoryLimit: props.successfulJobsHistoryLimit ?? 3,
+    failedJobsHistoryLimit: props.failedJobsHistoryLimit ?? 3,
+    ttlAfterFinished: props.ttlAfterFinished,
+  };
+  for (const prop of ['backoffLimit', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const) {
+    v.check(!Number.isInteger(jobs[prop]) || jobs[prop] < 0, `jobs.${prop}`, jobs[prop], 'is not a non-negative integer', 'use e.g. 3');
+  }
+  v.check(jobs.failedJobsHistoryLimit === 0, 'jobs.failedJobsHistoryLimit', 0, 'keeps no failed job, so a failed backup leaves no logs to debug',
+    'keep at least 1');
+  const deadline = wholeSeconds(jobs.activeDeadline);
+  v.check(deadline === undefined || deadline < 60, 'jobs.activeDeadline', goDuration(jobs.activeDeadline), 'is not whole seconds of at least 1 minute',
+    'allow the dump, upload and retries time, e.g. Duration.hours(2)');
+  const starting = wholeSeconds(jobs.startingDeadline);
+  // The CronJob controller checks every 10 s; a shorter deadline can skip runs for no reason.
+  v.check(starting === undefined || starting < 10, 'jobs.startingDeadline', goDuration(jobs.startingDeadline), 'is not whole seconds of at least 10 s',
+    'use e.g. Duration.minutes(30)');
+  if (jobs.ttlAfterFinished) {
+    const ttl = wholeSeconds(jobs.ttlAfterFinished);
+    v.check(ttl === undefined || ttl < 0, 'jobs.ttlAfterFinished', goDuration(jobs.ttlAfterFinished), 'is not whole seconds', 'use whole seconds, e.g. Duration.days(3)');
+  }
+  return jobs;
+}
+
+/** The egress rule to an object store: the given peer, or one derived from the endpoint. */
+export function storageEgress(v: Violations, prop: string, target: BackupTarget, peer: NetworkPeer | undefined): k8s.NetworkPolicyEgressRule {
+  let url: URL | undefined;
+  try {
+    url = new URL(target.endpoint);
+  } catch {
+    url = undefined; // target.problems() reports the endpoint
+  }
+  const port = url ? Number(url.port || (url.protocol === 'https:' ? 443 : 80)) : 443;
+  let resolved = peer;
+  if (!resolved && url) {
+    resolved = target.provider === 'aws' ? NetworkPeer.publicInternet() : peerOfHost(url.hostname);
+    if (!resolved) {
+      v.add(prop, undefined, `cannot be derived from the endpoint ${target.endpoint}, whose host names no namespace`,
+        'set it, e.g. NetworkPeer.namespace(\'minio\') or NetworkPeer.cidr(\'203.0.113.10/32\')');
+    }
+  }
+  return { to: resolved ? [resolved._toKube()] : [], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }] };
+}
+
+export function sourceEgress(source: BackupSource, namespace: string): k8s.NetworkPolicyEgressRule {
+  const peer = source.peer ?? peerOfHost(source.host) ?? NetworkPeer.namespace(namespace);
+  return { to: [peer._toKube()], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(source.port) }] };
+}
+
+/** `svc.ns[.svc[.cluster.local]]` → namespace ns; an IPv4 address → its /32; a bare name → undefined. */
+export function peerOfHost(host: string): NetworkPeer | undefined {
+  if (IPV4.test(host)) return NetworkPeer.cidr(`${host}/32`);
+  const labels = host.split('.');
+  if (labels.length === 2 || (labels.length >= 3 && labels[2] === 'svc')) return NetworkPeer.namespace(labels[1]);
+  return undefined;
+}

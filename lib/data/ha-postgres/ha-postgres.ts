@@ -1,0 +1,290 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ObjectStore } from '../../../imports/barman-objectstore-barmancloud.cnpg.io';
+import { Cluster } from '../../../imports/cnpg-cluster-postgresql.cnpg.io';
+import { Pooler } from '../../../imports/cnpg-pooler-postgresql.cnpg.io';
+import { ScheduledBackup } from '../../../imports/cnpg-scheduledbackup-postgresql.cnpg.io';
+import { PodMonitor } from '../../../imports/prometheus-podmonitor-monitoring.coreos.com';
+import { BackupSource, IBackupServer } from '../backup-schedule/props';
+import { isDnsLabel, recommendedLabels, resourceName } from '../../core/conventions';
+import { EnvValue } from '../../core/env-value';
+import { Environment } from '../../core/environment';
+import { NetworkPeer } from '../../core/network-peer';
+import { imagePinningProblem, parseImage } from '../../core/image';
+import { checkResources } from '../../core/resources';
+import { Violations } from '../../core/validation';
+import type { ReliableService } from '../../workload/reliable-service/reliable-service';
+import { SystemChart } from '../../core/system-chart';
+import { clusterProps, instancePodMonitorProps, managedRoles, objectStoreProps, scheduledBackupProps } from './cluster';
+import { applicationConnections, connectionBudgetProblems } from './connection-budget';
+import { clusterIngress, clusterNetworkPolicyProps } from './network-policy';
+import { poolerIngress, poolerNetworkPolicyProps, poolerObjects } from './pooler';
+import {
+  ConnectionRoute, DatabaseClientProps, HAPostgresProps, PostgresBackupMethod, PrimaryUpdateMethod, PrimaryUpdateStrategy,
+} from './props';
+import { resolveBackup, resolvePooler, validateStorage } from './resolve';
+import { POSTGRES_PORT, PostgresSpec, ResolvedBackup, ResolvedPooler, SUPERUSER_RESERVED } from './spec';
+import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
+
+/** A registered client, for the connection budget. */
+interface DatabaseClient {
+  readonly service: ReliableService;
+  readonly poolSizePerPod: number;
+  readonly via: ConnectionRoute;
+}
+
+/**
+ * A highly available PostgreSQL cluster on CloudNativePG (postgresql.cnpg.io/v1): primary plus
+ * streaming standbys spread across nodes, continuous WAL archiving and base backups to an object
+ * store (Barman Cloud plugin by default), PgBouncer pooling, PodMonitors, a NetworkPolicy, and a
+ * connection budget checked against its clients' pools.
+ *
+ * It is a data component: Flux applies it (with the namespace) before the system's apps and
+ * waits for the Cluster to be Ready; its stateful objects are never pruned.
+ */
+export class HAPostgres extends Construct implements IReliabilityFacts, IBackupServer {
+  /** The cluster's name, `<system>-<id>`: also the prefix of CNPG's Services (`-rw`, `-ro`, `-r`). */
+  public readonly name: string;
+  /** The namespace. */
+  public readonly namespace: string;
+  /** The environment. */
+  public readonly environment: Environment;
+  /** The operand image. */
+  public readonly image: string;
+  /** PostgreSQL's major version, from the image tag (pin dump/restore tools to it). */
+  public readonly majorVersion: number | undefined;
+  /** Instances (primary + standbys). */
+  public readonly instances: number;
+  /** max_connections. */
+  public readonly maxConnections: number;
+  /** The application database. */
+  public readonly database: string;
+  /** Its owner. */
+  public readonly owner: string;
+  /** The Secret with the owner's credentials (`username`, `password`). */
+  public readonly appSecretName: string;
+  /** The primary's Service (`<name>-rw`). */
+  public readonly primaryServiceName: string;
+  /** The read-write pooler's Service, when there is a pooler. */
+  public readonly poolerServiceName: string | undefined;
+  /** Labels of every object. */
+  public readonly labels: Readonly<Record<string, string>>;
+  /** Resolved continuous-backup settings, if any. */
+  public readonly backup: Readonly<ResolvedBackup> | undefined;
+  /** Resolved pooler settings, if any. */
+  public readonly pooler: Readonly<ResolvedPooler> | undefined;
+
+  private readonly chart: SystemChart;
+  private readonly clients: DatabaseClient[] = [];
+  private readonly backupJobs: NetworkPeer[] = [];
+  private restoreDrills = false;
+
+  constructor(scope: Construct, id: string, props: HAPostgresProps) {
+    super(scope, id);
+    this.chart = SystemChart.of(this);
+    this.namespace = this.chart.namespaceName;
+    this.environment = this.chart.environment;
+    this.name = resourceName(this.chart.system, id);
+    this.image = props.image;
+    this.database = props.database;
+    this.owner = props.owner;
+    this.appSecretName = props.credentialsSecret ?? `${this.name}-app`;
+    this.primaryServiceName = `${this.name}-rw`;
+    const v = new Violations(this);
+
+    // Cluster names become Service names with suffixes up to `-pooler-rw` (10 characters).
+    v.check(!isDnsLabel(id) || !isDnsLabel(this.name, 50), 'id', id, `gives the cluster name '${this.name}', which is not a DNS label of at most 50 characters`,
+      'use a short lowercase id; CNPG appends suffixes such as -pooler-rw');
+    const pinning = imagePinningProblem(props.image);
+    if (pinning) v.add('image', props.image, ...pinning);
+    const major = Number(/^(\d+)/.exec(parseImage(props.image).tag ?? '')?.[1]);
+    this.majorVersion = Number.isInteger(major) && major > 0 ? major : undefined;
+
+    const singleInstance = props.singleInstance ?? false;
+    this.instances = props.instances ?? (singleInstance ? 1 : 2);
+    if (!v.check(!Number.isInteger(this.instances) || this.instances < 1, 'instances', this.instances, 'is not a positive integer', 'use 2 or more')) {
+      v.check(this.instances < 2 && !singleInstance, 'instances', this.instances, 'has no standby: a node failure loses the database until the volume returns',
+        'use at least 2 instances, or set singleInstance: true to accept it explicitly');
+      v.check(singleInstance && this.instances !== 1, 'singleInstance', `instances ${this.instances}`, 'contradicts instances', 'remove singleInstance, or set instances to 1');
+    }
+    this.maxConnections = props.maxConnections ?? 100;
+    v.check(!Number.isInteger(this.maxConnections) || this.maxConnections <= SUPERUSER_RESERVED + this.instances, 'maxConnections', this.maxConnections,
+      `leaves no connections after the ${SUPERUSER_RESERVED} reserved for superusers and ${this.instances - 1} for replication`, 'use e.g. 100 or more');
+    v.check(props.parameters?.max_connections !== undefined, 'parameters.max_connections', props.parameters?.max_connections,
+      'bypasses the connection budget', 'use the maxConnections prop');
+    for (const [prop, value] of [['database', props.database], ['owner', props.owner]] as const) {
+      v.check(!/^[a-z_][a-z0-9_]{0,62}$/.test(value), prop, value, 'is not a plain PostgreSQL identifier', 'use lowercase letters, digits and underscores');
+    }
+    validateStorage(v, 'storage', props.storage);
+    if (props.walStorage) validateStorage(v, 'walStorage', props.walStorage);
+    checkResources(v, props.resources);
+    this.backup = props.backup ? resolveBackup(v, props.backup) : undefined;
+    this.pooler = props.pooler ? resolvePooler(v, props.pooler) : undefined;
+    this.poolerServiceName = this.pooler ? `${this.name}-pooler-rw` : undefined;
+    v.throwIfAny();
+
+    // The budget depends on clients added after construction, and the archive path on clusters
+    // created later: check both at synthesis.
+    this.node.addValidation({ validate: () => [...this.connectionBudgetProblems(), ...this.sharedArchiveProblems()] });
+
+    this.labels = recommendedLabels({ system: this.chart.system, component: id, environment: this.environment.name, version: this.majorVersion ? String(this.majorVersion) : undefined });
+    const spec: PostgresSpec = {
+      name: this.name,
+      namespace: this.namespace,
+      labels: this.labels,
+      image: this.image,
+      instances: this.instances,
+      maxConnections: this.maxConnections,
+      parameters: props.parameters,
+      database: this.database,
+      owner: this.owner,
+      credentialsSecret: props.credentialsSecret,
+      storage: props.storage,
+      walStorage: props.walStorage,
+      resources: props.resources,
+      spreadAcrossZones: props.spreadAcrossZones ?? true,
+      primaryUpdateStrategy: props.primaryUpdateStrategy ?? PrimaryUpdateStrategy.UNSUPERVISED,
+      primaryUpdateMethod: props.primaryUpdateMethod ?? PrimaryUpdateMethod.SWITCHOVER,
+      backup: this.backup,
+      pooler: this.pooler,
+      prometheusNamespace: props.prometheusNamespace ?? 'monitoring',
+      operatorNamespace: props.operatorNamespace ?? 'cnpg-system',
+    };
+
+    new Cluster(this, 'Cluster', clusterProps(spec, Lazy.any({ produce: () => managedRoles(this.owner, this.restoreDrills) })));
+    if (spec.backup) {
+      if (spec.backup.method === PostgresBackupMethod.BARMAN_CLOUD_PLUGIN) new ObjectStore(this, 'ObjectStore', objectStoreProps(spec, spec.backup));
+      new ScheduledBackup(this, 'ScheduledBackup', scheduledBackupProps(spec, spec.backup));
+    }
+    new PodMonitor(this, 'PodMonitor', instancePodMonitorProps(spec));
+    if (spec.pooler) {
+      for (const p of poolerObjects(spec, spec.pooler)) {
+        new Pooler(this, `Pooler-${p.type}`, p.pooler);
+        new PodMonitor(this, `PoolerPodMonitor-${p.type}`, p.podMonitor);
+      }
+    }
+    // Lazy: clients and backup jobs register after the database is constructed.
+    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', clusterNetworkPolicyProps(spec, Lazy.any({
+      produce: () => clusterIngress(spec, { clients: this.clientPeers(ConnectionRoute.PRIMARY), backupJobs: this.backupJobs.map((p) => p._toKube()) }),
+    })));
+    if (spec.pooler) {
+      new k8s.KubeNetworkPolicy(this, 'PoolerNetworkPolicy', poolerNetworkPolicyProps(spec, Lazy.any({
+        produce: () => poolerIngress(spec, this.clientPeers(ConnectionRoute.POOLER)),
+      })));
+    }
+
+    this.chart.addDataComponent(this, {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      current: "has(status.conditions) && status.conditions.exists(c, c.type == 'Ready' && c.status == 'True')",
+    });
+  }
+
+  /**
+   * Connects `service` to the database: adds its connection settings as environment variables
+   * (user and password from the CNPG Secret), opens the NetworkPolicies both ways, and counts
+   * `poolSizePerPod × maxReplicas` against the connection budget.
+   */
+  public addClient(service: ReliableService, props: DatabaseClientProps): void {
+    const v = new Violations(this);
+    const via = props.via ?? (this.pooler ? ConnectionRoute.POOLER : ConnectionRoute.PRIMARY);
+    v.check(!Number.isInteger(props.poolSizePerPod) || props.poolSizePerPod < 1, 'addClient.poolSizePerPod', props.poolSizePerPod,
+      `is not a positive integer (client ${service.name})`, "use the client's maximum open connections per pod");
+    v.check(via === ConnectionRoute.POOLER && !this.pooler, 'addClient.via', via, `needs a pooler (client ${service.name})`, 'add the pooler prop or connect via ConnectionRoute.PRIMARY');
+    v.check(service.environment !== this.environment, 'addClient', service.node.path, `is in environment '${service.environment.name}', not '${this.environment.name}'`,
+      'connect services of the same environment');
+    v.check(this.clients.some((c) => c.service === service), 'addClient', service.name, 'is already a client', 'add each service once');
+    v.throwIfAny();
+    this.clients.push({ service, poolSizePerPod: props.poolSizePerPod, via });
+
+    const prefix = props.envPrefix ?? 'DB_';
+    service.addEnv(`${prefix}HOST`, EnvValue.literal(`${via === ConnectionRoute.POOLER ? this.poolerServiceName : this.primaryServiceName}.${this.namespace}.svc`));
+    service.addEnv(`${prefix}PORT`, EnvValue.literal(String(POSTGRES_PORT)));
+    service.addEnv(`${prefix}NAME`, EnvValue.literal(this.database));
+    service.addEnv(`${prefix}USER`, EnvValue.fromSecret(this.appSecretName, 'username'));
+    service.addEnv(`${prefix}PASSWORD`, EnvValue.fromSecret(this.appSecretName, 'password'));
+    const selector: Record<string, string> = via === ConnectionRoute.POOLER ? { 'cnpg.io/poolerName': this.poolerServiceName as string } : { 'cnpg.io/cluster': this.name };
+    service.addDependency({ to: NetworkPeer.podsInNamespace(this.namespace, selector), ports: [POSTGRES_PORT] });
+  }
+
+  /**
+   * The database as a BackupSchedule source: pg_dump of the application database from the primary
+   * (a long dump on a standby can be cancelled by replication conflicts), as the owner, with the
+   * cluster's own image, whose pg_dump has the server's major version.
+   */
+  public backupSource(): BackupSource {
+    // BackupSchedule's restore drill restores into a scratch database on this server, so the owner
+    // needs CREATEDB (granted through CNPG's managed roles; its password stays as bootstrapped).
+    this.restoreDrills = true;
+    return BackupSource.postgres({
+      host: `${this.primaryServiceName}.${this.namespace}.svc`,
+      database: this.database,
+      username: { name: this.appSecretName, key: 'username' },
+      password: { name: this.appSecretName, key: 'password' },
+      image: this.image,
+      majorVersion: this.majorVersion,
+      peer: NetworkPeer.podsInNamespace(this.namespace, { 'cnpg.io/cluster': this.name }),
+      server: this,
+    });
+  }
+
+  /** Admits a backup job's pods on the PostgreSQL port (called by BackupSchedule). */
+  public admitBackupJob(peer: NetworkPeer): void {
+    this.backupJobs.push(peer);
+  }
+
+  /** The registered clients, as `{ name, poolSizePerPod, maxReplicas, via }` (a copy). */
+  public get clientList(): Array<{ name: string; poolSizePerPod: number; maxReplicas: number; via: ConnectionRoute }> {
+    return this.clients.map((c) => ({ name: c.service.name, poolSizePerPod: c.poolSizePerPod, maxReplicas: c.service.maxReplicas, via: c.via }));
+  }
+
+  /** Connections PostgreSQL admits for applications: max_connections minus superuser and replication slots. */
+  public get applicationConnections(): number {
+    return applicationConnections(this.maxConnections, this.instances);
+  }
+
+  private connectionBudgetProblems(): string[] {
+    return connectionBudgetProblems({
+      path: this.node.path,
+      maxConnections: this.maxConnections,
+      instances: this.instances,
+      pooler: this.pooler,
+      clients: this.clientList,
+    });
+  }
+
+  /**
+   * Two clusters archiving WAL to the same path corrupt each other's recovery history (Barman
+   * refuses, or a restore mixes timelines): every cluster of the app needs its own path.
+   */
+  private sharedArchiveProblems(): string[] {
+    if (!this.backup) return [];
+    const mine = `${this.backup.target.endpoint} ${this.backup.target.url}`;
+    const others = this.node.root.node.findAll().filter((c): c is HAPostgres => c instanceof HAPostgres && c !== this && c.backup !== undefined
+      && `${c.backup.target.endpoint} ${c.backup.target.url}` === mine);
+    return others.map((o) => `${this.node.path}: 'backup.target' (${this.backup!.target}) is also the archive of ${o.node.path}, so the clusters would overwrite each other's WAL`
+      + " — give each cluster its own prefix, e.g. target.withPrefix('<environment>')");
+  }
+
+  /** The network peers of the clients that use `route`. */
+  private clientPeers(route: ConnectionRoute): k8s.NetworkPolicyPeer[] {
+    return this.clients.filter((c) => c.via === route).map((c) => c.service.asNetworkPeer()._toKube());
+  }
+
+  /** Instances, connections, pooler, clients and continuous backup, for the reliability report. */
+  public reliabilityFacts(): ReliabilityFacts {
+    const b = this.backup;
+    return {
+      databases: [{
+        name: this.name,
+        majorVersion: this.majorVersion,
+        instances: this.instances,
+        maxConnections: this.maxConnections,
+        pooler: this.pooler && { instances: this.pooler.instances, defaultPoolSize: this.pooler.defaultPoolSize, poolMode: String(this.pooler.poolMode) },
+        clients: this.clientList.map((c) => ({ name: c.name, maxReplicas: c.maxReplicas, poolSizePerPod: c.poolSizePerPod, via: String(c.via) })),
+        backup: b && { target: String(b.target), schedule: b.schedule, archiveTimeout: b.archiveTimeout, rpo: b.rpo, retention: b.retention },
+      }],
+    };
+  }
+}

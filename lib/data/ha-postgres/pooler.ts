@@ -1,0 +1,70 @@
+import { k8s } from 'cdk8s-plus-28';
+import { PoolerProps as CnpgPoolerProps, PoolerSpecPgbouncerPoolMode, PoolerSpecType } from '../../../imports/cnpg-pooler-postgresql.cnpg.io';
+import { PodMonitorProps } from '../../../imports/prometheus-podmonitor-monitoring.coreos.com';
+import { NAMESPACE_NAME_LABEL } from '../../core/conventions';
+import { tcpPort as tcp } from '../../core/network';
+import { renderResources } from '../../core/resources';
+import { POOLER_METRICS_PORT, POSTGRES_PORT, PostgresSpec, postgresMetadata, ResolvedPooler } from './spec';
+
+/** The poolers' names (also their Services): read-write, and read-only when asked for. */
+export function poolerNames(name: string, pooler: Pick<ResolvedPooler, 'readOnly'> | undefined): string[] {
+  return pooler?.readOnly ? [`${name}-pooler-rw`, `${name}-pooler-ro`] : [`${name}-pooler-rw`];
+}
+
+/** One PgBouncer Pooler and its PodMonitor, per pooler name. */
+export interface PoolerObjects {
+  /** `rw` or `ro`. */
+  readonly type: 'rw' | 'ro';
+  readonly pooler: CnpgPoolerProps;
+  readonly podMonitor: PodMonitorProps;
+}
+
+export function poolerObjects(spec: PostgresSpec, pooler: ResolvedPooler): PoolerObjects[] {
+  return poolerNames(spec.name, pooler).map((name) => {
+    const type = name.endsWith('-ro') ? 'ro' : 'rw';
+    return {
+      type,
+      pooler: {
+        metadata: postgresMetadata(spec, name),
+        spec: {
+          cluster: { name: spec.name },
+          instances: pooler.instances,
+          type: type === 'rw' ? PoolerSpecType.RW : PoolerSpecType.RO,
+          // CNPG merges this template into the PgBouncer pod: without it the pods run unbounded.
+          template: { spec: { containers: [{ name: 'pgbouncer', resources: renderResources(pooler.resources) as never }] } },
+          pgbouncer: {
+            poolMode: pooler.poolMode as string as PoolerSpecPgbouncerPoolMode,
+            parameters: { ...pooler.parameters, default_pool_size: String(pooler.defaultPoolSize), max_client_conn: String(pooler.maxClientConnections) },
+          },
+        },
+      },
+      podMonitor: {
+        metadata: postgresMetadata(spec, name),
+        spec: { selector: { matchLabels: { 'cnpg.io/poolerName': name } }, podMetricsEndpoints: [{ port: 'metrics' }] },
+      },
+    };
+  });
+}
+
+/**
+ * The poolers' NetworkPolicy; `ingress` is passed in because clients register after construction
+ * (a Lazy of {@link poolerIngress}).
+ */
+export function poolerNetworkPolicyProps(spec: PostgresSpec, ingress: k8s.NetworkPolicyIngressRule[]): k8s.KubeNetworkPolicyProps {
+  return {
+    metadata: postgresMetadata(spec, `${spec.name}-pooler`),
+    spec: {
+      podSelector: { matchExpressions: [{ key: 'cnpg.io/poolerName', operator: 'In', values: poolerNames(spec.name, spec.pooler) }] },
+      policyTypes: ['Ingress'],
+      ingress,
+    },
+  };
+}
+
+/** Prometheus on the exporter port, and the pooled clients (none: no rule, as an empty `from` admits everyone). */
+export function poolerIngress(spec: PostgresSpec, clients: k8s.NetworkPolicyPeer[]): k8s.NetworkPolicyIngressRule[] {
+  return [
+    { from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: spec.prometheusNamespace } } }], ports: [tcp(POOLER_METRICS_PORT)] },
+    ...(clients.length > 0 ? [{ from: clients, ports: [tcp(POSTGRES_PORT)] }] : []),
+  ];
+}

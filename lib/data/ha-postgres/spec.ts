@@ -1,0 +1,93 @@
+import { Duration } from 'cdk8s';
+import { ContainerResources } from 'cdk8s-plus-28';
+import { BackupTarget, ServerSideEncryption } from '../backup-target';
+import { Annotations } from '../../core/conventions';
+import {
+  ConnectionRoute, DataCompression, PoolMode, PostgresBackupMethod, PostgresStorageProps, PrimaryUpdateMethod, PrimaryUpdateStrategy, WalCompression,
+} from './props';
+
+/** The PostgreSQL port. */
+export const POSTGRES_PORT = 5432;
+/** The CNPG instance manager's status port, which the operator polls. */
+export const INSTANCE_MANAGER_PORT = 8000;
+/** The CNPG metrics exporter port (instances and poolers). */
+export const METRICS_PORT = 9187;
+/** The PgBouncer exporter port of CNPG poolers. */
+export const POOLER_METRICS_PORT = 9127;
+/** Connections PostgreSQL keeps for superusers (`superuser_reserved_connections`, CNPG default 3). */
+export const SUPERUSER_RESERVED = 3;
+export const BARMAN_PLUGIN = 'barman-cloud.cloudnative-pg.io';
+
+/** Resolved backup settings. */
+export interface ResolvedBackup {
+  readonly target: BackupTarget;
+  readonly retention: string;
+  readonly schedule: string;
+  readonly method: PostgresBackupMethod;
+  readonly walCompression: WalCompression;
+  readonly dataCompression: DataCompression;
+  readonly encryption: ServerSideEncryption;
+  readonly maxParallel: number;
+  readonly immediate: boolean;
+  readonly archiveTimeout: Duration;
+  readonly rpo: Duration | undefined;
+}
+
+/** Resolved pooler settings. */
+export interface ResolvedPooler {
+  readonly instances: number;
+  readonly poolMode: PoolMode;
+  readonly defaultPoolSize: number;
+  readonly maxClientConnections: number;
+  readonly readOnly: boolean;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly resources: ContainerResources;
+}
+
+/** Everything the Kubernetes objects of an HAPostgres are rendered from, defaults applied. */
+export interface PostgresSpec {
+  /** `<system>-<id>`: the Cluster, and the prefix of its Services. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly image: string;
+  readonly instances: number;
+  readonly maxConnections: number;
+  /** The further PostgreSQL parameters as given (max_connections is added from `maxConnections`). */
+  readonly parameters: Readonly<Record<string, string>> | undefined;
+  readonly database: string;
+  readonly owner: string;
+  /** The owner's Secret when given; CNPG generates `<name>-app` otherwise. */
+  readonly credentialsSecret: string | undefined;
+  readonly storage: PostgresStorageProps;
+  readonly walStorage: PostgresStorageProps | undefined;
+  readonly resources: ContainerResources;
+  readonly spreadAcrossZones: boolean;
+  readonly primaryUpdateStrategy: PrimaryUpdateStrategy;
+  readonly primaryUpdateMethod: PrimaryUpdateMethod;
+  readonly backup: ResolvedBackup | undefined;
+  readonly pooler: ResolvedPooler | undefined;
+  readonly prometheusNamespace: string;
+  readonly operatorNamespace: string;
+}
+
+/** A registered client as the connection budget sees it. */
+export interface ClientDemand {
+  readonly name: string;
+  readonly poolSizePerPod: number;
+  readonly maxReplicas: number;
+  readonly via: ConnectionRoute;
+}
+
+/** Object metadata; `stateful` objects carry Flux's prune opt-out. */
+export function postgresMetadata(spec: Pick<PostgresSpec, 'namespace' | 'labels'>, name: string, stateful = false): {
+  name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string>;
+} {
+  return {
+    name,
+    namespace: spec.namespace,
+    labels: { ...spec.labels },
+    // Flux must never delete a database or its backups because an object left the Git tree.
+    ...(stateful ? { annotations: { [Annotations.FLUX_PRUNE]: 'disabled' } } : {}),
+  };
+}

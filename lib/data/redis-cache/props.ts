@@ -1,0 +1,97 @@
+import { Size } from 'cdk8s';
+import { ContainerResources } from 'cdk8s-plus-28';
+import { SecretKeyReference } from '../backup-target';
+
+/** On-disk persistence. Without it the cache starts empty after every restart. */
+export interface RedisPersistenceProps {
+  /** Volume size per pod. */
+  readonly size: Size;
+  /**
+   * @default - the cluster's default class
+   */
+  readonly storageClass?: string;
+  /**
+   * RDB snapshot rules, `"<seconds> <changes>"` each (redis.conf `save`).
+   * @default ['3600 1', '300 100', '60 10000']
+   */
+  readonly snapshots?: readonly string[];
+  /**
+   * The append-only file (every write logged; slower, loses at most a second).
+   * @default false
+   */
+  readonly appendOnly?: boolean;
+}
+
+/** Replication with Redis Sentinel: a master, replicas, and automatic failover. */
+export interface SentinelProps {
+  /**
+   * Redis pods (one master, the rest replicas), each with a sentinel. At least 3, so a majority
+   * of sentinels survives one pod's loss.
+   * @default 3
+   */
+  readonly replicas?: number;
+  /**
+   * Sentinels that must agree the master is down.
+   * @default - a majority of the replicas
+   */
+  readonly quorum?: number;
+  /**
+   * The master set name clients ask the sentinels for.
+   * @default 'mymaster'
+   */
+  readonly masterSet?: string;
+  /**
+   * How long the master must be unreachable before failover, in milliseconds.
+   * @default 5000
+   */
+  readonly downAfterMilliseconds?: number;
+}
+
+/** Props of a {@link RedisCache}. */
+export interface RedisCacheProps {
+  /** Pinned Redis image, e.g. `redis:7.4.1-alpine`. */
+  readonly image: string;
+  /**
+   * Pinned redis_exporter image (the metrics sidecar).
+   * @default 'oliver006/redis_exporter:v1.66.0'
+   */
+  readonly exporterImage?: string;
+  /** Redis container resources: requests and a memory limit are required. */
+  readonly resources: ContainerResources;
+  /**
+   * `maxmemory`: the cache's size. Must leave room under the memory limit for replication
+   * buffers and fragmentation.
+   * @default - 75 % of the memory limit
+   */
+  readonly maxMemory?: Size;
+  /**
+   * `maxmemory-policy`.
+   * @default 'allkeys-lru' (a cache evicts instead of failing writes)
+   */
+  readonly evictionPolicy?: string;
+  /**
+   * On-disk persistence.
+   * @default - none: a pure cache
+   */
+  readonly persistence?: RedisPersistenceProps;
+  /**
+   * Replicated mode with Sentinel failover.
+   * @default - a single instance (requires singleInstance)
+   */
+  readonly sentinel?: SentinelProps;
+  /**
+   * Explicitly accept a single Redis pod (no replica, no failover).
+   * @default false
+   */
+  readonly singleInstance?: boolean;
+  /**
+   * The password (`requirepass`), from a Secret key.
+   * @default - no authentication (the NetworkPolicy still admits only clients)
+   */
+  readonly password?: SecretKeyReference;
+  /**
+   * The namespace Prometheus runs in (admitted on the exporter's port).
+   * @default 'monitoring'
+   */
+  readonly prometheusNamespace?: string;
+}
