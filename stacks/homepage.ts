@@ -124,8 +124,11 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
       retention: '7d',
       schedule: '0 2 * * *',
       walCompression: WalCompression.GZIP,
-      // §5.1: RPO 5 min for the WAL stream.
-      archiveTimeout: Duration.minutes(5),
+      // §5.1: RPO 5 min for the WAL stream; the Postgres pack pages when no WAL has been archived
+      // for longer. archive_timeout forces a quiet segment out after 3 min, leaving 2 min for the
+      // upload and one retry (PostgreSQL retries a failed segment after a minute); at 5 min the
+      // RPO would be spent before the upload even starts.
+      archiveTimeout: Duration.minutes(3),
       rpo: Duration.minutes(5),
     },
   });
@@ -320,7 +323,8 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   }));
 
   // §4.2's alerts, from the packs: API down (page), 5xx ratio > 1 % for 5m, p99 > 500 ms for 5m,
-  // PostgreSQL down (page) — with CNPG's HA, connection, disk and backup alerts —, crash looping;
+  // PostgreSQL down (page) — with CNPG's HA, connection, disk and backup alerts, and WAL archiving
+  // against §5.1's 5-min RPO (page) —, crash looping;
   // plus every backup and restore drill (§8's "Backup Success Rate"). Runbooks: §7.
   const alerts = new AlertingRuleset(chart, 'alerts', { team: 'lucena' });
   alerts.addServiceAlerts(api, {

@@ -405,8 +405,9 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     description: 'Jobs wait in indexing_queue, but no indexing job has completed for 15 minutes: OpenSearch falls behind the database and searches return stale listings. '
       + 'Check the worker\'s logs and OpenSearch\'s health.',
   });
-  // PostgreSQL: down, no primary, out of connections or disk page (P1: every request needs it); HA,
-  // lag, disk and backup tickets are P3. The dumps, their daily verification and the weekly S3
+  // PostgreSQL: down, no primary, out of connections or disk page (P1: every request needs it), and
+  // so does no WAL archived for longer than §Roadmap › Phase 9.8's 15-min RPO; HA, lag, disk,
+  // backup and failing WAL archiving tickets are P3. The dumps, their daily verification and the weekly S3
   // sync (§Backup Schedule): P3.
   alerts.addPostgresAlerts(postgres, { runbookUrl: runbook('postgres'), pageSeverity: Severity.P1, ticketSeverity: Severity.P3 });
   alerts.addBackupAlerts(dumps, { runbookUrl: runbook('backups'), severity: Severity.P3 });

@@ -458,8 +458,8 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
     });
   }
   // The database (Appendix B: database failure): down, no primary and out of connections page
-  // (P1, §9.1's "service completely down" — every request needs it); HA, lag, disk and backup
-  // tickets are P3. The logical dumps and their restore drill: P3.
+  // (P1, §9.1's "service completely down" — every request needs it), and so does no WAL archived
+  // for longer than §1.2's 1-min RPO; HA, lag, disk, backup and failing WAL archiving tickets are P3. The logical dumps and their restore drill: P3.
   alerts.addPostgresAlerts(postgres, { runbookUrl: RUNBOOKS.databaseFailure, pageSeverity: Severity.P1, ticketSeverity: Severity.P3 });
   alerts.addBackupAlerts(dumps, { runbookUrl: RUNBOOKS.backups, severity: Severity.P3 });
 

@@ -139,9 +139,10 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
       // The plan sets no schedule: daily at 02:00 keeps WAL replay on restore short.
       schedule: '0 2 * * *',
       walCompression: WalCompression.GZIP,
-      // The plan sets no RPO (§2); §14's MTTR < 30 min needs little data to replay. 5 min: at low
-      // MVP traffic a WAL segment is archived at least every 5 minutes.
-      archiveTimeout: Duration.minutes(5),
+      // The plan sets no RPO (§2); §14's MTTR < 30 min needs little data to replay. 5 min, paged
+      // by the Postgres pack when no WAL has been archived for longer: at low MVP traffic
+      // archive_timeout forces a segment out every 3 minutes, leaving 2 for the upload and a retry.
+      archiveTimeout: Duration.minutes(3),
       rpo: Duration.minutes(5),
     },
     // No PgBouncer: the API fleet at maximum scale (prod 6 × 10 = 60) fits max_connections
@@ -310,7 +311,8 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
   });
   // §5 Alerting ("define alert rules aligned with SLOs"), beside the burn-rate alerts: the API's
   // symptoms (down pages; 5xx above the hourly floor, crash loops, HPA at its ceiling open tickets),
-  // CloudNativePG's health, and the dumps and their drills (§7: no backup strategy until now).
+  // CloudNativePG's health with WAL archiving against the 5-min RPO above (page), and the dumps
+  // and their drills (§7: no backup strategy until now).
   alerts.addServiceAlerts(api, {
     runbookUrl: 'https://runbooks.lucena.cloud/postfacta/api',
     requests: `http_requests_total{namespace="${api.namespace}",${selector}}`,

@@ -14,7 +14,7 @@ import {
   AlertingRuleset, AlertRouting, BackupSchedule, ChaosExperiment, ChaosFault, CircuitBreakerExpression, DatabaseDashboard, Environment,
   EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache,
   ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore, SelectPolicy, ServiceDashboard, Severity, Sli, Slo,
-  SloDashboard, SourceCriterion, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway, WalCompression,
+  SloDashboard, SourceCriterion, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway, WalArchiveAlertPack, WalCompression,
 } from '../lib';
 import { offsiteBackupTarget } from './offsite-backups';
 import { BACKUP_JOB_RESOURCES } from './shared';
@@ -405,6 +405,9 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     window: Duration.minutes(5), group: `${realtime.name}-websockets`,
   }));
   alerts.addBackupAlerts(dumps, { runbookUrl: runbook('backups') });
+  // §4.7.12's RPO of 1 h holds only while WAL is archived: no WAL archived for an hour pages (P1),
+  // failing archiving goes to the digest (P3) while the hour still has room for a fix.
+  alerts.addPack(new WalArchiveAlertPack(postgres, { runbookUrl: runbook('wal-archive'), pageSeverity: Severity.P1, ticketSeverity: Severity.P3 }));
 
   // Success metrics as SLOs over 30 days: "99.9 % uptime" for each service, "p95 < 200 ms" for the
   // request services (auth, posts; realtime's requests are WebSocket upgrades held open, so their

@@ -145,8 +145,9 @@ export interface PostgresBackupProps {
    */
   readonly archiveTimeout?: Duration;
   /**
-   * The plan's recovery point objective; synth fails when `archiveTimeout` exceeds it.
-   * @default - not checked
+   * The plan's recovery point objective; synth fails unless `archiveTimeout` is shorter. The
+   * PostgresAlertPack pages when the newest archived WAL grows older than it.
+   * @default - not checked; the WAL age alert fires at twice archiveTimeout
    */
   readonly rpo?: Duration;
 }
@@ -556,8 +557,9 @@ export class HAPostgres extends Construct implements IBackupServer {
     const archiveTimeout = b.archiveTimeout ?? Duration.minutes(5);
     v.check(wholeSeconds(archiveTimeout) === undefined || seconds(archiveTimeout) < 1, 'backup.archiveTimeout', goDuration(archiveTimeout), 'is not a whole number of seconds ≥ 1', 'use e.g. Duration.minutes(5)');
     if (b.rpo) {
-      v.check(seconds(archiveTimeout) > seconds(b.rpo), 'backup.archiveTimeout', goDuration(archiveTimeout),
-        `exceeds the RPO (${goDuration(b.rpo)}): under low traffic a WAL segment may wait that long before it is archived`, `set archiveTimeout to at most ${goDuration(b.rpo)}`);
+      v.check(seconds(archiveTimeout) >= seconds(b.rpo), 'backup.archiveTimeout', goDuration(archiveTimeout),
+        `is not shorter than the RPO (${goDuration(b.rpo)}): under low traffic a WAL segment waits that long before its upload even starts, `
+        + 'so the RPO cannot hold and the WAL age alert would fire on healthy archiving', `set archiveTimeout below ${goDuration(b.rpo)}, leaving time for the upload and a retry`);
     }
     return {
       target: b.target,

@@ -345,7 +345,11 @@ describe('HAPostgres validation', () => {
     ['maxParallel 0', { backup: { ...backup, maxParallel: 0 } },
       "prod/test/postgres: 'backup.maxParallel' (0) is not a positive integer — use 1 or more"],
     ['archive timeout above RPO', { backup: { ...backup, archiveTimeout: Duration.minutes(30), rpo: Duration.minutes(15) } },
-      "prod/test/postgres: 'backup.archiveTimeout' ('30m') exceeds the RPO (15m): under low traffic a WAL segment may wait that long before it is archived — set archiveTimeout to at most 15m"],
+      "prod/test/postgres: 'backup.archiveTimeout' ('30m') is not shorter than the RPO (15m): under low traffic a WAL segment waits that long before its upload even starts, "
+      + 'so the RPO cannot hold and the WAL age alert would fire on healthy archiving — set archiveTimeout below 15m, leaving time for the upload and a retry'],
+    ['archive timeout equal to the RPO', { backup: { ...backup, archiveTimeout: Duration.minutes(5), rpo: Duration.minutes(5) } },
+      "prod/test/postgres: 'backup.archiveTimeout' ('5m') is not shorter than the RPO (5m): under low traffic a WAL segment waits that long before its upload even starts, "
+      + 'so the RPO cannot hold and the WAL age alert would fire on healthy archiving — set archiveTimeout below 5m, leaving time for the upload and a retry'],
     ['fractional archive timeout', { backup: { ...backup, archiveTimeout: Duration.millis(1500) } },
       "prod/test/postgres: 'backup.archiveTimeout' ('1500ms') is not a whole number of seconds ≥ 1 — use e.g. Duration.minutes(5)"],
     ['bad bucket', { backup: { ...backup, target: BackupTarget.minio({ endpoint: 'http://minio:9000', bucket: 'My_Bucket', credentials: { secretName: 's' } }) } },
