@@ -9,6 +9,7 @@ export * from './core/conventions';
 export * from './observability/dashboards/database-dashboard';
 export * from './core/env-value';
 export * from './core/environment';
+export * from './core/images';
 export * from './delivery/environment-stage';
 export * from './delivery/flux-cluster';
 export * from './gateway/gateway-middleware';

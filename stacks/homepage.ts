@@ -5,7 +5,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, DatabaseDashboard, EnvironmentStage, EnvValue, HAPostgres,
+  AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, DatabaseDashboard, EnvironmentStage, EnvValue, HAPostgres, Images,
   NetworkPeer, PostStartHook, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy,
   ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SyncedSecret, SystemChart, WalCompression,
 } from '../lib';
@@ -18,9 +18,10 @@ import { BACKUP_JOB_RESOURCES } from './shared';
 export const HOMEPAGE_IMAGES = {
   api: 'ghcr.io/lucena-cloud/homepage-api:1.8.2',
   frontend: 'ghcr.io/lucena-cloud/homepage-frontend:1.8.2',
-  // §5.2's jobs use PostgreSQL 16; the cluster stays on that major.
-  postgres: 'ghcr.io/cloudnative-pg/postgresql:16.6',
-  redis: 'redis:7.4.1-alpine',
+  // §5.2's jobs use PostgreSQL 16; the cluster stays on that major. Patched releases, pinned with
+  // their CVEs in lib/core/images.ts.
+  postgres: Images.POSTGRES_16,
+  redis: Images.REDIS,
   // §1's LLM server. The upstream image, pinned (the plan names no version).
   ollama: 'ollama/ollama:0.5.7',
 } as const;

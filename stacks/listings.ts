@@ -9,7 +9,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
-  ConnectionRoute, DatabaseDashboard, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode,
+  ConnectionRoute, DatabaseDashboard, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Images, Middleware, NetworkPeer, PoolMode,
   PreStopHook, Probe, RedisCache, ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore,
   SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway,
   WalCompression,
@@ -24,9 +24,10 @@ import { BACKUP_JOB_RESOURCES } from './shared';
 export const LISTINGS_IMAGES = {
   service: 'ghcr.io/sveturs/listings:0.1.0',
   // §Tech Stack: PostgreSQL 15 — the cluster stays on that major (dumps and restores pin to it).
-  postgres: 'ghcr.io/cloudnative-pg/postgresql:15.10',
+  // Patched releases, pinned with their CVEs in lib/core/images.ts.
+  postgres: Images.POSTGRES_15,
   // §Tech Stack: Redis 7.
-  redis: 'redis:7.4.1-alpine',
+  redis: Images.REDIS,
 } as const;
 
 /**

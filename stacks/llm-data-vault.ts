@@ -12,7 +12,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
-  CircuitBreakerExpression, DatabaseDashboard, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer,
+  CircuitBreakerExpression, DatabaseDashboard, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Images, Middleware, NetworkPeer,
   PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore,
   SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart,
   TraefikGateway, WalCompression,
@@ -27,9 +27,10 @@ import { BACKUP_JOB_RESOURCES } from './shared';
 export const LLM_DATA_VAULT_IMAGES = {
   api: 'ghcr.io/lucena-cloud/llm-data-vault:1.0.0',
   // §10.3: the integration tests run against postgres:15, so the cluster stays on that major.
-  postgres: 'ghcr.io/cloudnative-pg/postgresql:15.10',
+  // Patched releases, pinned with their CVEs in lib/core/images.ts.
+  postgres: Images.POSTGRES_15,
   // §10.3: the integration tests run against redis:7.
-  redis: 'redis:7.4.1-alpine',
+  redis: Images.REDIS,
 } as const;
 
 /**

@@ -9,7 +9,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, CircuitBreakerExpression,
-  ConnectionRoute, DatabaseDashboard, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PreStopHook, Probe,
+  ConnectionRoute, DatabaseDashboard, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Images, Middleware, NetworkPeer, PreStopHook, Probe,
   ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SloRecords,
   SourceCriterion, SteadyStateProbe, SyncedSecret, SystemChart, TraefikGateway, WalCompression,
 } from '../lib';
@@ -23,7 +23,8 @@ export const POSTFACTA_IMAGES = {
   api: 'ghcr.io/lucena-cloud/postfacta-api:0.1.0',
   // §1 plans Supabase PostgreSQL; the plan names no major. 16 is what the fleet already runs
   // (homepage), so one major is operated; a later move to Supabase (§1) is a pg_dump/restore up.
-  postgres: 'ghcr.io/cloudnative-pg/postgresql:16.6',
+  // The patched release, pinned with its CVEs in lib/core/images.ts.
+  postgres: Images.POSTGRES_16,
 } as const;
 
 /**

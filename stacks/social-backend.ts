@@ -12,7 +12,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, ChaosExperiment, ChaosFault, CircuitBreakerExpression, DatabaseDashboard, Environment,
-  EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache,
+  EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Images, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache,
   ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore, SelectPolicy, ServiceDashboard, Severity, Sli, Slo,
   SloDashboard, SourceCriterion, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway, WalArchiveAlertPack, WalCompression,
 } from '../lib';
@@ -30,8 +30,9 @@ export const SOCIAL_BACKEND_IMAGES = {
   posts: 'ghcr.io/lucena-cloud/social-backend-posts-service:4.7.0',
   realtime: 'ghcr.io/lucena-cloud/social-backend-realtime-service:4.7.0',
   // The plan names no PostgreSQL version; 16 as in the other systems (dump jobs pin to it).
-  postgres: 'ghcr.io/cloudnative-pg/postgresql:16.6',
-  redis: 'redis:7.4.1-alpine',
+  // Patched releases, pinned with their CVEs in lib/core/images.ts.
+  postgres: Images.POSTGRES_16,
+  redis: Images.REDIS,
 } as const;
 
 /**

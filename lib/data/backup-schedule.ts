@@ -11,6 +11,7 @@ import {
 } from './backup-scripts';
 import { checkCron, CronSchedule } from '../core/cron';
 import { imagePinningProblem, parseImage } from '../core/image';
+import { Images } from '../core/images';
 import { dnsEgressRule } from '../core/network';
 import { checkResources, renderResources } from '../core/resources';
 import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
@@ -77,7 +78,7 @@ export interface RedisBackupSourceProps {
    */
   readonly password?: SecretKeyReference;
   /**
-   * Pinned image providing redis-cli, redis-check-rdb and redis-server (e.g. `redis:7.2.5-bookworm`);
+   * Pinned image providing redis-cli, redis-check-rdb and redis-server (e.g. `redis:7.4.6-bookworm`);
    * with client-side encryption it must also provide openssl, which the official Redis images lack.
    */
   readonly image: string;
@@ -281,7 +282,7 @@ export interface BackupScheduleProps {
   readonly offsite?: OffsiteCopyProps;
   /**
    * Pinned image with the AWS CLI v2, sha256sum and a POSIX shell (uploads, retention, fetch, copy).
-   * @default 'amazon/aws-cli:2.17.50'
+   * @default Images.AWS_CLI
    */
   readonly awsCliImage?: string;
   /**
@@ -320,7 +321,6 @@ interface JobContainer {
   readonly env: k8s.EnvVar[];
 }
 
-const DEFAULT_AWS_CLI_IMAGE = 'amazon/aws-cli:2.17.50';
 const WORK_DIR = '/work';
 const SCRIPTS_DIR = '/scripts';
 const MAX_CRONJOB_NAME = 52;
@@ -419,7 +419,7 @@ export class BackupSchedule extends Construct {
     this.encrypted = this.encryptionKey !== undefined;
     if (this.encryptionKey) this.checkSecretKey('encryption.key', this.encryptionKey);
 
-    this.awsCliImage = props.awsCliImage ?? DEFAULT_AWS_CLI_IMAGE;
+    this.awsCliImage = props.awsCliImage ?? Images.AWS_CLI;
     this.version = this.validateSource(props.source);
     const awsPinning = imagePinningProblem(this.awsCliImage);
     if (awsPinning) v.add('awsCliImage', this.awsCliImage, ...awsPinning);

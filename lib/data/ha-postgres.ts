@@ -14,6 +14,7 @@ import { Environment } from '../core/environment';
 import { NetworkPeer } from '../core/network-peer';
 import { checkCron, CronSchedule, toSecondsFirst } from '../core/cron';
 import { imagePinningProblem, parseImage } from '../core/image';
+import { Images } from '../core/images';
 import { tcpPort as tcp } from '../core/network';
 import { checkResources, renderResources } from '../core/resources';
 import { goDuration, seconds, sizeBytes, wholeSeconds } from '../core/units';
@@ -190,11 +191,16 @@ export interface PoolerProps {
    * @see https://cloudnative-pg.io/documentation/current/connection_pooling/#pgbouncer-configuration-options
    */
   readonly parameters?: Readonly<Record<string, string>>;
+  /**
+   * Pinned PgBouncer image (a tag, a digest, or `tag@sha256:…`).
+   * @default Images.PGBOUNCER
+   */
+  readonly image?: string;
 }
 
 /** Props of an {@link HAPostgres}. */
 export interface HAPostgresProps {
-  /** Pinned PostgreSQL operand image, e.g. `ghcr.io/cloudnative-pg/postgresql:16.4`. */
+  /** Pinned PostgreSQL operand image, e.g. `Images.POSTGRES_16` (a tag, a digest, or `tag@sha256:…`). */
   readonly image: string;
   /**
    * PostgreSQL instances: one primary and instances − 1 streaming standbys.
@@ -317,6 +323,7 @@ interface ResolvedPooler {
   readonly readOnly: boolean;
   readonly parameters: Readonly<Record<string, string>>;
   readonly resources: ContainerResources;
+  readonly image: string;
 }
 
 /**
@@ -578,15 +585,23 @@ export class HAPostgres extends Construct implements IBackupServer {
 
   private resolvePooler(p: PoolerProps): ResolvedPooler {
     const v = this.violations;
+    const poolMode = p.poolMode ?? PoolMode.TRANSACTION;
     const pooler: ResolvedPooler = {
       instances: p.instances ?? 2,
-      poolMode: p.poolMode ?? PoolMode.TRANSACTION,
+      poolMode,
       defaultPoolSize: p.defaultPoolSize ?? 20,
       maxClientConnections: p.maxClientConnections ?? 1000,
       readOnly: p.readOnly ?? false,
-      parameters: { ...p.parameters },
+      // Transaction pooling hands each transaction any server connection, where a statement the
+      // driver prepared on another one does not exist. PgBouncer (≥ 1.21) tracks protocol-level
+      // prepared statements and prepares them again where needed; 200 per server connection is
+      // PgBouncer 1.24's own default, stated so an older image behaves the same.
+      parameters: { ...(poolMode === PoolMode.TRANSACTION ? { max_prepared_statements: '200' } : {}), ...p.parameters },
       resources: p.resources ?? { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) } },
+      image: p.image ?? Images.PGBOUNCER,
     };
+    const pinning = imagePinningProblem(pooler.image);
+    if (pinning) v.add('pooler.image', pooler.image, ...pinning);
     checkResources(v, pooler.resources, 'pooler.resources');
     for (const key of ['default_pool_size', 'max_client_conn']) {
       v.check(p.parameters?.[key] !== undefined, `pooler.parameters.${key}`, p.parameters?.[key], 'bypasses the connection budget',
@@ -697,7 +712,7 @@ export class HAPostgres extends Construct implements IBackupServer {
           instances: pooler.instances,
           type: type === 'rw' ? PoolerSpecType.RW : PoolerSpecType.RO,
           // CNPG merges this template into the PgBouncer pod: without it the pods run unbounded.
-          template: { spec: { containers: [{ name: 'pgbouncer', resources: renderResources(pooler.resources) as never }] } },
+          template: { spec: { containers: [{ name: 'pgbouncer', image: pooler.image, resources: renderResources(pooler.resources) as never }] } },
           pgbouncer: {
             poolMode: pooler.poolMode as string as PoolerSpecPgbouncerPoolMode,
             parameters: { ...pooler.parameters, default_pool_size: String(pooler.defaultPoolSize), max_client_conn: String(pooler.maxClientConnections) },

@@ -9,6 +9,7 @@ import { EnvValue } from '../core/env-value';
 import { Environment } from '../core/environment';
 import { NetworkPeer } from '../core/network-peer';
 import { imagePinningProblem, parseImage } from '../core/image';
+import { Images } from '../core/images';
 import { dnsEgressRule, tcpPort as tcp } from '../core/network';
 import { redisConf, redisInitScript } from './redis-config';
 import { checkResources, renderResources } from '../core/resources';
@@ -71,11 +72,11 @@ export interface SentinelProps {
 
 /** Props of a {@link RedisCache}. */
 export interface RedisCacheProps {
-  /** Pinned Redis image, e.g. `redis:7.4.1-alpine`. */
+  /** Pinned Redis image, e.g. `Images.REDIS` (a tag, a digest, or `tag@sha256:…`); also the sentinels'. */
   readonly image: string;
   /**
    * Pinned redis_exporter image (the metrics sidecar).
-   * @default 'oliver006/redis_exporter:v1.66.0'
+   * @default Images.REDIS_EXPORTER
    */
   readonly exporterImage?: string;
   /** Redis container resources: requests and a memory limit are required. */
@@ -351,7 +352,7 @@ export class RedisCache extends Construct implements IBackupServer {
     }
     containers.push({
       name: 'exporter',
-      image: props.exporterImage ?? 'oliver006/redis_exporter:v1.66.0',
+      image: props.exporterImage ?? Images.REDIS_EXPORTER,
       imagePullPolicy: 'IfNotPresent',
       env: [{ name: 'REDIS_ADDR', value: `redis://localhost:${REDIS_PORT}` }, ...passwordEnv.slice(0, 1)],
       ports: [{ name: 'metrics', containerPort: EXPORTER_PORT, protocol: 'TCP' }],
