@@ -5,7 +5,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, DatabaseDashboard, EnvironmentStage, EnvValue, HAPostgres,
+  AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, DatabaseDashboard, EnvironmentStage, EnvValue, HAPostgres, Images,
   NetworkPeer, PostStartHook, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy,
   ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SyncedSecret, SystemChart, WalCompression,
 } from '../lib';
@@ -18,9 +18,10 @@ import { BACKUP_JOB_RESOURCES } from './shared';
 export const HOMEPAGE_IMAGES = {
   api: 'ghcr.io/lucena-cloud/homepage-api:1.8.2',
   frontend: 'ghcr.io/lucena-cloud/homepage-frontend:1.8.2',
-  // §5.2's jobs use PostgreSQL 16; the cluster stays on that major.
-  postgres: 'ghcr.io/cloudnative-pg/postgresql:16.6',
-  redis: 'redis:7.4.1-alpine',
+  // §5.2's jobs use PostgreSQL 16; the cluster stays on that major. Patched releases, pinned with
+  // their CVEs in lib/core/images.ts.
+  postgres: Images.POSTGRES_16,
+  redis: Images.REDIS,
   // §1's LLM server. The upstream image, pinned (the plan names no version).
   ollama: 'ollama/ollama:0.5.7',
 } as const;
@@ -124,8 +125,11 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
       retention: '7d',
       schedule: '0 2 * * *',
       walCompression: WalCompression.GZIP,
-      // §5.1: RPO 5 min for the WAL stream.
-      archiveTimeout: Duration.minutes(5),
+      // §5.1: RPO 5 min for the WAL stream; the Postgres pack pages when no WAL has been archived
+      // for longer. archive_timeout forces a quiet segment out after 3 min, leaving 2 min for the
+      // upload and one retry (PostgreSQL retries a failed segment after a minute); at 5 min the
+      // RPO would be spent before the upload even starts.
+      archiveTimeout: Duration.minutes(3),
       rpo: Duration.minutes(5),
     },
   });
@@ -320,7 +324,8 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   }));
 
   // §4.2's alerts, from the packs: API down (page), 5xx ratio > 1 % for 5m, p99 > 500 ms for 5m,
-  // PostgreSQL down (page) — with CNPG's HA, connection, disk and backup alerts —, crash looping;
+  // PostgreSQL down (page) — with CNPG's HA, connection, disk and backup alerts, and WAL archiving
+  // against §5.1's 5-min RPO (page) —, crash looping;
   // plus every backup and restore drill (§8's "Backup Success Rate"). Runbooks: §7.
   const alerts = new AlertingRuleset(chart, 'alerts', { team: 'lucena' });
   alerts.addServiceAlerts(api, {

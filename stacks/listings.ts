@@ -9,7 +9,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
-  ConnectionRoute, DatabaseDashboard, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode,
+  ConnectionRoute, DatabaseDashboard, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Images, Middleware, NetworkPeer, PoolMode,
   PreStopHook, Probe, RedisCache, ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore,
   SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway,
   WalCompression,
@@ -24,9 +24,10 @@ import { BACKUP_JOB_RESOURCES } from './shared';
 export const LISTINGS_IMAGES = {
   service: 'ghcr.io/sveturs/listings:0.1.0',
   // §Tech Stack: PostgreSQL 15 — the cluster stays on that major (dumps and restores pin to it).
-  postgres: 'ghcr.io/cloudnative-pg/postgresql:15.10',
+  // Patched releases, pinned with their CVEs in lib/core/images.ts.
+  postgres: Images.POSTGRES_15,
   // §Tech Stack: Redis 7.
-  redis: 'redis:7.4.1-alpine',
+  redis: Images.REDIS,
 } as const;
 
 /**
@@ -405,8 +406,9 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     description: 'Jobs wait in indexing_queue, but no indexing job has completed for 15 minutes: OpenSearch falls behind the database and searches return stale listings. '
       + 'Check the worker\'s logs and OpenSearch\'s health.',
   });
-  // PostgreSQL: down, no primary, out of connections or disk page (P1: every request needs it); HA,
-  // lag, disk and backup tickets are P3. The dumps, their daily verification and the weekly S3
+  // PostgreSQL: down, no primary, out of connections or disk page (P1: every request needs it), and
+  // so does no WAL archived for longer than §Roadmap › Phase 9.8's 15-min RPO; HA, lag, disk,
+  // backup and failing WAL archiving tickets are P3. The dumps, their daily verification and the weekly S3
   // sync (§Backup Schedule): P3.
   alerts.addPostgresAlerts(postgres, { runbookUrl: runbook('postgres'), pageSeverity: Severity.P1, ticketSeverity: Severity.P3 });
   alerts.addBackupAlerts(dumps, { runbookUrl: runbook('backups'), severity: Severity.P3 });

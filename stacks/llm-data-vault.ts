@@ -12,7 +12,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
-  CircuitBreakerExpression, DatabaseDashboard, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer,
+  CircuitBreakerExpression, DatabaseDashboard, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Images, Middleware, NetworkPeer,
   PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore,
   SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart,
   TraefikGateway, WalCompression,
@@ -27,9 +27,10 @@ import { BACKUP_JOB_RESOURCES } from './shared';
 export const LLM_DATA_VAULT_IMAGES = {
   api: 'ghcr.io/lucena-cloud/llm-data-vault:1.0.0',
   // §10.3: the integration tests run against postgres:15, so the cluster stays on that major.
-  postgres: 'ghcr.io/cloudnative-pg/postgresql:15.10',
+  // Patched releases, pinned with their CVEs in lib/core/images.ts.
+  postgres: Images.POSTGRES_15,
   // §10.3: the integration tests run against redis:7.
-  redis: 'redis:7.4.1-alpine',
+  redis: Images.REDIS,
 } as const;
 
 /**
@@ -455,8 +456,8 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
     });
   }
   // The database (Appendix B: database failure): down, no primary and out of connections page
-  // (P1, §9.1's "service completely down" — every request needs it); HA, lag, disk and backup
-  // tickets are P3. The logical dumps and their restore drill: P3.
+  // (P1, §9.1's "service completely down" — every request needs it), and so does no WAL archived
+  // for longer than §1.2's 1-min RPO; HA, lag, disk, backup and failing WAL archiving tickets are P3. The logical dumps and their restore drill: P3.
   alerts.addPostgresAlerts(postgres, { runbookUrl: RUNBOOKS.databaseFailure, pageSeverity: Severity.P1, ticketSeverity: Severity.P3 });
   alerts.addBackupAlerts(dumps, { runbookUrl: RUNBOOKS.backups, severity: Severity.P3 });
 

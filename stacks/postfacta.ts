@@ -9,7 +9,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, CircuitBreakerExpression,
-  ConnectionRoute, DatabaseDashboard, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PreStopHook, Probe,
+  ConnectionRoute, DatabaseDashboard, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Images, Middleware, NetworkPeer, PreStopHook, Probe,
   ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SloRecords,
   SourceCriterion, SteadyStateProbe, SyncedSecret, SystemChart, TraefikGateway, WalCompression,
 } from '../lib';
@@ -23,7 +23,8 @@ export const POSTFACTA_IMAGES = {
   api: 'ghcr.io/lucena-cloud/postfacta-api:0.1.0',
   // §1 plans Supabase PostgreSQL; the plan names no major. 16 is what the fleet already runs
   // (homepage), so one major is operated; a later move to Supabase (§1) is a pg_dump/restore up.
-  postgres: 'ghcr.io/cloudnative-pg/postgresql:16.6',
+  // The patched release, pinned with its CVEs in lib/core/images.ts.
+  postgres: Images.POSTGRES_16,
 } as const;
 
 /**
@@ -139,9 +140,10 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
       // The plan sets no schedule: daily at 02:00 keeps WAL replay on restore short.
       schedule: '0 2 * * *',
       walCompression: WalCompression.GZIP,
-      // The plan sets no RPO (§2); §14's MTTR < 30 min needs little data to replay. 5 min: at low
-      // MVP traffic a WAL segment is archived at least every 5 minutes.
-      archiveTimeout: Duration.minutes(5),
+      // The plan sets no RPO (§2); §14's MTTR < 30 min needs little data to replay. 5 min, paged
+      // by the Postgres pack when no WAL has been archived for longer: at low MVP traffic
+      // archive_timeout forces a segment out every 3 minutes, leaving 2 for the upload and a retry.
+      archiveTimeout: Duration.minutes(3),
       rpo: Duration.minutes(5),
     },
     // No PgBouncer: the API fleet at maximum scale (prod 6 × 10 = 60) fits max_connections
@@ -310,7 +312,8 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
   });
   // §5 Alerting ("define alert rules aligned with SLOs"), beside the burn-rate alerts: the API's
   // symptoms (down pages; 5xx above the hourly floor, crash loops, HPA at its ceiling open tickets),
-  // CloudNativePG's health, and the dumps and their drills (§7: no backup strategy until now).
+  // CloudNativePG's health with WAL archiving against the 5-min RPO above (page), and the dumps
+  // and their drills (§7: no backup strategy until now).
   alerts.addServiceAlerts(api, {
     runbookUrl: 'https://runbooks.lucena.cloud/postfacta/api',
     requests: `http_requests_total{namespace="${api.namespace}",${selector}}`,

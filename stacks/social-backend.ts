@@ -12,9 +12,9 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, ChaosExperiment, ChaosFault, CircuitBreakerExpression, DatabaseDashboard, Environment,
-  EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache,
+  EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Images, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache,
   ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore, SelectPolicy, ServiceDashboard, Severity, Sli, Slo,
-  SloDashboard, SourceCriterion, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway, WalCompression,
+  SloDashboard, SourceCriterion, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway, WalArchiveAlertPack, WalCompression,
 } from '../lib';
 import { offsiteBackupTarget } from './offsite-backups';
 import { BACKUP_JOB_RESOURCES } from './shared';
@@ -30,8 +30,9 @@ export const SOCIAL_BACKEND_IMAGES = {
   posts: 'ghcr.io/lucena-cloud/social-backend-posts-service:4.7.0',
   realtime: 'ghcr.io/lucena-cloud/social-backend-realtime-service:4.7.0',
   // The plan names no PostgreSQL version; 16 as in the other systems (dump jobs pin to it).
-  postgres: 'ghcr.io/cloudnative-pg/postgresql:16.6',
-  redis: 'redis:7.4.1-alpine',
+  // Patched releases, pinned with their CVEs in lib/core/images.ts.
+  postgres: Images.POSTGRES_16,
+  redis: Images.REDIS,
 } as const;
 
 /**
@@ -405,6 +406,9 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     window: Duration.minutes(5), group: `${realtime.name}-websockets`,
   }));
   alerts.addBackupAlerts(dumps, { runbookUrl: runbook('backups') });
+  // §4.7.12's RPO of 1 h holds only while WAL is archived: no WAL archived for an hour pages (P1),
+  // failing archiving goes to the digest (P3) while the hour still has room for a fix.
+  alerts.addPack(new WalArchiveAlertPack(postgres, { runbookUrl: runbook('wal-archive'), pageSeverity: Severity.P1, ticketSeverity: Severity.P3 }));
 
   // Success metrics as SLOs over 30 days: "99.9 % uptime" for each service, "p95 < 200 ms" for the
   // request services (auth, posts; realtime's requests are WebSocket upgrades held open, so their

@@ -180,13 +180,17 @@ export const DASHBOARD_DATASOURCE_VARIABLE = 'datasource';
  * The metrics of a CloudNativePG instance that Reliakit reads, served on each instance's metrics
  * port (9187) and scraped by the HAPostgres's PodMonitor; every series carries the `namespace`
  * and `pod` (`<cluster>-<n>`) of its instance. From CloudNativePG's sources:
- * - `cnpg_collector_*`: the instance manager's own collector (`cnpg_collector_up`, and the
- *   in-tree `barmanObjectStore`'s base-backup timestamps);
+ * - `cnpg_collector_*`: the instance manager's own collector (`cnpg_collector_up`, the
+ *   in-tree `barmanObjectStore`'s base-backup timestamps, and `pg_wal_archive_status`: the WAL
+ *   segments in `pg_wal/archive_status` by `value`, `ready` counting closed, unarchived ones);
  * - `cnpg_<query>_<column>`: the default monitoring queries (`config/manager/default-monitoring.yaml`,
  *   the `cnpg-default-monitoring` ConfigMap): `backends` (`total`, by state), `pg_settings`
  *   (`setting`, by `name`), `pg_replication` (`lag`, `in_recovery`, `is_wal_receiver_up`,
  *   `streaming_replicas`), `pg_stat_database` (`xact_commit`, `xact_rollback`, `blks_hit`,
- *   `blks_read`, `deadlocks`, `temp_files`, by `datname`);
+ *   `blks_read`, `deadlocks`, `temp_files`, by `datname`), `pg_stat_archiver`
+ *   (`seconds_since_last_archival`, `last_archived_time`, `last_failed_time`; -1 before the first
+ *   archival or failure; served by the primary only, the query's predicate skipping an instance in
+ *   recovery unless archive_mode is `always`);
  * - `barman_cloud_cloudnative_pg_io_*`: the Barman Cloud plugin's base-backup timestamps, served
  *   through the instance's endpoint.
  */
@@ -200,6 +204,8 @@ export const CNPG_EXPORTER_METRICS: readonly string[] = [
   'cnpg_pg_stat_database_xact_commit', 'cnpg_pg_stat_database_xact_rollback',
   'cnpg_pg_stat_database_blks_hit', 'cnpg_pg_stat_database_blks_read',
   'cnpg_pg_stat_database_deadlocks', 'cnpg_pg_stat_database_temp_files',
+  'cnpg_pg_stat_archiver_seconds_since_last_archival', 'cnpg_pg_stat_archiver_last_archived_time', 'cnpg_pg_stat_archiver_last_failed_time',
+  'cnpg_collector_pg_wal_archive_status',
 ];
 
 /**

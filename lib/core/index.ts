@@ -6,6 +6,8 @@ export type { ComponentIdentity, SliWindow } from './conventions';
 export { EnvValue } from './env-value';
 export { Environment } from './environment';
 export type { PerEnvironment } from './environment';
+export { Images, PATCHED_RELEASES, unpatchedImageProblem } from './images';
+export type { PatchedRelease, PatchedSoftware } from './images';
 export type { KubeJson } from './json';
 export { NetworkPeer } from './network-peer';
 export type { AlertFact, AlertRoutingFact, BackupFact, BurnRateFact, CacheFact, ChaosFact, DashboardFact, DatabaseFact, GatewayFact, IReliabilityFacts, ProbeFact, ReliabilityFacts, ServiceFact, SeverityFact, SloFact } from './reliability-facts';

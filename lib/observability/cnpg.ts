@@ -1,5 +1,7 @@
+import { Duration } from 'cdk8s';
 import { PostgresBackupMethod } from '../data/ha-postgres/props';
 import { cronPeriodMinutes } from '../core/cron-period';
+import { seconds } from '../core/units';
 
 /**
  * The instance pods of a CloudNativePG cluster (`<cluster>-1`, `<cluster>-2`, …) as an anchored
@@ -39,4 +41,14 @@ export function postgresBackupMetrics(method: PostgresBackupMethod): PostgresBac
  */
 export function backupStaleAfterSeconds(schedule: string): number {
   return 2 * cronPeriodMinutes(schedule) * 60;
+}
+
+/**
+ * How old, in seconds, the newest archived WAL segment may grow before the WAL age alert fires:
+ * the declared RPO, since a primary lost at that moment loses every write after that segment.
+ * Without a declared RPO, twice `archive_timeout`: a quiet database switches and archives a
+ * segment at least that often, so twice means a segment went unarchived.
+ */
+export function walArchiveMaxAgeSeconds(backup: { readonly archiveTimeout: Duration; readonly rpo?: Duration }): number {
+  return backup.rpo ? seconds(backup.rpo) : 2 * seconds(backup.archiveTimeout);
 }

@@ -1,8 +1,8 @@
 // The public API of lib/observability/: SLOs, alerting rules, packs and routing, and Grafana dashboards.
 // Explicit lists: what is not named here is internal to the library.
 
-export { BackupAlertPack, PostgresAlertPack, ServiceAlertPack } from './alerting/alert-packs';
-export type { AlertPackProps, BackupAlertsProps, PostgresAlertsProps, ServiceAlertSeverities, ServiceAlertsProps } from './alerting/alert-packs';
+export { BackupAlertPack, PostgresAlertPack, ServiceAlertPack, WalArchiveAlertPack } from './alerting/alert-packs';
+export type { AlertPackProps, BackupAlertsProps, PostgresAlertsProps, ServiceAlertSeverities, ServiceAlertsProps, WalArchiveAlertsProps } from './alerting/alert-packs';
 export { AlertRouting } from './alerting/alert-routing';
 export type { AlertRoutingProps, EmailDigestProps, PagerDutyRouteProps, SlackRouteProps } from './alerting/alert-routing';
 export { AlertRule, Severity } from './alerting/alert-rule';

@@ -1,5 +1,6 @@
+import { Duration } from 'cdk8s';
 import { PostgresBackupMethod } from '../../lib';
-import { backupStaleAfterSeconds, cnpgInstancePods, cnpgVolumeClaims, postgresBackupMetrics } from '../../lib/observability/cnpg';
+import { backupStaleAfterSeconds, cnpgInstancePods, cnpgVolumeClaims, postgresBackupMetrics, walArchiveMaxAgeSeconds } from '../../lib/observability/cnpg';
 import { matches } from '../../lib/observability/promql';
 
 describe('cnpgInstancePods and cnpgVolumeClaims', () => {
@@ -33,5 +34,15 @@ describe('backupStaleAfterSeconds: twice the longest gap of the schedule', () =>
     ['0 2 * * 1-5', 2 * 3 * 86400],
   ])('%s', (schedule, seconds) => {
     expect(backupStaleAfterSeconds(schedule)).toBe(seconds);
+  });
+});
+
+describe('walArchiveMaxAgeSeconds: the declared RPO, else twice archive_timeout', () => {
+  test.each<[string, Duration, Duration | undefined, number]>([
+    ['RPO 15 min', Duration.minutes(5), Duration.minutes(15), 900],
+    ['RPO 1 min, archive_timeout 30 s', Duration.seconds(30), Duration.minutes(1), 60],
+    ['no RPO', Duration.minutes(5), undefined, 600],
+  ])('%s', (_name, archiveTimeout, rpo, seconds) => {
+    expect(walArchiveMaxAgeSeconds({ archiveTimeout, rpo })).toBe(seconds);
   });
 });

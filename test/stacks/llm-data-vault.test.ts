@@ -150,7 +150,7 @@ describe.each(Environment.ALL)('llm-data-vault ($name)', (env) => {
   test('§7.2 database: database vault through a transaction-mode PgBouncer pooler', () => {
     const cluster = find(objects, 'Cluster', 'llm-data-vault-postgres').spec;
     expect(cluster.bootstrap.initdb).toMatchObject({ database: 'vault', owner: 'vault' });
-    expect(cluster.imageName).toBe('ghcr.io/cloudnative-pg/postgresql:15.10');
+    expect(cluster.imageName).toBe('ghcr.io/cloudnative-pg/postgresql:15.18-standard-trixie');
     expect(find(objects, 'Pooler', 'llm-data-vault-postgres-pooler-rw').spec).toMatchObject({ type: 'rw', pgbouncer: { poolMode: 'transaction' } });
   });
 });
@@ -300,7 +300,8 @@ describe('llm-data-vault prod carries the plan\'s values', () => {
   test('§7.2 connection budget: 50 pods × 20 clients multiplexed onto 3 × 60 = 180 server connections of 300', () => {
     const pgbouncer = find(objects, 'Pooler', 'llm-data-vault-postgres-pooler-rw').spec;
     expect(pgbouncer.instances).toBe(3);
-    expect(pgbouncer.pgbouncer.parameters).toEqual({ default_pool_size: '60', max_client_conn: '1000' });
+    // Transaction pooling with drivers that prepare statements: PgBouncer tracks them (200 per connection).
+    expect(pgbouncer.pgbouncer.parameters).toEqual({ max_prepared_statements: '200', default_pool_size: '60', max_client_conn: '1000' });
     const server = pgbouncer.instances * Number(pgbouncer.pgbouncer.parameters.default_pool_size);
     expect(server).toBe(180);
     // 300 minus 3 superuser slots and 2 replication connections.

@@ -104,10 +104,10 @@ describe.each(Environment.ALL)('postfacta ($name)', (env) => {
     expect(maxReplicas * Number(vars.DB_MAX_OPEN_CONNS)).toBeLessThanOrEqual(maxConnections - 3 - (cluster.instances - 1));
   });
 
-  test('§4.2 continuous backups: WAL archiving and daily base backups to MinIO, gzip, archive_timeout 5 min', () => {
+  test('§4.2 continuous backups: WAL archiving and daily base backups to MinIO, gzip, archive_timeout 3 min inside the 5-min RPO', () => {
     const cluster = find(objects, 'Cluster', 'postfacta-postgres').spec;
     expect(cluster.plugins).toEqual([{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'postfacta-postgres' } }]);
-    expect(cluster.postgresql.parameters.archive_timeout).toBe('300s');
+    expect(cluster.postgresql.parameters.archive_timeout).toBe('180s');
     expect(cluster.bootstrap.initdb).toMatchObject({ database: 'postfacta', owner: 'postfacta' });
     const store = find(objects, 'ObjectStore', 'postfacta-postgres').spec;
     expect(store.retentionPolicy).toBe(env.isProduction ? '30d' : '7d');
@@ -209,7 +209,8 @@ describe('postfacta prod: §3 SLOs and §5 alerting', () => {
   test('§5 symptom alerts for the API, CloudNativePG and the dumps', () => {
     const names = rulesOf('postfacta-alerts').map((r: Manifest) => r.alert);
     expect(names).toEqual(expect.arrayContaining([
-      'TargetDown', 'HighErrorRate', 'HighLatency', 'PodCrashLooping', 'PostgresInstancesOnSameNode', 'PostgresBackupFailed', 'BackupFailed', 'BackupStale', 'RestoreDrillFailed',
+      'TargetDown', 'HighErrorRate', 'HighLatency', 'PodCrashLooping', 'PostgresInstancesOnSameNode', 'PostgresBackupFailed',
+      'PostgresWalArchivingFailing', 'PostgresWalArchiveBehindRpo', 'BackupFailed', 'BackupStale', 'RestoreDrillFailed',
     ]));
     for (const r of rulesOf('postfacta-alerts')) expect(Object.keys(r.annotations).sort()).toEqual(expect.arrayContaining(['description', 'runbook_url', 'summary']));
   });

@@ -12,7 +12,8 @@ import { SystemChart } from '../../core/system-chart';
 import { backupScripts, cronJobProps, jobLabels, jobNetworkPolicyProps, jobSelector, jobSpecs } from './jobs';
 import { BackupScheduleProps, BackupSource, Retention, RestoreDrillProps } from './props';
 import { checkSecretKey, resolveDrill, resolveJobs, resolveSchedule, sourceEgress, storageEgress, validateSource } from './resolve';
-import { BackupSpec, DEFAULT_AWS_CLI_IMAGE } from './spec';
+import { BackupSpec } from './spec';
+import { Images } from '../../core/images';
 import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
 
 const MAX_CRONJOB_NAME = 52;
@@ -103,7 +104,7 @@ export class BackupSchedule extends Construct implements IReliabilityFacts {
     this.encrypted = encryptionKey !== undefined;
     if (encryptionKey) checkSecretKey(v, 'encryption.key', encryptionKey);
 
-    this.awsCliImage = props.awsCliImage ?? DEFAULT_AWS_CLI_IMAGE;
+    this.awsCliImage = props.awsCliImage ?? Images.AWS_CLI;
     this.version = validateSource(v, props.source);
     const awsPinning = imagePinningProblem(this.awsCliImage);
     if (awsPinning) v.add('awsCliImage', this.awsCliImage, ...awsPinning);

@@ -64,7 +64,7 @@ export interface RedisBackupSourceProps {
    */
   readonly password?: SecretKeyReference;
   /**
-   * Pinned image providing redis-cli, redis-check-rdb and redis-server (e.g. `redis:7.2.5-bookworm`);
+   * Pinned image providing redis-cli, redis-check-rdb and redis-server (e.g. `redis:7.4.6-bookworm`);
    * with client-side encryption it must also provide openssl, which the official Redis images lack.
    */
   readonly image: string;
@@ -268,7 +268,7 @@ export interface BackupScheduleProps {
   readonly offsite?: OffsiteCopyProps;
   /**
    * Pinned image with the AWS CLI v2, sha256sum and a POSIX shell (uploads, retention, fetch, copy).
-   * @default 'amazon/aws-cli:2.17.50'
+   * @default Images.AWS_CLI
    */
   readonly awsCliImage?: string;
   /**

@@ -3,7 +3,6 @@ import { ContainerResources, k8s } from 'cdk8s-plus-28';
 import { BackupTarget, SecretKeyReference } from '../backup-target';
 import { BackupSource, Retention } from './props';
 
-export const DEFAULT_AWS_CLI_IMAGE = 'amazon/aws-cli:2.17.50';
 export const WORK_DIR = '/work';
 export const SCRIPTS_DIR = '/scripts';
 

@@ -31,7 +31,7 @@ export function poolerObjects(spec: PostgresSpec, pooler: ResolvedPooler): Poole
           instances: pooler.instances,
           type: type === 'rw' ? PoolerSpecType.RW : PoolerSpecType.RO,
           // CNPG merges this template into the PgBouncer pod: without it the pods run unbounded.
-          template: { spec: { containers: [{ name: 'pgbouncer', resources: renderResources(pooler.resources) as never }] } },
+          template: { spec: { containers: [{ name: 'pgbouncer', image: pooler.image, resources: renderResources(pooler.resources) as never }] } },
           pgbouncer: {
             poolMode: pooler.poolMode as string as PoolerSpecPgbouncerPoolMode,
             parameters: { ...pooler.parameters, default_pool_size: String(pooler.defaultPoolSize), max_client_conn: String(pooler.maxClientConnections) },

@@ -114,8 +114,9 @@ export interface PostgresBackupProps {
    */
   readonly archiveTimeout?: Duration;
   /**
-   * The plan's recovery point objective; synth fails when `archiveTimeout` exceeds it.
-   * @default - not checked
+   * The plan's recovery point objective; synth fails unless `archiveTimeout` is shorter. The
+   * PostgresAlertPack pages when the newest archived WAL grows older than it.
+   * @default - not checked; the WAL age alert fires at twice archiveTimeout
    */
   readonly rpo?: Duration;
 }
@@ -158,11 +159,16 @@ export interface PoolerProps {
    * @see https://cloudnative-pg.io/documentation/current/connection_pooling/#pgbouncer-configuration-options
    */
   readonly parameters?: Readonly<Record<string, string>>;
+  /**
+   * Pinned PgBouncer image (a tag, a digest, or `tag@sha256:…`).
+   * @default Images.PGBOUNCER
+   */
+  readonly image?: string;
 }
 
 /** Props of an {@link HAPostgres}. */
 export interface HAPostgresProps {
-  /** Pinned PostgreSQL operand image, e.g. `ghcr.io/cloudnative-pg/postgresql:16.4`. */
+  /** Pinned PostgreSQL operand image, e.g. `Images.POSTGRES_16` (a tag, a digest, or `tag@sha256:…`). */
   readonly image: string;
   /**
    * PostgreSQL instances: one primary and instances − 1 streaming standbys.

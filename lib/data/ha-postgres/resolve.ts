@@ -1,6 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { checkCron } from '../../core/cron';
+import { imagePinningProblem } from '../../core/image';
+import { Images } from '../../core/images';
 import { checkResources } from '../../core/resources';
 import { goDuration, seconds, sizeBytes, wholeSeconds } from '../../core/units';
 import { Violations } from '../../core/validation';
@@ -29,8 +31,9 @@ export function resolveBackup(v: Violations, b: PostgresBackupProps): ResolvedBa
   const archiveTimeout = b.archiveTimeout ?? Duration.minutes(5);
   v.check(wholeSeconds(archiveTimeout) === undefined || seconds(archiveTimeout) < 1, 'backup.archiveTimeout', goDuration(archiveTimeout), 'is not a whole number of seconds ≥ 1', 'use e.g. Duration.minutes(5)');
   if (b.rpo) {
-    v.check(seconds(archiveTimeout) > seconds(b.rpo), 'backup.archiveTimeout', goDuration(archiveTimeout),
-      `exceeds the RPO (${goDuration(b.rpo)}): under low traffic a WAL segment may wait that long before it is archived`, `set archiveTimeout to at most ${goDuration(b.rpo)}`);
+    v.check(seconds(archiveTimeout) >= seconds(b.rpo), 'backup.archiveTimeout', goDuration(archiveTimeout),
+      `is not shorter than the RPO (${goDuration(b.rpo)}): under low traffic a WAL segment waits that long before its upload even starts, `
+      + 'so the RPO cannot hold and the WAL age alert would fire on healthy archiving', `set archiveTimeout below ${goDuration(b.rpo)}, leaving time for the upload and a retry`);
   }
   return {
     target: b.target,
@@ -49,15 +52,23 @@ export function resolveBackup(v: Violations, b: PostgresBackupProps): ResolvedBa
 
 /** The pooler props with defaults applied; problems go to `v`. */
 export function resolvePooler(v: Violations, p: PoolerProps): ResolvedPooler {
+  const poolMode = p.poolMode ?? PoolMode.TRANSACTION;
   const pooler: ResolvedPooler = {
     instances: p.instances ?? 2,
-    poolMode: p.poolMode ?? PoolMode.TRANSACTION,
+    poolMode,
     defaultPoolSize: p.defaultPoolSize ?? 20,
     maxClientConnections: p.maxClientConnections ?? 1000,
     readOnly: p.readOnly ?? false,
-    parameters: { ...p.parameters },
+    // Transaction pooling hands each transaction any server connection, where a statement the
+    // driver prepared on another one does not exist. PgBouncer (≥ 1.21) tracks protocol-level
+    // prepared statements and prepares them again where needed; 200 per server connection is
+    // PgBouncer 1.24's own default, stated so an older image behaves the same.
+    parameters: { ...(poolMode === PoolMode.TRANSACTION ? { max_prepared_statements: '200' } : {}), ...p.parameters },
     resources: p.resources ?? { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) } },
+    image: p.image ?? Images.PGBOUNCER,
   };
+  const pinning = imagePinningProblem(pooler.image);
+  if (pinning) v.add('pooler.image', pooler.image, ...pinning);
   checkResources(v, pooler.resources, 'pooler.resources');
   for (const key of ['default_pool_size', 'max_client_conn']) {
     v.check(p.parameters?.[key] !== undefined, `pooler.parameters.${key}`, p.parameters?.[key], 'bypasses the connection budget',

@@ -42,6 +42,7 @@ export interface ResolvedPooler {
   readonly readOnly: boolean;
   readonly parameters: Readonly<Record<string, string>>;
   readonly resources: ContainerResources;
+  readonly image: string;
 }
 
 /** Everything the Kubernetes objects of an HAPostgres are rendered from, defaults applied. */

@@ -49,11 +49,11 @@ export interface SentinelProps {
 
 /** Props of a {@link RedisCache}. */
 export interface RedisCacheProps {
-  /** Pinned Redis image, e.g. `redis:7.4.1-alpine`. */
+  /** Pinned Redis image, e.g. `Images.REDIS` (a tag, a digest, or `tag@sha256:…`); also the sentinels'. */
   readonly image: string;
   /**
    * Pinned redis_exporter image (the metrics sidecar).
-   * @default 'oliver006/redis_exporter:v1.66.0'
+   * @default Images.REDIS_EXPORTER
    */
   readonly exporterImage?: string;
   /** Redis container resources: requests and a memory limit are required. */

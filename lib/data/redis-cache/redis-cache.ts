@@ -18,9 +18,10 @@ import {
   headlessServiceProps, networkPolicyProps, podDisruptionBudgetProps, redisConfigData, redisIngress, serviceMonitorProps, serviceProps,
 } from './objects';
 import { RedisCacheProps } from './props';
-import { DEFAULT_EXPORTER_IMAGE, DEFAULT_SNAPSHOTS, REDIS_PORT, RedisSpec, redisMetadata, ResolvedSentinel, SENTINEL_PORT } from './spec';
+import { DEFAULT_SNAPSHOTS, REDIS_PORT, RedisSpec, redisMetadata, ResolvedSentinel, SENTINEL_PORT } from './spec';
 import { statefulSetProps } from './statefulset';
 import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
+import { Images } from '../../core/images';
 
 const EVICTION_POLICIES = ['noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'];
 
@@ -119,7 +120,7 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
       labels: this.labels,
       selector: this.selector,
       image: props.image,
-      exporterImage: props.exporterImage ?? DEFAULT_EXPORTER_IMAGE,
+      exporterImage: props.exporterImage ?? Images.REDIS_EXPORTER,
       resources: props.resources,
       maxMemoryBytes: this.maxMemoryBytes,
       evictionPolicy,

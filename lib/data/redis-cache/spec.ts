@@ -6,7 +6,6 @@ export const SENTINEL_PORT = 26379;
 export const EXPORTER_PORT = 9121;
 /** Marks the headless Service, so the ServiceMonitor scrapes each pod once. */
 export const HEADLESS_LABEL = 'reliakit.dev/headless';
-export const DEFAULT_EXPORTER_IMAGE = 'oliver006/redis_exporter:v1.66.0';
 export const DEFAULT_SNAPSHOTS: readonly string[] = ['3600 1', '300 100', '60 10000'];
 
 /** Resolved sentinel settings. */

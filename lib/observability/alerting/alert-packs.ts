@@ -3,8 +3,9 @@ import { AlertPack, AlertRule, Severity } from './alert-rule';
 import { BackupSchedule } from '../../data/backup-schedule/backup-schedule';
 import { AlertLabelKeys } from '../../core/conventions';
 import { HAPostgres } from '../../data/ha-postgres/ha-postgres';
-import { backupStaleAfterSeconds, cnpgInstancePods, cnpgVolumeClaims, postgresBackupMetrics } from '../cnpg';
+import { backupStaleAfterSeconds, cnpgInstancePods, cnpgVolumeClaims, postgresBackupMetrics, walArchiveMaxAgeSeconds } from '../cnpg';
 import { promDuration, promNumber } from '../promql';
+import { goDuration } from '../../core/units';
 import { show } from '../../core/validation';
 import { ReliableService } from '../../workload/reliable-service/reliable-service';
 import { SymptomAlertProps, SymptomAlerts } from './symptom-alerts';
@@ -173,7 +174,8 @@ export interface PostgresAlertsProps extends AlertPackProps {
    */
   readonly pageSeverity?: Severity;
   /**
-   * Severity of the other alerts (HA, lag, disk and connection warnings, backups), e.g. `Severity.P3`.
+   * Severity of the other alerts (HA, lag, disk and connection warnings, backups, failing WAL
+   * archiving), e.g. `Severity.P3`.
    * @default Severity.TICKET
    */
   readonly ticketSeverity?: Severity;
@@ -186,7 +188,8 @@ export interface PostgresAlertsProps extends AlertPackProps {
  * kubelet's volume stats and kube-state-metrics:
  * offline (no instance up), no primary, no standby streaming (HA lost), standbys missing,
  * connections at 80/95 % of max_connections, replication lag, disk at 70/90 %, instances on one
- * node, base backup failed, base backup older than twice its schedule's period.
+ * node, base backup failed, base backup older than twice its schedule's period, and the
+ * {@link WalArchiveAlertPack}'s WAL archiving failing and newest archived WAL older than the RPO.
  */
 export class PostgresAlertPack implements AlertPack {
   public readonly groupName: string;
@@ -208,25 +211,14 @@ export class PostgresAlertPack implements AlertPack {
     }
     check(warnConn >= critConn, 'connectionsWarningPercent', warnConn, `is not below connectionsCriticalPercent (${critConn})`, 'the ticket must come before the page');
     check(warnDisk >= critDisk, 'diskWarningPercent', warnDisk, `is not below diskCriticalPercent (${critDisk})`, 'the ticket must come before the page');
-    const pageSeverity = props.pageSeverity ?? Severity.PAGE;
-    const ticketSeverity = props.ticketSeverity ?? Severity.TICKET;
-    check(!pageSeverity.pages, 'pageSeverity', String(pageSeverity), 'does not page, so a primary-less database would wake no one', 'use Severity.PAGE or Severity.P1');
-    check(ticketSeverity.pages, 'ticketSeverity', String(ticketSeverity), 'pages, so a lagging standby would wake someone at night', 'use Severity.TICKET, Severity.P2 or Severity.P3');
+    const { pageSeverity, ticketSeverity } = severities(props, check);
     check(!(lag.toMilliseconds() >= 1000 && lag.toMilliseconds() % 1000 === 0), 'maxReplicationLag', `${lag.toMilliseconds()}ms`, 'is not whole seconds of at least one', 'use e.g. Duration.seconds(30)');
     if (errors.length > 0) throw new Error([`${where}: ${errors.length} invalid setting${errors.length === 1 ? '' : 's'}`, ...errors.map((e) => `  - ${e}`)].join('\n'));
 
     this.groupName = `${db.name}-postgres`;
     const ns = JSON.stringify(db.namespace);
     const m = `namespace=${ns},pod=~${JSON.stringify(cnpgInstancePods(db.name))}`;
-    const cluster = { namespace: db.namespace, cnpg_cluster: db.name };
-    const rule = (name: string, level: Severity, expr: string, forTime: Duration | undefined, summary: string, description: string) => {
-      const severity = level.pages ? pageSeverity : ticketSeverity;
-      const b = base(props, db.name, this.groupName, name, severity);
-      return new AlertRule({
-        name, expr, for: forTime, severity, summary, description, runbookUrl: b.runbookUrl, group: b.group,
-        labels: { ...cluster, [AlertLabelKeys.SERVICE]: db.name, ...(props.team !== undefined ? { [AlertLabelKeys.TEAM]: props.team } : {}) },
-      });
-    };
+    const rule = clusterRule(db, props, this.groupName, pageSeverity, ticketSeverity);
     const subject = `PostgreSQL cluster ${db.name} (${db.namespace})`;
     const connections = (percent: number) => `sum by (namespace, pod) (cnpg_backends_total{${m}})\n/\nmax by (namespace, pod) (cnpg_pg_settings_setting{${m},name="max_connections"})\n> ${promNumber(percent / 100)}`;
     const rules: AlertRule[] = [
@@ -286,9 +278,54 @@ export class PostgresAlertPack implements AlertPack {
           `${db.name}: no base backup for ${promDuration(staleAfter / 60)}`,
           `The newest available base backup of ${subject} is older than ${promDuration(staleAfter / 60)}, twice the longest gap of its schedule '${db.backup.schedule}': `
           + 'scheduled backups fail or do not run, and recovery needs ever more WAL.'),
+        ...walArchiveRules(db, rule),
       );
     }
     this.rules = rules;
+  }
+
+  public alerts(): AlertRule[] {
+    return [...this.rules];
+  }
+}
+
+/** Props of a {@link WalArchiveAlertPack}. */
+export interface WalArchiveAlertsProps extends AlertPackProps {
+  /**
+   * Severity of the newest archived WAL growing older than the RPO, e.g. `Severity.P1`.
+   * @default Severity.PAGE
+   */
+  readonly pageSeverity?: Severity;
+  /**
+   * Severity of failing WAL archiving (before the RPO is at stake), e.g. `Severity.P3`.
+   * @default Severity.TICKET
+   */
+  readonly ticketSeverity?: Severity;
+}
+
+/**
+ * The WAL archiving alerts of an {@link HAPostgres} with continuous backup (group
+ * `<name>-wal-archive`), for a system that alerts on its database without the whole
+ * {@link PostgresAlertPack} (which includes them): archiving failing, and the newest archived WAL
+ * older than the RPO.
+ */
+export class WalArchiveAlertPack implements AlertPack {
+  public readonly groupName: string;
+  private readonly rules: AlertRule[];
+
+  constructor(db: HAPostgres, props: WalArchiveAlertsProps) {
+    const where = db.node.path;
+    const errors: string[] = [];
+    const check = (broken: boolean, prop: string, value: unknown, problem: string, fix: string) => {
+      if (broken) errors.push(`${where}: 'alerts.${prop}' (${show(value)}) ${problem} — ${fix}`);
+    };
+    if (!db.backup) {
+      throw new Error(`${where}: has no continuous backup, so no WAL is archived to alert on — set its backup prop, or remove the WalArchiveAlertPack`);
+    }
+    const { pageSeverity, ticketSeverity } = severities(props, check);
+    if (errors.length > 0) throw new Error([`${where}: ${errors.length} invalid setting${errors.length === 1 ? '' : 's'}`, ...errors.map((e) => `  - ${e}`)].join('\n'));
+    this.groupName = `${db.name}-wal-archive`;
+    this.rules = walArchiveRules(db, clusterRule(db, props, this.groupName, pageSeverity, ticketSeverity));
   }
 
   public alerts(): AlertRule[] {
@@ -347,4 +384,61 @@ function base(props: AlertPackProps, service: string, group: string, name: strin
     runbookUrl: props.runbookUrl?.includes('#') ? props.runbookUrl : `${props.runbookUrl}#${name.toLowerCase()}`,
     group,
   };
+}
+
+/** Builds an alert about a CNPG cluster: labelled with the cluster, at the page or ticket severity by the level's. */
+type ClusterRule = (name: string, level: Severity, expr: string, forTime: Duration | undefined, summary: string, description: string) => AlertRule;
+
+function clusterRule(db: HAPostgres, props: AlertPackProps, group: string, pageSeverity: Severity, ticketSeverity: Severity): ClusterRule {
+  return (name, level, expr, forTime, summary, description) => {
+    const severity = level.pages ? pageSeverity : ticketSeverity;
+    const b = base(props, db.name, group, name, severity);
+    return new AlertRule({
+      name, expr, for: forTime, severity, summary, description, runbookUrl: b.runbookUrl, group: b.group,
+      labels: {
+        namespace: db.namespace, cnpg_cluster: db.name, [AlertLabelKeys.SERVICE]: db.name,
+        ...(props.team !== undefined ? { [AlertLabelKeys.TEAM]: props.team } : {}),
+      },
+    });
+  };
+}
+
+/** The page and ticket severities of a database pack, checked: the page must page, the ticket must not. */
+function severities(props: { readonly pageSeverity?: Severity; readonly ticketSeverity?: Severity },
+  check: (broken: boolean, prop: string, value: unknown, problem: string, fix: string) => void): { pageSeverity: Severity; ticketSeverity: Severity } {
+  const pageSeverity = props.pageSeverity ?? Severity.PAGE;
+  const ticketSeverity = props.ticketSeverity ?? Severity.TICKET;
+  check(!pageSeverity.pages, 'pageSeverity', String(pageSeverity), 'does not page, so a primary-less database would wake no one', 'use Severity.PAGE or Severity.P1');
+  check(ticketSeverity.pages, 'ticketSeverity', String(ticketSeverity), 'pages, so a lagging standby would wake someone at night', 'use Severity.TICKET, Severity.P2 or Severity.P3');
+  return { pageSeverity, ticketSeverity };
+}
+
+/**
+ * WAL archiving failing (ticket) and the newest archived WAL older than the RPO (page), from the
+ * primary's `pg_stat_archiver` series: only the primary serves them, so neither alert needs to
+ * know which instance it is. The WAL age alert is the RPO itself: a primary lost while it fires
+ * loses more writes than the plan allows. It needs a closed segment waiting (`ready`): a database
+ * without any writes switches no segment, so its last archival ages with nothing at risk.
+ */
+function walArchiveRules(db: HAPostgres, rule: ClusterRule): AlertRule[] {
+  const backup = db.backup!;
+  const m = `namespace=${JSON.stringify(db.namespace)},pod=~${JSON.stringify(cnpgInstancePods(db.name))}`;
+  const subject = `PostgreSQL cluster ${db.name} (${db.namespace})`;
+  const maxAge = walArchiveMaxAgeSeconds(backup);
+  const age = goDuration(Duration.seconds(maxAge));
+  const rpo = backup.rpo ? `its RPO of ${age}` : `${age}, twice its archive_timeout (no RPO declared)`;
+  return [
+    // A failed attempt followed by a success clears it; PostgreSQL retries a failing segment
+    // every minute, so five minutes of failures is no passing hiccup of the object store.
+    rule('PostgresWalArchivingFailing', Severity.TICKET,
+      `cnpg_pg_stat_archiver_last_failed_time{${m}}\n>\ncnpg_pg_stat_archiver_last_archived_time{${m}}`, Duration.minutes(5),
+      `${db.name}: WAL archiving fails on {{ $labels.pod }}`,
+      `The primary {{ $labels.pod }} of ${subject} fails to archive WAL to the object store: point-in-time recovery ends at the last archived segment, `
+      + 'and unarchived WAL piles up on the volume until it is full. Check the archiver\'s errors in the instance\'s logs and the object store\'s credentials and reachability.'),
+    rule('PostgresWalArchiveBehindRpo', Severity.PAGE,
+      `cnpg_pg_stat_archiver_seconds_since_last_archival{${m}} > ${maxAge}\nand on (namespace, pod)\ncnpg_collector_pg_wal_archive_status{${m},value="ready"} > 0`, undefined,
+      `${db.name}: no WAL archived for more than ${age}${backup.rpo ? ', the RPO' : ''}`,
+      `The primary {{ $labels.pod }} of ${subject} has archived no WAL segment for longer than ${rpo} while segments wait: `
+      + 'losing the primary now loses more writes than the plan allows. See PostgresWalArchivingFailing, or a hung upload in the instance\'s logs.'),
+  ];
 }

@@ -57,4 +57,5 @@ export const POOLER: ResolvedPooler = {
   readOnly: false,
   parameters: { max_prepared_statements: '100' },
   resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) } },
+  image: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
 };

@@ -1,11 +1,12 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupSchedule, BackupTarget, Retention, ConnectionRoute, DataCompression, Environment, HAPostgres, HAPostgresProps, PoolMode, PostgresBackupMethod, PrimaryUpdateMethod,
-  PrimaryUpdateStrategy, Probe, ReliableService, ReliableServiceProps, ReliakitApp, WalCompression,
+  BackupSchedule, BackupTarget, Retention, ConnectionRoute, DataCompression, Environment, HAPostgres, HAPostgresProps, Images, PoolerProps, PoolMode, PostgresBackupMethod,
+  PrimaryUpdateMethod, PrimaryUpdateStrategy, Probe, ReliableService, ReliableServiceProps, ReliakitApp, WalCompression,
 } from '../../../lib';
 import { container, find, Manifest, ofKind, synth, testChart } from '../../support/synth';
 
+const DIGEST = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 const MINIO = BackupTarget.minio({
   endpoint: 'http://minio.minio:9000', bucket: 'homepage-backups', prefix: 'postgres', credentials: { secretName: 'minio-credentials' },
 });
@@ -169,7 +170,7 @@ describe('HAPostgres behaviour', () => {
     const objects = synth(chart);
     expect(find(objects, 'Pooler', 'test-postgres-pooler-rw').spec).toEqual({
       cluster: { name: 'test-postgres' }, instances: 3, type: 'rw',
-      template: { spec: { containers: [{ name: 'pgbouncer', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } } }] } },
+      template: { spec: { containers: [{ name: 'pgbouncer', image: Images.PGBOUNCER, resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } } }] } },
       pgbouncer: { poolMode: 'session', parameters: { max_prepared_statements: '200', default_pool_size: '10', max_client_conn: '500' } },
     });
     expect(find(objects, 'Pooler', 'test-postgres-pooler-ro').spec.type).toBe('ro');
@@ -178,6 +179,25 @@ describe('HAPostgres behaviour', () => {
       matchExpressions: [{ key: 'cnpg.io/poolerName', operator: 'In', values: ['test-postgres-pooler-rw', 'test-postgres-pooler-ro'] }],
     });
     expect(db.poolerServiceName).toBe('test-postgres-pooler-rw');
+  });
+
+  test.each<[string, PoolerProps, string, Record<string, string>]>([
+    ['transaction mode: prepared statements tracked (200), the pinned PgBouncer', {}, Images.PGBOUNCER,
+      { max_prepared_statements: '200', default_pool_size: '20', max_client_conn: '1000' }],
+    ['transaction mode, the application\'s own limit and a tag@digest image', { parameters: { max_prepared_statements: '500' }, image: `ghcr.io/cloudnative-pg/pgbouncer:1.25.2@${DIGEST}` },
+      `ghcr.io/cloudnative-pg/pgbouncer:1.25.2@${DIGEST}`, { max_prepared_statements: '500', default_pool_size: '20', max_client_conn: '1000' }],
+    ['session mode: a session keeps its server connection, nothing to track', { poolMode: PoolMode.SESSION }, Images.PGBOUNCER,
+      { default_pool_size: '20', max_client_conn: '1000' }],
+  ])('pooler: %s', (_name, pooler, image, parameters) => {
+    const chart = testChart();
+    new HAPostgres(chart, 'postgres', dbProps({ pooler }));
+    const spec = find(synth(chart), 'Pooler', 'test-postgres-pooler-rw').spec;
+    expect([spec.template.spec.containers[0].image, spec.pgbouncer.parameters]).toEqual([image, parameters]);
+  });
+
+  test('an operand image pinned as tag@digest: the major version comes from the tag', () => {
+    const db = new HAPostgres(testChart(), 'postgres', dbProps({ image: `${Images.POSTGRES_16}@${DIGEST}` }));
+    expect([db.image, db.majorVersion]).toEqual([`ghcr.io/cloudnative-pg/postgresql:16.14-standard-trixie@${DIGEST}`, 16]);
   });
 
   test('addClient: typed connection env from the CNPG Secret, and network policies both ways', () => {
@@ -345,7 +365,11 @@ describe('HAPostgres validation', () => {
     ['maxParallel 0', { backup: { ...backup, maxParallel: 0 } },
       "prod/test/postgres: 'backup.maxParallel' (0) is not a positive integer — use 1 or more"],
     ['archive timeout above RPO', { backup: { ...backup, archiveTimeout: Duration.minutes(30), rpo: Duration.minutes(15) } },
-      "prod/test/postgres: 'backup.archiveTimeout' ('30m') exceeds the RPO (15m): under low traffic a WAL segment may wait that long before it is archived — set archiveTimeout to at most 15m"],
+      "prod/test/postgres: 'backup.archiveTimeout' ('30m') is not shorter than the RPO (15m): under low traffic a WAL segment waits that long before its upload even starts, "
+      + 'so the RPO cannot hold and the WAL age alert would fire on healthy archiving — set archiveTimeout below 15m, leaving time for the upload and a retry'],
+    ['archive timeout equal to the RPO', { backup: { ...backup, archiveTimeout: Duration.minutes(5), rpo: Duration.minutes(5) } },
+      "prod/test/postgres: 'backup.archiveTimeout' ('5m') is not shorter than the RPO (5m): under low traffic a WAL segment waits that long before its upload even starts, "
+      + 'so the RPO cannot hold and the WAL age alert would fire on healthy archiving — set archiveTimeout below 5m, leaving time for the upload and a retry'],
     ['fractional archive timeout', { backup: { ...backup, archiveTimeout: Duration.millis(1500) } },
       "prod/test/postgres: 'backup.archiveTimeout' ('1500ms') is not a whole number of seconds ≥ 1 — use e.g. Duration.minutes(5)"],
     ['bad bucket', { backup: { ...backup, target: BackupTarget.minio({ endpoint: 'http://minio:9000', bucket: 'My_Bucket', credentials: { secretName: 's' } }) } },
@@ -356,6 +380,11 @@ describe('HAPostgres validation', () => {
       "prod/test/postgres: 'backup.target.endpoint' ('minio:9000') is not an http(s) URL — use e.g. 'http://minio.minio:9000'"],
     ['bad region', { backup: { ...backup, target: BackupTarget.s3({ bucket: 'backups', region: 'europe', credentials: { secretName: 's' } }) } },
       "prod/test/postgres: 'backup.target.region' ('europe') is not an AWS region — use e.g. 'eu-central-1'"],
+    ['image with a short digest', { image: 'ghcr.io/cloudnative-pg/postgresql:16.14@sha256:05eae70' },
+      "prod/test/postgres: 'image' ('ghcr.io/cloudnative-pg/postgresql:16.14@sha256:05eae70') has the digest 'sha256:05eae70', which is not sha256: and 64 lowercase hex digits, "
+      + 'so the pull fails — copy the whole digest from the registry (app:1.4.2@sha256:<64 hex>), or pin the tag alone'],
+    ['pooler image :latest', { pooler: { image: 'ghcr.io/cloudnative-pg/pgbouncer:latest' } },
+      "prod/test/postgres: 'pooler.image' ('ghcr.io/cloudnative-pg/pgbouncer:latest') uses the mutable tag latest, so a rollback cannot return to the previous code — pin a version tag (app:1.4.2) or a digest"],
     ['single pooler', { pooler: { instances: 1 } },
       "prod/test/postgres: 'pooler.instances' (1) is a single point of failure in front of the database — use at least 2 PgBouncer pods"],
     ['pool size 0', { pooler: { defaultPoolSize: 0 } },

@@ -40,6 +40,7 @@ describe('poolerObjects', () => {
                 containers: [
                   {
                     name: 'pgbouncer',
+                    image: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
                     resources: {
                       requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
                       limits: { memory: k8s.Quantity.fromString('128Mi') },
@@ -85,6 +86,7 @@ describe('poolerObjects', () => {
                 containers: [
                   {
                     name: 'pgbouncer',
+                    image: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
                     resources: {
                       requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
                       limits: { memory: k8s.Quantity.fromString('128Mi') },
@@ -125,6 +127,7 @@ describe('poolerObjects', () => {
                 containers: [
                   {
                     name: 'pgbouncer',
+                    image: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
                     resources: {
                       requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
                       limits: { memory: k8s.Quantity.fromString('128Mi') },

@@ -153,10 +153,24 @@ describe('RedisCache behaviour', () => {
   });
 });
 
+test('images pinned as tag@digest: the Redis image (also the sentinels\') and the exporter; the version label from the tag', () => {
+  const digest = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+  const chart = testChart();
+  new RedisCache(chart, 'redis', cacheProps({ image: `redis:7.4.6-alpine@${digest}`, exporterImage: `oliver006/redis_exporter:v1.66.0@${digest}`, singleInstance: undefined, sentinel: {} }));
+  const sts = find(synth(chart), 'StatefulSet', 'test-redis');
+  expect(sts.spec.template.spec.containers.map((c: Manifest) => [c.name, c.image])).toEqual([
+    ['redis', `redis:7.4.6-alpine@${digest}`], ['sentinel', `redis:7.4.6-alpine@${digest}`], ['exporter', `oliver006/redis_exporter:v1.66.0@${digest}`],
+  ]);
+  expect(sts.metadata.labels['app.kubernetes.io/version']).toBe('7.4.6-alpine');
+});
+
 describe('RedisCache validation', () => {
   const rules: Array<[string, Partial<RedisCacheProps>, string]> = [
     ['unpinned image', { image: 'redis' },
       "prod/test/redis: 'image' ('redis') has no tag or digest, so every pull may run different code — pin a version tag (app:1.4.2) or a digest (app@sha256:...)"],
+    ['image with a short digest', { image: 'redis:7.4.6-alpine@sha256:abc' },
+      "prod/test/redis: 'image' ('redis:7.4.6-alpine@sha256:abc') has the digest 'sha256:abc', which is not sha256: and 64 lowercase hex digits, so the pull fails — "
+      + 'copy the whole digest from the registry (app:1.4.2@sha256:<64 hex>), or pin the tag alone'],
     ['exporter :latest', { exporterImage: 'oliver006/redis_exporter:latest' },
       "prod/test/redis: 'exporterImage' ('oliver006/redis_exporter:latest') uses the mutable tag latest, so a rollback cannot return to the previous code — pin a version tag (app:1.4.2) or a digest"],
     ['missing memory limit', { resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256) } } },

@@ -22,9 +22,10 @@ describe('alert packs', () => {
     expect(names('homepage-db-postgres')).toEqual([
       'PostgresOffline', 'PostgresNoPrimary', 'PostgresConnectionsHigh', 'PostgresConnectionsCritical', 'PostgresDiskSpaceLow', 'PostgresDiskSpaceCritical',
       'PostgresInstancesOnSameNode', 'PostgresHALost', 'PostgresStandbysMissing', 'PostgresReplicationLag', 'PostgresBackupFailed', 'PostgresBackupStale',
+      'PostgresWalArchivingFailing', 'PostgresWalArchiveBehindRpo',
     ]);
     expect(names('homepage-dumps-backups')).toEqual(['BackupFailed', 'BackupStale', 'RestoreDrillFailed']);
-    expect(ruleset.alerts).toHaveLength(22);
+    expect(ruleset.alerts).toHaveLength(24);
   });
 
   test('every alert: severity, team, service, namespace labels; summary, description and its own runbook anchor', () => {
@@ -39,9 +40,11 @@ describe('alert packs', () => {
     }
   });
 
-  test('severities: pages for down, offline, no primary, HA lost, 95 % connections and 90 % disk; tickets otherwise', () => {
+  test('severities: pages for down, offline, no primary, HA lost, 95 % connections, 90 % disk and WAL beyond the RPO; tickets otherwise', () => {
     const pages = rule.spec.groups.flatMap((g: { rules: PrometheusRuleDefinition[] }) => g.rules).filter((r: PrometheusRuleDefinition) => r.labels?.severity === 'critical').map((r: PrometheusRuleDefinition) => r.alert);
-    expect(pages).toEqual(['TargetDown', 'PostgresOffline', 'PostgresNoPrimary', 'PostgresConnectionsCritical', 'PostgresDiskSpaceCritical', 'PostgresHALost']);
+    expect(pages).toEqual([
+      'TargetDown', 'PostgresOffline', 'PostgresNoPrimary', 'PostgresConnectionsCritical', 'PostgresDiskSpaceCritical', 'PostgresHALost', 'PostgresWalArchiveBehindRpo',
+    ]);
   });
 
   test('the Postgres pack reads the Barman Cloud plugin metrics, or the in-tree collector\'s, and its backup period from the schedule', () => {
@@ -123,6 +126,7 @@ describe('alert packs', () => {
     const alerts = new PostgresAlertPack(db, { runbookUrl: RUNBOOKS, pageSeverity: Severity.P1, ticketSeverity: Severity.P3 }).alerts();
     const by = (name: string) => alerts.find((a) => a.name === name)!.severity;
     expect([by('PostgresOffline'), by('PostgresDiskSpaceCritical'), by('PostgresReplicationLag'), by('PostgresBackupStale')]).toEqual([Severity.P1, Severity.P1, Severity.P3, Severity.P3]);
+    expect([by('PostgresWalArchiveBehindRpo'), by('PostgresWalArchivingFailing')]).toEqual([Severity.P1, Severity.P3]);
     expect(new Set(alerts.map((a) => a.severity))).toEqual(new Set([Severity.P1, Severity.P3]));
   });
 
@@ -239,7 +243,7 @@ const PROMTOOL = hasTool('promtool');
 
   test('check rules accepts every pack', () => {
     const r = spawnSync('promtool', ['check', 'rules', 'packs.rules.yaml'], { cwd: dir, encoding: 'utf8' });
-    expect(`${r.stdout}${r.stderr}`).toContain('SUCCESS: 22 rules found');
+    expect(`${r.stdout}${r.stderr}`).toContain('SUCCESS: 24 rules found');
     expect(r.status).toBe(0);
   });
 
