@@ -51,6 +51,20 @@ export function resourceName(system: string, component: string): string {
   return `${system}-${component}`;
 }
 
+/**
+ * Why a component id repeats its system's name (`payments` / `payments-api` names every object
+ * `payments-payments-api`), or undefined when it does not. The names are the API the runbooks
+ * type (house style 7), so the id is rejected rather than silently stripped.
+ */
+export function repeatedSystemName(system: string, component: string): { problem: string; fix: string } | undefined {
+  if (component !== system && !component.startsWith(`${system}-`)) return undefined;
+  const rest = component.slice(system.length + 1);
+  return {
+    problem: `repeats the system name '${system}': objects are named '<system>-<id>', so this one becomes '${resourceName(system, component)}'`,
+    fix: rest ? `use the id '${rest}' (objects named '${resourceName(system, rest)}')` : "name the component, e.g. 'api'",
+  };
+}
+
 /** The immutable subset of the labels: what selectors, PDBs and NetworkPolicies match on. */
 export function selectorLabels(id: ComponentIdentity): Record<string, string> {
   return {

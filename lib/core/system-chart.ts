@@ -1,8 +1,9 @@
-import { Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { isDnsLabel, recommendedLabels, RELIAKIT_VERSION } from './conventions';
+import { isDnsLabel, recommendedLabels, RELIAKIT_VERSION, repeatedSystemName } from './conventions';
 import { Environment } from './environment';
+import { hasScrapeSelectors, hasScrapeTargets, JOB_LABEL_RULE, unmatchedSelectors } from './scrape-targets';
 import { Violations } from './validation';
 
 const SYSTEM_CHART = Symbol.for('reliakit.SystemChart');
@@ -147,6 +148,8 @@ export class SystemChart extends Chart {
     });
 
     stage.registerSystem(this);
+    // At validation: components, monitors and queries are added after the chart.
+    this.node.addValidation({ validate: () => [...this.validateComponentIds(), ...this.validateSelectors()] });
   }
 
   /** Makes Flux apply `other` (and wait for it to be ready) before this system. */
@@ -223,6 +226,31 @@ export class SystemChart extends Chart {
   /** Health checks Flux runs on the data layer's objects (a copy). */
   public get dataHealthChecks(): FluxHealthCheck[] {
     return [...this.healthChecks];
+  }
+
+  /**
+   * Direct children are the system's components, named `<system>-<id>`: an id that repeats the
+   * system name doubles it (ReliableService also rejects this eagerly, in its constructor).
+   */
+  private validateComponentIds(): string[] {
+    return this.node.children.filter((c) => !ApiObject.isApiObject(c)).flatMap((c) => {
+      const repeated = repeatedSystemName(this.system, c.node.id);
+      return repeated ? [`${c.node.path}: 'id' ('${c.node.id}') ${repeated.problem} — ${repeated.fix}`] : [];
+    });
+  }
+
+  /**
+   * Every selector of the system's SLOs, alerts and dashboards that reads its own workloads must
+   * match a target of a ServiceMonitor or PodMonitor of the environment (rule: `readsOwnTargets`
+   * in scrape-targets.ts); one message lists every one that does not.
+   */
+  private validateSelectors(): string[] {
+    const targets = systemStageOf(this).node.findAll().filter(hasScrapeTargets).flatMap((c) => c.scrapeTargets());
+    const uses = this.node.findAll().filter(hasScrapeSelectors).flatMap((c) => c.scrapeSelectors());
+    const bad = unmatchedSelectors(this.namespaceName, targets, uses);
+    if (bad.length === 0) return [];
+    const head = `${this.node.path}: ${bad.length} selector${bad.length === 1 ? '' : 's'} of its SLOs, alerts and dashboards match${bad.length === 1 ? 'es' : ''} no scrape target (${JOB_LABEL_RULE})`;
+    return [[head, ...bad.map((m) => `  - ${m}`)].join('\n')];
   }
 
   /** The systems this one depends on (a copy). */

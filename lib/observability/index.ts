@@ -22,3 +22,4 @@ export { ServiceDashboard } from './dashboards/service-dashboard';
 export type { ServiceDashboardProps, ServiceLatencyMetricProps, ServiceMetricsProps } from './dashboards/service-dashboard';
 export { SloDashboard } from './dashboards/slo-dashboard';
 export type { SloDashboardProps } from './dashboards/slo-dashboard';
+export { exprSelectorUses, sloSelectorUses } from './scrape-selectors';

@@ -1,4 +1,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
+import { labelMatches } from '../core/scrape-targets';
+
+type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 
 /**
  * Why `expr` is not valid PromQL syntax, with the position of the first error
@@ -46,22 +49,52 @@ export function parseSelector(text: string): Selector | undefined {
   if (promqlSyntaxError(text) !== undefined) return undefined;
   const top = parser.parse(text).topNode.firstChild;
   if (!top || top.name !== 'VectorSelector' || top.nextSibling) return undefined;
+  return selectorOfNode(text, top, false);
+}
+
+/**
+ * Every vector selector of an expression (inside ranges, subqueries, functions and aggregations),
+ * in order; empty when it does not parse. `{"name"="v"}` and `{"metric"}` are read too.
+ */
+export function vectorSelectors(expr: string): Selector[] {
+  if (promqlSyntaxError(expr) !== undefined) return [];
+  const found: Selector[] = [];
+  parser.parse(expr).iterate({
+    enter(node) {
+      if (node.name !== 'VectorSelector') return undefined;
+      const s = selectorOfNode(expr, node.node, true);
+      if (s) found.push(s);
+      return false;
+    },
+  });
+  return found;
+}
+
+/** The selector a VectorSelector node writes; quoted label names only when `quoted` (else undefined). */
+function selectorOfNode(text: string, top: SyntaxNode, quoted: boolean): Selector | undefined {
+  const slice = (n: SyntaxNode) => text.slice(n.from, n.to);
   let metric: string | undefined;
   const matchers: Matcher[] = [];
   for (let child = top.firstChild; child; child = child.nextSibling) {
     if (child.name === 'Identifier') {
-      metric = text.slice(child.from, child.to);
+      metric = slice(child);
     } else if (child.name === 'LabelMatchers') {
       for (let m = child.firstChild; m; m = m.nextSibling) {
-        if (m.name !== 'UnquotedLabelMatcher') return undefined;
-        const name = m.getChild('LabelName');
+        if (quoted && m.name === 'QuotedLabelName') {
+          const literal = m.getChild('StringLiteral');
+          if (literal) metric = unquote(slice(literal));
+          continue;
+        }
+        if (m.name !== 'UnquotedLabelMatcher' && !(quoted && m.name === 'QuotedLabelMatcher')) return undefined;
+        const quotedName = m.getChild('QuotedLabelName')?.getChild('StringLiteral');
+        const name = m.getChild('LabelName') ?? quotedName;
         const op = m.getChild('MatchOp');
-        const value = m.getChild('StringLiteral');
+        const value = m.getChildren('StringLiteral').pop();
         if (!name || !op || !value) return undefined;
         matchers.push({
-          name: text.slice(name.from, name.to),
-          op: text.slice(op.from, op.to) as Matcher['op'],
-          value: unquote(text.slice(value.from, value.to)),
+          name: name === quotedName ? unquote(slice(name)) : slice(name),
+          op: slice(op) as Matcher['op'],
+          value: unquote(slice(value)),
         });
       }
     } else {
@@ -100,12 +133,7 @@ export function selects(s: Selector, metric: string, labels: Readonly<Record<str
 
 /** Whether `value` (`''` for a missing label) satisfies `m`. */
 export function matches(m: Matcher, value: string): boolean {
-  switch (m.op) {
-    case '=': return value === m.value;
-    case '!=': return value !== m.value;
-    case '=~': return new RegExp(`^(?:${m.value})$`).test(value);
-    case '!~': return !new RegExp(`^(?:${m.value})$`).test(value);
-  }
+  return labelMatches(m, value);
 }
 
 /** A Prometheus duration for whole minutes, in the largest exact unit (`4320` → `3d`, `90` → `90m`). */

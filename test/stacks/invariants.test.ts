@@ -3,14 +3,16 @@
  * they catch wiring mistakes a per-object snapshot cannot (a Service selecting nothing, a
  * ServiceMonitor naming a port no Service has, a Deployment no PDB protects).
  */
-import { CNPG_EXPORTER_METRICS, CNPG_POOLER_METRICS, GrafanaSidecar, LabelKeys, REDIS_EXPORTER_METRICS, SystemChart } from '../../lib';
+import { CNPG_EXPORTER_METRICS, CNPG_POOLER_METRICS, GrafanaSidecar, LabelKeys, podMonitorTarget, REDIS_EXPORTER_METRICS, ScrapeTarget, serviceMonitorTarget, SystemChart } from '../../lib';
+import { hasScrapeTargets } from '../../lib/core/scrape-targets';
 import { metricNames } from '../../lib/observability/dashboards/panels/metric-names';
 import { buildApp } from '../../stacks/main';
 import { hasOffsiteBackup, OFFSITE_BACKUPS } from '../../stacks/offsite-backups';
 import { formatViolations, SchemaValidator } from '../support/schema-validator';
-import { Manifest } from '../support/synth';
+import { Manifest, ofKind } from '../support/synth';
 
-const dirs = buildApp().render();
+const app = buildApp();
+const dirs = app.render();
 const appDirs = dirs.filter((d) => d.path.startsWith('apps/'));
 // One case per system and environment: its data layer and its apps together, since policies and
 // selectors cross between the two directories.
@@ -171,6 +173,23 @@ describe.each(cases)('%s', (name, objects) => {
       const portNames = services[0].spec.ports.map((p: Manifest) => p.name);
       for (const ep of sm.spec.endpoints) expect(portNames).toContain(ep.port);
     }
+  });
+
+  test('the scrape targets constructs publish are those Prometheus derives from the ServiceMonitors, PodMonitors and Services', () => {
+    // What the selector check trusts (IScrapeTargets), recomputed from the synthesized objects.
+    const services = ofKind(objects, 'Service');
+    const derived: ScrapeTarget[] = [
+      ...ofKind(objects, 'ServiceMonitor').flatMap((sm) => services
+        .filter((svc) => (sm.spec.namespaceSelector?.matchNames ?? [sm.metadata.namespace]).includes(svc.metadata.namespace)
+          && selectorMatches(sm.spec.selector, svc.metadata.labels ?? {}))
+        .map((svc) => serviceMonitorTarget({ name: sm.metadata.name, namespace: sm.metadata.namespace, jobLabel: sm.spec.jobLabel },
+          { name: svc.metadata.name, namespace: svc.metadata.namespace, labels: svc.metadata.labels ?? {} }))),
+      ...ofKind(objects, 'PodMonitor').map((pm) => podMonitorTarget({ name: pm.metadata.name, namespace: pm.metadata.namespace, jobLabel: pm.spec.jobLabel })),
+    ];
+    const chart = app.node.findAll().find((c) => SystemChart.isSystemChart(c) && `${c.environment.name}/${c.system}` === name) as SystemChart;
+    const published = chart.node.findAll().filter(hasScrapeTargets).flatMap((c) => c.scrapeTargets());
+    const key = (t: ScrapeTarget) => JSON.stringify([t.kind, t.monitor, t.namespace, t.job, t.service ?? '']);
+    expect(published.map(key).sort()).toEqual(derived.map(key).sort());
   });
 
   test('every HPA scales an existing Deployment that leaves replicas to it', () => {

@@ -4,6 +4,7 @@
  * the release that fixes its line's known CVEs (lib/core/images.ts). A CNPG Pooler must name its
  * PgBouncer image: otherwise the operator's default runs, whatever its version.
  */
+import type { SystemChart } from '../../lib';
 import { imagePinningProblem } from '../../lib/core/image';
 import { unpatchedImageProblem } from '../../lib/core/images';
 import { buildApp } from '../../stacks/main';
@@ -11,7 +12,7 @@ import { Manifest } from '../support/synth';
 
 const bySystem = new Map<string, Manifest[]>();
 for (const d of buildApp().render().filter((x) => x.path.startsWith('apps/'))) {
-  const key = `${d.environment.name}/${(d.chart as any).system}`;
+  const key = `${d.environment.name}/${(d.chart as SystemChart).system}`;
   bySystem.set(key, [...(bySystem.get(key) ?? []), ...d.files.flatMap((f) => f.objects)]);
 }
 

@@ -1,4 +1,6 @@
-import { Environment, ReliakitApp, SystemChart } from '../../lib';
+import { Construct } from 'constructs';
+import { Environment, ReliakitApp, serviceMonitorTarget, SystemChart } from '../../lib';
+import type { IScrapeTargets, ScrapeTarget } from '../../lib';
 import { formatViolations, SchemaValidator } from './schema-validator';
 import type { KubeJson } from '../../lib';
 
@@ -9,6 +11,28 @@ export type Manifest = KubeJson;
 export function testChart(environment: Environment = Environment.PROD, system = 'test'): SystemChart {
   const app = new ReliakitApp({ source: { url: 'https://example.com/gitops.git' } });
   return new SystemChart(app.stage(environment), system);
+}
+
+/** A stand-in for monitored workloads a construct test only names in its queries; renders nothing. */
+class StandInTargets extends Construct implements IScrapeTargets {
+  constructor(scope: SystemChart, private readonly jobs: readonly string[]) {
+    super(scope, `stand-in-targets-${scope.node.children.length}`);
+  }
+
+  public scrapeTargets(): ScrapeTarget[] {
+    const namespace = SystemChart.of(this).namespaceName;
+    return this.jobs.map((job) => serviceMonitorTarget({ name: job, namespace }, { name: job, namespace, labels: {} }));
+  }
+}
+
+/**
+ * Publishes ServiceMonitor targets with these jobs in `chart`'s namespace, so that a construct test
+ * can query `job="api"` without building the monitored ReliableService (the selector check itself
+ * is tested in test/core/scrape-targets.test.ts). Returns the chart.
+ */
+export function withScrapeJobs(chart: SystemChart, ...jobs: string[]): SystemChart {
+  new StandInTargets(chart, jobs);
+  return chart;
 }
 
 /**

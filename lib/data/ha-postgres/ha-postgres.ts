@@ -26,6 +26,7 @@ import {
 import { resolveBackup, resolvePooler, validateStorage } from './resolve';
 import { POSTGRES_PORT, PostgresSpec, ResolvedBackup, ResolvedPooler, SUPERUSER_RESERVED } from './spec';
 import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
+import { IScrapeTargets, podMonitorTarget, ScrapeTarget } from '../../core/scrape-targets';
 
 /** A registered client, for the connection budget. */
 interface DatabaseClient {
@@ -43,7 +44,7 @@ interface DatabaseClient {
  * It is a data component: Flux applies it (with the namespace) before the system's apps and
  * waits for the Cluster to be Ready; its stateful objects are never pruned.
  */
-export class HAPostgres extends Construct implements IReliabilityFacts, IBackupServer {
+export class HAPostgres extends Construct implements IReliabilityFacts, IBackupServer, IScrapeTargets {
   /** The cluster's name, `<system>-<id>`: also the prefix of CNPG's Services (`-rw`, `-ro`, `-r`). */
   public readonly name: string;
   /** The namespace. */
@@ -74,6 +75,7 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
   public readonly backup: Readonly<ResolvedBackup> | undefined;
   /** Resolved pooler settings, if any. */
   public readonly pooler: Readonly<ResolvedPooler> | undefined;
+  private readonly targets: ScrapeTarget[];
 
   private readonly chart: SystemChart;
   private readonly clients: DatabaseClient[] = [];
@@ -157,13 +159,16 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
       if (spec.backup.method === PostgresBackupMethod.BARMAN_CLOUD_PLUGIN) new ObjectStore(this, 'ObjectStore', objectStoreProps(spec, spec.backup));
       new ScheduledBackup(this, 'ScheduledBackup', scheduledBackupProps(spec, spec.backup));
     }
-    new PodMonitor(this, 'PodMonitor', instancePodMonitorProps(spec));
+    const monitors = [instancePodMonitorProps(spec)];
+    new PodMonitor(this, 'PodMonitor', monitors[0]);
     if (spec.pooler) {
       for (const p of poolerObjects(spec, spec.pooler)) {
         new Pooler(this, `Pooler-${p.type}`, p.pooler);
         new PodMonitor(this, `PoolerPodMonitor-${p.type}`, p.podMonitor);
+        monitors.push(p.podMonitor);
       }
     }
+    this.targets = monitors.map((m) => podMonitorTarget({ name: m.metadata?.name as string, namespace: this.namespace, jobLabel: m.spec.jobLabel }));
     // Lazy: clients and backup jobs register after the database is constructed.
     new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', clusterNetworkPolicyProps(spec, Lazy.any({
       produce: () => clusterIngress(spec, { clients: this.clientPeers(ConnectionRoute.PRIMARY), backupJobs: this.backupJobs.map((p) => p._toKube()) }),
@@ -270,6 +275,11 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
   /** The network peers of the clients that use `route`. */
   private clientPeers(route: ConnectionRoute): k8s.NetworkPolicyPeer[] {
     return this.clients.filter((c) => c.via === route).map((c) => c.service.asNetworkPeer()._toKube());
+  }
+
+  /** The targets of its PodMonitors (instances, then each pooler): `job` is `<namespace>/<name>`. */
+  public scrapeTargets(): ScrapeTarget[] {
+    return this.targets.map((t) => ({ ...t }));
   }
 
   /** Instances, connections, pooler, clients and continuous backup, for the reliability report. */

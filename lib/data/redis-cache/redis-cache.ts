@@ -21,6 +21,7 @@ import { RedisCacheProps } from './props';
 import { DEFAULT_SNAPSHOTS, REDIS_PORT, RedisSpec, redisMetadata, ResolvedSentinel, SENTINEL_PORT } from './spec';
 import { statefulSetProps } from './statefulset';
 import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
+import { IScrapeTargets, ScrapeTarget, serviceMonitorTarget } from '../../core/scrape-targets';
 import { Images } from '../../core/images';
 
 const EVICTION_POLICIES = ['noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'];
@@ -30,7 +31,7 @@ const EVICTION_POLICIES = ['noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-
  * pods, NetworkPolicy and, in sentinel mode, replicas with automatic failover and a PDB. Clients
  * get their connection settings and network access from `addClient`.
  */
-export class RedisCache extends Construct implements IReliabilityFacts, IBackupServer {
+export class RedisCache extends Construct implements IReliabilityFacts, IBackupServer, IScrapeTargets {
   /** `<system>-<id>`: the StatefulSet and client Service. */
   public readonly name: string;
   /** The namespace. */
@@ -191,6 +192,11 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
   /** The names of the client services (a copy). */
   public get clientNames(): string[] {
     return this.clients.map((c) => c.name);
+  }
+
+  /** The target of its ServiceMonitor: the client Service (the headless one is excluded), so `job` is its name. */
+  public scrapeTargets(): ScrapeTarget[] {
+    return [serviceMonitorTarget({ name: this.name, namespace: this.namespace }, { name: this.name, namespace: this.namespace, labels: this.labels })];
   }
 
   /** Replicas, Sentinel, persistence and maxmemory, for the reliability report. */

@@ -14,6 +14,8 @@ import { AlertPack, AlertRule, AlertRuleProps, severityFact, PrometheusRuleDefin
 import { Slo } from './slo';
 import { SystemChart } from '../../core/system-chart';
 import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
+import { IScrapeSelectors, SelectorUse } from '../../core/scrape-targets';
+import { exprSelectorUses, sloSelectorUses } from '../scrape-selectors';
 
 /** Props of an {@link AlertingRuleset}. */
 export interface AlertingRulesetProps {
@@ -38,7 +40,7 @@ const RESERVED_LABELS: readonly string[] = [AlertLabelKeys.SEVERITY, AlertLabelK
  * own alerts. Every rule is validated when added; at synth every expression is parsed again, so
  * a syntax error fails synthesis naming the group and rule.
  */
-export class AlertingRuleset extends Construct implements IReliabilityFacts {
+export class AlertingRuleset extends Construct implements IReliabilityFacts, IScrapeSelectors {
   /** `<system>-<id>`: the PrometheusRule's name and its own group's name. */
   public readonly name: string;
   /** The system chart. */
@@ -160,6 +162,11 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts {
   /** The ruleset's own alerts (a copy). */
   public get alerts(): AlertRule[] {
     return [...this.alertList];
+  }
+
+  /** The selectors its SLIs and its own alerts read (SLO alerts read the recorded series). */
+  public scrapeSelectors(): SelectorUse[] {
+    return [...this.sloList.flatMap((slo) => sloSelectorUses(slo)), ...this.alertList.flatMap((a) => exprSelectorUses(this.node.path, `alert ${a.name}`, a.expr))];
   }
 
   /** Every rule group as a Prometheus rule file: SLO groups in the order added, then the alert groups. */

@@ -8,6 +8,8 @@ import { renderDashboard, stableJson } from './panels/render';
 import { Violations } from '../../core/validation';
 import { SystemChart } from '../../core/system-chart';
 import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
+import { IScrapeSelectors, SelectorUse } from '../../core/scrape-targets';
+import { exprSelectorUses } from '../scrape-selectors';
 
 /** Props every dashboard takes. */
 export interface GrafanaDashboardProps {
@@ -42,7 +44,7 @@ export interface DashboardQuery {
  * At synth, every query is parsed: a syntax error fails synthesis naming the dashboard, the panel
  * and the expression. See {@link SloDashboard}, {@link ServiceDashboard} and {@link DatabaseDashboard}.
  */
-export abstract class GrafanaDashboard extends Construct implements IReliabilityFacts {
+export abstract class GrafanaDashboard extends Construct implements IReliabilityFacts, IScrapeSelectors {
   /** The ConfigMap's name, `<system>-<id>`. */
   public readonly name: string;
   /** The namespace (the system's). */
@@ -110,6 +112,11 @@ export abstract class GrafanaDashboard extends Construct implements IReliability
    */
   public get metrics(): string[] {
     return [...new Set(this.queries.flatMap((q) => metricNames(q.expr)))].sort();
+  }
+
+  /** The selectors of its queries. */
+  public scrapeSelectors(): SelectorUse[] {
+    return this.queries.flatMap((q) => exprSelectorUses(this.node.path, `panel ${JSON.stringify(q.panel)} of row ${JSON.stringify(q.row)}`, q.expr));
   }
 
   /** The dashboard JSON as stored in the ConfigMap (keys sorted, no timestamps, `id` null). */

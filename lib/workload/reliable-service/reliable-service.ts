@@ -6,6 +6,7 @@ import { EnvValue } from '../../core/env-value';
 import { Environment } from '../../core/environment';
 import { NetworkPeer } from '../../core/network-peer';
 import { IReliabilityFacts, probeFact, ReliabilityFacts } from '../../core/reliability-facts';
+import { IScrapeTargets, ScrapeTarget, serviceMonitorTarget } from '../../core/scrape-targets';
 import { SystemChart } from '../../core/system-chart';
 import { Violations } from '../../core/validation';
 import { PortName, Probe } from '../probe';
@@ -76,7 +77,7 @@ interface IngressRule {
  *
  * Every rule is checked in the constructor; one Error lists every broken rule.
  */
-export class ReliableService extends Construct implements IReliabilityFacts {
+export class ReliableService extends Construct implements IReliabilityFacts, IScrapeTargets {
   /** `<system>-<component>`: the name of every object. */
   public readonly name: string;
   /** The component (the construct id). */
@@ -124,6 +125,7 @@ export class ReliableService extends Construct implements IReliabilityFacts {
 
   /** The resolved PodDisruptionBudget, when there is one. */
   public readonly disruptionBudget: Readonly<DisruptionBudgetProps> | undefined;
+  private readonly targets: ScrapeTarget[] = [];
   private readonly ingressRules: IngressRule[] = [];
   private readonly envVars: Map<string, EnvValue>;
   private readonly dependencies: DependencyProps[] = [];
@@ -181,7 +183,10 @@ export class ReliableService extends Construct implements IReliabilityFacts {
       new k8s.KubeHorizontalPodAutoscalerV2(this, 'HorizontalPodAutoscaler', renderAutoscaler(this.name, metadata, spec.scaling.autoscaling));
     }
     if (spec.monitoring) {
-      new ServiceMonitor(this, 'ServiceMonitor', renderServiceMonitor(metadata, this.selector, this.namespace, spec.monitoring));
+      const monitor = renderServiceMonitor(metadata, this.selector, this.namespace, spec.monitoring);
+      new ServiceMonitor(this, 'ServiceMonitor', monitor);
+      // It selects this service's Service alone (by the selector labels, in its namespace).
+      if (service) this.targets.push(serviceMonitorTarget({ name: this.name, namespace: this.namespace, jobLabel: monitor.spec.jobLabel }, { name: this.name, namespace: this.namespace, labels: this.labels }));
       this.ingressRules.push({ from: NetworkPeer.namespace(spec.monitoring.prometheusNamespace), ports: [spec.monitoring.port] });
     }
     // Rendered lazily: services created later may still add ingress rules (addDependency).
@@ -242,6 +247,11 @@ export class ReliableService extends Construct implements IReliabilityFacts {
       this.report(v);
       this.dependencies.push({ to: dep.to, ports: [...ports] });
     }
+  }
+
+  /** The target of its ServiceMonitor, if any: `job` and `service` are the Service's name (`<system>-<component>`). */
+  public scrapeTargets(): ScrapeTarget[] {
+    return this.targets.map((t) => ({ ...t }));
   }
 
   /** The declared ports as `[name, number]`, in a fixed order. */

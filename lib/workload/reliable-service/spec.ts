@@ -1,5 +1,5 @@
 import { ContainerResources } from 'cdk8s-plus-28';
-import { isDnsLabel, isLabelValue, recommendedLabels, resourceName, selectorLabels, toLabelValue } from '../../core/conventions';
+import { isDnsLabel, isLabelValue, recommendedLabels, repeatedSystemName, resourceName, selectorLabels, toLabelValue } from '../../core/conventions';
 import { EnvValue } from '../../core/env-value';
 import { Environment } from '../../core/environment';
 import { imagePinningProblem, parseImage } from '../../core/image';
@@ -70,7 +70,7 @@ export interface ResolvedServiceSpec {
 export function resolveServiceSpec(props: ServiceSpecProps, context: ServiceContext, v: Violations): ResolvedServiceSpec {
   const { system, component, environment } = context;
   const name = resourceName(system, component);
-  const version = resolveVersion(v, props, component, name);
+  const version = resolveVersion(v, props, system, component, name);
   const ports = { ...props.ports };
   checkPorts(v, ports);
   const env = new Map<string, EnvValue>();
@@ -123,9 +123,11 @@ export function resolveServiceSpec(props: ServiceSpecProps, context: ServiceCont
 }
 
 /** The version label: given, else the image tag, else the first 12 digits of its digest. */
-function resolveVersion(v: Violations, props: ServiceSpecProps, component: string, name: string): string {
+function resolveVersion(v: Violations, props: ServiceSpecProps, system: string, component: string, name: string): string {
   v.check(!isDnsLabel(component) || !isDnsLabel(name), 'id', component,
     `gives the object name '${name}', which is not a DNS label of at most 63 characters`, 'use a short lowercase id of letters, digits and dashes');
+  const repeated = repeatedSystemName(system, component);
+  if (repeated) v.add('id', component, repeated.problem, repeated.fix);
   const pinning = imagePinningProblem(props.image);
   if (pinning) v.add('image', props.image, ...pinning);
   const image = parseImage(props.image);

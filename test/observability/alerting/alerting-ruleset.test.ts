@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { AlertingRuleset, AlertRule, AlertRuleProps, ReliakitApp, Severity, Sli, Slo } from '../../../lib';
-import { find, Manifest, synth, testChart } from '../../support/synth';
+import { find, Manifest, synth, testChart, withScrapeJobs } from '../../support/synth';
 
 const RUNBOOK = 'https://runbooks.example.com/api';
 
@@ -12,7 +12,7 @@ function alertProps(overrides: Partial<AlertRuleProps> = {}): AlertRuleProps {
 }
 
 function build() {
-  const chart = testChart();
+  const chart = withScrapeJobs(testChart(), 'api');
   const ruleset = new AlertingRuleset(chart, 'alerts', { team: 'web', prometheusSelectorLabels: { release: 'kube-prometheus-stack' } });
   ruleset.addSlo(new Slo(chart, 'availability', {
     service: 'test-api', team: 'web', objective: 99.9, runbookUrl: RUNBOOK,
@@ -110,7 +110,7 @@ describe('AlertingRuleset validation', () => {
   });
 
   test('fails synth if the ruleset has no rules', () => {
-    const chart = testChart();
+    const chart = withScrapeJobs(testChart(), 'api');
     const ruleset = new AlertingRuleset(chart, 'alerts', { team: 'web' });
     expect(() => ReliakitApp.of(chart).render()).toThrow('prod/test/alerts: has no rules — add an Slo with addSlo or an alert with addAlert, or remove the ruleset');
     ruleset.addAlert(alertProps({ group: 'test-alerts' }));

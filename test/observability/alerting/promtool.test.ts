@@ -5,7 +5,7 @@ import { join } from 'path';
 import { Duration } from 'cdk8s';
 import { stringify } from 'yaml';
 import { AlertingRuleset, Severity, Sli, Slo } from '../../../lib';
-import { find, Manifest, synth, testChart } from '../../support/synth';
+import { find, Manifest, synth, testChart, withScrapeJobs } from '../../support/synth';
 import { hasTool } from '../../support/tools';
 
 /**
@@ -18,7 +18,7 @@ const PROMTOOL = hasTool('promtool');
 const maybe = PROMTOOL ? describe : describe.skip;
 
 function build() {
-  const chart = testChart(undefined, 'homepage');
+  const chart = withScrapeJobs(testChart(undefined, 'homepage'), 'homepage-api', 'worker');
   const alerts = new AlertingRuleset(chart, 'alerts', { team: 'web' });
   const runbookUrl = 'https://runbooks.example.com/homepage/api-slo';
   alerts.addSlo(new Slo(chart, 'availability', {

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { AlertingRuleset, Severity, Sli, Slo, SloProps } from '../../../lib';
-import { find, Manifest, synth, testChart } from '../../support/synth';
+import { find, Manifest, synth, testChart, withScrapeJobs } from '../../support/synth';
 
 function baseProps(overrides: Partial<SloProps> = {}): SloProps {
   return {
@@ -14,7 +14,7 @@ function baseProps(overrides: Partial<SloProps> = {}): SloProps {
 }
 
 function build(overrides: Partial<SloProps> = {}) {
-  const chart = testChart();
+  const chart = withScrapeJobs(testChart(), 'api', 'a', 'w');
   const slo = new Slo(chart, 'availability', baseProps(overrides));
   const ruleset = new AlertingRuleset(chart, 'alerts', { team: 'web' });
   ruleset.addSlo(slo);

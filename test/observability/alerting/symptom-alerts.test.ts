@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { AlertingRuleset, AlertRule, Severity, SymptomAlertProps, SymptomAlerts } from '../../../lib';
-import { find, synth, testChart } from '../../support/synth';
+import { find, synth, testChart, withScrapeJobs } from '../../support/synth';
 
 const BASE: SymptomAlertProps = { service: 'homepage-api', severity: Severity.TICKET, runbookUrl: 'https://runbooks.example.com/homepage/api' };
 const PODS = { namespace: 'homepage', pods: SymptomAlerts.deploymentPods('homepage-api') };
@@ -62,7 +62,7 @@ describe('SymptomAlerts', () => {
   });
 
   test('every builder output is accepted by AlertingRuleset.addAlert and synthesizes', () => {
-    const chart = testChart(undefined, 'homepage');
+    const chart = withScrapeJobs(testChart(undefined, 'homepage'), 'homepage-api', 'realtime', 'x', 'api');
     const ruleset = new AlertingRuleset(chart, 'symptoms', { team: 'web' });
     for (const [, build] of CASES) ruleset.addAlert(build());
     const rule = find(synth(chart), 'PrometheusRule', 'homepage-symptoms');

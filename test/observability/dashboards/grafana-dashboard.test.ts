@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { GrafanaDashboard, ReliakitApp } from '../../../lib';
 import { DashboardSpec } from '../../../lib/observability/dashboards/panels/model';
 import { promqlSyntaxError } from '../../../lib/observability/promql';
-import { testChart } from '../../support/synth';
+import { testChart, withScrapeJobs } from '../../support/synth';
 
 /** A dashboard whose one panel queries `expr`: the synth-time check of every subclass. */
 class OnePanel extends GrafanaDashboard {
@@ -32,7 +32,7 @@ describe('GrafanaDashboard', () => {
   });
 
   test('a query that parses synthesizes', () => {
-    const chart = testChart(undefined, 'shop');
+    const chart = withScrapeJobs(testChart(undefined, 'shop'), 'a');
     const dashboard = new OnePanel(chart, 'fine', 'sum(up{job="a"})');
     expect(() => ReliakitApp.of(chart).render()).not.toThrow();
     expect(dashboard.queries).toEqual([{ row: 'row', panel: 'Up', expr: 'sum(up{job="a"})' }]);

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { AlertingRuleset, GrafanaSidecar, ReliakitApp, Sli, Slo, SloDashboard, SloDashboardProps, SystemChart } from '../../../lib';
 import { metricNames } from '../../../lib/observability/dashboards/panels/metric-names';
-import { find, Manifest, synth, testChart } from '../../support/synth';
+import { find, Manifest, synth, testChart, withScrapeJobs } from '../../support/synth';
 
 const RUNBOOK = 'https://runbooks.example.com/shop';
 
@@ -25,7 +25,7 @@ function slos(chart: SystemChart) {
 }
 
 function build(props: (s: ReturnType<typeof slos>) => SloDashboardProps = (s) => ({ slos: [s.availability, s.latency] })) {
-  const chart = testChart(undefined, 'shop');
+  const chart = withScrapeJobs(testChart(undefined, 'shop'), 'shop-api');
   const s = slos(chart);
   const dashboard = new SloDashboard(chart, 'slo-dashboard', props(s));
   const configMap = find(synth(chart), 'ConfigMap', 'shop-slo-dashboard');
@@ -178,7 +178,7 @@ describe('SloDashboard validation', () => {
   });
 
   test('fails synth without SLOs', () => {
-    const chart = testChart(undefined, 'shop');
+    const chart = withScrapeJobs(testChart(undefined, 'shop'), 'shop-api');
     const dashboard = new SloDashboard(chart, 'slo-dashboard');
     expect(() => ReliakitApp.of(chart).render()).toThrow('prod/shop/slo-dashboard: has no SLOs — give them in the slos prop or add them with addSlo, or remove the dashboard');
     dashboard.addSlo(slos(chart).availability);
