@@ -31,3 +31,4 @@ export * from './core/system-chart';
 export * from './gateway/traefik-gateway';
 export * from './delivery/flux-settings';
 export * from './observability/alerting/alert-rule';
+export * from './data/secret-producers';

@@ -243,10 +243,11 @@ describe.each(Environment.ALL)('listings alerting, secrets and chaos ($name)', (
     expect(slack.slackConfigs[0]).toMatchObject({ apiURL: { name: 'listings-alerting', key: 'slack-webhook-url' }, channel: '#listings-alerts' });
   });
 
-  test('every Secret listings reads is synced under listings/<env>/ (the Pulumi-written off-site credentials excepted)', () => {
+  test('every Secret listings reads is synced under listings/<env>/, the off-site credentials from the entry Pulumi writes', () => {
     const secrets = ofKind(objects, 'ExternalSecret');
     expect(secrets.map((o) => [o.metadata.name, o.spec.data.map((d: Manifest) => `${d.secretKey}←${d.remoteRef.key}#${d.remoteRef.property}`)])).toEqual([
       ['listings-backup-credentials', [`access-key←listings/${env.name}/backup-minio#access-key`, `secret-key←listings/${env.name}/backup-minio#secret-key`]],
+      ['listings-offsite-backup-s3', [`access-key←listings/${env.name}/offsite-backup#access-key`, `secret-key←listings/${env.name}/offsite-backup#secret-key`]],
       ['listings-redis', [`password←listings/${env.name}/redis#password`]],
       ['listings-opensearch', [`username←listings/${env.name}/opensearch#username`, `password←listings/${env.name}/opensearch#password`]],
       ['listings-minio', [`access-key←listings/${env.name}/minio#access-key`, `secret-key←listings/${env.name}/minio#secret-key`]],

@@ -294,9 +294,10 @@ test('Success metrics as SLOs: 99.9 % availability per service, p95 < 200 ms for
     .toContain('http_request_duration_seconds_bucket{namespace="social-backend",job="social-backend-posts",le="0.2"}');
 });
 
-test('every Secret is synced from the secret manager (§4.7.11), the off-site credentials excepted', () => {
+test('every Secret is synced from the secret manager (§4.7.11), the off-site credentials from the entry Pulumi writes', () => {
   const objects = socialBackend(Environment.PROD);
   expect(objects.filter((o) => o.kind === 'ExternalSecret').map((o) => [o.metadata.name, o.spec.data.map((d: Manifest) => `${d.secretKey}←${d.remoteRef.key}#${d.remoteRef.property}`)])).toEqual([
+    ['social-backend-backup-s3', ['access-key←social-backend/prod/offsite-backup#access-key', 'secret-key←social-backend/prod/offsite-backup#secret-key']],
     ['social-backend-jwt', ['private-key←social-backend/prod/jwt#private-key', 'public-key←social-backend/prod/jwt#public-key']],
     ['social-backend-redis-password', ['password←social-backend/prod/redis#password']],
     ['social-backend-backup-encryption', ['passphrase←social-backend/prod/backup-encryption#passphrase']],
