@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { Environment } from '../core/environment';
 import { EnvironmentStage } from './environment-stage';
 import { attachFluxSettings, FluxSettings, fluxSettingsOf, GitSourceProps } from './flux-settings';
+import { protectFromPrune } from './prune-protection';
 import { reliabilityReport } from './reliability-report';
 import { SystemChart } from '../core/system-chart';
 import { appDirectory, clusterDirectory, dataDirectory } from './tree-layout';
@@ -161,7 +162,7 @@ export class ReliakitApp extends App {
     for (const stage of this.stages.values()) {
       for (const system of stage.flux.systemCharts) {
         if (system.hasDataLayer) {
-          dirs.push(renderChart(this.dataDirectory(stage.environment, system), system, stage.environment, (c) => system.isDataComponent(c)));
+          dirs.push(renderChart(this.dataDirectory(stage.environment, system), system, stage.environment, (c) => system.isDataComponent(c), protectFromPrune));
         }
         dirs.push(renderChart(this.appDirectory(stage.environment, system), system, stage.environment, (c) => !system.isDataComponent(c)));
       }
@@ -203,7 +204,8 @@ export class ReliakitApp extends App {
  * (`api.yaml` for the `api` ReliableService), in creation order, so a reviewer finds one
  * component per file in the diff.
  */
-function renderChart(dir: string, chart: Chart, environment: Environment, include: (child: IConstruct) => boolean = () => true): RenderedDirectory {
+function renderChart(dir: string, chart: Chart, environment: Environment, include: (child: IConstruct) => boolean = () => true,
+  finish: (o: Record<string, any>) => Record<string, any> = (o) => o): RenderedDirectory {
   const files: RenderedFile[] = [];
   for (const child of chart.node.children.filter(include)) {
     const objects = child.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
@@ -212,7 +214,7 @@ function renderChart(dir: string, chart: Chart, environment: Environment, includ
     if (name === KUSTOMIZATION_FILE) {
       throw new Error(`${child.node.path}: the construct id 'kustomization' would overwrite ${dir}/${KUSTOMIZATION_FILE} — rename it`);
     }
-    files.push({ name, objects: objects.map((o) => o.toJson()) });
+    files.push({ name, objects: objects.map((o) => finish(o.toJson())) });
   }
   return { path: dir, chart, environment, files };
 }

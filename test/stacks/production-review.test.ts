@@ -3,11 +3,22 @@
  * what a Flux-only rollout needs to exist, exist in the tree itself — nothing written by another
  * delivery path (Pulumi) or assumed to be in the cluster.
  */
+import { SystemChart } from '../../lib';
 import { buildApp } from '../../stacks/main';
+import { Manifest } from '../support/synth';
 import { environmentTrees, unproducedSecretReferences } from '../support/tree';
 
-const dirs = buildApp().render();
+const app = buildApp();
+const dirs = app.render();
 const trees = [...environmentTrees(dirs).entries()];
+const dataDirs = new Set(dirs.filter((d) => SystemChart.isSystemChart(d.chart) && d.path === app.dataDirectory(d.environment, d.chart)).map((d) => d.path));
+
+/** Objects whose deletion by Flux loses data: the namespace (it takes everything in it), databases, volumes and their owners. */
+function holdsData(o: Manifest): boolean {
+  return o.kind === 'Namespace' || o.kind === 'PersistentVolumeClaim'
+    || (o.kind === 'Cluster' && o.apiVersion.startsWith('postgresql.cnpg.io/'))
+    || (o.kind === 'StatefulSet' && (o.spec.volumeClaimTemplates ?? []).length > 0);
+}
 
 describe.each(trees)('%s tree', (_env, entries) => {
   const objects = entries.map((e) => e.object);
@@ -15,5 +26,21 @@ describe.each(trees)('%s tree', (_env, entries) => {
   // Finding 1: the social-backend and listings backup credentials were written only by Pulumi.
   test('every Secret an object reads is produced in the same tree (synced, issued or operator-generated)', () => {
     expect(unproducedSecretReferences(objects)).toEqual([]);
+  });
+
+  // Finding 3: deleting or renaming a data Kustomization pruned the Namespace, and with it the
+  // CNPG Cluster and its volumes.
+  test('every Namespace, CNPG Cluster and PVC owner of a data layer is protected from Flux pruning', () => {
+    const data = entries.filter((e) => dataDirs.has(e.dir) && holdsData(e.object));
+    expect(data.length).toBeGreaterThan(0);
+    const unprotected = data.filter((e) => e.object.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune'] !== 'disabled');
+    expect(unprotected.map((e) => `${e.dir}: ${e.object.kind}/${e.object.metadata.name}`)).toEqual([]);
+  });
+
+  // The protection is applied per data layer, so a database or volume in an app directory would
+  // escape it.
+  test('no app directory holds a database or volume claims (they belong to the data layer)', () => {
+    const misplaced = entries.filter((e) => e.dir.startsWith('apps/') && !dataDirs.has(e.dir) && e.object.kind !== 'Namespace' && holdsData(e.object));
+    expect(misplaced.map((e) => `${e.dir}: ${e.object.kind}/${e.object.metadata.name}`)).toEqual([]);
   });
 });
