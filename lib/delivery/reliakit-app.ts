@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { Environment } from '../core/environment';
 import { EnvironmentStage } from './environment-stage';
 import { attachFluxSettings, FluxSettings, fluxSettingsOf, GitSourceProps } from './flux-settings';
+import { withRolloutTimeout } from './flux-timeout';
 import { protectFromPrune } from './prune-protection';
 import { reliabilityReport } from './reliability-report';
 import { SystemChart } from '../core/system-chart';
@@ -37,7 +38,9 @@ export interface ReliakitAppProps {
    */
   readonly retryInterval?: Duration;
   /**
-   * How long Flux waits for a system's objects to become ready.
+   * The least time Flux waits for a directory's objects to become ready. A Kustomization whose
+   * Deployments may take longer waits for the slowest one's progress deadline plus two minutes
+   * (`lib/delivery/flux-timeout.ts`), so Flux never gives up on a rollout Kubernetes still allows.
    * @default Duration.minutes(5)
    */
   readonly timeout?: Duration;
@@ -160,13 +163,17 @@ export class ReliakitApp extends App {
 
     const dirs: RenderedDirectory[] = [];
     for (const stage of this.stages.values()) {
+      const first = dirs.length;
       for (const system of stage.flux.systemCharts) {
         if (system.hasDataLayer) {
           dirs.push(renderChart(this.dataDirectory(stage.environment, system), system, stage.environment, (c) => system.isDataComponent(c), protectFromPrune));
         }
         dirs.push(renderChart(this.appDirectory(stage.environment, system), system, stage.environment, (c) => !system.isDataComponent(c)));
       }
-      dirs.push(renderChart(this.clusterDirectory(stage.environment), stage.flux, stage.environment));
+      // Each Kustomization waits as long as the slowest rollout of the directory it applies.
+      const byPath = new Map(dirs.slice(first).map((d) => [d.path, d.files.flatMap((f) => f.objects)]));
+      dirs.push(renderChart(this.clusterDirectory(stage.environment), stage.flux, stage.environment, undefined,
+        (o) => withRolloutTimeout(o, byPath, this.fluxSettings.timeout)));
     }
     return dirs;
   }

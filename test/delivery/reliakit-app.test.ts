@@ -95,10 +95,12 @@ describe('ReliakitApp Flux tree', () => {
       wait: true,
       interval: '10m',
       retryInterval: '2m',
-      timeout: '5m',
+      // Ollama's progress deadline (30 min) plus the 2 min margin, above the 5 min default.
+      timeout: '32m',
       dependsOn: [{ name: 'infrastructure' }, { name: 'homepage-data' }],
     });
-    expect(find(objects, 'Kustomization', 'homepage-data').spec).toMatchObject({ path: './apps/prod/homepage-data', dependsOn: [{ name: 'infrastructure' }] });
+    // The data layer has no Deployment: the default.
+    expect(find(objects, 'Kustomization', 'homepage-data').spec).toMatchObject({ path: './apps/prod/homepage-data', timeout: '5m', dependsOn: [{ name: 'infrastructure' }] });
     expect(find(objects, 'GitRepository', 'reliakit').spec).toEqual({
       url: 'https://github.com/lucena-cloud/gitops.git', ref: { branch: 'main' }, interval: '1m',
     });

@@ -13,6 +13,14 @@ const dirs = app.render();
 const trees = [...environmentTrees(dirs).entries()];
 const dataDirs = new Set(dirs.filter((d) => SystemChart.isSystemChart(d.chart) && d.path === app.dataDirectory(d.environment, d.chart)).map((d) => d.path));
 
+/** Seconds of a Go duration as Flux writes it (`1h2m3s`, `5m`). */
+function goSeconds(d: string): number {
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1 };
+  const parts = [...d.matchAll(/(\d+)([hms])/g)];
+  if (parts.map((p) => p[0]).join('') !== d) throw new Error(`not a whole-second Go duration: ${d}`);
+  return parts.reduce((sum, [, n, u]) => sum + Number(n) * units[u], 0);
+}
+
 /** Objects whose deletion by Flux loses data: the namespace (it takes everything in it), databases, volumes and their owners. */
 function holdsData(o: Manifest): boolean {
   return o.kind === 'Namespace' || o.kind === 'PersistentVolumeClaim'
@@ -35,6 +43,19 @@ describe.each(trees)('%s tree', (_env, entries) => {
     expect(data.length).toBeGreaterThan(0);
     const unprotected = data.filter((e) => e.object.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune'] !== 'disabled');
     expect(unprotected.map((e) => `${e.dir}: ${e.object.kind}/${e.object.metadata.name}`)).toEqual([]);
+  });
+
+  // Finding 9: homepage's Kustomization timed out after 5 min while Ollama's rollout may take 30.
+  // A Deployment without progressDeadlineSeconds gets Kubernetes' default, 600 s.
+  test('every Kustomization waits at least as long as every rollout in its directory may take (progressDeadlineSeconds)', () => {
+    const kustomizations = objects.filter((o) => o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'));
+    expect(kustomizations.length).toBeGreaterThan(0);
+    const tooShort = kustomizations.flatMap((k) => entries
+      .filter((e) => `./${e.dir}` === k.spec.path && e.object.kind === 'Deployment')
+      .map((e) => ({ k, deployment: e.object.metadata.name, deadline: e.object.spec.progressDeadlineSeconds ?? 600 }))
+      .filter(({ deadline }) => goSeconds(k.spec.timeout) < deadline)
+      .map(({ deployment, deadline }) => `${k.metadata.name} (timeout ${k.spec.timeout}) < ${deployment} (progressDeadlineSeconds ${deadline})`));
+    expect(tooShort).toEqual([]);
   });
 
   // The protection is applied per data layer, so a database or volume in an app directory would
