@@ -43,11 +43,13 @@ export function kustomizationTimeout(objects: readonly RenderedObject[], floor: 
 
 /**
  * A rendered Flux Kustomization with `spec.timeout` set from the objects of the directory it
- * applies ({@link kustomizationTimeout}); any other object is returned as it is. `objectsByPath`
- * maps a directory (`apps/prod/homepage`) to its rendered objects.
+ * applies ({@link kustomizationTimeout}); any other object, and a Kustomization of a directory not
+ * in `objectsByPath` (the infrastructure's, which sets its own), is returned as it is.
+ * `objectsByPath` maps a directory (`apps/prod/homepage`) to its rendered objects.
  */
 export function withRolloutTimeout(o: RenderedObject, objectsByPath: ReadonlyMap<string, readonly RenderedObject[]>, floor: Duration): RenderedObject {
   if (o.kind !== 'Kustomization' || !String(o.apiVersion).startsWith('kustomize.toolkit.fluxcd.io/')) return o;
-  const objects = objectsByPath.get(String(o.spec.path).replace(/^\.\//, '')) ?? [];
+  const objects = objectsByPath.get(String(o.spec.path).replace(/^\.\//, ''));
+  if (!objects) return o;
   return { ...o, spec: { ...o.spec, timeout: goDuration(kustomizationTimeout(objects, floor)) } };
 }

@@ -4,12 +4,13 @@ import { ApiObject, App, Chart, Duration, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Environment } from '../core/environment';
 import { EnvironmentStage } from './environment-stage';
-import { attachFluxSettings, FluxSettings, fluxSettingsOf, GitSourceProps } from './flux-settings';
+import { attachFluxSettings, FluxSettings, fluxSettingsOf, GitSourceProps, InfrastructureProps, InfrastructureSettings } from './flux-settings';
+import { withMonitoringLabels } from './monitoring-labels';
 import { withRolloutTimeout } from './flux-timeout';
 import { protectFromPrune } from './prune-protection';
 import { reliabilityReport } from './reliability-report';
 import { SystemChart } from '../core/system-chart';
-import { appDirectory, clusterDirectory, dataDirectory } from './tree-layout';
+import { appDirectory, clusterDirectory, dataDirectory, INFRASTRUCTURE, infrastructureDirectory } from './tree-layout';
 
 /** Props of a {@link ReliakitApp}. */
 export interface ReliakitAppProps {
@@ -21,10 +22,18 @@ export interface ReliakitAppProps {
   /** The Git repository Flux reads the tree from. */
   readonly source: GitSourceProps;
   /**
+   * Synthesize the cluster infrastructure every system depends on (`dist/infrastructure/<env>/`:
+   * the operators and CRDs as Helm releases with pinned chart versions, the PriorityClasses, the
+   * ClusterSecretStore) and its Flux Kustomizations `infrastructure-controllers` and
+   * `infrastructure`.
+   * @default - none: the cluster's infrastructure is installed some other way
+   */
+  readonly infrastructure?: InfrastructureProps;
+  /**
    * Name of a Flux Kustomization (in the Flux namespace) that installs the operators and CRDs the
    * systems use (prometheus-operator, CloudNativePG, Traefik, ...). Every system depends on it, so
    * Flux never applies a ServiceMonitor before its CRD exists.
-   * @default - no such dependency
+   * @default - 'infrastructure' with `infrastructure`, else no such dependency
    */
   readonly infrastructureDependency?: string;
   /**
@@ -83,6 +92,7 @@ const REPORT_FILE = 'RELIABILITY.md';
  *
  * ```
  * dist/apps/<env>/<system>/<component>.yaml + kustomization.yaml   (one SystemChart)
+ * dist/infrastructure/<env>/{controllers,configs}/*.yaml             (with `infrastructure`)
  * dist/clusters/<env>/<system>.yaml + source.yaml + kustomization.yaml  (Flux objects)
  * ```
  *
@@ -117,7 +127,8 @@ export class ReliakitApp extends App {
         interval: props.source.interval ?? Duration.minutes(1),
         secretName: props.source.secretName,
       },
-      infrastructureDependency: props.infrastructureDependency,
+      infrastructureDependency: props.infrastructureDependency ?? (props.infrastructure ? INFRASTRUCTURE : undefined),
+      infrastructure: props.infrastructure ? resolveInfrastructure(props.infrastructure) : undefined,
       interval: props.interval ?? Duration.minutes(10),
       retryInterval: props.retryInterval ?? Duration.minutes(2),
       timeout: props.timeout ?? Duration.minutes(5),
@@ -162,13 +173,20 @@ export class ReliakitApp extends App {
     if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
 
     const dirs: RenderedDirectory[] = [];
+    const monitoringLabels = this.fluxSettings.infrastructure?.monitoringLabels ?? {};
+    const label = (o: Record<string, any>) => withMonitoringLabels(o, monitoringLabels);
     for (const stage of this.stages.values()) {
+      const env = stage.environment;
+      if (stage.infrastructure) {
+        dirs.push(renderChart(infrastructureDirectory(env, 'controllers'), stage.infrastructure.controllers, env));
+        dirs.push(renderChart(infrastructureDirectory(env, 'configs'), stage.infrastructure.configs, env));
+      }
       const first = dirs.length;
       for (const system of stage.flux.systemCharts) {
         if (system.hasDataLayer) {
-          dirs.push(renderChart(this.dataDirectory(stage.environment, system), system, stage.environment, (c) => system.isDataComponent(c), protectFromPrune));
+          dirs.push(renderChart(this.dataDirectory(env, system), system, env, (c) => system.isDataComponent(c), (o) => label(protectFromPrune(o))));
         }
-        dirs.push(renderChart(this.appDirectory(stage.environment, system), system, stage.environment, (c) => !system.isDataComponent(c)));
+        dirs.push(renderChart(this.appDirectory(env, system), system, env, (c) => !system.isDataComponent(c), label));
       }
       // Each Kustomization waits as long as the slowest rollout of the directory it applies.
       const byPath = new Map(dirs.slice(first).map((d) => [d.path, d.files.flatMap((f) => f.objects)]));
@@ -204,6 +222,16 @@ export class ReliakitApp extends App {
       fs.writeFileSync(target, file.content, 'utf8');
     }
   }
+}
+
+/** Infrastructure props with their defaults. */
+function resolveInfrastructure(props: InfrastructureProps): InfrastructureSettings {
+  const monitoringRelease = props.monitoringRelease ?? 'kube-prometheus-stack';
+  return {
+    secretStore: { name: props.secretStore.name ?? 'secret-manager', provider: props.secretStore.provider },
+    monitoringRelease,
+    monitoringLabels: { release: monitoringRelease },
+  };
 }
 
 /**

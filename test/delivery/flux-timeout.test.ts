@@ -27,7 +27,10 @@ test('withRolloutTimeout sets a Kustomization\'s timeout from its directory, and
   const k = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'shop' }, spec: { path: './apps/prod/shop', timeout: '5m', wait: true } };
   const byPath = new Map([['apps/prod/shop', [deployment(1800)]]]);
   expect(withRolloutTimeout(k, byPath, Duration.minutes(5))).toEqual({ ...k, spec: { path: './apps/prod/shop', timeout: '32m', wait: true } });
-  expect(withRolloutTimeout({ ...k, spec: { ...k.spec, path: './apps/prod/other' } }, byPath, Duration.minutes(5)).spec.timeout).toBe('5m');
+  expect(withRolloutTimeout({ ...k, spec: { ...k.spec, path: './apps/prod/empty' } }, new Map([['apps/prod/empty', []]]), Duration.minutes(5)).spec.timeout).toBe('5m');
+  // A directory it does not know (the infrastructure's) keeps the timeout it was given.
+  const infra = { ...k, spec: { ...k.spec, path: './infrastructure/prod/controllers', timeout: '15m' } };
+  expect(withRolloutTimeout(infra, byPath, Duration.minutes(5))).toBe(infra);
   const source = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'x' }, spec: {} };
   expect(withRolloutTimeout(source, byPath, Duration.minutes(5))).toBe(source);
 });

@@ -315,7 +315,8 @@ test('dev is smaller but has the same shape', () => {
   expect(find(dev, 'Cluster', 'social-backend-postgres').spec).toMatchObject({ instances: 1, enablePDB: false });
   // The apps have the same objects but the chaos experiments (dev only, Notes); the data layer is
   // smaller (one Redis pod, so no PDB there).
-  const chaos = (o: Manifest) => /-chaos(-|$)/.test(o.metadata.name);
+  // The engines, their RBAC and the ChaosExperiments they run (dev only).
+  const chaos = (o: Manifest) => /-chaos(-|$)/.test(o.metadata.name) || o.kind === 'ChaosExperiment';
   const shape = (objects: Manifest[]) => objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] !== 'redis' && !chaos(o)).map((o) => `${o.kind}/${o.metadata.name}`);
   expect(shape(dev)).toEqual(shape(prod));
   expect(prod.filter(chaos)).toEqual([]);
