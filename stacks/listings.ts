@@ -14,7 +14,7 @@ import {
   SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway,
   WalCompression,
 } from '../lib';
-import { offsiteBackupTarget } from './offsite-backups';
+import { offsiteBackupCredentials, offsiteBackupTarget } from './offsite-backups';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
 /**
@@ -70,7 +70,7 @@ const EXTERNAL = {
  * OpenSearch's `admin/admin` are local defaults; §Production Deployment keeps production's in
  * `.env.prod`): external-secrets syncs every Secret the stack reads from the secret manager
  * (ClusterSecretStore `secret-manager`, as postfacta's; the plan names none) under
- * `listings/<env>/…`. The exception is the off-site backup credentials, which the Pulumi program
+ * `listings/<env>/…`, including the off-site backup credentials, whose entry the Pulumi program
  * writes (stacks/offsite-backups.ts). SyncedSecrets are applied with the data layer, whose CNPG
  * archive and Redis read two of them.
  */
@@ -86,6 +86,8 @@ function syncSecrets(chart: SystemChart, env: Environment) {
       secretName: LISTINGS_BACKUPS.accessKeyId.name,
       keys: remote('backup-minio', LISTINGS_BACKUPS.accessKeyId.key, LISTINGS_BACKUPS.secretAccessKey.key),
     }),
+    // §Backup Schedule › S3 sync: the off-site bucket's IAM keys, for the weekly sync job.
+    offsite: offsiteBackupCredentials(chart, SECRET_STORE),
     // §Configuration › Redis: SVETULISTINGS_REDIS_PASSWORD.
     redis: new SyncedSecret(chart, 'redis-password', { store: SECRET_STORE, secretName: 'listings-redis', keys: remote('redis', 'password') }),
     // §OpenSearch Integration › Configuration: the service's OpenSearch user (never admin/admin).

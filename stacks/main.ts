@@ -2,10 +2,12 @@
  * The cdk8s entry (`cdk8s.yaml: app`): builds every system for every environment and writes the
  * Flux tree to `$CDK8S_OUTDIR` (dist/).
  */
+import { ClusterSecretStoreSpecProviderAwsService } from '../imports/external-secrets-clustersecretstore-external-secrets.io';
 import { Environment, ReliakitApp } from '../lib';
 import { homepageStack } from './homepage';
 import { listingsStack } from './listings';
 import { llmDataVaultStack } from './llm-data-vault';
+import { OFFSITE_REGION } from './offsite-backups';
 import { postfactaStack } from './postfacta';
 import { socialBackendStack } from './social-backend';
 
@@ -20,9 +22,16 @@ export function buildApp(outdir?: string): ReliakitApp {
   const app = new ReliakitApp({
     outdir,
     source: { url: GITOPS_REPOSITORY, branch: 'main' },
-    // The cluster's operators (prometheus-operator, ...) are installed by the Flux
-    // Kustomization `infrastructure`; applying a ServiceMonitor before its CRD exists fails.
-    infrastructureDependency: 'infrastructure',
+    // The cluster's operators and CRDs (prometheus-operator, CloudNativePG, cert-manager, Traefik,
+    // external-secrets, LitmusChaos) as pinned Helm releases, in the Flux Kustomization
+    // `infrastructure` every system depends on: applying a ServiceMonitor before its CRD exists fails.
+    infrastructure: {
+      // The secret manager every SyncedSecret of the stacks names (`secret-manager`): AWS Secrets
+      // Manager, where the Pulumi program writes the off-site backup credentials, in their region.
+      // external-secrets authenticates with the controller's own AWS identity (IRSA or EKS Pod
+      // Identity on its ServiceAccount), the one credential the tree cannot sync for itself.
+      secretStore: { name: 'secret-manager', provider: { aws: { service: ClusterSecretStoreSpecProviderAwsService.SECRETS_MANAGER, region: OFFSITE_REGION } } },
+    },
   });
   for (const env of Environment.ALL) {
     for (const system of SYSTEMS) system(app.stage(env));

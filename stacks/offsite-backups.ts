@@ -3,15 +3,21 @@
  *
  * Two consumers read it, so they can never disagree:
  * - the Pulumi program (`stacks/pulumi/`) creates each bucket, its KMS key, lifecycle and IAM
- *   identity, and writes the identity's access keys into the Kubernetes Secret named here;
- * - the cdk8s stacks point their backups at the same place with {@link offsiteBackupTarget}.
+ *   identity, and writes the identity's access keys into the secret manager entry named here;
+ * - the cdk8s stacks point their backups at the same place with {@link offsiteBackupTarget}, and
+ *   sync the entry into the Kubernetes Secret named here with {@link offsiteBackupCredentials}.
+ *
+ * The tree syncs the Secret itself (a SyncedSecret in the data layer) rather than Pulumi writing it:
+ * a Flux-only rollout has no Pulumi program, and its CNPG archive and backup jobs would wait forever
+ * for a Secret nobody writes. Pulumi writes only the secret manager's entry, so the Kubernetes
+ * Secret has exactly one producer on either delivery path.
  *
  * Encryption: the bucket encrypts every object with SSE-KMS under its own KMS key by default.
  * Uploads must therefore send no encryption header (S3 then applies the bucket default):
  * `AES256` would store the object under SSE-S3 and `aws:kms` without a key ID under the AWS
  * managed key, so the bucket policy rejects both.
  */
-import { BackupTarget, Environment, PerEnvironment } from '../lib';
+import { BackupTarget, Environment, PerEnvironment, SecretStore, SyncedSecret, SystemChart } from '../lib';
 
 /** One system's off-site backup location. */
 export interface OffsiteBackupLocation {
@@ -37,7 +43,11 @@ export interface OffsiteBackupLocation {
    * the next one ages in, and a leaked key can delete nothing for good within this window.
    */
   readonly noncurrentVersionDays: number;
-  /** The Secret (in the system's namespace) holding the IAM identity's access keys. */
+  /**
+   * The Secret (in the system's namespace) holding the IAM identity's access keys, synced from the
+   * secret manager entry {@link offsiteCredentialsKey} (the two key names are properties of that
+   * entry).
+   */
   readonly credentials: {
     readonly secretName: string;
     readonly accessKeyIdKey: string;
@@ -88,6 +98,16 @@ export interface ResolvedOffsiteBackup {
   readonly retentionDays: number;
   readonly noncurrentVersionDays: number;
   readonly credentials: OffsiteBackupLocation['credentials'];
+  /** The secret manager entry Pulumi writes the access keys to and the tree syncs them from. */
+  readonly credentialsKey: string;
+}
+
+/**
+ * The secret manager entry of `system`'s off-site credentials in `environment`: under the system's
+ * `<system>/<env>/` path, as every other entry the stacks sync, so dev never reads prod's keys.
+ */
+export function offsiteCredentialsKey(system: string, environment: Environment): string {
+  return `${system}/${environment.name}/offsite-backup`;
 }
 
 /** Whether `system` has an off-site backup location. */
@@ -110,7 +130,23 @@ export function offsiteBackup(system: string, environment: Environment): Resolve
     retentionDays: environment.pick(location.retentionDays),
     noncurrentVersionDays: location.noncurrentVersionDays,
     credentials: location.credentials,
+    credentialsKey: offsiteCredentialsKey(system, environment),
   };
+}
+
+/**
+ * The SyncedSecret of `system`'s off-site backup credentials, in `chart` (so, with the data layer:
+ * the CNPG archive reads it). Its name and keys are the location's, its source the entry the
+ * Pulumi program writes.
+ */
+export function offsiteBackupCredentials(chart: SystemChart, store: SecretStore): SyncedSecret {
+  const location = offsiteBackup(chart.system, chart.environment);
+  const { secretName, accessKeyIdKey, secretAccessKeyKey } = location.credentials;
+  return new SyncedSecret(chart, 'offsite-backup-credentials', {
+    store,
+    secretName,
+    keys: SyncedSecret.propertiesOf(location.credentialsKey, accessKeyIdKey, secretAccessKeyKey),
+  });
 }
 
 /**

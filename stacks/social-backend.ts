@@ -16,7 +16,7 @@ import {
   ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore, SelectPolicy, ServiceDashboard, Severity, Sli, Slo,
   SloDashboard, SourceCriterion, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway, WalArchiveAlertPack, WalCompression,
 } from '../lib';
-import { offsiteBackupTarget } from './offsite-backups';
+import { offsiteBackupCredentials, offsiteBackupTarget } from './offsite-backups';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
 /**
@@ -39,21 +39,24 @@ export const SOCIAL_BACKEND_IMAGES = {
  * §4.7.12: off-site backup storage on S3, encrypted with AES-256: the environment's own bucket from
  * the Pulumi stack (stacks/offsite-backups.ts: versioned, SSE-KMS under a dedicated key, lifecycle
  * after the retention), which survives the loss of the cluster (the WAL stream is what meets the
- * 1 h RPO on site loss). Credentials come from the Secret Pulumi writes.
+ * 1 h RPO on site loss). Credentials are synced from the secret manager entry Pulumi writes.
  */
 const backupsFor = (env: Environment) => offsiteBackupTarget('social-backend', env);
 
 /**
  * §4.7.11 secrets management: nothing secret in the repository. external-secrets syncs every
  * Secret the system reads from the secret manager (ClusterSecretStore `secret-manager`, assumed;
- * the plan names none) under `social-backend/<env>/…`. The off-site backup credentials are the
- * exception: the Pulumi program writes them (stacks/offsite-backups.ts).
+ * the plan names none) under `social-backend/<env>/…`, including the off-site backup credentials,
+ * whose entry the Pulumi program writes (stacks/offsite-backups.ts).
  */
 const SECRET_STORE = SecretStore.cluster('secret-manager');
 
 function syncSecrets(chart: SystemChart, env: Environment) {
   const remote = (path: string, ...properties: string[]) => SyncedSecret.propertiesOf(`social-backend/${env.name}/${path}`, ...properties);
   return {
+    // §4.7.12 the off-site archive's IAM keys: the CNPG WAL archive, the dumps and the drill read
+    // them, so a Flux-only rollout archives WAL too.
+    backup: offsiteBackupCredentials(chart, SECRET_STORE),
     // §4.7.11 JWT RS256 is asymmetric: only auth-service reads the private signing key; posts and
     // realtime verify with the public key.
     jwt: new SyncedSecret(chart, 'jwt', { store: SECRET_STORE, keys: remote('jwt', 'private-key', 'public-key') }),

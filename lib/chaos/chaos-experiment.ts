@@ -11,6 +11,7 @@ import { ReliableService } from '../workload/reliable-service/reliable-service';
 import { ProbeMode, ProbeTarget, SteadyStateProbe } from './steady-state-probe';
 import { SystemChart } from '../core/system-chart';
 import { IReliabilityFacts, ReliabilityFacts } from '../core/reliability-facts';
+import { ChaosExperimentDefinitions } from './chaos-experiment-definitions';
 
 /** What happens to the experiment Jobs after a run (`jobCleanUpPolicy`). */
 export enum JobCleanUpPolicy {
@@ -142,6 +143,9 @@ export class ChaosExperiment extends Construct implements IReliabilityFacts {
     v.throwIfAny();
 
     if (!this.enabled) return;
+    // The engines' experiments, in the engines' namespace where the runner looks them up.
+    const definitions = ChaosExperimentDefinitions.of(chart);
+    for (const fault of faults) definitions.require(fault.experiment);
     const helpers = props.experiments.filter((e) => e.usesHelperPod);
     if (helpers.length > 0) chart.allowPrivilegedPods(`chaos helper pods of ${this.node.path}`);
     const labels = recommendedLabels({ system: chart.system, component: id, environment: this.environment.name, version: RELIAKIT_VERSION });

@@ -91,8 +91,8 @@ type Check = (v: Violations, prop: string) => void;
 
 /**
  * One LitmusChaos fault (a chaos-hub experiment) with typed tunables. Each fault becomes one
- * ChaosEngine; the `ChaosExperiment` custom resources of the hub (litmuschaos.io/v1alpha1) must be
- * installed in the namespace with the operator — Reliakit does not emit them.
+ * ChaosEngine; the hub's `ChaosExperiment` it runs (litmuschaos.io/v1alpha1) is emitted beside it
+ * in the system's namespace (ChaosExperimentDefinitions, from lib/chaos/litmus-hub.ts).
  *
  * @see https://github.com/litmuschaos/chaos-charts/tree/master/faults/kubernetes
  */

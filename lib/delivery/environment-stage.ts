@@ -2,6 +2,9 @@ import { Construct, IConstruct } from 'constructs';
 import { Environment } from '../core/environment';
 import { ISystemStage, markSystemStage, SystemChart, systemStageOf } from '../core/system-chart';
 import { FluxCluster } from './flux-cluster';
+import { fluxSettingsOf } from './flux-settings';
+import { Infrastructure } from './infrastructure';
+import { InfrastructureConfigs } from './infrastructure-configs';
 
 /** Props of an {@link EnvironmentStage}; built by `ReliakitApp.stage()`. */
 export interface EnvironmentStageProps {
@@ -25,11 +28,21 @@ export class EnvironmentStage extends Construct implements ISystemStage {
   public readonly environment: Environment;
   /** The chart holding this environment's Flux source and Kustomizations. */
   public readonly flux: FluxCluster;
+  /** The infrastructure's controllers and configs charts, when the app synthesizes them. */
+  public readonly infrastructure?: { readonly controllers: Infrastructure; readonly configs: InfrastructureConfigs };
 
   constructor(scope: Construct, id: string, props: EnvironmentStageProps) {
     super(scope, id);
     this.environment = props.environment;
     this.flux = new FluxCluster(this, 'flux');
+    const settings = fluxSettingsOf(this);
+    if (settings.infrastructure) {
+      this.infrastructure = {
+        controllers: new Infrastructure(this, 'infrastructure-controllers', { environment: this.environment, settings }),
+        configs: new InfrastructureConfigs(this, 'infrastructure-configs', { environment: this.environment, settings }),
+      };
+      this.flux.addInfrastructure();
+    }
     markSystemStage(this);
   }
 

@@ -6,8 +6,14 @@ import { recommendedLabels, RELIAKIT_VERSION } from '../core/conventions';
 import type { Environment } from '../core/environment';
 import { goDuration } from '../core/units';
 import { FluxSettings, fluxSettingsOf } from './flux-settings';
-import { appDirectory, dataDirectory, dataLayerName } from './tree-layout';
+import { appDirectory, dataDirectory, dataLayerName, INFRASTRUCTURE, INFRASTRUCTURE_CONTROLLERS, infrastructureDirectory } from './tree-layout';
 import type { SystemChart } from '../core/system-chart';
+
+/**
+ * How long the infrastructure's controllers may take: three Helm releases in a dependsOn chain
+ * (cert-manager, cloudnative-pg, then the Barman Cloud plugin), each within Helm's 5 min default.
+ */
+const INFRASTRUCTURE_TIMEOUT = '15m';
 
 /**
  * The Flux objects of one environment (`dist/clusters/<env>/`): the Git source and one
@@ -42,7 +48,7 @@ export class FluxCluster extends Chart {
   public addSystem(system: SystemChart): void {
     this.systems.push(system);
     const infrastructure = this.settings.infrastructureDependency;
-    this.addKustomization(system, system.system, appDirectory(this.environment, system), () => [
+    this.addKustomization(system.system, system.system, appDirectory(this.environment, system), () => [
       ...(infrastructure ? [infrastructure] : []),
       ...(system.hasDataLayer ? [dataLayerName(system)] : []),
       ...system.systemDependenciesList.map((d) => d.system),
@@ -52,16 +58,30 @@ export class FluxCluster extends Chart {
   /** Adds `<system>-data`; called by the system when its first data component arrives. */
   public addDataLayer(system: SystemChart): void {
     const infrastructure = this.settings.infrastructureDependency;
-    this.addKustomization(system, dataLayerName(system), dataDirectory(this.environment, system),
+    this.addKustomization(system.system, dataLayerName(system), dataDirectory(this.environment, system),
       () => (infrastructure ? [infrastructure] : []),
       () => system.dataHealthChecks.map((h) => ({ apiVersion: h.apiVersion, kind: h.kind, current: h.current, failed: h.failed })));
   }
 
-  private addKustomization(system: SystemChart, name: string, directory: string, dependsOn: () => string[],
-    healthCheckExprs?: () => Array<Record<string, string | undefined>>): void {
+  /**
+   * Adds the infrastructure's two Kustomizations (`infrastructure.yaml`): its controllers (Helm
+   * releases with their CRDs), then `infrastructure` with the controllers' custom resources, which
+   * every system depends on. Both wait for readiness, so a system is applied only once every CRD
+   * and the ClusterSecretStore exist.
+   */
+  public addInfrastructure(): void {
+    const scope = new Construct(this, INFRASTRUCTURE);
+    this.addKustomization(INFRASTRUCTURE, INFRASTRUCTURE_CONTROLLERS, infrastructureDirectory(this.environment, 'controllers'), () => [],
+      undefined, scope, INFRASTRUCTURE_TIMEOUT);
+    this.addKustomization(INFRASTRUCTURE, INFRASTRUCTURE, infrastructureDirectory(this.environment, 'configs'), () => [INFRASTRUCTURE_CONTROLLERS],
+      undefined, scope);
+  }
+
+  private addKustomization(partOf: string, name: string, directory: string, dependsOn: () => string[],
+    healthCheckExprs?: () => Array<Record<string, string | undefined>>, scope: Construct = this, timeout?: string): void {
     const settings = this.settings;
-    new Kustomization(this as Construct, name, {
-      metadata: { name, namespace: settings.source.namespace, labels: this.fluxLabels(system.system, 'kustomization') },
+    new Kustomization(scope, name, {
+      metadata: { name, namespace: settings.source.namespace, labels: this.fluxLabels(partOf, 'kustomization') },
       spec: {
         path: `./${directory}`,
         sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: settings.source.name },
@@ -71,7 +91,7 @@ export class FluxCluster extends Chart {
         wait: true,
         interval: goDuration(settings.interval),
         retryInterval: goDuration(settings.retryInterval),
-        timeout: goDuration(settings.timeout),
+        timeout: timeout ?? goDuration(settings.timeout),
         dependsOn: Lazy.any({
           produce: () => {
             const deps = dependsOn().map((d) => ({ name: d }));

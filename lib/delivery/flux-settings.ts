@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import type { ClusterSecretStoreSpecProvider } from '../../imports/external-secrets-clustersecretstore-external-secrets.io';
 
 /** The Git repository Flux pulls the synthesized tree from. */
 export interface GitSourceProps {
@@ -32,10 +33,48 @@ export interface GitSourceProps {
   readonly secretName?: string;
 }
 
+/** The ClusterSecretStore the systems' SyncedSecrets read from. */
+export interface SecretStoreProps {
+  /**
+   * Its name: the one every `SecretStore.cluster(...)` of the stacks names.
+   * @default 'secret-manager'
+   */
+  readonly name?: string;
+  /**
+   * The secret manager behind it (external-secrets provider), e.g.
+   * `{ aws: { service: 'SecretsManager', region: 'eu-central-1' } }`. Its credentials are the
+   * external-secrets controller's own cloud identity (no `auth`): the one credential a tree cannot
+   * sync for itself.
+   */
+  readonly provider: ClusterSecretStoreSpecProvider;
+}
+
+/** Props of the infrastructure layer an app synthesizes (`dist/infrastructure/<env>/`). */
+export interface InfrastructureProps {
+  /** The ClusterSecretStore of the SyncedSecrets. */
+  readonly secretStore: SecretStoreProps;
+  /**
+   * The kube-prometheus-stack release name. Its Prometheus selects ServiceMonitors, PodMonitors
+   * and PrometheusRules labelled `release: <it>`; every such object of every system gets the label.
+   * @default 'kube-prometheus-stack'
+   */
+  readonly monitoringRelease?: string;
+}
+
+/** Resolved infrastructure settings. */
+export interface InfrastructureSettings {
+  readonly secretStore: Required<SecretStoreProps>;
+  readonly monitoringRelease: string;
+  /** Labels the monitoring objects must carry for the Prometheus to select them. */
+  readonly monitoringLabels: Readonly<Record<string, string>>;
+}
+
 /** Resolved Flux settings of an app. */
 export interface FluxSettings {
   readonly source: Required<Omit<GitSourceProps, 'secretName'>> & Pick<GitSourceProps, 'secretName'>;
   readonly infrastructureDependency?: string;
+  /** The infrastructure layer the app synthesizes, if any. */
+  readonly infrastructure?: InfrastructureSettings;
   readonly interval: Duration;
   readonly retryInterval: Duration;
   readonly timeout: Duration;

@@ -5,10 +5,13 @@ import { IConstruct } from 'constructs';
 import { Environment } from '../core/environment';
 import type { KubeJson } from '../core/json';
 import { EnvironmentStage } from './environment-stage';
-import { attachFluxSettings, FluxSettings, fluxSettingsOf, GitSourceProps } from './flux-settings';
+import { attachFluxSettings, FluxSettings, fluxSettingsOf, GitSourceProps, InfrastructureProps, InfrastructureSettings } from './flux-settings';
+import { withMonitoringLabels } from './monitoring-labels';
+import { withRolloutTimeout } from './flux-timeout';
+import { protectFromPrune } from './prune-protection';
 import { reliabilityReport } from './reliability-report';
 import { SystemChart } from '../core/system-chart';
-import { appDirectory, clusterDirectory, dataDirectory } from './tree-layout';
+import { appDirectory, clusterDirectory, dataDirectory, INFRASTRUCTURE, infrastructureDirectory } from './tree-layout';
 
 /** Props of a {@link ReliakitApp}. */
 export interface ReliakitAppProps {
@@ -20,10 +23,18 @@ export interface ReliakitAppProps {
   /** The Git repository Flux reads the tree from. */
   readonly source: GitSourceProps;
   /**
+   * Synthesize the cluster infrastructure every system depends on (`dist/infrastructure/<env>/`:
+   * the operators and CRDs as Helm releases with pinned chart versions, the PriorityClasses, the
+   * ClusterSecretStore) and its Flux Kustomizations `infrastructure-controllers` and
+   * `infrastructure`.
+   * @default - none: the cluster's infrastructure is installed some other way
+   */
+  readonly infrastructure?: InfrastructureProps;
+  /**
    * Name of a Flux Kustomization (in the Flux namespace) that installs the operators and CRDs the
    * systems use (prometheus-operator, CloudNativePG, Traefik, ...). Every system depends on it, so
    * Flux never applies a ServiceMonitor before its CRD exists.
-   * @default - no such dependency
+   * @default - 'infrastructure' with `infrastructure`, else no such dependency
    */
   readonly infrastructureDependency?: string;
   /**
@@ -37,7 +48,9 @@ export interface ReliakitAppProps {
    */
   readonly retryInterval?: Duration;
   /**
-   * How long Flux waits for a system's objects to become ready.
+   * The least time Flux waits for a directory's objects to become ready. A Kustomization whose
+   * Deployments may take longer waits for the slowest one's progress deadline plus two minutes
+   * (`lib/delivery/flux-timeout.ts`), so Flux never gives up on a rollout Kubernetes still allows.
    * @default Duration.minutes(5)
    */
   readonly timeout?: Duration;
@@ -80,6 +93,7 @@ const REPORT_FILE = 'RELIABILITY.md';
  *
  * ```
  * dist/apps/<env>/<system>/<component>.yaml + kustomization.yaml   (one SystemChart)
+ * dist/infrastructure/<env>/{controllers,configs}/*.yaml             (with `infrastructure`)
  * dist/clusters/<env>/<system>.yaml + source.yaml + kustomization.yaml  (Flux objects)
  * ```
  *
@@ -114,7 +128,8 @@ export class ReliakitApp extends App {
         interval: props.source.interval ?? Duration.minutes(1),
         secretName: props.source.secretName,
       },
-      infrastructureDependency: props.infrastructureDependency,
+      infrastructureDependency: props.infrastructureDependency ?? (props.infrastructure ? INFRASTRUCTURE : undefined),
+      infrastructure: props.infrastructure ? resolveInfrastructure(props.infrastructure) : undefined,
       interval: props.interval ?? Duration.minutes(10),
       retryInterval: props.retryInterval ?? Duration.minutes(2),
       timeout: props.timeout ?? Duration.minutes(5),
@@ -159,14 +174,25 @@ export class ReliakitApp extends App {
     if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
 
     const dirs: RenderedDirectory[] = [];
+    const monitoringLabels = this.fluxSettings.infrastructure?.monitoringLabels ?? {};
+    const label = (o: Record<string, any>) => withMonitoringLabels(o, monitoringLabels);
     for (const stage of this.stages.values()) {
+      const env = stage.environment;
+      if (stage.infrastructure) {
+        dirs.push(renderChart(infrastructureDirectory(env, 'controllers'), stage.infrastructure.controllers, env));
+        dirs.push(renderChart(infrastructureDirectory(env, 'configs'), stage.infrastructure.configs, env));
+      }
+      const first = dirs.length;
       for (const system of stage.flux.systemCharts) {
         if (system.hasDataLayer) {
-          dirs.push(renderChart(this.dataDirectory(stage.environment, system), system, stage.environment, (c) => system.isDataComponent(c)));
+          dirs.push(renderChart(this.dataDirectory(env, system), system, env, (c) => system.isDataComponent(c), (o) => label(protectFromPrune(o))));
         }
-        dirs.push(renderChart(this.appDirectory(stage.environment, system), system, stage.environment, (c) => !system.isDataComponent(c)));
+        dirs.push(renderChart(this.appDirectory(env, system), system, env, (c) => !system.isDataComponent(c), label));
       }
-      dirs.push(renderChart(this.clusterDirectory(stage.environment), stage.flux, stage.environment));
+      // Each Kustomization waits as long as the slowest rollout of the directory it applies.
+      const byPath = new Map(dirs.slice(first).map((d) => [d.path, d.files.flatMap((f) => f.objects)]));
+      dirs.push(renderChart(this.clusterDirectory(stage.environment), stage.flux, stage.environment, undefined,
+        (o) => withRolloutTimeout(o, byPath, this.fluxSettings.timeout)));
     }
     return dirs;
   }
@@ -199,12 +225,23 @@ export class ReliakitApp extends App {
   }
 }
 
+/** Infrastructure props with their defaults. */
+function resolveInfrastructure(props: InfrastructureProps): InfrastructureSettings {
+  const monitoringRelease = props.monitoringRelease ?? 'kube-prometheus-stack';
+  return {
+    secretStore: { name: props.secretStore.name ?? 'secret-manager', provider: props.secretStore.provider },
+    monitoringRelease,
+    monitoringLabels: { release: monitoringRelease },
+  };
+}
+
 /**
  * Renders a chart's API objects into files named after the chart's direct child that holds them
  * (`api.yaml` for the `api` ReliableService), in creation order, so a reviewer finds one
  * component per file in the diff.
  */
-function renderChart(dir: string, chart: Chart, environment: Environment, include: (child: IConstruct) => boolean = () => true): RenderedDirectory {
+function renderChart(dir: string, chart: Chart, environment: Environment, include: (child: IConstruct) => boolean = () => true,
+  finish: (o: Record<string, any>) => Record<string, any> = (o) => o): RenderedDirectory {
   const files: RenderedFile[] = [];
   for (const child of chart.node.children.filter(include)) {
     const objects = child.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
@@ -213,7 +250,7 @@ function renderChart(dir: string, chart: Chart, environment: Environment, includ
     if (name === KUSTOMIZATION_FILE) {
       throw new Error(`${child.node.path}: the construct id 'kustomization' would overwrite ${dir}/${KUSTOMIZATION_FILE} — rename it`);
     }
-    files.push({ name, objects: objects.map((o) => o.toJson()) });
+    files.push({ name, objects: objects.map((o) => finish(o.toJson())) });
   }
   return { path: dir, chart, environment, files };
 }

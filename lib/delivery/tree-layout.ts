@@ -20,3 +20,18 @@ export function dataDirectory(environment: Environment, system: SystemChart): st
 export function clusterDirectory(environment: Environment): string {
   return `clusters/${environment.name}`;
 }
+
+/** Name of the Flux Kustomization every system depends on: the infrastructure's last layer. */
+export const INFRASTRUCTURE = 'infrastructure';
+
+/** Name of the Flux Kustomization of the infrastructure's controllers (applied before its configs). */
+export const INFRASTRUCTURE_CONTROLLERS = 'infrastructure-controllers';
+
+/**
+ * A part of the infrastructure, relative to the output directory: `controllers` (Helm releases,
+ * namespaces, PriorityClasses) or `configs` (custom resources of those controllers, applied once
+ * their CRDs exist), as in fluxcd/flux2-kustomize-helm-example.
+ */
+export function infrastructureDirectory(environment: Environment, part: 'controllers' | 'configs'): string {
+  return `infrastructure/${environment.name}/${part}`;
+}

@@ -22,7 +22,9 @@ const KMS_DELETION_WINDOW_DAYS = 30;
  * One system's off-site backup storage on AWS: a versioned S3 bucket encrypted by default with
  * SSE-KMS under its own rotating key, public access blocked, TLS-only, objects expiring after
  * the plan's retention; and an IAM user allowed only the location's prefix, whose access keys
- * are the outputs `accessKeyId` and `secretAccessKey` (secret).
+ * are the outputs `accessKeyId` and `secretAccessKey` (secret) and the secret manager entry
+ * `credentialsEntry` (AWS Secrets Manager, the ClusterSecretStore `secret-manager` of the tree),
+ * from which the system's SyncedSecret makes the Kubernetes Secret its backups read.
  */
 export class OffsiteBackupBucket extends pulumi.ComponentResource {
   /** The Pulumi type token. */
@@ -39,6 +41,12 @@ export class OffsiteBackupBucket extends pulumi.ComponentResource {
   public readonly accessKeyId: pulumi.Output<string>;
   /** The IAM user's secret access key (a secret output). */
   public readonly secretAccessKey: pulumi.Output<string>;
+  /**
+   * The secret manager entry holding both keys, as the JSON properties the location's credentials
+   * name; the cluster syncs it (never a Kubernetes Secret written from here: a Flux-only rollout
+   * must produce the Secret too, and two writers of one Secret would fight).
+   */
+  public readonly credentialsEntry: aws.secretsmanager.SecretVersion;
 
   constructor(name: string, args: OffsiteBackupBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super(OffsiteBackupBucket.TYPE, name, {}, opts);
@@ -210,6 +218,22 @@ export class OffsiteBackupBucket extends pulumi.ComponentResource {
     // The provider marks `secret` secret in the engine; wrapping it keeps it secret everywhere
     // it flows, whatever engine or mock resolves it.
     this.secretAccessKey = pulumi.secret(accessKey.secret);
+
+    const entry = new aws.secretsmanager.Secret(`${name}-credentials`, {
+      name: loc.credentialsKey,
+      description: `Access keys of ${loc.bucket}-writer: off-site backups of ${loc.system} (${loc.environment.name}), synced into Secret ${loc.credentials.secretName}`,
+      // A deleted entry keeps its name reserved for the recovery window: dev is torn down and
+      // recreated, prod keeps the keys recoverable.
+      recoveryWindowInDays: protect ? 30 : 0,
+      tags,
+    }, { parent: this });
+    this.credentialsEntry = new aws.secretsmanager.SecretVersion(`${name}-credentials-version`, {
+      secretId: entry.id,
+      secretString: pulumi.secret(pulumi.jsonStringify({
+        [loc.credentials.accessKeyIdKey]: this.accessKeyId,
+        [loc.credentials.secretAccessKeyKey]: this.secretAccessKey,
+      })),
+    }, { parent: this, additionalSecretOutputs: ['secretString'] });
 
     this.registerOutputs({
       bucketName: this.bucketName,

@@ -71,14 +71,7 @@ export function deployReliakit(get: ConfigSource, app: ReliakitApp = buildApp(),
       namespace: chart.namespaceName,
       directories,
       provider,
-      secrets: offsiteBackup && location ? [{
-        name: location.credentials.secretName,
-        component: 'offsite-backup-credentials',
-        stringData: {
-          [location.credentials.accessKeyIdKey]: offsiteBackup.accessKeyId,
-          [location.credentials.secretAccessKeyKey]: offsiteBackup.secretAccessKey,
-        },
-      }] : [],
+      prerequisites: offsiteBackup ? [offsiteBackup.credentialsEntry] : [],
     }, opts);
     systems[system] = { release, offsiteBackup };
   }
@@ -98,6 +91,7 @@ export function stackOutputs(deployment: ReliakitDeployment): Record<string, pul
       retentionDays: location.retentionDays,
       kmsKeyArn: bucket.kmsKeyArn,
       credentialsSecret: location.credentials.secretName,
+      credentialsEntry: location.credentialsKey,
     };
   }
   return {

@@ -1,19 +1,9 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { KubeJson, recommendedLabels, RenderedDirectory } from '../../lib';
+import { KubeJson, RenderedDirectory } from '../../lib';
 
 /** A Kubernetes object as the cdk8s app renders it (JSON). */
 export type Manifest = KubeJson;
-
-/** A Secret the release writes into the system's namespace before anything that reads it. */
-export interface ReleaseSecret {
-  /** The Secret's name. */
-  readonly name: string;
-  /** The component label value, e.g. `offsite-backup-credentials`. */
-  readonly component: string;
-  /** Key → value; values may be secret outputs. */
-  readonly stringData: Record<string, pulumi.Input<string>>;
-}
 
 /** Args of a {@link SystemRelease}. */
 export interface SystemReleaseArgs {
@@ -31,15 +21,17 @@ export interface SystemReleaseArgs {
   /** The Kubernetes provider every object is applied with. */
   readonly provider: k8s.Provider;
   /**
-   * Secrets created after the namespace and before every directory's objects.
+   * Resources the system's objects wait for besides its Namespace: the secret manager entries its
+   * SyncedSecrets read (the off-site backup credentials), so external-secrets finds them at once.
+   * The release writes no Secret itself: the tree syncs every Secret it reads, on either path.
    * @default - none
    */
-  readonly secrets?: readonly ReleaseSecret[];
+  readonly prerequisites?: readonly pulumi.Resource[];
 }
 
 /**
  * One system of the cdk8s app applied with Pulumi, object for object as `cdk8s synth` writes it:
- * the Namespace first, then the system's Secrets, then one ConfigGroup per rendered directory,
+ * the Namespace first, then one ConfigGroup per rendered directory,
  * each waiting for the one before (the data layer is ready before the apps that use it), as the
  * Flux Kustomizations do. The custom kinds' CRDs come with the cluster's infrastructure.
  */
@@ -49,8 +41,6 @@ export class SystemRelease extends pulumi.ComponentResource {
 
   /** The Namespace objects (normally one). */
   public readonly namespaces: k8s.core.v1.Namespace[];
-  /** The Secrets, by name. */
-  public readonly secrets: Record<string, k8s.core.v1.Secret>;
   /** One ConfigGroup per directory, in apply order. */
   public readonly groups: k8s.yaml.v2.ConfigGroup[];
 
@@ -58,8 +48,7 @@ export class SystemRelease extends pulumi.ComponentResource {
     super(SystemRelease.TYPE, name, {}, opts);
     const provider = args.provider;
 
-    // The Namespace is applied on its own first, so Secrets can exist before the objects that
-    // mount them (a CNPG Cluster with a missing backup Secret would fail its first archive).
+    // The Namespace is applied on its own first: the rest of the release waits for it.
     const objectsOf = (dir: RenderedDirectory): Manifest[] => dir.files.flatMap((f) => f.objects as Manifest[]);
     const isNamespace = (o: Manifest): boolean => o.apiVersion === 'v1' && o.kind === 'Namespace';
     this.namespaces = args.directories.flatMap(objectsOf).filter(isNamespace).map((o) => new k8s.core.v1.Namespace(
@@ -68,22 +57,8 @@ export class SystemRelease extends pulumi.ComponentResource {
       { parent: this, provider },
     ));
 
-    this.secrets = {};
-    for (const s of args.secrets ?? []) {
-      this.secrets[s.name] = new k8s.core.v1.Secret(`${args.namespace}-secret-${s.name}`, {
-        metadata: {
-          name: s.name,
-          namespace: args.namespace,
-          labels: recommendedLabels({ system: args.system, component: s.component, environment: args.environment }),
-        },
-        type: 'Opaque',
-        // Secret marks data/stringData secret itself; wrapping keeps them secret in the inputs too.
-        stringData: pulumi.secret(s.stringData),
-      }, { parent: this, provider, dependsOn: this.namespaces, additionalSecretOutputs: ['data', 'stringData'] });
-    }
-
     this.groups = [];
-    let previous: pulumi.Resource[] = [...this.namespaces, ...Object.values(this.secrets)];
+    let previous: pulumi.Resource[] = [...this.namespaces, ...(args.prerequisites ?? [])];
     for (const dir of args.directories) {
       const objs = objectsOf(dir).filter((o) => !isNamespace(o));
       if (objs.length === 0) continue;
@@ -94,7 +69,6 @@ export class SystemRelease extends pulumi.ComponentResource {
 
     this.registerOutputs({
       namespaces: this.namespaces.map((n) => n.metadata.name),
-      secrets: Object.keys(this.secrets),
       groups: this.groups.map((g) => g.urn),
     });
   }

@@ -56,8 +56,9 @@ describe('ReliakitApp Flux tree', () => {
       `apps/${env}/homepage/service-dashboard.yaml`,
       `apps/${env}/homepage/database-dashboard.yaml`,
       `apps/${env}/homepage/alert-routing.yaml`,
-      // Chaos experiments run in dev only.
-      ...(env === 'dev' ? [`apps/${env}/homepage/api-chaos.yaml`, `apps/${env}/homepage/frontend-chaos.yaml`] : []),
+      // Chaos experiments run in dev only; the ChaosExperiments their engines run are created with
+      // the first of them.
+      ...(env === 'dev' ? [`apps/${env}/homepage/api-chaos.yaml`, `apps/${env}/homepage/chaos-experiments.yaml`, `apps/${env}/homepage/frontend-chaos.yaml`] : []),
       `apps/${env}/homepage/kustomization.yaml`,
       `apps/${env}/homepage/RELIABILITY.md`,
       `clusters/${env}/source.yaml`,
@@ -86,6 +87,59 @@ describe('ReliakitApp Flux tree', () => {
     ].join('\n'));
   });
 
+  test('the infrastructure: controllers then configs, each with its Kustomization, before every system', () => {
+    const files = buildApp().synthTree().map((f) => f.path).filter((p) => p.startsWith('infrastructure/prod/') || p === 'clusters/prod/infrastructure.yaml');
+    expect(files).toEqual([
+      'infrastructure/prod/controllers/priority-classes.yaml',
+      'infrastructure/prod/controllers/repositories.yaml',
+      ...['cert-manager', 'kube-prometheus-stack', 'cloudnative-pg', 'plugin-barman-cloud', 'traefik', 'external-secrets', 'litmus-core']
+        .map((c) => `infrastructure/prod/controllers/${c}.yaml`),
+      'infrastructure/prod/controllers/kustomization.yaml',
+      'infrastructure/prod/configs/secret-store.yaml',
+      'infrastructure/prod/configs/kustomization.yaml',
+      'clusters/prod/infrastructure.yaml',
+    ]);
+    const objects = fluxObjects(buildApp(), Environment.PROD);
+    const base = { sourceRef: { kind: 'GitRepository', name: 'reliakit' }, prune: true, wait: true, interval: '10m', retryInterval: '2m' };
+    expect(find(objects, 'Kustomization', 'infrastructure-controllers').spec).toEqual({ ...base, path: './infrastructure/prod/controllers', timeout: '15m' });
+    expect(find(objects, 'Kustomization', 'infrastructure').spec).toEqual({
+      ...base, path: './infrastructure/prod/configs', timeout: '5m', dependsOn: [{ name: 'infrastructure-controllers' }],
+    });
+    const release = buildApp().render().find((d) => d.path === 'infrastructure/prod/controllers')!.files.find((f) => f.name === 'plugin-barman-cloud.yaml')!.objects;
+    // cnpg-system already comes with cloudnative-pg: the plugin's file holds only its release.
+    expect(release).toEqual([{
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: {
+        name: 'plugin-barman-cloud',
+        namespace: 'flux-system',
+        labels: {
+          'app.kubernetes.io/component': 'plugin-barman-cloud', 'app.kubernetes.io/instance': 'infrastructure-plugin-barman-cloud-prod',
+          'app.kubernetes.io/managed-by': 'reliakit', 'app.kubernetes.io/name': 'infrastructure-plugin-barman-cloud', 'app.kubernetes.io/part-of': 'infrastructure',
+          'app.kubernetes.io/version': '0.1.0', 'reliakit.dev/environment': 'prod',
+        },
+      },
+      spec: {
+        releaseName: 'plugin-barman-cloud',
+        targetNamespace: 'cnpg-system',
+        interval: '1h',
+        chart: { spec: { chart: 'plugin-barman-cloud', version: '0.7.0', sourceRef: { kind: 'HelmRepository', name: 'cloudnative-pg', namespace: 'flux-system' }, interval: '1h' } },
+        install: { crds: 'CreateReplace', remediation: { retries: 3 } },
+        upgrade: { crds: 'CreateReplace', remediation: { retries: 3 } },
+        values: { crds: { create: true }, priorityClassName: 'reliakit-platform' },
+        dependsOn: [{ name: 'cert-manager', namespace: 'flux-system' }, { name: 'cloudnative-pg', namespace: 'flux-system' }],
+      },
+    }]);
+  });
+
+  test('without `infrastructure`, no infrastructure directory and no monitoring label', () => {
+    const app = new ReliakitApp({ source: { url: 'https://example.com/x.git' }, infrastructureDependency: 'platform' });
+    new SystemChart(app.stage(Environment.PROD), 'shop');
+    const dirs = app.render();
+    expect(dirs.map((d) => d.path)).toEqual(['apps/prod/shop', 'clusters/prod']);
+    expect(find(fluxObjects(app, Environment.PROD), 'Kustomization', 'shop').spec.dependsOn).toEqual([{ name: 'platform' }]);
+  });
+
   test('one Flux Kustomization per system with path, prune, wait, intervals and the infrastructure dependency', () => {
     const objects = fluxObjects(buildApp(), Environment.PROD);
     expect(find(objects, 'Kustomization', 'homepage').spec).toEqual({
@@ -95,10 +149,12 @@ describe('ReliakitApp Flux tree', () => {
       wait: true,
       interval: '10m',
       retryInterval: '2m',
-      timeout: '5m',
+      // Ollama's progress deadline (30 min) plus the 2 min margin, above the 5 min default.
+      timeout: '32m',
       dependsOn: [{ name: 'infrastructure' }, { name: 'homepage-data' }],
     });
-    expect(find(objects, 'Kustomization', 'homepage-data').spec).toMatchObject({ path: './apps/prod/homepage-data', dependsOn: [{ name: 'infrastructure' }] });
+    // The data layer has no Deployment: the default.
+    expect(find(objects, 'Kustomization', 'homepage-data').spec).toMatchObject({ path: './apps/prod/homepage-data', timeout: '5m', dependsOn: [{ name: 'infrastructure' }] });
     expect(find(objects, 'GitRepository', 'reliakit').spec).toEqual({
       url: 'https://github.com/lucena-cloud/gitops.git', ref: { branch: 'main' }, interval: '1m',
     });
@@ -186,7 +242,7 @@ describe('synthesized tree on disk', () => {
   }, 60_000);
 
   const kubectl = hasTool('kubectl', ['version', '--client']);
-  (kubectl ? test : test.skip)('`kubectl kustomize` builds every app and cluster directory with every object', () => {
+  (kubectl ? test : test.skip)('`kubectl kustomize` builds every app, infrastructure and cluster directory with every object', () => {
     const dirs = buildApp().render();
     for (const dir of dirs) {
       const out = execFileSync('kubectl', ['kustomize', path.join(first, dir.path)], { encoding: 'utf8' });

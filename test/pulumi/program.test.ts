@@ -1,5 +1,5 @@
 // The mocks first: Pulumi's runtime must be mocked before the program creates anything.
-import { configOf, isSecretValue, MOCK_ACCOUNT, ofType, Registration, registered, registrations, settle, valueOf } from './mocks';
+import { configOf, isSecretValue, MOCK_ACCOUNT, ofType, Registration, registrations, settle, valueOf } from './mocks';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
@@ -94,17 +94,20 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
     expect(objects.filter((o) => String(o.apiVersion).includes('toolkit.fluxcd.io'))).toEqual([]);
   });
 
-  test('each system: Namespace first, then the data layer, then the apps waiting for it', () => {
-    for (const [system, { release }] of Object.entries(deployment.systems)) {
+  test('each system: Namespace first, then the data layer (after its off-site credentials entry), then the apps waiting for it', () => {
+    for (const [system, { release, offsiteBackup }] of Object.entries(deployment.systems)) {
       const names = release.groups.map((g) => pulumiName(g));
       expect(names).toEqual([`${system}-data`, system]);
       const ns = release.namespaces.map((n) => pulumiName(n));
       expect(ns).toEqual([`namespace-${system}`]);
-      const secrets = Object.values(release.secrets).map((s) => pulumiName(s));
-      expect(dependsOnByName.get(`${system}-data`)).toEqual([...ns, ...secrets]);
+      const entries = offsiteBackup ? [`${system}-offsite-backup-credentials-version`] : [];
+      expect(dependsOnByName.get(`${system}-data`)).toEqual([...ns, ...entries]);
       expect(dependsOnByName.get(system)).toEqual([`${system}-data`]);
-      for (const s of secrets) expect(dependsOnByName.get(s)).toEqual(ns);
     }
+  });
+
+  test('Pulumi writes no Kubernetes Secret: the tree syncs every Secret it reads, on either delivery path', () => {
+    expect(regs.filter((r) => r.type === 'kubernetes:core/v1:Secret')).toEqual([]);
   });
 
   test('every Kubernetes resource uses the provider built from kubernetes:context, never a default provider', () => {
@@ -212,14 +215,15 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
       expect(kms).toMatchObject({ Resource: keyArn, Condition: { StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' } } });
     });
 
-    test('access keys land in the Secret the BackupTarget references, in the system namespace, as secrets', async () => {
+    test('access keys land in the secret manager entry the system\'s SyncedSecret reads, as the properties its BackupTarget names, as secrets', async () => {
       const target = offsiteBackupTarget(system, Environment.PROD);
-      const secret = registered('kubernetes:core/v1:Secret', `${system}-secret-${loc.credentials.secretName}`);
-      expect(secret.inputs.metadata).toMatchObject({ name: target.accessKeyId.name, namespace: system });
-      expect(target.secretAccessKey.name).toBe(target.accessKeyId.name);
+      const entry = r('aws:secretsmanager/secret:Secret', 'credentials');
+      expect(entry.inputs).toMatchObject({ name: `${system}/prod/offsite-backup`, recoveryWindowInDays: 30 });
+      const version = r('aws:secretsmanager/secretVersion:SecretVersion', 'credentials-version');
+      expect(version.inputs.secretId).toBe(`${prefix}-credentials-id`);
       // Secret-wrapped in what the engine receives ...
-      expect(isSecretValue(secret.inputs.stringData)).toBe(true);
-      expect(secret.inputs.stringData.value).toEqual({
+      expect(isSecretValue(version.inputs.secretString)).toBe(true);
+      expect(JSON.parse(version.inputs.secretString.value)).toEqual({
         [target.accessKeyId.key]: `AKIA-${prefix}-writer-key`,
         [target.secretAccessKey.key]: `secret-of-${prefix}-writer-key`,
       });
@@ -228,7 +232,17 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
       // ... and secret outputs in the program.
       const bucket = deployment.systems[system].offsiteBackup!;
       expect(await pulumi.isSecret(bucket.secretAccessKey)).toBe(true);
-      expect(await pulumi.isSecret(deployment.systems[system].release.secrets[loc.credentials.secretName].stringData)).toBe(true);
+      expect(await pulumi.isSecret(bucket.credentialsEntry.secretString)).toBe(true);
+    });
+
+    test('the tree syncs that entry into the Secret the BackupTarget references, with the data layer', () => {
+      const target = offsiteBackupTarget(system, Environment.PROD);
+      const data = PROD_SYNTH.get(system)!;
+      const synced = data.filter((o) => o.kind === 'ExternalSecret' && o.spec.target.name === target.accessKeyId.name);
+      expect(synced.map((o) => [o.metadata.namespace, o.spec.secretStoreRef, o.spec.data])).toEqual([[system, { kind: 'ClusterSecretStore', name: 'secret-manager' }, [
+        { secretKey: target.accessKeyId.key, remoteRef: { key: `${system}/prod/offsite-backup`, property: target.accessKeyId.key } },
+        { secretKey: target.secretAccessKey.key, remoteRef: { key: `${system}/prod/offsite-backup`, property: target.secretAccessKey.key } },
+      ]]]);
     });
   });
 
@@ -250,10 +264,12 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
         'social-backend': {
           bucket: 'lucena-cloud-social-backend-backups', region: 'eu-central-1', prefix: 'postgres', retentionDays: 30,
           kmsKeyArn: `arn:aws:kms:eu-central-1:${MOCK_ACCOUNT}:key/key-social-backend-offsite-backup-key`, credentialsSecret: 'social-backend-backup-s3',
+          credentialsEntry: 'social-backend/prod/offsite-backup',
         },
         listings: {
           bucket: 'lucena-cloud-listings-offsite-backups', region: 'eu-central-1', prefix: 'postgres', retentionDays: 30,
           kmsKeyArn: `arn:aws:kms:eu-central-1:${MOCK_ACCOUNT}:key/key-listings-offsite-backup-key`, credentialsSecret: 'listings-offsite-backup-s3',
+          credentialsEntry: 'listings/prod/offsite-backup',
         },
       },
     });

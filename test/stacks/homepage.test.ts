@@ -332,8 +332,9 @@ test('dev is smaller but has the same shape', () => {
   // One database instance in dev, so CNPG's PDB is off there.
   expect(find(dev, 'Cluster', 'homepage-postgres').spec).toMatchObject({ instances: 1, enablePDB: false });
   // The apps have the same objects; the data layer is smaller (one Redis pod, so no PDB there),
-  // dev runs one Ollama pod (so no PDB there either) and adds the chaos experiments.
-  const devOnly = ['api-chaos', 'frontend-chaos'];
+  // dev runs one Ollama pod (so no PDB there either) and adds the chaos experiments and the
+  // ChaosExperiment definitions their engines run.
+  const devOnly = ['api-chaos', 'frontend-chaos', 'chaos-experiments'];
   const shape = (objects: Manifest[]) => objects
     .filter((o) => !['redis', ...devOnly].includes(o.metadata.labels?.['app.kubernetes.io/component']))
     .filter((o) => !(o.kind === 'PodDisruptionBudget' && o.metadata.name === 'homepage-ollama'))
@@ -344,6 +345,8 @@ test('dev is smaller but has the same shape', () => {
   expect(dev.filter((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'homepage-ollama')).toEqual([]);
   expect(dev.filter((o) => devOnly.includes(o.metadata.labels?.['app.kubernetes.io/component'])).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
     'ServiceAccount/homepage-api-chaos', 'Role/homepage-api-chaos', 'RoleBinding/homepage-api-chaos', 'ChaosEngine/homepage-api-chaos-pod-delete',
+    // One definition for both engines, created with the first.
+    'ChaosExperiment/pod-delete',
     'ServiceAccount/homepage-frontend-chaos', 'Role/homepage-frontend-chaos', 'RoleBinding/homepage-frontend-chaos', 'ChaosEngine/homepage-frontend-chaos-pod-delete',
   ]);
   expect(find(dev, 'StatefulSet', 'homepage-redis').spec.replicas).toBe(1);

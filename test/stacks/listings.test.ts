@@ -243,10 +243,11 @@ describe.each(Environment.ALL)('listings alerting, secrets and chaos ($name)', (
     expect(slack.slackConfigs[0]).toMatchObject({ apiURL: { name: 'listings-alerting', key: 'slack-webhook-url' }, channel: '#listings-alerts' });
   });
 
-  test('every Secret listings reads is synced under listings/<env>/ (the Pulumi-written off-site credentials excepted)', () => {
+  test('every Secret listings reads is synced under listings/<env>/, the off-site credentials from the entry Pulumi writes', () => {
     const secrets = ofKind(objects, 'ExternalSecret');
     expect(secrets.map((o) => [o.metadata.name, o.spec.data.map((d: Manifest) => `${d.secretKey}←${d.remoteRef.key}#${d.remoteRef.property}`)])).toEqual([
       ['listings-backup-credentials', [`access-key←listings/${env.name}/backup-minio#access-key`, `secret-key←listings/${env.name}/backup-minio#secret-key`]],
+      ['listings-offsite-backup-s3', [`access-key←listings/${env.name}/offsite-backup#access-key`, `secret-key←listings/${env.name}/offsite-backup#secret-key`]],
       ['listings-redis', [`password←listings/${env.name}/redis#password`]],
       ['listings-opensearch', [`username←listings/${env.name}/opensearch#username`, `password←listings/${env.name}/opensearch#password`]],
       ['listings-minio', [`access-key←listings/${env.name}/minio#access-key`, `secret-key←listings/${env.name}/minio#secret-key`]],
@@ -349,11 +350,11 @@ test('dev is smaller but has the same shape', () => {
   // The same objects, except the PDBs of what runs as one pod in dev (Redis, the worker) and the
   // chaos experiment (dev only).
   const singles = new Set(['PodDisruptionBudget/listings-redis', 'PodDisruptionBudget/listings-worker']);
-  const chaos = (o: Manifest) => o.metadata.labels?.['app.kubernetes.io/component'] === 'service-chaos';
+  const chaos = (o: Manifest) => ['service-chaos', 'chaos-experiments'].includes(o.metadata.labels?.['app.kubernetes.io/component']);
   const shape = (objects: Manifest[]) => objects.filter((o) => !chaos(o)).map((o) => `${o.kind}/${o.metadata.name}`).filter((k) => !singles.has(k));
   expect(shape(dev)).toEqual(shape(prod));
   expect(prod.filter(chaos)).toEqual([]);
-  expect(dev.filter(chaos).map((o) => o.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding', 'ChaosEngine']);
+  expect(dev.filter(chaos).map((o) => o.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding', 'ChaosEngine', 'ChaosExperiment']);
   expect(find(dev, 'StatefulSet', 'listings-redis').spec.replicas).toBe(1);
   expect(find(dev, 'Deployment', 'listings-worker').spec.replicas).toBe(1);
   expect(container(find(dev, 'Deployment', 'listings-service')).resources.requests).toEqual({ cpu: '100m', memory: '128Mi' });

@@ -326,11 +326,14 @@ test('dev is smaller but has the same shape', () => {
   // One database instance in dev, so CNPG's PDB is off there.
   expect(find(dev, 'Cluster', 'llm-data-vault-postgres').spec).toMatchObject({ instances: 1, enablePDB: false });
   // The apps have the same objects; the data layer is smaller (one Redis pod, so no PDB there).
-  // Chaos (§8.2) runs in dev only.
-  const shape = (objects: Manifest[]) => objects.filter((o) => !['redis', 'api-chaos'].includes(o.metadata.labels?.['app.kubernetes.io/component']))
+  // Chaos (§8.2) runs in dev only, with the ChaosExperiment definitions its engines run.
+  const shape = (objects: Manifest[]) => objects.filter((o) => !['redis', 'api-chaos', 'chaos-experiments'].includes(o.metadata.labels?.['app.kubernetes.io/component']))
     .map((o) => `${o.kind}/${o.metadata.name}`);
   expect(shape(dev)).toEqual(shape(prod));
   expect(ofKind(prod, 'ChaosEngine')).toEqual([]);
+  expect(ofKind(prod, 'ChaosExperiment')).toEqual([]);
+  expect(ofKind(dev, 'ChaosExperiment').map((e) => [e.metadata.name, e.spec.definition.image])).toEqual(
+    ['pod-delete', 'pod-network-latency', 'pod-cpu-hog', 'pod-network-loss'].map((n) => [n, 'litmuschaos.docker.scarf.sh/litmuschaos/go-runner:3.18.0']));
   expect(ofKind(dev, 'ChaosEngine').map((e) => e.metadata.name)).toEqual([
     'llm-data-vault-api-chaos-pod-delete', 'llm-data-vault-api-chaos-pod-network-latency', 'llm-data-vault-api-chaos-pod-cpu-hog', 'llm-data-vault-api-chaos-database-failure',
   ]);

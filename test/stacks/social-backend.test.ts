@@ -294,9 +294,10 @@ test('Success metrics as SLOs: 99.9 % availability per service, p95 < 200 ms for
     .toContain('http_request_duration_seconds_bucket{namespace="social-backend",job="social-backend-posts",le="0.2"}');
 });
 
-test('every Secret is synced from the secret manager (§4.7.11), the off-site credentials excepted', () => {
+test('every Secret is synced from the secret manager (§4.7.11), the off-site credentials from the entry Pulumi writes', () => {
   const objects = socialBackend(Environment.PROD);
   expect(objects.filter((o) => o.kind === 'ExternalSecret').map((o) => [o.metadata.name, o.spec.data.map((d: Manifest) => `${d.secretKey}←${d.remoteRef.key}#${d.remoteRef.property}`)])).toEqual([
+    ['social-backend-backup-s3', ['access-key←social-backend/prod/offsite-backup#access-key', 'secret-key←social-backend/prod/offsite-backup#secret-key']],
     ['social-backend-jwt', ['private-key←social-backend/prod/jwt#private-key', 'public-key←social-backend/prod/jwt#public-key']],
     ['social-backend-redis-password', ['password←social-backend/prod/redis#password']],
     ['social-backend-backup-encryption', ['passphrase←social-backend/prod/backup-encryption#passphrase']],
@@ -314,7 +315,8 @@ test('dev is smaller but has the same shape', () => {
   expect(find(dev, 'Cluster', 'social-backend-postgres').spec).toMatchObject({ instances: 1, enablePDB: false });
   // The apps have the same objects but the chaos experiments (dev only, Notes); the data layer is
   // smaller (one Redis pod, so no PDB there).
-  const chaos = (o: Manifest) => /-chaos(-|$)/.test(o.metadata.name);
+  // The engines, their RBAC and the ChaosExperiments they run (dev only).
+  const chaos = (o: Manifest) => /-chaos(-|$)/.test(o.metadata.name) || o.kind === 'ChaosExperiment';
   const shape = (objects: Manifest[]) => objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] !== 'redis' && !chaos(o)).map((o) => `${o.kind}/${o.metadata.name}`);
   expect(shape(dev)).toEqual(shape(prod));
   expect(prod.filter(chaos)).toEqual([]);
