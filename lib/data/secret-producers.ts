@@ -1,3 +1,4 @@
+import type { KubeJson } from '../core/json';
 /**
  * Which objects produce a Kubernetes Secret, and which Secret. A tree may only read a Secret one
  * of its own objects produces: nothing is assumed to exist in the cluster. This is the one list of
@@ -10,7 +11,7 @@ export interface SecretProducerObject {
   readonly apiVersion: string;
   readonly kind: string;
   readonly metadata: { readonly name: string; readonly namespace?: string };
-  readonly spec?: Record<string, any>;
+  readonly spec?: KubeJson;
 }
 
 /** A Secret an object produces. */

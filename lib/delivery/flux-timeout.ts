@@ -1,8 +1,9 @@
 import { Duration } from 'cdk8s';
 import { goDuration } from '../core/units';
+import type { KubeJson } from '../core/json';
 
 /** An object as rendered (JSON). */
-type RenderedObject = Record<string, any>;
+type RenderedObject = KubeJson;
 
 /** What Kubernetes uses when a Deployment sets no `progressDeadlineSeconds`. */
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;

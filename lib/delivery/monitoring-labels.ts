@@ -1,5 +1,6 @@
+import type { KubeJson } from '../core/json';
 /** An object as rendered (JSON). */
-type RenderedObject = Record<string, any>;
+type RenderedObject = KubeJson;
 
 /** The kinds a Prometheus (prometheus-operator) selects by label. */
 export const SELECTED_MONITORING_KINDS: readonly string[] = ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'];

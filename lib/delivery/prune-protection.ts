@@ -1,7 +1,8 @@
 import { Annotations } from '../core/conventions';
+import type { KubeJson } from '../core/json';
 
 /** An object as rendered (JSON). */
-type RenderedObject = Record<string, any>;
+type RenderedObject = KubeJson;
 
 /**
  * Whether Flux garbage-collecting `o` loses data: the Namespace (deleting it deletes everything

@@ -175,7 +175,7 @@ export class ReliakitApp extends App {
 
     const dirs: RenderedDirectory[] = [];
     const monitoringLabels = this.fluxSettings.infrastructure?.monitoringLabels ?? {};
-    const label = (o: Record<string, any>) => withMonitoringLabels(o, monitoringLabels);
+    const label = (o: KubeJson) => withMonitoringLabels(o, monitoringLabels);
     for (const stage of this.stages.values()) {
       const env = stage.environment;
       if (stage.infrastructure) {
@@ -241,7 +241,7 @@ function resolveInfrastructure(props: InfrastructureProps): InfrastructureSettin
  * component per file in the diff.
  */
 function renderChart(dir: string, chart: Chart, environment: Environment, include: (child: IConstruct) => boolean = () => true,
-  finish: (o: Record<string, any>) => Record<string, any> = (o) => o): RenderedDirectory {
+  finish: (o: KubeJson) => KubeJson = (o) => o): RenderedDirectory {
   const files: RenderedFile[] = [];
   for (const child of chart.node.children.filter(include)) {
     const objects = child.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);

@@ -1,7 +1,8 @@
 import { producedSecrets, SecretProducerObject } from '../../lib';
+import type { KubeJson } from '../../lib';
 
 const meta = { name: 'db', namespace: 'shop' };
-const cnpg = (spec: Record<string, any>): SecretProducerObject => ({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: meta, spec });
+const cnpg = (spec: KubeJson): SecretProducerObject => ({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: meta, spec });
 const CNPG = 'CloudNativePG (Cluster/db)';
 
 test.each<[string, SecretProducerObject, Array<[string, string, string]>]>([

@@ -1,10 +1,11 @@
 import { Duration } from 'cdk8s';
 import { kustomizationTimeout, slowestRolloutSeconds, withRolloutTimeout } from '../../lib/delivery/flux-timeout';
+import type { KubeJson } from '../../lib';
 
 const deployment = (progressDeadlineSeconds?: number) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { progressDeadlineSeconds } });
 const other = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's' }, spec: { progressDeadlineSeconds: 99_999 } };
 
-test.each<[string, Record<string, any>[], number | undefined]>([
+test.each<[string, KubeJson[], number | undefined]>([
   ['no Deployment', [other], undefined],
   ['one Deployment', [deployment(300)], 300],
   ['the longest of several', [deployment(600), deployment(1800), deployment(120)], 1800],
@@ -13,7 +14,7 @@ test.each<[string, Record<string, any>[], number | undefined]>([
   expect(slowestRolloutSeconds(objects)).toBe(expected);
 });
 
-test.each<[string, Record<string, any>[], Duration, number]>([
+test.each<[string, KubeJson[], Duration, number]>([
   ['no Deployment: the floor', [other], Duration.minutes(5), 300],
   ['a 10 min deadline: 12 min', [deployment(600)], Duration.minutes(5), 720],
   ['a 30 min deadline: 32 min', [deployment(1800), deployment(600)], Duration.minutes(5), 1920],

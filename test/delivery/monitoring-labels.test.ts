@@ -1,9 +1,10 @@
 import { withMonitoringLabels } from '../../lib/delivery/monitoring-labels';
+import type { KubeJson } from '../../lib';
 
 const RELEASE = { release: 'kube-prometheus-stack' };
 const obj = (apiVersion: string, kind: string, labels?: Record<string, string>) => ({ apiVersion, kind, metadata: { name: 'x', namespace: 'shop', labels } });
 
-test.each<[string, Record<string, any>, Record<string, any>]>([
+test.each<[string, KubeJson, KubeJson]>([
   ['ServiceMonitor: label added beside its own', obj('monitoring.coreos.com/v1', 'ServiceMonitor', { a: 'b' }), obj('monitoring.coreos.com/v1', 'ServiceMonitor', { a: 'b', ...RELEASE })],
   ['PodMonitor without labels', obj('monitoring.coreos.com/v1', 'PodMonitor'), obj('monitoring.coreos.com/v1', 'PodMonitor', RELEASE)],
   ['PrometheusRule with another release: overridden', obj('monitoring.coreos.com/v1', 'PrometheusRule', { release: 'old' }), obj('monitoring.coreos.com/v1', 'PrometheusRule', RELEASE)],

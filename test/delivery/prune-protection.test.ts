@@ -1,10 +1,11 @@
 import { losesDataWhenPruned, protectFromPrune } from '../../lib/delivery/prune-protection';
+import type { KubeJson } from '../../lib';
 
 const PROTECTED = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
 const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { a: 'b' } } };
 const sts = (volumeClaimTemplates?: unknown[]) => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'redis', namespace: 'shop' }, spec: { volumeClaimTemplates } });
 
-test.each<[string, Record<string, any>, boolean]>([
+test.each<[string, KubeJson, boolean]>([
   ['Namespace', ns, true],
   ['PersistentVolumeClaim', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'shop' } }, true],
   ['CloudNativePG Cluster', { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db', namespace: 'shop' } }, true],
@@ -18,7 +19,7 @@ test.each<[string, Record<string, any>, boolean]>([
   expect(losesDataWhenPruned(object)).toBe(expected);
 });
 
-test.each<[string, Record<string, any>, Record<string, any>]>([
+test.each<[string, KubeJson, KubeJson]>([
   ['adds the annotation, keeping the rest of the metadata', ns,
     { apiVersion: 'v1', kind: 'Namespace', metadata: { annotations: PROTECTED, name: 'shop', labels: { a: 'b' } } }],
   ['keeps other annotations', { ...ns, metadata: { name: 'shop', annotations: { note: 'x' } } },

@@ -2,7 +2,7 @@
  * Helpers over a rendered Flux tree for the cross-object invariants (test/stacks/): the objects of
  * each environment's whole tree, and the Secrets objects read and produce.
  */
-import { producedSecrets, RenderedDirectory } from '../../lib';
+import { producedSecrets, RenderedDirectory, SecretProducerObject } from '../../lib';
 import { Manifest } from './synth';
 
 /** Every object of each environment's tree (apps, data layers, infrastructure, clusters), by environment name. */
@@ -58,7 +58,7 @@ export function secretReferences(o: Manifest): SecretReference[] {
 
 /** `namespace/name` of every Secret the objects produce (lib/data/secret-producers.ts). */
 export function producedSecretKeys(objects: readonly Manifest[]): Set<string> {
-  return new Set(objects.flatMap((o) => producedSecrets(o as any)).map((s) => `${s.namespace}/${s.name}`));
+  return new Set(objects.flatMap((o) => producedSecrets(o as SecretProducerObject)).map((s) => `${s.namespace}/${s.name}`));
 }
 
 /** Every Secret reference of `objects` without a producer among them, as `<where> → <namespace>/<name>`. */
