@@ -72,9 +72,9 @@ export function expectedAlert(subject: Pick<SloTestSubject, 'service' | 'slo'>, 
   return { exp_labels: labels, exp_annotations: sorted(expand(rule.annotations ?? {}, labels)) };
 }
 
-/** The burn-rate alerts firing at `minute` of a replay, as promtool lists them (one per firing pair). */
-export function expectedBurnAlerts(subject: SloTestSubject, replay: BurnReplay, minute: number): ExpectedAlert[] {
-  return replay.firing(minute).map((i) => {
+/** The burn-rate alerts (of the page or ticket alert only, if `page` is given) firing at `minute` of a replay, as promtool lists them (one per firing pair). */
+export function expectedBurnAlerts(subject: SloTestSubject, replay: BurnReplay, minute: number, page?: boolean): ExpectedAlert[] {
+  return replay.firing(minute).filter((i) => page === undefined || subject.tiers[i].page === page).map((i) => {
     const tier = subject.tiers[i];
     return expectedAlert(subject, burnRuleOf(subject, tier.page) as PrometheusRuleDefinition, { long_window: tier.long, short_window: tier.short });
   }).sort((a, b) => JSON.stringify(a.exp_labels).localeCompare(JSON.stringify(b.exp_labels)));
@@ -183,15 +183,17 @@ export function sloPromtoolTests(subject: SloTestSubject, ruleFiles: readonly st
  * Concrete input series for the SLI: counters whose sums over the SLI's selectors give the
  * traffic's requests and failures. A failed-requests series that also matches `total` (the usual
  * `code=~"5.."` subset) is paired with a successful one; separate counters are kept separate.
- * `until`: the last minute sampled (the counters disappear after it).
+ * `until`: the last minute sampled (the counters disappear after it); `step`: minutes between
+ * samples (the test group's `interval`).
  */
-export function inputSeries(sli: SloTestSubject['sli'], traffic: Traffic, until?: number): Array<{ series: string; values: string }> {
+export function inputSeries(sli: SloTestSubject['sli'], traffic: Traffic, until?: number, step = 1): Array<{ series: string; values: string }> {
   const total = traffic.requests;
   const failed = traffic.failed;
   const ok = total.map((r, m) => r - failed[m]);
   const build = (metric: string, labels: Record<string, string>, increments: readonly number[]) => {
     const samples = counterOf(increments);
-    return { series: seriesName(metric, labels), values: seriesValues(until === undefined ? samples : samples.slice(0, until + 1)) };
+    const sampled = (until === undefined ? samples : samples.slice(0, until + 1)).filter((_, m) => m % step === 0);
+    return { series: seriesName(metric, labels), values: seriesValues(sampled) };
   };
   if (sli.kind === 'latency') {
     const base = solve([{ metric: `${sli.histogram}_count`, matchers: sli.matchers }]);
