@@ -296,12 +296,12 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
   // §3 "request success rate 99.5 % in 1-hour windows" is no 30-day SLO: it is a floor for every
   // hour. The availability SLO's fastest tier fires only at 14.4 % errors over 1 h (14.4 × its 1 %
   // budget), far above 0.5 %, so the floor gets its own ticket, read from the SLO's recorded 1-hour
-  // error ratio with the same traffic guard (a handful of failures on a quiet hour is no breach).
+  // error ratio with a traffic guard of 1 req/s (a handful of failures on a quiet hour is no breach).
   const alerts = new AlertingRuleset(chart, 'alerts', { team: 'postfacta' });
   alerts.addAlert({
     name: 'HourlySuccessRateBelowTarget',
     expr: `${SloRecords.errorRatio('1h')}${availability.recordSelector} > 0.005\nand\n`
-      + `avg_over_time(${SloRecords.REQUESTS_RATE5M}${availability.recordSelector}[1h]) >= ${availability.minRequestsPerSecond}`,
+      + `avg_over_time(${SloRecords.REQUESTS_RATE5M}${availability.recordSelector}[1h]) >= 1`,
     for: Duration.minutes(5),
     severity: Severity.TICKET,
     labels: { namespace: api.namespace, service: api.name },

@@ -136,7 +136,11 @@ export const AlertAnnotationKeys = {
 
 /** Names of the alerts an Slo generates. */
 export const SloAlertNames = {
-  /** Error-budget burn over one window pair (one rule per pair; `long_window`/`short_window` tell them apart). */
+  /**
+   * Error-budget burn: two rules per SLO, the page (the 1h/5m or the 6h/30m pair) and the ticket
+   * (1d/2h or 3d/6h), told apart by `severity`; each firing series carries the `long_window` and
+   * `short_window` of the pair that fired.
+   */
   BURN: 'ErrorBudgetBurn',
   /** The SLI's request series is missing: the SLO is blind. */
   NO_DATA: 'SliDataMissing',
@@ -157,9 +161,13 @@ export const SloRecords = {
   ERRORS_RATE5M: 'slo:sli_errors:rate5m',
   /** All requests per second over 5 minutes. */
   REQUESTS_RATE5M: 'slo:sli_requests:rate5m',
-  /** The traffic-weighted share of failed requests over `window`. */
+  /** The share of failed requests over `window`, from the counters' increase over the whole window (absent without requests). */
   errorRatio(window: SliWindow): string {
     return `slo:sli_error:ratio_rate${window}`;
+  },
+  /** The number of failed requests over `window` (recorded for the burn-rate alerts' long windows). */
+  errorsIncrease(window: SliWindow): string {
+    return `slo:sli_errors:increase${window}`;
   },
 } as const;
 

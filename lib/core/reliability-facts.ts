@@ -25,8 +25,10 @@ export interface BurnRateFact {
   readonly factor: number;
   /** Error-ratio threshold both windows must exceed. */
   readonly threshold: number;
-  /** Hold time in minutes. */
-  readonly forMinutes: number;
+  /** The share of the SLO window's budget spent within `long` that fires it, in percent. */
+  readonly budgetPercent: number;
+  /** Whether it belongs to the page alert (else to the ticket alert). */
+  readonly page: boolean;
   /** The tier's severity. */
   readonly severity: SeverityFact;
 }
@@ -44,6 +46,8 @@ export interface SloFact {
   readonly errorBudget: number;
   /** Its burn-rate alert tiers. */
   readonly burnRates: readonly BurnRateFact[];
+  /** Failed requests a tier's long window must hold before it fires (the low-traffic guard). */
+  readonly minFailedEvents: number;
 }
 
 /** One alerting rule. */

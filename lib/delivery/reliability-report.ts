@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { hasReliabilityFacts, ProbeFact, ReliabilityFacts, SeverityFact } from '../core/reliability-facts';
+import { hasReliabilityFacts, ProbeFact, ReliabilityFacts, SeverityFact, SloFact } from '../core/reliability-facts';
 import type { SystemChart } from '../core/system-chart';
 import { goDuration } from '../core/units';
 
@@ -48,12 +48,16 @@ export function renderReport(chart: Pick<SystemChart, 'system' | 'environment' |
       const minutes = slo.window.toMinutes() * slo.errorBudget;
       out.push(`| ${slo.name} | ${slo.service} | ${slo.objective} % | ${days(slo.window)} | ${round(slo.errorBudget * 100)} % | ${round(minutes)} min |`);
     }
-    out.push('', 'Burn-rate alerts (multi-window, multi-burn-rate):', '', '| SLO | long / short window | factor | threshold | for | severity |', '|---|---|---|---|---|---|');
+    out.push('', 'Burn-rate alerts (multi-window, multi-burn-rate): two per SLO, the page and the ticket, each firing at the first evaluation '
+      + 'any of its window pairs holds (no `for`), labelled with the pair\'s windows:', '',
+      '| SLO | service | alert | long / short window | budget spent | factor | error ratio above | severity |', '|---|---|---|---|---|---|---|---|');
     for (const slo of slos) {
       for (const t of slo.burnRates) {
-        out.push(`| ${slo.name} | ${t.long} / ${t.short} | ${t.factor}× | ${t.threshold} | ${t.forMinutes}m | ${t.severity.level} |`);
+        out.push(`| ${slo.name} | ${slo.service} | ${t.page ? 'page' : 'ticket'} | ${t.long} / ${t.short} | ${t.budgetPercent} % | ${t.factor}× | ${t.threshold} | ${t.severity.level} |`);
       }
     }
+    out.push('', 'Low traffic: a pair also needs failed requests in its long window, so a single failure never pages:', '');
+    for (const slo of slos) out.push(`- ${lowTraffic(slo)}`);
     out.push('');
   }
 
@@ -145,6 +149,24 @@ export function renderReport(chart: Pick<SystemChart, 'system' | 'environment' |
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * The low-traffic rule of an SLO's fastest pair, with its arithmetic: below `N ÷ threshold`
+ * requests per long window the failed-requests count decides, above it the error ratio.
+ */
+function lowTraffic(slo: SloFact): string {
+  const t = slo.burnRates.find((r) => r.page) ?? slo.burnRates[0];
+  if (!t) return `${slo.name} (${slo.service}): no burn-rate alerts`;
+  const crossover = Math.ceil(slo.minFailedEvents / t.threshold);
+  return `${slo.name} (${slo.service}): ${t.page ? 'pages' : 'opens a ticket'} on ≥ ${slo.minFailedEvents} failed requests in ${t.long} that are more than `
+    + `${round(t.threshold * 100)} % of its requests (and still failing over ${t.short}): below ${crossover} requests per ${t.long} `
+    + `the count decides, above it the ratio (at 1 req/s, ${Math.max(slo.minFailedEvents, Math.floor(Number((t.threshold * windowSeconds(t.long)).toPrecision(12))) + 1)} failures).`;
+}
+
+function windowSeconds(window: string): number {
+  const n = Number(window.slice(0, -1));
+  return n * (window.endsWith('d') ? 86_400 : window.endsWith('h') ? 3600 : 60);
 }
 
 function probe(p: ProbeFact | undefined): string {

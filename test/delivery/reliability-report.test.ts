@@ -16,13 +16,19 @@ describe('renderReport', () => {
     ['an SLO with its budget and one burn tier', {
       slos: [{
         name: 'api-availability', service: 'shop-api', objective: 99.9, window: Duration.days(30), errorBudget: 0.001,
-        burnRates: [{ long: '1h', short: '5m', factor: 14.4, threshold: 0.0144, forMinutes: 2, severity: { level: 'critical', priority: 'P1' } }],
+        burnRates: [{ long: '1h', short: '5m', factor: 14.4, threshold: 0.0144, budgetPercent: 2, page: true, severity: { level: 'critical', priority: 'P1' } }],
+        minFailedEvents: 2,
       }],
     }, [
       '## SLOs and error budgets', '', '| SLO | service | objective | window | error budget | budget in minutes |', '|---|---|---|---|---|---|',
       '| api-availability | shop-api | 99.9 % | 30d | 0.1 % | 43.2 min |', '',
-      'Burn-rate alerts (multi-window, multi-burn-rate):', '', '| SLO | long / short window | factor | threshold | for | severity |', '|---|---|---|---|---|---|',
-      '| api-availability | 1h / 5m | 14.4× | 0.0144 | 2m | critical |', '',
+      'Burn-rate alerts (multi-window, multi-burn-rate): two per SLO, the page and the ticket, each firing at the first evaluation any of its window '
+        + 'pairs holds (no `for`), labelled with the pair\'s windows:', '',
+      '| SLO | service | alert | long / short window | budget spent | factor | error ratio above | severity |', '|---|---|---|---|---|---|---|---|',
+      '| api-availability | shop-api | page | 1h / 5m | 2 % | 14.4× | 0.0144 | critical |', '',
+      'Low traffic: a pair also needs failed requests in its long window, so a single failure never pages:', '',
+      '- api-availability (shop-api): pages on ≥ 2 failed requests in 1h that are more than 1.44 % of its requests (and still failing over 5m): '
+        + 'below 139 requests per 1h the count decides, above it the ratio (at 1 req/s, 52 failures).', '',
     ]],
     ['alerts: subject falls back to —, priority shown', {
       alerts: [

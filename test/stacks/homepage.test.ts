@@ -212,10 +212,10 @@ describe('homepage prod carries the plan\'s values', () => {
   test('§2.1 SLOs: 99.9 % availability and p99 < 500 ms, with burn-rate alerts paging at 14.4×', () => {
     const groups = find(objects, 'PrometheusRule', 'homepage-slos').spec.groups;
     const alerts = groups.flatMap((g: Manifest) => g.rules).filter((r: Manifest) => r.alert === 'ErrorBudgetBurn');
-    const page = alerts.find((r: Manifest) => r.labels.slo === 'availability' && r.labels.long_window === '1h');
+    const page = alerts.find((r: Manifest) => r.labels.slo === 'availability' && r.labels.severity === 'critical');
     expect(page.labels.severity).toBe('critical');
     expect(page.expr).toContain('slo:sli_error:ratio_rate1h{namespace="homepage",service="homepage-api",slo="availability"} > 0.0144');
-    const latency = alerts.find((r: Manifest) => r.labels.slo === 'latency-p99' && r.labels.long_window === '1h');
+    const latency = alerts.find((r: Manifest) => r.labels.slo === 'latency-p99' && r.labels.severity === 'critical');
     expect(latency.expr).toContain('> 0.144');
     expect(groups.flatMap((g: Manifest) => g.rules).filter((r: Manifest) => r.record).map((r: Manifest) => r.expr).join('\n')).toContain('http_request_duration_seconds_bucket{job="homepage-api",le="0.5"}');
   });

@@ -285,10 +285,10 @@ test('Success metrics as SLOs: 99.9 % availability per service, p95 < 200 ms for
     'social-backend-auth/availability', 'social-backend-auth/latency-p95', 'social-backend-posts/availability', 'social-backend-posts/latency-p95',
     'social-backend-realtime/availability',
   ]);
-  const page = burn.find((r: Manifest) => r.labels.service === 'social-backend-auth' && r.labels.slo === 'availability' && r.labels.long_window === '1h');
+  const page = burn.find((r: Manifest) => r.labels.service === 'social-backend-auth' && r.labels.slo === 'availability' && r.labels.severity === 'critical');
   expect(page.labels).toMatchObject({ severity: 'critical', priority: 'P1', namespace: 'social-backend', team: 'social' });
   expect(page.expr).toContain('> 0.0144');
-  const ticket = burn.find((r: Manifest) => r.labels.slo === 'latency-p95' && r.labels.long_window === '3d');
+  const ticket = burn.find((r: Manifest) => r.labels.slo === 'latency-p95' && r.labels.severity === 'warning');
   expect(ticket.labels).toMatchObject({ severity: 'warning', priority: 'P2' });
   expect(rules.filter((r: Manifest) => r.record).map((r: Manifest) => r.expr).join('\n'))
     .toContain('http_request_duration_seconds_bucket{namespace="social-backend",job="social-backend-posts",le="0.2"}');

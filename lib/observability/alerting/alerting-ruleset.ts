@@ -230,9 +230,10 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts, ISc
         window: slo.window,
         errorBudget: slo.errorBudget,
         burnRates: slo.burnRates.map((t) => ({
-          long: t.long, short: t.short, factor: t.factor, threshold: t.threshold, forMinutes: t.forMinutes,
+          long: t.long, short: t.short, factor: t.factor, threshold: t.threshold, budgetPercent: t.budgetPercent, page: t.page,
           severity: severityFact(t.page ? slo.pageSeverity : slo.ticketSeverity),
         })),
+        minFailedEvents: slo.minFailedEvents,
       })),
       alerts: this.alerts.map((a) => ({
         name: a.name, subject: a.labels.service ?? a.group, severity: severityFact(a.severity), for: a.for, runbookUrl: a.runbookUrl,

@@ -1,10 +1,10 @@
 import { SLI_WINDOWS, SliWindow, SloRecords } from '../../core/conventions';
-import { promDuration, promNumber } from '../promql';
+import { promNumber } from '../promql';
 
 /**
- * One multi-window burn-rate alert of the SRE Workbook (ch. 5, "Alerting on SLOs", approach 6):
- * it fires when `budgetPercent` % of the whole window's error budget has been spent within
- * `long`, and the `short` window shows it is still being spent.
+ * One window pair of the SRE Workbook's multi-window, multi-burn-rate alerts (ch. 5, "Alerting on
+ * SLOs", approach 6): it fires when `budgetPercent` % of the whole SLO window's error budget has
+ * been spent within `long`, and the `short` window shows it is still being spent.
  */
 export interface BurnTierPolicy {
   /** The long window: how much budget has been spent. */
@@ -13,19 +13,27 @@ export interface BurnTierPolicy {
   readonly short: SliWindow;
   /** The share of the SLO window's budget that, spent within `long`, fires the alert. */
   readonly budgetPercent: number;
-  /** Whether the tier pages (else it opens a ticket). */
+  /** Whether the pair belongs to the page alert (else to the ticket alert). */
   readonly page: boolean;
-  /** How long the condition must hold: filters one-scrape blips without delaying a real page much. */
-  readonly forMinutes: number;
 }
 
-/** The Workbook's four tiers: page on 2 % in 1 h and 5 % in 6 h, ticket on 10 % in 1 d and 10 % in 3 d. */
+/**
+ * The Workbook's four pairs: page on 2 % of the budget in 1 h or 5 % in 6 h, ticket on 10 % in
+ * 1 d or 10 % in 3 d (14.4×, 6×, 3× and 1× a 30-day budget).
+ */
 export const BURN_TIERS: readonly BurnTierPolicy[] = [
-  { long: '1h', short: '5m', budgetPercent: 2, page: true, forMinutes: 2 },
-  { long: '6h', short: '30m', budgetPercent: 5, page: true, forMinutes: 15 },
-  { long: '1d', short: '2h', budgetPercent: 10, page: false, forMinutes: 60 },
-  { long: '3d', short: '6h', budgetPercent: 10, page: false, forMinutes: 180 },
+  { long: '1h', short: '5m', budgetPercent: 2, page: true },
+  { long: '6h', short: '30m', budgetPercent: 5, page: true },
+  { long: '1d', short: '2h', budgetPercent: 10, page: false },
+  { long: '3d', short: '6h', budgetPercent: 10, page: false },
 ];
+
+/**
+ * Failed requests the long window must hold before a burn-rate alert fires, unless the SLO says
+ * otherwise: one failure is no pattern, two are the least evidence of one. See docs/SLO-ALERTING.md
+ * for the arithmetic (a total outage at 10 requests an hour pages at its second failed request).
+ */
+export const DEFAULT_MIN_FAILED_EVENTS = 2;
 
 /** A tier resolved for one SLO. */
 export interface BurnTier extends BurnTierPolicy {
@@ -55,12 +63,41 @@ export function errorBudget(objectivePercent: number): number {
  * (0.9333× for 3 days of 28); thresholds are computed from the rounded factor and printed without
  * float artefacts, so the rule, its labels and its description agree.
  */
-export function burnTiers(objectivePercent: number, sloWindowMinutes: number): BurnTier[] {
+export function burnTiers(objectivePercent: number, sloWindowMinutes: number, policies: readonly BurnTierPolicy[] = BURN_TIERS): BurnTier[] {
   const budget = errorBudget(objectivePercent);
-  return BURN_TIERS.map((policy) => {
+  return policies.map((policy) => {
     const factor = Number(((policy.budgetPercent / 100) * sloWindowMinutes / windowMinutes(policy.long)).toPrecision(4));
     return { ...policy, factor, threshold: Number(promNumber(factor * budget)) };
   });
+}
+
+/**
+ * The same pairs with every tier that cannot fire (threshold ≥ 1: more than every request would
+ * have to fail) given a budget share that puts its threshold near 0.5 — half the requests failing
+ * still pages — rounded down to two significant digits. What the error for such an SLO proposes.
+ */
+export function reachableTiers(objectivePercent: number, sloWindowMinutes: number, policies: readonly BurnTierPolicy[] = BURN_TIERS): BurnTierPolicy[] {
+  const tiers = burnTiers(objectivePercent, sloWindowMinutes, policies);
+  return policies.map((policy, i) => {
+    if (tiers[i].threshold < 1) return policy;
+    const share = (policy.budgetPercent * 0.5) / tiers[i].threshold;
+    const digits = 10 ** (Math.floor(Math.log10(share)) - 1);
+    return { ...policy, budgetPercent: Number((Math.floor(share / digits) * digits).toPrecision(2)) };
+  });
+}
+
+/** A tier set as a stack would write it (the `tiers` prop of an Slo). */
+export function formatTiers(policies: readonly BurnTierPolicy[]): string {
+  return `[${policies.map((p) => `{ long: '${p.long}', short: '${p.short}', budgetPercent: ${p.budgetPercent}, page: ${p.page} }`).join(', ')}]`;
+}
+
+/**
+ * How one SLI's counters read over a window: PromQL of the failed and of all requests counted in
+ * it (`sum(increase(…[1h]))`), each without labels.
+ */
+export interface SliCounters {
+  readonly errors: (window: string) => string;
+  readonly requests: (window: string) => string;
 }
 
 /** PromQL of one SLO's recording rules, in evaluation order. */
@@ -70,52 +107,67 @@ export interface SliRecording {
 }
 
 /**
- * The recording rules of one SLI: the 5-minute error and request rates from the raw series, then
- * the error ratio over every window from those two recorded rates.
+ * The recording rules of one SLI: the 5-minute error and request rates (the dashboards' and the
+ * no-data alert's series), the error ratio over every window, and the failed requests over the
+ * tiers' long windows (the low-traffic guard).
  *
- * The long windows are `sum_over_time(errors) / sum_over_time(requests)` of the 5-minute rates:
- * a traffic-weighted ratio, equal to errors / requests over the whole window. Averaging the
- * 5-minute *ratios* instead (`avg_over_time(ratio_rate5m[1d])`) would weigh a quiet night hour
- * with 10 requests as much as the peak hour with 100,000, so a few night-time errors would burn
- * "budget" that the users never lost. Reading recorded rates also keeps a 3-day window cheap: one
- * series of 5-minute samples instead of every raw series' samples.
+ * Each window's ratio is the counters' increase over the whole window — failed over all requests —
+ * as the Workbook and Sloth compute it, not a sum or average of recorded 5-minute rates: those
+ * trail the counters by up to 5 minutes, a ramp that delayed a total outage's page by 2–3 minutes.
+ * `increase` rather than `rate` keeps whole requests whole (a ratio of 2 counts, no division by
+ * the window), and a window without requests records nothing instead of 0/0 = NaN, so the short
+ * windows' "still burning" reads the last window that had requests (see {@link tierExpr}).
  *
  * `selector` is the `{namespace="…",service="…",slo="…"}` matcher set of the recorded series.
  */
-export function sliRecordings(errorsRate: string, requestsRate: string, selector: string): SliRecording[] {
+export function sliRecordings(errorsRate: string, requestsRate: string, counters: SliCounters, longWindows: readonly SliWindow[]): SliRecording[] {
   return [
     { record: SloRecords.ERRORS_RATE5M, expr: errorsRate },
     { record: SloRecords.REQUESTS_RATE5M, expr: requestsRate },
-    ...SLI_WINDOWS.map((w) => ({
-      record: SloRecords.errorRatio(w),
-      expr: w === '5m' ? `${SloRecords.ERRORS_RATE5M}${selector}\n/\n${SloRecords.REQUESTS_RATE5M}${selector}` : errorRatioOver(selector, w),
-    })),
+    ...SLI_WINDOWS.map((w) => ({ record: SloRecords.errorRatio(w), expr: `${counters.errors(w)}\n/\n(${counters.requests(w)} > 0)` })),
+    ...SLI_WINDOWS.filter((w) => longWindows.includes(w)).map((w) => ({ record: SloRecords.errorsIncrease(w), expr: counters.errors(w) })),
   ];
 }
 
 /**
- * The traffic-weighted error ratio over any `window` (`3d`, `30d`), from the recorded 5-minute
- * rates of the SLO whose recorded series `selector` matches: what the long-window recordings
- * record, and what the SLO window's error ratio (error budget spent) is read from.
+ * The error ratio over any `window` (`30d`: the budget spent), from the recorded 5-minute rates of
+ * the SLO whose recorded series `selector` matches. Cheap over a month (one series of recorded
+ * samples), but it trails the counters by the 5-minute rate's ramp: the dashboards read it, the
+ * alerts read the counters' ratios ({@link sliRecordings}).
  */
 export function errorRatioOver(selector: string, window: string): string {
   return `sum_over_time(${SloRecords.ERRORS_RATE5M}${selector}[${window}])\n/\nsum_over_time(${SloRecords.REQUESTS_RATE5M}${selector}[${window}])`;
 }
 
 /**
- * The condition of one burn-rate alert: both windows above the threshold, and at least
- * `minRequestsPerSecond` on average over the long window, so that a handful of failed requests
- * on a quiet service pages no one.
+ * The condition of one window pair, labelled with its windows so the alert says which pair fired:
+ * - the long window's error ratio above the threshold (the budget share is spent),
+ * - at least `minFailedEvents` failed requests in the long window (the low-traffic guard: at 10
+ *   requests an hour one failure is a 10 % ratio, far above any threshold, yet no outage), and
+ * - the short window's ratio above the threshold: still burning. A short window without requests
+ *   records no ratio, so the last one recorded within the long window counts — at 10 requests an
+ *   hour the 5-minute window is empty most minutes, and an outage must neither flap nor resolve
+ *   until a request succeeds.
+ *
+ * No `for`: the long window already is the hold time (the Workbook advises against `for` on burn
+ * alerts, a delay of its own on top of the window's), and the guard and the short window keep a
+ * single failure or a blip from paging.
  */
-export function burnExpr(tier: BurnTier, selector: string, minRequestsPerSecond: number): string {
+export function tierExpr(tier: BurnTier, selector: string, minFailedEvents: number): string {
   const threshold = promNumber(tier.threshold);
-  return [
+  const condition = [
     `${SloRecords.errorRatio(tier.long)}${selector} > ${threshold}`,
     `and`,
-    `${SloRecords.errorRatio(tier.short)}${selector} > ${threshold}`,
+    `${SloRecords.errorsIncrease(tier.long)}${selector} >= ${minFailedEvents}`,
     `and`,
-    `avg_over_time(${SloRecords.REQUESTS_RATE5M}${selector}[${tier.long}]) >= ${promNumber(minRequestsPerSecond)}`,
+    `last_over_time(${SloRecords.errorRatio(tier.short)}${selector}[${tier.long}]) > ${threshold}`,
   ].join('\n');
+  return `label_replace(label_replace(\n${condition},\n"long_window", "${tier.long}", "", ""), "short_window", "${tier.short}", "", "")`;
+}
+
+/** One alert's condition: any of its pairs (each firing series labelled with its windows). */
+export function burnExpr(tiers: readonly BurnTier[], selector: string, minFailedEvents: number): string {
+  return tiers.map((t) => tierExpr(t, selector, minFailedEvents)).join('\nor\n');
 }
 
 /**
@@ -127,7 +179,10 @@ export function absentExpr(selector: string): string {
   return `absent(${SloRecords.REQUESTS_RATE5M}${selector})\nor\nabsent(${SloRecords.ERRORS_RATE5M}${selector})`;
 }
 
-/** `Duration`-free rendering of a tier's `for`. */
-export function tierFor(tier: BurnTierPolicy): string {
-  return promDuration(tier.forMinutes);
+/**
+ * Below how many requests per long window the failed-requests guard, not the ratio, decides:
+ * `minFailedEvents / threshold` (139 an hour for 2 failures and a 99.9 % objective's 1.44 %).
+ */
+export function guardCrossover(tier: BurnTier, minFailedEvents: number): number {
+  return Math.ceil(minFailedEvents / tier.threshold);
 }

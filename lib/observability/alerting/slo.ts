@@ -1,8 +1,11 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PrometheusRuleDefinition, PrometheusRuleGroupDefinition, Severity } from './alert-rule';
-import { AlertAnnotationKeys, AlertLabelKeys, isLabelValue, SloAlertNames } from '../../core/conventions';
-import { absentExpr, burnExpr, BurnTier, burnTiers, errorBudget, errorRatioOver, sliRecordings, tierFor } from './burn-rate';
+import { AlertAnnotationKeys, AlertLabelKeys, isLabelValue, SLI_WINDOWS, SloAlertNames } from '../../core/conventions';
+import {
+  absentExpr, burnExpr, BURN_TIERS, BurnTier, BurnTierPolicy, burnTiers, DEFAULT_MIN_FAILED_EVENTS, errorBudget, errorRatioOver, formatTiers,
+  reachableTiers, SliCounters, sliRecordings, windowMinutes,
+} from './burn-rate';
 import { formatSelector, parseSelector, promDuration, promNumber, Selector } from '../promql';
 import { PromtoolTestFile, sloPromtoolTests, SloTestSubject } from './promtool-tests';
 import { goDuration } from '../../core/units';
@@ -114,21 +117,27 @@ export interface SloProps {
    */
   readonly name?: string;
   /**
-   * Burn-rate alerts stay silent while the service averages fewer requests per second than this
-   * over the alert's long window. Below 1 req/s (3,600 requests an hour) a handful of failed
-   * requests moves the 1-hour error ratio past the page threshold of a 99.9 % objective
-   * (52 failures); lower it for a quiet service that must still page, accepting that a few
-   * failures may wake someone.
-   * @default 1
+   * Failed requests a burn-rate alert's long window must hold besides the error ratio: the
+   * low-traffic guard. At 10 requests an hour a single failure is a 10 % error ratio, far above
+   * any page threshold, yet no outage; two failures in the window are the least evidence of one,
+   * and a total outage at 10 requests an hour has them within 6–12 minutes. Above `minFailedEvents
+   * ÷ threshold` requests per long window (139 an hour for a 99.9 % objective) the ratio decides.
+   * @default 2
    */
-  readonly minRequestsPerSecond?: number;
+  readonly minFailedEvents?: number;
   /**
-   * Severity of the two fast (page) tiers.
+   * The window pairs. An objective whose pair would need an error ratio of 100 % or more (a 93 %
+   * objective pages at 14.4 × 7 % = 1.008 over 1 h) is rejected, naming pairs that can fire.
+   * @default - the Workbook's: page on 2 % of the budget in 1h/5m or 5 % in 6h/30m, ticket on 10 % in 1d/2h or 3d/6h
+   */
+  readonly tiers?: readonly BurnTierPolicy[];
+  /**
+   * Severity of the page alert (the fast pairs).
    * @default Severity.PAGE
    */
   readonly pageSeverity?: Severity;
   /**
-   * Severity of the two slow (ticket) tiers.
+   * Severity of the ticket alert (the slow pairs).
    * @default Severity.TICKET
    */
   readonly ticketSeverity?: Severity;
@@ -141,16 +150,16 @@ export interface SloProps {
 
 const DEFAULT_WINDOW = Duration.days(30);
 const MIN_WINDOW_MINUTES = 3 * 1440;
-const DEFAULT_MIN_RPS = 1;
 const DEFAULT_NO_DATA_FOR = Duration.minutes(10);
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const HTTP_URL = /^https?:\/\/[^\s/]+\S*$/;
 
 /**
  * A service level objective with multi-window, multi-burn-rate alerts (SRE Workbook ch. 5):
- * recording rules for the SLI's error ratio over 5m…3d, four burn-rate alerts (two page, two
- * ticket) whose factors are derived from the objective's window, a traffic guard and a no-data
- * alert. It renders no object itself: add it to an {@link AlertingRuleset}.
+ * recording rules for the SLI's error ratio over 5m…3d from the counters, two burn-rate alerts —
+ * the page (1h/5m or 6h/30m) and the ticket (1d/2h or 3d/6h) — whose factors are derived from the
+ * objective's window, a failed-requests guard for low traffic and a no-data alert. It renders no
+ * object itself: add it to an {@link AlertingRuleset}. docs/SLO-ALERTING.md has the why.
  */
 export class Slo extends Construct {
   /** The `slo` label value. */
@@ -176,8 +185,8 @@ export class Slo extends Construct {
   public readonly errorBudget: number;
   /** The runbook URL. */
   public readonly runbookUrl: string;
-  /** The traffic guard of the burn-rate alerts. */
-  public readonly minRequestsPerSecond: number;
+  /** Failed requests a burn-rate alert's long window must hold (the low-traffic guard). */
+  public readonly minFailedEvents: number;
   /** Severity of the page tiers. */
   public readonly pageSeverity: Severity;
   /** Severity of the ticket tiers. */
@@ -194,6 +203,7 @@ export class Slo extends Construct {
   private readonly description: string | undefined;
   private readonly errorsRate: string;
   private readonly requestsRate: string;
+  private readonly counters: SliCounters;
   private readonly series: SloTestSubject['sli'];
 
   constructor(scope: Construct, id: string, props: SloProps) {
@@ -209,7 +219,7 @@ export class Slo extends Construct {
     this.runbookUrl = props.runbookUrl;
     this.summary = props.summary;
     this.description = props.description;
-    this.minRequestsPerSecond = props.minRequestsPerSecond ?? DEFAULT_MIN_RPS;
+    this.minFailedEvents = props.minFailedEvents ?? DEFAULT_MIN_FAILED_EVENTS;
     this.pageSeverity = props.pageSeverity ?? Severity.PAGE;
     this.ticketSeverity = props.ticketSeverity ?? Severity.TICKET;
     this.noDataSeverity = props.noData?.severity ?? Severity.TICKET;
@@ -220,24 +230,27 @@ export class Slo extends Construct {
     }
     v.check(!(this.objective > 0 && this.objective < 100), 'objective', this.objective, 'is not a percentage strictly between 0 and 100',
       'give the share of good requests in percent, e.g. 99.9');
-    const windowMinutes = this.window.toMilliseconds() / 60_000;
-    v.check(!Number.isInteger(windowMinutes) || windowMinutes < MIN_WINDOW_MINUTES, 'window', promDuration(Math.max(1, Math.round(windowMinutes))),
+    const sloMinutes = this.window.toMilliseconds() / 60_000;
+    v.check(!Number.isInteger(sloMinutes) || sloMinutes < MIN_WINDOW_MINUTES, 'window', promDuration(Math.max(1, Math.round(sloMinutes))),
       'is shorter than 3 days (or not whole minutes), the longest burn-rate window', 'use a window of whole days, e.g. Duration.days(28) or Duration.days(30)');
     v.check(!HTTP_URL.test(this.runbookUrl ?? ''), 'runbookUrl', this.runbookUrl, 'is not an http(s) URL', 'link the runbook the on-call engineer follows, e.g. https://runbooks.example.com/homepage/api-availability');
-    v.check(!(this.minRequestsPerSecond > 0 && Number.isFinite(this.minRequestsPerSecond)), 'minRequestsPerSecond', this.minRequestsPerSecond,
-      'is not a positive number', 'use e.g. 1, or 0.1 for a quiet service that must still page');
+    v.check(!(Number.isInteger(this.minFailedEvents) && this.minFailedEvents >= 1), 'minFailedEvents', this.minFailedEvents,
+      'is not a whole number of at least 1', 'use 2 (the default: one failure never pages), or more for a service whose single failures come in pairs');
     for (const [prop, text] of [['summary', props.summary], ['description', props.description]] as const) {
       v.check(text !== undefined && text.trim() === '', prop, text, 'is empty', `omit ${prop} for the generated text, or describe the impact`);
     }
     v.check(this.noDataFor.toMilliseconds() < 60_000 || this.noDataFor.toMilliseconds() % 60_000 !== 0, 'noData.for', goDuration(this.noDataFor),
       'is not a whole number of minutes of at least one', 'use whole minutes, e.g. Duration.minutes(10)');
+    const policies = props.tiers ?? BURN_TIERS;
+    const validScale = this.objective > 0 && this.objective < 100 && Number.isInteger(sloMinutes) && sloMinutes >= MIN_WINDOW_MINUTES;
+    if (validScale) this.checkTiers(v, policies, props.tiers !== undefined, sloMinutes);
     const rates = this.resolveSli(v);
     v.throwIfAny();
 
     this.errorBudget = errorBudget(this.objective);
-    this.tiers = burnTiers(this.objective, windowMinutes);
+    this.tiers = burnTiers(this.objective, sloMinutes, policies);
     this.recordSelector = `{namespace=${JSON.stringify(this.namespace)},${AlertLabelKeys.SERVICE}=${JSON.stringify(this.service)},${AlertLabelKeys.SLO}=${JSON.stringify(this.name)}}`;
-    [this.errorsRate, this.requestsRate, this.series] = rates as [string, string, SloTestSubject['sli']];
+    [this.errorsRate, this.requestsRate, this.counters, this.series] = rates as [string, string, SliCounters, SloTestSubject['sli']];
   }
 
   /** The burn-rate tiers with their derived factors and thresholds (a copy). */
@@ -267,64 +280,107 @@ export class Slo extends Construct {
   public ruleGroups(): PrometheusRuleGroupDefinition[] {
     const labels = { namespace: this.namespace, [AlertLabelKeys.SERVICE]: this.service, [AlertLabelKeys.SLO]: this.name };
     const [sliGroup, alertGroup] = this.groupNames;
-    const recording = sliRecordings(this.errorsRate, this.requestsRate, this.recordSelector).map((r) => ({ record: r.record, expr: r.expr, labels: { ...labels } }));
+    const longWindows = this.tiers.map((t) => t.long);
+    const recording = sliRecordings(this.errorsRate, this.requestsRate, this.counters, longWindows).map((r) => ({ record: r.record, expr: r.expr, labels: { ...labels } }));
     return [
       { name: sliGroup, rules: recording },
-      { name: alertGroup, rules: [...this.tiers.map((t) => this.burnAlert(t)), this.noDataAlert()] },
+      { name: alertGroup, rules: [...this.burnAlerts(), this.noDataAlert()] },
     ];
   }
 
   /**
-   * `promtool test rules` unit tests proving this SLO's alerts: each tier fires when the budget
-   * burns just above its factor (and not before), a healthy service and a quiet one page no one,
-   * and missing data raises the no-data alert.
+   * The burn-rate alerts: the page (its pairs' OR), then the ticket; an alert without pairs (a
+   * `tiers` prop of page pairs only) is left out.
+   */
+  public burnAlerts(): PrometheusRuleDefinition[] {
+    return [true, false].flatMap((page) => {
+      const tiers = this.tiers.filter((t) => t.page === page);
+      return tiers.length > 0 ? [this.burnAlert(tiers, page)] : [];
+    });
+  }
+
+  /**
+   * `promtool test rules` unit tests proving this SLO's alerts: each pair fires when the budget
+   * burns just above its factor (and not before), a healthy service pages no one, a total outage
+   * at 10 requests an hour pages and a single failure does not, and missing data raises the
+   * no-data alert.
    * @param ruleFiles the rule files holding {@link ruleGroups}, relative to the test file
    */
   public promtoolTests(ruleFiles: readonly string[]): PromtoolTestFile {
-    const [burn, noData] = [this.tiers.map((t) => this.burnAlert(t)), this.noDataAlert()];
-    return sloPromtoolTests({
+    return sloPromtoolTests(this.testSubject(), ruleFiles);
+  }
+
+  /** What the promtool test generators need to know about this SLO (its series, pairs, alerts). */
+  public testSubject(): SloTestSubject {
+    return {
       slo: this.name,
       service: this.service,
       sli: this.series,
       tiers: this.tiers,
-      burnAlerts: burn,
-      noDataAlert: noData,
+      burnAlerts: this.burnAlerts(),
+      noDataAlert: this.noDataAlert(),
       noDataForMinutes: this.noDataFor.toMilliseconds() / 60_000,
       groupNames: this.groupNames,
-      minRequestsPerSecond: this.minRequestsPerSecond,
-    }, ruleFiles);
+      minFailedEvents: this.minFailedEvents,
+      errorBudget: this.errorBudget,
+      windowMinutes: this.window.toMilliseconds() / 60_000,
+    };
   }
 
-  private burnAlert(tier: BurnTier): PrometheusRuleDefinition {
-    const severity = tier.page ? this.pageSeverity : this.ticketSeverity;
+  private burnAlert(tiers: readonly BurnTier[], page: boolean): PrometheusRuleDefinition {
+    const severity = page ? this.pageSeverity : this.ticketSeverity;
     const days = promDuration(this.window.toMilliseconds() / 60_000);
-    const lastsHours = Math.round(this.window.toMilliseconds() / 3_600_000 / tier.factor);
+    const pairs = tiers.map((t) => `${t.budgetPercent}% of the budget in ${t.long} (error ratio above ${promNumber(t.threshold)}, ${t.factor}×)`).join(' or ');
+    const fastest = Math.max(...tiers.map((t) => t.factor));
+    const lastsHours = Math.round(this.window.toMilliseconds() / 3_600_000 / fastest);
     const lasts = lastsHours >= 48 ? `about ${Math.round(lastsHours / 24)} days` : `about ${lastsHours} hours`;
     return {
       alert: SloAlertNames.BURN,
-      expr: burnExpr(tier, this.recordSelector, this.minRequestsPerSecond),
-      for: tierFor(tier),
+      expr: burnExpr(tiers, this.recordSelector, this.minFailedEvents),
       labels: {
         ...severity.labels(),
         [AlertLabelKeys.TEAM]: this.team,
         namespace: this.namespace,
         // Also on the result series: stated here so rules of different SLOs never look alike
-        // (promtool's duplicate-rule lint) and readers see whose alert it is.
+        // (promtool's duplicate-rule lint) and readers see whose alert it is. The expression adds
+        // `long_window` and `short_window`: the pair that fired.
         [AlertLabelKeys.SERVICE]: this.service,
         [AlertLabelKeys.SLO]: this.name,
-        [AlertLabelKeys.LONG_WINDOW]: tier.long,
-        [AlertLabelKeys.SHORT_WINDOW]: tier.short,
       },
       annotations: {
-        [AlertAnnotationKeys.SUMMARY]: this.summary ?? `${this.service}: ${this.name} SLO error budget burning ${tier.factor}× too fast`,
+        [AlertAnnotationKeys.SUMMARY]: this.summary
+          ?? `${this.service}: ${this.name} SLO error budget burning too fast (${page ? 'page' : 'ticket'}, {{ $labels.long_window }}/{{ $labels.short_window }} windows)`,
         [AlertAnnotationKeys.DESCRIPTION]: this.description
-          ?? `The ${this.name} SLO of ${this.service} (${this.objective}% over ${days}) has spent more than ${tier.budgetPercent}% of its error budget `
-          + `in the last ${tier.long} (error ratio above ${promNumber(tier.threshold)}, ${tier.factor}× the sustainable rate) and is still burning `
-          + `over the last ${tier.short}. At this rate the whole budget is gone in ${lasts}.`,
+          ?? `The ${this.name} SLO of ${this.service} (${this.objective}% over ${days}) has spent more than ${pairs}, with at least ${this.minFailedEvents} failed `
+          + `requests in that window, and is still burning over its short window. This alert fired on the {{ $labels.long_window }} window `
+          + `(short window {{ $labels.short_window }}). At ${fastest}× the whole budget is gone in ${lasts}.`,
         [AlertAnnotationKeys.RUNBOOK_URL]: this.runbookUrl,
       },
     };
   }
+
+  /** Rejects pairs that are malformed or cannot fire for the objective, naming a set that can. */
+  private checkTiers(v: Violations, policies: readonly BurnTierPolicy[], custom: boolean, sloWindowMinutes: number): void {
+    const prop = custom ? 'tiers' : 'objective';
+    if (custom) {
+      if (v.check(policies.length === 0, 'tiers', policies, 'is empty', `omit tiers for the Workbook's pairs, ${formatTiers(BURN_TIERS)}`)) return;
+      for (const p of policies) {
+        const known = (SLI_WINDOWS as readonly string[]).includes(p.long) && (SLI_WINDOWS as readonly string[]).includes(p.short);
+        if (v.check(!known, 'tiers', p, 'names a window that is not recorded', `use windows of ${SLI_WINDOWS.join(', ')}`)) return;
+        v.check(windowMinutes(p.short) >= windowMinutes(p.long), 'tiers', p, 'has a short window no shorter than its long one', 'use a short window of about 1/12 of the long one, e.g. 1h with 5m');
+        v.check(!(p.budgetPercent > 0 && p.budgetPercent <= 100), 'tiers', p, 'has a budgetPercent outside (0, 100]', 'use the share of the budget the long window may spend, e.g. 2');
+        v.check(windowMinutes(p.long) > sloWindowMinutes, 'tiers', p, 'has a long window longer than the SLO window', 'use a long window of at most the SLO window');
+      }
+      if (v.count) return;
+    }
+    const tiers = burnTiers(this.objective, sloWindowMinutes, policies);
+    const unreachable = tiers.filter((t) => t.threshold >= 1);
+    if (unreachable.length === 0) return;
+    const which = unreachable.map((t) => `the ${t.long}/${t.short} pair (${t.budgetPercent}% of the budget: ${t.factor}× × ${promNumber(errorBudget(this.objective))} = error ratio ${promNumber(t.threshold)})`).join(' and ');
+    v.add(prop, custom ? formatTiers(policies) : this.objective, `gives ${which} a threshold of 100 % or more: more requests would have to fail than there are, so it can never fire`,
+      `give tiers that can, e.g. tiers: ${formatTiers(reachableTiers(this.objective, sloWindowMinutes, policies))}, or a higher objective`);
+  }
+
 
   private noDataAlert(): PrometheusRuleDefinition {
     const forText = promDuration(Math.round(this.noDataFor.toMilliseconds() / 60_000));
@@ -343,9 +399,13 @@ export class Slo extends Construct {
     };
   }
 
-  /** Validates the SLI; returns the 5-minute error and request rate expressions and the series shapes for tests. */
-  private resolveSli(v: Violations): [string, string, SloTestSubject['sli']] | undefined {
+  /**
+   * Validates the SLI; returns the 5-minute error and request rate expressions, the counters over
+   * any window and the series shapes for tests.
+   */
+  private resolveSli(v: Violations): [string, string, SliCounters, SloTestSubject['sli']] | undefined {
     const rate = (selector: string) => `sum(rate(${selector}[5m]))`;
+    const increase = (selector: string, window: string) => `sum(increase(${selector}[${window}]))`;
     const r = this.sli?.requestsProps;
     const l = this.sli?.latencyProps;
     if (r) {
@@ -369,7 +429,14 @@ export class Slo extends Construct {
       const errorsRate = errors
         ? `${rate(formatSelector(errors))}\nor\n${zero}`
         : `${rate(formatSelector(total))}\n-\n(\n  ${rate(formatSelector(good as Selector))}\n  or\n  ${zero}\n)`;
-      return [errorsRate, rate(formatSelector(total)), { kind: 'requests', total, errors, good }];
+      // Over a window, a missing counter is `vector(0)`: no second read of the total over 3 days.
+      const counters: SliCounters = {
+        errors: (w) => (errors
+          ? `(${increase(formatSelector(errors), w)} or vector(0))`
+          : `(${increase(formatSelector(total), w)} - (${increase(formatSelector(good as Selector), w)} or vector(0)))`),
+        requests: (w) => increase(formatSelector(total), w),
+      };
+      return [errorsRate, rate(formatSelector(total)), counters, { kind: 'requests', total, errors, good }];
     }
     if (l) {
       const selectorText = l.selector ?? '{}';
@@ -387,7 +454,8 @@ export class Slo extends Construct {
       const leMatcher = Number.isInteger(ms / 1000) ? { name: 'le', op: '=~' as const, value: `${le}(\\.0)?` } : { name: 'le', op: '=' as const, value: le };
       const count = formatSelector({ metric: `${l.histogram}_count`, matchers: selector.matchers });
       const bucket = formatSelector({ metric: `${l.histogram}_bucket`, matchers: [...selector.matchers, leMatcher] });
-      return [`${rate(count)}\n-\n${rate(bucket)}`, rate(count), { kind: 'latency', histogram: l.histogram, matchers: selector.matchers, le }];
+      const counters: SliCounters = { errors: (w) => `(${increase(count, w)} - ${increase(bucket, w)})`, requests: (w) => increase(count, w) };
+      return [`${rate(count)}\n-\n${rate(bucket)}`, rate(count), counters, { kind: 'latency', histogram: l.histogram, matchers: selector.matchers, le }];
     }
     v.add('sli', this.sli, 'is missing', 'use Sli.requests({ total, errors }) or Sli.latency({ histogram, selector, threshold })');
     return undefined;

@@ -1,18 +1,19 @@
-import { burnExpr, burnTiers, errorBudget, sliRecordings } from '../../../lib/observability/alerting/burn-rate';
+import { BURN_TIERS, burnExpr, burnTiers, errorBudget, guardCrossover, reachableTiers, sliRecordings } from '../../../lib/observability/alerting/burn-rate';
+import { BurnReplay, seriesValues, trafficOf } from '../../../lib/observability/alerting/replay-model';
 import { promqlSyntaxError, promNumber } from '../../../lib/observability/promql';
-import { counterValues, firingTiers, inputSeries, regexExample, solve } from '../../../lib/observability/alerting/promtool-tests';
+import { burnTraffic, inputSeries, regexExample, solve, sparseTraffic } from '../../../lib/observability/alerting/promtool-tests';
 import { parseSelector } from '../../../lib/observability/promql';
 
 const tiersOf = (objective: number, days: number) =>
-  burnTiers(objective, days * 1440).map((t) => [t.long, t.short, t.factor, t.threshold, t.page, t.forMinutes]);
+  burnTiers(objective, days * 1440).map((t) => [t.long, t.short, t.factor, t.threshold, t.page]);
 
 describe('burnTiers', () => {
   test.each([
-    ['30d 99.9%', 99.9, 30, [['1h', '5m', 14.4, 0.0144, true, 2], ['6h', '30m', 6, 0.006, true, 15], ['1d', '2h', 3, 0.003, false, 60], ['3d', '6h', 1, 0.001, false, 180]]],
-    ['28d 99.9%', 99.9, 28, [['1h', '5m', 13.44, 0.01344, true, 2], ['6h', '30m', 5.6, 0.0056, true, 15], ['1d', '2h', 2.8, 0.0028, false, 60], ['3d', '6h', 0.9333, 0.0009333, false, 180]]],
-    ['7d 99.5%', 99.5, 7, [['1h', '5m', 3.36, 0.0168, true, 2], ['6h', '30m', 1.4, 0.007, true, 15], ['1d', '2h', 0.7, 0.0035, false, 60], ['3d', '6h', 0.2333, 0.0011665, false, 180]]],
-    ['30d 99%', 99, 30, [['1h', '5m', 14.4, 0.144, true, 2], ['6h', '30m', 6, 0.06, true, 15], ['1d', '2h', 3, 0.03, false, 60], ['3d', '6h', 1, 0.01, false, 180]]],
-    ['30d 99.95%', 99.95, 30, [['1h', '5m', 14.4, 0.0072, true, 2], ['6h', '30m', 6, 0.003, true, 15], ['1d', '2h', 3, 0.0015, false, 60], ['3d', '6h', 1, 0.0005, false, 180]]],
+    ['30d 99.9%', 99.9, 30, [['1h', '5m', 14.4, 0.0144, true], ['6h', '30m', 6, 0.006, true], ['1d', '2h', 3, 0.003, false], ['3d', '6h', 1, 0.001, false]]],
+    ['28d 99.9%', 99.9, 28, [['1h', '5m', 13.44, 0.01344, true], ['6h', '30m', 5.6, 0.0056, true], ['1d', '2h', 2.8, 0.0028, false], ['3d', '6h', 0.9333, 0.0009333, false]]],
+    ['7d 99.5%', 99.5, 7, [['1h', '5m', 3.36, 0.0168, true], ['6h', '30m', 1.4, 0.007, true], ['1d', '2h', 0.7, 0.0035, false], ['3d', '6h', 0.2333, 0.0011665, false]]],
+    ['30d 99%', 99, 30, [['1h', '5m', 14.4, 0.144, true], ['6h', '30m', 6, 0.06, true], ['1d', '2h', 3, 0.03, false], ['3d', '6h', 1, 0.01, false]]],
+    ['30d 99.95%', 99.95, 30, [['1h', '5m', 14.4, 0.0072, true], ['6h', '30m', 6, 0.003, true], ['1d', '2h', 3, 0.0015, false], ['3d', '6h', 1, 0.0005, false]]],
   ])('%s', (_, objective, days, expected) => {
     expect(tiersOf(objective as number, days as number)).toEqual(expected);
   });
@@ -33,30 +34,47 @@ describe('burnTiers', () => {
 });
 
 describe('sliRecordings', () => {
-  test('5m rates from raw series, every window from the recorded rates', () => {
-    const sel = '{service="s",slo="a"}';
-    expect(sliRecordings('sum(rate(e[5m]))', 'sum(rate(t[5m]))', sel)).toEqual([
+  test('5m rates, every window\'s ratio from the counters\' increase over it, failed requests over the long windows', () => {
+    const counters = { errors: (w: string) => `E[${w}]`, requests: (w: string) => `T[${w}]` };
+    expect(sliRecordings('sum(rate(e[5m]))', 'sum(rate(t[5m]))', counters, ['1h', '3d'])).toEqual([
       { record: 'slo:sli_errors:rate5m', expr: 'sum(rate(e[5m]))' },
       { record: 'slo:sli_requests:rate5m', expr: 'sum(rate(t[5m]))' },
-      { record: 'slo:sli_error:ratio_rate5m', expr: `slo:sli_errors:rate5m${sel}\n/\nslo:sli_requests:rate5m${sel}` },
-      ...['30m', '1h', '2h', '6h', '1d', '3d'].map((w) => ({
-        record: `slo:sli_error:ratio_rate${w}`,
-        expr: `sum_over_time(slo:sli_errors:rate5m${sel}[${w}])\n/\nsum_over_time(slo:sli_requests:rate5m${sel}[${w}])`,
-      })),
+      ...['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map((w) => ({ record: `slo:sli_error:ratio_rate${w}`, expr: `E[${w}]\n/\n(T[${w}] > 0)` })),
+      { record: 'slo:sli_errors:increase1h', expr: 'E[1h]' },
+      { record: 'slo:sli_errors:increase3d', expr: 'E[3d]' },
     ]);
   });
 });
 
 describe('burnExpr', () => {
-  test('both windows above the threshold, traffic guard over the long window', () => {
-    const [tier] = burnTiers(99.9, 28 * 1440);
-    expect(burnExpr(tier, '{service="s",slo="a"}', 0.5)).toBe([
-      'slo:sli_error:ratio_rate1h{service="s",slo="a"} > 0.01344',
-      'and',
-      'slo:sli_error:ratio_rate5m{service="s",slo="a"} > 0.01344',
-      'and',
-      'avg_over_time(slo:sli_requests:rate5m{service="s",slo="a"}[1h]) >= 0.5',
+  test('per pair: long ratio above the threshold, ≥ N failures in it, the last short ratio above it; labelled with the pair; pairs OR-ed', () => {
+    const [fast, slow] = burnTiers(99.9, 28 * 1440);
+    const sel = '{service="s",slo="a"}';
+    expect(burnExpr([fast, slow], sel, 2)).toBe([
+      'label_replace(label_replace(',
+      `slo:sli_error:ratio_rate1h${sel} > 0.01344`, 'and', `slo:sli_errors:increase1h${sel} >= 2`, 'and',
+      `last_over_time(slo:sli_error:ratio_rate5m${sel}[1h]) > 0.01344,`,
+      '"long_window", "1h", "", ""), "short_window", "5m", "", "")',
+      'or',
+      'label_replace(label_replace(',
+      `slo:sli_error:ratio_rate6h${sel} > 0.0056`, 'and', `slo:sli_errors:increase6h${sel} >= 2`, 'and',
+      `last_over_time(slo:sli_error:ratio_rate30m${sel}[6h]) > 0.0056,`,
+      '"long_window", "6h", "", ""), "short_window", "30m", "", "")',
     ].join('\n'));
+    expect(promqlSyntaxError(burnExpr([fast, slow], sel, 2))).toBeUndefined();
+  });
+
+  test('reachableTiers: a pair that cannot fire gets a budget share putting its threshold near one half', () => {
+    expect(burnTiers(93, 30 * 1440).map((t) => t.threshold)).toEqual([1.008, 0.42, 0.21, 0.07]);
+    expect(reachableTiers(93, 30 * 1440).map((t) => t.budgetPercent)).toEqual([0.99, 5, 10, 10]);
+    expect(reachableTiers(90, 30 * 1440).map((t) => t.budgetPercent)).toEqual([0.69, 5, 10, 10]);
+    expect(reachableTiers(99.9, 30 * 1440)).toEqual(BURN_TIERS);
+  });
+
+  test('guardCrossover: below N ÷ threshold requests per long window the count decides', () => {
+    const [fast] = burnTiers(99.9, 30 * 1440);
+    expect(guardCrossover(fast, 2)).toBe(139);
+    expect(guardCrossover(burnTiers(99, 30 * 1440)[0], 2)).toBe(14);
   });
 });
 
@@ -89,30 +107,41 @@ describe('example series', () => {
 
   test('input series and counter notation', () => {
     const sli = { kind: 'requests' as const, total: parseSelector('t{job="a"}')!, errors: parseSelector('e{job="a"}')! };
-    expect(inputSeries(sli, { name: 'x', requestsPerSecond: 1, phases: [{ minutes: 10, errorRatio: 0 }, { minutes: 5, errorRatio: 0.5 }], evalMinutes: [] })).toEqual([
+    expect(inputSeries(sli, burnTraffic(15, 10, 15, 0.5, 60))).toEqual([
       { series: 'e{job="a"}', values: '0+0x10 30+30x4' },
-      { series: 't{job="a"}', values: '0+60x10 660+60x4' },
+      { series: 't{job="a"}', values: '0+60x15' },
     ]);
-    expect(counterValues([{ minutes: 2, inc: 0.1 }, { minutes: 2, inc: 0.1 }])).toBe('0+0.1x2 0.30000000000000004+0.1x1');
+    expect(seriesValues([0, 0, 0, 1, 1, 1, 2])).toBe('0+0x2 1+0x2 2+0x0');
   });
 });
 
-describe('firingTiers (the model behind the promtool tests)', () => {
-  const tiers = burnTiers(99.9, 30 * 1440);
-  const burn = (factor: number, history: number, minutes: number) =>
-    ({ name: 'x', requestsPerSecond: 10, phases: [{ minutes: history, errorRatio: 0 }, { minutes, errorRatio: factor * 0.001 }], evalMinutes: [] });
+describe('BurnReplay (the model behind the promtool tests)', () => {
+  const model = { tiers: burnTiers(99.9, 30 * 1440), minFailedEvents: 2 };
 
-  test('a 15.84× burn after an hour of no errors pages within the hour, then the slower tiers join', () => {
-    expect(firingTiers(tiers, 1, burn(15.84, 60, 600), 60 + 30)).toEqual([]);
-    // The 6h window holds only 1h of history, so 6× is crossed after 37 min (+15 min `for`).
-    expect(firingTiers(tiers, 1, burn(15.84, 60, 600), 60 + 65)).toEqual([0, 1]);
-    expect(firingTiers(tiers, 1, burn(15.84, 360, 600), 360 + 65)).toEqual([0]);
-    expect(firingTiers(tiers, 1, burn(15.84, 60, 600), 60 + 480)).toEqual([0, 1, 2, 3]);
+  test('a total outage after 3 healthy days pages at its first minute and opens a ticket at its fifth (Workbook: 52 s and 4.3 m)', () => {
+    const replay = new BurnReplay(model, burnTraffic(4320 + 60, 4320, 4320 + 60, 1, 10_000), 1);
+    expect(replay.first(true, 4320)).toBe(4321);
+    expect(replay.first(false, 4320)).toBe(4325);
+    expect(replay.firing(4325)).toEqual([0, 1, 2, 3]);
   });
 
-  test('the traffic guard silences a quiet service', () => {
-    const quiet = { name: 'q', requestsPerSecond: 0.5, phases: [{ minutes: 600, errorRatio: 0.5 }], evalMinutes: [] };
-    expect(firingTiers(tiers, 1, quiet, 600)).toEqual([]);
-    expect(firingTiers(tiers, 0.1, quiet, 600)).toEqual([0, 1, 2, 3]);
+  test('14.4× pages on the 6h pair only: the 1h ratio equals its threshold, and the alert needs more', () => {
+    const replay = new BurnReplay(model, burnTraffic(360 + 200, 360, 560, 0.0144, 10_000), 1);
+    expect(replay.first(true, 360)).toBe(360 + 151);
+    expect(replay.firing(360 + 151).filter((i) => model.tiers[i].page)).toEqual([1]);
+  });
+
+  test('10 requests an hour: a total outage pages at the second failure; one failure never does; a recovered outage stays quiet', () => {
+    const outage = new BurnReplay(model, sparseTraffic(240, 6, 3, 120, 180), 1);
+    expect(outage.first(true, 120)).toBe(129);
+    // The 5m window is empty 5 minutes in 6: the last recorded short ratio keeps the page up…
+    expect([130, 131, 132, 133, 134, 135].map((m) => outage.firing(m).includes(0))).toEqual([true, true, true, true, true, true]);
+    // …until requests succeed: the 1h pair resets at the first success (minute 183), the 6h pair
+    // once its 30m window holds successes only; it does not come back while the hour ages out.
+    expect(outage.firing(183).filter((i) => i < 2)).toEqual([1]);
+    expect(outage.quiet(true, 180)).toBe(207);
+    expect(outage.first(true, 207)).toBeUndefined();
+    expect(new BurnReplay(model, sparseTraffic(240, 6, 3, 120, 240, 1), 1).first(true, 0)).toBeUndefined();
+    expect(new BurnReplay(model, trafficOf(3, () => ({ requests: 1, failed: 0 })), 1).ratio(0, 5)).toBeUndefined();
   });
 });

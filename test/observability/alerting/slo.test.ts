@@ -35,10 +35,10 @@ const one = (message: string) => `prod/test/availability: 1 invalid setting\n  -
 describe('Slo defaults', () => {
   const { slo, rule } = build();
 
-  test('30-day window, 1 req/s guard, page/ticket severities, 10-minute no-data alert', () => {
+  test('30-day window, 2-failure guard, page/ticket severities, 10-minute no-data alert', () => {
     expect(slo.window.toDays()).toBe(30);
     expect(slo.errorBudget).toBe(0.001);
-    expect(slo.minRequestsPerSecond).toBe(1);
+    expect(slo.minFailedEvents).toBe(2);
     expect([slo.pageSeverity, slo.ticketSeverity, slo.noDataSeverity]).toEqual([Severity.PAGE, Severity.TICKET, Severity.TICKET]);
     expect(slo.noDataFor.toMinutes()).toBe(10);
     expect(rule).toMatchSnapshot();
@@ -49,25 +49,27 @@ describe('Slo defaults', () => {
       ['test-api-availability-sli', [
         'slo:sli_errors:rate5m', 'slo:sli_requests:rate5m', 'slo:sli_error:ratio_rate5m', 'slo:sli_error:ratio_rate30m', 'slo:sli_error:ratio_rate1h',
         'slo:sli_error:ratio_rate2h', 'slo:sli_error:ratio_rate6h', 'slo:sli_error:ratio_rate1d', 'slo:sli_error:ratio_rate3d',
+        'slo:sli_errors:increase1h', 'slo:sli_errors:increase6h', 'slo:sli_errors:increase1d', 'slo:sli_errors:increase3d',
       ]],
-      ['test-api-availability-alerts', ['ErrorBudgetBurn', 'ErrorBudgetBurn', 'ErrorBudgetBurn', 'ErrorBudgetBurn', 'SliDataMissing']],
+      ['test-api-availability-alerts', ['ErrorBudgetBurn', 'ErrorBudgetBurn', 'SliDataMissing']],
     ]);
   });
 
-  test('one burn alert per window pair, labelled with the pair, severity, team, namespace, service and slo', () => {
+  test('two burn alerts, page and ticket, each the OR of its pairs labelled by the expression; no `for`', () => {
     const alerts = rule.spec.groups[1].rules;
-    expect(alerts.map((a: Manifest) => [a.labels.long_window, a.labels.short_window, a.labels.severity, a.for])).toEqual([
-      ['1h', '5m', 'critical', '2m'], ['6h', '30m', 'critical', '15m'], ['1d', '2h', 'warning', '1h'], ['3d', '6h', 'warning', '3h'], [undefined, undefined, 'warning', '10m'],
+    expect(alerts.map((a: Manifest) => [a.labels.severity, a.for, (a.expr.match(/"long_window", "\w+"/g) ?? []).join()])).toEqual([
+      ['critical', undefined, '"long_window", "1h","long_window", "6h"'], ['warning', undefined, '"long_window", "1d","long_window", "3d"'], ['warning', '10m', ''],
     ]);
+    expect(alerts[0].expr.split('\nor\n')).toHaveLength(2);
     for (const a of alerts) {
       // The namespace label lets the system's AlertmanagerConfig (scoped to its namespace) route them.
       expect(a.labels).toMatchObject({ team: 'web', namespace: 'test', service: 'test-api', slo: 'availability' });
       expect(Object.keys(a.annotations).sort()).toEqual(['description', 'runbook_url', 'summary']);
       expect(a.annotations.runbook_url).toBe('https://runbooks.example.com/api');
     }
-    expect(alerts[0].annotations.summary).toBe('test-api: availability SLO error budget burning 14.4× too fast');
+    expect(alerts[0].annotations.summary).toBe('test-api: availability SLO error budget burning too fast (page, {{ $labels.long_window }}/{{ $labels.short_window }} windows)');
     // No data: no requests recorded, or no error rate (e.g. a latency threshold that is no bucket).
-    expect(alerts[4].expr).toBe('absent(slo:sli_requests:rate5m{namespace="test",service="test-api",slo="availability"})\nor\n'
+    expect(alerts[2].expr).toBe('absent(slo:sli_requests:rate5m{namespace="test",service="test-api",slo="availability"})\nor\n'
       + 'absent(slo:sli_errors:rate5m{namespace="test",service="test-api",slo="availability"})');
   });
 
@@ -104,8 +106,9 @@ describe('Slo behaviour', () => {
     const { slo, rule } = build();
     const sel = '{namespace="test",service="test-api",slo="availability"}';
     expect(slo.errorRatioOver(Duration.days(30))).toBe(`sum_over_time(slo:sli_errors:rate5m${sel}[30d])\n/\nsum_over_time(slo:sli_requests:rate5m${sel}[30d])`);
-    // The 3-day recording is this very expression.
-    expect(rule.spec.groups[0].rules.find((r: Manifest) => r.record === 'slo:sli_error:ratio_rate3d').expr).toBe(slo.errorRatioOver(Duration.days(3)));
+    // The alerts' 3-day ratio is read from the counters instead: no 5-minute ramp.
+    expect(rule.spec.groups[0].rules.find((r: Manifest) => r.record === 'slo:sli_error:ratio_rate3d').expr).toBe(
+      '(sum(increase(http_requests_total{job="api",code=~"5.."}[3d])) or vector(0))\n/\n(sum(increase(http_requests_total{job="api"}[3d])) > 0)');
     expect(() => slo.errorRatioOver(Duration.seconds(90))).toThrow(
       'prod/test/availability: errorRatioOver(1m30s) needs whole minutes of at least 5 (the recorded rates\' step) — use e.g. Duration.days(30)');
   });
@@ -118,14 +121,14 @@ describe('Slo behaviour', () => {
 
   test('priority severities, custom guard, texts and no-data settings', () => {
     const { rule } = build({
-      pageSeverity: Severity.P1, ticketSeverity: Severity.P2, minRequestsPerSecond: 0.2, summary: 'API failing', description: 'Users see errors.',
+      pageSeverity: Severity.P1, ticketSeverity: Severity.P2, minFailedEvents: 5, summary: 'API failing', description: 'Users see errors.',
       noData: { for: Duration.minutes(30), severity: Severity.P3 }, service: 'homepage-api', name: 'api-availability',
     });
     const alerts = rule.spec.groups[1].rules;
-    expect(alerts.map((a: Manifest) => [a.labels.severity, a.labels.priority])).toEqual([['critical', 'P1'], ['critical', 'P1'], ['warning', 'P2'], ['warning', 'P2'], ['info', 'P3']]);
-    expect(alerts[0].expr).toContain('[1h]) >= 0.2');
+    expect(alerts.map((a: Manifest) => [a.labels.severity, a.labels.priority])).toEqual([['critical', 'P1'], ['warning', 'P2'], ['info', 'P3']]);
+    expect(alerts[0].expr).toContain('slo:sli_errors:increase1h{namespace="test",service="homepage-api",slo="api-availability"} >= 5');
     expect(alerts[0].annotations).toMatchObject({ summary: 'API failing', description: 'Users see errors.' });
-    expect(alerts[4].for).toBe('30m');
+    expect(alerts[2].for).toBe('30m');
     expect(alerts[0].labels).toMatchObject({ service: 'homepage-api', slo: 'api-availability' });
   });
 });
@@ -149,8 +152,28 @@ describe('Slo validation', () => {
     expect(errorOf({ name: 'a/b' })).toBe(one("'name' ('a/b') is not a valid, non-empty label value — use at most 63 letters, digits, dashes, dots and underscores"));
   });
 
-  test('throws if the traffic guard is not positive', () => {
-    expect(errorOf({ minRequestsPerSecond: 0 })).toBe(one("'minRequestsPerSecond' (0) is not a positive number — use e.g. 1, or 0.1 for a quiet service that must still page"));
+  test('throws if the failed-requests guard is not a whole number of at least 1', () => {
+    expect(errorOf({ minFailedEvents: 0.5 })).toBe(one("'minFailedEvents' (0.5) is not a whole number of at least 1 — use 2 (the default: one failure never pages), "
+      + 'or more for a service whose single failures come in pairs'));
+  });
+
+  test('throws if a pair can never fire for the objective, naming pairs that can', () => {
+    expect(errorOf({ objective: 93 })).toBe(one("'objective' (93) gives the 1h/5m pair (2% of the budget: 14.4× × 0.07 = error ratio 1.008) a threshold of 100 % or more: "
+      + 'more requests would have to fail than there are, so it can never fire — give tiers that can, e.g. tiers: '
+      + "[{ long: '1h', short: '5m', budgetPercent: 0.99, page: true }, { long: '6h', short: '30m', budgetPercent: 5, page: true }, "
+      + "{ long: '1d', short: '2h', budgetPercent: 10, page: false }, { long: '3d', short: '6h', budgetPercent: 10, page: false }], or a higher objective"));
+    // The proposed pairs work: the 1h pair then pages at half the requests failing.
+    const fixed = build({ objective: 93, tiers: [{ long: '1h', short: '5m', budgetPercent: 0.99, page: true }, { long: '6h', short: '30m', budgetPercent: 5, page: true },
+      { long: '1d', short: '2h', budgetPercent: 10, page: false }, { long: '3d', short: '6h', budgetPercent: 10, page: false }] });
+    expect(fixed.slo.burnRates.map((t) => t.threshold)).toEqual([0.49896, 0.42, 0.21, 0.07]);
+    expect(errorOf({ tiers: [{ long: '1h', short: '6h', budgetPercent: 2, page: true }] })).toBe(one(
+      "'tiers' ({\"long\":\"1h\",\"short\":\"6h\",\"budgetPercent\":2,\"page\":true}) has a short window no shorter than its long one — use a short window of about 1/12 of the long one, e.g. 1h with 5m"));
+  });
+
+  test('pairs of one kind only: one burn alert', () => {
+    const { rule } = build({ tiers: [{ long: '1h', short: '5m', budgetPercent: 2, page: true }] });
+    expect(rule.spec.groups[1].rules.map((r: Manifest) => [r.alert, r.labels.severity])).toEqual([['ErrorBudgetBurn', 'critical'], ['SliDataMissing', 'warning']]);
+    expect(rule.spec.groups[0].rules.filter((r: Manifest) => r.record.startsWith('slo:sli_errors:increase')).map((r: Manifest) => r.record)).toEqual(['slo:sli_errors:increase1h']);
   });
 
   test('throws if summary or description is empty', () => {
