@@ -135,14 +135,19 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   });
 
   // §1: Redis is a cache whose loss is acceptable, but in prod it must not be a single point of
-  // failure (§6 phase 4: Sentinel). dev runs one pod.
+  // failure (§6 phase 4: Sentinel). dev runs one pod, a pure cache.
+  // Under Sentinel a master restarted faster than down-after-milliseconds comes back empty and its
+  // replicas copy the empty dataset (redis.io replication docs), so prod persists: the AOF (at most
+  // a second lost) beside §5.1's RDB snapshots, on §3.1's local-path class, 2 × maxmemory (384Mi).
   const redis = new RedisCache(chart, 'redis', {
     image: HOMEPAGE_IMAGES.redis,
     resources: env.pick({
       prod: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
       dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
     }),
-    ...(env.isProduction ? { sentinel: { replicas: 3 } } : { singleInstance: true }),
+    ...(env.isProduction
+      ? { sentinel: { replicas: 3 }, persistence: { size: Size.gibibytes(1), storageClass: 'local-path', appendOnly: true } }
+      : { singleInstance: true }),
   });
 
   // §1: the API calls Ollama (the LLM). It ran outside the stack (namespace `ollama`); now it runs

@@ -205,9 +205,12 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
   // §7.2 cache: 6 GB of data, 8 GB with 30 % overhead, on a 2 vCPU / 13 GB instance "with read
   // replicas for HA": Sentinel with a master and two replicas in prod; one pod in dev. maxmemory
   // is the 6 GB of data, the 8 GiB limit the overhead above it (fragmentation, replication
-  // buffers). Redis is single-threaded: one core requested. No persistence: §4.3 marks Redis
-  // non-critical ("can operate without cache"), and the replicas hold copies. It holds sessions
-  // (§7.2), so it requires a password.
+  // buffers). Redis is single-threaded: one core requested. It holds sessions (§7.2), so it
+  // requires a password, and in prod it persists although §4.3 marks Redis non-critical: under
+  // Sentinel a master restarted faster than down-after-milliseconds comes back empty and the
+  // replicas copy the empty dataset (redis.io replication docs) — every session lost at once.
+  // The AOF loses at most a second; 16 Gi holds the 6 GB dataset's rewrite (2 × maxmemory and
+  // headroom), on the default class (§7.2 names none). dev: one pod, a pure cache.
   const redis = new RedisCache(chart, 'redis', {
     image: LLM_DATA_VAULT_IMAGES.redis,
     resources: env.pick({
@@ -216,7 +219,7 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
     }),
     maxMemory: env.pick({ prod: Size.gibibytes(6), dev: Size.mebibytes(384) }),
     password: secrets.redis.key('password'),
-    ...(env.isProduction ? { sentinel: { replicas: 3 } } : { singleInstance: true }),
+    ...(env.isProduction ? { sentinel: { replicas: 3 }, persistence: { size: Size.gibibytes(16), appendOnly: true } } : { singleInstance: true }),
   });
 
   const api = new ReliableService(chart, 'api', {

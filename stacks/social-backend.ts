@@ -146,9 +146,12 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
   });
 
   // §4.7.1: Redis with Sentinel support. prod: 3 pods (master + 2 replicas), a sentinel in each,
-  // automatic failover. dev: one pod. No persistence: every key the plan caches has a TTL (§4.7.1)
-  // and the database is the source of truth ("fallback to database on cache failure"); replicas
-  // keep the cache warm across a failover. allkeys-lru (the default) evicts instead of failing writes.
+  // automatic failover. dev: one pod without persistence. Every key the plan caches has a TTL
+  // (§4.7.1) and the database is the source of truth, but the cache also holds session tokens
+  // (§4.7.1): under Sentinel a master restarted faster than down-after-milliseconds comes back
+  // empty and its replicas copy the empty dataset (redis.io replication docs), logging everyone
+  // out. So prod persists: the AOF (at most a second lost), 2 × maxmemory (768Mi), on the
+  // default class. allkeys-lru (the default) evicts instead of failing writes.
   const redis = new RedisCache(chart, 'redis', {
     image: SOCIAL_BACKEND_IMAGES.redis,
     resources: env.pick({
@@ -156,7 +159,7 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
       dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
     }),
     password: secrets.redis.key('password'),
-    ...(env.isProduction ? { sentinel: { replicas: 3 } } : { singleInstance: true }),
+    ...(env.isProduction ? { sentinel: { replicas: 3 }, persistence: { size: Size.gibibytes(2), appendOnly: true } } : { singleInstance: true }),
   });
 
   // --- Services ---------------------------------------------------------------------------------

@@ -70,12 +70,13 @@ export interface RedisCacheProps {
    */
   readonly evictionPolicy?: string;
   /**
-   * On-disk persistence.
-   * @default - none: a pure cache
+   * On-disk persistence. Required with `sentinel`: a master that restarts faster than the
+   * sentinels notice comes back empty and its replicas copy the empty dataset.
+   * @default - none: a pure cache (single instance only)
    */
   readonly persistence?: RedisPersistenceProps;
   /**
-   * Replicated mode with Sentinel failover.
+   * Replicated mode with Sentinel failover (requires `persistence`).
    * @default - a single instance (requires singleInstance)
    */
   readonly sentinel?: SentinelProps;

@@ -109,6 +109,18 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
         v.check(!/^\d+ \d+$/.test(rule), 'persistence.snapshots', rule, 'is not "<seconds> <changes>"', "write e.g. '300 100'");
       }
     }
+    if (this.sentinel) {
+      // redis.io, replication: "Safety of replication when master has persistence turned off". A
+      // master restarted within down-after-milliseconds is never failed over: it returns empty,
+      // still the master, and every replica resynchronises to the empty dataset.
+      const why = `comes back empty within down-after-milliseconds (${this.sentinel.downAfterMilliseconds} ms), still the master, and its replicas copy the empty dataset`;
+      const size = Math.max(1, Math.ceil((2 * this.maxMemoryBytes) / 1024 ** 3));
+      v.check(!props.persistence, 'persistence', undefined, `is not set while Sentinel manages failover: a restarted master ${why}`,
+        `add persistence: { size: Size.gibibytes(${size}), appendOnly: true } (the AOF loses at most a second of writes)`);
+      v.check(props.persistence !== undefined && !(props.persistence.appendOnly ?? false) && (props.persistence.snapshots ?? DEFAULT_SNAPSHOTS).length === 0,
+        'persistence.snapshots', [], `with appendOnly false writes nothing to the volume, so under Sentinel a restarted master ${why}`,
+        'set appendOnly: true, or keep RDB snapshot rules');
+    }
     v.throwIfAny();
 
     const version = toLabelValue(parseImage(props.image).tag ?? 'unknown');

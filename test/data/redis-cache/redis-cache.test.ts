@@ -73,7 +73,7 @@ describe('RedisCache defaults (single instance, no persistence)', () => {
 describe('RedisCache behaviour', () => {
   test('sentinel mode: 3 pods with sentinels, PDB, spread, sentinel Service', () => {
     const chart = testChart();
-    const cache = new RedisCache(chart, 'redis', cacheProps({ singleInstance: undefined, sentinel: {} }));
+    const cache = new RedisCache(chart, 'redis', cacheProps({ singleInstance: undefined, sentinel: {}, persistence: { size: Size.gibibytes(1) } }));
     const objects = synth(chart);
     expect(cache.sentinel).toEqual({ replicas: 3, quorum: 2, masterSet: 'mymaster', downAfterMilliseconds: 5000 });
     const sts = find(objects, 'StatefulSet', 'test-redis').spec;
@@ -118,7 +118,7 @@ describe('RedisCache behaviour', () => {
 
   test('addClient: env, egress to the cache and ingress from the client', () => {
     const chart = testChart();
-    const cache = new RedisCache(chart, 'redis', cacheProps({ singleInstance: undefined, sentinel: { masterSet: 'cache' }, password: { name: 'redis-auth', key: 'password' } }));
+    const cache = new RedisCache(chart, 'redis', cacheProps({ singleInstance: undefined, sentinel: { masterSet: 'cache' }, persistence: { size: Size.gibibytes(1) }, password: { name: 'redis-auth', key: 'password' } }));
     const api = new ReliableService(chart, 'api', {
       image: 'registry.example.com/api:1.0.0', ports: { http: 8080 },
       resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
@@ -156,7 +156,7 @@ describe('RedisCache behaviour', () => {
 test('images pinned as tag@digest: the Redis image (also the sentinels\') and the exporter; the version label from the tag', () => {
   const digest = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
   const chart = testChart();
-  new RedisCache(chart, 'redis', cacheProps({ image: `redis:7.4.6-alpine@${digest}`, exporterImage: `oliver006/redis_exporter:v1.66.0@${digest}`, singleInstance: undefined, sentinel: {} }));
+  new RedisCache(chart, 'redis', cacheProps({ image: `redis:7.4.6-alpine@${digest}`, exporterImage: `oliver006/redis_exporter:v1.66.0@${digest}`, singleInstance: undefined, sentinel: {}, persistence: { size: Size.gibibytes(1) } }));
   const sts = find(synth(chart), 'StatefulSet', 'test-redis');
   expect(sts.spec.template.spec.containers.map((c: Manifest) => [c.name, c.image])).toEqual([
     ['redis', `redis:7.4.6-alpine@${digest}`], ['sentinel', `redis:7.4.6-alpine@${digest}`], ['exporter', `oliver006/redis_exporter:v1.66.0@${digest}`],
@@ -191,6 +191,15 @@ describe('RedisCache validation', () => {
       "prod/test/redis: 'sentinel.masterSet' ('my master') is not a simple name — use letters, digits, _ and -"],
     ['volume too small', { persistence: { size: Size.mebibytes(512) } },
       "prod/test/redis: 'persistence.size' ('512Mi') is less than twice maxmemory (384 MiB), so an RDB rewrite can fill the volume — size the volume at least 2 × maxMemory"],
+    ['sentinel without persistence', { singleInstance: undefined, sentinel: {} },
+      "prod/test/redis: 'persistence' (undefined) is not set while Sentinel manages failover: a restarted master comes back empty within down-after-milliseconds (5000 ms), "
+      + 'still the master, and its replicas copy the empty dataset — add persistence: { size: Size.gibibytes(1), appendOnly: true } (the AOF loses at most a second of writes)'],
+    ['sentinel without persistence, volume sized from maxmemory', { singleInstance: undefined, sentinel: { downAfterMilliseconds: 10000 }, resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) } } },
+      "prod/test/redis: 'persistence' (undefined) is not set while Sentinel manages failover: a restarted master comes back empty within down-after-milliseconds (10000 ms), "
+      + 'still the master, and its replicas copy the empty dataset — add persistence: { size: Size.gibibytes(12), appendOnly: true } (the AOF loses at most a second of writes)'],
+    ['sentinel with a volume that nothing is written to', { singleInstance: undefined, sentinel: {}, persistence: { size: Size.gibibytes(1), snapshots: [] } },
+      "prod/test/redis: 'persistence.snapshots' ([]) with appendOnly false writes nothing to the volume, so under Sentinel a restarted master comes back empty within "
+      + 'down-after-milliseconds (5000 ms), still the master, and its replicas copy the empty dataset — set appendOnly: true, or keep RDB snapshot rules'],
     ['bad snapshot rule', { persistence: { size: Size.gibibytes(1), snapshots: ['every hour'] } },
       "prod/test/redis: 'persistence.snapshots' ('every hour') is not \"<seconds> <changes>\" — write e.g. '300 100'"],
   ];
@@ -230,7 +239,7 @@ describe('redis configuration rendering', () => {
 
 test('backupSource: an RDB snapshot from the last pod with the cache image; the jobs are admitted on 6379', () => {
   const chart = testChart();
-  const cache = new RedisCache(chart, 'redis', cacheProps({ singleInstance: undefined, sentinel: {}, password: { name: 'redis-auth', key: 'password' } }));
+  const cache = new RedisCache(chart, 'redis', cacheProps({ singleInstance: undefined, sentinel: {}, persistence: { size: Size.gibibytes(1) }, password: { name: 'redis-auth', key: 'password' } }));
   const source = cache.backupSource();
   expect([source.engine, source.host, source.port, source.image, source.password]).toEqual([
     'redis', 'test-redis-2.test-redis-headless.test.svc', 6379, 'redis:7.4.1-alpine', { name: 'redis-auth', key: 'password' },
