@@ -182,12 +182,16 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
   }
 
   /**
-   * The cache as a BackupSource (RDB snapshot with `redis-cli --rdb`): from the last pod, a replica
-   * in sentinel mode, keeping the snapshot's fork off the usual master; with the cache's own image.
+   * The cache as a BackupSource (RDB snapshot with `redis-cli --rdb`), with the cache's own image:
+   * through the client Service of a single instance; in sentinel mode from the master the
+   * sentinels name at each run — a fixed pod may be a replica by then, or gone, and only the
+   * master is sure to hold every acknowledged write.
    */
   public backupSource(): BackupSource {
     return BackupSource.redis({
-      host: `${this.name}-${this.replicas - 1}.${this.name}-headless.${this.namespace}.svc`,
+      host: `${this.serviceName}.${this.namespace}.svc`,
+      port: this.sentinel ? SENTINEL_PORT : REDIS_PORT,
+      sentinel: this.sentinel ? { masterSet: this.sentinel.masterSet, masterPort: REDIS_PORT } : undefined,
       password: this.password,
       image: this.image,
       peer: NetworkPeer.podsInNamespace(this.namespace, this.selector),
@@ -195,7 +199,7 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
     });
   }
 
-  /** Admits a backup job's pods on the Redis port (called by BackupSchedule). */
+  /** Admits a backup job's pods on the Redis port, and the sentinels' in sentinel mode (called by BackupSchedule). */
   public admitBackupJob(peer: NetworkPeer): void {
     this.backupJobs.push(peer);
   }

@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { BackupSchedule, BackupTarget, Environment, Probe, RedisCache, RedisCacheProps, ReliableService, ReliakitApp, Retention } from '../../../lib';
 import { redisConf, redisInitScript } from '../../../lib/data/redis-cache/redis-config';
-import { container, find, Manifest, ofKind, synth, testChart } from '../../support/synth';
+import { container, find, jobEnv, Manifest, ofKind, synth, testChart } from '../../support/synth';
 
 function cacheProps(overrides: Partial<RedisCacheProps> = {}): RedisCacheProps {
   return {
@@ -237,12 +237,12 @@ describe('redis configuration rendering', () => {
   });
 });
 
-test('backupSource: an RDB snapshot from the last pod with the cache image; the jobs are admitted on 6379', () => {
+test('backupSource under Sentinel: the master the sentinels name at each run, with the cache image; the jobs reach both ports', () => {
   const chart = testChart();
   const cache = new RedisCache(chart, 'redis', cacheProps({ singleInstance: undefined, sentinel: {}, persistence: { size: Size.gibibytes(1) }, password: { name: 'redis-auth', key: 'password' } }));
   const source = cache.backupSource();
-  expect([source.engine, source.host, source.port, source.image, source.password]).toEqual([
-    'redis', 'test-redis-2.test-redis-headless.test.svc', 6379, 'redis:7.4.1-alpine', { name: 'redis-auth', key: 'password' },
+  expect([source.engine, source.host, source.port, source.sentinel, source.image, source.password]).toEqual([
+    'redis', 'test-redis.test.svc', 26379, { masterSet: 'mymaster', masterPort: 6379 }, 'redis:7.4.1-alpine', { name: 'redis-auth', key: 'password' },
   ]);
   new BackupSchedule(chart, 'redis-snapshot', {
     source,
@@ -250,7 +250,18 @@ test('backupSource: an RDB snapshot from the last pod with the cache image; the 
     schedule: '0 */6 * * *', retention: Retention.days(3), restoreDrill: { schedule: '0 5 * * *' },
     resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
   });
-  const rules = find(synth(chart), 'NetworkPolicy', 'test-redis').spec.ingress;
-  expect(rules.at(-1).ports).toEqual([{ protocol: 'TCP', port: 6379 }]);
+  const objects = synth(chart);
+  const rules = find(objects, 'NetworkPolicy', 'test-redis').spec.ingress;
+  expect(rules.at(-1).ports).toEqual([{ protocol: 'TCP', port: 6379 }, { protocol: 'TCP', port: 26379 }]);
   expect(rules.at(-1).from.map((p: Manifest) => p.podSelector.matchLabels['app.kubernetes.io/name'])).toEqual(['test-redis-snapshot-backup']);
+  const egress = find(objects, 'NetworkPolicy', 'test-redis-snapshot-backup').spec.egress;
+  expect(egress[1].ports).toEqual([{ protocol: 'TCP', port: 26379 }, { protocol: 'TCP', port: 6379 }]);
+  expect(jobEnv(find(objects, 'CronJob', 'test-redis-snapshot-backup')).filter((e) => e.name.startsWith('REDIS_'))).toEqual([
+    { name: 'REDIS_HOST', value: 'test-redis.test.svc' }, { name: 'REDIS_PORT', value: '26379' }, { name: 'REDIS_SENTINEL_MASTER', value: 'mymaster' },
+  ]);
+});
+
+test('backupSource of a single instance: through the client Service, no sentinel', () => {
+  const source = new RedisCache(testChart(), 'redis', cacheProps()).backupSource();
+  expect([source.host, source.port, source.sentinel]).toEqual(['test-redis.test.svc', 6379, undefined]);
 });
