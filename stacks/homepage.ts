@@ -7,7 +7,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, DatabaseDashboard, EnvironmentStage, EnvValue, HAPostgres, Images,
   NetworkPeer, PostStartHook, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy,
-  ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SyncedSecret, SystemChart, WalCompression,
+  ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, StorageClass, SyncedSecret, SystemChart, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
@@ -105,7 +105,10 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
     image: HOMEPAGE_IMAGES.postgres,
     instances: env.pick({ prod: 2, dev: 1 }),
     singleInstance: !env.isProduction,
-    storage: { size: env.pick({ prod: Size.gibibytes(10), dev: Size.gibibytes(2) }), storageClass: 'local-path' },
+    // §3.1's local-path class: node-local, so the instances require separate nodes (a volume pins
+    // its instance for good) and the disk alerts read CNPG's database and WAL sizes (the kubelet
+    // reports no volume stats for local-path).
+    storage: { size: env.pick({ prod: Size.gibibytes(10), dev: Size.gibibytes(2) }), storageClass: StorageClass.localPath() },
     // The plan gives no database resources; sized for a homelab primary with headroom.
     resources: env.pick({
       prod: { cpu: { request: Cpu.millis(250) }, memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) } },
@@ -146,7 +149,7 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
       dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
     }),
     ...(env.isProduction
-      ? { sentinel: { replicas: 3 }, persistence: { size: Size.gibibytes(1), storageClass: 'local-path', appendOnly: true } }
+      ? { sentinel: { replicas: 3 }, persistence: { size: Size.gibibytes(1), storageClass: StorageClass.localPath(), appendOnly: true } }
       : { singleInstance: true }),
   });
 

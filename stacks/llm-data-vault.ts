@@ -153,7 +153,9 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
     // 200 GB with two years of growth. The WAL gets its own 50 Gi volume (a WAL burst then cannot
     // fill the data volume); the data volume takes the rest of the two-year 200 GB, so no resize
     // is needed under growth. Storage class: the cluster's default, which must deliver §7.2's
-    // 10,000 provisioned IOPS (the plan names no class).
+    // 10,000 provisioned IOPS (the plan names no class): network block storage (EBS-like, §8.3's
+    // AZ drills) that follows an instance to another node, so preferred anti-affinity and the
+    // kubelet's volume stats hold. On a node-local class, declare it (StorageClass.localPath()).
     storage: { size: env.pick({ prod: Size.gibibytes(150), dev: Size.gibibytes(10) }) },
     walStorage: { size: env.pick({ prod: Size.gibibytes(50), dev: Size.gibibytes(5) }) },
     // §7.2: db.r5.xlarge = 4 vCPU, 32 GB. Memory request = limit (Guaranteed memory, as CNPG

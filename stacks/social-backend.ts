@@ -97,9 +97,11 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     // (§4.7.9's "read replicas (prepare)" can then use CNPG's `-ro` Service). dev: one instance.
     instances: env.pick({ prod: 3, dev: 1 }),
     singleInstance: !env.isProduction,
-    // The plan gives no sizes. The data volume on the cluster's default class; WAL on its own
-    // volume, so WAL piling up while the off-site archive is unreachable cannot fill the data
-    // volume (§4.7.17 warns at 20 % free disk).
+    // The plan gives no sizes and no platform. The data volume on the cluster's default class, taken
+    // to follow its pods across nodes (on a node-local one, e.g. k3s's local-path, declare
+    // StorageClass.localPath(): anti-affinity then becomes required and the disk alerts switch to
+    // CNPG's size metrics); WAL on its own volume, so WAL piling up while the off-site archive is
+    // unreachable cannot fill the data volume (§4.7.17 warns at 20 % free disk).
     storage: { size: env.pick({ prod: Size.gibibytes(20), dev: Size.gibibytes(2) }) },
     walStorage: { size: env.pick({ prod: Size.gibibytes(10), dev: Size.gibibytes(1) }) },
     resources: env.pick({

@@ -11,5 +11,6 @@ export type { PatchedRelease, PatchedSoftware } from './images';
 export type { KubeJson } from './json';
 export { NetworkPeer } from './network-peer';
 export type { AlertFact, AlertRoutingFact, BackupFact, BurnRateFact, CacheFact, ChaosFact, DashboardFact, DatabaseFact, GatewayFact, IReliabilityFacts, ProbeFact, ReliabilityFacts, ServiceFact, SeverityFact, SloFact } from './reliability-facts';
+export { StorageClass } from './storage-class';
 export { SystemChart } from './system-chart';
 export type { FluxHealthCheck, ISystemStage, SystemChartProps } from './system-chart';

@@ -9,6 +9,7 @@ export type { AwsS3TargetProps, MinioTargetProps, S3CredentialsProps, SecretKeyR
 export { HAPostgres } from './ha-postgres/ha-postgres';
 export { ConnectionRoute, DataCompression, PoolMode, PostgresBackupMethod, PrimaryUpdateMethod, PrimaryUpdateStrategy, WalCompression } from './ha-postgres/props';
 export type { DatabaseClientProps, HAPostgresProps, PoolerProps, PostgresBackupProps, PostgresStorageProps } from './ha-postgres/props';
+export type { PostgresVolume } from './ha-postgres/spec';
 export type { RedisCacheProps, RedisPersistenceProps, SentinelProps } from './redis-cache/props';
 export { RedisCache } from './redis-cache/redis-cache';
 export { SecretStore, SyncedSecret } from './synced-secret';

@@ -1,15 +1,18 @@
 import { Size } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-28';
 import { SecretKeyReference } from '../backup-target';
+import { StorageClass } from '../../core/storage-class';
 
 /** On-disk persistence. Without it the cache starts empty after every restart. */
 export interface RedisPersistenceProps {
   /** Volume size per pod. */
   readonly size: Size;
   /**
-   * @default - the cluster's default class
+   * Storage class. A node-local one (`StorageClass.localPath()`) makes the pods' anti-affinity
+   * required: each volume pins its pod to its node for good.
+   * @default - the cluster's default class, taken to follow its pods across nodes
    */
-  readonly storageClass?: string;
+  readonly storageClass?: StorageClass;
   /**
    * RDB snapshot rules, `"<seconds> <changes>"` each (redis.conf `save`).
    * @default ['3600 1', '300 100', '60 10000']

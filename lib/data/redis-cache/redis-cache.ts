@@ -140,7 +140,8 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
       sentinel: this.sentinel,
       persistence: props.persistence ? {
         size: props.persistence.size.asString(),
-        storageClass: props.persistence.storageClass,
+        storageClass: props.persistence.storageClass?.name,
+        nodeLocal: props.persistence.storageClass?.nodeLocal ?? false,
         snapshots: props.persistence.snapshots ?? DEFAULT_SNAPSHOTS,
         appendOnly: props.persistence.appendOnly ?? false,
       } : undefined,

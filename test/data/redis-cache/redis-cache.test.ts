@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { BackupSchedule, BackupTarget, Environment, Probe, RedisCache, RedisCacheProps, ReliableService, ReliakitApp, Retention } from '../../../lib';
+import { BackupSchedule, BackupTarget, Environment, Probe, RedisCache, RedisCacheProps, ReliableService, ReliakitApp, Retention, StorageClass } from '../../../lib';
 import { redisConf, redisInitScript } from '../../../lib/data/redis-cache/redis-config';
 import { container, find, jobEnv, Manifest, ofKind, synth, testChart } from '../../support/synth';
 
@@ -91,7 +91,7 @@ describe('RedisCache behaviour', () => {
 
   test('persistence: volume claims kept on delete and scale-down, RDB snapshots, prune protection', () => {
     const chart = testChart();
-    const cache = new RedisCache(chart, 'redis', cacheProps({ persistence: { size: Size.gibibytes(2), storageClass: 'local-path', appendOnly: true } }));
+    const cache = new RedisCache(chart, 'redis', cacheProps({ persistence: { size: Size.gibibytes(2), storageClass: StorageClass.localPath(), appendOnly: true } }));
     const objects = synth(chart);
     const sts = find(objects, 'StatefulSet', 'test-redis');
     expect(sts.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
