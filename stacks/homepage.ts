@@ -7,7 +7,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, DatabaseDashboard, EnvironmentStage, EnvValue, HAPostgres, Images,
   NetworkPeer, PostStartHook, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy,
-  ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SyncedSecret, SystemChart, WalCompression,
+  ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, StorageClass, SyncedSecret, SystemChart, WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
@@ -105,7 +105,10 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
     image: HOMEPAGE_IMAGES.postgres,
     instances: env.pick({ prod: 2, dev: 1 }),
     singleInstance: !env.isProduction,
-    storage: { size: env.pick({ prod: Size.gibibytes(10), dev: Size.gibibytes(2) }), storageClass: 'local-path' },
+    // §3.1's local-path class: node-local, so the instances require separate nodes (a volume pins
+    // its instance for good) and the disk alerts read CNPG's database and WAL sizes (the kubelet
+    // reports no volume stats for local-path).
+    storage: { size: env.pick({ prod: Size.gibibytes(10), dev: Size.gibibytes(2) }), storageClass: StorageClass.localPath() },
     // The plan gives no database resources; sized for a homelab primary with headroom.
     resources: env.pick({
       prod: { cpu: { request: Cpu.millis(250) }, memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) } },
@@ -135,14 +138,19 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   });
 
   // §1: Redis is a cache whose loss is acceptable, but in prod it must not be a single point of
-  // failure (§6 phase 4: Sentinel). dev runs one pod.
+  // failure (§6 phase 4: Sentinel). dev runs one pod, a pure cache.
+  // Under Sentinel a master restarted faster than down-after-milliseconds comes back empty and its
+  // replicas copy the empty dataset (redis.io replication docs), so prod persists: the AOF (at most
+  // a second lost) beside §5.1's RDB snapshots, on §3.1's local-path class, 2 × maxmemory (384Mi).
   const redis = new RedisCache(chart, 'redis', {
     image: HOMEPAGE_IMAGES.redis,
     resources: env.pick({
       prod: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
       dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
     }),
-    ...(env.isProduction ? { sentinel: { replicas: 3 } } : { singleInstance: true }),
+    ...(env.isProduction
+      ? { sentinel: { replicas: 3 }, persistence: { size: Size.gibibytes(1), storageClass: StorageClass.localPath(), appendOnly: true } }
+      : { singleInstance: true }),
   });
 
   // §1: the API calls Ollama (the LLM). It ran outside the stack (namespace `ollama`); now it runs

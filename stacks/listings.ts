@@ -154,8 +154,11 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
   });
 
   // §Features › Caching Layer and §Performance: Redis caches listings (5 min TTL) and searches
-  // (2 min) and backs the rate limiter. Cache loss is acceptable (no persistence: a restart
-  // starts cold), but in prod it must not be a single point of failure: Sentinel. dev: one pod.
+  // (2 min) and backs the rate limiter. Cache loss is acceptable (dev: one pod without
+  // persistence, a restart starts cold), but in prod it must not be a single point of failure:
+  // Sentinel. The plan asks for no persistence; under Sentinel it is needed anyway: a master
+  // restarted faster than down-after-milliseconds comes back empty and its replicas copy the
+  // empty dataset (redis.io replication docs) — the AOF on the default class, 2 × maxmemory.
   // §Configuration › Redis: password-protected (SVETULISTINGS_REDIS_PASSWORD), from a Secret.
   const redis = new RedisCache(chart, 'redis', {
     image: LISTINGS_IMAGES.redis,
@@ -164,7 +167,7 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
       dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
     }),
     password: secrets.redis.key('password'),
-    ...(env.isProduction ? { sentinel: { replicas: 3 } } : { singleInstance: true }),
+    ...(env.isProduction ? { sentinel: { replicas: 3 }, persistence: { size: Size.gibibytes(1), appendOnly: true } } : { singleInstance: true }),
   });
 
   // §Configuration: everything through SVETULISTINGS_* variables. The plan is silent on

@@ -153,7 +153,9 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
     // 200 GB with two years of growth. The WAL gets its own 50 Gi volume (a WAL burst then cannot
     // fill the data volume); the data volume takes the rest of the two-year 200 GB, so no resize
     // is needed under growth. Storage class: the cluster's default, which must deliver §7.2's
-    // 10,000 provisioned IOPS (the plan names no class).
+    // 10,000 provisioned IOPS (the plan names no class): network block storage (EBS-like, §8.3's
+    // AZ drills) that follows an instance to another node, so preferred anti-affinity and the
+    // kubelet's volume stats hold. On a node-local class, declare it (StorageClass.localPath()).
     storage: { size: env.pick({ prod: Size.gibibytes(150), dev: Size.gibibytes(10) }) },
     walStorage: { size: env.pick({ prod: Size.gibibytes(50), dev: Size.gibibytes(5) }) },
     // §7.2: db.r5.xlarge = 4 vCPU, 32 GB. Memory request = limit (Guaranteed memory, as CNPG
@@ -205,9 +207,12 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
   // §7.2 cache: 6 GB of data, 8 GB with 30 % overhead, on a 2 vCPU / 13 GB instance "with read
   // replicas for HA": Sentinel with a master and two replicas in prod; one pod in dev. maxmemory
   // is the 6 GB of data, the 8 GiB limit the overhead above it (fragmentation, replication
-  // buffers). Redis is single-threaded: one core requested. No persistence: §4.3 marks Redis
-  // non-critical ("can operate without cache"), and the replicas hold copies. It holds sessions
-  // (§7.2), so it requires a password.
+  // buffers). Redis is single-threaded: one core requested. It holds sessions (§7.2), so it
+  // requires a password, and in prod it persists although §4.3 marks Redis non-critical: under
+  // Sentinel a master restarted faster than down-after-milliseconds comes back empty and the
+  // replicas copy the empty dataset (redis.io replication docs) — every session lost at once.
+  // The AOF loses at most a second; 16 Gi holds the 6 GB dataset's rewrite (2 × maxmemory and
+  // headroom), on the default class (§7.2 names none). dev: one pod, a pure cache.
   const redis = new RedisCache(chart, 'redis', {
     image: LLM_DATA_VAULT_IMAGES.redis,
     resources: env.pick({
@@ -216,7 +221,7 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
     }),
     maxMemory: env.pick({ prod: Size.gibibytes(6), dev: Size.mebibytes(384) }),
     password: secrets.redis.key('password'),
-    ...(env.isProduction ? { sentinel: { replicas: 3 } } : { singleInstance: true }),
+    ...(env.isProduction ? { sentinel: { replicas: 3 }, persistence: { size: Size.gibibytes(16), appendOnly: true } } : { singleInstance: true }),
   });
 
   const api = new ReliableService(chart, 'api', {

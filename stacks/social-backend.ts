@@ -100,9 +100,11 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     // (§4.7.9's "read replicas (prepare)" can then use CNPG's `-ro` Service). dev: one instance.
     instances: env.pick({ prod: 3, dev: 1 }),
     singleInstance: !env.isProduction,
-    // The plan gives no sizes. The data volume on the cluster's default class; WAL on its own
-    // volume, so WAL piling up while the off-site archive is unreachable cannot fill the data
-    // volume (§4.7.17 warns at 20 % free disk).
+    // The plan gives no sizes and no platform. The data volume on the cluster's default class, taken
+    // to follow its pods across nodes (on a node-local one, e.g. k3s's local-path, declare
+    // StorageClass.localPath(): anti-affinity then becomes required and the disk alerts switch to
+    // CNPG's size metrics); WAL on its own volume, so WAL piling up while the off-site archive is
+    // unreachable cannot fill the data volume (§4.7.17 warns at 20 % free disk).
     storage: { size: env.pick({ prod: Size.gibibytes(20), dev: Size.gibibytes(2) }) },
     walStorage: { size: env.pick({ prod: Size.gibibytes(10), dev: Size.gibibytes(1) }) },
     resources: env.pick({
@@ -149,9 +151,12 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
   });
 
   // §4.7.1: Redis with Sentinel support. prod: 3 pods (master + 2 replicas), a sentinel in each,
-  // automatic failover. dev: one pod. No persistence: every key the plan caches has a TTL (§4.7.1)
-  // and the database is the source of truth ("fallback to database on cache failure"); replicas
-  // keep the cache warm across a failover. allkeys-lru (the default) evicts instead of failing writes.
+  // automatic failover. dev: one pod without persistence. Every key the plan caches has a TTL
+  // (§4.7.1) and the database is the source of truth, but the cache also holds session tokens
+  // (§4.7.1): under Sentinel a master restarted faster than down-after-milliseconds comes back
+  // empty and its replicas copy the empty dataset (redis.io replication docs), logging everyone
+  // out. So prod persists: the AOF (at most a second lost), 2 × maxmemory (768Mi), on the
+  // default class. allkeys-lru (the default) evicts instead of failing writes.
   const redis = new RedisCache(chart, 'redis', {
     image: SOCIAL_BACKEND_IMAGES.redis,
     resources: env.pick({
@@ -159,7 +164,7 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
       dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
     }),
     password: secrets.redis.key('password'),
-    ...(env.isProduction ? { sentinel: { replicas: 3 } } : { singleInstance: true }),
+    ...(env.isProduction ? { sentinel: { replicas: 3 }, persistence: { size: Size.gibibytes(2), appendOnly: true } } : { singleInstance: true }),
   });
 
   // --- Services ---------------------------------------------------------------------------------

@@ -204,10 +204,11 @@ export const DASHBOARD_DATASOURCE_VARIABLE = 'datasource';
  * and `pod` (`<cluster>-<n>`) of its instance. From CloudNativePG's sources:
  * - `cnpg_collector_*`: the instance manager's own collector (`cnpg_collector_up`, the
  *   in-tree `barmanObjectStore`'s base-backup timestamps, and `pg_wal_archive_status`: the WAL
- *   segments in `pg_wal/archive_status` by `value`, `ready` counting closed, unarchived ones);
+ *   segments in `pg_wal/archive_status` by `value`, `ready` counting closed, unarchived ones; and
+ *   `pg_wal`: the pg_wal directory by `value`, `size` in bytes as segments × wal_segment_size);
  * - `cnpg_<query>_<column>`: the default monitoring queries (`config/manager/default-monitoring.yaml`,
  *   the `cnpg-default-monitoring` ConfigMap): `backends` (`total`, by state), `pg_settings`
- *   (`setting`, by `name`), `pg_replication` (`lag`, `in_recovery`, `is_wal_receiver_up`,
+ *   (`setting`, by `name`), `pg_database` (`size_bytes`, by `datname`), `pg_replication` (`lag`, `in_recovery`, `is_wal_receiver_up`,
  *   `streaming_replicas`), `pg_stat_database` (`xact_commit`, `xact_rollback`, `blks_hit`,
  *   `blks_read`, `deadlocks`, `temp_files`, by `datname`), `pg_stat_archiver`
  *   (`seconds_since_last_archival`, `last_archived_time`, `last_failed_time`; -1 before the first
@@ -228,6 +229,7 @@ export const CNPG_EXPORTER_METRICS: readonly string[] = [
   'cnpg_pg_stat_database_deadlocks', 'cnpg_pg_stat_database_temp_files',
   'cnpg_pg_stat_archiver_seconds_since_last_archival', 'cnpg_pg_stat_archiver_last_archived_time', 'cnpg_pg_stat_archiver_last_failed_time',
   'cnpg_collector_pg_wal_archive_status',
+  'cnpg_pg_database_size_bytes', 'cnpg_collector_pg_wal',
 ];
 
 /**

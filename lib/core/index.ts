@@ -13,5 +13,6 @@ export { NetworkPeer } from './network-peer';
 export type { AlertFact, AlertRoutingFact, BackupFact, BurnRateFact, CacheFact, ChaosFact, DashboardFact, DatabaseFact, GatewayFact, IReliabilityFacts, ProbeFact, ReliabilityFacts, ServiceFact, SeverityFact, SloFact } from './reliability-facts';
 export { podMonitorTarget, serviceMonitorTarget } from './scrape-targets';
 export type { IScrapeSelectors, IScrapeTargets, LabelMatcherFact, MonitorRef, ScrapeTarget, SelectorUse } from './scrape-targets';
+export { StorageClass } from './storage-class';
 export { SystemChart } from './system-chart';
 export type { FluxHealthCheck, ISystemStage, SystemChartProps } from './system-chart';

@@ -11,7 +11,8 @@
  * - WORK_DIR: the shared emptyDir; the dump step writes `out/`, the fetch step writes `in/`.
  * - S3_ENDPOINT, S3_BUCKET, S3_PREFIX, AWS_DEFAULT_REGION, S3_SSE, S3_SSE_KMS_KEY_ID,
  *   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: the backup target (OFFSITE_-prefixed for the copy).
- * - PG* (libpq's own variables) or REDIS_HOST, REDIS_PORT, REDISCLI_AUTH: the source.
+ * - PG* (libpq's own variables) or REDIS_HOST, REDIS_PORT, REDISCLI_AUTH: the source; with
+ *   REDIS_SENTINEL_MASTER, REDIS_HOST and REDIS_PORT lead to sentinels that name the master.
  * - BACKUP_ENCRYPTION_KEY: the client-side encryption passphrase.
  *
  * Layout in the bucket: `<prefix>/<UTC stamp>/` holds the dump, `manifest.tsv` and `SHA256SUMS`.
@@ -189,6 +190,15 @@ need redis-cli redis-check-rdb awk sha256sum wc date${encrypted ? ' openssl' : '
 out="$WORK_DIR/out"
 rm -rf "$out" "$WORK_DIR/STAMP"; mkdir -p "$out"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
+if [ -n "$\{REDIS_SENTINEL_MASTER:-}" ]; then
+  # Under Sentinel the master moves: ask for it on every run. The sentinels take no password.
+  log "asking the sentinels at $REDIS_HOST:$REDIS_PORT for the master of $REDIS_SENTINEL_MASTER"
+  master=$(unset REDISCLI_AUTH; redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" --raw SENTINEL get-master-addr-by-name "$REDIS_SENTINEL_MASTER") \
+    || fail "no sentinel answered at $REDIS_HOST:$REDIS_PORT"
+  REDIS_HOST=$(printf '%s\n' "$master" | awk 'NR == 1')
+  REDIS_PORT=$(printf '%s\n' "$master" | awk 'NR == 2')
+  [ -n "$REDIS_HOST" ] && [ -n "$REDIS_PORT" ] || fail "the sentinels know no master named $REDIS_SENTINEL_MASTER"
+fi
 log "snapshotting Redis at $REDIS_HOST:$REDIS_PORT"
 # The password, if any, comes from REDISCLI_AUTH, which redis-cli reads itself.
 redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" --rdb "$out/backup.rdb"

@@ -3,7 +3,7 @@
 
 export { BackupSchedule } from './backup-schedule/backup-schedule';
 export { BackupSource, Retention } from './backup-schedule/props';
-export type { BackupJobProps, BackupScheduleProps, ClientEncryptionProps, IBackupServer, OffsiteCopyProps, PostgresBackupSourceProps, RedisBackupSourceProps, RestoreDrillProps } from './backup-schedule/props';
+export type { BackupJobProps, BackupScheduleProps, ClientEncryptionProps, IBackupServer, OffsiteCopyProps, PostgresBackupSourceProps, RedisBackupSourceProps, RedisSentinelSourceProps, RestoreDrillProps } from './backup-schedule/props';
 export { BackupTarget } from './backup-target';
 export type { AwsS3TargetProps, MinioTargetProps, S3CredentialsProps, SecretKeyReference, ServerSideEncryption } from './backup-target';
 export { HAPostgres } from './ha-postgres/ha-postgres';

@@ -5,7 +5,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { BackupSchedule, BackupScheduleProps, BackupSource, BackupTarget, Retention } from '../../lib';
 import {
-  hasBackupTools, hasRedisTools, postgresBinDir, PostgresServer, RedisServer, S3Server, startPostgres, startRedis, startS3,
+  hasBackupTools, hasRedisTools, postgresBinDir, PostgresServer, RedisServer, S3Server, startPostgres, startRedis, startS3, startSentinel,
 } from '../support/servers';
 import { find, Manifest, synth, testChart } from '../support/synth';
 import { Size } from 'cdk8s';
@@ -510,5 +510,34 @@ redisE2e('BackupSchedule end to end: Redis', () => {
     rdb[rdb.length - 20] ^= 0xff;
     putObject('backups', key, rdb);
     expect(failure(runJob(r, 'test-cache-restore-drill', redisContext())).step).toBe('fetch');
+  }, 120_000);
+
+  test('under Sentinel: the snapshot comes from the master the sentinels name; an unknown master set fails the dump', async () => {
+    const sentinel = await startSentinel(redis, 'mymaster');
+    try {
+      const render = (id: string, masterSet: string) => {
+        const chart = testChart();
+        const schedule = new BackupSchedule(chart, id, {
+          source: BackupSource.redis({
+            host: 'homepage-cache.test', port: 26379, sentinel: { masterSet }, password: { name: 'redis', key: 'password' }, image: 'redis:7.0.15-bookworm',
+          }),
+          target: TARGET.withPrefix(id), schedule: '*/30 * * * *', restoreDrill: { schedule: '0 3 * * *' }, resources: RESOURCES,
+        });
+        const objects = synth(chart);
+        return { schedule, objects, scripts: find(objects, 'ConfigMap', schedule.scriptsConfigMapName).data };
+      };
+      const atSentinel = () => newContext({ REDIS_HOST: sentinel.host, REDIS_PORT: String(sentinel.port) });
+      const r = render('sentinel-cache', 'mymaster');
+      const backup = runJob(r, 'test-sentinel-cache-backup', atSentinel());
+      expectSuccess(backup);
+      expect(backup[0].output).toContain(`snapshotting Redis at ${redis.host}:${redis.port}`);
+      const [stamp] = completeSets('backups', r.schedule.target.prefix);
+      expect(getObject('backups', `${r.schedule.target.prefix}/${stamp}/manifest.tsv`).toString()).toBe('keys\t2150\nexpires\t30\n');
+
+      const unknown = failure(runJob(render('lost-cache', 'othermaster'), 'test-lost-cache-backup', atSentinel()));
+      expect([unknown.step, unknown.output]).toEqual(['dump', expect.stringContaining('the sentinels know no master named othermaster')]);
+    } finally {
+      await sentinel.stop();
+    }
   }, 120_000);
 });

@@ -196,3 +196,34 @@ export async function startRedis(password = 'redis-secret'): Promise<RedisServer
     },
   };
 }
+
+/** A running Redis Sentinel monitoring one master. */
+export interface SentinelServer {
+  readonly host: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * redis-server in sentinel mode on a random loopback port, monitoring `master` as `masterSet`
+ * (quorum 1), without a password of its own like RedisCache's sentinels (≈ 0.1 s).
+ */
+export async function startSentinel(master: RedisServer, masterSet: string): Promise<SentinelServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'reliakit-sentinel-'));
+  const port = await freePort();
+  // Sentinel rewrites its config file, so it must be a writable file of its own.
+  writeFileSync(join(dir, 'sentinel.conf'), [
+    `port ${port}`, `bind ${LOOPBACK}`, `dir ${dir}`,
+    `sentinel monitor ${masterSet} ${master.host} ${master.port} 1`, `sentinel auth-pass ${masterSet} ${master.password}`, '',
+  ].join('\n'));
+  const child = spawn('redis-server', [join(dir, 'sentinel.conf'), '--sentinel'], { stdio: 'ignore' });
+  await waitForPort(port, 10_000, 'redis-sentinel');
+  return {
+    host: LOOPBACK,
+    port,
+    stop: async () => {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -29,6 +29,7 @@ export function s3Env(target: BackupTarget, prefix = ''): k8s.EnvVar[] {
 export function sourceEnv(s: BackupSource): k8s.EnvVar[] {
   if (s.engine === 'redis') {
     const env: k8s.EnvVar[] = [{ name: 'REDIS_HOST', value: s.host }, { name: 'REDIS_PORT', value: String(s.port) }];
+    if (s.sentinel) env.push({ name: 'REDIS_SENTINEL_MASTER', value: s.sentinel.masterSet });
     if (s.password) env.push(secretEnv('REDISCLI_AUTH', s.password));
     return env;
   }

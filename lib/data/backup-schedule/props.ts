@@ -50,14 +50,32 @@ export interface PostgresBackupSourceProps {
   readonly server?: IBackupServer;
 }
 
+/** A Redis whose master Sentinel chooses: the snapshot is taken from the master the sentinels report. */
+export interface RedisSentinelSourceProps {
+  /** The master set name the sentinels monitor. */
+  readonly masterSet: string;
+  /**
+   * The Redis port of the master they report (the jobs' NetworkPolicy admits it).
+   * @default 6379
+   */
+  readonly masterPort?: number;
+}
+
 /** Props of {@link BackupSource.redis}. */
 export interface RedisBackupSourceProps {
-  /** The server's host name (a Service DNS name) or IP: a replica keeps the snapshot load off the primary. */
+  /** The server's host name (a Service DNS name) or IP; with `sentinel`, the sentinels'. */
   readonly host: string;
   /**
    * @default 6379
    */
   readonly port?: number;
+  /**
+   * `host` and `port` lead to sentinels: every run asks them for the current master
+   * (`SENTINEL get-master-addr-by-name`, without a password) and snapshots it, so a failover
+   * never leaves the job on a replica or a pod that is gone.
+   * @default - `host` is the Redis server itself
+   */
+  readonly sentinel?: RedisSentinelSourceProps;
   /**
    * The Secret key holding the password (`requirepass`).
    * @default - no authentication
@@ -95,7 +113,7 @@ export class BackupSource {
   /** A Redis server, snapshotted with `redis-cli --rdb`. */
   public static redis(props: RedisBackupSourceProps): BackupSource {
     return new BackupSource('redis', props.host, props.port ?? 6379, props.image, props.peer, undefined, undefined, props.password, undefined,
-      props.server);
+      props.server, props.sentinel ? { masterSet: props.sentinel.masterSet, masterPort: props.sentinel.masterPort ?? 6379 } : undefined);
   }
 
   private constructor(
@@ -119,10 +137,13 @@ export class BackupSource {
     public readonly majorVersion?: number,
     /** The construct serving the source, which admits the jobs. */
     public readonly server?: IBackupServer,
+    /** Redis under Sentinel: the master set to ask for, and the master's port. */
+    public readonly sentinel?: { readonly masterSet: string; readonly masterPort: number },
   ) {}
 
   public toString(): string {
-    return this.engine === 'postgres' ? `postgres ${this.database}@${this.host}:${this.port}` : `redis ${this.host}:${this.port}`;
+    if (this.engine === 'postgres') return `postgres ${this.database}@${this.host}:${this.port}`;
+    return this.sentinel ? `redis master '${this.sentinel.masterSet}' from the sentinels at ${this.host}:${this.port}` : `redis ${this.host}:${this.port}`;
   }
 }
 

@@ -142,7 +142,9 @@ export function storageEgress(v: Violations, prop: string, target: BackupTarget,
 
 export function sourceEgress(source: BackupSource, namespace: string): k8s.NetworkPolicyEgressRule {
   const peer = source.peer ?? peerOfHost(source.host) ?? NetworkPeer.namespace(namespace);
-  return { to: [peer._toKube()], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(source.port) }] };
+  // Under Sentinel the job asks the sentinels (`port`), then connects to the master they name.
+  const ports = [source.port, ...(source.sentinel && source.sentinel.masterPort !== source.port ? [source.sentinel.masterPort] : [])];
+  return { to: [peer._toKube()], ports: ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })) };
 }
 
 /** `svc.ns[.svc[.cluster.local]]` → namespace ns; an IPv4 address → its /32; a bare name → undefined. */

@@ -28,7 +28,8 @@ export function clusterProps(spec: PostgresSpec, managed: ClusterSpecManaged | u
     max_connections: String(spec.maxConnections),
     ...(backup ? { archive_timeout: `${wholeSeconds(backup.archiveTimeout)}s` } : {}),
   };
-  const storage = (s: PostgresStorageProps) => ({ size: s.size.asString(), storageClass: s.storageClass });
+  const storage = (s: PostgresStorageProps) => ({ size: s.size.asString(), storageClass: s.storageClass?.name });
+  const nodeLocal = [spec.storage, spec.walStorage].some((s) => s?.storageClass?.nodeLocal === true);
   return {
     metadata: postgresMetadata(spec, spec.name, true),
     spec: {
@@ -52,8 +53,10 @@ export function clusterProps(spec: PostgresSpec, managed: ClusterSpecManaged | u
         },
       },
       // Preferred anti-affinity: standbys land on other nodes when there are any, and a small
-      // cluster can still schedule (a required rule would leave an instance Pending).
-      affinity: { enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' },
+      // cluster can still schedule (a required rule would leave an instance Pending). Not with
+      // node-local volumes: they pin each instance to its node for good, so instances that once
+      // shared a node would share it forever; required instead (a Pending standby is visible).
+      affinity: { enablePodAntiAffinity: true, podAntiAffinityType: nodeLocal ? 'required' : 'preferred', topologyKey: 'kubernetes.io/hostname' },
       topologySpreadConstraints: spec.spreadAcrossZones ? [{
         maxSkew: 1,
         topologyKey: 'topology.kubernetes.io/zone',

@@ -24,7 +24,7 @@ import {
   ConnectionRoute, DatabaseClientProps, HAPostgresProps, PostgresBackupMethod, PrimaryUpdateMethod, PrimaryUpdateStrategy,
 } from './props';
 import { resolveBackup, resolvePooler, validateStorage } from './resolve';
-import { POSTGRES_PORT, PostgresSpec, ResolvedBackup, ResolvedPooler, SUPERUSER_RESERVED } from './spec';
+import { POSTGRES_PORT, PostgresSpec, PostgresVolume, postgresVolumes, ResolvedBackup, ResolvedPooler, SUPERUSER_RESERVED } from './spec';
 import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
 import { IScrapeTargets, podMonitorTarget, ScrapeTarget } from '../../core/scrape-targets';
 
@@ -75,6 +75,8 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
   public readonly backup: Readonly<ResolvedBackup> | undefined;
   /** Resolved pooler settings, if any. */
   public readonly pooler: Readonly<ResolvedPooler> | undefined;
+  /** Each instance's volumes (data, and WAL when separate): declared size and node-locality. */
+  public readonly volumes: readonly PostgresVolume[];
   private readonly targets: ScrapeTarget[];
 
   private readonly chart: SystemChart;
@@ -125,6 +127,7 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
     this.pooler = props.pooler ? resolvePooler(v, props.pooler) : undefined;
     this.poolerServiceName = this.pooler ? `${this.name}-pooler-rw` : undefined;
     v.throwIfAny();
+    this.volumes = postgresVolumes({ storage: props.storage, walStorage: props.walStorage });
 
     // The budget depends on clients added after construction, and the archive path on clusters
     // created later: check both at synthesis.

@@ -2,6 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-28';
 import { BackupTarget, ServerSideEncryption } from '../backup-target';
 import { CronSchedule } from '../../core/cron';
+import { StorageClass } from '../../core/storage-class';
 
 /** How a new primary is chosen during an update. */
 export enum PrimaryUpdateMethod {
@@ -66,10 +67,11 @@ export interface PostgresStorageProps {
   /** Volume size. */
   readonly size: Size;
   /**
-   * Storage class.
-   * @default - the cluster's default class
+   * Storage class. A node-local one (`StorageClass.localPath()`) makes the instances' anti-affinity
+   * required and the disk alerts read CloudNativePG's own size metrics.
+   * @default - the cluster's default class, taken to follow its pods across nodes
    */
-  readonly storageClass?: string;
+  readonly storageClass?: StorageClass;
 }
 
 /** Continuous backup: WAL archiving plus scheduled base backups to an object store. */

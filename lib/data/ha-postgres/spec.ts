@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-28';
 import { BackupTarget, ServerSideEncryption } from '../backup-target';
 import { Annotations } from '../../core/conventions';
+import { sizeBytes } from '../../core/units';
 import {
   ConnectionRoute, DataCompression, PoolMode, PostgresBackupMethod, PostgresStorageProps, PrimaryUpdateMethod, PrimaryUpdateStrategy, WalCompression,
 } from './props';
@@ -17,6 +18,22 @@ export const POOLER_METRICS_PORT = 9127;
 /** Connections PostgreSQL keeps for superusers (`superuser_reserved_connections`, CNPG default 3). */
 export const SUPERUSER_RESERVED = 3;
 export const BARMAN_PLUGIN = 'barman-cloud.cloudnative-pg.io';
+
+/** One volume of every instance, as the disk alerts see it. */
+export interface PostgresVolume {
+  /** `data` (PGDATA, and the WAL unless it has its own) or `wal`. */
+  readonly kind: 'data' | 'wal';
+  /** The declared size in bytes. */
+  readonly sizeBytes: number;
+  /** Whether its class is node-local (no kubelet volume stats; pins the instance to its node). */
+  readonly nodeLocal: boolean;
+}
+
+/** The volumes of each instance: data, and WAL when it has its own. */
+export function postgresVolumes(spec: Pick<PostgresSpec, 'storage' | 'walStorage'>): PostgresVolume[] {
+  const volume = (kind: 'data' | 'wal', s: PostgresStorageProps): PostgresVolume => ({ kind, sizeBytes: sizeBytes(s.size), nodeLocal: s.storageClass?.nodeLocal ?? false });
+  return [volume('data', spec.storage), ...(spec.walStorage ? [volume('wal', spec.walStorage)] : [])];
+}
 
 /** Resolved backup settings. */
 export interface ResolvedBackup {

@@ -93,7 +93,8 @@ export function redisIngress(spec: RedisSpec, peers: RedisPeers): k8s.NetworkPol
     { from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: spec.prometheusNamespace } } }], ports: [tcp(EXPORTER_PORT)] },
     // An empty `from` would admit everyone: no rule without peers.
     ...(peers.clients.length > 0 ? [{ from: peers.clients, ports: ownPorts(spec) }] : []),
-    ...(peers.backupJobs.length > 0 ? [{ from: peers.backupJobs, ports: [tcp(REDIS_PORT)] }] : []),
+    // Backup jobs ask the sentinels for the master, then snapshot it.
+    ...(peers.backupJobs.length > 0 ? [{ from: peers.backupJobs, ports: ownPorts(spec) }] : []),
   ];
 }
 

@@ -1,15 +1,18 @@
 import { Size } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-28';
 import { SecretKeyReference } from '../backup-target';
+import { StorageClass } from '../../core/storage-class';
 
 /** On-disk persistence. Without it the cache starts empty after every restart. */
 export interface RedisPersistenceProps {
   /** Volume size per pod. */
   readonly size: Size;
   /**
-   * @default - the cluster's default class
+   * Storage class. A node-local one (`StorageClass.localPath()`) makes the pods' anti-affinity
+   * required: each volume pins its pod to its node for good.
+   * @default - the cluster's default class, taken to follow its pods across nodes
    */
-  readonly storageClass?: string;
+  readonly storageClass?: StorageClass;
   /**
    * RDB snapshot rules, `"<seconds> <changes>"` each (redis.conf `save`).
    * @default ['3600 1', '300 100', '60 10000']
@@ -70,12 +73,13 @@ export interface RedisCacheProps {
    */
   readonly evictionPolicy?: string;
   /**
-   * On-disk persistence.
-   * @default - none: a pure cache
+   * On-disk persistence. Required with `sentinel`: a master that restarts faster than the
+   * sentinels notice comes back empty and its replicas copy the empty dataset.
+   * @default - none: a pure cache (single instance only)
    */
   readonly persistence?: RedisPersistenceProps;
   /**
-   * Replicated mode with Sentinel failover.
+   * Replicated mode with Sentinel failover (requires `persistence`).
    * @default - a single instance (requires singleInstance)
    */
   readonly sentinel?: SentinelProps;

@@ -110,6 +110,18 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
         v.check(!/^\d+ \d+$/.test(rule), 'persistence.snapshots', rule, 'is not "<seconds> <changes>"', "write e.g. '300 100'");
       }
     }
+    if (this.sentinel) {
+      // redis.io, replication: "Safety of replication when master has persistence turned off". A
+      // master restarted within down-after-milliseconds is never failed over: it returns empty,
+      // still the master, and every replica resynchronises to the empty dataset.
+      const why = `comes back empty within down-after-milliseconds (${this.sentinel.downAfterMilliseconds} ms), still the master, and its replicas copy the empty dataset`;
+      const size = Math.max(1, Math.ceil((2 * this.maxMemoryBytes) / 1024 ** 3));
+      v.check(!props.persistence, 'persistence', undefined, `is not set while Sentinel manages failover: a restarted master ${why}`,
+        `add persistence: { size: Size.gibibytes(${size}), appendOnly: true } (the AOF loses at most a second of writes)`);
+      v.check(props.persistence !== undefined && !(props.persistence.appendOnly ?? false) && (props.persistence.snapshots ?? DEFAULT_SNAPSHOTS).length === 0,
+        'persistence.snapshots', [], `with appendOnly false writes nothing to the volume, so under Sentinel a restarted master ${why}`,
+        'set appendOnly: true, or keep RDB snapshot rules');
+    }
     v.throwIfAny();
 
     const version = toLabelValue(parseImage(props.image).tag ?? 'unknown');
@@ -129,7 +141,8 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
       sentinel: this.sentinel,
       persistence: props.persistence ? {
         size: props.persistence.size.asString(),
-        storageClass: props.persistence.storageClass,
+        storageClass: props.persistence.storageClass?.name,
+        nodeLocal: props.persistence.storageClass?.nodeLocal ?? false,
         snapshots: props.persistence.snapshots ?? DEFAULT_SNAPSHOTS,
         appendOnly: props.persistence.appendOnly ?? false,
       } : undefined,
@@ -171,12 +184,16 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
   }
 
   /**
-   * The cache as a BackupSource (RDB snapshot with `redis-cli --rdb`): from the last pod, a replica
-   * in sentinel mode, keeping the snapshot's fork off the usual master; with the cache's own image.
+   * The cache as a BackupSource (RDB snapshot with `redis-cli --rdb`), with the cache's own image:
+   * through the client Service of a single instance; in sentinel mode from the master the
+   * sentinels name at each run — a fixed pod may be a replica by then, or gone, and only the
+   * master is sure to hold every acknowledged write.
    */
   public backupSource(): BackupSource {
     return BackupSource.redis({
-      host: `${this.name}-${this.replicas - 1}.${this.name}-headless.${this.namespace}.svc`,
+      host: `${this.serviceName}.${this.namespace}.svc`,
+      port: this.sentinel ? SENTINEL_PORT : REDIS_PORT,
+      sentinel: this.sentinel ? { masterSet: this.sentinel.masterSet, masterPort: REDIS_PORT } : undefined,
       password: this.password,
       image: this.image,
       peer: NetworkPeer.podsInNamespace(this.namespace, this.selector),
@@ -184,7 +201,7 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
     });
   }
 
-  /** Admits a backup job's pods on the Redis port (called by BackupSchedule). */
+  /** Admits a backup job's pods on the Redis port, and the sentinels' in sentinel mode (called by BackupSchedule). */
   public admitBackupJob(peer: NetworkPeer): void {
     this.backupJobs.push(peer);
   }

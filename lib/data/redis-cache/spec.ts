@@ -21,6 +21,8 @@ export interface ResolvedPersistence {
   /** Volume size per pod, e.g. `2Gi`. */
   readonly size: string;
   readonly storageClass: string | undefined;
+  /** Whether the class's volumes live on one node (then each pod requires a node of its own). */
+  readonly nodeLocal: boolean;
   readonly snapshots: readonly string[];
   readonly appendOnly: boolean;
 }

@@ -93,6 +93,11 @@ export function redisPodSpec(spec: RedisSpec): k8s.PodSpec {
     initContainers: [configInitContainer(spec)],
     containers: redisContainers(spec),
     topologySpreadConstraints: spec.sentinel ? [spread('kubernetes.io/hostname'), spread('topology.kubernetes.io/zone')] : undefined,
+    // A node-local volume pins its pod to its node for good: pods that once shared a node would
+    // share it forever, so each requires a node of its own (a pod without one stays Pending).
+    affinity: spec.persistence?.nodeLocal ? {
+      podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { ...spec.selector } } }] },
+    } : undefined,
     volumes: [
       { name: 'config', configMap: { name: spec.name } },
       // Memory-backed: holds the rendered config including the password.

@@ -8,6 +8,7 @@ import { promDuration, promNumber } from '../promql';
 import { goDuration } from '../../core/units';
 import { show } from '../../core/validation';
 import { ReliableService } from '../../workload/reliable-service/reliable-service';
+import { postgresDiskUsageExpr } from './postgres-disk';
 import { SymptomAlertProps, SymptomAlerts } from './symptom-alerts';
 
 /** What every pack needs. */
@@ -185,7 +186,8 @@ export interface PostgresAlertsProps extends AlertPackProps {
  * The alerts of an {@link HAPostgres} cluster (group `<name>-postgres`), from CloudNativePG's
  * instance exporter (`cnpg_*`, scraped by the cluster's PodMonitor), the Barman Cloud plugin's
  * (`barman_cloud_cloudnative_pg_io_*`) or the in-tree collector's backup timestamps, the
- * kubelet's volume stats and kube-state-metrics:
+ * kubelet's volume stats (for node-local volumes, which the kubelet does not measure, the
+ * databases' and WAL's sizes against the declared size) and kube-state-metrics:
  * offline (no instance up), no primary, no standby streaming (HA lost), standbys missing,
  * connections at 80/95 % of max_connections, replication lag, disk at 70/90 %, instances on one
  * node, base backup failed, base backup older than twice its schedule's period, and the
@@ -235,8 +237,15 @@ export class PostgresAlertPack implements AlertPack {
       rule('PostgresConnectionsCritical', Severity.PAGE, connections(critConn), Duration.minutes(2),
         `${db.name}: {{ $labels.pod }} uses more than ${critConn}% of max_connections`,
         `Instance {{ $labels.pod }} of ${subject} has more than ${critConn}% of its ${db.maxConnections} max_connections in use: clients are about to be refused.`),
-      ...[['PostgresDiskSpaceLow', ticketSeverity, warnDisk], ['PostgresDiskSpaceCritical', pageSeverity, critDisk]].map(([name, severity, used]) =>
-        SymptomAlerts.volumeSpaceLow({
+      ...[['PostgresDiskSpaceLow', ticketSeverity, warnDisk], ['PostgresDiskSpaceCritical', pageSeverity, critDisk]].map(([name, severity, used]) => db.volumes.some((v) => v.nodeLocal)
+        // No kubelet volume stats for node-local volumes: CloudNativePG's own size metrics instead.
+        ? rule(name as string, (severity as Severity).pages ? Severity.PAGE : Severity.TICKET,
+          postgresDiskUsageExpr({ namespace: db.namespace, cluster: db.name, volumes: db.volumes, usedPercent: used as number }), Duration.minutes(5),
+          `${db.name}: volume {{ $labels.persistentvolumeclaim }} is more than ${used}% full`,
+          `Volume {{ $labels.persistentvolumeclaim }} of ${subject} holds more than ${used}% of its declared size (node-local volumes are measured by the databases' and the WAL's size): `
+          + 'when the data or WAL volume is full, PostgreSQL stops, and a node-local volume has no quota, so it may fill the node\'s disk first. '
+          + 'Expand the storage (the Cluster\'s storage.size) or find what grows (WAL kept by a slot or failing archiving).')
+        : SymptomAlerts.volumeSpaceLow({
           ...base(props, db.name, this.groupName, name as string, severity as Severity),
           namespace: db.namespace,
           claims: cnpgVolumeClaims(db.name),

@@ -60,6 +60,14 @@ describe('sourceEnv', () => {
       { name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: 'cache-auth', key: 'password' } } },
     ]],
     ['Redis without a password', () => sourceEnv(BackupSource.redis({ host: 'cache.shop', image: 'redis:7.2.5-bookworm' })), [{ name: 'REDIS_HOST', value: 'cache.shop' }, { name: 'REDIS_PORT', value: '6379' }]],
+    ['Redis under Sentinel: the sentinels and the master set', () => sourceEnv(BackupSource.redis({
+      host: 'shop-cache.shop.svc', port: 26379, sentinel: { masterSet: 'mymaster' }, password: { name: 'cache-auth', key: 'password' }, image: 'redis:7.4.6-bookworm',
+    })), [
+      { name: 'REDIS_HOST', value: 'shop-cache.shop.svc' },
+      { name: 'REDIS_PORT', value: '26379' },
+      { name: 'REDIS_SENTINEL_MASTER', value: 'mymaster' },
+      { name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: 'cache-auth', key: 'password' } } },
+    ]],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });

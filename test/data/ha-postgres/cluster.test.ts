@@ -4,6 +4,7 @@ import {
   barmanConfiguration, clusterProps, instancePodMonitorProps, managedRoles, objectStoreProps, scheduledBackupProps,
 } from '../../../lib/data/ha-postgres/cluster';
 import { PrimaryUpdateMethod, PrimaryUpdateStrategy } from '../../../lib/data/ha-postgres/props';
+import { StorageClass } from '../../../lib/core/storage-class';
 import { BACKUP, IN_TREE, SPEC } from './fixtures';
 
 describe('clusterProps', () => {
@@ -39,7 +40,7 @@ describe('clusterProps', () => {
         ],
       },
     }],
-    ['single instance without PDB, WAL volume, own credentials, parameters, no zone spread, supervised restart, restore drills', () => clusterProps({ ...SPEC, instances: 1, walStorage: { size: Size.gibibytes(2), storageClass: 'fast' }, credentialsSecret: 'app-credentials', parameters: { work_mem: '8MB' }, spreadAcrossZones: false, primaryUpdateStrategy: PrimaryUpdateStrategy.SUPERVISED, primaryUpdateMethod: PrimaryUpdateMethod.RESTART }, managedRoles('app', true)), {
+    ['single instance without PDB, WAL volume, own credentials, parameters, no zone spread, supervised restart, restore drills', () => clusterProps({ ...SPEC, instances: 1, walStorage: { size: Size.gibibytes(2), storageClass: StorageClass.named('fast') }, credentialsSecret: 'app-credentials', parameters: { work_mem: '8MB' }, spreadAcrossZones: false, primaryUpdateStrategy: PrimaryUpdateStrategy.SUPERVISED, primaryUpdateMethod: PrimaryUpdateMethod.RESTART }, managedRoles('app', true)), {
       metadata: {
         name: 'shop-db',
         namespace: 'shop',

@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   BackupSchedule, BackupTarget, Retention, ConnectionRoute, DataCompression, Environment, HAPostgres, HAPostgresProps, Images, PoolerProps, PoolMode, PostgresBackupMethod,
-  PrimaryUpdateMethod, PrimaryUpdateStrategy, Probe, ReliableService, ReliableServiceProps, ReliakitApp, WalCompression,
+  PrimaryUpdateMethod, PrimaryUpdateStrategy, Probe, ReliableService, ReliableServiceProps, ReliakitApp, StorageClass, WalCompression,
 } from '../../../lib';
 import { container, find, Manifest, ofKind, synth, testChart } from '../../support/synth';
 
@@ -14,7 +14,7 @@ const MINIO = BackupTarget.minio({
 function dbProps(overrides: Partial<HAPostgresProps> = {}): HAPostgresProps {
   return {
     image: 'ghcr.io/cloudnative-pg/postgresql:16.4',
-    storage: { size: Size.gibibytes(10), storageClass: 'local-path' },
+    storage: { size: Size.gibibytes(10) },
     resources: { cpu: { request: Cpu.millis(250) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) } },
     database: 'app',
     owner: 'app',
@@ -62,13 +62,27 @@ describe('HAPostgres defaults', () => {
       primaryUpdateStrategy: 'unsupervised',
       primaryUpdateMethod: 'switchover',
       affinity: { enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' },
-      storage: { size: '10Gi', storageClass: 'local-path' },
+      storage: { size: '10Gi' },
       postgresql: { parameters: { max_connections: '100' } },
       bootstrap: { initdb: { database: 'app', owner: 'app', dataChecksums: true } },
     });
     expect(spec.topologySpreadConstraints[0]).toMatchObject({ topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' });
     expect(db.majorVersion).toBe(16);
     expect([db.primaryServiceName, db.appSecretName]).toEqual(['test-postgres-rw', 'test-postgres-app']);
+  });
+
+  test('node-local volumes (local-path): required anti-affinity, since each instance is pinned to its node for good', () => {
+    const chart = testChart();
+    const local = new HAPostgres(chart, 'postgres', dbProps({ storage: { size: Size.gibibytes(10), storageClass: StorageClass.localPath() } }));
+    const cluster = find(synth(chart), 'Cluster', 'test-postgres').spec;
+    expect([cluster.affinity, cluster.storage]).toEqual([
+      { enablePodAntiAffinity: true, podAntiAffinityType: 'required', topologyKey: 'kubernetes.io/hostname' }, { size: '10Gi', storageClass: 'local-path' },
+    ]);
+    expect(local.volumes).toEqual([{ kind: 'data', sizeBytes: 10 * 1024 ** 3, nodeLocal: true }]);
+    // A node-local WAL volume alone pins the instance too.
+    const walChart = testChart();
+    new HAPostgres(walChart, 'postgres', dbProps({ walStorage: { size: Size.gibibytes(2), storageClass: StorageClass.nodeLocal('openebs-hostpath') } }));
+    expect(find(synth(walChart), 'Cluster', 'test-postgres').spec.affinity.podAntiAffinityType).toBe('required');
   });
 
   test('the cluster is never pruned by Flux and is scraped by its own PodMonitor (not enablePodMonitor)', () => {

@@ -28,7 +28,7 @@ export const REPLICATED: RedisSpec = {
   evictionPolicy: 'volatile-ttl',
   replicas: 3,
   sentinel: { replicas: 3, quorum: 2, masterSet: 'mymaster', downAfterMilliseconds: 5000 },
-  persistence: { size: '2Gi', storageClass: 'local-path', snapshots: ['900 1'], appendOnly: true },
+  persistence: { size: '2Gi', storageClass: 'local-path', nodeLocal: true, snapshots: ['900 1'], appendOnly: true },
   password: { name: 'cache-auth', key: 'password' },
   prometheusNamespace: 'observability',
 };

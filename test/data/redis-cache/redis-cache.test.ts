@@ -1,8 +1,8 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { BackupSchedule, BackupTarget, Environment, Probe, RedisCache, RedisCacheProps, ReliableService, ReliakitApp, Retention } from '../../../lib';
+import { BackupSchedule, BackupTarget, Environment, Probe, RedisCache, RedisCacheProps, ReliableService, ReliakitApp, Retention, StorageClass } from '../../../lib';
 import { redisConf, redisInitScript } from '../../../lib/data/redis-cache/redis-config';
-import { container, find, Manifest, ofKind, synth, testChart } from '../../support/synth';
+import { container, find, jobEnv, Manifest, ofKind, synth, testChart } from '../../support/synth';
 
 function cacheProps(overrides: Partial<RedisCacheProps> = {}): RedisCacheProps {
   return {
@@ -73,7 +73,7 @@ describe('RedisCache defaults (single instance, no persistence)', () => {
 describe('RedisCache behaviour', () => {
   test('sentinel mode: 3 pods with sentinels, PDB, spread, sentinel Service', () => {
     const chart = testChart();
-    const cache = new RedisCache(chart, 'redis', cacheProps({ singleInstance: undefined, sentinel: {} }));
+    const cache = new RedisCache(chart, 'redis', cacheProps({ singleInstance: undefined, sentinel: {}, persistence: { size: Size.gibibytes(1) } }));
     const objects = synth(chart);
     expect(cache.sentinel).toEqual({ replicas: 3, quorum: 2, masterSet: 'mymaster', downAfterMilliseconds: 5000 });
     const sts = find(objects, 'StatefulSet', 'test-redis').spec;
@@ -91,7 +91,7 @@ describe('RedisCache behaviour', () => {
 
   test('persistence: volume claims kept on delete and scale-down, RDB snapshots, prune protection', () => {
     const chart = testChart();
-    const cache = new RedisCache(chart, 'redis', cacheProps({ persistence: { size: Size.gibibytes(2), storageClass: 'local-path', appendOnly: true } }));
+    const cache = new RedisCache(chart, 'redis', cacheProps({ persistence: { size: Size.gibibytes(2), storageClass: StorageClass.localPath(), appendOnly: true } }));
     const objects = synth(chart);
     const sts = find(objects, 'StatefulSet', 'test-redis');
     expect(sts.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
@@ -118,7 +118,7 @@ describe('RedisCache behaviour', () => {
 
   test('addClient: env, egress to the cache and ingress from the client', () => {
     const chart = testChart();
-    const cache = new RedisCache(chart, 'redis', cacheProps({ singleInstance: undefined, sentinel: { masterSet: 'cache' }, password: { name: 'redis-auth', key: 'password' } }));
+    const cache = new RedisCache(chart, 'redis', cacheProps({ singleInstance: undefined, sentinel: { masterSet: 'cache' }, persistence: { size: Size.gibibytes(1) }, password: { name: 'redis-auth', key: 'password' } }));
     const api = new ReliableService(chart, 'api', {
       image: 'registry.example.com/api:1.0.0', ports: { http: 8080 },
       resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
@@ -156,7 +156,7 @@ describe('RedisCache behaviour', () => {
 test('images pinned as tag@digest: the Redis image (also the sentinels\') and the exporter; the version label from the tag', () => {
   const digest = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
   const chart = testChart();
-  new RedisCache(chart, 'redis', cacheProps({ image: `redis:7.4.6-alpine@${digest}`, exporterImage: `oliver006/redis_exporter:v1.66.0@${digest}`, singleInstance: undefined, sentinel: {} }));
+  new RedisCache(chart, 'redis', cacheProps({ image: `redis:7.4.6-alpine@${digest}`, exporterImage: `oliver006/redis_exporter:v1.66.0@${digest}`, singleInstance: undefined, sentinel: {}, persistence: { size: Size.gibibytes(1) } }));
   const sts = find(synth(chart), 'StatefulSet', 'test-redis');
   expect(sts.spec.template.spec.containers.map((c: Manifest) => [c.name, c.image])).toEqual([
     ['redis', `redis:7.4.6-alpine@${digest}`], ['sentinel', `redis:7.4.6-alpine@${digest}`], ['exporter', `oliver006/redis_exporter:v1.66.0@${digest}`],
@@ -191,6 +191,15 @@ describe('RedisCache validation', () => {
       "prod/test/redis: 'sentinel.masterSet' ('my master') is not a simple name — use letters, digits, _ and -"],
     ['volume too small', { persistence: { size: Size.mebibytes(512) } },
       "prod/test/redis: 'persistence.size' ('512Mi') is less than twice maxmemory (384 MiB), so an RDB rewrite can fill the volume — size the volume at least 2 × maxMemory"],
+    ['sentinel without persistence', { singleInstance: undefined, sentinel: {} },
+      "prod/test/redis: 'persistence' (undefined) is not set while Sentinel manages failover: a restarted master comes back empty within down-after-milliseconds (5000 ms), "
+      + 'still the master, and its replicas copy the empty dataset — add persistence: { size: Size.gibibytes(1), appendOnly: true } (the AOF loses at most a second of writes)'],
+    ['sentinel without persistence, volume sized from maxmemory', { singleInstance: undefined, sentinel: { downAfterMilliseconds: 10000 }, resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) } } },
+      "prod/test/redis: 'persistence' (undefined) is not set while Sentinel manages failover: a restarted master comes back empty within down-after-milliseconds (10000 ms), "
+      + 'still the master, and its replicas copy the empty dataset — add persistence: { size: Size.gibibytes(12), appendOnly: true } (the AOF loses at most a second of writes)'],
+    ['sentinel with a volume that nothing is written to', { singleInstance: undefined, sentinel: {}, persistence: { size: Size.gibibytes(1), snapshots: [] } },
+      "prod/test/redis: 'persistence.snapshots' ([]) with appendOnly false writes nothing to the volume, so under Sentinel a restarted master comes back empty within "
+      + 'down-after-milliseconds (5000 ms), still the master, and its replicas copy the empty dataset — set appendOnly: true, or keep RDB snapshot rules'],
     ['bad snapshot rule', { persistence: { size: Size.gibibytes(1), snapshots: ['every hour'] } },
       "prod/test/redis: 'persistence.snapshots' ('every hour') is not \"<seconds> <changes>\" — write e.g. '300 100'"],
   ];
@@ -228,12 +237,12 @@ describe('redis configuration rendering', () => {
   });
 });
 
-test('backupSource: an RDB snapshot from the last pod with the cache image; the jobs are admitted on 6379', () => {
+test('backupSource under Sentinel: the master the sentinels name at each run, with the cache image; the jobs reach both ports', () => {
   const chart = testChart();
-  const cache = new RedisCache(chart, 'redis', cacheProps({ singleInstance: undefined, sentinel: {}, password: { name: 'redis-auth', key: 'password' } }));
+  const cache = new RedisCache(chart, 'redis', cacheProps({ singleInstance: undefined, sentinel: {}, persistence: { size: Size.gibibytes(1) }, password: { name: 'redis-auth', key: 'password' } }));
   const source = cache.backupSource();
-  expect([source.engine, source.host, source.port, source.image, source.password]).toEqual([
-    'redis', 'test-redis-2.test-redis-headless.test.svc', 6379, 'redis:7.4.1-alpine', { name: 'redis-auth', key: 'password' },
+  expect([source.engine, source.host, source.port, source.sentinel, source.image, source.password]).toEqual([
+    'redis', 'test-redis.test.svc', 26379, { masterSet: 'mymaster', masterPort: 6379 }, 'redis:7.4.1-alpine', { name: 'redis-auth', key: 'password' },
   ]);
   new BackupSchedule(chart, 'redis-snapshot', {
     source,
@@ -241,7 +250,18 @@ test('backupSource: an RDB snapshot from the last pod with the cache image; the 
     schedule: '0 */6 * * *', retention: Retention.days(3), restoreDrill: { schedule: '0 5 * * *' },
     resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
   });
-  const rules = find(synth(chart), 'NetworkPolicy', 'test-redis').spec.ingress;
-  expect(rules.at(-1).ports).toEqual([{ protocol: 'TCP', port: 6379 }]);
+  const objects = synth(chart);
+  const rules = find(objects, 'NetworkPolicy', 'test-redis').spec.ingress;
+  expect(rules.at(-1).ports).toEqual([{ protocol: 'TCP', port: 6379 }, { protocol: 'TCP', port: 26379 }]);
   expect(rules.at(-1).from.map((p: Manifest) => p.podSelector.matchLabels['app.kubernetes.io/name'])).toEqual(['test-redis-snapshot-backup']);
+  const egress = find(objects, 'NetworkPolicy', 'test-redis-snapshot-backup').spec.egress;
+  expect(egress[1].ports).toEqual([{ protocol: 'TCP', port: 26379 }, { protocol: 'TCP', port: 6379 }]);
+  expect(jobEnv(find(objects, 'CronJob', 'test-redis-snapshot-backup')).filter((e) => e.name.startsWith('REDIS_'))).toEqual([
+    { name: 'REDIS_HOST', value: 'test-redis.test.svc' }, { name: 'REDIS_PORT', value: '26379' }, { name: 'REDIS_SENTINEL_MASTER', value: 'mymaster' },
+  ]);
+});
+
+test('backupSource of a single instance: through the client Service, no sentinel', () => {
+  const source = new RedisCache(testChart(), 'redis', cacheProps()).backupSource();
+  expect([source.host, source.port, source.sentinel]).toEqual(['test-redis.test.svc', 6379, undefined]);
 });

@@ -114,7 +114,7 @@ describe('statefulSetProps', () => {
         },
       },
     }],
-    ['sentinel with persistence: spread, volume claims retained, never pruned', () => statefulSetProps(REPLICATED), {
+    ['sentinel with node-local persistence: spread, a node per pod required, volume claims retained, never pruned', () => statefulSetProps(REPLICATED), {
       metadata: {
         name: 'shop-cache',
         namespace: 'shop',
@@ -279,6 +279,8 @@ describe('statefulSetProps', () => {
                 labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'shop-cache' } },
               },
             ],
+            // local-path volumes pin each pod to its node: a node of its own, required.
+            affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'shop-cache' } } }] } },
             volumes: [
               { name: 'config', configMap: { name: 'shop-cache' } },
               { name: 'work', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('8Mi') } },

@@ -27,7 +27,7 @@ function components(chart: SystemChart) {
     ...PG, instances: 1, singleInstance: true, database: 'reports', owner: 'reports',
     backup: { target: MINIO.withPrefix('reports'), retention: '7d', schedule: '0 */6 * * *', method: PostgresBackupMethod.IN_TREE_BARMAN_OBJECT_STORE },
   });
-  const redis = new RedisCache(chart, 'redis', { ...REDIS, sentinel: {} });
+  const redis = new RedisCache(chart, 'redis', { ...REDIS, sentinel: {}, persistence: { size: Size.gibibytes(1) } });
   const sessions = new RedisCache(chart, 'sessions', { ...REDIS, singleInstance: true });
   return { postgres, reports, redis, sessions };
 }
