@@ -1,12 +1,9 @@
 // The public API of lib/chaos/: ChaosExperiment, faults and steady-state probes.
 // Explicit lists: what is not named here is internal to the library.
 
-export { ChaosExperimentDefinitions } from './chaos-experiment-definitions';
 export { ChaosExperiment, JobCleanUpPolicy } from './chaos-experiment';
 export type { ChaosExperimentProps } from './chaos-experiment';
 export { ChaosFault } from './chaos-fault';
 export type { ChaosFaultBaseProps, ChaosFaultEnv, CpuHogProps, DependencyFailureProps, NetworkLatencyProps, PodDeleteProps } from './chaos-fault';
-export { LITMUS_HUB_EXPERIMENTS, LITMUS_HUB_VERSION } from './litmus-hub';
-export type { LitmusHubExperiment } from './litmus-hub';
 export { ProbeMode, SteadyStateProbe } from './steady-state-probe';
 export type { HttpSteadyStateProps, ProbeRunProps, PromCriteria, PrometheusSteadyStateProps, SloSteadyStateProps } from './steady-state-probe';

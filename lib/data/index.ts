@@ -11,7 +11,5 @@ export { ConnectionRoute, DataCompression, PoolMode, PostgresBackupMethod, Prima
 export type { DatabaseClientProps, HAPostgresProps, PoolerProps, PostgresBackupProps, PostgresStorageProps } from './ha-postgres/props';
 export type { RedisCacheProps, RedisPersistenceProps, SentinelProps } from './redis-cache/props';
 export { RedisCache } from './redis-cache/redis-cache';
-export { producedSecrets } from './secret-producers';
-export type { ProducedSecret, SecretProducerObject } from './secret-producers';
 export { SecretStore, SyncedSecret } from './synced-secret';
 export type { RemoteKeyProps, SyncedSecretProps } from './synced-secret';

@@ -1,4 +1,4 @@
-import { ChaosExperimentDefinitions } from '../../lib';
+import { ChaosExperimentDefinitions } from '../../lib/chaos/chaos-experiment-definitions';
 import { LITMUS_HUB_EXPERIMENTS } from '../../lib/chaos/litmus-hub';
 import { synth, testChart } from '../support/synth';
 

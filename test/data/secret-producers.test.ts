@@ -1,4 +1,4 @@
-import { producedSecrets, SecretProducerObject } from '../../lib';
+import { producedSecrets, SecretProducerObject } from '../../lib/data/secret-producers';
 import type { KubeJson } from '../../lib';
 
 const meta = { name: 'db', namespace: 'shop' };

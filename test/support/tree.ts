@@ -2,7 +2,8 @@
  * Helpers over a rendered Flux tree for the cross-object invariants (test/stacks/): the objects of
  * each environment's whole tree, and the Secrets objects read and produce.
  */
-import { producedSecrets, RenderedDirectory, SecretProducerObject } from '../../lib';
+import { RenderedDirectory } from '../../lib';
+import { producedSecrets, SecretProducerObject } from '../../lib/data/secret-producers';
 import { Manifest } from './synth';
 
 /** Every object of each environment's tree (apps, data layers, infrastructure, clusters), by environment name. */
