@@ -1,15 +1,20 @@
 // The public API of lib/observability/: SLOs, alerting rules, packs and routing, and Grafana dashboards.
 // Explicit lists: what is not named here is internal to the library.
 
-export { BackupAlertPack, PostgresAlertPack, ServiceAlertPack, WalArchiveAlertPack } from './alerting/alert-packs';
-export type { AlertPackProps, BackupAlertsProps, PostgresAlertsProps, ServiceAlertSeverities, ServiceAlertsProps, WalArchiveAlertsProps } from './alerting/alert-packs';
+export type { AlertPackProps } from './alerting/alert-pack-base';
 export { AlertRouting } from './alerting/alert-routing';
 export type { AlertRoutingProps, EmailDigestProps, PagerDutyRouteProps, SlackRouteProps } from './alerting/alert-routing';
 export { AlertRule, Severity } from './alerting/alert-rule';
 export type { AlertPack, AlertRuleProps, PrometheusRuleDefinition, PrometheusRuleFile, PrometheusRuleGroupDefinition } from './alerting/alert-rule';
 export { AlertingRuleset } from './alerting/alerting-ruleset';
 export type { AlertingRulesetProps } from './alerting/alerting-ruleset';
+export { BackupAlertPack } from './alerting/backup-alert-pack';
+export type { BackupAlertsProps } from './alerting/backup-alert-pack';
+export { PostgresAlertPack, WalArchiveAlertPack } from './alerting/postgres-alert-pack';
+export type { PostgresAlertsProps, WalArchiveAlertsProps } from './alerting/postgres-alert-pack';
 export type { PromtoolTestFile, PromtoolTestGroup } from './alerting/promtool-tests';
+export { ServiceAlertPack } from './alerting/service-alert-pack';
+export type { ServiceAlertSeverities, ServiceAlertsProps } from './alerting/service-alert-pack';
 export { Sli, Slo } from './alerting/slo';
 export type { LatencySliProps, NoDataAlertProps, RequestsSliProps, SloProps } from './alerting/slo';
 export { SymptomAlerts } from './alerting/symptom-alerts';
