@@ -120,9 +120,11 @@ export function summarizeProfile(file: string, timedFunction: string, top = 20):
   });
   let gcUs = 0;
   for (let i = first; i >= 0 && i <= last; i++) if (isGc[i]) gcUs += profile.timeDeltas[i] ?? 0;
-  const ranked = (m: Map<string, number>): FunctionTime[] => [...m]
-    .sort(([, a], [, b]) => b - a).slice(0, top)
-    .map(([fn, us]) => ({ fn, category: categoryOf.get(fn) ?? 'other', ms: us / 1000 }));
+  const ranked = (m: Map<string, number>): FunctionTime[] =>
+    [...m]
+      .sort(([, a], [, b]) => b - a)
+      .slice(0, top)
+      .map(([fn, us]) => ({ fn, category: categoryOf.get(fn) ?? 'other', ms: us / 1000 }));
   return {
     windowMs: windowUs / 1000,
     gcMs: gcUs / 1000,

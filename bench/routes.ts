@@ -95,9 +95,18 @@ const UNION_FIELDS: Readonly<Record<string, ReadonlyArray<[string, Wrap]>>> = {
     ...containerRules('spec.template.spec.initContainers.*'),
   ],
   Service: [['spec.ports.*.targetPort', intOrString]],
-  PodDisruptionBudget: [['spec.minAvailable', intOrString], ['spec.maxUnavailable', intOrString]],
-  NetworkPolicy: [['spec.ingress.*.ports.*.port', intOrString], ['spec.egress.*.ports.*.port', intOrString]],
-  HorizontalPodAutoscaler: [['spec.metrics.*.*.target.averageValue', quantity], ['spec.metrics.*.*.target.value', quantity]],
+  PodDisruptionBudget: [
+    ['spec.minAvailable', intOrString],
+    ['spec.maxUnavailable', intOrString],
+  ],
+  NetworkPolicy: [
+    ['spec.ingress.*.ports.*.port', intOrString],
+    ['spec.egress.*.ports.*.port', intOrString],
+  ],
+  HorizontalPodAutoscaler: [
+    ['spec.metrics.*.*.target.averageValue', quantity],
+    ['spec.metrics.*.*.target.value', quantity],
+  ],
 };
 
 const SPLIT_RULES: Readonly<Record<string, ReadonlyArray<[string[], Wrap]>>> = Object.fromEntries(

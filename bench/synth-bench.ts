@@ -38,13 +38,13 @@ const TARGETS = {
 const ROUTE_LABEL: Record<RouteName, string> = {
   'reliable-service': 'ReliableService (Flux tree)',
   'raw-l1': 'raw L1, one Chart',
-  'floor': 'floor (plain objects + yaml)',
+  floor: 'floor (plain objects + yaml)',
 };
 
 const TIMED_FUNCTION: Record<RouteName, string> = {
   'reliable-service': 'timedReliableService',
   'raw-l1': 'timedRawL1',
-  'floor': 'timedFloor',
+  floor: 'timedFloor',
 };
 
 interface Measurement {
@@ -56,7 +56,8 @@ interface Measurement {
 function parseList(value: string | undefined, fallback: number[]): number[] {
   if (!value) return fallback;
   const list = value.split(',').map((s) => Number(s.trim()));
-  if (list.some((x) => !Number.isInteger(x) || x < 1)) throw new Error(`expected a comma-separated list of positive integers, got '${value}'`);
+  if (list.some((x) => !Number.isInteger(x) || x < 1))
+    throw new Error(`expected a comma-separated list of positive integers, got '${value}'`);
   return list;
 }
 
@@ -67,7 +68,9 @@ function median(xs: readonly number[]): number {
 }
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 /**
@@ -166,7 +169,9 @@ function profile(buildDir: string, workDir: string, n: number): void {
     fs.rmSync(outdir, { recursive: true, force: true });
     const s = summarizeProfile(path.join(profDir, name), TIMED_FUNCTION[route], 40);
     const pct = (ms: number): string => `${((100 * ms) / s.windowMs).toFixed(1).padStart(5)}%`;
-    console.log(`\n## ${ROUTE_LABEL[route]} — N=${n}: timed ${fmtS(m.result.constructMs + m.result.synthMs)} s (profiled: ${fmtS(s.windowMs)} s in the timed function + ${fmtS(s.gcMs)} s GC) — ${path.join(profDir, name)}`);
+    console.log(
+      `\n## ${ROUTE_LABEL[route]} — N=${n}: timed ${fmtS(m.result.constructMs + m.result.synthMs)} s (profiled: ${fmtS(s.windowMs)} s in the timed function + ${fmtS(s.gcMs)} s GC) — ${path.join(profDir, name)}`,
+    );
     console.log('\nSelf time by code (builtins and native calls charged to their JS caller):');
     for (const c of s.categories) console.log(`  ${pct(c.ms)} ${c.ms.toFixed(0).padStart(7)} ms  ${c.category}`);
     console.log('\nTop self time:');
@@ -215,8 +220,10 @@ function main(): void {
           list.push(m);
           measurements.set(key(route, n), list);
           const t = m.result;
-          console.log(`  N=${String(n).padStart(5)} run ${r + 1}/${runs} ${route.padEnd(16)} ${fmtS(t.constructMs + t.synthMs).padStart(6)} s in child, `
-            + `${fmtS(m.wallMs).padStart(6)} s process, ${t.maxRssMiB.toFixed(0)} MiB`);
+          console.log(
+            `  N=${String(n).padStart(5)} run ${r + 1}/${runs} ${route.padEnd(16)} ${fmtS(t.constructMs + t.synthMs).padStart(6)} s in child, ` +
+              `${fmtS(m.wallMs).padStart(6)} s process, ${t.maxRssMiB.toFixed(0)} MiB`,
+          );
         }
       }
       const counts = new Set(ROUTES.map((route) => measurements.get(key(route, n))!.map((m) => m.result.objects)).flat());
@@ -241,16 +248,20 @@ function main(): void {
     };
 
     const lines: string[] = [];
-    lines.push('| N | route | objects | runs | in-child median s (min–max) | build objects s | render + YAML + write s | whole process s | maxRSS MiB | ÷ raw L1 | ÷ floor |');
+    lines.push(
+      '| N | route | objects | runs | in-child median s (min–max) | build objects s | render + YAML + write s | whole process s | maxRSS MiB | ÷ raw L1 | ÷ floor |',
+    );
     lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const n of sizes) {
       const l1 = stat('raw-l1', n)!;
       const floor = stat('floor', n)!;
       for (const route of ROUTES) {
         const s = stat(route, n)!;
-        lines.push(`| ${n} | ${ROUTE_LABEL[route]} | ${s.objects} | ${s.runs} | ${fmtS(s.total)} (${fmtS(s.min)}–${fmtS(s.max)}) | ${fmtS(s.construct)} | ${fmtS(s.synth)} `
-          + `| ${fmtS(s.wall)} | ${s.rss.toFixed(0)} | ${(s.total / l1.total).toFixed(2)}× (${(s.wall / l1.wall).toFixed(2)}×) `
-          + `| ${(s.total / floor.total).toFixed(2)}× (${(s.wall / floor.wall).toFixed(2)}×) |`);
+        lines.push(
+          `| ${n} | ${ROUTE_LABEL[route]} | ${s.objects} | ${s.runs} | ${fmtS(s.total)} (${fmtS(s.min)}–${fmtS(s.max)}) | ${fmtS(s.construct)} | ${fmtS(s.synth)} ` +
+            `| ${fmtS(s.wall)} | ${s.rss.toFixed(0)} | ${(s.total / l1.total).toFixed(2)}× (${(s.wall / l1.wall).toFixed(2)}×) ` +
+            `| ${(s.total / floor.total).toFixed(2)}× (${(s.wall / floor.wall).toFixed(2)}×) |`,
+        );
       }
     }
 
@@ -261,10 +272,14 @@ function main(): void {
       const floor = stat('floor', n);
       const vsL1 = rs && l1 ? rs.total / l1.total : undefined;
       const vsFloor = rs && floor ? rs.total / floor.total : undefined;
-      targets.push(`- ${verdict(vsL1 === undefined ? undefined : vsL1 <= TARGETS.vsRawL1)} ReliableService ≤ ${TARGETS.vsRawL1}× raw L1 at N=${n}: `
-        + (vsL1 === undefined ? 'not measured' : `${vsL1.toFixed(2)}× (${fmtS(rs!.total)} s vs ${fmtS(l1!.total)} s)`));
-      targets.push(`- ${verdict(vsFloor === undefined ? undefined : vsFloor <= TARGETS.vsFloor)} ReliableService ≤ ${TARGETS.vsFloor}× floor at N=${n}: `
-        + (vsFloor === undefined ? 'not measured' : `${vsFloor.toFixed(2)}× (${fmtS(rs!.total)} s vs ${fmtS(floor!.total)} s)`));
+      targets.push(
+        `- ${verdict(vsL1 === undefined ? undefined : vsL1 <= TARGETS.vsRawL1)} ReliableService ≤ ${TARGETS.vsRawL1}× raw L1 at N=${n}: ` +
+          (vsL1 === undefined ? 'not measured' : `${vsL1.toFixed(2)}× (${fmtS(rs!.total)} s vs ${fmtS(l1!.total)} s)`),
+      );
+      targets.push(
+        `- ${verdict(vsFloor === undefined ? undefined : vsFloor <= TARGETS.vsFloor)} ReliableService ≤ ${TARGETS.vsFloor}× floor at N=${n}: ` +
+          (vsFloor === undefined ? 'not measured' : `${vsFloor.toFixed(2)}× (${fmtS(rs!.total)} s vs ${fmtS(floor!.total)} s)`),
+      );
     }
     const scaling = (route: RouteName): number | undefined => {
       const a = stat(route, 1000);
@@ -272,8 +287,10 @@ function main(): void {
       return a && b ? b.total / a.total : undefined;
     };
     const rsScaling = scaling('reliable-service');
-    targets.push(`- ${verdict(rsScaling === undefined ? undefined : rsScaling <= TARGETS.scaling)} ReliableService time at 5,000 ≤ ${TARGETS.scaling}× its time at 1,000: `
-      + (rsScaling === undefined ? 'not measured' : `${rsScaling.toFixed(2)}× (linear = 5.00×)`));
+    targets.push(
+      `- ${verdict(rsScaling === undefined ? undefined : rsScaling <= TARGETS.scaling)} ReliableService time at 5,000 ≤ ${TARGETS.scaling}× its time at 1,000: ` +
+        (rsScaling === undefined ? 'not measured' : `${rsScaling.toFixed(2)}× (linear = 5.00×)`),
+    );
     const scalingLine = ROUTES.map((r) => `${ROUTE_LABEL[r]} ${scaling(r)?.toFixed(2) ?? 'n/a'}×`).join(' · ');
 
     const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
@@ -282,21 +299,21 @@ function main(): void {
       '',
       `${new Date().toISOString()} · sources ${revision} · node ${process.version} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · bench run time ${elapsed.toFixed(0)} s`,
       '',
-      `Workload: N ReliableServices in one environment (prod), ${SERVICES_PER_SYSTEM} per SystemChart; each with http/grpc/metrics ports, `
-        + 'HPA (CPU + memory + scale-up/down behavior), PDB, readiness/liveness/derived startup probes, ServiceMonitor (metrics port), '
-        + 'NetworkPolicy (ingress-nginx namespace rule, Prometheus, a gRPC dependency on the previous service, egress to postgres). '
-        + 'Objects: 7 per service + per system a Namespace and a Flux Kustomization + one GitRepository; all three routes emit all of them. '
-        + 'The kustomize `kustomization.yaml` index files exist only in the Flux layout and are excluded from the comparison.',
+      `Workload: N ReliableServices in one environment (prod), ${SERVICES_PER_SYSTEM} per SystemChart; each with http/grpc/metrics ports, ` +
+        'HPA (CPU + memory + scale-up/down behavior), PDB, readiness/liveness/derived startup probes, ServiceMonitor (metrics port), ' +
+        'NetworkPolicy (ingress-nginx namespace rule, Prometheus, a gRPC dependency on the previous service, egress to postgres). ' +
+        'Objects: 7 per service + per system a Namespace and a Flux Kustomization + one GitRepository; all three routes emit all of them. ' +
+        'The kustomize `kustomization.yaml` index files exist only in the Flux layout and are excluded from the comparison.',
       '',
-      'Routes: **ReliableService** = `ReliakitApp.synth()` writing apps/prod/<system>/<component>.yaml + namespace.yaml + kustomization.yaml '
-        + 'and clusters/prod/…; **raw L1** = the rendered objects rebuilt as `k8s.Kube*` (or `ApiObject` for CRDs) in one Chart, '
-        + '`app.synthYaml()`, one file; **floor** = the rendered objects deep-copied and dumped with `YAML.stringify` using cdk8s\'s options, one file.',
+      'Routes: **ReliableService** = `ReliakitApp.synth()` writing apps/prod/<system>/<component>.yaml + namespace.yaml + kustomization.yaml ' +
+        'and clusters/prod/…; **raw L1** = the rendered objects rebuilt as `k8s.Kube*` (or `ApiObject` for CRDs) in one Chart, ' +
+        "`app.synthYaml()`, one file; **floor** = the rendered objects deep-copied and dumped with `YAML.stringify` using cdk8s's options, one file.",
       '',
       `Equality: ${verification}.`,
       '',
-      'Times are medians of fresh child processes. "in-child" = process.hrtime around building + synthesizing + writing (no module loading, '
-        + 'no spec parsing); "whole process" = spawn to exit. Ratios use in-child times (whole-process ratios in parentheses). maxRSS = median of the runs\' peaks; '
-        + 'the baselines\' include the parsed spec they rebuild from.',
+      'Times are medians of fresh child processes. "in-child" = process.hrtime around building + synthesizing + writing (no module loading, ' +
+        'no spec parsing); "whole process" = spawn to exit. Ratios use in-child times (whole-process ratios in parentheses). maxRSS = median of the runs\' peaks; ' +
+        "the baselines' include the parsed spec they rebuild from.",
       '',
       ...lines,
       '',

@@ -20,11 +20,13 @@ function yamlFiles(dir: string): string[] {
 
 /** Every Kubernetes object under `dir`. Throws on any YAML error. */
 export function readManifests(dir: string): Manifest[] {
-  return yamlFiles(dir).flatMap((file) => YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'), { version: '1.1' }).flatMap((doc) => {
-    if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
-    const js = doc.toJS() as Manifest | null;
-    return js === null ? [] : [js];
-  }));
+  return yamlFiles(dir).flatMap((file) =>
+    YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'), { version: '1.1' }).flatMap((doc) => {
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
+      const js = doc.toJS() as Manifest | null;
+      return js === null ? [] : [js];
+    }),
+  );
 }
 
 /** Number of files under `dir` (the layout a route produced). */
@@ -36,7 +38,10 @@ export function countFiles(dir: string): number {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -71,7 +76,10 @@ function index(objects: readonly Manifest[], label: string, problems: string[]):
 function kindCounts(objects: readonly Manifest[]): string {
   const counts = new Map<string, number>();
   for (const o of objects) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
-  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}=${n}`).join(' ');
+  return [...counts]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${k}=${n}`)
+    .join(' ');
 }
 
 /** Every difference between two object sets (empty: identical). */

@@ -5,7 +5,16 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Environment, EnvValue, NetworkPeer, Probe, ReliableService, ReliableServiceProps, ReliakitApp, ScalingPolicy, SelectPolicy, SystemChart,
+  Environment,
+  EnvValue,
+  NetworkPeer,
+  Probe,
+  ReliableService,
+  ReliableServiceProps,
+  ReliakitApp,
+  ScalingPolicy,
+  SelectPolicy,
+  SystemChart,
 } from '../lib';
 
 /** Services per SystemChart (one `apps/prod/<system>/` directory and one Flux Kustomization each). */
@@ -47,7 +56,11 @@ function serviceProps(i: number, dependency: ReliableService | undefined): Relia
       maxReplicas: 4 + (i % 8),
       cpuUtilizationPercent: 70,
       memoryUtilizationPercent: 80,
-      scaleUp: { stabilizationWindow: Duration.seconds(0), policies: [ScalingPolicy.percent(100, Duration.seconds(15))], selectPolicy: SelectPolicy.MAX },
+      scaleUp: {
+        stabilizationWindow: Duration.seconds(0),
+        policies: [ScalingPolicy.percent(100, Duration.seconds(15))],
+        selectPolicy: SelectPolicy.MAX,
+      },
       scaleDown: { stabilizationWindow: Duration.seconds(300), policies: [ScalingPolicy.pods(1, Duration.seconds(60))] },
     },
     disruptionBudget: { minAvailable: 1 },

@@ -20,10 +20,11 @@ const crdRoot = path.join(root, 'imports', 'crds');
 const patchedRoot = path.join(crdRoot, '_patched-for-cdk8s-import');
 
 function findCopy(fileName: string): string {
-  const search = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? search(p) : e.name === fileName ? [p] : [];
-  });
+  const search = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      const p = path.join(dir, e.name);
+      return e.isDirectory() ? search(p) : e.name === fileName ? [p] : [];
+    });
   const patched = fs.existsSync(patchedRoot) ? search(patchedRoot) : [];
   const originals = search(crdRoot).filter((p) => !p.startsWith(patchedRoot));
   const found = patched.length > 0 ? patched : originals;
@@ -42,8 +43,21 @@ for (const spec of config.imports) {
   const [name, url] = spec.split(':=');
   const local = findCopy(path.basename(new URL(url).pathname));
   console.log(`${name} <- ${local}`);
-  execFileSync(process.execPath, [path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'import', '--no-check-upgrade', '--language', 'typescript', '--output', output, `${name}:=${path.join(root, local)}`], {
-    cwd: workdir,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'),
+      'import',
+      '--no-check-upgrade',
+      '--language',
+      'typescript',
+      '--output',
+      output,
+      `${name}:=${path.join(root, local)}`,
+    ],
+    {
+      cwd: workdir,
+      stdio: 'inherit',
+    },
+  );
 }

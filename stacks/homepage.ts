@@ -5,9 +5,37 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, DatabaseDashboard, EnvironmentStage, EnvValue, HAPostgres, Images,
-  NetworkPeer, PostStartHook, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy,
-  ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, StorageClass, SyncedSecret, SystemChart, WalCompression,
+  AlertingRuleset,
+  AlertRouting,
+  BackupSchedule,
+  BackupTarget,
+  ChaosExperiment,
+  ChaosFault,
+  DatabaseDashboard,
+  EnvironmentStage,
+  EnvValue,
+  HAPostgres,
+  Images,
+  NetworkPeer,
+  PostStartHook,
+  PreStopHook,
+  Probe,
+  RedisCache,
+  ReliableService,
+  Retention,
+  ScalingPolicy,
+  SecretStore,
+  SelectPolicy,
+  ServiceDashboard,
+  Severity,
+  Sli,
+  Slo,
+  SloDashboard,
+  SteadyStateProbe,
+  StorageClass,
+  SyncedSecret,
+  SystemChart,
+  WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
@@ -67,11 +95,15 @@ const OLLAMA_DATA = { path: '/var/lib/ollama', size: Size.gibibytes(8) } as cons
  * which Linux happens to route to the local host). The image (Ubuntu-based) ships `sh` and the
  * `ollama` CLI.
  */
-const OLLAMA_PULL_MODEL = PostStartHook.exec(['sh', '-c', [
-  `export OLLAMA_HOST=127.0.0.1:${OLLAMA_PORT}`,
-  'until ollama list >/dev/null 2>&1; do sleep 1; done',
-  `ollama show ${OLLAMA_MODEL} >/dev/null 2>&1 || ollama pull ${OLLAMA_MODEL}`,
-].join('; ')]);
+const OLLAMA_PULL_MODEL = PostStartHook.exec([
+  'sh',
+  '-c',
+  [
+    `export OLLAMA_HOST=127.0.0.1:${OLLAMA_PORT}`,
+    'until ollama list >/dev/null 2>&1; do sleep 1; done',
+    `ollama show ${OLLAMA_MODEL} >/dev/null 2>&1 || ollama pull ${OLLAMA_MODEL}`,
+  ].join('; '),
+]);
 
 export function homepageStack(stage: EnvironmentStage): SystemChart {
   const env = stage.environment;
@@ -86,16 +118,24 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
     keys: SyncedSecret.propertiesOf(`homepage/${env.name}/minio-backup`, 'access-key', 'secret-key'),
   });
   // §3.1: backups go to s3://homepage-backups/postgres on MinIO; §5.1: Redis snapshots beside them.
-  const backupTarget = (prefix: string) => BackupTarget.minio({
-    endpoint: 'http://minio.minio:9000',
-    bucket: 'homepage-backups',
-    prefix,
-    credentials: { secretName: minio.secretName, accessKeyIdKey: minio.key('access-key').key, secretAccessKeyKey: minio.key('secret-key').key },
-  });
+  const backupTarget = (prefix: string) =>
+    BackupTarget.minio({
+      endpoint: 'http://minio.minio:9000',
+      bucket: 'homepage-backups',
+      prefix,
+      credentials: {
+        secretName: minio.secretName,
+        accessKeyIdKey: minio.key('access-key').key,
+        secretAccessKeyKey: minio.key('secret-key').key,
+      },
+    });
 
   // §3.3 for both components: requests 100m/256Mi, limits 500m/512Mi. dev: half of it.
   const resources = env.pick({
-    prod: { cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+    prod: {
+      cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
+      memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
+    },
     dev: { cpu: { request: Cpu.millis(50), limit: Cpu.millis(250) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
   });
 
@@ -184,8 +224,16 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
     // so a CFS quota would throttle every token; the request guarantees the neighbours' shares.
     // Ephemeral storage covers the model store (an emptyDir) plus logs.
     resources: env.pick({
-      prod: { cpu: { request: Cpu.units(2) }, memory: { request: Size.gibibytes(4), limit: Size.gibibytes(6) }, ephemeralStorage: { request: OLLAMA_DATA.size, limit: Size.gibibytes(10) } },
-      dev: { cpu: { request: Cpu.units(1) }, memory: { request: Size.gibibytes(4), limit: Size.gibibytes(6) }, ephemeralStorage: { request: OLLAMA_DATA.size, limit: Size.gibibytes(10) } },
+      prod: {
+        cpu: { request: Cpu.units(2) },
+        memory: { request: Size.gibibytes(4), limit: Size.gibibytes(6) },
+        ephemeralStorage: { request: OLLAMA_DATA.size, limit: Size.gibibytes(10) },
+      },
+      dev: {
+        cpu: { request: Cpu.units(1) },
+        memory: { request: Size.gibibytes(4), limit: Size.gibibytes(6) },
+        ephemeralStorage: { request: OLLAMA_DATA.size, limit: Size.gibibytes(10) },
+      },
     }),
     probes: {
       // Neither endpoint loads a model (models load on the first generate request), so liveness
@@ -253,7 +301,11 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
       cpuUtilizationPercent: 70,
       memoryUtilizationPercent: 80,
       scaleDown: { stabilizationWindow: Duration.seconds(300), policies: [ScalingPolicy.percent(50, Duration.seconds(60))] },
-      scaleUp: { stabilizationWindow: Duration.seconds(0), policies: [ScalingPolicy.percent(100, Duration.seconds(15))], selectPolicy: SelectPolicy.MAX },
+      scaleUp: {
+        stabilizationWindow: Duration.seconds(0),
+        policies: [ScalingPolicy.percent(100, Duration.seconds(15))],
+        selectPolicy: SelectPolicy.MAX,
+      },
     },
     // §3.2: minAvailable 1 (with 2 minimum replicas one pod can always be drained).
     disruptionBudget: { minAvailable: 1 },
@@ -320,16 +372,26 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   // the plan does not define (the CNPG alert pack covers the database).
   const slos = new AlertingRuleset(chart, 'slos', { team: 'lucena' });
   const availability = new Slo(chart, 'api-availability', {
-    service: api, team: 'lucena', name: 'availability', objective: 99.9, window: Duration.days(30),
+    service: api,
+    team: 'lucena',
+    name: 'availability',
+    objective: 99.9,
+    window: Duration.days(30),
     sli: Sli.requests({ total: `http_requests_total{job="${api.name}"}`, errors: `http_requests_total{job="${api.name}",status=~"5.."}` }),
     runbookUrl: 'https://runbooks.lucena.cloud/homepage/api-not-responding',
   });
   slos.addSlo(availability);
-  slos.addSlo(new Slo(chart, 'api-latency', {
-    service: api, team: 'lucena', name: 'latency-p99', objective: 99, window: Duration.days(30),
-    sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: `{job="${api.name}"}`, threshold: Duration.millis(500) }),
-    runbookUrl: 'https://runbooks.lucena.cloud/homepage/api-latency',
-  }));
+  slos.addSlo(
+    new Slo(chart, 'api-latency', {
+      service: api,
+      team: 'lucena',
+      name: 'latency-p99',
+      objective: 99,
+      window: Duration.days(30),
+      sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: `{job="${api.name}"}`, threshold: Duration.millis(500) }),
+      runbookUrl: 'https://runbooks.lucena.cloud/homepage/api-latency',
+    }),
+  );
 
   // §4.2's alerts, from the packs: API down (page), 5xx ratio > 1 % for 5m, p99 > 500 ms for 5m,
   // PostgreSQL down (page) — with CNPG's HA, connection, disk and backup alerts, and WAL archiving
@@ -374,7 +436,11 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   // routing key come from the secret manager, like the MinIO credentials.
   const alerting = new SyncedSecret(chart, 'alerting', {
     store: SecretStore.cluster('secret-manager'),
-    keys: SyncedSecret.propertiesOf(`homepage/${env.name}/alerting`, 'slack-webhook-url', ...(env.isProduction ? ['pagerduty-routing-key'] : [])),
+    keys: SyncedSecret.propertiesOf(
+      `homepage/${env.name}/alerting`,
+      'slack-webhook-url',
+      ...(env.isProduction ? ['pagerduty-routing-key'] : []),
+    ),
   });
   new AlertRouting(chart, 'alert-routing', {
     slack: { apiUrl: alerting.key('slack-webhook-url'), channel: env.pick({ prod: '#homepage-alerts', dev: '#homepage-alerts-dev' }) },
@@ -388,7 +454,12 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   // Steady state: the API's availability SLO must not burn at the page rate (the probe fails
   // without samples, so run load against dev during the experiment); the frontend must keep
   // answering `/` (it has no SLO of its own).
-  const podDelete = ChaosFault.podDelete({ duration: Duration.seconds(90), interval: Duration.seconds(30), podsAffectedPercent: 50, force: false });
+  const podDelete = ChaosFault.podDelete({
+    duration: Duration.seconds(90),
+    interval: Duration.seconds(30),
+    podsAffectedPercent: 50,
+    force: false,
+  });
   new ChaosExperiment(chart, 'api-chaos', {
     target: api,
     experiments: [podDelete],

@@ -8,10 +8,42 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
-  ConnectionRoute, DatabaseDashboard, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Images, Middleware, NetworkPeer, PoolMode,
-  PreStopHook, Probe, RedisCache, ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore,
-  SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway,
+  AlertingRuleset,
+  AlertRouting,
+  BackupSchedule,
+  BackupTarget,
+  ChaosExperiment,
+  ChaosFault,
+  ConnectionRoute,
+  DatabaseDashboard,
+  Environment,
+  EnvironmentStage,
+  EnvValue,
+  GatewayTls,
+  HAPostgres,
+  Images,
+  Middleware,
+  NetworkPeer,
+  PoolMode,
+  PreStopHook,
+  Probe,
+  RedisCache,
+  ReliableService,
+  Retention,
+  RouteProtocol,
+  ScalingPolicy,
+  SecretStore,
+  SelectPolicy,
+  ServiceDashboard,
+  Severity,
+  Sli,
+  Slo,
+  SloDashboard,
+  SteadyStateProbe,
+  SymptomAlerts,
+  SyncedSecret,
+  SystemChart,
+  TraefikGateway,
   WalCompression,
 } from '../lib';
 import { offsiteBackupCredentials, offsiteBackupTarget } from './offsite-backups';
@@ -89,13 +121,20 @@ function syncSecrets(chart: SystemChart, env: Environment) {
     // §Backup Schedule › S3 sync: the off-site bucket's IAM keys, for the weekly sync job.
     offsite: offsiteBackupCredentials(chart, SECRET_STORE),
     // §Configuration › Redis: SVETULISTINGS_REDIS_PASSWORD.
-    redis: new SyncedSecret(chart, 'redis-password', { store: SECRET_STORE, secretName: 'listings-redis', keys: remote('redis', 'password') }),
+    redis: new SyncedSecret(chart, 'redis-password', {
+      store: SECRET_STORE,
+      secretName: 'listings-redis',
+      keys: remote('redis', 'password'),
+    }),
     // §OpenSearch Integration › Configuration: the service's OpenSearch user (never admin/admin).
     opensearch: new SyncedSecret(chart, 'opensearch', { store: SECRET_STORE, keys: remote('opensearch', 'username', 'password') }),
     // §Features › S3 Storage: the app's MinIO key for its image bucket.
     minio: new SyncedSecret(chart, 'minio', { store: SECRET_STORE, keys: remote('minio', 'access-key', 'secret-key') }),
     // §Production Operations › Alerts: the Slack webhook, the PagerDuty routing key and the SMTP password.
-    alerting: new SyncedSecret(chart, 'alerting', { store: SECRET_STORE, keys: remote('alerting', 'slack-webhook-url', 'pagerduty-routing-key', 'smtp-password') }),
+    alerting: new SyncedSecret(chart, 'alerting', {
+      store: SECRET_STORE,
+      keys: remote('alerting', 'slack-webhook-url', 'pagerduty-routing-key', 'smtp-password'),
+    }),
   };
 }
 
@@ -167,7 +206,9 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
       dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
     }),
     password: secrets.redis.key('password'),
-    ...(env.isProduction ? { sentinel: { replicas: 3 }, persistence: { size: Size.gibibytes(1), appendOnly: true } } : { singleInstance: true }),
+    ...(env.isProduction
+      ? { sentinel: { replicas: 3 }, persistence: { size: Size.gibibytes(1), appendOnly: true } }
+      : { singleInstance: true }),
   });
 
   // §Configuration: everything through SVETULISTINGS_* variables. The plan is silent on
@@ -209,7 +250,10 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
       ...runtime,
     },
     resources: env.pick({
-      prod: { cpu: { request: Cpu.millis(500), limit: Cpu.units(2) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+      prod: {
+        cpu: { request: Cpu.millis(500), limit: Cpu.units(2) },
+        memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
+      },
       dev: { cpu: { request: Cpu.millis(100), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
     }),
     probes: {
@@ -233,7 +277,11 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
       minReplicas: env.pick({ prod: 3, dev: 2 }),
       maxReplicas: env.pick({ prod: 10, dev: 3 }),
       cpuUtilizationPercent: 70,
-      scaleUp: { stabilizationWindow: Duration.seconds(0), policies: [ScalingPolicy.percent(100, Duration.seconds(30))], selectPolicy: SelectPolicy.MAX },
+      scaleUp: {
+        stabilizationWindow: Duration.seconds(0),
+        policies: [ScalingPolicy.percent(100, Duration.seconds(30))],
+        selectPolicy: SelectPolicy.MAX,
+      },
       scaleDown: { stabilizationWindow: Duration.seconds(300), policies: [ScalingPolicy.percent(50, Duration.seconds(60))] },
     },
     // Plan silent: one pod at a time during voluntary disruptions.
@@ -280,7 +328,10 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
       }),
     },
     resources: env.pick({
-      prod: { cpu: { request: Cpu.millis(100), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+      prod: {
+        cpu: { request: Cpu.millis(100), limit: Cpu.units(1) },
+        memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+      },
       dev: { cpu: { request: Cpu.millis(50), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) } },
     }),
     probes: {
@@ -302,9 +353,7 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     ...(env.isProduction ? { replicas: 2, disruptionBudget: { maxUnavailable: 1 } } : { replicas: 1, singleReplica: true }),
     monitoring: { port: 'metrics', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) },
     writableDirectories: [{ path: '/tmp' }],
-    dependencies: [
-      { to: NetworkPeer.namespace(EXTERNAL.opensearch.namespace), ports: [EXTERNAL.opensearch.port] },
-    ],
+    dependencies: [{ to: NetworkPeer.namespace(EXTERNAL.opensearch.namespace), ports: [EXTERNAL.opensearch.port] }],
   });
 
   // The queue lives in PostgreSQL. The worker connects to the primary directly, not through the
@@ -352,20 +401,39 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
   const job = `namespace="${service.namespace}",job="${service.name}"`;
   const sloSeverities = { pageSeverity: Severity.P1, ticketSeverity: Severity.P3, noData: { severity: Severity.P3 } };
   const availability = new Slo(chart, 'service-availability', {
-    service, team: 'listings', name: 'availability', objective: 99.9, window: Duration.days(30),
+    service,
+    team: 'listings',
+    name: 'availability',
+    objective: 99.9,
+    window: Duration.days(30),
     sli: Sli.requests({ total: `listings_http_requests_total{${job}}`, errors: `listings_http_requests_total{${job},status=~"5.."}` }),
-    runbookUrl: runbook('availability'), ...sloSeverities,
+    runbookUrl: runbook('availability'),
+    ...sloSeverities,
   });
   slos.addSlo(availability);
   // A latency SLI counts requests under a bucket boundary: the service's histogram needs buckets at
   // le=1 and le=2 (the Prometheus client's defaults have 1 and 2.5). Without one, the SLO reports
   // no data (SliDataMissing) instead of looking healthy.
-  for (const [id, objective, seconds] of [['latency-p95', 95, 1], ['latency-p99', 99, 2]] as const) {
-    slos.addSlo(new Slo(chart, `service-${id}`, {
-      service, team: 'listings', name: id, objective, window: Duration.days(30),
-      sli: Sli.latency({ histogram: 'listings_http_request_duration_seconds', selector: `{${job}}`, threshold: Duration.seconds(seconds) }),
-      runbookUrl: runbook('latency'), ...sloSeverities,
-    }));
+  for (const [id, objective, seconds] of [
+    ['latency-p95', 95, 1],
+    ['latency-p99', 99, 2],
+  ] as const) {
+    slos.addSlo(
+      new Slo(chart, `service-${id}`, {
+        service,
+        team: 'listings',
+        name: id,
+        objective,
+        window: Duration.days(30),
+        sli: Sli.latency({
+          histogram: 'listings_http_request_duration_seconds',
+          selector: `{${job}}`,
+          threshold: Duration.seconds(seconds),
+        }),
+        runbookUrl: runbook('latency'),
+        ...sloSeverities,
+      }),
+    );
   }
 
   // Symptom alerts, prioritized as §Production Operations › Alerts: Critical (P1) when listings
@@ -381,15 +449,35 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     errors: `listings_http_requests_total{${job},status=~"5.."}`,
     maxErrorPercent: 1,
     memoryMaxPercent: 95,
-    severities: { down: Severity.P1, errors: Severity.P2, crashLooping: Severity.P3, notReady: Severity.P3, memory: Severity.P3, hpaMaxedOut: Severity.P3 },
+    severities: {
+      down: Severity.P1,
+      errors: Severity.P2,
+      crashLooping: Severity.P3,
+      notReady: Severity.P3,
+      memory: Severity.P3,
+      hpaMaxedOut: Severity.P3,
+    },
   });
   // §Key Metrics latency thresholds as symptoms: p95 above 1 s and p99 above 2 s for 10m, P2.
-  for (const [name, quantile, seconds] of [['HighLatencyP95', 0.95, 1], ['HighLatencyP99', 0.99, 2]] as const) {
-    alerts.addAlert(SymptomAlerts.latencyAbove({
-      service: service.name, severity: Severity.P2, runbookUrl: runbook('latency'), name,
-      histogram: 'listings_http_request_duration_seconds', selector: `{${job}}`, quantile, threshold: Duration.seconds(seconds), for: Duration.minutes(10),
-      labels: { namespace: service.namespace }, group: `${service.name}-latency`,
-    }));
+  for (const [name, quantile, seconds] of [
+    ['HighLatencyP95', 0.95, 1],
+    ['HighLatencyP99', 0.99, 2],
+  ] as const) {
+    alerts.addAlert(
+      SymptomAlerts.latencyAbove({
+        service: service.name,
+        severity: Severity.P2,
+        runbookUrl: runbook('latency'),
+        name,
+        histogram: 'listings_http_request_duration_seconds',
+        selector: `{${job}}`,
+        quantile,
+        threshold: Duration.seconds(seconds),
+        for: Duration.minutes(10),
+        labels: { namespace: service.namespace },
+        group: `${service.name}-latency`,
+      }),
+    );
   }
   // The indexing worker (§Features › Async Processing) serves no request (no error alert): down is
   // P2 (search results go stale, listings are still served), the rest P3, memory at 95 % as for the
@@ -403,13 +491,19 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
   });
   const workerJob = `namespace="${worker.namespace}",job="${worker.name}"`;
   alerts.addAlert({
-    name: 'IndexingStalled', severity: Severity.P3, for: Duration.minutes(15), runbookUrl: `${runbook('indexing')}#indexingstalled`, group: `${worker.name}-indexing`,
-    expr: `max by (namespace) (listings_indexing_queue_size{${workerJob}}) > 0\nunless on (namespace)\n`
-      + `sum by (namespace) (rate(listings_indexing_jobs_processed_total{${workerJob}}[15m])) > 0`,
+    name: 'IndexingStalled',
+    severity: Severity.P3,
+    for: Duration.minutes(15),
+    runbookUrl: `${runbook('indexing')}#indexingstalled`,
+    group: `${worker.name}-indexing`,
+    expr:
+      `max by (namespace) (listings_indexing_queue_size{${workerJob}}) > 0\nunless on (namespace)\n` +
+      `sum by (namespace) (rate(listings_indexing_jobs_processed_total{${workerJob}}[15m])) > 0`,
     labels: { namespace: worker.namespace, service: worker.name },
     summary: `${worker.name}: the indexing queue is not draining`,
-    description: 'Jobs wait in indexing_queue, but no indexing job has completed for 15 minutes: OpenSearch falls behind the database and searches return stale listings. '
-      + 'Check the worker\'s logs and OpenSearch\'s health.',
+    description:
+      'Jobs wait in indexing_queue, but no indexing job has completed for 15 minutes: OpenSearch falls behind the database and searches return stale listings. ' +
+      "Check the worker's logs and OpenSearch's health.",
   });
   // PostgreSQL: down, no primary, out of connections or disk page (P1: every request needs it), and
   // so does no WAL archived for longer than §Roadmap › Phase 9.8's 15-min RPO; HA, lag, disk,
@@ -445,8 +539,12 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     slack: { apiUrl: secrets.alerting.key('slack-webhook-url'), channel: '#listings-alerts' },
     pagerDuty: { routingKey: secrets.alerting.key('pagerduty-routing-key'), severities: [Severity.P1, Severity.P2] },
     email: {
-      to: 'listings-team@lucena.cloud', from: 'alertmanager@lucena.cloud', smarthost: 'smtp.lucena.cloud:587',
-      authUsername: 'alertmanager', authPassword: secrets.alerting.key('smtp-password'), severities: [Severity.P3],
+      to: 'listings-team@lucena.cloud',
+      from: 'alertmanager@lucena.cloud',
+      smarthost: 'smtp.lucena.cloud:587',
+      authUsername: 'alertmanager',
+      authPassword: secrets.alerting.key('smtp-password'),
+      severities: [Severity.P3],
     },
   });
 

@@ -11,11 +11,42 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault,
-  CircuitBreakerExpression, DatabaseDashboard, Environment, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Images, Middleware, NetworkPeer,
-  PoolMode, PreStopHook, Probe, RedisCache, ReliableService, Retention, ScalingPolicy, SecretStore,
-  SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart,
-  TraefikGateway, WalCompression,
+  AlertingRuleset,
+  AlertRouting,
+  BackupSchedule,
+  BackupTarget,
+  ChaosExperiment,
+  ChaosFault,
+  CircuitBreakerExpression,
+  DatabaseDashboard,
+  Environment,
+  EnvironmentStage,
+  EnvValue,
+  GatewayTls,
+  HAPostgres,
+  Images,
+  Middleware,
+  NetworkPeer,
+  PoolMode,
+  PreStopHook,
+  Probe,
+  RedisCache,
+  ReliableService,
+  Retention,
+  ScalingPolicy,
+  SecretStore,
+  SelectPolicy,
+  ServiceDashboard,
+  Severity,
+  Sli,
+  Slo,
+  SloDashboard,
+  SteadyStateProbe,
+  SymptomAlerts,
+  SyncedSecret,
+  SystemChart,
+  TraefikGateway,
+  WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
@@ -86,12 +117,19 @@ function syncSecrets(chart: SystemChart, env: Environment) {
       keys: remote('backup-s3', backups.accessKeyId.key, backups.secretAccessKey.key),
     }),
     // Redis `requirepass`: §7.2 puts sessions in the cache.
-    redis: new SyncedSecret(chart, 'redis-password', { store: SECRET_STORE, secretName: 'llm-data-vault-redis', keys: remote('redis', 'password') }),
+    redis: new SyncedSecret(chart, 'redis-password', {
+      store: SECRET_STORE,
+      secretName: 'llm-data-vault-redis',
+      keys: remote('redis', 'password'),
+    }),
     // The API's AWS credentials for KMS (§4.5: ListKeys, GenerateDataKey) and S3 (§7.2). (On EKS,
     // IRSA would replace the static keys; the plan names neither.)
     aws: new SyncedSecret(chart, 'aws', { store: SECRET_STORE, keys: remote('aws', 'access-key-id', 'secret-access-key') }),
     // Appendix D's channels: the Slack webhook and the PagerDuty routing key.
-    alerting: new SyncedSecret(chart, 'alerting', { store: SECRET_STORE, keys: remote('alerting', 'slack-webhook-url', 'pagerduty-routing-key') }),
+    alerting: new SyncedSecret(chart, 'alerting', {
+      store: SECRET_STORE,
+      keys: remote('alerting', 'slack-webhook-url', 'pagerduty-routing-key'),
+    }),
   };
 }
 
@@ -221,7 +259,9 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
     }),
     maxMemory: env.pick({ prod: Size.gibibytes(6), dev: Size.mebibytes(384) }),
     password: secrets.redis.key('password'),
-    ...(env.isProduction ? { sentinel: { replicas: 3 }, persistence: { size: Size.gibibytes(16), appendOnly: true } } : { singleInstance: true }),
+    ...(env.isProduction
+      ? { sentinel: { replicas: 3 }, persistence: { size: Size.gibibytes(16), appendOnly: true } }
+      : { singleInstance: true }),
   });
 
   const api = new ReliableService(chart, 'api', {
@@ -253,16 +293,28 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
       // timeout agrees with the handler. Period 5, failures 2: out of rotation within 10 s.
       // Kubernetes counts the initial delays after the startup probe succeeds.
       readiness: Probe.http('/health/ready', {
-        initialDelay: Duration.seconds(10), period: Duration.seconds(5), timeout: Duration.seconds(3), failureThreshold: 2, successThreshold: 1,
+        initialDelay: Duration.seconds(10),
+        period: Duration.seconds(5),
+        timeout: Duration.seconds(3),
+        failureThreshold: 2,
+        successThreshold: 1,
       }),
       // §4.2: liveness checks the process only.
       liveness: Probe.http('/health/live', {
-        initialDelay: Duration.seconds(30), period: Duration.seconds(10), timeout: Duration.seconds(5), failureThreshold: 3, successThreshold: 1,
+        initialDelay: Duration.seconds(30),
+        period: Duration.seconds(10),
+        timeout: Duration.seconds(5),
+        failureThreshold: 3,
+        successThreshold: 1,
       }),
       // §4.4: period 5, failures 12 = 60 s to start (migrations, cache warm-up). §4.4's timeout 5 s
       // equals the period, so a slow check would still run when the next is due: 4 s instead.
       startup: Probe.http('/health/startup', {
-        initialDelay: Duration.seconds(0), period: Duration.seconds(5), timeout: Duration.seconds(4), failureThreshold: 12, successThreshold: 1,
+        initialDelay: Duration.seconds(0),
+        period: Duration.seconds(5),
+        timeout: Duration.seconds(4),
+        failureThreshold: 12,
+        successThreshold: 1,
       }),
       maxStartupTime: Duration.seconds(60),
     },
@@ -344,7 +396,9 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
       Middleware.securityHeaders(),
       // §6.5 "circuit breaker open" is the app's own breaker toward its dependencies; at the edge a
       // breaker sheds load from a failing backend.
-      Middleware.circuitBreaker(CircuitBreakerExpression.networkErrorRatio(0.3).or(CircuitBreakerExpression.responseCodeRatio(500, 600, 0.25))),
+      Middleware.circuitBreaker(
+        CircuitBreakerExpression.networkErrorRatio(0.3).or(CircuitBreakerExpression.responseCodeRatio(500, 600, 0.25)),
+      ),
     ],
   });
 
@@ -368,19 +422,31 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
   const job = `namespace="${api.namespace}",job="${api.name}"`;
   const sloSeverities = { pageSeverity: Severity.P1, ticketSeverity: Severity.P3, noData: { severity: Severity.P3 } };
   const availability = new Slo(chart, 'api-availability', {
-    service: api, team: TEAM, name: 'availability', objective: 99.9, window: Duration.days(30),
+    service: api,
+    team: TEAM,
+    name: 'availability',
+    objective: 99.9,
+    window: Duration.days(30),
     sli: Sli.requests({ total: `vault_requests_total{${job}}`, errors: `vault_requests_total{${job},status=~"5.."}` }),
-    runbookUrl: RUNBOOKS.errorBudget, ...sloSeverities,
+    runbookUrl: RUNBOOKS.errorBudget,
+    ...sloSeverities,
   });
   slos.addSlo(availability);
   // A latency SLI counts requests under a bucket boundary: vault_request_duration_seconds needs a
   // bucket at le=0.2 (the Prometheus client's defaults jump from 0.1 to 0.25). Without it the SLO
   // reports no data (SliDataMissing) instead of looking healthy.
-  slos.addSlo(new Slo(chart, 'api-latency', {
-    service: api, team: TEAM, name: 'latency-p99', objective: 99, window: Duration.days(30),
-    sli: Sli.latency({ histogram: 'vault_request_duration_seconds', selector: `{${job}}`, threshold: Duration.millis(200) }),
-    runbookUrl: RUNBOOKS.highLatency, ...sloSeverities,
-  }));
+  slos.addSlo(
+    new Slo(chart, 'api-latency', {
+      service: api,
+      team: TEAM,
+      name: 'latency-p99',
+      objective: 99,
+      window: Duration.days(30),
+      sli: Sli.latency({ histogram: 'vault_request_duration_seconds', selector: `{${job}}`, threshold: Duration.millis(200) }),
+      runbookUrl: RUNBOOKS.highLatency,
+      ...sloSeverities,
+    }),
+  );
 
   // §6.3–6.4 dashboards as code (Grafana sidecar ConfigMaps): the SLOs with their error budget
   // (§11's budget policy reads it), and the API's RED, saturation, restarts and HPA replicas.
@@ -391,7 +457,11 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
     latency: { histogram: 'vault_request_duration_seconds', selector: `{${job}}` },
   });
   // The data layer's view beside the service dashboard: PostgreSQL and Redis, from their exporters.
-  new DatabaseDashboard(chart, 'database-dashboard', { title: 'llm-data-vault — database and cache', databases: [postgres], caches: [redis] });
+  new DatabaseDashboard(chart, 'database-dashboard', {
+    title: 'llm-data-vault — database and cache',
+    databases: [postgres],
+    caches: [redis],
+  });
 
   // §6.5's alerts, value for value, the plan's `critical` as P1 and `warning` as P2 (see above);
   // what the plan does not list is P3. Metric names as §6.2 defines them.
@@ -407,37 +477,69 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
     errors: `vault_requests_total{${job},status=~"5.."}`,
     maxErrorPercent: 1,
     memoryMaxPercent: 95,
-    severities: { down: Severity.P1, errors: Severity.P1, crashLooping: Severity.P3, notReady: Severity.P3, memory: Severity.P3, hpaMaxedOut: Severity.P3 },
+    severities: {
+      down: Severity.P1,
+      errors: Severity.P1,
+      crashLooping: Severity.P3,
+      notReady: Severity.P3,
+      memory: Severity.P3,
+      hpaMaxedOut: Severity.P3,
+    },
   });
   // HighLatency: p99 above 200 ms for 5m, warning (P2), with its own runbook. §6.5 takes the
   // quantile of every series (per pod, method and endpoint) without summing the buckets by `le`;
   // the SLA's p99 (§1.2) is the service's, so the buckets are summed across pods and endpoints.
-  alerts.addAlert(SymptomAlerts.latencyAbove({
-    service: api.name, severity: Severity.P2, runbookUrl: RUNBOOKS.highLatency,
-    histogram: 'vault_request_duration_seconds', selector: `{${job}}`, quantile: 0.99, threshold: Duration.millis(200), for: Duration.minutes(5),
-    labels: { namespace: api.namespace },
-  }));
+  alerts.addAlert(
+    SymptomAlerts.latencyAbove({
+      service: api.name,
+      severity: Severity.P2,
+      runbookUrl: RUNBOOKS.highLatency,
+      histogram: 'vault_request_duration_seconds',
+      selector: `{${job}}`,
+      quantile: 0.99,
+      threshold: Duration.millis(200),
+      for: Duration.minutes(5),
+      labels: { namespace: api.namespace },
+    }),
+  );
   // ServiceDegraded: §6.2's vault_circuit_breaker_state{dependency, state} is 1 for the breaker's
   // current state; open for 2m, warning (P2) — a "partial outage" of §9.1, the vault serving in
   // degraded mode (§2.4.3).
-  alerts.addAlert(SymptomAlerts.circuitBreakerOpen({
-    service: api.name, severity: Severity.P2, runbookUrl: RUNBOOKS.circuitBreaker, name: 'ServiceDegraded',
-    state: `vault_circuit_breaker_state{${job},state="open"}`, openValue: 1, for: Duration.minutes(2),
-    summary: `${api.name}: dependency {{ $labels.dependency }} degraded (circuit breaker open)`,
-    description: 'The circuit breaker for {{ $labels.dependency }} in pod {{ $labels.pod }} has been OPEN for 2 minutes: '
-      + 'calls to it fail fast and the service is operating in degraded mode. Check that dependency.',
-  }));
+  alerts.addAlert(
+    SymptomAlerts.circuitBreakerOpen({
+      service: api.name,
+      severity: Severity.P2,
+      runbookUrl: RUNBOOKS.circuitBreaker,
+      name: 'ServiceDegraded',
+      state: `vault_circuit_breaker_state{${job},state="open"}`,
+      openValue: 1,
+      for: Duration.minutes(2),
+      summary: `${api.name}: dependency {{ $labels.dependency }} degraded (circuit breaker open)`,
+      description:
+        'The circuit breaker for {{ $labels.dependency }} in pod {{ $labels.pod }} has been OPEN for 2 minutes: ' +
+        'calls to it fail fast and the service is operating in degraded mode. Check that dependency.',
+    }),
+  );
   // DatabaseConnectionPoolExhausted: more than 90 % of the pool in use for 5m, critical (P1). §6.5
   // divides by vault_max_connections{type="database"}, which §6.2 does not define; the pool's
   // size is known — DB_MAX_CONNECTIONS, 20 per pod (§7.2) — so §6.2's vault_active_connections is
   // divided by it.
-  alerts.addAlert(SymptomAlerts.connectionPoolSaturated({
-    service: api.name, severity: Severity.P1, runbookUrl: RUNBOOKS.connectionPool, name: 'DatabaseConnectionPoolExhausted',
-    inUse: `vault_active_connections{${job},type="database"}`, max: DB_POOL_SIZE_PER_POD, maxPercent: 90, for: Duration.minutes(5),
-    summary: `${api.name}: database connection pool near exhaustion`,
-    description: `Pod {{ $labels.pod }} holds more than 90% of its ${DB_POOL_SIZE_PER_POD} database connections: requests soon queue for a connection and time out. `
-      + 'Look for slow queries or leaked connections before raising the pool (its size counts against the connection budget, §7.2).',
-  }));
+  alerts.addAlert(
+    SymptomAlerts.connectionPoolSaturated({
+      service: api.name,
+      severity: Severity.P1,
+      runbookUrl: RUNBOOKS.connectionPool,
+      name: 'DatabaseConnectionPoolExhausted',
+      inUse: `vault_active_connections{${job},type="database"}`,
+      max: DB_POOL_SIZE_PER_POD,
+      maxPercent: 90,
+      for: Duration.minutes(5),
+      summary: `${api.name}: database connection pool near exhaustion`,
+      description:
+        `Pod {{ $labels.pod }} holds more than 90% of its ${DB_POOL_SIZE_PER_POD} database connections: requests soon queue for a connection and time out. ` +
+        'Look for slow queries or leaked connections before raising the pool (its size counts against the connection budget, §7.2).',
+    }),
+  );
   // §11.3's error budget policy: each time less budget remains, deployments slow down (75–50 %
   // cautious, 50–25 % slow, below 25 % frozen). One P3 alert per step tells the team lead which
   // policy applies now. The 30-day share is computed from the availability SLO's recorded rates
@@ -448,16 +550,28 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
   const consumed = availability.errorRatioOver(availability.window);
   for (const [name, consumedPercent, policy] of [
     ['ErrorBudgetPolicyCautious', 25, 'cautious: deploy at most daily with peer review, increase monitoring, review recent changes'],
-    ['ErrorBudgetPolicySlow', 50, 'slow: deploy at most weekly with a senior engineer\'s approval, freeze non-critical features, focus on reliability'],
-    ['ErrorBudgetPolicyFreeze', 75, 'emergency only: complete deployment freeze (engineering manager approves exceptions), daily incident reviews, executive escalation'],
+    [
+      'ErrorBudgetPolicySlow',
+      50,
+      "slow: deploy at most weekly with a senior engineer's approval, freeze non-critical features, focus on reliability",
+    ],
+    [
+      'ErrorBudgetPolicyFreeze',
+      75,
+      'emergency only: complete deployment freeze (engineering manager approves exceptions), daily incident reviews, executive escalation',
+    ],
   ] as const) {
     alerts.addAlert({
-      name, severity: Severity.P3, runbookUrl: RUNBOOKS.errorBudget, for: Duration.minutes(15),
-      expr: `${consumed}\n> ${Number((consumedPercent / 100 * availability.errorBudget).toPrecision(12))}`,
+      name,
+      severity: Severity.P3,
+      runbookUrl: RUNBOOKS.errorBudget,
+      for: Duration.minutes(15),
+      expr: `${consumed}\n> ${Number(((consumedPercent / 100) * availability.errorBudget).toPrecision(12))}`,
       labels: { namespace: api.namespace, service: api.name, slo: availability.name },
       summary: `${api.name}: more than ${consumedPercent}% of the availability error budget spent`,
-      description: `More than ${consumedPercent}% of the ${days}-day error budget of the ${availability.objective}% availability SLO is spent `
-        + `(less than ${100 - consumedPercent}% remains). §11.3's error budget policy is now ${policy}.`,
+      description:
+        `More than ${consumedPercent}% of the ${days}-day error budget of the ${availability.objective}% availability SLO is spent ` +
+        `(less than ${100 - consumedPercent}% remains). §11.3's error budget policy is now ${policy}.`,
     });
   }
   // The database (Appendix B: database failure): down, no primary and out of connections page
@@ -487,7 +601,11 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
       ChaosFault.podDelete({ duration: Duration.seconds(60), interval: Duration.seconds(10), podsAffectedPercent: 20, force: true }),
       ChaosFault.networkLatency({ latency: Duration.millis(2000), jitter: Duration.millis(500), duration: Duration.seconds(120) }),
       ChaosFault.cpuHog({ cores: 2, loadPercent: 100, duration: Duration.seconds(180) }),
-      ChaosFault.dependencyFailure({ name: 'database-failure', hosts: [`${postgres.primaryServiceName}.${postgres.namespace}.svc.cluster.local`], duration: Duration.seconds(300) }),
+      ChaosFault.dependencyFailure({
+        name: 'database-failure',
+        hosts: [`${postgres.primaryServiceName}.${postgres.namespace}.svc.cluster.local`],
+        duration: Duration.seconds(300),
+      }),
     ],
     steadyState: SteadyStateProbe.slo({ slo: availability, endpoint: 'http://prometheus-operated.monitoring.svc:9090' }),
   });

@@ -30,7 +30,10 @@ export function buildApp(outdir?: string): ReliakitApp {
       // Manager, where the Pulumi program writes the off-site backup credentials, in their region.
       // external-secrets authenticates with the controller's own AWS identity (IRSA or EKS Pod
       // Identity on its ServiceAccount), the one credential the tree cannot sync for itself.
-      secretStore: { name: 'secret-manager', provider: { aws: { service: ClusterSecretStoreSpecProviderAwsService.SECRETS_MANAGER, region: OFFSITE_REGION } } },
+      secretStore: {
+        name: 'secret-manager',
+        provider: { aws: { service: ClusterSecretStoreSpecProviderAwsService.SECRETS_MANAGER, region: OFFSITE_REGION } },
+      },
     },
   });
   for (const env of Environment.ALL) {

@@ -118,7 +118,9 @@ export function hasOffsiteBackup(system: string): system is OffsiteSystem {
 /** The off-site location of `system` in `environment`; throws naming the known systems otherwise. */
 export function offsiteBackup(system: string, environment: Environment): ResolvedOffsiteBackup {
   if (!hasOffsiteBackup(system)) {
-    throw new Error(`'${system}' has no off-site backup location — add it to OFFSITE_BACKUPS in stacks/offsite-backups.ts (known: ${Object.keys(OFFSITE_BACKUPS).join(', ')})`);
+    throw new Error(
+      `'${system}' has no off-site backup location — add it to OFFSITE_BACKUPS in stacks/offsite-backups.ts (known: ${Object.keys(OFFSITE_BACKUPS).join(', ')})`,
+    );
   }
   const location: OffsiteBackupLocation = OFFSITE_BACKUPS[system];
   return {
@@ -159,5 +161,11 @@ export function offsiteBackupTarget(system: string, environment: Environment): B
   const location = offsiteBackup(system, environment);
   // The bucket encrypts with its own KMS key and its policy rejects any other encryption header,
   // so clients send none.
-  return BackupTarget.s3({ bucket: location.bucket, prefix: location.prefix, region: location.region, credentials: location.credentials, encryption: 'bucket-default' });
+  return BackupTarget.s3({
+    bucket: location.bucket,
+    prefix: location.prefix,
+    region: location.region,
+    credentials: location.credentials,
+    encryption: 'bucket-default',
+  });
 }

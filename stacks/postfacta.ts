@@ -8,10 +8,41 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertingRuleset, AlertRouting, BackupSchedule, BackupTarget, ChaosExperiment, ChaosFault, CircuitBreakerExpression,
-  ConnectionRoute, DatabaseDashboard, EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Images, Middleware, NetworkPeer, PreStopHook, Probe,
-  ReliableService, Retention, ScalingPolicy, SecretStore, SelectPolicy, ServiceDashboard, Severity, Sli, Slo, SloDashboard, SloRecords,
-  SourceCriterion, SteadyStateProbe, SyncedSecret, SystemChart, TraefikGateway, WalCompression,
+  AlertingRuleset,
+  AlertRouting,
+  BackupSchedule,
+  BackupTarget,
+  ChaosExperiment,
+  ChaosFault,
+  CircuitBreakerExpression,
+  ConnectionRoute,
+  DatabaseDashboard,
+  EnvironmentStage,
+  EnvValue,
+  GatewayTls,
+  HAPostgres,
+  Images,
+  Middleware,
+  NetworkPeer,
+  PreStopHook,
+  Probe,
+  ReliableService,
+  Retention,
+  ScalingPolicy,
+  SecretStore,
+  SelectPolicy,
+  ServiceDashboard,
+  Severity,
+  Sli,
+  Slo,
+  SloDashboard,
+  SloRecords,
+  SourceCriterion,
+  SteadyStateProbe,
+  SyncedSecret,
+  SystemChart,
+  TraefikGateway,
+  WalCompression,
 } from '../lib';
 import { BACKUP_JOB_RESOURCES } from './shared';
 
@@ -211,7 +242,11 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
       minReplicas: 2,
       maxReplicas: env.pick({ prod: 6, dev: 3 }),
       cpuUtilizationPercent: 70,
-      scaleUp: { stabilizationWindow: Duration.seconds(0), policies: [ScalingPolicy.percent(100, Duration.seconds(30))], selectPolicy: SelectPolicy.MAX },
+      scaleUp: {
+        stabilizationWindow: Duration.seconds(0),
+        policies: [ScalingPolicy.percent(100, Duration.seconds(30))],
+        selectPolicy: SelectPolicy.MAX,
+      },
       scaleDown: { stabilizationWindow: Duration.seconds(300), policies: [ScalingPolicy.pods(1, Duration.seconds(60))] },
     },
     // The plan is silent: one pod at a time may be evicted, so capacity at scale is kept.
@@ -258,16 +293,27 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
       Middleware.securityHeaders(),
       // §4.7: `*` with credentials is what breaks browser logins; the frontend's origin (assumed)
       // with credentials is what the app needs, and a wildcard with credentials fails synth.
-      Middleware.cors({ allowOrigins: [env.pick({ prod: 'https://postfacta.lucena.cloud', dev: 'https://dev.postfacta.lucena.cloud' })], allowCredentials: true }),
+      Middleware.cors({
+        allowOrigins: [env.pick({ prod: 'https://postfacta.lucena.cloud', dev: 'https://dev.postfacta.lucena.cloud' })],
+        allowCredentials: true,
+      }),
       // §4.6: per-IP rate limit (the plan gives no number: 600/min per client, bursts of 100),
       // shared by the 2 Traefik replicas.
-      Middleware.rateLimit({ average: 600, period: Duration.minutes(1), burst: 100, sourceCriterion: SourceCriterion.clientIp(1), perReplica: true }),
+      Middleware.rateLimit({
+        average: 600,
+        period: Duration.minutes(1),
+        burst: 100,
+        sourceCriterion: SourceCriterion.clientIp(1),
+        perReplica: true,
+      }),
       // §4.14: load shedding before the pods queue up: 100 concurrent requests per client.
       Middleware.inFlightRequests(100, SourceCriterion.clientIp(1)),
       // §6 request size limits: incident payloads are small JSON; 1 MiB.
       Middleware.buffering(1024 * 1024),
       // §4.9: stop sending traffic to a failing backend.
-      Middleware.circuitBreaker(CircuitBreakerExpression.networkErrorRatio(0.3).or(CircuitBreakerExpression.responseCodeRatio(500, 600, 0.25))),
+      Middleware.circuitBreaker(
+        CircuitBreakerExpression.networkErrorRatio(0.3).or(CircuitBreakerExpression.responseCodeRatio(500, 600, 0.25)),
+      ),
     ],
   });
 
@@ -277,7 +323,11 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
   const slos = new AlertingRuleset(chart, 'slos', { team: 'postfacta' });
   const selector = `job="${api.name}"`;
   const availability = new Slo(chart, 'api-availability', {
-    service: api, team: 'postfacta', name: 'availability', objective: 99.0, window: Duration.days(30),
+    service: api,
+    team: 'postfacta',
+    name: 'availability',
+    objective: 99.0,
+    window: Duration.days(30),
     sli: Sli.requests({ total: `http_requests_total{${selector}}`, errors: `http_requests_total{${selector},status=~"5.."}` }),
     runbookUrl: 'https://runbooks.lucena.cloud/postfacta/availability',
   });
@@ -285,12 +335,21 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
   // A latency SLI counts requests under a bucket boundary: the Gin histogram needs buckets at
   // le=0.2 and le=0.5 (the Prometheus client's defaults have 0.25, not 0.2). Without one, the SLO
   // reports no data (SliDataMissing) instead of looking healthy.
-  for (const [id, objective, threshold] of [['latency-p95', 95, 200], ['latency-p99', 99, 500]] as const) {
-    slos.addSlo(new Slo(chart, `api-${id}`, {
-      service: api, team: 'postfacta', name: id, objective, window: Duration.days(30),
-      sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: `{${selector}}`, threshold: Duration.millis(threshold) }),
-      runbookUrl: 'https://runbooks.lucena.cloud/postfacta/latency',
-    }));
+  for (const [id, objective, threshold] of [
+    ['latency-p95', 95, 200],
+    ['latency-p99', 99, 500],
+  ] as const) {
+    slos.addSlo(
+      new Slo(chart, `api-${id}`, {
+        service: api,
+        team: 'postfacta',
+        name: id,
+        objective,
+        window: Duration.days(30),
+        sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: `{${selector}}`, threshold: Duration.millis(threshold) }),
+        runbookUrl: 'https://runbooks.lucena.cloud/postfacta/latency',
+      }),
+    );
   }
 
   // §3 "request success rate 99.5 % in 1-hour windows" is no 30-day SLO: it is a floor for every
@@ -300,14 +359,16 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
   const alerts = new AlertingRuleset(chart, 'alerts', { team: 'postfacta' });
   alerts.addAlert({
     name: 'HourlySuccessRateBelowTarget',
-    expr: `${SloRecords.errorRatio('1h')}${availability.recordSelector} > 0.005\nand\n`
-      + `avg_over_time(${SloRecords.REQUESTS_RATE5M}${availability.recordSelector}[1h]) >= 1`,
+    expr:
+      `${SloRecords.errorRatio('1h')}${availability.recordSelector} > 0.005\nand\n` +
+      `avg_over_time(${SloRecords.REQUESTS_RATE5M}${availability.recordSelector}[1h]) >= 1`,
     for: Duration.minutes(5),
     severity: Severity.TICKET,
     labels: { namespace: api.namespace, service: api.name },
     summary: `${api.name}: more than 0.5 % of the last hour's requests failed`,
-    description: 'The share of failed requests over the last hour is {{ $value | humanizePercentage }}, above the 0.5 % the hourly '
-      + 'success-rate objective (§3: 99.5 % per hour) allows.',
+    description:
+      'The share of failed requests over the last hour is {{ $value | humanizePercentage }}, above the 0.5 % the hourly ' +
+      'success-rate objective (§3: 99.5 % per hour) allows.',
     runbookUrl: 'https://runbooks.lucena.cloud/postfacta/availability',
   });
   // §5 Alerting ("define alert rules aligned with SLOs"), beside the burn-rate alerts: the API's
@@ -353,7 +414,9 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
   // burn at the page rate.
   new ChaosExperiment(chart, 'api-chaos', {
     target: api,
-    experiments: [ChaosFault.podDelete({ duration: Duration.seconds(60), interval: Duration.seconds(20), podsAffectedPercent: 50, force: false })],
+    experiments: [
+      ChaosFault.podDelete({ duration: Duration.seconds(60), interval: Duration.seconds(20), podsAffectedPercent: 50, force: false }),
+    ],
     steadyState: SteadyStateProbe.slo({ slo: availability, endpoint: 'http://prometheus-operated.monitoring.svc:9090' }),
   });
 

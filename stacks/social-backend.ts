@@ -11,10 +11,44 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertingRuleset, AlertRouting, BackupSchedule, ChaosExperiment, ChaosFault, CircuitBreakerExpression, DatabaseDashboard, Environment,
-  EnvironmentStage, EnvValue, GatewayTls, HAPostgres, Images, Middleware, NetworkPeer, PoolMode, PreStopHook, Probe, RedisCache,
-  ReliableService, Retention, RouteProtocol, ScalingPolicy, SecretStore, SelectPolicy, ServiceDashboard, Severity, Sli, Slo,
-  SloDashboard, SourceCriterion, SteadyStateProbe, SymptomAlerts, SyncedSecret, SystemChart, TraefikGateway, WalArchiveAlertPack, WalCompression,
+  AlertingRuleset,
+  AlertRouting,
+  BackupSchedule,
+  ChaosExperiment,
+  ChaosFault,
+  CircuitBreakerExpression,
+  DatabaseDashboard,
+  Environment,
+  EnvironmentStage,
+  EnvValue,
+  GatewayTls,
+  HAPostgres,
+  Images,
+  Middleware,
+  NetworkPeer,
+  PoolMode,
+  PreStopHook,
+  Probe,
+  RedisCache,
+  ReliableService,
+  Retention,
+  RouteProtocol,
+  ScalingPolicy,
+  SecretStore,
+  SelectPolicy,
+  ServiceDashboard,
+  Severity,
+  Sli,
+  Slo,
+  SloDashboard,
+  SourceCriterion,
+  SteadyStateProbe,
+  SymptomAlerts,
+  SyncedSecret,
+  SystemChart,
+  TraefikGateway,
+  WalArchiveAlertPack,
+  WalCompression,
 } from '../lib';
 import { offsiteBackupCredentials, offsiteBackupTarget } from './offsite-backups';
 import { BACKUP_JOB_RESOURCES } from './shared';
@@ -164,7 +198,9 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
       dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
     }),
     password: secrets.redis.key('password'),
-    ...(env.isProduction ? { sentinel: { replicas: 3 }, persistence: { size: Size.gibibytes(2), appendOnly: true } } : { singleInstance: true }),
+    ...(env.isProduction
+      ? { sentinel: { replicas: 3 }, persistence: { size: Size.gibibytes(2), appendOnly: true } }
+      : { singleInstance: true }),
   });
 
   // --- Services ---------------------------------------------------------------------------------
@@ -245,7 +281,11 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     minReplicas: env.pick({ prod: 3, dev: 2 }),
     maxReplicas: env.pick({ prod: 10, dev: 3 }),
     cpuUtilizationPercent: 70,
-    scaleUp: { stabilizationWindow: Duration.seconds(0), policies: [ScalingPolicy.percent(100, Duration.seconds(15))], selectPolicy: SelectPolicy.MAX },
+    scaleUp: {
+      stabilizationWindow: Duration.seconds(0),
+      policies: [ScalingPolicy.percent(100, Duration.seconds(15))],
+      selectPolicy: SelectPolicy.MAX,
+    },
     scaleDown: { stabilizationWindow: Duration.seconds(300), policies: [ScalingPolicy.percent(50, Duration.seconds(60))] },
   };
   // The plan sets no PDB: one pod at a time, so a drain never takes more than a third of the
@@ -335,9 +375,14 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
       // §4.7.11: HSTS, nosniff, X-Frame-Options DENY, X-XSS-Protection, CSP.
       Middleware.securityHeaders(),
       // §4.7.10 CORS. The plan names no origins: the web app's (assumed); never `*` with credentials.
-      Middleware.cors({ allowOrigins: [env.pick({ prod: 'https://social.lucena.cloud', dev: 'https://dev.social.lucena.cloud' })], allowCredentials: true }),
+      Middleware.cors({
+        allowOrigins: [env.pick({ prod: 'https://social.lucena.cloud', dev: 'https://dev.social.lucena.cloud' })],
+        allowCredentials: true,
+      }),
       // §4.7.10 circuit breaker at gateway level: open on 30 % network errors or 25 % 5xx.
-      Middleware.circuitBreaker(CircuitBreakerExpression.networkErrorRatio(0.3).or(CircuitBreakerExpression.responseCodeRatio(500, 600, 0.25))),
+      Middleware.circuitBreaker(
+        CircuitBreakerExpression.networkErrorRatio(0.3).or(CircuitBreakerExpression.responseCodeRatio(500, 600, 0.25)),
+      ),
     ],
   });
   // §4.7.2 rate limits. The plan wants Redis-based distributed limiting: that is the services' own
@@ -348,16 +393,28 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
   const verified = [
     Middleware.forwardAuth(`http://${auth.name}.${auth.namespace}.svc:8080/api/v1/auth/verify`, ['X-User-Id']),
     // API: 100 requests/minute per user.
-    Middleware.rateLimit({ average: 100, period: Duration.minutes(1), sourceCriterion: SourceCriterion.header('X-User-Id'), perReplica: true }),
+    Middleware.rateLimit({
+      average: 100,
+      period: Duration.minutes(1),
+      sourceCriterion: SourceCriterion.header('X-User-Id'),
+      perReplica: true,
+    }),
   ];
   gateway.addRoute('auth', {
     to: auth,
     pathPrefixes: ['/api/v1/auth'],
     // Auth: 5 requests/minute per IP (behind one load balancer: X-Forwarded-For depth 1).
-    middlewares: [Middleware.rateLimit({ average: 5, period: Duration.minutes(1), sourceCriterion: SourceCriterion.clientIp(1), perReplica: true })],
+    middlewares: [
+      Middleware.rateLimit({ average: 5, period: Duration.minutes(1), sourceCriterion: SourceCriterion.clientIp(1), perReplica: true }),
+    ],
   });
   gateway.addRoute('posts', { to: posts, pathPrefixes: ['/api/v1/posts'], middlewares: verified });
-  gateway.addRoute('realtime', { to: realtime, pathPrefixes: ['/api/v1/realtime', '/ws'], protocol: RouteProtocol.WEBSOCKET, middlewares: verified });
+  gateway.addRoute('realtime', {
+    to: realtime,
+    pathPrefixes: ['/api/v1/realtime', '/ws'],
+    protocol: RouteProtocol.WEBSOCKET,
+    middlewares: verified,
+  });
   // Request ID and request/response logging (§4.7.10): Traefik has no request-ID middleware; its
   // access log and OpenTelemetry tracing (traceparent, §4.7.5) are platform settings of Traefik.
 
@@ -398,25 +455,49 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
       memoryMaxPercent: 80,
       severities: { down: Severity.P1, errors: Severity.P2, latency: Severity.P2, memory: Severity.P2 },
     });
-    alerts.addAlert(SymptomAlerts.connectionPoolSaturated({
-      service: service.name, severity: Severity.P1, runbookUrl: runbook('database-pool'), name: 'DatabasePoolExhausted',
-      inUse: `go_sql_in_use_connections{namespace="${service.namespace}",job="${service.name}"}`, max: 100, maxPercent: 95, for: Duration.minutes(1),
-      group: `${service.name}-database`,
-    }));
+    alerts.addAlert(
+      SymptomAlerts.connectionPoolSaturated({
+        service: service.name,
+        severity: Severity.P1,
+        runbookUrl: runbook('database-pool'),
+        name: 'DatabasePoolExhausted',
+        inUse: `go_sql_in_use_connections{namespace="${service.namespace}",job="${service.name}"}`,
+        max: 100,
+        maxPercent: 95,
+        for: Duration.minutes(1),
+        group: `${service.name}-database`,
+      }),
+    );
   }
-  alerts.addAlert(SymptomAlerts.volumeSpaceLow({
-    service: postgres.name, severity: Severity.P3, runbookUrl: runbook('disk'), namespace: postgres.namespace,
-    claims: `${postgres.name}-.*`, minFreePercent: 20, for: Duration.minutes(30), group: `${postgres.name}-disk`,
-  }));
-  alerts.addAlert(SymptomAlerts.webSocketDrops({
-    service: realtime.name, severity: Severity.P2, runbookUrl: runbook('websocket-drops'),
-    connections: `realtime_websocket_connections{namespace="${realtime.namespace}",job="${realtime.name}"}`, maxDropPercent: 50,
-    window: Duration.minutes(5), group: `${realtime.name}-websockets`,
-  }));
+  alerts.addAlert(
+    SymptomAlerts.volumeSpaceLow({
+      service: postgres.name,
+      severity: Severity.P3,
+      runbookUrl: runbook('disk'),
+      namespace: postgres.namespace,
+      claims: `${postgres.name}-.*`,
+      minFreePercent: 20,
+      for: Duration.minutes(30),
+      group: `${postgres.name}-disk`,
+    }),
+  );
+  alerts.addAlert(
+    SymptomAlerts.webSocketDrops({
+      service: realtime.name,
+      severity: Severity.P2,
+      runbookUrl: runbook('websocket-drops'),
+      connections: `realtime_websocket_connections{namespace="${realtime.namespace}",job="${realtime.name}"}`,
+      maxDropPercent: 50,
+      window: Duration.minutes(5),
+      group: `${realtime.name}-websockets`,
+    }),
+  );
   alerts.addBackupAlerts(dumps, { runbookUrl: runbook('backups') });
   // §4.7.12's RPO of 1 h holds only while WAL is archived: no WAL archived for an hour pages (P1),
   // failing archiving goes to the digest (P3) while the hour still has room for a fix.
-  alerts.addPack(new WalArchiveAlertPack(postgres, { runbookUrl: runbook('wal-archive'), pageSeverity: Severity.P1, ticketSeverity: Severity.P3 }));
+  alerts.addPack(
+    new WalArchiveAlertPack(postgres, { runbookUrl: runbook('wal-archive'), pageSeverity: Severity.P1, ticketSeverity: Severity.P3 }),
+  );
 
   // Success metrics as SLOs over 30 days: "99.9 % uptime" for each service, "p95 < 200 ms" for the
   // request services (auth, posts; realtime's requests are WebSocket upgrades held open, so their
@@ -427,20 +508,34 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
   for (const service of [auth, posts, realtime]) {
     const selector = `namespace="${service.namespace}",job="${service.name}"`;
     const slo = new Slo(chart, `${service.component}-availability`, {
-      service, team: 'social', name: 'availability', objective: 99.9, window: Duration.days(30),
+      service,
+      team: 'social',
+      name: 'availability',
+      objective: 99.9,
+      window: Duration.days(30),
       sli: Sli.requests({ total: `http_requests_total{${selector}}`, errors: `http_requests_total{${selector},code=~"5.."}` }),
-      runbookUrl: runbook(service.component), pageSeverity: Severity.P1, ticketSeverity: Severity.P2,
+      runbookUrl: runbook(service.component),
+      pageSeverity: Severity.P1,
+      ticketSeverity: Severity.P2,
     });
     slos.addSlo(slo);
     availability.set(service, slo);
     if (service === realtime) continue;
     // The latency SLI counts requests under a bucket boundary: the services' histogram needs a bucket
     // at le=0.2 (the Prometheus client's defaults jump from 0.1 to 0.25), or the SLO reports no data.
-    slos.addSlo(new Slo(chart, `${service.component}-latency`, {
-      service, team: 'social', name: 'latency-p95', objective: 95, window: Duration.days(30),
-      sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: `{${selector}}`, threshold: Duration.millis(200) }),
-      runbookUrl: runbook(service.component), pageSeverity: Severity.P1, ticketSeverity: Severity.P2,
-    }));
+    slos.addSlo(
+      new Slo(chart, `${service.component}-latency`, {
+        service,
+        team: 'social',
+        name: 'latency-p95',
+        objective: 95,
+        window: Duration.days(30),
+        sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: `{${selector}}`, threshold: Duration.millis(200) }),
+        runbookUrl: runbook(service.component),
+        pageSeverity: Severity.P1,
+        ticketSeverity: Severity.P2,
+      }),
+    );
   }
 
   // §4.7.18 dashboards as code (Grafana sidecar ConfigMaps): the service overview — request rate,
@@ -456,7 +551,11 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     serviceDashboard.addService(service, { latency: service === realtime ? undefined : { histogram: 'http_request_duration_seconds' } });
   }
   // §4.7.18 Dashboard 4 "Database" (query performance, cache hit rate, replication lag) and Dashboard 2's connection pool status.
-  new DatabaseDashboard(chart, 'database-dashboard', { title: 'social-backend — database and cache', databases: [postgres], caches: [redis] });
+  new DatabaseDashboard(chart, 'database-dashboard', {
+    title: 'social-backend — database and cache',
+    databases: [postgres],
+    caches: [redis],
+  });
 
   // Notes: "implement chaos engineering (random failures)" and game days. In dev (off in prod):
   // pods of each service are deleted under load — realtime's clients must reconnect to the
@@ -464,8 +563,13 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
   for (const service of [auth, posts, realtime]) {
     new ChaosExperiment(chart, `${service.component}-chaos`, {
       target: service,
-      experiments: [ChaosFault.podDelete({ duration: Duration.seconds(60), interval: Duration.seconds(20), podsAffectedPercent: 50, force: false })],
-      steadyState: SteadyStateProbe.slo({ slo: availability.get(service) as Slo, endpoint: 'http://prometheus-operated.monitoring.svc:9090' }),
+      experiments: [
+        ChaosFault.podDelete({ duration: Duration.seconds(60), interval: Duration.seconds(20), podsAffectedPercent: 50, force: false }),
+      ],
+      steadyState: SteadyStateProbe.slo({
+        slo: availability.get(service) as Slo,
+        endpoint: 'http://prometheus-operated.monitoring.svc:9090',
+      }),
     });
   }
 
@@ -476,8 +580,11 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     slack: { apiUrl: secrets.alerting.key('slack-webhook-url'), channel: '#social-alerts' },
     pagerDuty: { routingKey: secrets.alerting.key('pagerduty-routing-key'), severities: [Severity.P1, Severity.P2] },
     email: {
-      to: 'social-oncall@lucena.cloud', from: 'alertmanager@lucena.cloud', smarthost: 'smtp.lucena.cloud:587',
-      authUsername: 'alertmanager', authPassword: secrets.alerting.key('smtp-password'),
+      to: 'social-oncall@lucena.cloud',
+      from: 'alertmanager@lucena.cloud',
+      smarthost: 'smtp.lucena.cloud:587',
+      authUsername: 'alertmanager',
+      authPassword: secrets.alerting.key('smtp-password'),
     },
   });
 

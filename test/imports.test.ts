@@ -9,8 +9,14 @@ const REPO = path.resolve(__dirname, '..');
 test('imports/ is exactly what `cdk8s import` generates from imports/crds (never hand-edited)', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'reliakit-imports-'));
   execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/import-offline.ts', out], { cwd: REPO, stdio: 'pipe' });
-  const generated = fs.readdirSync(out).filter((f) => f.endsWith('.ts')).sort();
-  const committed = fs.readdirSync(path.join(REPO, 'imports')).filter((f) => f.endsWith('.ts')).sort();
+  const generated = fs
+    .readdirSync(out)
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
+  const committed = fs
+    .readdirSync(path.join(REPO, 'imports'))
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
   expect(generated).toEqual(committed);
   for (const file of generated) {
     const same = fs.readFileSync(path.join(out, file)).equals(fs.readFileSync(path.join(REPO, 'imports', file)));

@@ -11,8 +11,12 @@ test('the README example runs and produces what it says', () => {
   const source = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(source).toBeDefined();
   // Run it as written, except that it hands back the app instead of writing dist/.
-  const runnable = source!.replace(`from './lib'`, `from ${JSON.stringify(path.join(REPO, 'lib'))}`).replace('app.synth();', 'module.exports = app;');
-  const js = ts.transpileModule(runnable, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const runnable = source!
+    .replace(`from './lib'`, `from ${JSON.stringify(path.join(REPO, 'lib'))}`)
+    .replace('app.synth();', 'module.exports = app;');
+  const js = ts.transpileModule(runnable, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
   const mod: { exports: unknown } = { exports: {} };
   new Function('require', 'module', 'exports', js)(require, mod, mod.exports);
   const app = mod.exports as ReliakitApp;

@@ -19,7 +19,8 @@ export class ChaosExperimentDefinitions extends Construct {
   public static of(chart: SystemChart): ChaosExperimentDefinitions {
     const existing = chart.node.tryFindChild(ID);
     if (existing instanceof ChaosExperimentDefinitions) return existing;
-    if (existing) throw new Error(`${existing.node.path}: the id '${ID}' is reserved for the system's ChaosExperiment definitions — rename it`);
+    if (existing)
+      throw new Error(`${existing.node.path}: the id '${ID}' is reserved for the system's ChaosExperiment definitions — rename it`);
     return new ChaosExperimentDefinitions(chart, ID);
   }
 
@@ -34,7 +35,9 @@ export class ChaosExperimentDefinitions extends Construct {
     if (this.added.has(experiment)) return;
     const hub = LITMUS_HUB_EXPERIMENTS[experiment];
     if (!hub) {
-      throw new Error(`${this.node.path}: no chaos hub definition of '${experiment}' (known: ${Object.keys(LITMUS_HUB_EXPERIMENTS).join(', ')}) — add it to scripts/litmus-hub.ts and regenerate lib/chaos/litmus-hub.ts`);
+      throw new Error(
+        `${this.node.path}: no chaos hub definition of '${experiment}' (known: ${Object.keys(LITMUS_HUB_EXPERIMENTS).join(', ')}) — add it to scripts/litmus-hub.ts and regenerate lib/chaos/litmus-hub.ts`,
+      );
     }
     this.added.add(experiment);
     const chart = SystemChart.of(this);

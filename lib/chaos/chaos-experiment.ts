@@ -59,7 +59,11 @@ export const CHAOS_RBAC_RULES: readonly k8s.PolicyRule[] = [
   { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'], verbs: ['get', 'list'] },
   // The runner starts the experiment as a Job.
   { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list'] },
-  { apiGroups: ['litmuschaos.io'], resources: ['chaosengines', 'chaosexperiments', 'chaosresults'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'] },
+  {
+    apiGroups: ['litmuschaos.io'],
+    resources: ['chaosengines', 'chaosexperiments', 'chaosresults'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'],
+  },
 ];
 
 /**
@@ -111,12 +115,27 @@ export class ChaosExperiment extends Construct implements IReliabilityFacts {
     this.engineNames = faults.map((f) => `${this.name}-${f.name}`);
 
     const v = new Violations(this);
-    v.check(!isDnsLabel(this.name), 'id', id, `gives the object name '${this.name}', which is not a DNS label of at most 63 characters`,
-      'use a short lowercase id of letters, digits and dashes');
-    v.check(target.environment !== this.environment, 'target', target.node.path, `is in environment '${target.environment.name}', not '${this.environment.name}'`,
-      'target the service of the same environment');
-    v.check(target.namespace !== chart.namespaceName, 'target', target.node.path, `is in namespace '${target.namespace}', not '${chart.namespaceName}'`,
-      "create the experiment in the target's system chart (the chaos ServiceAccount and Role are namespaced)");
+    v.check(
+      !isDnsLabel(this.name),
+      'id',
+      id,
+      `gives the object name '${this.name}', which is not a DNS label of at most 63 characters`,
+      'use a short lowercase id of letters, digits and dashes',
+    );
+    v.check(
+      target.environment !== this.environment,
+      'target',
+      target.node.path,
+      `is in environment '${target.environment.name}', not '${this.environment.name}'`,
+      'target the service of the same environment',
+    );
+    v.check(
+      target.namespace !== chart.namespaceName,
+      'target',
+      target.node.path,
+      `is in namespace '${target.namespace}', not '${chart.namespaceName}'`,
+      "create the experiment in the target's system chart (the chaos ServiceAccount and Role are namespaced)",
+    );
     v.check(faults.length === 0, 'experiments', [], 'is empty', 'add at least one fault, e.g. ChaosFault.podDelete({...})');
     const probeTarget: ProbeTarget = { serviceHost: `${target.name}.${target.namespace}.svc.cluster.local`, ports: target.ports };
     props.steadyState._validate(v, 'steadyState', probeTarget);
@@ -124,21 +143,40 @@ export class ChaosExperiment extends Construct implements IReliabilityFacts {
     for (const [i, fault] of faults.entries()) {
       const prop = `experiments[${i}]`;
       fault._validate(v, prop);
-      v.check(seen.has(fault.name), `${prop}.name`, fault.name, 'is used by another fault, so their ChaosEngines would have the same name', 'give one of them a distinct name');
+      v.check(
+        seen.has(fault.name),
+        `${prop}.name`,
+        fault.name,
+        'is used by another fault, so their ChaosEngines would have the same name',
+        'give one of them a distinct name',
+      );
       seen.add(fault.name);
-      v.check(!isDnsLabel(this.engineNames[i]), `${prop}.name`, fault.name, `gives the engine name '${this.engineNames[i]}', which is not a DNS label of at most 63 characters`,
-        'use a shorter experiment id or fault name');
+      v.check(
+        !isDnsLabel(this.engineNames[i]),
+        `${prop}.name`,
+        fault.name,
+        `gives the engine name '${this.engineNames[i]}', which is not a DNS label of at most 63 characters`,
+        'use a shorter experiment id or fault name',
+      );
       const pct = fault.podsAffectedPercent;
       if (fault.experiment === 'pod-delete' && (pct === undefined || (Number.isInteger(pct) && pct >= 1 && pct <= 100))) {
         const affected = fault.affectedPods(target.minReplicas);
-        v.check(affected >= target.minReplicas, `${prop}.podsAffectedPercent`, fault.podsAffectedPercent,
+        v.check(
+          affected >= target.minReplicas,
+          `${prop}.podsAffectedPercent`,
+          fault.podsAffectedPercent,
           `deletes ${affected} of ${target.minReplicas} pods at the target's minimum replica count, an outage rather than a pod failure`,
-          'lower podsAffectedPercent or raise the minimum replica count');
+          'lower podsAffectedPercent or raise the minimum replica count',
+        );
       }
       const continuous = props.steadyState.mode === ProbeMode.CONTINUOUS || props.steadyState.mode === ProbeMode.ON_CHAOS;
-      v.check(continuous && seconds(fault.duration) > 0 && seconds(props.steadyState.interval) >= seconds(fault.duration), 'steadyState.interval', goDuration(props.steadyState.interval),
+      v.check(
+        continuous && seconds(fault.duration) > 0 && seconds(props.steadyState.interval) >= seconds(fault.duration),
+        'steadyState.interval',
+        goDuration(props.steadyState.interval),
         `is not shorter than ${fault.name}'s duration (${goDuration(fault.duration)}), so the probe is not evaluated during the chaos`,
-        'lower the probe interval or lengthen the chaos');
+        'lower the probe interval or lengthen the chaos',
+      );
     }
     v.throwIfAny();
 
@@ -148,7 +186,12 @@ export class ChaosExperiment extends Construct implements IReliabilityFacts {
     for (const fault of faults) definitions.require(fault.experiment);
     const helpers = props.experiments.filter((e) => e.usesHelperPod);
     if (helpers.length > 0) chart.allowPrivilegedPods(`chaos helper pods of ${this.node.path}`);
-    const labels = recommendedLabels({ system: chart.system, component: id, environment: this.environment.name, version: RELIAKIT_VERSION });
+    const labels = recommendedLabels({
+      system: chart.system,
+      component: id,
+      environment: this.environment.name,
+      version: RELIAKIT_VERSION,
+    });
     const metadata = { name: this.name, namespace: chart.namespaceName, labels };
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { ...metadata, labels: { ...labels } } });
     new k8s.KubeRole(this, 'Role', { metadata: { ...metadata, labels: { ...labels } }, rules: CHAOS_RBAC_RULES.map((r) => ({ ...r })) });
@@ -158,23 +201,32 @@ export class ChaosExperiment extends Construct implements IReliabilityFacts {
       subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: chart.namespaceName }],
     });
 
-    const appLabel = Object.entries(target.selector).map(([k, val]) => `${k}=${val}`).join(',');
+    const appLabel = Object.entries(target.selector)
+      .map(([k, val]) => `${k}=${val}`)
+      .join(',');
     const probe = props.steadyState._render(probeTarget);
     for (const [i, fault] of faults.entries()) {
       new ChaosEngine(this, fault.name, {
-        metadata: { name: this.engineNames[i], namespace: chart.namespaceName, labels: { ...labels }, annotations: { ...FLUX_CREATE_ONLY } },
+        metadata: {
+          name: this.engineNames[i],
+          namespace: chart.namespaceName,
+          labels: { ...labels },
+          annotations: { ...FLUX_CREATE_ONLY },
+        },
         spec: {
           engineState: 'active',
           appinfo: { appns: target.namespace, applabel: appLabel, appkind: 'deployment' },
           chaosServiceAccount: this.name,
           jobCleanUpPolicy: props.jobCleanUpPolicy ?? JobCleanUpPolicy.DELETE,
-          experiments: [{
-            name: fault.experiment,
-            spec: {
-              components: { env: fault._env(target.component) },
-              probe: [{ ...probe, runProperties: { ...probe.runProperties } }],
+          experiments: [
+            {
+              name: fault.experiment,
+              spec: {
+                components: { env: fault._env(target.component) },
+                probe: [{ ...probe, runProperties: { ...probe.runProperties } }],
+              },
             },
-          }],
+          ],
         },
       });
     }

@@ -103,40 +103,73 @@ export class ChaosFault {
    */
   public static podDelete(props: PodDeleteProps): ChaosFault {
     const interval = props.interval ?? Duration.seconds(10);
-    return new ChaosFault('pod-delete', props, {
-      CHAOS_INTERVAL: wholeSeconds(interval),
-      FORCE: String(props.force ?? false),
-    }, (v, prop) => {
-      checkDuration(v, `${prop}.interval`, interval, 1000);
-      if (seconds(props.duration) < seconds(interval)) {
-        v.add(`${prop}.duration`, goDuration(props.duration), `is shorter than the interval (${goDuration(interval)}), so at most one round of deletions runs`,
-          'make duration at least the interval');
-      }
-    });
+    return new ChaosFault(
+      'pod-delete',
+      props,
+      {
+        CHAOS_INTERVAL: wholeSeconds(interval),
+        FORCE: String(props.force ?? false),
+      },
+      (v, prop) => {
+        checkDuration(v, `${prop}.interval`, interval, 1000);
+        if (seconds(props.duration) < seconds(interval)) {
+          v.add(
+            `${prop}.duration`,
+            goDuration(props.duration),
+            `is shorter than the interval (${goDuration(interval)}), so at most one round of deletions runs`,
+            'make duration at least the interval',
+          );
+        }
+      },
+    );
   }
 
   /** Delays the target's egress traffic (`pod-network-latency`, tc netem in the pod's network namespace). */
   public static networkLatency(props: NetworkLatencyProps): ChaosFault {
     const jitter = props.jitter ?? Duration.millis(0);
-    return new ChaosFault('pod-network-latency', props, {
-      NETWORK_LATENCY: String(props.latency.toMilliseconds()),
-      JITTER: String(jitter.toMilliseconds()),
-      DESTINATION_HOSTS: props.destinationHosts?.join(','),
-    }, (v, prop) => {
-      checkDuration(v, `${prop}.latency`, props.latency, 1);
-      const ms = jitter.toMilliseconds();
-      v.check(!Number.isInteger(ms) || ms < 0, `${prop}.jitter`, goDuration(jitter), 'is not a whole, non-negative number of milliseconds', 'use e.g. Duration.millis(50)');
-      checkHosts(v, `${prop}.destinationHosts`, props.destinationHosts ?? []);
-    }, true);
+    return new ChaosFault(
+      'pod-network-latency',
+      props,
+      {
+        NETWORK_LATENCY: String(props.latency.toMilliseconds()),
+        JITTER: String(jitter.toMilliseconds()),
+        DESTINATION_HOSTS: props.destinationHosts?.join(','),
+      },
+      (v, prop) => {
+        checkDuration(v, `${prop}.latency`, props.latency, 1);
+        const ms = jitter.toMilliseconds();
+        v.check(
+          !Number.isInteger(ms) || ms < 0,
+          `${prop}.jitter`,
+          goDuration(jitter),
+          'is not a whole, non-negative number of milliseconds',
+          'use e.g. Duration.millis(50)',
+        );
+        checkHosts(v, `${prop}.destinationHosts`, props.destinationHosts ?? []);
+      },
+      true,
+    );
   }
 
   /** Stresses CPU in the target's containers (`pod-cpu-hog`): the HPA should scale out. */
   public static cpuHog(props: CpuHogProps): ChaosFault {
     const load = props.loadPercent ?? 100;
-    return new ChaosFault('pod-cpu-hog', props, { CPU_CORES: String(props.cores), CPU_LOAD: String(load) }, (v, prop) => {
-      v.check(!Number.isInteger(props.cores) || props.cores < 1, `${prop}.cores`, props.cores, 'is not a positive integer', 'use 1 or more');
-      checkPercent(v, `${prop}.loadPercent`, load);
-    }, true);
+    return new ChaosFault(
+      'pod-cpu-hog',
+      props,
+      { CPU_CORES: String(props.cores), CPU_LOAD: String(load) },
+      (v, prop) => {
+        v.check(
+          !Number.isInteger(props.cores) || props.cores < 1,
+          `${prop}.cores`,
+          props.cores,
+          'is not a positive integer',
+          'use 1 or more',
+        );
+        checkPercent(v, `${prop}.loadPercent`, load);
+      },
+      true,
+    );
   }
 
   /**
@@ -147,20 +180,31 @@ export class ChaosFault {
    */
   public static dependencyFailure(props: DependencyFailureProps): ChaosFault {
     const loss = props.lossPercent ?? 100;
-    return new ChaosFault('pod-network-loss', props, {
-      NETWORK_PACKET_LOSS_PERCENTAGE: String(loss),
-      DESTINATION_HOSTS: props.hosts && props.hosts.length > 0 ? props.hosts.join(',') : undefined,
-      DESTINATION_IPS: props.ips && props.ips.length > 0 ? props.ips.join(',') : undefined,
-    }, (v, prop) => {
-      checkPercent(v, `${prop}.lossPercent`, loss);
-      const targets = [...(props.hosts ?? []), ...(props.ips ?? [])];
-      v.check(targets.length === 0, `${prop}.hosts`, props.hosts, 'and ips are both empty, so all egress traffic would be dropped, not one dependency',
-        "name the dependency's hosts or IPs");
-      checkHosts(v, `${prop}.hosts`, props.hosts ?? []);
-      for (const ip of props.ips ?? []) {
-        v.check(!IP_OR_CIDR.test(ip), `${prop}.ips`, ip, 'is not an IPv4 address or CIDR', "use e.g. '10.0.0.5' or '10.0.0.0/24'");
-      }
-    }, true);
+    return new ChaosFault(
+      'pod-network-loss',
+      props,
+      {
+        NETWORK_PACKET_LOSS_PERCENTAGE: String(loss),
+        DESTINATION_HOSTS: props.hosts && props.hosts.length > 0 ? props.hosts.join(',') : undefined,
+        DESTINATION_IPS: props.ips && props.ips.length > 0 ? props.ips.join(',') : undefined,
+      },
+      (v, prop) => {
+        checkPercent(v, `${prop}.lossPercent`, loss);
+        const targets = [...(props.hosts ?? []), ...(props.ips ?? [])];
+        v.check(
+          targets.length === 0,
+          `${prop}.hosts`,
+          props.hosts,
+          'and ips are both empty, so all egress traffic would be dropped, not one dependency',
+          "name the dependency's hosts or IPs",
+        );
+        checkHosts(v, `${prop}.hosts`, props.hosts ?? []);
+        for (const ip of props.ips ?? []) {
+          v.check(!IP_OR_CIDR.test(ip), `${prop}.ips`, ip, 'is not an IPv4 address or CIDR', "use e.g. '10.0.0.5' or '10.0.0.0/24'");
+        }
+      },
+      true,
+    );
   }
 
   /** The ChaosEngine name suffix. */
@@ -204,7 +248,9 @@ export class ChaosFault {
       ...(this.usesHelperPod ? { TARGET_CONTAINER: targetContainer } : {}),
       ...this.tunables,
     };
-    return Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined).map(([name, value]) => ({ name, value }));
+    return Object.entries(all)
+      .filter((e): e is [string, string] => e[1] !== undefined)
+      .map(([name, value]) => ({ name, value }));
   }
 
   public toString(): string {
@@ -223,7 +269,13 @@ function wholeSeconds(d: Duration): string {
 function checkDuration(v: Violations, prop: string, d: Duration, unitMs: number): void {
   const ms = d.toMilliseconds();
   const unit = unitMs === 1000 ? 'seconds' : 'milliseconds';
-  v.check(!(ms > 0) || ms % unitMs !== 0, prop, goDuration(d), `is not a positive whole number of ${unit}`, `use e.g. Duration.${unitMs === 1000 ? 'seconds(60)' : 'millis(200)'}`);
+  v.check(
+    !(ms > 0) || ms % unitMs !== 0,
+    prop,
+    goDuration(d),
+    `is not a positive whole number of ${unit}`,
+    `use e.g. Duration.${unitMs === 1000 ? 'seconds(60)' : 'millis(200)'}`,
+  );
 }
 
 function checkPercent(v: Violations, prop: string, value: number): void {

@@ -4,6 +4,19 @@
 export { ChaosExperiment, JobCleanUpPolicy } from './chaos-experiment';
 export type { ChaosExperimentProps } from './chaos-experiment';
 export { ChaosFault } from './chaos-fault';
-export type { ChaosFaultBaseProps, ChaosFaultEnv, CpuHogProps, DependencyFailureProps, NetworkLatencyProps, PodDeleteProps } from './chaos-fault';
+export type {
+  ChaosFaultBaseProps,
+  ChaosFaultEnv,
+  CpuHogProps,
+  DependencyFailureProps,
+  NetworkLatencyProps,
+  PodDeleteProps,
+} from './chaos-fault';
 export { ProbeMode, SteadyStateProbe } from './steady-state-probe';
-export type { HttpSteadyStateProps, ProbeRunProps, PromCriteria, PrometheusSteadyStateProps, SloSteadyStateProps } from './steady-state-probe';
+export type {
+  HttpSteadyStateProps,
+  ProbeRunProps,
+  PromCriteria,
+  PrometheusSteadyStateProps,
+  SloSteadyStateProps,
+} from './steady-state-probe';

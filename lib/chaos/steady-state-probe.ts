@@ -138,12 +138,18 @@ export class SteadyStateProbe {
    */
   public static slo(props: SloSteadyStateProps): SteadyStateProbe {
     const maxBurnRate = props.maxBurnRate ?? 14.4;
-    return new SteadyStateProbe('promProbe', props, {
-      endpoint: props.endpoint,
-      query: `${SloRecords.errorRatio('5m')}${props.slo.recordSelector}`,
-      criteria: '<=',
-      value: Number((props.slo.errorBudget * maxBurnRate).toPrecision(12)),
-    } satisfies Omit<PrometheusSteadyStateProps, keyof ProbeRunProps>, props.slo.name, maxBurnRate);
+    return new SteadyStateProbe(
+      'promProbe',
+      props,
+      {
+        endpoint: props.endpoint,
+        query: `${SloRecords.errorRatio('5m')}${props.slo.recordSelector}`,
+        criteria: '<=',
+        value: Number((props.slo.errorBudget * maxBurnRate).toPrecision(12)),
+      } satisfies Omit<PrometheusSteadyStateProps, keyof ProbeRunProps>,
+      props.slo.name,
+      maxBurnRate,
+    );
   }
 
   /** Time allowed for one evaluation. */
@@ -178,36 +184,86 @@ export class SteadyStateProbe {
   /** The named port of the target the probe calls, if it calls the target by path. */
   public get targetPort(): PortName | undefined {
     const http = this.inputs as HttpSteadyStateProps;
-    return this.type === 'httpProbe' && http.path !== undefined ? http.port ?? 'http' : undefined;
+    return this.type === 'httpProbe' && http.path !== undefined ? (http.port ?? 'http') : undefined;
   }
 
   /** Records every broken rule under `prop`. @internal */
   public _validate(v: Violations, prop: string, target: ProbeTarget): void {
-    for (const [field, d] of [['timeout', this.timeout], ['interval', this.interval]] as const) {
+    for (const [field, d] of [
+      ['timeout', this.timeout],
+      ['interval', this.interval],
+    ] as const) {
       v.check(!(d.toMilliseconds() > 0), `${prop}.${field}`, goDuration(d), 'is not positive', 'use e.g. Duration.seconds(5)');
     }
-    v.check(seconds(this.timeout) >= seconds(this.interval), `${prop}.timeout`, goDuration(this.timeout),
-      `is not shorter than the interval (${goDuration(this.interval)}), so evaluations overlap`, 'lower the timeout below the interval');
-    v.check(!Number.isInteger(this.attempts) || this.attempts < 1, `${prop}.attempts`, this.attempts, 'is not a positive integer', 'use 1 or more');
+    v.check(
+      seconds(this.timeout) >= seconds(this.interval),
+      `${prop}.timeout`,
+      goDuration(this.timeout),
+      `is not shorter than the interval (${goDuration(this.interval)}), so evaluations overlap`,
+      'lower the timeout below the interval',
+    );
+    v.check(
+      !Number.isInteger(this.attempts) || this.attempts < 1,
+      `${prop}.attempts`,
+      this.attempts,
+      'is not a positive integer',
+      'use 1 or more',
+    );
     if (this.type === 'httpProbe') {
       const http = this.inputs as HttpSteadyStateProps;
-      v.check((http.path === undefined) === (http.url === undefined), prop, http.path ?? http.url, 'needs exactly one of path and url',
-        "set path (on the target service) or url (absolute)");
+      v.check(
+        (http.path === undefined) === (http.url === undefined),
+        prop,
+        http.path ?? http.url,
+        'needs exactly one of path and url',
+        'set path (on the target service) or url (absolute)',
+      );
       if (http.path !== undefined) {
         v.check(!http.path.startsWith('/'), `${prop}.path`, http.path, 'is not an absolute URL path', "start it with '/', e.g. '/readyz'");
         const port = http.port ?? 'http';
-        v.check(target.ports[port] === undefined, `${prop}.port`, port, 'is not a declared port of the target', "declare it on the ReliableService or use a declared port");
+        v.check(
+          target.ports[port] === undefined,
+          `${prop}.port`,
+          port,
+          'is not a declared port of the target',
+          'declare it on the ReliableService or use a declared port',
+        );
       }
-      if (http.url !== undefined) v.check(!/^https?:\/\/[^/\s]+/.test(http.url), `${prop}.url`, http.url, 'is not an absolute http(s) URL', "use e.g. 'https://api.example.com/healthz'");
+      if (http.url !== undefined)
+        v.check(
+          !/^https?:\/\/[^/\s]+/.test(http.url),
+          `${prop}.url`,
+          http.url,
+          'is not an absolute http(s) URL',
+          "use e.g. 'https://api.example.com/healthz'",
+        );
       const status = http.expectedStatus ?? 200;
-      v.check(!Number.isInteger(status) || status < 100 || status > 599, `${prop}.expectedStatus`, status, 'is not an HTTP status code', 'use e.g. 200');
+      v.check(
+        !Number.isInteger(status) || status < 100 || status > 599,
+        `${prop}.expectedStatus`,
+        status,
+        'is not an HTTP status code',
+        'use e.g. 200',
+      );
     } else {
       const prom = this.inputs as PrometheusSteadyStateProps;
-      v.check(!/^https?:\/\/[^/\s]+/.test(prom.endpoint), `${prop}.endpoint`, prom.endpoint, 'is not an absolute http(s) URL', "use e.g. 'http://prometheus-operated.monitoring.svc:9090'");
+      v.check(
+        !/^https?:\/\/[^/\s]+/.test(prom.endpoint),
+        `${prop}.endpoint`,
+        prom.endpoint,
+        'is not an absolute http(s) URL',
+        "use e.g. 'http://prometheus-operated.monitoring.svc:9090'",
+      );
       v.check(prom.query.trim() === '', `${prop}.query`, prom.query, 'is empty', 'give an instant PromQL query returning one sample');
       v.check(!Number.isFinite(prom.value), `${prop}.value`, prom.value, 'is not a finite number', 'compare with a number');
       if (this.maxBurnRate !== undefined) {
-        v.check(!(this.maxBurnRate > 0), `${prop}.maxBurnRate`, this.maxBurnRate, 'is not positive', 'use e.g. 14.4 (the fast-burn page threshold)');
+        v.check(
+          !(this.maxBurnRate > 0),
+          `${prop}.maxBurnRate`,
+          this.maxBurnRate,
+          'is not positive',
+          'use e.g. 14.4 (the fast-burn page threshold)',
+        );
       }
     }
   }
@@ -219,15 +275,23 @@ export class SteadyStateProbe {
       const http = this.inputs as HttpSteadyStateProps;
       const url = http.url ?? `http://${target.serviceHost}:${target.ports[http.port ?? 'http']}${http.path}`;
       return {
-        name: this.name, type: this.type, mode: this.mode,
+        name: this.name,
+        type: this.type,
+        mode: this.mode,
         httpProbeInputs: { url, method: { get: { criteria: '==', responseCode: String(http.expectedStatus ?? 200) } } },
         runProperties,
       };
     }
     const prom = this.inputs as PrometheusSteadyStateProps;
     return {
-      name: this.name, type: this.type, mode: this.mode,
-      promProbeInputs: { endpoint: prom.endpoint, query: prom.query, comparator: { criteria: prom.criteria, value: promNumber(prom.value) } },
+      name: this.name,
+      type: this.type,
+      mode: this.mode,
+      promProbeInputs: {
+        endpoint: prom.endpoint,
+        query: prom.query,
+        comparator: { criteria: prom.criteria, value: promNumber(prom.value) },
+      },
       runProperties,
     };
   }

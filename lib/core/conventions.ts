@@ -219,17 +219,28 @@ export const DASHBOARD_DATASOURCE_VARIABLE = 'datasource';
  */
 export const CNPG_EXPORTER_METRICS: readonly string[] = [
   'cnpg_collector_up',
-  'cnpg_collector_last_available_backup_timestamp', 'cnpg_collector_last_failed_backup_timestamp',
-  'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', 'barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp',
+  'cnpg_collector_last_available_backup_timestamp',
+  'cnpg_collector_last_failed_backup_timestamp',
+  'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp',
+  'barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp',
   'cnpg_backends_total',
   'cnpg_pg_settings_setting',
-  'cnpg_pg_replication_lag', 'cnpg_pg_replication_in_recovery', 'cnpg_pg_replication_is_wal_receiver_up', 'cnpg_pg_replication_streaming_replicas',
-  'cnpg_pg_stat_database_xact_commit', 'cnpg_pg_stat_database_xact_rollback',
-  'cnpg_pg_stat_database_blks_hit', 'cnpg_pg_stat_database_blks_read',
-  'cnpg_pg_stat_database_deadlocks', 'cnpg_pg_stat_database_temp_files',
-  'cnpg_pg_stat_archiver_seconds_since_last_archival', 'cnpg_pg_stat_archiver_last_archived_time', 'cnpg_pg_stat_archiver_last_failed_time',
+  'cnpg_pg_replication_lag',
+  'cnpg_pg_replication_in_recovery',
+  'cnpg_pg_replication_is_wal_receiver_up',
+  'cnpg_pg_replication_streaming_replicas',
+  'cnpg_pg_stat_database_xact_commit',
+  'cnpg_pg_stat_database_xact_rollback',
+  'cnpg_pg_stat_database_blks_hit',
+  'cnpg_pg_stat_database_blks_read',
+  'cnpg_pg_stat_database_deadlocks',
+  'cnpg_pg_stat_database_temp_files',
+  'cnpg_pg_stat_archiver_seconds_since_last_archival',
+  'cnpg_pg_stat_archiver_last_archived_time',
+  'cnpg_pg_stat_archiver_last_failed_time',
   'cnpg_collector_pg_wal_archive_status',
-  'cnpg_pg_database_size_bytes', 'cnpg_collector_pg_wal',
+  'cnpg_pg_database_size_bytes',
+  'cnpg_collector_pg_wal',
 ];
 
 /**
@@ -238,8 +249,10 @@ export const CNPG_EXPORTER_METRICS: readonly string[] = [
  * `database` and `user` (CloudNativePG's `pkg/management/pgbouncer/metricsserver/pools.go`).
  */
 export const CNPG_POOLER_METRICS: readonly string[] = [
-  'cnpg_pgbouncer_pools_cl_active', 'cnpg_pgbouncer_pools_cl_waiting',
-  'cnpg_pgbouncer_pools_sv_active', 'cnpg_pgbouncer_pools_sv_idle',
+  'cnpg_pgbouncer_pools_cl_active',
+  'cnpg_pgbouncer_pools_cl_waiting',
+  'cnpg_pgbouncer_pools_sv_active',
+  'cnpg_pgbouncer_pools_sv_idle',
 ];
 
 /**
@@ -252,9 +265,14 @@ export const CNPG_POOLER_METRICS: readonly string[] = [
  * `redis_evicted_keys_total`, `redis_connected_slaves`, and on a replica `redis_master_link_up`.
  */
 export const REDIS_EXPORTER_METRICS: readonly string[] = [
-  'redis_up', 'redis_instance_info',
+  'redis_up',
+  'redis_instance_info',
   'redis_connected_clients',
-  'redis_memory_used_bytes', 'redis_memory_max_bytes',
-  'redis_keyspace_hits_total', 'redis_keyspace_misses_total', 'redis_evicted_keys_total',
-  'redis_connected_slaves', 'redis_master_link_up',
+  'redis_memory_used_bytes',
+  'redis_memory_max_bytes',
+  'redis_keyspace_hits_total',
+  'redis_keyspace_misses_total',
+  'redis_evicted_keys_total',
+  'redis_connected_slaves',
+  'redis_master_link_up',
 ];

@@ -1,6 +1,12 @@
 import { checkCron, CronSchedule } from './cron';
 
-const RANGES: ReadonlyArray<readonly [number, number]> = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
+const RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 7],
+];
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 /**
@@ -54,7 +60,8 @@ export function cronPeriodMinutes(schedule: CronSchedule): number {
 function expand(field: string, index: number): Set<number> {
   const [min, max] = RANGES[index];
   const names = index === 3 ? MONTHS : index === 4 ? DAYS : undefined;
-  const value = (text: string) => (/^\d+$/.test(text) ? Number(text) : (names as string[]).indexOf(text.toUpperCase()) + (index === 3 ? 1 : 0));
+  const value = (text: string) =>
+    /^\d+$/.test(text) ? Number(text) : (names as string[]).indexOf(text.toUpperCase()) + (index === 3 ? 1 : 0);
   const values = new Set<number>();
   for (const item of field.split(',')) {
     const [range, stepText] = item.split('/');

@@ -12,7 +12,8 @@ const FIELDS = [
 ] as const;
 
 /** The result of checking a schedule: its 5-field expression, or why it is not one. */
-export type CronCheck = { readonly expression: string; readonly error?: undefined } | { readonly expression?: undefined; readonly error: string };
+export type CronCheck =
+  { readonly expression: string; readonly error?: undefined } | { readonly expression?: undefined; readonly error: string };
 
 /**
  * Checks a 5-field cron expression (minute hour day-of-month month day-of-week), as Kubernetes

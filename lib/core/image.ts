@@ -34,8 +34,10 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 export function imagePinningProblem(image: string): [string, string] | undefined {
   const ref = parseImage(image);
   if (ref.digest !== undefined && !DIGEST.test(ref.digest)) {
-    return [`has the digest '${ref.digest}', which is not sha256: and 64 lowercase hex digits, so the pull fails`,
-      'copy the whole digest from the registry (app:1.4.2@sha256:<64 hex>), or pin the tag alone'];
+    return [
+      `has the digest '${ref.digest}', which is not sha256: and 64 lowercase hex digits, so the pull fails`,
+      'copy the whole digest from the registry (app:1.4.2@sha256:<64 hex>), or pin the tag alone',
+    ];
   }
   if (!ref.tag && !ref.digest) {
     return ['has no tag or digest, so every pull may run different code', 'pin a version tag (app:1.4.2) or a digest (app@sha256:...)'];

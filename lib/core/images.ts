@@ -76,7 +76,12 @@ export const PATCHED_RELEASES: readonly PatchedRelease[] = [
   { software: 'pgbouncer', line: '1', minimum: '1.25.2', cves: ['CVE-2026-6664', 'CVE-2026-6666'] },
 ];
 
-const SOFTWARE: Readonly<Record<string, PatchedSoftware>> = { postgres: 'postgresql', postgresql: 'postgresql', redis: 'redis', pgbouncer: 'pgbouncer' };
+const SOFTWARE: Readonly<Record<string, PatchedSoftware>> = {
+  postgres: 'postgresql',
+  postgresql: 'postgresql',
+  redis: 'redis',
+  pgbouncer: 'pgbouncer',
+};
 
 /** The dotted version a tag starts with (`7.4.1-alpine` → [7, 4, 1]), or undefined. */
 function tagVersion(tag: string | undefined): number[] | undefined {
@@ -104,12 +109,22 @@ export function unpatchedImageProblem(image: string): string | undefined {
   const version = tagVersion(ref.tag);
   if (!version) return `${image} has no version tag, so whether it has the ${software} CVE fixes cannot be told`;
   const releases = PATCHED_RELEASES.filter((r) => r.software === software);
-  const release = releases.find((r) => r.line.split('.').map(Number).every((n, i) => version[i] === n));
+  const release = releases.find((r) =>
+    r.line
+      .split('.')
+      .map(Number)
+      .every((n, i) => version[i] === n),
+  );
   if (release) {
     return compare(version, release.minimum.split('.').map(Number)) < 0
       ? `${image} is ${software} ${version.join('.')}, below ${release.minimum}, which fixes ${release.cves.join(', ')}`
       : undefined;
   }
-  const highest = releases.map((r) => r.line.split('.').map(Number)).sort(compare).reverse()[0];
-  return compare(version, highest) < 0 ? `${image} is ${software} ${version.join('.')}, a line that gets no fix for ${releases[0].cves.join(', ')}` : undefined;
+  const highest = releases
+    .map((r) => r.line.split('.').map(Number))
+    .sort(compare)
+    .reverse()[0];
+  return compare(version, highest) < 0
+    ? `${image} is ${software} ${version.join('.')}, a line that gets no fix for ${releases[0].cves.join(', ')}`
+    : undefined;
 }

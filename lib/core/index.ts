@@ -1,7 +1,29 @@
 // The public API of lib/core/: conventions, environments, env values, network peers, the SystemChart scope and the reliability-facts and scrape-target extension points.
 // Explicit lists: what is not named here is internal to the library.
 
-export { AlertAnnotationKeys, AlertLabelKeys, Annotations, CNPG_EXPORTER_METRICS, CNPG_POOLER_METRICS, DASHBOARD_DATASOURCE_VARIABLE, GrafanaSidecar, isDnsLabel, isLabelValue, LabelKeys, MANAGED_BY, NAMESPACE_NAME_LABEL, recommendedLabels, REDIS_EXPORTER_METRICS, RELIAKIT_VERSION, resourceName, selectorLabels, SLI_WINDOWS, SloAlertNames, SloRecords, toLabelValue } from './conventions';
+export {
+  AlertAnnotationKeys,
+  AlertLabelKeys,
+  Annotations,
+  CNPG_EXPORTER_METRICS,
+  CNPG_POOLER_METRICS,
+  DASHBOARD_DATASOURCE_VARIABLE,
+  GrafanaSidecar,
+  isDnsLabel,
+  isLabelValue,
+  LabelKeys,
+  MANAGED_BY,
+  NAMESPACE_NAME_LABEL,
+  recommendedLabels,
+  REDIS_EXPORTER_METRICS,
+  RELIAKIT_VERSION,
+  resourceName,
+  selectorLabels,
+  SLI_WINDOWS,
+  SloAlertNames,
+  SloRecords,
+  toLabelValue,
+} from './conventions';
 export type { ComponentIdentity, SliWindow } from './conventions';
 export { EnvValue } from './env-value';
 export { Environment } from './environment';
@@ -10,7 +32,23 @@ export { Images, PATCHED_RELEASES, unpatchedImageProblem } from './images';
 export type { PatchedRelease, PatchedSoftware } from './images';
 export type { KubeJson } from './json';
 export { NetworkPeer } from './network-peer';
-export type { AlertFact, AlertRoutingFact, BackupFact, BurnRateFact, CacheFact, ChaosFact, DashboardFact, DatabaseFact, GatewayFact, IReliabilityFacts, ProbeFact, ReliabilityFacts, ServiceFact, SeverityFact, SloFact } from './reliability-facts';
+export type {
+  AlertFact,
+  AlertRoutingFact,
+  BackupFact,
+  BurnRateFact,
+  CacheFact,
+  ChaosFact,
+  DashboardFact,
+  DatabaseFact,
+  GatewayFact,
+  IReliabilityFacts,
+  ProbeFact,
+  ReliabilityFacts,
+  ServiceFact,
+  SeverityFact,
+  SloFact,
+} from './reliability-facts';
 export { podMonitorTarget, serviceMonitorTarget } from './scrape-targets';
 export type { IScrapeSelectors, IScrapeTargets, LabelMatcherFact, MonitorRef, ScrapeTarget, SelectorUse } from './scrape-targets';
 export { StorageClass } from './storage-class';

@@ -17,10 +17,13 @@ export class NetworkPeer {
 
   /** Pods carrying `labels` in namespace `name`. */
   public static podsInNamespace(name: string, labels: Readonly<Record<string, string>>): NetworkPeer {
-    return new NetworkPeer({
-      namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } },
-      podSelector: { matchLabels: { ...labels } },
-    }, `pods ${JSON.stringify(labels)} in namespace ${name}`);
+    return new NetworkPeer(
+      {
+        namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } },
+        podSelector: { matchLabels: { ...labels } },
+      },
+      `pods ${JSON.stringify(labels)} in namespace ${name}`,
+    );
   }
 
   /**

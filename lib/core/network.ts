@@ -12,7 +12,12 @@ export function tcpPort(port: number): k8s.NetworkPolicyPort {
  */
 export function dnsEgressRule(): k8s.NetworkPolicyEgressRule {
   return {
-    to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+    to: [
+      {
+        namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' } },
+        podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+      },
+    ],
     ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, tcpPort(53)],
   };
 }

@@ -118,7 +118,12 @@ export interface DatabaseFact {
   readonly maxConnections: number;
   readonly pooler?: { readonly instances: number; readonly defaultPoolSize: number; readonly poolMode: string };
   /** Its clients and the connections they may open. */
-  readonly clients: readonly { readonly name: string; readonly maxReplicas: number; readonly poolSizePerPod: number; readonly via: string }[];
+  readonly clients: readonly {
+    readonly name: string;
+    readonly maxReplicas: number;
+    readonly poolSizePerPod: number;
+    readonly via: string;
+  }[];
   /** Continuous backup, if any. */
   readonly backup?: {
     readonly target: string;
@@ -196,6 +201,9 @@ export function hasReliabilityFacts(x: IConstruct): x is IReliabilityFacts {
 }
 
 /** The facts a probe-like value shows: its description and timing. */
-export function probeFact(p: { toString(): string; readonly timing: { period: Duration; timeout: Duration; failureThreshold: number } }): ProbeFact {
+export function probeFact(p: {
+  toString(): string;
+  readonly timing: { period: Duration; timeout: Duration; failureThreshold: number };
+}): ProbeFact {
   return { description: `${p}`, period: p.timing.period, timeout: p.timing.timeout, failureThreshold: p.timing.failureThreshold };
 }

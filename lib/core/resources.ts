@@ -10,19 +10,44 @@ import { Violations } from './validation';
 export function checkResources(v: Violations, resources: ContainerResources | undefined, prop = 'resources'): void {
   const cpu = resources?.cpu;
   const memory = resources?.memory;
-  v.check(cpu?.request === undefined, `${prop}.cpu.request`, undefined, 'is missing, so the scheduler cannot place the pod and it gets BestEffort QoS',
-    `set ${prop}.cpu.request, e.g. Cpu.millis(100)`);
-  v.check(memory?.request === undefined, `${prop}.memory.request`, undefined, 'is missing, so the scheduler cannot place the pod',
-    `set ${prop}.memory.request, e.g. Size.mebibytes(256)`);
-  v.check(memory?.limit === undefined, `${prop}.memory.limit`, undefined, 'is missing, so a leak can exhaust the node',
-    `set ${prop}.memory.limit, e.g. Size.mebibytes(512)`);
+  v.check(
+    cpu?.request === undefined,
+    `${prop}.cpu.request`,
+    undefined,
+    'is missing, so the scheduler cannot place the pod and it gets BestEffort QoS',
+    `set ${prop}.cpu.request, e.g. Cpu.millis(100)`,
+  );
+  v.check(
+    memory?.request === undefined,
+    `${prop}.memory.request`,
+    undefined,
+    'is missing, so the scheduler cannot place the pod',
+    `set ${prop}.memory.request, e.g. Size.mebibytes(256)`,
+  );
+  v.check(
+    memory?.limit === undefined,
+    `${prop}.memory.limit`,
+    undefined,
+    'is missing, so a leak can exhaust the node',
+    `set ${prop}.memory.limit, e.g. Size.mebibytes(512)`,
+  );
   if (memory?.request && memory.limit) {
-    v.check(sizeBytes(memory.limit) < sizeBytes(memory.request), `${prop}.memory.limit`, memory.limit.asString(),
-      `is below ${prop}.memory.request (${memory.request.asString()})`, 'raise the limit to at least the request');
+    v.check(
+      sizeBytes(memory.limit) < sizeBytes(memory.request),
+      `${prop}.memory.limit`,
+      memory.limit.asString(),
+      `is below ${prop}.memory.request (${memory.request.asString()})`,
+      'raise the limit to at least the request',
+    );
   }
   if (cpu?.request && cpu.limit) {
-    v.check(cpuMillis(cpu.limit) < cpuMillis(cpu.request), `${prop}.cpu.limit`, cpu.limit.amount,
-      `is below ${prop}.cpu.request (${cpu.request.amount})`, 'raise the limit to at least the request, or drop it');
+    v.check(
+      cpuMillis(cpu.limit) < cpuMillis(cpu.request),
+      `${prop}.cpu.limit`,
+      cpu.limit.amount,
+      `is below ${prop}.cpu.request (${cpu.request.amount})`,
+      'raise the limit to at least the request, or drop it',
+    );
   }
 }
 

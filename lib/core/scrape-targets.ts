@@ -49,9 +49,18 @@ export interface MonitorRef {
  * `service` is the Service's name; `namespace` the Service's namespace.
  * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.ServiceMonitorSpec
  */
-export function serviceMonitorTarget(monitor: MonitorRef, service: { readonly name: string; readonly namespace: string; readonly labels: Readonly<Record<string, string>> }): ScrapeTarget {
+export function serviceMonitorTarget(
+  monitor: MonitorRef,
+  service: { readonly name: string; readonly namespace: string; readonly labels: Readonly<Record<string, string>> },
+): ScrapeTarget {
   const fromLabel = monitor.jobLabel ? service.labels[monitor.jobLabel] : undefined;
-  return { kind: 'ServiceMonitor', monitor: monitor.name, namespace: service.namespace, job: fromLabel || service.name, service: service.name };
+  return {
+    kind: 'ServiceMonitor',
+    monitor: monitor.name,
+    namespace: service.namespace,
+    job: fromLabel || service.name,
+    service: service.name,
+  };
 }
 
 /**
@@ -61,7 +70,12 @@ export function serviceMonitorTarget(monitor: MonitorRef, service: { readonly na
  */
 export function podMonitorTarget(monitor: MonitorRef, podLabels: Readonly<Record<string, string>> = {}): ScrapeTarget {
   const fromLabel = monitor.jobLabel ? podLabels[monitor.jobLabel] : undefined;
-  return { kind: 'PodMonitor', monitor: monitor.name, namespace: monitor.namespace, job: fromLabel || `${monitor.namespace}/${monitor.name}` };
+  return {
+    kind: 'PodMonitor',
+    monitor: monitor.name,
+    namespace: monitor.namespace,
+    job: fromLabel || `${monitor.namespace}/${monitor.name}`,
+  };
 }
 
 /** A label matcher of a selector: `name op "value"`. */
@@ -97,10 +111,14 @@ export function hasScrapeSelectors(x: IConstruct): x is IScrapeSelectors {
 /** Whether `value` (`''` for a missing label) satisfies `m` (regexes anchored, as in Prometheus). */
 export function labelMatches(m: LabelMatcherFact, value: string): boolean {
   switch (m.op) {
-    case '=': return value === m.value;
-    case '!=': return value !== m.value;
-    case '=~': return new RegExp(`^(?:${m.value})$`).test(value);
-    case '!~': return !new RegExp(`^(?:${m.value})$`).test(value);
+    case '=':
+      return value === m.value;
+    case '!=':
+      return value !== m.value;
+    case '=~':
+      return new RegExp(`^(?:${m.value})$`).test(value);
+    case '!~':
+      return !new RegExp(`^(?:${m.value})$`).test(value);
   }
 }
 
@@ -110,8 +128,15 @@ export function labelMatches(m: LabelMatcherFact, value: string): boolean {
  * their targets are not the system's, so a selector naming one is not checked.
  */
 export const PLATFORM_JOBS: readonly string[] = [
-  'kube-state-metrics', 'kubelet', 'node-exporter', 'apiserver', 'coredns', 'kube-proxy', 'kube-scheduler',
-  'kube-controller-manager', 'kube-etcd',
+  'kube-state-metrics',
+  'kubelet',
+  'node-exporter',
+  'apiserver',
+  'coredns',
+  'kube-proxy',
+  'kube-scheduler',
+  'kube-controller-manager',
+  'kube-etcd',
 ];
 
 /**
@@ -148,7 +173,10 @@ export function readsOwnTargets(use: SelectorUse, namespace: string): boolean {
 
 /** Whether one target satisfies every `job`, `namespace` and `service` matcher of `use` together. */
 export function selectsTarget(use: SelectorUse, target: ScrapeTarget): boolean {
-  return use.matchers.every((m) => !(TARGET_LABELS as readonly string[]).includes(m.name) || labelMatches(m, target[m.name as typeof TARGET_LABELS[number]] ?? ''));
+  return use.matchers.every(
+    (m) =>
+      !(TARGET_LABELS as readonly string[]).includes(m.name) || labelMatches(m, target[m.name as (typeof TARGET_LABELS)[number]] ?? ''),
+  );
 }
 
 /** Renders a selector the way PromQL writes it. */
@@ -157,7 +185,8 @@ export function formatSelectorUse(use: SelectorUse): string {
 }
 
 /** How Prometheus names a target's job: the check's messages say it once. */
-export const JOB_LABEL_RULE = "a ServiceMonitor target's job is its Service's name (`<system>-<component>`), a PodMonitor target's `<namespace>/<name>`";
+export const JOB_LABEL_RULE =
+  "a ServiceMonitor target's job is its Service's name (`<system>-<component>`), a PodMonitor target's `<namespace>/<name>`";
 
 /**
  * One message per selector of the system in `namespace` that reads its own targets (see
@@ -168,13 +197,19 @@ export const JOB_LABEL_RULE = "a ServiceMonitor target's job is its Service's na
 export function unmatchedSelectors(namespace: string, targets: readonly ScrapeTarget[], uses: readonly SelectorUse[]): string[] {
   const own = targets.filter((t) => t.namespace === namespace);
   const jobs = [...new Set(own.map((t) => t.job))].sort();
-  const listed = jobs.length > 0 ? `jobs in namespace '${namespace}': ${jobs.map((j) => JSON.stringify(j)).join(', ')}`
-    : `namespace '${namespace}' has no ServiceMonitor or PodMonitor target`;
+  const listed =
+    jobs.length > 0
+      ? `jobs in namespace '${namespace}': ${jobs.map((j) => JSON.stringify(j)).join(', ')}`
+      : `namespace '${namespace}' has no ServiceMonitor or PodMonitor target`;
   const messages: string[] = [];
   for (const use of uses) {
     if (!readsOwnTargets(use, namespace) || targets.some((t) => selectsTarget(use, t))) continue;
-    const fix = suggestion(use, own) ?? (jobs.length > 0 ? 'select one of these jobs' : 'monitor the workload (a metrics port or `monitoring` on its ReliableService)');
-    messages.push(`${use.path}: ${use.where} ${formatSelectorUse(use)} matches no scrape target (${listed}) — ${fix}, or name the namespace of a target outside the system`);
+    const fix =
+      suggestion(use, own) ??
+      (jobs.length > 0 ? 'select one of these jobs' : 'monitor the workload (a metrics port or `monitoring` on its ReliableService)');
+    messages.push(
+      `${use.path}: ${use.where} ${formatSelectorUse(use)} matches no scrape target (${listed}) — ${fix}, or name the namespace of a target outside the system`,
+    );
   }
   return [...new Set(messages)];
 }

@@ -38,7 +38,9 @@ export function systemStageOf(scope: IConstruct): ISystemStage {
   for (let s: IConstruct | undefined = scope; s; s = s.node.scope) {
     if (isSystemStage(s)) return s;
   }
-  throw new Error(`${scope.node.path || '<root>'}: is not inside an EnvironmentStage — create systems in \`app.stage(Environment.PROD)\` (or another environment)`);
+  throw new Error(
+    `${scope.node.path || '<root>'}: is not inside an EnvironmentStage — create systems in \`app.stage(Environment.PROD)\` (or another environment)`,
+  );
 }
 
 /**
@@ -98,7 +100,9 @@ export class SystemChart extends Chart {
     for (let s: IConstruct | undefined = scope; s; s = s.node.scope) {
       if (SystemChart.isSystemChart(s)) return s;
     }
-    throw new Error(`${scope.node.path || '<root>'}: is not inside a SystemChart — create it in \`new SystemChart(app.stage(env), '<system>')\``);
+    throw new Error(
+      `${scope.node.path || '<root>'}: is not inside a SystemChart — create it in \`new SystemChart(app.stage(env), '<system>')\``,
+    );
   }
 
   /** The system's name. */
@@ -125,8 +129,13 @@ export class SystemChart extends Chart {
     this.namespaceName = namespace;
 
     const v = new Violations(this);
-    v.check(!isDnsLabel(this.system, 40), 'system', this.system, 'is not a DNS label of at most 40 characters',
-      'use lowercase letters, digits and dashes, so `<system>-<component>` stays a valid object name');
+    v.check(
+      !isDnsLabel(this.system, 40),
+      'system',
+      this.system,
+      'is not a DNS label of at most 40 characters',
+      'use lowercase letters, digits and dashes, so `<system>-<component>` stays a valid object name',
+    );
     v.check(!isDnsLabel(namespace), 'namespace', namespace, 'is not a DNS label', 'use lowercase letters, digits and dashes (at most 63)');
     v.throwIfAny();
 
@@ -136,11 +145,18 @@ export class SystemChart extends Chart {
       metadata: {
         name: namespace,
         labels: {
-          ...recommendedLabels({ system: this.system, component: 'namespace', environment: this.environment.name, version: RELIAKIT_VERSION }),
+          ...recommendedLabels({
+            system: this.system,
+            component: 'namespace',
+            environment: this.environment.name,
+            version: RELIAKIT_VERSION,
+          }),
           // Every pod Reliakit synthesizes meets the restricted Pod Security Standard; enforcing it
           // keeps anything added by hand from weakening the namespace. Only an explicit
           // allowPrivilegedPods (chaos helper pods) relaxes enforcement; warn/audit stay restricted.
-          'pod-security.kubernetes.io/enforce': Lazy.any({ produce: () => (this.privilegedReasons.length > 0 ? 'privileged' : 'restricted') }),
+          'pod-security.kubernetes.io/enforce': Lazy.any({
+            produce: () => (this.privilegedReasons.length > 0 ? 'privileged' : 'restricted'),
+          }),
           'pod-security.kubernetes.io/warn': 'restricted',
           'pod-security.kubernetes.io/audit': 'restricted',
         },
@@ -158,7 +174,9 @@ export class SystemChart extends Chart {
       throw new Error(`${this.node.path}: 'dependsOn' (${other.system}) names the system itself — remove it`);
     }
     if (other.environment !== this.environment) {
-      throw new Error(`${this.node.path}: 'dependsOn' (${other.node.path}) is in environment '${other.environment.name}', not '${this.environment.name}' — depend on the system of the same environment`);
+      throw new Error(
+        `${this.node.path}: 'dependsOn' (${other.node.path}) is in environment '${other.environment.name}', not '${this.environment.name}' — depend on the system of the same environment`,
+      );
     }
     if (!this.systemDependencies.includes(other)) this.systemDependencies.push(other);
   }
@@ -171,7 +189,9 @@ export class SystemChart extends Chart {
    */
   public addDataComponent(component: IConstruct, healthCheck?: FluxHealthCheck): void {
     if (component.node.scope !== this) {
-      throw new Error(`${component.node.path}: only a direct child of the system chart ${this.node.path} can be a data component — create it with the chart as scope`);
+      throw new Error(
+        `${component.node.path}: only a direct child of the system chart ${this.node.path} can be a data component — create it with the chart as scope`,
+      );
     }
     if (this.dataComponents.size === 0) {
       // The data layer is applied first, so it owns the namespace.
@@ -208,7 +228,9 @@ export class SystemChart extends Chart {
    */
   public addPrerequisite(component: IConstruct): void {
     if (component.node.scope !== this) {
-      throw new Error(`${component.node.path}: only a direct child of the system chart ${this.node.path} can be a prerequisite — create it with the chart as scope`);
+      throw new Error(
+        `${component.node.path}: only a direct child of the system chart ${this.node.path} can be a prerequisite — create it with the chart as scope`,
+      );
     }
     this.prerequisites.add(component);
   }
@@ -233,10 +255,12 @@ export class SystemChart extends Chart {
    * system name doubles it (ReliableService also rejects this eagerly, in its constructor).
    */
   private validateComponentIds(): string[] {
-    return this.node.children.filter((c) => !ApiObject.isApiObject(c)).flatMap((c) => {
-      const repeated = repeatedSystemName(this.system, c.node.id);
-      return repeated ? [`${c.node.path}: 'id' ('${c.node.id}') ${repeated.problem} — ${repeated.fix}`] : [];
-    });
+    return this.node.children
+      .filter((c) => !ApiObject.isApiObject(c))
+      .flatMap((c) => {
+        const repeated = repeatedSystemName(this.system, c.node.id);
+        return repeated ? [`${c.node.path}: 'id' ('${c.node.id}') ${repeated.problem} — ${repeated.fix}`] : [];
+      });
   }
 
   /**
@@ -245,8 +269,14 @@ export class SystemChart extends Chart {
    * in scrape-targets.ts); one message lists every one that does not.
    */
   private validateSelectors(): string[] {
-    const targets = systemStageOf(this).node.findAll().filter(hasScrapeTargets).flatMap((c) => c.scrapeTargets());
-    const uses = this.node.findAll().filter(hasScrapeSelectors).flatMap((c) => c.scrapeSelectors());
+    const targets = systemStageOf(this)
+      .node.findAll()
+      .filter(hasScrapeTargets)
+      .flatMap((c) => c.scrapeTargets());
+    const uses = this.node
+      .findAll()
+      .filter(hasScrapeSelectors)
+      .flatMap((c) => c.scrapeSelectors());
     const bad = unmatchedSelectors(this.namespaceName, targets, uses);
     if (bad.length === 0) return [];
     const head = `${this.node.path}: ${bad.length} selector${bad.length === 1 ? '' : 's'} of its SLOs, alerts and dashboards match${bad.length === 1 ? 'es' : ''} no scrape target (${JOB_LABEL_RULE})`;

@@ -10,7 +10,11 @@ export function goDuration(d: Duration): string {
   if (ms === 0) return '0s';
   if (ms % 1000 !== 0) return `${ms}ms`;
   let out = '';
-  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
     const n = Math.floor(ms / size);
     if (n > 0) out += `${n}${unit}`;
     ms -= n * size;

@@ -5,8 +5,13 @@ export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return `'${value}'`;
   // Value classes (Probe, PreStopHook, NetworkPeer) describe themselves; plain data is shown as JSON.
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype
-    && (value as object).toString !== Object.prototype.toString) {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.getPrototypeOf(value) !== Object.prototype &&
+    (value as object).toString !== Object.prototype.toString
+  ) {
     return String(value);
   }
   return JSON.stringify(value);

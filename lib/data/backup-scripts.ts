@@ -45,7 +45,9 @@ export function backupSetFiles(engine: BackupEngine, encrypted: boolean): string
  * `${...}` for its own interpolation), and backslashes stay as written.
  */
 function sh(strings: TemplateStringsArray, ...values: string[]): string {
-  return String.raw(strings, ...values).replace(/\$\\\{/g, '${').replace(/^\n/, '');
+  return String.raw(strings, ...values)
+    .replace(/\$\\\{/g, '${')
+    .replace(/^\n/, '');
 }
 
 const PRELUDE = sh`
@@ -168,7 +170,11 @@ log "sealed backup $stamp: $(wc -c < "$out/${files[0]}") bytes"
 /** Step 1 of a PostgreSQL backup (the PostgreSQL image): pg_dump, manifest, optional encryption, checksums. */
 export function postgresDumpScript(encrypted: boolean): string {
   const files = backupSetFiles('postgres', encrypted);
-  return PRELUDE + COPY_FUNCTIONS + (encrypted ? ENCRYPT : '') + sh`
+  return (
+    PRELUDE +
+    COPY_FUNCTIONS +
+    (encrypted ? ENCRYPT : '') +
+    sh`
 need pg_dump pg_restore awk sort sha256sum wc date${encrypted ? ' openssl' : ''}
 out="$WORK_DIR/out"
 rm -rf "$out" "$WORK_DIR/STAMP"; mkdir -p "$out"
@@ -179,13 +185,18 @@ pg_dump --format=custom --no-password --lock-wait-timeout=120s --file="$out/back
 pg_restore --data-only --file=- "$out/backup.dump" | split_copy "$WORK_DIR/tables"
 summarize "$WORK_DIR/tables" "$out/manifest.tsv"
 log "manifest: $(awk 'END { print NR }' "$out/manifest.tsv") tables, $(awk -F '\t' '{ n += $2 } END { print n + 0 }' "$out/manifest.tsv") rows"
-${encrypted ? 'encrypt "$out/backup.dump"\nencrypt "$out/manifest.tsv"\n' : ''}` + sealSet(files);
+${encrypted ? 'encrypt "$out/backup.dump"\nencrypt "$out/manifest.tsv"\n' : ''}` +
+    sealSet(files)
+  );
 }
 
 /** Step 1 of a Redis backup (the Redis image): an RDB snapshot over the replication protocol, checked. */
 export function redisDumpScript(encrypted: boolean): string {
   const files = backupSetFiles('redis', encrypted);
-  return PRELUDE + (encrypted ? ENCRYPT : '') + sh`
+  return (
+    PRELUDE +
+    (encrypted ? ENCRYPT : '') +
+    sh`
 need redis-cli redis-check-rdb awk sha256sum wc date${encrypted ? ' openssl' : ''}
 out="$WORK_DIR/out"
 rm -rf "$out" "$WORK_DIR/STAMP"; mkdir -p "$out"
@@ -208,12 +219,17 @@ expires=$(awk '$1 == "[info]" && $3 == "expires" { print $2 }' "$WORK_DIR/check.
 [ -n "$keys" ] || fail "redis-check-rdb reported no key count"
 printf 'keys\t%s\nexpires\t%s\n' "$keys" "$\{expires:-0}" > "$out/manifest.tsv"
 log "manifest: $keys keys"
-${encrypted ? 'encrypt "$out/backup.rdb"\nencrypt "$out/manifest.tsv"\n' : ''}` + sealSet(files);
+${encrypted ? 'encrypt "$out/backup.rdb"\nencrypt "$out/manifest.tsv"\n' : ''}` +
+    sealSet(files)
+  );
 }
 
 /** Step 2 of a backup (the AWS CLI image): verify the sealed set and upload it, SHA256SUMS last. */
 export function uploadScript(): string {
-  return PRELUDE + S3_FUNCTIONS + sh`
+  return (
+    PRELUDE +
+    S3_FUNCTIONS +
+    sh`
 need aws sha256sum wc tr grep date
 out="$WORK_DIR/out"
 [ -s "$out/SHA256SUMS" ] && [ -s "$WORK_DIR/STAMP" ] || fail "no sealed backup in $out (the dump step did not finish)"
@@ -222,7 +238,8 @@ stamp=$(cat "$WORK_DIR/STAMP")
 log "uploading backup $stamp to s3://$S3_BUCKET/$base$stamp/"
 put_set s3 "$out" "$S3_BUCKET" "$base$stamp" "$\{S3_SSE:-}" "$\{S3_SSE_KMS_KEY_ID:-}"
 log "uploaded backup $stamp"
-`;
+`
+  );
 }
 
 /**
@@ -231,7 +248,10 @@ log "uploaded backup $stamp"
  * Older sets go, incomplete ones too; incomplete sets newer than the cut stay (an upload may be running).
  */
 export function pruneScript(): string {
-  return PRELUDE + S3_FUNCTIONS + sh`
+  return (
+    PRELUDE +
+    S3_FUNCTIONS +
+    sh`
 need aws sort tr date awk tail head
 list_sets s3 "$S3_BUCKET" "$base" "$WORK_DIR/complete" "$WORK_DIR/all"
 total=$(awk 'END { print NR }' "$WORK_DIR/complete")
@@ -262,12 +282,16 @@ done
 list_sets s3 "$S3_BUCKET" "$base" "$WORK_DIR/complete" "$WORK_DIR/all"
 [ "$(tail -n 1 "$WORK_DIR/complete")" = "$newest" ] || fail "the newest backup $newest is gone after pruning"
 log "retention: deleted $deleted sets; $(awk 'END { print NR }' "$WORK_DIR/complete") complete backups remain, newest $newest"
-`;
+`
+  );
 }
 
 /** Step 1 of a restore drill (the AWS CLI image): fetch the newest complete set and verify its checksums. */
 export function fetchScript(): string {
-  return PRELUDE + S3_FUNCTIONS + sh`
+  return (
+    PRELUDE +
+    S3_FUNCTIONS +
+    sh`
 need aws sha256sum sort tail date
 in="$WORK_DIR/in"
 rm -rf "$in"; mkdir -p "$in"
@@ -279,7 +303,8 @@ s3 s3 cp --only-show-errors --recursive "s3://$S3_BUCKET/$base$stamp/" "$in/"
 (cd "$in" && sha256sum -c SHA256SUMS) || fail "backup $stamp does not match its SHA256SUMS: the object is corrupted"
 printf '%s\n' "$stamp" > "$in/STAMP"
 log "backup $stamp fetched and its checksums verified"
-`;
+`
+  );
 }
 
 /**
@@ -287,7 +312,11 @@ log "backup $stamp fetched and its checksums verified"
  * compare every table's row count and content checksum with the manifest written at backup time.
  */
 export function postgresVerifyScript(encrypted: boolean): string {
-  return PRELUDE + COPY_FUNCTIONS + (encrypted ? DECRYPT : '') + sh`
+  return (
+    PRELUDE +
+    COPY_FUNCTIONS +
+    (encrypted ? DECRYPT : '') +
+    sh`
 need pg_restore pg_dump psql dropdb createdb awk sort sha256sum date${encrypted ? ' openssl' : ''}
 in="$WORK_DIR/in"
 [ -s "$in/STAMP" ] || fail "no verified backup in $in (the fetch step did not finish)"
@@ -327,7 +356,8 @@ fi
 tables=$(awk 'END { print NR }' "$in/manifest.tsv")
 rows=$(awk -F '\t' '{ n += $2 } END { print n + 0 }' "$in/manifest.tsv")
 log "restore drill passed: backup $stamp, $tables tables, $rows rows, restored in $((restored - started)) s, verified in $(( $(date -u +%s) - restored )) s"
-`;
+`
+  );
 }
 
 /**
@@ -335,7 +365,10 @@ log "restore drill passed: backup $stamp, $tables tables, $rows rows, restored i
  * redis-server on a unix socket (no network, no privileges) and compare its key count.
  */
 export function redisVerifyScript(encrypted: boolean): string {
-  return PRELUDE + (encrypted ? DECRYPT : '') + sh`
+  return (
+    PRELUDE +
+    (encrypted ? DECRYPT : '') +
+    sh`
 need redis-server redis-cli redis-check-rdb awk sleep${encrypted ? ' openssl' : ''}
 in="$WORK_DIR/in"
 [ -s "$in/STAMP" ] || fail "no verified backup in $in (the fetch step did not finish)"
@@ -361,12 +394,16 @@ loaded=$(redis-cli -s "$sock" dbsize)
 [ "$loaded" -le "$want" ] && [ "$loaded" -ge $((want - expires)) ] || fail "the scratch server loaded $loaded keys, backup $stamp's manifest says $want ($expires with a TTL)"
 redis-cli -s "$sock" shutdown nosave > /dev/null 2>&1 || true
 log "restore drill passed: backup $stamp, $loaded of $want keys loaded"
-`;
+`
+  );
 }
 
 /** The off-site copy (the AWS CLI image): copies complete sets missing at the second target, SHA256SUMS last. */
 export function offsiteSyncScript(): string {
-  return PRELUDE + S3_FUNCTIONS + sh`
+  return (
+    PRELUDE +
+    S3_FUNCTIONS +
+    sh`
 need aws sha256sum grep wc tr sort date
 offsite() (
   export AWS_ACCESS_KEY_ID="$OFFSITE_AWS_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$OFFSITE_AWS_SECRET_ACCESS_KEY" AWS_DEFAULT_REGION="$OFFSITE_AWS_DEFAULT_REGION"
@@ -390,5 +427,6 @@ for stamp in $(cat "$WORK_DIR/src.complete"); do
   copied=$((copied + 1))
 done
 log "offsite sync: copied $copied, already there $present"
-`;
+`
+  );
 }

@@ -86,13 +86,29 @@ const PREFIX = /^[A-Za-z0-9!_.*'()\-/]*$/;
 export class BackupTarget {
   /** A MinIO (or other S3-compatible) endpoint. Server-side encryption is off: AES256 there needs a KMS. */
   public static minio(props: MinioTargetProps): BackupTarget {
-    return new BackupTarget('minio', props.bucket, props.prefix ?? '', props.endpoint, props.region ?? 'us-east-1', props.credentials, 'none');
+    return new BackupTarget(
+      'minio',
+      props.bucket,
+      props.prefix ?? '',
+      props.endpoint,
+      props.region ?? 'us-east-1',
+      props.credentials,
+      'none',
+    );
   }
 
   /** AWS S3. Objects are always encrypted server-side; see {@link AwsS3TargetProps.encryption}. */
   public static s3(props: AwsS3TargetProps): BackupTarget {
-    return new BackupTarget('aws', props.bucket, props.prefix ?? '', `https://s3.${props.region}.amazonaws.com`, props.region, props.credentials,
-      props.encryption ?? (props.kmsKeyId ? 'aws:kms' : 'AES256'), props.kmsKeyId);
+    return new BackupTarget(
+      'aws',
+      props.bucket,
+      props.prefix ?? '',
+      `https://s3.${props.region}.amazonaws.com`,
+      props.region,
+      props.credentials,
+      props.encryption ?? (props.kmsKeyId ? 'aws:kms' : 'AES256'),
+      props.kmsKeyId,
+    );
   }
 
   /** Access key ID reference. */
@@ -124,9 +140,16 @@ export class BackupTarget {
   /** The same target with `segment` appended to the prefix (e.g. per database or per job). */
   public withPrefix(segment: string): BackupTarget {
     const prefix = [this.prefix, trimSlashes(segment)].filter((p) => p.length > 0).join('/');
-    return new BackupTarget(this.provider, this.bucket, prefix, this.endpoint, this.region,
+    return new BackupTarget(
+      this.provider,
+      this.bucket,
+      prefix,
+      this.endpoint,
+      this.region,
       { secretName: this.accessKeyId.name, accessKeyIdKey: this.accessKeyId.key, secretAccessKeyKey: this.secretAccessKey.key },
-      this.encryption, this.kmsKeyId);
+      this.encryption,
+      this.kmsKeyId,
+    );
   }
 
   /** The encryption header uploads must send, or undefined when none is sent (`none`, `bucket-default`). */
@@ -143,16 +166,31 @@ export class BackupTarget {
   public problems(): Array<[string, unknown, string, string]> {
     const out: Array<[string, unknown, string, string]> = [];
     if (!BUCKET.test(this.bucket) || this.bucket.includes('..')) {
-      out.push(['backupTarget.bucket', this.bucket, 'is not a valid S3 bucket name', 'use 3–63 lowercase letters, digits, dots and dashes']);
+      out.push([
+        'backupTarget.bucket',
+        this.bucket,
+        'is not a valid S3 bucket name',
+        'use 3–63 lowercase letters, digits, dots and dashes',
+      ]);
     }
     if (!PREFIX.test(this.prefix) || this.prefix.startsWith('/') || this.prefix.endsWith('/') || this.prefix.includes('//')) {
-      out.push(['backupTarget.prefix', this.prefix, 'is not a clean key prefix', "use segments like 'postgres/homepage' without leading, trailing or double slashes"]);
+      out.push([
+        'backupTarget.prefix',
+        this.prefix,
+        'is not a clean key prefix',
+        "use segments like 'postgres/homepage' without leading, trailing or double slashes",
+      ]);
     }
     if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(this.endpoint)) {
       out.push(['backupTarget.endpoint', this.endpoint, 'is not an http(s) URL', "use e.g. 'http://minio.minio:9000'"]);
     }
     if (this.kmsKeyId !== undefined && this.encryption !== 'aws:kms') {
-      out.push(['backupTarget.kmsKeyId', this.kmsKeyId, `is set but encryption is '${this.encryption}'`, "use encryption 'aws:kms', or drop kmsKeyId"]);
+      out.push([
+        'backupTarget.kmsKeyId',
+        this.kmsKeyId,
+        `is set but encryption is '${this.encryption}'`,
+        "use encryption 'aws:kms', or drop kmsKeyId",
+      ]);
     }
     if (this.provider === 'aws' && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(this.region)) {
       out.push(['backupTarget.region', this.region, 'is not an AWS region', "use e.g. 'eu-central-1'"]);

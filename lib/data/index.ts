@@ -3,11 +3,29 @@
 
 export { BackupSchedule } from './backup-schedule/backup-schedule';
 export { BackupSource, Retention } from './backup-schedule/props';
-export type { BackupJobProps, BackupScheduleProps, ClientEncryptionProps, IBackupServer, OffsiteCopyProps, PostgresBackupSourceProps, RedisBackupSourceProps, RedisSentinelSourceProps, RestoreDrillProps } from './backup-schedule/props';
+export type {
+  BackupJobProps,
+  BackupScheduleProps,
+  ClientEncryptionProps,
+  IBackupServer,
+  OffsiteCopyProps,
+  PostgresBackupSourceProps,
+  RedisBackupSourceProps,
+  RedisSentinelSourceProps,
+  RestoreDrillProps,
+} from './backup-schedule/props';
 export { BackupTarget } from './backup-target';
 export type { AwsS3TargetProps, MinioTargetProps, S3CredentialsProps, SecretKeyReference, ServerSideEncryption } from './backup-target';
 export { HAPostgres } from './ha-postgres/ha-postgres';
-export { ConnectionRoute, DataCompression, PoolMode, PostgresBackupMethod, PrimaryUpdateMethod, PrimaryUpdateStrategy, WalCompression } from './ha-postgres/props';
+export {
+  ConnectionRoute,
+  DataCompression,
+  PoolMode,
+  PostgresBackupMethod,
+  PrimaryUpdateMethod,
+  PrimaryUpdateStrategy,
+  WalCompression,
+} from './ha-postgres/props';
 export type { DatabaseClientProps, HAPostgresProps, PoolerProps, PostgresBackupProps, PostgresStorageProps } from './ha-postgres/props';
 export type { RedisCacheProps, RedisPersistenceProps, SentinelProps } from './redis-cache/props';
 export { RedisCache } from './redis-cache/redis-cache';

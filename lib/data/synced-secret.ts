@@ -1,7 +1,10 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy,
+  ExternalSecret,
+  ExternalSecretSpecSecretStoreRefKind,
+  ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecretSpecTargetDeletionPolicy,
 } from '../../imports/external-secrets-externalsecret-external-secrets.io';
 import { SecretKeyReference } from './backup-target';
 import { isDnsLabel, recommendedLabels, resourceName, RELIAKIT_VERSION } from '../core/conventions';
@@ -22,7 +25,10 @@ export class SecretStore {
     return new SecretStore(ExternalSecretSpecSecretStoreRefKind.SECRET_STORE, name);
   }
 
-  private constructor(/** @internal */ public readonly _kind: ExternalSecretSpecSecretStoreRefKind, public readonly name: string) {}
+  private constructor(
+    /** @internal */ public readonly _kind: ExternalSecretSpecSecretStoreRefKind,
+    public readonly name: string,
+  ) {}
 }
 
 /** Where one key of the synced Secret comes from in the store. */
@@ -74,14 +80,26 @@ export class SyncedSecret extends Construct {
     this.keyNames = Object.keys(props.keys);
     const refresh = props.refreshInterval ?? Duration.hours(1);
     const v = new Violations(this);
-    v.check(!isDnsLabel(this.secretName, 253), 'secretName', this.secretName, 'is not a valid Secret name', 'use lowercase letters, digits and dashes');
+    v.check(
+      !isDnsLabel(this.secretName, 253),
+      'secretName',
+      this.secretName,
+      'is not a valid Secret name',
+      'use lowercase letters, digits and dashes',
+    );
     v.check(this.keyNames.length === 0, 'keys', props.keys, 'is empty', 'list the Secret keys and their remote references');
     for (const [name, remote] of Object.entries(props.keys)) {
       v.check(!SECRET_KEY.test(name), `keys.${name}`, name, 'is not a valid Secret key', 'use letters, digits, -, _ and .');
       v.check(remote.key.trim() === '', `keys.${name}.key`, remote.key, 'is empty', 'give the secret path in the store');
     }
     const seconds = wholeSeconds(refresh);
-    v.check(seconds === undefined || seconds < 60, 'refreshInterval', goDuration(refresh), 'is not whole seconds of at least a minute', 'use e.g. Duration.hours(1)');
+    v.check(
+      seconds === undefined || seconds < 60,
+      'refreshInterval',
+      goDuration(refresh),
+      'is not whole seconds of at least a minute',
+      'use e.g. Duration.hours(1)',
+    );
     v.throwIfAny();
 
     // Applied with the data layer when there is one: stateful components read synced Secrets too.
@@ -102,7 +120,10 @@ export class SyncedSecret extends Construct {
           creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
           deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
         },
-        data: Object.entries(props.keys).map(([secretKey, remote]) => ({ secretKey, remoteRef: { key: remote.key, property: remote.property } })),
+        data: Object.entries(props.keys).map(([secretKey, remote]) => ({
+          secretKey,
+          remoteRef: { key: remote.key, property: remote.property },
+        })),
       },
     });
   }

@@ -6,7 +6,14 @@ import { recommendedLabels, RELIAKIT_VERSION } from '../core/conventions';
 import type { Environment } from '../core/environment';
 import { goDuration } from '../core/units';
 import { FluxSettings, fluxSettingsOf } from './flux-settings';
-import { appDirectory, dataDirectory, dataLayerName, INFRASTRUCTURE, INFRASTRUCTURE_CONTROLLERS, infrastructureDirectory } from './tree-layout';
+import {
+  appDirectory,
+  dataDirectory,
+  dataLayerName,
+  INFRASTRUCTURE,
+  INFRASTRUCTURE_CONTROLLERS,
+  infrastructureDirectory,
+} from './tree-layout';
 import type { SystemChart } from '../core/system-chart';
 
 /**
@@ -58,9 +65,13 @@ export class FluxCluster extends Chart {
   /** Adds `<system>-data`; called by the system when its first data component arrives. */
   public addDataLayer(system: SystemChart): void {
     const infrastructure = this.settings.infrastructureDependency;
-    this.addKustomization(system.system, dataLayerName(system), dataDirectory(this.environment, system),
+    this.addKustomization(
+      system.system,
+      dataLayerName(system),
+      dataDirectory(this.environment, system),
       () => (infrastructure ? [infrastructure] : []),
-      () => system.dataHealthChecks.map((h) => ({ apiVersion: h.apiVersion, kind: h.kind, current: h.current, failed: h.failed })));
+      () => system.dataHealthChecks.map((h) => ({ apiVersion: h.apiVersion, kind: h.kind, current: h.current, failed: h.failed })),
+    );
   }
 
   /**
@@ -71,14 +82,34 @@ export class FluxCluster extends Chart {
    */
   public addInfrastructure(): void {
     const scope = new Construct(this, INFRASTRUCTURE);
-    this.addKustomization(INFRASTRUCTURE, INFRASTRUCTURE_CONTROLLERS, infrastructureDirectory(this.environment, 'controllers'), () => [],
-      undefined, scope, INFRASTRUCTURE_TIMEOUT);
-    this.addKustomization(INFRASTRUCTURE, INFRASTRUCTURE, infrastructureDirectory(this.environment, 'configs'), () => [INFRASTRUCTURE_CONTROLLERS],
-      undefined, scope);
+    this.addKustomization(
+      INFRASTRUCTURE,
+      INFRASTRUCTURE_CONTROLLERS,
+      infrastructureDirectory(this.environment, 'controllers'),
+      () => [],
+      undefined,
+      scope,
+      INFRASTRUCTURE_TIMEOUT,
+    );
+    this.addKustomization(
+      INFRASTRUCTURE,
+      INFRASTRUCTURE,
+      infrastructureDirectory(this.environment, 'configs'),
+      () => [INFRASTRUCTURE_CONTROLLERS],
+      undefined,
+      scope,
+    );
   }
 
-  private addKustomization(partOf: string, name: string, directory: string, dependsOn: () => string[],
-    healthCheckExprs?: () => Array<Record<string, string | undefined>>, scope: Construct = this, timeout?: string): void {
+  private addKustomization(
+    partOf: string,
+    name: string,
+    directory: string,
+    dependsOn: () => string[],
+    healthCheckExprs?: () => Array<Record<string, string | undefined>>,
+    scope: Construct = this,
+    timeout?: string,
+  ): void {
     const settings = this.settings;
     new Kustomization(scope, name, {
       metadata: { name, namespace: settings.source.namespace, labels: this.fluxLabels(partOf, 'kustomization') },
@@ -98,10 +129,14 @@ export class FluxCluster extends Chart {
             return deps.length > 0 ? deps : undefined;
           },
         }),
-        healthCheckExprs: healthCheckExprs ? Lazy.any({ produce: () => {
-          const exprs = healthCheckExprs();
-          return exprs.length > 0 ? exprs : undefined;
-        } }) : undefined,
+        healthCheckExprs: healthCheckExprs
+          ? Lazy.any({
+              produce: () => {
+                const exprs = healthCheckExprs();
+                return exprs.length > 0 ? exprs : undefined;
+              },
+            })
+          : undefined,
       },
     });
   }

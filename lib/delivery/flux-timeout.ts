@@ -48,7 +48,11 @@ export function kustomizationTimeout(objects: readonly RenderedObject[], floor: 
  * in `objectsByPath` (the infrastructure's, which sets its own), is returned as it is.
  * `objectsByPath` maps a directory (`apps/prod/homepage`) to its rendered objects.
  */
-export function withRolloutTimeout(o: RenderedObject, objectsByPath: ReadonlyMap<string, readonly RenderedObject[]>, floor: Duration): RenderedObject {
+export function withRolloutTimeout(
+  o: RenderedObject,
+  objectsByPath: ReadonlyMap<string, readonly RenderedObject[]>,
+  floor: Duration,
+): RenderedObject {
   if (o.kind !== 'Kustomization' || !String(o.apiVersion).startsWith('kustomize.toolkit.fluxcd.io/')) return o;
   const objects = objectsByPath.get(String(o.spec.path).replace(/^\.\//, ''));
   if (!objects) return o;

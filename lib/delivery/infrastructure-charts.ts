@@ -57,8 +57,12 @@ export function infrastructureComponents(s: InfrastructureChartSettings): Infras
   return [
     {
       // cert-manager's chart is versioned as its release: v1.21.1, the CRDs in imports/crds/cert-manager.
-      name: 'cert-manager', namespace: 'cert-manager', podSecurity: 'restricted',
-      repository: REPOSITORIES.jetstack, chart: 'cert-manager', version: 'v1.21.1',
+      name: 'cert-manager',
+      namespace: 'cert-manager',
+      podSecurity: 'restricted',
+      repository: REPOSITORIES.jetstack,
+      chart: 'cert-manager',
+      version: 'v1.21.1',
       // The CRDs come with the chart, and survive its uninstall (every Certificate would go with them).
       values: { crds: { enabled: true, keep: true }, global: { priorityClassName } },
       dependsOn: [],
@@ -70,8 +74,12 @@ export function infrastructureComponents(s: InfrastructureChartSettings): Infras
       // `release: <release name>` (the chart's *SelectorNilUsesHelmValues defaults); Grafana's
       // dashboard sidecar reads `grafana_dashboard: "1"` ConfigMaps in every namespace.
       // privileged: node-exporter runs with the host's network and PID namespaces.
-      name: s.monitoringRelease, namespace: 'monitoring', podSecurity: 'privileged',
-      repository: REPOSITORIES.prometheusCommunity, chart: 'kube-prometheus-stack', version: '88.3.0',
+      name: s.monitoringRelease,
+      namespace: 'monitoring',
+      podSecurity: 'privileged',
+      repository: REPOSITORIES.prometheusCommunity,
+      chart: 'kube-prometheus-stack',
+      version: '88.3.0',
       values: {
         prometheus: { prometheusSpec: { priorityClassName } },
         alertmanager: { alertmanagerSpec: { priorityClassName } },
@@ -80,8 +88,12 @@ export function infrastructureComponents(s: InfrastructureChartSettings): Infras
     },
     {
       // cloudnative-pg chart 0.29.0: appVersion 1.30.0, the CRDs in imports/crds/cnpg.
-      name: 'cloudnative-pg', namespace: 'cnpg-system', podSecurity: 'restricted',
-      repository: REPOSITORIES.cnpg, chart: 'cloudnative-pg', version: '0.29.0',
+      name: 'cloudnative-pg',
+      namespace: 'cnpg-system',
+      podSecurity: 'restricted',
+      repository: REPOSITORIES.cnpg,
+      chart: 'cloudnative-pg',
+      version: '0.29.0',
       values: { crds: { create: true }, priorityClassName },
       dependsOn: [],
     },
@@ -89,23 +101,35 @@ export function infrastructureComponents(s: InfrastructureChartSettings): Infras
       // plugin-barman-cloud chart 0.7.0: appVersion v0.13.0, the newest chart release (the
       // ObjectStore CRD imported is v0.14.0's; no chart ships v0.14.0 yet). The plugin lives in
       // the operator's namespace and gets its TLS certificates from cert-manager.
-      name: 'plugin-barman-cloud', namespace: 'cnpg-system', podSecurity: 'restricted',
-      repository: REPOSITORIES.cnpg, chart: 'plugin-barman-cloud', version: '0.7.0',
+      name: 'plugin-barman-cloud',
+      namespace: 'cnpg-system',
+      podSecurity: 'restricted',
+      repository: REPOSITORIES.cnpg,
+      chart: 'plugin-barman-cloud',
+      version: '0.7.0',
       values: { crds: { create: true }, priorityClassName },
       dependsOn: ['cert-manager', 'cloudnative-pg'],
     },
     {
       // traefik chart 41.1.1: appVersion v3.7.9, the CRDs in imports/crds/traefik. Two replicas,
       // as the stacks assume of the gateway (stacks/social-backend.ts).
-      name: 'traefik', namespace: 'traefik', podSecurity: 'baseline',
-      repository: REPOSITORIES.traefik, chart: 'traefik', version: '41.1.1',
+      name: 'traefik',
+      namespace: 'traefik',
+      podSecurity: 'baseline',
+      repository: REPOSITORIES.traefik,
+      chart: 'traefik',
+      version: '41.1.1',
       values: { deployment: { replicas: 2 }, priorityClassName },
       dependsOn: [],
     },
     {
       // external-secrets chart 2.9.0: appVersion v2.9.0, the CRDs in imports/crds/external-secrets.
-      name: 'external-secrets', namespace: 'external-secrets', podSecurity: 'restricted',
-      repository: REPOSITORIES.externalSecrets, chart: 'external-secrets', version: '2.9.0',
+      name: 'external-secrets',
+      namespace: 'external-secrets',
+      podSecurity: 'restricted',
+      repository: REPOSITORIES.externalSecrets,
+      chart: 'external-secrets',
+      version: '2.9.0',
       values: { installCRDs: true, priorityClassName },
       dependsOn: [],
     },
@@ -113,8 +137,12 @@ export function infrastructureComponents(s: InfrastructureChartSettings): Infras
       // litmus-core chart 3.18.0: appVersion 3.18.0, the chaos-operator whose CRDs are in
       // imports/crds/litmuschaos. The ChaosExperiments the engines run are emitted in each
       // system's namespace beside its engines: the runner reads them from the engine's namespace.
-      name: 'litmus-core', namespace: 'litmus', podSecurity: 'baseline',
-      repository: REPOSITORIES.litmus, chart: 'litmus-core', version: '3.18.0',
+      name: 'litmus-core',
+      namespace: 'litmus',
+      podSecurity: 'baseline',
+      repository: REPOSITORIES.litmus,
+      chart: 'litmus-core',
+      version: '3.18.0',
       values: {},
       dependsOn: [],
     },

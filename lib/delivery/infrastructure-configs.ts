@@ -26,7 +26,12 @@ export class InfrastructureConfigs extends Chart {
     new ClusterSecretStore(this, 'secret-store', {
       metadata: {
         name: store.name,
-        labels: recommendedLabels({ system: INFRASTRUCTURE, component: 'secret-store', environment: props.environment.name, version: RELIAKIT_VERSION }),
+        labels: recommendedLabels({
+          system: INFRASTRUCTURE,
+          component: 'secret-store',
+          environment: props.environment.name,
+          version: RELIAKIT_VERSION,
+        }),
       },
       spec: { provider: store.provider },
     });

@@ -1,7 +1,12 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { HelmRelease, HelmReleaseSpecChartSpecSourceRefKind, HelmReleaseSpecInstallCrds, HelmReleaseSpecUpgradeCrds } from '../../imports/flux-helmrelease-helm.toolkit.fluxcd.io';
+import {
+  HelmRelease,
+  HelmReleaseSpecChartSpecSourceRefKind,
+  HelmReleaseSpecInstallCrds,
+  HelmReleaseSpecUpgradeCrds,
+} from '../../imports/flux-helmrelease-helm.toolkit.fluxcd.io';
 import { HelmRepository } from '../../imports/flux-helmrepository-source.toolkit.fluxcd.io';
 import { recommendedLabels, RELIAKIT_VERSION } from '../core/conventions';
 import type { Environment } from '../core/environment';
@@ -37,14 +42,21 @@ export class Infrastructure extends Chart {
     const infrastructure = props.settings.infrastructure;
     if (!infrastructure) throw new Error(`${this.node.path}: the app has no 'infrastructure' props`);
     const fluxNamespace = props.settings.source.namespace;
-    const labels = (component: string) => recommendedLabels({ system: INFRASTRUCTURE, component, environment: props.environment.name, version: RELIAKIT_VERSION });
-    this.components = infrastructureComponents({ monitoringRelease: infrastructure.monitoringRelease, platformPriorityClass: PLATFORM_PRIORITY_CLASS });
+    const labels = (component: string) =>
+      recommendedLabels({ system: INFRASTRUCTURE, component, environment: props.environment.name, version: RELIAKIT_VERSION });
+    this.components = infrastructureComponents({
+      monitoringRelease: infrastructure.monitoringRelease,
+      platformPriorityClass: PLATFORM_PRIORITY_CLASS,
+    });
 
     const classes = new Construct(this, 'priority-classes');
     for (const c of priorityClasses()) {
       new k8s.KubePriorityClass(classes, c.name, {
         metadata: { name: c.name, labels: labels('priority-classes') },
-        value: c.value, globalDefault: c.globalDefault, preemptionPolicy: c.preemptionPolicy, description: c.description,
+        value: c.value,
+        globalDefault: c.globalDefault,
+        preemptionPolicy: c.preemptionPolicy,
+        description: c.description,
       });
     }
 
@@ -83,7 +95,11 @@ export class Infrastructure extends Chart {
             spec: {
               chart: component.chart,
               version: component.version,
-              sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: component.repository.name, namespace: fluxNamespace },
+              sourceRef: {
+                kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY,
+                name: component.repository.name,
+                namespace: fluxNamespace,
+              },
               interval: HELM_INTERVAL,
             },
           },

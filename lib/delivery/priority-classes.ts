@@ -24,13 +24,33 @@ export const PLATFORM_PRIORITY_CLASS = 'reliakit-platform';
 /** The PriorityClasses, from the highest. */
 export function priorityClasses(): PriorityClassSpec[] {
   return [
-    { name: PLATFORM_PRIORITY_CLASS, value: 1_000_000, globalDefault: false, preemptionPolicy: 'PreemptLowerPriority',
-      description: 'Cluster platform: operators, the gateway, monitoring. Every system depends on them.' },
-    { name: 'reliakit-data', value: 500_000, globalDefault: false, preemptionPolicy: 'PreemptLowerPriority',
-      description: 'Stateful data layers (PostgreSQL, Redis): evicting one fails over every service that uses it.' },
-    { name: 'reliakit-service', value: 100_000, globalDefault: true, preemptionPolicy: 'PreemptLowerPriority',
-      description: 'Services (the default for pods without a class).' },
-    { name: 'reliakit-batch', value: 1_000, globalDefault: false, preemptionPolicy: 'Never',
-      description: 'Backups, restore drills, chaos experiments: retried later, never evict a service.' },
+    {
+      name: PLATFORM_PRIORITY_CLASS,
+      value: 1_000_000,
+      globalDefault: false,
+      preemptionPolicy: 'PreemptLowerPriority',
+      description: 'Cluster platform: operators, the gateway, monitoring. Every system depends on them.',
+    },
+    {
+      name: 'reliakit-data',
+      value: 500_000,
+      globalDefault: false,
+      preemptionPolicy: 'PreemptLowerPriority',
+      description: 'Stateful data layers (PostgreSQL, Redis): evicting one fails over every service that uses it.',
+    },
+    {
+      name: 'reliakit-service',
+      value: 100_000,
+      globalDefault: true,
+      preemptionPolicy: 'PreemptLowerPriority',
+      description: 'Services (the default for pods without a class).',
+    },
+    {
+      name: 'reliakit-batch',
+      value: 1_000,
+      globalDefault: false,
+      preemptionPolicy: 'Never',
+      description: 'Backups, restore drills, chaos experiments: retried later, never evict a service.',
+    },
   ];
 }

@@ -10,7 +10,10 @@ import { goDuration } from '../core/units';
  * and knows no construct class; deterministic (construct order, no timestamps).
  */
 export function reliabilityReport(chart: SystemChart): string {
-  const facts = chart.node.findAll().filter(hasReliabilityFacts).map((c) => c.reliabilityFacts());
+  const facts = chart.node
+    .findAll()
+    .filter(hasReliabilityFacts)
+    .map((c) => c.reliabilityFacts());
   const collect = <K extends keyof ReliabilityFacts>(key: K): NonNullable<ReliabilityFacts[K]>[number][] =>
     facts.flatMap((f) => (f[key] ?? []) as NonNullable<ReliabilityFacts[K]>[number][]);
   return renderReport(chart, {
@@ -28,7 +31,10 @@ export function reliabilityReport(chart: SystemChart): string {
 }
 
 /** The report's markdown from the system's collected facts (pure). */
-export function renderReport(chart: Pick<SystemChart, 'system' | 'environment' | 'namespaceName'>, all: Required<ReliabilityFacts>): string {
+export function renderReport(
+  chart: Pick<SystemChart, 'system' | 'environment' | 'namespaceName'>,
+  all: Required<ReliabilityFacts>,
+): string {
   const services = all.services;
   const databases = all.databases;
   const caches = all.caches;
@@ -43,17 +49,31 @@ export function renderReport(chart: Pick<SystemChart, 'system' | 'environment' |
 
   const slos = all.slos;
   if (slos.length > 0) {
-    out.push('## SLOs and error budgets', '', '| SLO | service | objective | window | error budget | budget in minutes |', '|---|---|---|---|---|---|');
+    out.push(
+      '## SLOs and error budgets',
+      '',
+      '| SLO | service | objective | window | error budget | budget in minutes |',
+      '|---|---|---|---|---|---|',
+    );
     for (const slo of slos) {
       const minutes = slo.window.toMinutes() * slo.errorBudget;
-      out.push(`| ${slo.name} | ${slo.service} | ${slo.objective} % | ${days(slo.window)} | ${round(slo.errorBudget * 100)} % | ${round(minutes)} min |`);
+      out.push(
+        `| ${slo.name} | ${slo.service} | ${slo.objective} % | ${days(slo.window)} | ${round(slo.errorBudget * 100)} % | ${round(minutes)} min |`,
+      );
     }
-    out.push('', 'Burn-rate alerts (multi-window, multi-burn-rate): two per SLO, the page and the ticket, each firing at the first evaluation '
-      + 'any of its window pairs holds (no `for`), labelled with the pair\'s windows:', '',
-      '| SLO | service | alert | long / short window | budget spent | factor | error ratio above | severity |', '|---|---|---|---|---|---|---|---|');
+    out.push(
+      '',
+      'Burn-rate alerts (multi-window, multi-burn-rate): two per SLO, the page and the ticket, each firing at the first evaluation ' +
+        "any of its window pairs holds (no `for`), labelled with the pair's windows:",
+      '',
+      '| SLO | service | alert | long / short window | budget spent | factor | error ratio above | severity |',
+      '|---|---|---|---|---|---|---|---|',
+    );
     for (const slo of slos) {
       for (const t of slo.burnRates) {
-        out.push(`| ${slo.name} | ${slo.service} | ${t.page ? 'page' : 'ticket'} | ${t.long} / ${t.short} | ${t.budgetPercent} % | ${t.factor}× | ${t.threshold} | ${t.severity.level} |`);
+        out.push(
+          `| ${slo.name} | ${slo.service} | ${t.page ? 'page' : 'ticket'} | ${t.long} / ${t.short} | ${t.budgetPercent} % | ${t.factor}× | ${t.threshold} | ${t.severity.level} |`,
+        );
       }
     }
     out.push('', 'Low traffic: a pair also needs failed requests in its long window, so a single failure never pages:', '');
@@ -75,31 +95,43 @@ export function renderReport(chart: Pick<SystemChart, 'system' | 'environment' |
     out.push('## Alert routing', '');
     for (const r of routings) {
       const list = (severities: readonly string[]) => severities.join(', ');
-      out.push(`- ${r.name} (AlertmanagerConfig, alerts labelled \`namespace: ${r.namespace}\`): every alert to Slack`
-        + `${r.pageSeverities.length > 0 ? `; PagerDuty for ${list(r.pageSeverities)}` : '; nothing pages (no PagerDuty)'}`
-        + `${r.digestSeverities.length > 0 ? `; email digest for ${list(r.digestSeverities)}` : ''}`
-        + `; grouped by ${r.groupBy.join(', ')}, repeated every ${goDuration(r.repeatInterval)}`
-        + `${r.inhibitsTicketsDuringPages ? '; tickets muted while a page of the same service fires' : ''}.`);
+      out.push(
+        `- ${r.name} (AlertmanagerConfig, alerts labelled \`namespace: ${r.namespace}\`): every alert to Slack` +
+          `${r.pageSeverities.length > 0 ? `; PagerDuty for ${list(r.pageSeverities)}` : '; nothing pages (no PagerDuty)'}` +
+          `${r.digestSeverities.length > 0 ? `; email digest for ${list(r.digestSeverities)}` : ''}` +
+          `; grouped by ${r.groupBy.join(', ')}, repeated every ${goDuration(r.repeatInterval)}` +
+          `${r.inhibitsTicketsDuringPages ? '; tickets muted while a page of the same service fires' : ''}.`,
+      );
     }
     out.push('');
   }
 
   if (services.length > 0) {
-    out.push('## Services', '', '| service | replicas | PDB | readiness | liveness | startup | preStop + drain / grace |', '|---|---|---|---|---|---|---|');
+    out.push(
+      '## Services',
+      '',
+      '| service | replicas | PDB | readiness | liveness | startup | preStop + drain / grace |',
+      '|---|---|---|---|---|---|---|',
+    );
     for (const s of services) {
       const replicas = s.replicas !== undefined ? `${s.replicas}` : `${s.minReplicas}–${s.maxReplicas} (HPA)`;
       const pdb = s.disruptionBudget
-        ? s.disruptionBudget.minAvailable !== undefined ? `minAvailable ${s.disruptionBudget.minAvailable}` : `maxUnavailable ${s.disruptionBudget.maxUnavailable}`
+        ? s.disruptionBudget.minAvailable !== undefined
+          ? `minAvailable ${s.disruptionBudget.minAvailable}`
+          : `maxUnavailable ${s.disruptionBudget.maxUnavailable}`
         : 'none (single replica)';
-      out.push(`| ${s.name} | ${replicas} | ${pdb} | ${probe(s.readinessProbe)} | ${probe(s.livenessProbe)} | ${probe(s.startupProbe)} `
-        + `| ${goDuration(s.preStop)} + ${goDuration(s.drainTimeout)} / ${goDuration(s.terminationGracePeriod)} |`);
+      out.push(
+        `| ${s.name} | ${replicas} | ${pdb} | ${probe(s.readinessProbe)} | ${probe(s.livenessProbe)} | ${probe(s.startupProbe)} ` +
+          `| ${goDuration(s.preStop)} + ${goDuration(s.drainTimeout)} / ${goDuration(s.terminationGracePeriod)} |`,
+      );
     }
     out.push('');
   }
 
   if (gateways.length > 0) {
     out.push('## Gateway', '');
-    for (const g of gateways) out.push(`- ${g.name}: ${g.hosts.join(', ')} — routes ${g.routes.join(', ')}; ${g.traefikReplicas} Traefik replicas`);
+    for (const g of gateways)
+      out.push(`- ${g.name}: ${g.hosts.join(', ')} — routes ${g.routes.join(', ')}; ${g.traefikReplicas} Traefik replicas`);
     out.push('');
   }
 
@@ -107,19 +139,25 @@ export function renderReport(chart: Pick<SystemChart, 'system' | 'environment' |
     out.push('## Data', '');
     for (const d of databases) {
       const b = d.backup;
-      out.push(`- ${d.name}: PostgreSQL ${d.majorVersion ?? '?'}, ${d.instances} instance${d.instances === 1 ? '' : 's'}, max_connections ${d.maxConnections}`
-        + `${d.pooler ? `, PgBouncer ${d.pooler.instances} × pool ${d.pooler.defaultPoolSize} (${d.pooler.poolMode})` : ''}`);
+      out.push(
+        `- ${d.name}: PostgreSQL ${d.majorVersion ?? '?'}, ${d.instances} instance${d.instances === 1 ? '' : 's'}, max_connections ${d.maxConnections}` +
+          `${d.pooler ? `, PgBouncer ${d.pooler.instances} × pool ${d.pooler.defaultPoolSize} (${d.pooler.poolMode})` : ''}`,
+      );
       for (const c of d.clients) out.push(`  - client ${c.name}: ${c.maxReplicas} pods × ${c.poolSizePerPod} connections via ${c.via}`);
       if (b) {
-        out.push(`  - continuous backup to ${b.target}: base backups \`${b.schedule}\`, WAL archived at least every ${goDuration(b.archiveTimeout)}`
-          + ` (RPO ${b.rpo ? goDuration(b.rpo) : 'not declared'}), retention ${b.retention}`);
+        out.push(
+          `  - continuous backup to ${b.target}: base backups \`${b.schedule}\`, WAL archived at least every ${goDuration(b.archiveTimeout)}` +
+            ` (RPO ${b.rpo ? goDuration(b.rpo) : 'not declared'}), retention ${b.retention}`,
+        );
       } else {
         out.push('  - no continuous backup');
       }
     }
     for (const c of caches) {
-      out.push(`- ${c.name}: Redis, ${c.sentinelQuorum !== undefined ? `${c.replicas} pods with Sentinel (quorum ${c.sentinelQuorum})` : 'single pod'}, `
-        + `${c.persistent ? 'persistent' : 'no persistence (cache)'}, maxmemory ${Math.round(c.maxMemoryBytes / 1024 / 1024)} MiB`);
+      out.push(
+        `- ${c.name}: Redis, ${c.sentinelQuorum !== undefined ? `${c.replicas} pods with Sentinel (quorum ${c.sentinelQuorum})` : 'single pod'}, ` +
+          `${c.persistent ? 'persistent' : 'no persistence (cache)'}, maxmemory ${Math.round(c.maxMemoryBytes / 1024 / 1024)} MiB`,
+      );
     }
     out.push('');
   }
@@ -141,10 +179,17 @@ export function renderReport(chart: Pick<SystemChart, 'system' | 'environment' |
   }
 
   if (backups.length > 0) {
-    out.push('## Backups and restore drills', '', '| backup | source | schedule | retention | encrypted | restore drill | off-site |', '|---|---|---|---|---|---|---|');
+    out.push(
+      '## Backups and restore drills',
+      '',
+      '| backup | source | schedule | retention | encrypted | restore drill | off-site |',
+      '|---|---|---|---|---|---|---|',
+    );
     for (const b of backups) {
-      out.push(`| ${b.name} | ${b.source} | \`${b.schedule}\` ${b.timeZone} | ${b.retention} | ${b.encrypted ? 'AES-256 (client-side)' : 'no'} `
-        + `| \`${b.restoreDrillSchedule}\` | ${b.offsite ? `\`${b.offsite.schedule}\` to ${b.offsite.target}` : '—'} |`);
+      out.push(
+        `| ${b.name} | ${b.source} | \`${b.schedule}\` ${b.timeZone} | ${b.retention} | ${b.encrypted ? 'AES-256 (client-side)' : 'no'} ` +
+          `| \`${b.restoreDrillSchedule}\` | ${b.offsite ? `\`${b.offsite.schedule}\` to ${b.offsite.target}` : '—'} |`,
+      );
     }
     out.push('');
   }
@@ -159,9 +204,11 @@ function lowTraffic(slo: SloFact): string {
   const t = slo.burnRates.find((r) => r.page) ?? slo.burnRates[0];
   if (!t) return `${slo.name} (${slo.service}): no burn-rate alerts`;
   const crossover = Math.ceil(slo.minFailedEvents / t.threshold);
-  return `${slo.name} (${slo.service}): ${t.page ? 'pages' : 'opens a ticket'} on ≥ ${slo.minFailedEvents} failed requests in ${t.long} that are more than `
-    + `${round(t.threshold * 100)} % of its requests (and still failing over ${t.short}): below ${crossover} requests per ${t.long} `
-    + `the count decides, above it the ratio (at 1 req/s, ${Math.max(slo.minFailedEvents, Math.floor(Number((t.threshold * windowSeconds(t.long)).toPrecision(12))) + 1)} failures).`;
+  return (
+    `${slo.name} (${slo.service}): ${t.page ? 'pages' : 'opens a ticket'} on ≥ ${slo.minFailedEvents} failed requests in ${t.long} that are more than ` +
+    `${round(t.threshold * 100)} % of its requests (and still failing over ${t.short}): below ${crossover} requests per ${t.long} ` +
+    `the count decides, above it the ratio (at 1 req/s, ${Math.max(slo.minFailedEvents, Math.floor(Number((t.threshold * windowSeconds(t.long)).toPrecision(12))) + 1)} failures).`
+  );
 }
 
 function windowSeconds(window: string): number {

@@ -5,7 +5,14 @@ import { IConstruct } from 'constructs';
 import { Environment } from '../core/environment';
 import type { KubeJson } from '../core/json';
 import { EnvironmentStage } from './environment-stage';
-import { attachFluxSettings, FluxSettings, fluxSettingsOf, GitSourceProps, InfrastructureProps, InfrastructureSettings } from './flux-settings';
+import {
+  attachFluxSettings,
+  FluxSettings,
+  fluxSettingsOf,
+  GitSourceProps,
+  InfrastructureProps,
+  InfrastructureSettings,
+} from './flux-settings';
 import { withMonitoringLabels } from './monitoring-labels';
 import { withRolloutTimeout } from './flux-timeout';
 import { protectFromPrune } from './prune-protection';
@@ -116,7 +123,9 @@ export class ReliakitApp extends App {
     super({ outdir: props.outdir });
     const problems: string[] = [];
     if (!/^(https?|ssh):\/\/\S+$/.test(props.source.url)) {
-      problems.push(`'source.url' ('${props.source.url}') is not an http(s):// or ssh:// URL — give the clone URL of the GitOps repository`);
+      problems.push(
+        `'source.url' ('${props.source.url}') is not an http(s):// or ssh:// URL — give the clone URL of the GitOps repository`,
+      );
     }
     if (problems.length > 0) throw new Error(`<app>: ${problems.join('; ')}`);
     this.fluxSettings = {
@@ -185,14 +194,25 @@ export class ReliakitApp extends App {
       const first = dirs.length;
       for (const system of stage.flux.systemCharts) {
         if (system.hasDataLayer) {
-          dirs.push(renderChart(this.dataDirectory(env, system), system, env, (c) => system.isDataComponent(c), (o) => label(protectFromPrune(o))));
+          dirs.push(
+            renderChart(
+              this.dataDirectory(env, system),
+              system,
+              env,
+              (c) => system.isDataComponent(c),
+              (o) => label(protectFromPrune(o)),
+            ),
+          );
         }
         dirs.push(renderChart(this.appDirectory(env, system), system, env, (c) => !system.isDataComponent(c), label));
       }
       // Each Kustomization waits as long as the slowest rollout of the directory it applies.
       const byPath = new Map(dirs.slice(first).map((d) => [d.path, d.files.flatMap((f) => f.objects)]));
-      dirs.push(renderChart(this.clusterDirectory(stage.environment), stage.flux, stage.environment, undefined,
-        (o) => withRolloutTimeout(o, byPath, this.fluxSettings.timeout)));
+      dirs.push(
+        renderChart(this.clusterDirectory(stage.environment), stage.flux, stage.environment, undefined, (o) =>
+          withRolloutTimeout(o, byPath, this.fluxSettings.timeout),
+        ),
+      );
     }
     return dirs;
   }
@@ -207,7 +227,11 @@ export class ReliakitApp extends App {
       ...dir.files.map((f) => ({ path: `${dir.path}/${f.name}`, content: Yaml.stringify(...f.objects) })),
       {
         path: `${dir.path}/${KUSTOMIZATION_FILE}`,
-        content: Yaml.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: dir.files.map((f) => f.name) }),
+        content: Yaml.stringify({
+          apiVersion: 'kustomize.config.k8s.io/v1beta1',
+          kind: 'Kustomization',
+          resources: dir.files.map((f) => f.name),
+        }),
       },
       ...(SystemChart.isSystemChart(dir.chart) && dir.path === this.appDirectory(dir.environment, dir.chart)
         ? [{ path: `${dir.path}/${REPORT_FILE}`, content: reliabilityReport(dir.chart) }]
@@ -240,8 +264,13 @@ function resolveInfrastructure(props: InfrastructureProps): InfrastructureSettin
  * (`api.yaml` for the `api` ReliableService), in creation order, so a reviewer finds one
  * component per file in the diff.
  */
-function renderChart(dir: string, chart: Chart, environment: Environment, include: (child: IConstruct) => boolean = () => true,
-  finish: (o: KubeJson) => KubeJson = (o) => o): RenderedDirectory {
+function renderChart(
+  dir: string,
+  chart: Chart,
+  environment: Environment,
+  include: (child: IConstruct) => boolean = () => true,
+  finish: (o: KubeJson) => KubeJson = (o) => o,
+): RenderedDirectory {
   const files: RenderedFile[] = [];
   for (const child of chart.node.children.filter(include)) {
     const objects = child.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);

@@ -1,7 +1,11 @@
 import { Duration } from 'cdk8s';
 import {
-  MiddlewareSpec, MiddlewareSpecCircuitBreakerCheckPeriod, MiddlewareSpecCircuitBreakerFallbackDuration, MiddlewareSpecCircuitBreakerRecoveryDuration,
-  MiddlewareSpecRateLimitSourceCriterion, MiddlewareSpecRetryInitialInterval,
+  MiddlewareSpec,
+  MiddlewareSpecCircuitBreakerCheckPeriod,
+  MiddlewareSpecCircuitBreakerFallbackDuration,
+  MiddlewareSpecCircuitBreakerRecoveryDuration,
+  MiddlewareSpecRateLimitSourceCriterion,
+  MiddlewareSpecRetryInitialInterval,
 } from '../../imports/traefik-middleware-traefik.io';
 import { goDuration } from '../core/units';
 
@@ -12,7 +16,11 @@ export class SourceCriterion {
    * gateways behind a proxy or load balancer (0: the connection's address).
    */
   public static clientIp(depth = 0): SourceCriterion {
-    return new SourceCriterion({ ipStrategy: depth > 0 ? { depth } : {} }, depth > 0 ? `client IP (X-Forwarded-For depth ${depth})` : 'client IP', depth);
+    return new SourceCriterion(
+      { ipStrategy: depth > 0 ? { depth } : {} },
+      depth > 0 ? `client IP (X-Forwarded-For depth ${depth})` : 'client IP',
+      depth,
+    );
   }
 
   /** A request header, e.g. the user ID a forwardAuth middleware sets. */
@@ -51,7 +59,10 @@ export class CircuitBreakerExpression {
     return new CircuitBreakerExpression(`LatencyAtQuantileMS(${quantile.toFixed(1)}) > ${threshold.toMilliseconds()}`, []);
   }
 
-  private constructor(public readonly expression: string, private readonly ratios: number[]) {}
+  private constructor(
+    public readonly expression: string,
+    private readonly ratios: number[],
+  ) {}
 
   /** Trips when either condition holds. */
   public or(other: CircuitBreakerExpression): CircuitBreakerExpression {
@@ -157,7 +168,7 @@ export const MIDDLEWARE_ORDER = [
 ] as const;
 
 /** A middleware kind, in {@link MIDDLEWARE_ORDER}. */
-export type MiddlewareKind = typeof MIDDLEWARE_ORDER[number];
+export type MiddlewareKind = (typeof MIDDLEWARE_ORDER)[number];
 
 /**
  * A typed Traefik middleware (traefik.io/v1alpha1 Middleware). A route applies its middlewares in
@@ -177,20 +188,37 @@ export class Middleware {
   }
 
   /** Opens when `expression` holds; checks every `checkPeriod`, stays open `fallbackDuration`. */
-  public static circuitBreaker(expression: CircuitBreakerExpression, options: { checkPeriod?: Duration; fallbackDuration?: Duration; recoveryDuration?: Duration } = {}): Middleware {
-    return new Middleware('circuitBreaker', 'circuit-breaker', {
-      circuitBreaker: {
-        expression: expression.expression,
-        checkPeriod: MiddlewareSpecCircuitBreakerCheckPeriod.fromString(goDuration(options.checkPeriod ?? Duration.seconds(10))),
-        fallbackDuration: MiddlewareSpecCircuitBreakerFallbackDuration.fromString(goDuration(options.fallbackDuration ?? Duration.seconds(30))),
-        recoveryDuration: MiddlewareSpecCircuitBreakerRecoveryDuration.fromString(goDuration(options.recoveryDuration ?? Duration.seconds(30))),
+  public static circuitBreaker(
+    expression: CircuitBreakerExpression,
+    options: { checkPeriod?: Duration; fallbackDuration?: Duration; recoveryDuration?: Duration } = {},
+  ): Middleware {
+    return new Middleware(
+      'circuitBreaker',
+      'circuit-breaker',
+      {
+        circuitBreaker: {
+          expression: expression.expression,
+          checkPeriod: MiddlewareSpecCircuitBreakerCheckPeriod.fromString(goDuration(options.checkPeriod ?? Duration.seconds(10))),
+          fallbackDuration: MiddlewareSpecCircuitBreakerFallbackDuration.fromString(
+            goDuration(options.fallbackDuration ?? Duration.seconds(30)),
+          ),
+          recoveryDuration: MiddlewareSpecCircuitBreakerRecoveryDuration.fromString(
+            goDuration(options.recoveryDuration ?? Duration.seconds(30)),
+          ),
+        },
       },
-    }, { expression });
+      { expression },
+    );
   }
 
   /** Retries failed requests (network errors) up to `attempts` times with backoff; idempotent routes only. */
   public static retry(attempts: number, initialInterval: Duration = Duration.millis(100)): Middleware {
-    return new Middleware('retry', 'retry', { retry: { attempts, initialInterval: MiddlewareSpecRetryInitialInterval.fromString(goDuration(initialInterval)) } }, { attempts });
+    return new Middleware(
+      'retry',
+      'retry',
+      { retry: { attempts, initialInterval: MiddlewareSpecRetryInitialInterval.fromString(goDuration(initialInterval)) } },
+      { attempts },
+    );
   }
 
   /** Bounds request bodies (`maxRequestBody`): larger requests get 413 before reaching the service. */
@@ -200,44 +228,68 @@ export class Middleware {
 
   /** HSTS, nosniff, frame DENY, XSS filter, CSP and referrer policy. */
   public static securityHeaders(props: SecurityHeadersProps = {}): Middleware {
-    return new Middleware('headers', 'security-headers', {
-      headers: {
-        stsSeconds: Math.round((props.hstsMaxAge ?? Duration.days(365)).toSeconds()),
-        stsIncludeSubdomains: true,
-        forceStsHeader: true,
-        contentTypeNosniff: true,
-        frameDeny: true,
-        browserXssFilter: true,
-        contentSecurityPolicy: props.contentSecurityPolicy ?? "default-src 'self'; frame-ancestors 'none'",
-        referrerPolicy: props.referrerPolicy ?? 'strict-origin-when-cross-origin',
+    return new Middleware(
+      'headers',
+      'security-headers',
+      {
+        headers: {
+          stsSeconds: Math.round((props.hstsMaxAge ?? Duration.days(365)).toSeconds()),
+          stsIncludeSubdomains: true,
+          forceStsHeader: true,
+          contentTypeNosniff: true,
+          frameDeny: true,
+          browserXssFilter: true,
+          contentSecurityPolicy: props.contentSecurityPolicy ?? "default-src 'self'; frame-ancestors 'none'",
+          referrerPolicy: props.referrerPolicy ?? 'strict-origin-when-cross-origin',
+        },
       },
-    }, {});
+      {},
+    );
   }
 
   /** CORS. A wildcard origin together with credentials is rejected at synth. */
   public static cors(props: CorsProps): Middleware {
-    return new Middleware('cors', 'cors', {
-      headers: {
-        accessControlAllowOriginList: [...props.allowOrigins],
-        accessControlAllowMethods: [...(props.allowMethods ?? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])],
-        accessControlAllowHeaders: [...(props.allowHeaders ?? ['Authorization', 'Content-Type', 'X-Request-Id'])],
-        accessControlAllowCredentials: props.allowCredentials ?? false,
-        accessControlMaxAge: Math.round((props.maxAge ?? Duration.minutes(10)).toSeconds()),
-        addVaryHeader: true,
+    return new Middleware(
+      'cors',
+      'cors',
+      {
+        headers: {
+          accessControlAllowOriginList: [...props.allowOrigins],
+          accessControlAllowMethods: [...(props.allowMethods ?? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])],
+          accessControlAllowHeaders: [...(props.allowHeaders ?? ['Authorization', 'Content-Type', 'X-Request-Id'])],
+          accessControlAllowCredentials: props.allowCredentials ?? false,
+          accessControlMaxAge: Math.round((props.maxAge ?? Duration.minutes(10)).toSeconds()),
+          addVaryHeader: true,
+        },
       },
-    }, props);
+      props,
+    );
   }
 
   /** Only these source ranges may call. */
   public static ipAllowList(sourceRanges: readonly string[], sourceCriterion: SourceCriterion = SourceCriterion.clientIp()): Middleware {
-    return new Middleware('ipAllowList', 'ip-allow-list', { ipAllowList: { sourceRange: [...sourceRanges], ipStrategy: sourceCriterion._spec.ipStrategy } }, { sourceRanges });
+    return new Middleware(
+      'ipAllowList',
+      'ip-allow-list',
+      { ipAllowList: { sourceRange: [...sourceRanges], ipStrategy: sourceCriterion._spec.ipStrategy } },
+      { sourceRanges },
+    );
   }
 
   /** Verifies every request with an auth service; `responseHeaders` (e.g. X-User-Id) are passed on. */
   public static forwardAuth(address: string, responseHeaders: readonly string[] = []): Middleware {
-    return new Middleware('forwardAuth', 'forward-auth', {
-      forwardAuth: { address, trustForwardHeader: false, authResponseHeaders: responseHeaders.length > 0 ? [...responseHeaders] : undefined },
-    }, { address });
+    return new Middleware(
+      'forwardAuth',
+      'forward-auth',
+      {
+        forwardAuth: {
+          address,
+          trustForwardHeader: false,
+          authResponseHeaders: responseHeaders.length > 0 ? [...responseHeaders] : undefined,
+        },
+      },
+      { address },
+    );
   }
 
   private constructor(

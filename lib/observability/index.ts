@@ -5,7 +5,13 @@ export type { AlertPackProps } from './alerting/alert-pack-base';
 export { AlertRouting } from './alerting/alert-routing';
 export type { AlertRoutingProps, EmailDigestProps, PagerDutyRouteProps, SlackRouteProps } from './alerting/alert-routing';
 export { AlertRule, Severity } from './alerting/alert-rule';
-export type { AlertPack, AlertRuleProps, PrometheusRuleDefinition, PrometheusRuleFile, PrometheusRuleGroupDefinition } from './alerting/alert-rule';
+export type {
+  AlertPack,
+  AlertRuleProps,
+  PrometheusRuleDefinition,
+  PrometheusRuleFile,
+  PrometheusRuleGroupDefinition,
+} from './alerting/alert-rule';
 export { AlertingRuleset } from './alerting/alerting-ruleset';
 export type { AlertingRulesetProps } from './alerting/alerting-ruleset';
 export { BackupAlertPack } from './alerting/backup-alert-pack';
@@ -15,10 +21,27 @@ export type { PostgresAlertsProps, WalArchiveAlertsProps } from './alerting/post
 export type { PromtoolTestFile, PromtoolTestGroup } from './alerting/promtool-tests';
 export { ServiceAlertPack } from './alerting/service-alert-pack';
 export type { ServiceAlertSeverities, ServiceAlertsProps } from './alerting/service-alert-pack';
-export { Sli, Slo } from './alerting/slo';
-export type { LatencySliProps, NoDataAlertProps, RequestsSliProps, SloProps } from './alerting/slo';
+export { Sli } from './alerting/sli';
+export type { LatencySliProps, RequestsSliProps } from './alerting/sli';
+export type { NoDataAlertProps, SloProps } from './alerting/slo-props';
+export { Slo } from './alerting/slo';
 export { SymptomAlerts } from './alerting/symptom-alerts';
-export type { CircuitBreakerProps, ConnectionPoolProps, CronJobStaleProps, DeploymentUnavailableProps, ErrorRatioProps, HpaMaxedOutProps, JobFailedProps, LatencyProps, MemoryNearLimitProps, PodSymptomProps, SymptomAlertProps, TargetDownProps, VolumeSpaceLowProps, WebSocketDropsProps } from './alerting/symptom-alerts';
+export type {
+  CircuitBreakerProps,
+  ConnectionPoolProps,
+  CronJobStaleProps,
+  DeploymentUnavailableProps,
+  ErrorRatioProps,
+  HpaMaxedOutProps,
+  JobFailedProps,
+  LatencyProps,
+  MemoryNearLimitProps,
+  PodSymptomProps,
+  SymptomAlertProps,
+  TargetDownProps,
+  VolumeSpaceLowProps,
+  WebSocketDropsProps,
+} from './alerting/symptom-alerts';
 export { DatabaseDashboard } from './dashboards/database-dashboard';
 export type { DatabaseDashboardProps } from './dashboards/database-dashboard';
 export { GrafanaDashboard } from './dashboards/grafana-dashboard';

@@ -128,7 +128,7 @@ export function labelRe(name: string, value: string): Matcher {
 /** Whether a series with `metric` and `labels` is selected by `s` (regexes are anchored, as in Prometheus). */
 export function selects(s: Selector, metric: string, labels: Readonly<Record<string, string>>): boolean {
   if (s.metric !== undefined && s.metric !== metric) return false;
-  return s.matchers.every((m) => matches(m, m.name === '__name__' ? metric : labels[m.name] ?? ''));
+  return s.matchers.every((m) => matches(m, m.name === '__name__' ? metric : (labels[m.name] ?? '')));
 }
 
 /** Whether `value` (`''` for a missing label) satisfies `m`. */

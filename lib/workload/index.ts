@@ -6,6 +6,20 @@ export { PreStopHook } from './pre-stop-hook';
 export { Probe } from './probe';
 export type { GrpcProbeOptions, HttpProbeOptions, PortName, ProbeCheck, ProbeTiming, ResolvedProbeTiming, TcpProbeOptions } from './probe';
 export { ScalingPolicy, SelectPolicy, UnhealthyPodEvictionPolicy } from './reliable-service/props';
-export type { AutoscalingProps, DisruptionBudgetProps, ExternalMetricProps, MonitoringProps, PodIdentityProps, PodsMetricProps, ProbesProps, ScalingBehaviorProps, ServicePorts, ServiceSpecProps, ShutdownProps, SpreadProps, WritableDirectory } from './reliable-service/props';
+export type {
+  AutoscalingProps,
+  DisruptionBudgetProps,
+  ExternalMetricProps,
+  MonitoringProps,
+  PodIdentityProps,
+  PodsMetricProps,
+  ProbesProps,
+  ScalingBehaviorProps,
+  ServicePorts,
+  ServiceSpecProps,
+  ShutdownProps,
+  SpreadProps,
+  WritableDirectory,
+} from './reliable-service/props';
 export { ReliableService } from './reliable-service/reliable-service';
 export type { DependencyProps, IngressRuleProps, ReliableServiceProps } from './reliable-service/reliable-service';

@@ -13,7 +13,11 @@ export class PreStopHook {
    */
   public static sleep(duration: Duration): PreStopHook {
     const n = wholeSeconds(duration);
-    return new PreStopHook(duration, n === undefined ? undefined : { exec: { command: ['sleep', String(n)] } }, `sleep ${goDuration(duration)}`);
+    return new PreStopHook(
+      duration,
+      n === undefined ? undefined : { exec: { command: ['sleep', String(n)] } },
+      `sleep ${goDuration(duration)}`,
+    );
   }
 
   /** Runs `command`, which takes at most `maxDuration` (counted against the grace period). */

@@ -144,10 +144,14 @@ export class Probe {
   /** A human-readable description, e.g. `HTTP GET :http/healthz`. */
   public toString(): string {
     switch (this.check.kind) {
-      case 'http': return `HTTP${this.check.https ? 'S' : ''} GET :${this.check.port}${this.check.path}`;
-      case 'tcp': return `TCP :${this.check.port}`;
-      case 'grpc': return `gRPC :${this.check.port}${this.check.service ? ` ${this.check.service}` : ''}`;
-      case 'exec': return `exec ${JSON.stringify(this.check.command)}`;
+      case 'http':
+        return `HTTP${this.check.https ? 'S' : ''} GET :${this.check.port}${this.check.path}`;
+      case 'tcp':
+        return `TCP :${this.check.port}`;
+      case 'grpc':
+        return `gRPC :${this.check.port}${this.check.service ? ` ${this.check.service}` : ''}`;
+      case 'exec':
+        return `exec ${JSON.stringify(this.check.command)}`;
     }
   }
 
@@ -171,7 +175,11 @@ export class Probe {
     switch (this.check.kind) {
       case 'http':
         return {
-          httpGet: { path: this.check.path, port: k8s.IntOrString.fromString(this.check.port), scheme: this.check.https ? 'HTTPS' : 'HTTP' },
+          httpGet: {
+            path: this.check.path,
+            port: k8s.IntOrString.fromString(this.check.port),
+            scheme: this.check.https ? 'HTTPS' : 'HTTP',
+          },
           ...timing,
         };
       case 'tcp':

@@ -52,7 +52,9 @@ export function readStackConfig(get: ConfigSource, knownSystems: readonly string
   const envName = get(K.environment);
   let environment: Environment | undefined;
   if (envName === undefined || envName === '') {
-    problems.push(`'${K.environment}' is not set — run \`pulumi config set ${K.environment} ${Environment.ALL[0].name}\` (one of ${names(Environment.ALL.map((e) => e.name))})`);
+    problems.push(
+      `'${K.environment}' is not set — run \`pulumi config set ${K.environment} ${Environment.ALL[0].name}\` (one of ${names(Environment.ALL.map((e) => e.name))})`,
+    );
   } else {
     environment = Environment.ALL.find((e) => e.name === envName);
     if (!environment) {
@@ -68,11 +70,15 @@ export function readStackConfig(get: ConfigSource, knownSystems: readonly string
   const offsiteBackups = environment ? offsiteSystems.map((s) => offsiteBackup(s, environment!)) : [];
   if (offsiteSystems.length > 0 && awsRegion === undefined) {
     const region = offsiteBackups[0]?.region ?? 'eu-central-1';
-    problems.push(`'${K.awsRegion}' is not set, but the off-site backup buckets of ${offsiteSystems.join(', ')} need it — run \`pulumi config set ${K.awsRegion} ${region}\``);
+    problems.push(
+      `'${K.awsRegion}' is not set, but the off-site backup buckets of ${offsiteSystems.join(', ')} need it — run \`pulumi config set ${K.awsRegion} ${region}\``,
+    );
   }
   for (const b of offsiteBackups) {
     if (awsRegion !== undefined && b.region !== awsRegion) {
-      problems.push(`'${K.awsRegion}' ('${awsRegion}') differs from the region of ${b.system}'s off-site bucket in stacks/offsite-backups.ts ('${b.region}'), which its BackupTarget signs for — set \`pulumi config set ${K.awsRegion} ${b.region}\` or change the region there`);
+      problems.push(
+        `'${K.awsRegion}' ('${awsRegion}') differs from the region of ${b.system}'s off-site bucket in stacks/offsite-backups.ts ('${b.region}'), which its BackupTarget signs for — set \`pulumi config set ${K.awsRegion} ${b.region}\` or change the region there`,
+      );
     }
   }
   checkBucketNames(get(K.offsiteBuckets), offsiteBackups, problems);
@@ -80,11 +86,15 @@ export function readStackConfig(get: ConfigSource, knownSystems: readonly string
   const kubernetes: KubernetesSettings = { context: get(K.kubeContext) || undefined, kubeconfig: get(K.kubeconfig) || undefined };
   if (environment?.isProduction && kubernetes.context === undefined) {
     // Without it the provider uses the kubeconfig's current context: whatever cluster was used last.
-    problems.push(`'${K.kubeContext}' is not set — production must name its cluster: run \`pulumi config set ${K.kubeContext} <prod-context>\``);
+    problems.push(
+      `'${K.kubeContext}' is not set — production must name its cluster: run \`pulumi config set ${K.kubeContext} <prod-context>\``,
+    );
   }
 
   if (problems.length > 0) {
-    throw new Error(`Pulumi stack configuration: ${problems.length} problem${problems.length > 1 ? 's' : ''}\n  - ${problems.join('\n  - ')}`);
+    throw new Error(
+      `Pulumi stack configuration: ${problems.length} problem${problems.length > 1 ? 's' : ''}\n  - ${problems.join('\n  - ')}`,
+    );
   }
   return { environment: environment!, systems, awsRegion, offsiteBackups, kubernetes };
 }
@@ -97,7 +107,9 @@ function readSystems(raw: string | undefined, known: readonly string[], problems
   try {
     requested = raw.trim().startsWith('[') ? JSON.parse(raw) : raw.split(',').map((s) => s.trim());
   } catch {
-    problems.push(`'${key}' ('${raw}') is not a list — write it as a YAML list in Pulumi.<stack>.yaml or run \`pulumi config set --path '${key}[0]' ${known[0]}\``);
+    problems.push(
+      `'${key}' ('${raw}') is not a list — write it as a YAML list in Pulumi.<stack>.yaml or run \`pulumi config set --path '${key}[0]' ${known[0]}\``,
+    );
     return [];
   }
   if (!Array.isArray(requested) || requested.some((s) => typeof s !== 'string')) {
@@ -130,15 +142,21 @@ function checkBucketNames(raw: string | undefined, offsite: readonly ResolvedOff
     given = undefined;
   }
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    problems.push(`'${key}' ('${raw}') is not a map of system to bucket name — e.g. \`pulumi config set --path '${key}.listings' <bucket>\``);
+    problems.push(
+      `'${key}' ('${raw}') is not a map of system to bucket name — e.g. \`pulumi config set --path '${key}.listings' <bucket>\``,
+    );
     return;
   }
   for (const [system, bucket] of Object.entries(given)) {
     const expected = offsite.find((o) => o.system === system);
     if (!expected) {
-      problems.push(`'${key}.${system}' is set, but ${system} is not a deployed system with an off-site backup location (${names(offsite.map((o) => o.system))}) — remove it`);
+      problems.push(
+        `'${key}.${system}' is set, but ${system} is not a deployed system with an off-site backup location (${names(offsite.map((o) => o.system))}) — remove it`,
+      );
     } else if (bucket !== expected.bucket) {
-      problems.push(`'${key}.${system}' ('${String(bucket)}') differs from stacks/offsite-backups.ts ('${expected.bucket}'), which the cdk8s BackupTarget writes to — change the name there (the one source), then here`);
+      problems.push(
+        `'${key}.${system}' ('${String(bucket)}') differs from stacks/offsite-backups.ts ('${expected.bucket}'), which the cdk8s BackupTarget writes to — change the name there (the one source), then here`,
+      );
     }
   }
 }

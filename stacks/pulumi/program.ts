@@ -48,7 +48,11 @@ export function systemDirectories(app: ReliakitApp, rendered: readonly RenderedD
  * through `get` and deploys the selected systems of its environment. `opts` go to every
  * component (e.g. `transformations`).
  */
-export function deployReliakit(get: ConfigSource, app: ReliakitApp = buildApp(), opts: pulumi.ComponentResourceOptions = {}): ReliakitDeployment {
+export function deployReliakit(
+  get: ConfigSource,
+  app: ReliakitApp = buildApp(),
+  opts: pulumi.ComponentResourceOptions = {},
+): ReliakitDeployment {
   const rendered = app.render();
   const all = systemDirectories(app, rendered);
   const config = readStackConfig(get, [...new Set([...all.keys()].map((c) => c.system))]);
@@ -61,18 +65,25 @@ export function deployReliakit(get: ConfigSource, app: ReliakitApp = buildApp(),
   const systems: Record<string, DeployedSystem> = {};
   for (const system of config.systems) {
     const entry = [...all].find(([c]) => c.system === system && c.environment === config.environment);
-    if (!entry) throw new Error(`system '${system}' is not defined for environment '${config.environment.name}' — add it to that environment in stacks/main.ts or remove it from 'reliakit:systems'`);
+    if (!entry)
+      throw new Error(
+        `system '${system}' is not defined for environment '${config.environment.name}' — add it to that environment in stacks/main.ts or remove it from 'reliakit:systems'`,
+      );
     const [chart, directories] = entry;
     const location = config.offsiteBackups.find((o) => o.system === system);
     const offsiteBackup = location ? new OffsiteBackupBucket(`${system}-offsite-backup`, { location }, opts) : undefined;
-    const release = new SystemRelease(system, {
+    const release = new SystemRelease(
       system,
-      environment: config.environment.name,
-      namespace: chart.namespaceName,
-      directories,
-      provider,
-      prerequisites: offsiteBackup ? [offsiteBackup.credentialsEntry] : [],
-    }, opts);
+      {
+        system,
+        environment: config.environment.name,
+        namespace: chart.namespaceName,
+        directories,
+        provider,
+        prerequisites: offsiteBackup ? [offsiteBackup.credentialsEntry] : [],
+      },
+      opts,
+    );
     systems[system] = { release, offsiteBackup };
   }
   return { config, provider, systems };

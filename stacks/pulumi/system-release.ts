@@ -51,11 +51,13 @@ export class SystemRelease extends pulumi.ComponentResource {
     // The Namespace is applied on its own first: the rest of the release waits for it.
     const objectsOf = (dir: RenderedDirectory): Manifest[] => dir.files.flatMap((f) => f.objects as Manifest[]);
     const isNamespace = (o: Manifest): boolean => o.apiVersion === 'v1' && o.kind === 'Namespace';
-    this.namespaces = args.directories.flatMap(objectsOf).filter(isNamespace).map((o) => new k8s.core.v1.Namespace(
-      `namespace-${o.metadata.name}`,
-      { metadata: o.metadata, spec: o.spec },
-      { parent: this, provider },
-    ));
+    this.namespaces = args.directories
+      .flatMap(objectsOf)
+      .filter(isNamespace)
+      .map(
+        (o) =>
+          new k8s.core.v1.Namespace(`namespace-${o.metadata.name}`, { metadata: o.metadata, spec: o.spec }, { parent: this, provider }),
+      );
 
     this.groups = [];
     let previous: pulumi.Resource[] = [...this.namespaces, ...(args.prerequisites ?? [])];

@@ -24,5 +24,6 @@ test('one ChaosExperiment per experiment, in the system namespace, the hub defin
 
 test('an experiment the hub data lacks is rejected with the fix', () => {
   expect(() => ChaosExperimentDefinitions.of(testChart()).require('node-drain')).toThrow(
-    "prod/test/chaos-experiments: no chaos hub definition of 'node-drain' (known: pod-delete, pod-cpu-hog, pod-network-latency, pod-network-loss) — add it to scripts/litmus-hub.ts and regenerate lib/chaos/litmus-hub.ts");
+    "prod/test/chaos-experiments: no chaos hub definition of 'node-drain' (known: pod-delete, pod-cpu-hog, pod-network-latency, pod-network-loss) — add it to scripts/litmus-hub.ts and regenerate lib/chaos/litmus-hub.ts",
+  );
 });

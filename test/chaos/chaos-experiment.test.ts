@@ -1,8 +1,18 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  ChaosExperiment, ChaosExperimentProps, ChaosFault, Environment, JobCleanUpPolicy, Probe, ProbeMode, ReliableService,
-  ReliableServiceProps, Slo, Sli, SteadyStateProbe,
+  ChaosExperiment,
+  ChaosExperimentProps,
+  ChaosFault,
+  Environment,
+  JobCleanUpPolicy,
+  Probe,
+  ProbeMode,
+  ReliableService,
+  ReliableServiceProps,
+  Slo,
+  Sli,
+  SteadyStateProbe,
 } from '../../lib';
 import { CHAOS_RBAC_RULES } from '../../lib/chaos/chaos-experiment';
 import { find, Manifest, ofKind, synth, testChart } from '../support/synth';
@@ -44,12 +54,13 @@ function errorOf(overrides: Partial<ChaosExperimentProps>): string {
   throw new Error('expected the constructor to throw');
 }
 
-const envOf = (engine: Manifest) => Object.fromEntries(engine.spec.experiments[0].spec.components.env.map((e: Manifest) => [e.name, e.value]));
+const envOf = (engine: Manifest) =>
+  Object.fromEntries(engine.spec.experiments[0].spec.components.env.map((e: Manifest) => [e.name, e.value]));
 
 describe('ChaosExperiment defaults (dev)', () => {
   const { objects, chaos } = build();
 
-  test('helper-pod faults lift the namespace\'s Pod Security enforcement (warn and audit stay restricted)', () => {
+  test("helper-pod faults lift the namespace's Pod Security enforcement (warn and audit stay restricted)", () => {
     const labels = find(objects, 'Namespace', 'test').metadata.labels;
     expect([labels['pod-security.kubernetes.io/enforce'], labels['pod-security.kubernetes.io/warn']]).toEqual(['privileged', 'restricted']);
   });
@@ -75,7 +86,11 @@ describe('ChaosExperiment defaults (dev)', () => {
     expect(engine.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' });
     expect(engine.spec).toMatchObject({
       engineState: 'active',
-      appinfo: { appns: 'test', applabel: 'app.kubernetes.io/name=test-api,app.kubernetes.io/instance=test-api-dev', appkind: 'deployment' },
+      appinfo: {
+        appns: 'test',
+        applabel: 'app.kubernetes.io/name=test-api,app.kubernetes.io/instance=test-api-dev',
+        appkind: 'deployment',
+      },
       chaosServiceAccount: 'test-api-chaos',
       jobCleanUpPolicy: 'delete',
     });
@@ -85,26 +100,45 @@ describe('ChaosExperiment defaults (dev)', () => {
 
   test('faults: typed tunables become the litmus environment', () => {
     expect(envOf(find(objects, 'ChaosEngine', 'test-api-chaos-pod-delete'))).toEqual({
-      TOTAL_CHAOS_DURATION: '60', PODS_AFFECTED_PERC: '50', CHAOS_INTERVAL: '10', FORCE: 'false',
+      TOTAL_CHAOS_DURATION: '60',
+      PODS_AFFECTED_PERC: '50',
+      CHAOS_INTERVAL: '10',
+      FORCE: 'false',
     });
     expect(envOf(find(objects, 'ChaosEngine', 'test-api-chaos-pod-network-latency'))).toEqual({
-      TOTAL_CHAOS_DURATION: '120', TARGET_CONTAINER: 'api', NETWORK_LATENCY: '2000', JITTER: '500',
+      TOTAL_CHAOS_DURATION: '120',
+      TARGET_CONTAINER: 'api',
+      NETWORK_LATENCY: '2000',
+      JITTER: '500',
     });
     expect(envOf(find(objects, 'ChaosEngine', 'test-api-chaos-pod-cpu-hog'))).toEqual({
-      TOTAL_CHAOS_DURATION: '180', TARGET_CONTAINER: 'api', CPU_CORES: '2', CPU_LOAD: '100',
+      TOTAL_CHAOS_DURATION: '180',
+      TARGET_CONTAINER: 'api',
+      CPU_CORES: '2',
+      CPU_LOAD: '100',
     });
     expect(envOf(find(objects, 'ChaosEngine', 'test-api-chaos-pod-network-loss'))).toEqual({
-      TOTAL_CHAOS_DURATION: '300', TARGET_CONTAINER: 'api', NETWORK_PACKET_LOSS_PERCENTAGE: '100', DESTINATION_HOSTS: 'test-db-rw.test.svc.cluster.local',
+      TOTAL_CHAOS_DURATION: '300',
+      TARGET_CONTAINER: 'api',
+      NETWORK_PACKET_LOSS_PERCENTAGE: '100',
+      DESTINATION_HOSTS: 'test-db-rw.test.svc.cluster.local',
     });
   });
 
   test('steady state: HTTP probe on the service, continuous, on every engine', () => {
     for (const engine of ofKind(objects, 'ChaosEngine')) {
-      expect(engine.spec.experiments[0].spec.probe).toEqual([{
-        name: 'steady-state-http', type: 'httpProbe', mode: 'Continuous',
-        'httpProbe/inputs': { url: 'http://test-api.test.svc.cluster.local:8080/readyz', method: { get: { criteria: '==', responseCode: '200' } } },
-        runProperties: { probeTimeout: '2s', interval: '5s', attempt: 1 },
-      }]);
+      expect(engine.spec.experiments[0].spec.probe).toEqual([
+        {
+          name: 'steady-state-http',
+          type: 'httpProbe',
+          mode: 'Continuous',
+          'httpProbe/inputs': {
+            url: 'http://test-api.test.svc.cluster.local:8080/readyz',
+            method: { get: { criteria: '==', responseCode: '200' } },
+          },
+          runProperties: { probeTimeout: '2s', interval: '5s', attempt: 1 },
+        },
+      ]);
     }
   });
 
@@ -118,13 +152,17 @@ describe('ChaosExperiment defaults (dev)', () => {
   });
 
   test("the target's NetworkPolicy admits the experiment pods on the probed port", () => {
-    expect(find(objects, 'NetworkPolicy', 'test-api').spec.ingress).toEqual([{
-      from: [{
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'test' } },
-        podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'litmus', 'app.kubernetes.io/component': 'experiment-job' } },
-      }],
-      ports: [{ protocol: 'TCP', port: 8080 }],
-    }]);
+    expect(find(objects, 'NetworkPolicy', 'test-api').spec.ingress).toEqual([
+      {
+        from: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'test' } },
+            podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'litmus', 'app.kubernetes.io/component': 'experiment-job' } },
+          },
+        ],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      },
+    ]);
   });
 });
 
@@ -150,7 +188,10 @@ describe('ChaosExperiment behaviour', () => {
     const chart = testChart(Environment.DEV);
     const target = new ReliableService(chart, 'api', serviceProps);
     const slo = new Slo(chart, 'availability', {
-      service: target, team: 'vault', objective: 99.9, runbookUrl: 'https://runbooks.example.com/api',
+      service: target,
+      team: 'vault',
+      objective: 99.9,
+      runbookUrl: 'https://runbooks.example.com/api',
       sli: Sli.requests({ total: 'http_requests_total{job="api"}', errors: 'http_requests_total{job="api",code=~"5.."}' }),
     });
     new ChaosExperiment(chart, 'api-chaos', {
@@ -161,15 +202,19 @@ describe('ChaosExperiment behaviour', () => {
     });
     const engine = find(synth(chart), 'ChaosEngine', 'test-api-chaos-pod-delete');
     expect(engine.spec.jobCleanUpPolicy).toBe('retain');
-    expect(engine.spec.experiments[0].spec.probe).toEqual([{
-      name: `slo-${slo.name}`, type: 'promProbe', mode: 'Edge',
-      'promProbe/inputs': {
-        endpoint: 'http://prometheus-operated.monitoring.svc:9090',
-        query: `slo:sli_error:ratio_rate5m${slo.recordSelector}`,
-        comparator: { criteria: '<=', value: '0.0144' },
+    expect(engine.spec.experiments[0].spec.probe).toEqual([
+      {
+        name: `slo-${slo.name}`,
+        type: 'promProbe',
+        mode: 'Edge',
+        'promProbe/inputs': {
+          endpoint: 'http://prometheus-operated.monitoring.svc:9090',
+          query: `slo:sli_error:ratio_rate5m${slo.recordSelector}`,
+          comparator: { criteria: '<=', value: '0.0144' },
+        },
+        runProperties: { probeTimeout: '5s', interval: '10s', attempt: 1 },
       },
-      runProperties: { probeTimeout: '5s', interval: '10s', attempt: 1 },
-    }]);
+    ]);
   });
 
   test('Prometheus probe and a renamed second fault of the same kind', () => {
@@ -178,11 +223,22 @@ describe('ChaosExperiment behaviour', () => {
         ChaosFault.dependencyFailure({ hosts: ['db.test.svc'], duration: Duration.seconds(60) }),
         ChaosFault.dependencyFailure({ name: 'cache-loss', ips: ['10.0.0.0/24'], lossPercent: 50, duration: Duration.seconds(60) }),
       ],
-      steadyState: SteadyStateProbe.prometheus({ endpoint: 'http://prom:9090', query: 'up{job="api"}', criteria: '>=', value: 1, interval: Duration.seconds(5), timeout: Duration.seconds(1) }),
+      steadyState: SteadyStateProbe.prometheus({
+        endpoint: 'http://prom:9090',
+        query: 'up{job="api"}',
+        criteria: '>=',
+        value: 1,
+        interval: Duration.seconds(5),
+        timeout: Duration.seconds(1),
+      }),
     });
     const second = find(objects, 'ChaosEngine', 'test-api-chaos-cache-loss');
     expect(envOf(second)).toMatchObject({ NETWORK_PACKET_LOSS_PERCENTAGE: '50', DESTINATION_IPS: '10.0.0.0/24' });
-    expect(second.spec.experiments[0].spec.probe[0]['promProbe/inputs']).toEqual({ endpoint: 'http://prom:9090', query: 'up{job="api"}', comparator: { criteria: '>=', value: '1' } });
+    expect(second.spec.experiments[0].spec.probe[0]['promProbe/inputs']).toEqual({
+      endpoint: 'http://prom:9090',
+      query: 'up{job="api"}',
+      comparator: { criteria: '>=', value: '1' },
+    });
     // A probe that does not call the service opens nothing.
     expect(find(objects, 'NetworkPolicy', 'test-api').spec.ingress).toBeUndefined();
   });
@@ -193,59 +249,91 @@ describe('ChaosExperiment validation', () => {
   const one = (m: string) => `${P}: 1 invalid setting\n  - ${m}`;
 
   test('throws if the experiment list is empty', () => {
-    expect(errorOf({ experiments: [] })).toBe(one(`${P}: 'experiments' ([]) is empty — add at least one fault, e.g. ChaosFault.podDelete({...})`));
+    expect(errorOf({ experiments: [] })).toBe(
+      one(`${P}: 'experiments' ([]) is empty — add at least one fault, e.g. ChaosFault.podDelete({...})`),
+    );
   });
 
   test('throws if a percentage is outside 1–100', () => {
     expect(errorOf({ experiments: [ChaosFault.cpuHog({ cores: 1, loadPercent: 150, duration: Duration.seconds(60) })] })).toBe(
-      one(`${P}: 'experiments[0].loadPercent' (150) is not a whole percentage between 1 and 100 — use e.g. 50`));
+      one(`${P}: 'experiments[0].loadPercent' (150) is not a whole percentage between 1 and 100 — use e.g. 50`),
+    );
     expect(errorOf({ experiments: [ChaosFault.podDelete({ podsAffectedPercent: 0, duration: Duration.seconds(60) })] })).toBe(
-      one(`${P}: 'experiments[0].podsAffectedPercent' (0) is not a whole percentage between 1 and 100 — use e.g. 50`));
+      one(`${P}: 'experiments[0].podsAffectedPercent' (0) is not a whole percentage between 1 and 100 — use e.g. 50`),
+    );
   });
 
   test('throws if a duration is not positive', () => {
     expect(errorOf({ experiments: [ChaosFault.cpuHog({ cores: 1, duration: Duration.seconds(0) })] })).toBe(
-      one(`${P}: 'experiments[0].duration' ('0s') is not a positive whole number of seconds — use e.g. Duration.seconds(60)`));
+      one(`${P}: 'experiments[0].duration' ('0s') is not a positive whole number of seconds — use e.g. Duration.seconds(60)`),
+    );
     expect(errorOf({ experiments: [ChaosFault.networkLatency({ latency: Duration.millis(0), duration: Duration.seconds(60) })] })).toBe(
-      one(`${P}: 'experiments[0].latency' ('0s') is not a positive whole number of milliseconds — use e.g. Duration.millis(200)`));
+      one(`${P}: 'experiments[0].latency' ('0s') is not a positive whole number of milliseconds — use e.g. Duration.millis(200)`),
+    );
   });
 
   test('throws if the chaos duration is shorter than the interval', () => {
     expect(errorOf({ experiments: [ChaosFault.podDelete({ interval: Duration.seconds(30), duration: Duration.seconds(20) })] })).toBe(
-      one(`${P}: 'experiments[0].duration' ('20s') is shorter than the interval (30s), so at most one round of deletions runs — make duration at least the interval`));
+      one(
+        `${P}: 'experiments[0].duration' ('20s') is shorter than the interval (30s), so at most one round of deletions runs — make duration at least the interval`,
+      ),
+    );
   });
 
   test('throws if pod-delete would delete every pod at the minimum replica count', () => {
     expect(errorOf({ experiments: [ChaosFault.podDelete({ podsAffectedPercent: 100, duration: Duration.seconds(60) })] })).toBe(
-      one(`${P}: 'experiments[0].podsAffectedPercent' (100) deletes 2 of 2 pods at the target's minimum replica count, an outage rather than a pod failure — lower podsAffectedPercent or raise the minimum replica count`));
+      one(
+        `${P}: 'experiments[0].podsAffectedPercent' (100) deletes 2 of 2 pods at the target's minimum replica count, an outage rather than a pod failure — lower podsAffectedPercent or raise the minimum replica count`,
+      ),
+    );
   });
 
   test('throws if a dependency failure names no dependency', () => {
     expect(errorOf({ experiments: [ChaosFault.dependencyFailure({ duration: Duration.seconds(60) })] })).toBe(
-      one(`${P}: 'experiments[0].hosts' (undefined) and ips are both empty, so all egress traffic would be dropped, not one dependency — name the dependency's hosts or IPs`));
+      one(
+        `${P}: 'experiments[0].hosts' (undefined) and ips are both empty, so all egress traffic would be dropped, not one dependency — name the dependency's hosts or IPs`,
+      ),
+    );
   });
 
   test('throws if two faults get the same engine name', () => {
     const f = () => ChaosFault.cpuHog({ cores: 1, duration: Duration.seconds(60) });
     expect(errorOf({ experiments: [f(), f()] })).toBe(
-      one(`${P}: 'experiments[1].name' ('pod-cpu-hog') is used by another fault, so their ChaosEngines would have the same name — give one of them a distinct name`));
+      one(
+        `${P}: 'experiments[1].name' ('pod-cpu-hog') is used by another fault, so their ChaosEngines would have the same name — give one of them a distinct name`,
+      ),
+    );
   });
 
   test('throws if the probe timeout is not shorter than its interval', () => {
-    expect(errorOf({ steadyState: SteadyStateProbe.http({ path: '/readyz', timeout: Duration.seconds(5), interval: Duration.seconds(5) }) })).toBe(
-      one(`${P}: 'steadyState.timeout' ('5s') is not shorter than the interval (5s), so evaluations overlap — lower the timeout below the interval`));
+    expect(
+      errorOf({ steadyState: SteadyStateProbe.http({ path: '/readyz', timeout: Duration.seconds(5), interval: Duration.seconds(5) }) }),
+    ).toBe(
+      one(
+        `${P}: 'steadyState.timeout' ('5s') is not shorter than the interval (5s), so evaluations overlap — lower the timeout below the interval`,
+      ),
+    );
   });
 
   test('throws if a continuous probe is not evaluated during the chaos', () => {
-    expect(errorOf({
-      experiments: [ChaosFault.cpuHog({ cores: 1, duration: Duration.seconds(10) })],
-      steadyState: SteadyStateProbe.http({ path: '/readyz', interval: Duration.seconds(10) }),
-    })).toBe(one(`${P}: 'steadyState.interval' ('10s') is not shorter than pod-cpu-hog's duration (10s), so the probe is not evaluated during the chaos — lower the probe interval or lengthen the chaos`));
+    expect(
+      errorOf({
+        experiments: [ChaosFault.cpuHog({ cores: 1, duration: Duration.seconds(10) })],
+        steadyState: SteadyStateProbe.http({ path: '/readyz', interval: Duration.seconds(10) }),
+      }),
+    ).toBe(
+      one(
+        `${P}: 'steadyState.interval' ('10s') is not shorter than pod-cpu-hog's duration (10s), so the probe is not evaluated during the chaos — lower the probe interval or lengthen the chaos`,
+      ),
+    );
   });
 
   test('throws if the HTTP probe calls an undeclared port', () => {
     expect(errorOf({ steadyState: SteadyStateProbe.http({ path: '/readyz', port: 'grpc' }) })).toBe(
-      one(`${P}: 'steadyState.port' ('grpc') is not a declared port of the target — declare it on the ReliableService or use a declared port`));
+      one(
+        `${P}: 'steadyState.port' ('grpc') is not a declared port of the target — declare it on the ReliableService or use a declared port`,
+      ),
+    );
   });
 
   test('throws if the target is in another environment or namespace', () => {
@@ -253,25 +341,34 @@ describe('ChaosExperiment validation', () => {
     const foreign = new ReliableService(other, 'api', serviceProps);
     const chart = testChart(Environment.DEV);
     new ReliableService(chart, 'api', serviceProps);
-    expect(() => new ChaosExperiment(chart, 'api-chaos', {
-      target: foreign, experiments: [ChaosFault.podDelete({ duration: Duration.seconds(60) })], steadyState: SteadyStateProbe.http({ path: '/readyz' }),
-    })).toThrow([
-      `${P}: 2 invalid settings`,
-      `  - ${P}: 'target' ('prod/other/api') is in environment 'prod', not 'dev' — target the service of the same environment`,
-      `  - ${P}: 'target' ('prod/other/api') is in namespace 'other', not 'test' — create the experiment in the target's system chart (the chaos ServiceAccount and Role are namespaced)`,
-    ].join('\n'));
+    expect(
+      () =>
+        new ChaosExperiment(chart, 'api-chaos', {
+          target: foreign,
+          experiments: [ChaosFault.podDelete({ duration: Duration.seconds(60) })],
+          steadyState: SteadyStateProbe.http({ path: '/readyz' }),
+        }),
+    ).toThrow(
+      [
+        `${P}: 2 invalid settings`,
+        `  - ${P}: 'target' ('prod/other/api') is in environment 'prod', not 'dev' — target the service of the same environment`,
+        `  - ${P}: 'target' ('prod/other/api') is in namespace 'other', not 'test' — create the experiment in the target's system chart (the chaos ServiceAccount and Role are namespaced)`,
+      ].join('\n'),
+    );
   });
 
   test('reports every broken rule at once', () => {
     const message = errorOf({
       experiments: [ChaosFault.podDelete({ podsAffectedPercent: 101, interval: Duration.seconds(0), duration: Duration.millis(1500) })],
     });
-    expect(message).toBe([
-      `${P}: 4 invalid settings`,
-      `  - ${P}: 'experiments[0].duration' ('1500ms') is not a positive whole number of seconds — use e.g. Duration.seconds(60)`,
-      `  - ${P}: 'experiments[0].podsAffectedPercent' (101) is not a whole percentage between 1 and 100 — use e.g. 50`,
-      `  - ${P}: 'experiments[0].interval' ('0s') is not a positive whole number of seconds — use e.g. Duration.seconds(60)`,
-      `  - ${P}: 'steadyState.interval' ('5s') is not shorter than pod-delete's duration (1500ms), so the probe is not evaluated during the chaos — lower the probe interval or lengthen the chaos`,
-    ].join('\n'));
+    expect(message).toBe(
+      [
+        `${P}: 4 invalid settings`,
+        `  - ${P}: 'experiments[0].duration' ('1500ms') is not a positive whole number of seconds — use e.g. Duration.seconds(60)`,
+        `  - ${P}: 'experiments[0].podsAffectedPercent' (101) is not a whole percentage between 1 and 100 — use e.g. 50`,
+        `  - ${P}: 'experiments[0].interval' ('0s') is not a positive whole number of seconds — use e.g. Duration.seconds(60)`,
+        `  - ${P}: 'steadyState.interval' ('5s') is not shorter than pod-delete's duration (1500ms), so the probe is not evaluated during the chaos — lower the probe interval or lengthen the chaos`,
+      ].join('\n'),
+    );
   });
 });

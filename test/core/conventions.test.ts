@@ -20,20 +20,35 @@ test('selector labels are the immutable subset of the recommended labels', () =>
 });
 
 test.each([
-  ['api', true], ['homepage-api', true], ['a'.repeat(63), true], ['a'.repeat(64), false],
-  ['Api', false], ['-api', false], ['api-', false], ['api_v2', false], ['', false],
+  ['api', true],
+  ['homepage-api', true],
+  ['a'.repeat(63), true],
+  ['a'.repeat(64), false],
+  ['Api', false],
+  ['-api', false],
+  ['api-', false],
+  ['api_v2', false],
+  ['', false],
 ])('isDnsLabel(%s) = %s', (value, ok) => {
   expect(isDnsLabel(value)).toBe(ok);
 });
 
 test.each([
-  ['1.2.3', true], ['v1_2-3', true], ['', true], ['1.2 3', false], ['-1', false], ['x'.repeat(64), false],
+  ['1.2.3', true],
+  ['v1_2-3', true],
+  ['', true],
+  ['1.2 3', false],
+  ['-1', false],
+  ['x'.repeat(64), false],
 ])('isLabelValue(%s) = %s', (value, ok) => {
   expect(isLabelValue(value)).toBe(ok);
 });
 
 test.each([
-  ['1.2.3', '1.2.3'], ['1.2+build', '1.2-build'], ['--x--', 'x'], ['a'.repeat(70), 'a'.repeat(63)],
+  ['1.2.3', '1.2.3'],
+  ['1.2+build', '1.2-build'],
+  ['--x--', 'x'],
+  ['a'.repeat(70), 'a'.repeat(63)],
 ])('toLabelValue(%s) = %s', (value, expected) => {
   expect(toLabelValue(value)).toBe(expected);
 });

@@ -22,19 +22,31 @@ describe('imagePinningProblem: a tag, a digest or both pin an image', () => {
     // The digest fixes what `latest` would leave open.
     [`app:latest@${DIGEST}`, undefined],
     ['redis', ['has no tag or digest, so every pull may run different code', 'pin a version tag (app:1.4.2) or a digest (app@sha256:...)']],
-    ['redis:latest', ['uses the mutable tag latest, so a rollback cannot return to the previous code', 'pin a version tag (app:1.4.2) or a digest']],
-    ['redis:7.4.6@sha256:abc', [
-      "has the digest 'sha256:abc', which is not sha256: and 64 lowercase hex digits, so the pull fails",
-      'copy the whole digest from the registry (app:1.4.2@sha256:<64 hex>), or pin the tag alone',
-    ]],
-    [`redis:7.4.6@${DIGEST.toUpperCase().replace('SHA256', 'sha256')}`, [
-      `has the digest '${DIGEST.toUpperCase().replace('SHA256', 'sha256')}', which is not sha256: and 64 lowercase hex digits, so the pull fails`,
-      'copy the whole digest from the registry (app:1.4.2@sha256:<64 hex>), or pin the tag alone',
-    ]],
-    [`redis@md5:${'0'.repeat(32)}`, [
-      `has the digest 'md5:${'0'.repeat(32)}', which is not sha256: and 64 lowercase hex digits, so the pull fails`,
-      'copy the whole digest from the registry (app:1.4.2@sha256:<64 hex>), or pin the tag alone',
-    ]],
+    [
+      'redis:latest',
+      ['uses the mutable tag latest, so a rollback cannot return to the previous code', 'pin a version tag (app:1.4.2) or a digest'],
+    ],
+    [
+      'redis:7.4.6@sha256:abc',
+      [
+        "has the digest 'sha256:abc', which is not sha256: and 64 lowercase hex digits, so the pull fails",
+        'copy the whole digest from the registry (app:1.4.2@sha256:<64 hex>), or pin the tag alone',
+      ],
+    ],
+    [
+      `redis:7.4.6@${DIGEST.toUpperCase().replace('SHA256', 'sha256')}`,
+      [
+        `has the digest '${DIGEST.toUpperCase().replace('SHA256', 'sha256')}', which is not sha256: and 64 lowercase hex digits, so the pull fails`,
+        'copy the whole digest from the registry (app:1.4.2@sha256:<64 hex>), or pin the tag alone',
+      ],
+    ],
+    [
+      `redis@md5:${'0'.repeat(32)}`,
+      [
+        `has the digest 'md5:${'0'.repeat(32)}', which is not sha256: and 64 lowercase hex digits, so the pull fails`,
+        'copy the whole digest from the registry (app:1.4.2@sha256:<64 hex>), or pin the tag alone',
+      ],
+    ],
   ])('%s', (image, expected) => {
     expect(imagePinningProblem(image)).toEqual(expected);
   });

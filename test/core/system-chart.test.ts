@@ -13,7 +13,14 @@ describe('SystemChart', () => {
     const chart = new SystemChart(a.stage(Environment.PROD), 'shop');
     expect(chart.system).toBe('shop');
     expect(chart.namespaceName).toBe('shop');
-    const ns = find(a.render().find((d) => d.chart === chart)!.files.flatMap((f) => f.objects), 'Namespace', 'shop');
+    const ns = find(
+      a
+        .render()
+        .find((d) => d.chart === chart)!
+        .files.flatMap((f) => f.objects),
+      'Namespace',
+      'shop',
+    );
     expect(ns.metadata.namespace).toBeUndefined();
     expect(ns.metadata.labels).toEqual({
       'app.kubernetes.io/name': 'shop-namespace',
@@ -46,30 +53,44 @@ describe('SystemChart', () => {
     const a = app();
     const chart = new SystemChart(a.stage(Environment.DEV), 'shop');
     chart.allowPrivilegedPods('chaos helper pods');
-    const ns = find(a.render().filter((d) => d.chart === chart).flatMap((d) => d.files.flatMap((f) => f.objects)), 'Namespace', 'shop');
-    expect([ns.metadata.labels['pod-security.kubernetes.io/enforce'], ns.metadata.labels['pod-security.kubernetes.io/warn'], ns.metadata.labels['pod-security.kubernetes.io/audit']])
-      .toEqual(['privileged', 'restricted', 'restricted']);
+    const ns = find(
+      a
+        .render()
+        .filter((d) => d.chart === chart)
+        .flatMap((d) => d.files.flatMap((f) => f.objects)),
+      'Namespace',
+      'shop',
+    );
+    expect([
+      ns.metadata.labels['pod-security.kubernetes.io/enforce'],
+      ns.metadata.labels['pod-security.kubernetes.io/warn'],
+      ns.metadata.labels['pod-security.kubernetes.io/audit'],
+    ]).toEqual(['privileged', 'restricted', 'restricted']);
     expect(chart.privilegedPodReasons).toEqual(['chaos helper pods']);
   });
 
   test('throws for an invalid system name', () => {
     expect(() => new SystemChart(app().stage(Environment.PROD), 'Shop_1')).toThrow(
-      "prod/Shop_1: 'system' ('Shop_1') is not a DNS label of at most 40 characters — use lowercase letters, digits and dashes, so `<system>-<component>` stays a valid object name");
+      "prod/Shop_1: 'system' ('Shop_1') is not a DNS label of at most 40 characters — use lowercase letters, digits and dashes, so `<system>-<component>` stays a valid object name",
+    );
   });
 
   test('throws for an invalid namespace', () => {
     expect(() => new SystemChart(app().stage(Environment.PROD), 'shop', { namespace: 'Shop' })).toThrow(
-      "prod/shop: 'namespace' ('Shop') is not a DNS label — use lowercase letters, digits and dashes (at most 63)");
+      "prod/shop: 'namespace' ('Shop') is not a DNS label — use lowercase letters, digits and dashes (at most 63)",
+    );
   });
 
   test('throws outside an environment stage', () => {
     expect(() => new SystemChart(app(), 'shop')).toThrow(
-      'shop: is not inside an EnvironmentStage — create systems in `app.stage(Environment.PROD)` (or another environment)');
+      'shop: is not inside an EnvironmentStage — create systems in `app.stage(Environment.PROD)` (or another environment)',
+    );
   });
 
   test('throws for an environment stage outside a ReliakitApp', () => {
     expect(() => new EnvironmentStage(new App(), 'prod', { environment: Environment.PROD })).toThrow(
-      'prod: is not inside a ReliakitApp — create stacks in `new ReliakitApp({...}).stage(env)`');
+      'prod: is not inside a ReliakitApp — create stacks in `new ReliakitApp({...}).stage(env)`',
+    );
   });
 
   test('throws outside a SystemChart', () => {
@@ -81,9 +102,11 @@ describe('SystemChart', () => {
     const chart = new SystemChart(app().stage(Environment.PROD), 'shop');
     const nested = new Construct(new Construct(chart, 'group'), 'secret');
     expect(() => chart.addPrerequisite(nested)).toThrow(
-      'prod/shop/group/secret: only a direct child of the system chart prod/shop can be a prerequisite — create it with the chart as scope');
+      'prod/shop/group/secret: only a direct child of the system chart prod/shop can be a prerequisite — create it with the chart as scope',
+    );
     expect(() => chart.addDataComponent(nested)).toThrow(
-      'prod/shop/group/secret: only a direct child of the system chart prod/shop can be a data component — create it with the chart as scope');
+      'prod/shop/group/secret: only a direct child of the system chart prod/shop can be a data component — create it with the chart as scope',
+    );
   });
 
   test('throws for a dependency on itself or across environments', () => {
@@ -92,7 +115,7 @@ describe('SystemChart', () => {
     const dev = new SystemChart(a.stage(Environment.DEV), 'db');
     expect(() => prod.addSystemDependency(prod)).toThrow("prod/shop: 'dependsOn' (shop) names the system itself — remove it");
     expect(() => prod.addSystemDependency(dev)).toThrow(
-      "prod/shop: 'dependsOn' (dev/db) is in environment 'dev', not 'prod' — depend on the system of the same environment");
+      "prod/shop: 'dependsOn' (dev/db) is in environment 'dev', not 'prod' — depend on the system of the same environment",
+    );
   });
-
 });

@@ -40,8 +40,17 @@ test.each([
 });
 
 test.each([
-  ['2000', true], ['500m', true], ['1.5k', true], ['256Mi', true], ['1e3', true], ['.5', true],
-  ['2k rps', false], ['256MB', false], ['1.5.0', false], ['', false], ['ten', false],
+  ['2000', true],
+  ['500m', true],
+  ['1.5k', true],
+  ['256Mi', true],
+  ['1e3', true],
+  ['.5', true],
+  ['2k rps', false],
+  ['256MB', false],
+  ['1.5.0', false],
+  ['', false],
+  ['ten', false],
 ])('isQuantity(%s) = %s', (value, ok) => {
   expect(isQuantity(value)).toBe(ok);
 });

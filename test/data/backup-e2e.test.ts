@@ -5,7 +5,16 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { BackupSchedule, BackupScheduleProps, BackupSource, BackupTarget, Retention } from '../../lib';
 import {
-  hasBackupTools, hasRedisTools, postgresBinDir, PostgresServer, RedisServer, S3Server, startPostgres, startRedis, startS3, startSentinel,
+  hasBackupTools,
+  hasRedisTools,
+  postgresBinDir,
+  PostgresServer,
+  RedisServer,
+  S3Server,
+  startPostgres,
+  startRedis,
+  startS3,
+  startSentinel,
 } from '../support/servers';
 import { find, Manifest, synth, testChart } from '../support/synth';
 import { Size } from 'cdk8s';
@@ -35,8 +44,17 @@ const SECRETS: Record<string, string> = {
   'backup-encryption/key': 'correct horse battery staple',
   'redis/password': 'redis-secret',
 };
-const TARGET = BackupTarget.minio({ endpoint: 'http://minio.minio:9000', bucket: 'backups', prefix: 'db', credentials: { secretName: 'minio-credentials' } });
-const OFFSITE = BackupTarget.minio({ endpoint: 'http://offsite.storage:9000', bucket: 'offsite', credentials: { secretName: 'offsite-credentials' } });
+const TARGET = BackupTarget.minio({
+  endpoint: 'http://minio.minio:9000',
+  bucket: 'backups',
+  prefix: 'db',
+  credentials: { secretName: 'minio-credentials' },
+});
+const OFFSITE = BackupTarget.minio({
+  endpoint: 'http://offsite.storage:9000',
+  bucket: 'offsite',
+  credentials: { secretName: 'offsite-credentials' },
+});
 const RESOURCES = { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } };
 const PATH = [postgresBinDir() ?? '/usr/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'].join(':');
 
@@ -46,8 +64,12 @@ const timings: string[] = [];
 
 function postgresSource(): BackupSource {
   return BackupSource.postgres({
-    host: 'homepage-db-rw.test', database: 'app', username: { name: 'db-backup', key: 'username' },
-    password: { name: 'db-backup', key: 'password' }, image: `postgres:${pg.major}.8-bookworm`, majorVersion: pg.major,
+    host: 'homepage-db-rw.test',
+    database: 'app',
+    username: { name: 'db-backup', key: 'username' },
+    password: { name: 'db-backup', key: 'password' },
+    image: `postgres:${pg.major}.8-bookworm`,
+    majorVersion: pg.major,
   });
 }
 
@@ -61,8 +83,13 @@ interface Rendered {
 function render(id: string, overrides: Partial<BackupScheduleProps> = {}): Rendered {
   const chart = testChart();
   const schedule = new BackupSchedule(chart, id, {
-    source: postgresSource(), target: TARGET, schedule: '0 2 * * *', retention: Retention.count(3),
-    restoreDrill: { schedule: '0 3 * * *', keepScratchDatabase: true }, resources: RESOURCES, ...overrides,
+    source: postgresSource(),
+    target: TARGET,
+    schedule: '0 2 * * *',
+    retention: Retention.count(3),
+    restoreDrill: { schedule: '0 3 * * *', keepScratchDatabase: true },
+    resources: RESOURCES,
+    ...overrides,
   });
   const objects = synth(chart);
   return { schedule, objects, scripts: find(objects, 'ConfigMap', schedule.scriptsConfigMapName).data };
@@ -93,8 +120,14 @@ function newContext(extra: Record<string, string> = {}, secrets?: Record<string,
     tmpDir,
     secrets,
     overrides: {
-      WORK_DIR: workDir, HOME: tmpDir, TMPDIR: tmpDir,
-      S3_ENDPOINT: s3.endpoint, OFFSITE_S3_ENDPOINT: s3.endpoint, PGHOST: pg.host, PGPORT: String(pg.port), ...extra,
+      WORK_DIR: workDir,
+      HOME: tmpDir,
+      TMPDIR: tmpDir,
+      S3_ENDPOINT: s3.endpoint,
+      OFFSITE_S3_ENDPOINT: s3.endpoint,
+      PGHOST: pg.host,
+      PGPORT: String(pg.port),
+      ...extra,
     },
   };
 }
@@ -131,7 +164,11 @@ function runStep(r: Rendered, jobName: string, step: string, ctx: RunContext): S
   expect([shell, rest]).toEqual(['/bin/sh', []]);
   const started = Date.now();
   const result = spawnSync('/bin/sh', [script.replace(/^\/scripts\//, `${scriptsDir}/`)], {
-    env: containerEnv(container, ctx), encoding: 'utf8', timeout: 120_000, cwd: ctx.tmpDir, maxBuffer: 64 * 1024 * 1024,
+    env: containerEnv(container, ctx),
+    encoding: 'utf8',
+    timeout: 120_000,
+    cwd: ctx.tmpDir,
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { step, status: result.status, output: `${result.stdout}${result.stderr}`, ms: Date.now() - started };
 }
@@ -162,8 +199,16 @@ function failure(results: readonly StepResult[]): StepResult {
 
 function aws(...args: string[]): string {
   const r = spawnSync('/usr/bin/aws', ['--endpoint-url', s3.endpoint, ...args], {
-    encoding: 'utf8', timeout: 60_000,
-    env: { PATH, HOME: tmpdir(), AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_DEFAULT_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' },
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: {
+      PATH,
+      HOME: tmpdir(),
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
   });
   if (r.status !== 0) throw new Error(`aws ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
@@ -171,13 +216,26 @@ function aws(...args: string[]): string {
 
 /** Every key under `prefix`, sorted. */
 function keys(bucket: string, prefix: string): string[] {
-  const out = aws('s3api', 'list-objects-v2', '--bucket', bucket, '--prefix', prefix, '--query', 'Contents[].[Key]', '--output', 'text').trim();
+  const out = aws(
+    's3api',
+    'list-objects-v2',
+    '--bucket',
+    bucket,
+    '--prefix',
+    prefix,
+    '--query',
+    'Contents[].[Key]',
+    '--output',
+    'text',
+  ).trim();
   return out === 'None' || out === '' ? [] : out.split('\n').sort();
 }
 
 /** Stamps of complete backup sets (with SHA256SUMS) under `prefix`. */
 function completeSets(bucket: string, prefix: string): string[] {
-  return keys(bucket, `${prefix}/`).filter((k) => k.endsWith('/SHA256SUMS')).map((k) => k.slice(prefix.length + 1).split('/')[0]);
+  return keys(bucket, `${prefix}/`)
+    .filter((k) => k.endsWith('/SHA256SUMS'))
+    .map((k) => k.slice(prefix.length + 1).split('/')[0]);
 }
 
 function getObject(bucket: string, key: string): Buffer {
@@ -203,7 +261,10 @@ function tableDigest(database: string, table: string): { rows: number; sha256: s
   const lines: Buffer[] = [];
   let start = 0;
   for (let i = 0; i < data.length; i++) {
-    if (data[i] === 0x0a) { lines.push(data.subarray(start, i + 1)); start = i + 1; }
+    if (data[i] === 0x0a) {
+      lines.push(data.subarray(start, i + 1));
+      start = i + 1;
+    }
   }
   lines.sort(Buffer.compare);
   const hash = createHash('sha256');
@@ -216,7 +277,9 @@ const TABLES = ['public.customers', 'public.orders', 'public.empty_audit', 'sale
 function seedSource(): void {
   pg.psql('postgres', "CREATE ROLE backup LOGIN CREATEDB PASSWORD 'backup-pw'");
   pg.psql('postgres', 'CREATE DATABASE app');
-  pg.psql('app', `
+  pg.psql(
+    'app',
+    `
     GRANT pg_read_all_data TO backup;
     CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL, email text, born date, balance numeric(12,2), score double precision);
     INSERT INTO customers (name, email, born, balance, score)
@@ -235,7 +298,8 @@ function seedSource(): void {
     CREATE SCHEMA sales;
     CREATE TABLE sales."Mixed Case" (k text PRIMARY KEY, v bytea);
     INSERT INTO sales."Mixed Case" SELECT 'key ' || g, decode(md5(g::text), 'hex') FROM generate_series(1, 500) g;
-  `);
+  `,
+  );
 }
 
 function parseManifest(text: string): Record<string, { rows: number; sha256: string }> {
@@ -251,7 +315,7 @@ e2e('BackupSchedule end to end: PostgreSQL', () => {
   let suiteStart = 0;
 
   beforeAll(async () => {
-    const started = suiteStart = Date.now();
+    const started = (suiteStart = Date.now());
     [pg, s3] = await Promise.all([startPostgres(), startS3(['backups', 'offsite'])]);
     timings.push(`servers up: ${Date.now() - started} ms`);
     const seeded = Date.now();
@@ -285,7 +349,9 @@ e2e('BackupSchedule end to end: PostgreSQL', () => {
     // Retention 3: the oldest set is gone, the three newest (the newest among them) survive.
     expect(completeSets('backups', prefix)).toEqual(stamps.slice(1));
     expect(keys('backups', `${prefix}/${stamps[0]}/`)).toEqual([]);
-    expect(keys('backups', `${prefix}/${stamps[3]}/`)).toEqual(['SHA256SUMS', 'backup.dump', 'manifest.tsv'].map((f) => `${prefix}/${stamps[3]}/${f}`));
+    expect(keys('backups', `${prefix}/${stamps[3]}/`)).toEqual(
+      ['SHA256SUMS', 'backup.dump', 'manifest.tsv'].map((f) => `${prefix}/${stamps[3]}/${f}`),
+    );
 
     // The manifest agrees with what this test computes from the source database.
     const manifest = parseManifest(getObject('backups', `${prefix}/${stamps[3]}/manifest.tsv`).toString('utf8'));
@@ -315,7 +381,9 @@ e2e('BackupSchedule end to end: PostgreSQL', () => {
     const offsitePrefix = (r.schedule.offsiteTarget as BackupTarget).prefix;
     expect(offsitePrefix).toBe('prod/test-pg');
     expect(completeSets('offsite', offsitePrefix)).toEqual(stamps.slice(1));
-    expect(getObject('offsite', `${offsitePrefix}/${stamps[3]}/backup.dump`)).toEqual(getObject('backups', `${prefix}/${stamps[3]}/backup.dump`));
+    expect(getObject('offsite', `${offsitePrefix}/${stamps[3]}/backup.dump`)).toEqual(
+      getObject('backups', `${prefix}/${stamps[3]}/backup.dump`),
+    );
     const second = runJob(r, 'test-pg-offsite-sync', newContext());
     expectSuccess(second);
     expect(second[0].output).toContain('offsite sync: copied 0, already there 3');
@@ -326,10 +394,15 @@ e2e('BackupSchedule end to end: PostgreSQL', () => {
     const prefix = r.schedule.target.prefix;
     const ctx = newContext();
     expectSuccess(runJob(r, 'test-days-backup', ctx, ['dump']));
-    const stampOf = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stampOf = (daysAgo: number) =>
+      new Date(Date.now() - daysAgo * 86_400_000)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
     // Only old sets: a complete one 100 days old and an incomplete one 200 days old.
     const old = stampOf(100);
-    for (const f of ['backup.dump', 'manifest.tsv', 'SHA256SUMS']) putObject('backups', `${prefix}/${old}/${f}`, readFileSync(join(ctx.workDir, 'out', f)));
+    for (const f of ['backup.dump', 'manifest.tsv', 'SHA256SUMS'])
+      putObject('backups', `${prefix}/${old}/${f}`, readFileSync(join(ctx.workDir, 'out', f)));
     putObject('backups', `${prefix}/${stampOf(200)}/backup.dump`, 'partial');
     const prune = runStep(r, 'test-days-backup', 'prune', newContext());
     expect(prune.status).toBe(0);
@@ -338,7 +411,8 @@ e2e('BackupSchedule end to end: PostgreSQL', () => {
 
     // With a fresh backup, the old set goes; one 10 days old stays.
     const recent = stampOf(10);
-    for (const f of ['backup.dump', 'manifest.tsv', 'SHA256SUMS']) putObject('backups', `${prefix}/${recent}/${f}`, readFileSync(join(ctx.workDir, 'out', f)));
+    for (const f of ['backup.dump', 'manifest.tsv', 'SHA256SUMS'])
+      putObject('backups', `${prefix}/${recent}/${f}`, readFileSync(join(ctx.workDir, 'out', f)));
     await nextSecond();
     expectSuccess(runJob(r, 'test-days-backup', newContext()));
     const sets = completeSets('backups', prefix);
@@ -348,12 +422,19 @@ e2e('BackupSchedule end to end: PostgreSQL', () => {
   }, 120_000);
 
   test('client-side encryption: ciphertext only in the bucket, and the drill decrypts and verifies', async () => {
-    const r = render('enc', { encryption: { key: { name: 'backup-encryption', key: 'key' } }, restoreDrill: { schedule: '0 3 1 * *', scratchDatabase: 'app_enc_drill' } });
+    const r = render('enc', {
+      encryption: { key: { name: 'backup-encryption', key: 'key' } },
+      restoreDrill: { schedule: '0 3 1 * *', scratchDatabase: 'app_enc_drill' },
+    });
     const prefix = r.schedule.target.prefix;
     const started = Date.now();
     expectSuccess(runJob(r, 'test-enc-backup', newContext()));
     const [stamp] = completeSets('backups', prefix);
-    expect(keys('backups', `${prefix}/${stamp}/`).map((k) => k.split('/').pop())).toEqual(['SHA256SUMS', 'backup.dump.enc', 'manifest.tsv.enc']);
+    expect(keys('backups', `${prefix}/${stamp}/`).map((k) => k.split('/').pop())).toEqual([
+      'SHA256SUMS',
+      'backup.dump.enc',
+      'manifest.tsv.enc',
+    ]);
     for (const f of ['backup.dump.enc', 'manifest.tsv.enc']) {
       const body = getObject('backups', `${prefix}/${stamp}/${f}`);
       expect(body.subarray(0, 8).toString('latin1')).toBe('Salted__');
@@ -436,19 +517,20 @@ e2e('BackupSchedule end to end: PostgreSQL', () => {
     putObject('backups', `${prefix}/${stamp}/backup.dump`, readFileSync(join(ctx.workDir, 'out/backup.dump')));
     const manifest = readFileSync(join(ctx.workDir, 'out/manifest.tsv'), 'utf8').replace(/^(public\.orders\t)60000/m, '$159999');
     putObject('backups', `${prefix}/${stamp}/manifest.tsv`, manifest);
-    const sums = readFileSync(join(ctx.workDir, 'out/SHA256SUMS'), 'utf8')
-      .replace(/^\w+( {2}manifest\.tsv)$/m, `${createHash('sha256').update(manifest).digest('hex')}$1`);
+    const sums = readFileSync(join(ctx.workDir, 'out/SHA256SUMS'), 'utf8').replace(
+      /^\w+( {2}manifest\.tsv)$/m,
+      `${createHash('sha256').update(manifest).digest('hex')}$1`,
+    );
     putObject('backups', `${prefix}/${stamp}/SHA256SUMS`, sums);
     const tampered = failure(runJob(r, 'test-corrupt-restore-drill', newContext()));
     expect(tampered.step).toBe('verify');
     expect(tampered.output).toContain('MISMATCH public.orders: 60000 rows, manifest says 59999');
-    expect(tampered.output).toContain("the restored database differs from backup");
+    expect(tampered.output).toContain('the restored database differs from backup');
 
     // No backup at all: the drill fails loudly instead of passing vacuously.
     const empty = failure(runJob(render('nothing'), 'test-nothing-restore-drill', newContext()));
     expect(empty.output).toContain('no complete backup under s3://backups/db/prod/test-nothing/');
   }, 120_000);
-
 });
 
 redisE2e('BackupSchedule end to end: Redis', () => {
@@ -478,8 +560,15 @@ redisE2e('BackupSchedule end to end: Redis', () => {
   function renderRedis(id: string): Rendered {
     const chart = testChart();
     const schedule = new BackupSchedule(chart, id, {
-      source: BackupSource.redis({ host: 'homepage-cache.test', password: { name: 'redis', key: 'password' }, image: 'redis:7.0.15-bookworm' }),
-      target: TARGET, schedule: '*/30 * * * *', restoreDrill: { schedule: '0 3 * * *' }, resources: RESOURCES,
+      source: BackupSource.redis({
+        host: 'homepage-cache.test',
+        password: { name: 'redis', key: 'password' },
+        image: 'redis:7.0.15-bookworm',
+      }),
+      target: TARGET,
+      schedule: '*/30 * * * *',
+      restoreDrill: { schedule: '0 3 * * *' },
+      resources: RESOURCES,
     });
     const objects = synth(chart);
     return { schedule, objects, scripts: find(objects, 'ConfigMap', schedule.scriptsConfigMapName).data };
@@ -499,11 +588,18 @@ redisE2e('BackupSchedule end to end: Redis', () => {
     const drill = runJob(r, 'test-cache-restore-drill', redisContext());
     expectSuccess(drill);
     expect(drill[1].output).toContain(`restore drill passed: backup ${stamp}, 2150 of 2150 keys loaded`);
-    console.log(`redis backup ${backup.map((x) => `${x.step} ${x.ms} ms`).join(', ')}; drill ${drill.map((x) => `${x.step} ${x.ms} ms`).join(', ')}`);
+    console.log(
+      `redis backup ${backup.map((x) => `${x.step} ${x.ms} ms`).join(', ')}; drill ${drill.map((x) => `${x.step} ${x.ms} ms`).join(', ')}`,
+    );
 
     // A wrong password fails the snapshot; a corrupted RDB fails the drill.
-    const denied = failure(runJob(r, 'test-cache-backup', newContext({ REDIS_HOST: redis.host, REDIS_PORT: String(redis.port) },
-      { ...SECRETS, 'redis/password': 'wrong' })));
+    const denied = failure(
+      runJob(
+        r,
+        'test-cache-backup',
+        newContext({ REDIS_HOST: redis.host, REDIS_PORT: String(redis.port) }, { ...SECRETS, 'redis/password': 'wrong' }),
+      ),
+    );
     expect(denied.step).toBe('dump');
     const key = `${r.schedule.target.prefix}/${stamp}/backup.rdb`;
     const rdb = getObject('backups', key);
@@ -519,9 +615,16 @@ redisE2e('BackupSchedule end to end: Redis', () => {
         const chart = testChart();
         const schedule = new BackupSchedule(chart, id, {
           source: BackupSource.redis({
-            host: 'homepage-cache.test', port: 26379, sentinel: { masterSet }, password: { name: 'redis', key: 'password' }, image: 'redis:7.0.15-bookworm',
+            host: 'homepage-cache.test',
+            port: 26379,
+            sentinel: { masterSet },
+            password: { name: 'redis', key: 'password' },
+            image: 'redis:7.0.15-bookworm',
           }),
-          target: TARGET.withPrefix(id), schedule: '*/30 * * * *', restoreDrill: { schedule: '0 3 * * *' }, resources: RESOURCES,
+          target: TARGET.withPrefix(id),
+          schedule: '*/30 * * * *',
+          restoreDrill: { schedule: '0 3 * * *' },
+          resources: RESOURCES,
         });
         const objects = synth(chart);
         return { schedule, objects, scripts: find(objects, 'ConfigMap', schedule.scriptsConfigMapName).data };

@@ -1,6 +1,12 @@
 import { Duration } from 'cdk8s';
 import { PostgresBackupMethod } from '../../lib';
-import { backupStaleAfterSeconds, cnpgInstancePods, cnpgVolumeClaims, postgresBackupMetrics, walArchiveMaxAgeSeconds } from '../../lib/observability/cnpg';
+import {
+  backupStaleAfterSeconds,
+  cnpgInstancePods,
+  cnpgVolumeClaims,
+  postgresBackupMetrics,
+  walArchiveMaxAgeSeconds,
+} from '../../lib/observability/cnpg';
 import { matches } from '../../lib/observability/promql';
 
 describe('cnpgInstancePods and cnpgVolumeClaims', () => {
@@ -20,8 +26,16 @@ describe('cnpgInstancePods and cnpgVolumeClaims', () => {
 
 describe('postgresBackupMetrics', () => {
   test.each<[PostgresBackupMethod, string, string]>([
-    [PostgresBackupMethod.BARMAN_CLOUD_PLUGIN, 'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', 'barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp'],
-    [PostgresBackupMethod.IN_TREE_BARMAN_OBJECT_STORE, 'cnpg_collector_last_available_backup_timestamp', 'cnpg_collector_last_failed_backup_timestamp'],
+    [
+      PostgresBackupMethod.BARMAN_CLOUD_PLUGIN,
+      'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp',
+      'barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp',
+    ],
+    [
+      PostgresBackupMethod.IN_TREE_BARMAN_OBJECT_STORE,
+      'cnpg_collector_last_available_backup_timestamp',
+      'cnpg_collector_last_failed_backup_timestamp',
+    ],
   ])('%s', (method, lastAvailable, lastFailed) => {
     expect(postgresBackupMetrics(method)).toEqual({ lastAvailable, lastFailed });
   });

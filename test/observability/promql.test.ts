@@ -3,8 +3,16 @@ import { formatSelector, parseSelector, vectorSelectors } from '../../lib/observ
 describe('vectorSelectors', () => {
   test.each([
     ['a plain selector', 'up{job="a"}', ['up{job="a"}']],
-    ['inside a range, a function and an aggregation', 'sum by (code) (rate(http_requests_total{job="a",code=~"5.."}[5m]))', ['http_requests_total{job="a",code=~"5.."}']],
-    ['both sides of a binary expression, with offset and subquery', 'max_over_time(up{job="a"}[1h:5m]) / on() up{job!="b"} offset 5m', ['up{job="a"}', 'up{job!="b"}']],
+    [
+      'inside a range, a function and an aggregation',
+      'sum by (code) (rate(http_requests_total{job="a",code=~"5.."}[5m]))',
+      ['http_requests_total{job="a",code=~"5.."}'],
+    ],
+    [
+      'both sides of a binary expression, with offset and subquery',
+      'max_over_time(up{job="a"}[1h:5m]) / on() up{job!="b"} offset 5m',
+      ['up{job="a"}', 'up{job!="b"}'],
+    ],
     ['quoted names (Prometheus 3)', '{"my.metric", "k.v"="x"}', ['my.metric{k.v="x"}']],
     ['a metric-less selector', '{job="a"}', ['{job="a"}']],
     ['a bare metric', 'vector(1) + up', ['up{}']],

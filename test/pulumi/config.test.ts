@@ -9,7 +9,8 @@ const KNOWN = ['homepage', 'postfacta', 'llm-data-vault', 'social-backend', 'lis
 
 /** A ConfigSource over a plain map; non-strings arrive as JSON, as Pulumi passes them. */
 function source(values: Record<string, unknown>): (key: string) => string | undefined {
-  return (key) => (values[key] === undefined ? undefined : typeof values[key] === 'string' ? values[key] as string : JSON.stringify(values[key]));
+  return (key) =>
+    values[key] === undefined ? undefined : typeof values[key] === 'string' ? (values[key] as string) : JSON.stringify(values[key]);
 }
 
 function stackFile(stack: string): Record<string, unknown> {
@@ -34,11 +35,17 @@ describe('readStackConfig', () => {
     const config = readStackConfig(source(stackFile('dev')), KNOWN);
     expect(config.environment).toBe(Environment.DEV);
     expect(config.systems).toEqual(KNOWN);
-    expect(config.offsiteBackups.map((o) => o.bucket)).toEqual(['lucena-cloud-social-backend-backups-dev', 'lucena-cloud-listings-offsite-backups-dev']);
+    expect(config.offsiteBackups.map((o) => o.bucket)).toEqual([
+      'lucena-cloud-social-backend-backups-dev',
+      'lucena-cloud-listings-offsite-backups-dev',
+    ]);
   });
 
   test('systems as a list or comma-separated, kept in synthesis order', () => {
-    expect(readStackConfig(source({ ...PROD, 'reliakit:systems': ['listings', 'homepage'] }), KNOWN).systems).toEqual(['homepage', 'listings']);
+    expect(readStackConfig(source({ ...PROD, 'reliakit:systems': ['listings', 'homepage'] }), KNOWN).systems).toEqual([
+      'homepage',
+      'listings',
+    ]);
     expect(readStackConfig(source({ ...PROD, 'reliakit:systems': 'listings, homepage' }), KNOWN).systems).toEqual(['homepage', 'listings']);
   });
 
@@ -56,8 +63,9 @@ describe('readStackConfig', () => {
   });
 
   test('throws if the environment is unknown', () => {
-    expect(() => readStackConfig(source({ ...PROD, 'reliakit:environment': 'staging' }), KNOWN))
-      .toThrow("'reliakit:environment' ('staging') is not an environment — use one of 'prod', 'dev'");
+    expect(() => readStackConfig(source({ ...PROD, 'reliakit:environment': 'staging' }), KNOWN)).toThrow(
+      "'reliakit:environment' ('staging') is not an environment — use one of 'prod', 'dev'",
+    );
   });
 
   test('throws if a system is unknown, listing the known ones', () => {
@@ -68,9 +76,15 @@ describe('readStackConfig', () => {
 
   test('throws if systems is empty, duplicated or not a list', () => {
     expect(() => readStackConfig(source({ ...PROD, 'reliakit:systems': [] }), KNOWN)).toThrow("'reliakit:systems' is an empty list");
-    expect(() => readStackConfig(source({ ...PROD, 'reliakit:systems': ['homepage', 'homepage'] }), KNOWN)).toThrow("'reliakit:systems' lists 'homepage' more than once");
-    expect(() => readStackConfig(source({ ...PROD, 'reliakit:systems': '[homepage' }), KNOWN)).toThrow("'reliakit:systems' ('[homepage') is not a list");
-    expect(() => readStackConfig(source({ ...PROD, 'reliakit:systems': [1] }), KNOWN)).toThrow("'reliakit:systems' ('[1]') is not a list of system names");
+    expect(() => readStackConfig(source({ ...PROD, 'reliakit:systems': ['homepage', 'homepage'] }), KNOWN)).toThrow(
+      "'reliakit:systems' lists 'homepage' more than once",
+    );
+    expect(() => readStackConfig(source({ ...PROD, 'reliakit:systems': '[homepage' }), KNOWN)).toThrow(
+      "'reliakit:systems' ('[homepage') is not a list",
+    );
+    expect(() => readStackConfig(source({ ...PROD, 'reliakit:systems': [1] }), KNOWN)).toThrow(
+      "'reliakit:systems' ('[1]') is not a list of system names",
+    );
   });
 
   test('throws if aws:region is missing while an off-site system is deployed', () => {
@@ -80,7 +94,7 @@ describe('readStackConfig', () => {
     );
   });
 
-  test('throws if aws:region differs from the off-site location\'s region', () => {
+  test("throws if aws:region differs from the off-site location's region", () => {
     expect(() => readStackConfig(source({ ...PROD, 'aws:region': 'us-east-1', 'reliakit:systems': ['listings'] }), KNOWN)).toThrow(
       "'aws:region' ('us-east-1') differs from the region of listings's off-site bucket in stacks/offsite-backups.ts ('eu-central-1'), which its BackupTarget signs for — set `pulumi config set aws:region eu-central-1` or change the region there",
     );
@@ -90,10 +104,14 @@ describe('readStackConfig', () => {
     expect(() => readStackConfig(source({ ...PROD, 'reliakit:offsiteBuckets': { listings: 'my-bucket' } }), KNOWN)).toThrow(
       "'reliakit:offsiteBuckets.listings' ('my-bucket') differs from stacks/offsite-backups.ts ('lucena-cloud-listings-offsite-backups'), which the cdk8s BackupTarget writes to — change the name there (the one source), then here",
     );
-    expect(() => readStackConfig(source({ ...PROD, 'reliakit:systems': ['listings'], 'reliakit:offsiteBuckets': { homepage: 'x' } }), KNOWN)).toThrow(
+    expect(() =>
+      readStackConfig(source({ ...PROD, 'reliakit:systems': ['listings'], 'reliakit:offsiteBuckets': { homepage: 'x' } }), KNOWN),
+    ).toThrow(
       "'reliakit:offsiteBuckets.homepage' is set, but homepage is not a deployed system with an off-site backup location ('listings') — remove it",
     );
-    expect(() => readStackConfig(source({ ...PROD, 'reliakit:offsiteBuckets': 'listings' }), KNOWN)).toThrow("'reliakit:offsiteBuckets' ('listings') is not a map");
+    expect(() => readStackConfig(source({ ...PROD, 'reliakit:offsiteBuckets': 'listings' }), KNOWN)).toThrow(
+      "'reliakit:offsiteBuckets' ('listings') is not a map",
+    );
   });
 
   test('throws if prod names no kubeconfig context', () => {
@@ -104,8 +122,14 @@ describe('readStackConfig', () => {
   });
 
   test('reports every problem at once', () => {
-    expect(() => readStackConfig(source({ 'reliakit:environment': 'prod', 'reliakit:systems': ['shop', 'listings'], 'reliakit:offsiteBuckets': { listings: 'x' } }), KNOWN))
-      .toThrow(/^Pulumi stack configuration: 4 problems\n {2}- 'reliakit:systems' names an unknown system 'shop'.*\n {2}- 'aws:region' is not set.*\n {2}- 'reliakit:offsiteBuckets.listings' \('x'\) differs.*\n {2}- 'kubernetes:context' is not set/);
+    expect(() =>
+      readStackConfig(
+        source({ 'reliakit:environment': 'prod', 'reliakit:systems': ['shop', 'listings'], 'reliakit:offsiteBuckets': { listings: 'x' } }),
+        KNOWN,
+      ),
+    ).toThrow(
+      /^Pulumi stack configuration: 4 problems\n {2}- 'reliakit:systems' names an unknown system 'shop'.*\n {2}- 'aws:region' is not set.*\n {2}- 'reliakit:offsiteBuckets.listings' \('x'\) differs.*\n {2}- 'kubernetes:context' is not set/,
+    );
   });
 });
 

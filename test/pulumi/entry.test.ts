@@ -32,12 +32,19 @@ test('stacks/pulumi/ reads the Pulumi config and exports locations only', async 
   expect(entry.systems).toEqual(['listings']);
   const offsite = (await valueOf(pulumi.output(entry.offsiteBackups))) as Record<string, unknown>;
   expect(Object.keys(offsite)).toEqual(['listings']);
-  expect(offsite.listings).toMatchObject({ bucket: 'lucena-cloud-listings-offsite-backups-dev', credentialsSecret: 'listings-offsite-backup-s3' });
+  expect(offsite.listings).toMatchObject({
+    bucket: 'lucena-cloud-listings-offsite-backups-dev',
+    credentialsSecret: 'listings-offsite-backup-s3',
+  });
   await settle();
-  expect(registrations.filter((r) => r.type === 'pulumi:providers:kubernetes').map((r) => r.inputs)).toEqual([{ kubeconfig: '/etc/kube/dev.yaml' }]);
+  expect(registrations.filter((r) => r.type === 'pulumi:providers:kubernetes').map((r) => r.inputs)).toEqual([
+    { kubeconfig: '/etc/kube/dev.yaml' },
+  ]);
   expect(registrations.filter((r) => r.type === 'reliakit:kubernetes:SystemRelease').map((r) => r.name)).toEqual(['listings']);
 });
 
 test('a stack without reliakit:environment fails naming the key and the command', () => {
-  expect(() => runEntry({ 'aws:region': 'eu-central-1' })).toThrow("'reliakit:environment' is not set — run `pulumi config set reliakit:environment prod`");
+  expect(() => runEntry({ 'aws:region': 'eu-central-1' })).toThrow(
+    "'reliakit:environment' is not set — run `pulumi config set reliakit:environment prod`",
+  );
 });

@@ -30,7 +30,10 @@ function mockState(type: string, name: string, inputs: KubeJson): { id: string; 
     case 'aws:s3/bucket:Bucket':
       return { id: inputs.bucket, state: { ...inputs, arn: `arn:aws:s3:::${inputs.bucket}` } };
     case 'aws:kms/key:Key':
-      return { id: `key-${name}`, state: { ...inputs, keyId: `key-${name}`, arn: `arn:aws:kms:eu-central-1:${MOCK_ACCOUNT}:key/key-${name}` } };
+      return {
+        id: `key-${name}`,
+        state: { ...inputs, keyId: `key-${name}`, arn: `arn:aws:kms:eu-central-1:${MOCK_ACCOUNT}:key/key-${name}` },
+      };
     case 'aws:iam/user:User':
       return { id: inputs.name, state: { ...inputs, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user${inputs.path ?? '/'}${inputs.name}` } };
     case 'aws:iam/accessKey:AccessKey':
@@ -40,16 +43,21 @@ function mockState(type: string, name: string, inputs: KubeJson): { id: string; 
   }
 }
 
-void pulumi.runtime.setMocks({
-  newResource(args) {
-    const { id, state } = mockState(args.type, args.name, args.inputs);
-    registrations.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, id, state });
-    return { id, state };
+void pulumi.runtime.setMocks(
+  {
+    newResource(args) {
+      const { id, state } = mockState(args.type, args.name, args.inputs);
+      registrations.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, id, state });
+      return { id, state };
+    },
+    call(args) {
+      throw new Error(`unexpected invoke ${args.token}: the program must not call providers at plan time`);
+    },
   },
-  call(args) {
-    throw new Error(`unexpected invoke ${args.token}: the program must not call providers at plan time`);
-  },
-}, 'reliakit', 'test', false);
+  'reliakit',
+  'test',
+  false,
+);
 
 /** The value of an Output (under mocks every output resolves). */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
@@ -79,7 +87,13 @@ export function ofType(type: string): Registration[] {
 export function registered(type: string, name: string): Registration {
   const found = registrations.filter((r) => r.type === type && r.name === name);
   if (found.length !== 1) {
-    throw new Error(`expected one ${type} '${name}', found ${found.length} among ${ofType(type).map((r) => r.name).join(', ') || 'none'}`);
+    throw new Error(
+      `expected one ${type} '${name}', found ${found.length} among ${
+        ofType(type)
+          .map((r) => r.name)
+          .join(', ') || 'none'
+      }`,
+    );
   }
   return found[0];
 }

@@ -28,7 +28,10 @@ function synthesized(env: Environment): Map<string, Manifest[]> {
   const out = new Map<string, Manifest[]>();
   for (const [chart, dirs] of systemDirectories(app, app.render())) {
     if (chart.environment !== env) continue;
-    out.set(chart.system, dirs.flatMap((d) => d.files.flatMap((f) => f.objects)));
+    out.set(
+      chart.system,
+      dirs.flatMap((d) => d.files.flatMap((f) => f.objects)),
+    );
   }
   return out;
 }
@@ -53,7 +56,10 @@ const dependsOnByName = new Map<string, string[]>();
 const protectedNames = new Set<string>();
 const recordDependencies: pulumi.ResourceTransformation = (args) => {
   const deps = (args.opts.dependsOn ?? []) as pulumi.Resource[];
-  dependsOnByName.set(args.name, deps.map((d) => pulumiName(d) as string));
+  dependsOnByName.set(
+    args.name,
+    deps.map((d) => pulumiName(d) as string),
+  );
   if (args.opts.protect) protectedNames.add(args.name);
   return undefined;
 };
@@ -119,10 +125,13 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
   });
 
   test('only the systems with an off-site location get AWS resources', () => {
-    const withOffsite = Object.entries(deployment.systems).filter(([, s]) => s.offsiteBackup).map(([n]) => n);
+    const withOffsite = Object.entries(deployment.systems)
+      .filter(([, s]) => s.offsiteBackup)
+      .map(([n]) => n);
     expect(withOffsite).toEqual(['social-backend', 'listings']);
     expect(ofType('aws:s3/bucket:Bucket').map((b) => b.inputs.bucket)).toEqual([
-      'lucena-cloud-social-backend-backups', 'lucena-cloud-listings-offsite-backups',
+      'lucena-cloud-social-backend-backups',
+      'lucena-cloud-listings-offsite-backups',
     ]);
     expect(ofType(OffsiteBackupBucket.TYPE)).toHaveLength(2);
     expect(ofType(SystemRelease.TYPE)).toHaveLength(5);
@@ -143,7 +152,8 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
 
     test('versioning on', () => {
       expect(r('aws:s3/bucketVersioning:BucketVersioning', 'versioning').inputs).toEqual({
-        bucket: loc.bucket, versioningConfiguration: { status: 'Enabled' },
+        bucket: loc.bucket,
+        versioningConfiguration: { status: 'Enabled' },
       });
     });
 
@@ -152,24 +162,36 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
         bucket: loc.bucket,
         rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: keyArn }, bucketKeyEnabled: true }],
       });
-      expect(r('aws:kms/key:Key', 'key').inputs).toMatchObject({ enableKeyRotation: true, rotationPeriodInDays: 365, deletionWindowInDays: 30 });
+      expect(r('aws:kms/key:Key', 'key').inputs).toMatchObject({
+        enableKeyRotation: true,
+        rotationPeriodInDays: 365,
+        deletionWindowInDays: 30,
+      });
       // One key per system.
       expect(ofType('aws:kms/key:Key').filter((k) => k.name === `${prefix}-key`)).toHaveLength(1);
     });
 
     test('public access blocked, ACLs disabled', () => {
       expect(r('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock', 'public-access').inputs).toEqual({
-        bucket: loc.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+        bucket: loc.bucket,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
       });
-      expect(r('aws:s3/bucketOwnershipControls:BucketOwnershipControls', 'ownership').inputs.rule).toEqual({ objectOwnership: 'BucketOwnerEnforced' });
+      expect(r('aws:s3/bucketOwnershipControls:BucketOwnershipControls', 'ownership').inputs.rule).toEqual({
+        objectOwnership: 'BucketOwnerEnforced',
+      });
     });
 
-    test('lifecycle: objects expire after the plan\'s retention, noncurrent versions after the grace', () => {
+    test("lifecycle: objects expire after the plan's retention, noncurrent versions after the grace", () => {
       expect(loc.retentionDays).toBe(30);
       const rules = r('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', 'lifecycle').inputs.rules;
       expect(rules).toEqual([
         {
-          id: 'expire-after-retention', status: 'Enabled', filter: {},
+          id: 'expire-after-retention',
+          status: 'Enabled',
+          filter: {},
           expiration: { days: 30 },
           noncurrentVersionExpiration: { noncurrentDays: loc.noncurrentVersionDays },
           abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
@@ -183,14 +205,20 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
       expect(policy.Statement.every((s: KubeJson) => s.Effect === 'Deny')).toBe(true);
       const bySid = Object.fromEntries(policy.Statement.map((s: KubeJson) => [s.Sid, s]));
       expect(bySid.DenyInsecureTransport).toMatchObject({
-        Principal: '*', Action: 's3:*', Resource: [bucketArn, `${bucketArn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       });
       expect(bySid.DenyTlsBelow12.Condition).toEqual({ NumericLessThan: { 's3:TlsVersion': '1.2' } });
       expect(bySid.DenyUploadsNotUnderKms.Condition.StringNotEquals).toEqual({ 's3:x-amz-server-side-encryption': 'aws:kms' });
       expect(bySid.DenyUploadsUnderTheManagedKey.Condition).toEqual({
-        StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' }, Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
+        StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+        Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
       });
-      expect(bySid.DenyUploadsUnderAnotherKey.Condition.StringNotEquals).toEqual({ 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn });
+      expect(bySid.DenyUploadsUnderAnotherKey.Condition.StringNotEquals).toEqual({
+        's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn,
+      });
     });
 
     test('IAM identity: allowed only the bucket prefix (and the key, through S3)', () => {
@@ -203,19 +231,24 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
       const resources = statements.flatMap((s: KubeJson) => [s.Resource].flat());
       expect(resources.sort()).toEqual([bucketArn, `${bucketArn}/${loc.prefix}/*`, keyArn].sort());
       const list = statements.find((s: KubeJson) => s.Action === 's3:ListBucket');
-      expect(list).toMatchObject({ Resource: bucketArn, Condition: { StringLikeIfExists: { 's3:prefix': [loc.prefix, `${loc.prefix}/*`] } } });
+      expect(list).toMatchObject({
+        Resource: bucketArn,
+        Condition: { StringLikeIfExists: { 's3:prefix': [loc.prefix, `${loc.prefix}/*`] } },
+      });
       // Every other S3 action is on the prefix's objects only; no s3:* and no version deletes.
       const s3Actions = statements.flatMap((s: KubeJson) => [s.Action].flat()).filter((a: string) => a.startsWith('s3:'));
       expect(s3Actions).not.toContain('s3:*');
       expect(s3Actions).not.toContain('s3:DeleteObjectVersion');
-      for (const s of statements.filter((x: KubeJson) => [x.Action].flat().some((a: string) => a.startsWith('s3:')) && x.Action !== 's3:ListBucket')) {
+      for (const s of statements.filter(
+        (x: KubeJson) => [x.Action].flat().some((a: string) => a.startsWith('s3:')) && x.Action !== 's3:ListBucket',
+      )) {
         expect(s.Resource).toBe(`${bucketArn}/${loc.prefix}/*`);
       }
       const kms = statements.find((s: KubeJson) => [s.Action].flat().some((a: string) => a.startsWith('kms:')));
       expect(kms).toMatchObject({ Resource: keyArn, Condition: { StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' } } });
     });
 
-    test('access keys land in the secret manager entry the system\'s SyncedSecret reads, as the properties its BackupTarget names, as secrets', async () => {
+    test("access keys land in the secret manager entry the system's SyncedSecret reads, as the properties its BackupTarget names, as secrets", async () => {
       const target = offsiteBackupTarget(system, Environment.PROD);
       const entry = r('aws:secretsmanager/secret:Secret', 'credentials');
       expect(entry.inputs).toMatchObject({ name: `${system}/prod/offsite-backup`, recoveryWindowInDays: 30 });
@@ -239,10 +272,19 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
       const target = offsiteBackupTarget(system, Environment.PROD);
       const data = PROD_SYNTH.get(system)!;
       const synced = data.filter((o) => o.kind === 'ExternalSecret' && o.spec.target.name === target.accessKeyId.name);
-      expect(synced.map((o) => [o.metadata.namespace, o.spec.secretStoreRef, o.spec.data])).toEqual([[system, { kind: 'ClusterSecretStore', name: 'secret-manager' }, [
-        { secretKey: target.accessKeyId.key, remoteRef: { key: `${system}/prod/offsite-backup`, property: target.accessKeyId.key } },
-        { secretKey: target.secretAccessKey.key, remoteRef: { key: `${system}/prod/offsite-backup`, property: target.secretAccessKey.key } },
-      ]]]);
+      expect(synced.map((o) => [o.metadata.namespace, o.spec.secretStoreRef, o.spec.data])).toEqual([
+        [
+          system,
+          { kind: 'ClusterSecretStore', name: 'secret-manager' },
+          [
+            { secretKey: target.accessKeyId.key, remoteRef: { key: `${system}/prod/offsite-backup`, property: target.accessKeyId.key } },
+            {
+              secretKey: target.secretAccessKey.key,
+              remoteRef: { key: `${system}/prod/offsite-backup`, property: target.secretAccessKey.key },
+            },
+          ],
+        ],
+      ]);
     });
   });
 
@@ -262,13 +304,21 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
       systems: ['homepage', 'postfacta', 'llm-data-vault', 'social-backend', 'listings'],
       offsiteBackups: {
         'social-backend': {
-          bucket: 'lucena-cloud-social-backend-backups', region: 'eu-central-1', prefix: 'postgres', retentionDays: 30,
-          kmsKeyArn: `arn:aws:kms:eu-central-1:${MOCK_ACCOUNT}:key/key-social-backend-offsite-backup-key`, credentialsSecret: 'social-backend-backup-s3',
+          bucket: 'lucena-cloud-social-backend-backups',
+          region: 'eu-central-1',
+          prefix: 'postgres',
+          retentionDays: 30,
+          kmsKeyArn: `arn:aws:kms:eu-central-1:${MOCK_ACCOUNT}:key/key-social-backend-offsite-backup-key`,
+          credentialsSecret: 'social-backend-backup-s3',
           credentialsEntry: 'social-backend/prod/offsite-backup',
         },
         listings: {
-          bucket: 'lucena-cloud-listings-offsite-backups', region: 'eu-central-1', prefix: 'postgres', retentionDays: 30,
-          kmsKeyArn: `arn:aws:kms:eu-central-1:${MOCK_ACCOUNT}:key/key-listings-offsite-backup-key`, credentialsSecret: 'listings-offsite-backup-s3',
+          bucket: 'lucena-cloud-listings-offsite-backups',
+          region: 'eu-central-1',
+          prefix: 'postgres',
+          retentionDays: 30,
+          kmsKeyArn: `arn:aws:kms:eu-central-1:${MOCK_ACCOUNT}:key/key-listings-offsite-backup-key`,
+          credentialsSecret: 'listings-offsite-backup-s3',
           credentialsEntry: 'listings/prod/offsite-backup',
         },
       },
@@ -278,15 +328,18 @@ describe('prod stack (Pulumi.prod.yaml)', () => {
 });
 
 describe('dev stack (Pulumi.dev.yaml)', () => {
-  test('deploys dev\'s objects and dev\'s own buckets, with dev retention', async () => {
+  test("deploys dev's objects and dev's own buckets, with dev retention", async () => {
     const { deployment, regs } = await deploy(stackFile('dev'));
     const expected = synthesized(Environment.DEV);
     expect(Object.keys(deployment.systems)).toEqual([...expected.keys()]);
     for (const [system, synth] of expected) expect(received(deployment.systems[system].release, regs)).toEqual(synth);
     expect(regs.filter((r) => r.type === 'aws:s3/bucket:Bucket').map((b) => b.inputs.bucket)).toEqual([
-      'lucena-cloud-social-backend-backups-dev', 'lucena-cloud-listings-offsite-backups-dev',
+      'lucena-cloud-social-backend-backups-dev',
+      'lucena-cloud-listings-offsite-backups-dev',
     ]);
-    const days = regs.filter((r) => r.type === 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').map((l) => l.inputs.rules[0].expiration.days);
+    const days = regs
+      .filter((r) => r.type === 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration')
+      .map((l) => l.inputs.rules[0].expiration.days);
     expect(days).toEqual([7, 30]);
     // dev can be torn down.
     expect([...protectedNames]).toEqual([]);
@@ -303,12 +356,15 @@ describe('dev stack (Pulumi.dev.yaml)', () => {
 describe('bad configuration fails before anything is created', () => {
   test('unknown system and missing region, both named with their fix', () => {
     registrations.splice(0);
-    expect(() => deployReliakit(configOf({ 'reliakit:environment': 'prod', 'kubernetes:context': 'c', 'reliakit:systems': ['listings', 'shop'] })))
-      .toThrow([
+    expect(() =>
+      deployReliakit(configOf({ 'reliakit:environment': 'prod', 'kubernetes:context': 'c', 'reliakit:systems': ['listings', 'shop'] })),
+    ).toThrow(
+      [
         'Pulumi stack configuration: 2 problems',
         "  - 'reliakit:systems' names an unknown system 'shop' — use any of 'homepage', 'postfacta', 'llm-data-vault', 'social-backend', 'listings', or remove the key to deploy all of them",
         "  - 'aws:region' is not set, but the off-site backup buckets of listings need it — run `pulumi config set aws:region eu-central-1`",
-      ].join('\n'));
+      ].join('\n'),
+    );
     expect(registrations).toEqual([]);
   });
 });

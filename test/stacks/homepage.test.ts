@@ -6,7 +6,9 @@ import { hasTool } from '../support/tools';
 
 /** The homepage's objects in `env`: its data layer (namespace, database) and its apps. */
 function homepage(env: Environment): Manifest[] {
-  const dirs = buildApp().render().filter((d) => d.path === `apps/${env.name}/homepage-data` || d.path === `apps/${env.name}/homepage`);
+  const dirs = buildApp()
+    .render()
+    .filter((d) => d.path === `apps/${env.name}/homepage-data` || d.path === `apps/${env.name}/homepage`);
   expect(dirs).toHaveLength(2);
   return dirs.flatMap((d) => d.files.flatMap((f) => f.objects));
 }
@@ -48,7 +50,9 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
   });
 
   test('§4.1 ServiceMonitor: /metrics on http every 30 s, timeout 10 s', () => {
-    expect(find(objects, 'ServiceMonitor', 'homepage-api').spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }]);
+    expect(find(objects, 'ServiceMonitor', 'homepage-api').spec.endpoints).toEqual([
+      { port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' },
+    ]);
   });
 
   test('the API reaches PostgreSQL through the pooler with credentials from the CNPG Secret', () => {
@@ -72,7 +76,10 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
       // dev archives beside prod, never into the same path.
       destinationPath: env.isProduction ? 's3://homepage-backups/postgres' : 's3://homepage-backups/postgres/dev',
       endpointURL: 'http://minio.minio:9000',
-      s3Credentials: { accessKeyId: { name: 'minio-credentials', key: 'access-key' }, secretAccessKey: { name: 'minio-credentials', key: 'secret-key' } },
+      s3Credentials: {
+        accessKeyId: { name: 'minio-credentials', key: 'access-key' },
+        secretAccessKey: { name: 'minio-credentials', key: 'secret-key' },
+      },
       wal: { compression: 'gzip' },
     });
     expect(find(objects, 'PodMonitor', 'homepage-postgres')).toBeDefined();
@@ -96,7 +103,12 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
     expect(d.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532 });
     expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
     const env = Object.fromEntries(c.env.map((e: Manifest) => [e.name, e.value]));
-    expect(env).toMatchObject({ OLLAMA_HOST: '0.0.0.0:11434', HOME: '/var/lib/ollama', OLLAMA_MODELS: '/var/lib/ollama/models', OLLAMA_KEEP_ALIVE: '-1' });
+    expect(env).toMatchObject({
+      OLLAMA_HOST: '0.0.0.0:11434',
+      HOME: '/var/lib/ollama',
+      OLLAMA_MODELS: '/var/lib/ollama/models',
+      OLLAMA_KEEP_ALIVE: '-1',
+    });
     const mount = c.volumeMounts.find((m: Manifest) => m.mountPath === '/var/lib/ollama');
     expect(d.spec.template.spec.volumes.find((v: Manifest) => v.name === mount.name).emptyDir).toEqual({ sizeLimit: '8Gi' });
   });
@@ -105,8 +117,12 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
     const c = container(find(objects, 'Deployment', 'homepage-ollama'));
     expect(c.lifecycle.postStart).toEqual({
       exec: {
-        command: ['sh', '-c', 'export OLLAMA_HOST=127.0.0.1:11434; until ollama list >/dev/null 2>&1; do sleep 1; done; '
-          + 'ollama show llama3.2:3b >/dev/null 2>&1 || ollama pull llama3.2:3b'],
+        command: [
+          'sh',
+          '-c',
+          'export OLLAMA_HOST=127.0.0.1:11434; until ollama list >/dev/null 2>&1; do sleep 1; done; ' +
+            'ollama show llama3.2:3b >/dev/null 2>&1 || ollama pull llama3.2:3b',
+        ],
       },
     });
     // The model store the hook pulls into survives container restarts (an emptyDir, per pod).
@@ -114,7 +130,8 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
     // The startup probe runs only after the hook, so its budget covers just the server's start.
     expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBe(60);
     // No other service gets a postStart hook.
-    for (const name of ['homepage-api', 'homepage-frontend']) expect(container(find(objects, 'Deployment', name)).lifecycle.postStart).toBeUndefined();
+    for (const name of ['homepage-api', 'homepage-frontend'])
+      expect(container(find(objects, 'Deployment', name)).lifecycle.postStart).toBeUndefined();
     // The pull counts against the rollout's progress deadline: 30 minutes, not the default 10.
     expect(find(objects, 'Deployment', 'homepage-ollama').spec.progressDeadlineSeconds).toBe(1800);
     // The API asks Ollama for the model it pulls.
@@ -130,12 +147,19 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
   test('only the API reaches Ollama; the API is pointed at the in-namespace Service', () => {
     const policy = find(objects, 'NetworkPolicy', 'homepage-ollama').spec;
     const apiPods = find(objects, 'Deployment', 'homepage-api').spec.selector.matchLabels;
-    expect(policy.ingress).toEqual([{
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'homepage' } }, podSelector: { matchLabels: apiPods } }],
-      ports: [{ protocol: 'TCP', port: 11434 }],
-    }]);
+    expect(policy.ingress).toEqual([
+      {
+        from: [
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'homepage' } }, podSelector: { matchLabels: apiPods } },
+        ],
+        ports: [{ protocol: 'TCP', port: 11434 }],
+      },
+    ]);
     // Model pulls: public 443 only, never the cluster's ranges.
-    expect(policy.egress).toContainEqual({ to: [{ ipBlock: expect.objectContaining({ cidr: '0.0.0.0/0', except: expect.arrayContaining(['10.0.0.0/8', '169.254.0.0/16']) }) }], ports: [{ protocol: 'TCP', port: 443 }] });
+    expect(policy.egress).toContainEqual({
+      to: [{ ipBlock: expect.objectContaining({ cidr: '0.0.0.0/0', except: expect.arrayContaining(['10.0.0.0/8', '169.254.0.0/16']) }) }],
+      ports: [{ protocol: 'TCP', port: 443 }],
+    });
     expect(ofKind(objects, 'ServiceMonitor').map((m) => m.metadata.name)).not.toContain('homepage-ollama');
     const apiPolicy = find(objects, 'NetworkPolicy', 'homepage-api').spec;
     const ollamaPods = find(objects, 'Deployment', 'homepage-ollama').spec.selector.matchLabels;
@@ -145,18 +169,35 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
     });
     // Nothing points at the old external namespace any more.
     expect(JSON.stringify(apiPolicy)).not.toContain('"ollama"');
-    expect(container(find(objects, 'Deployment', 'homepage-api')).env).toContainEqual({ name: 'OLLAMA_HOST', value: 'http://homepage-ollama.homepage.svc:11434' });
+    expect(container(find(objects, 'Deployment', 'homepage-api')).env).toContainEqual({
+      name: 'OLLAMA_HOST',
+      value: 'http://homepage-ollama.homepage.svc:11434',
+    });
   });
 
   test('Ollama alerts from kube-state-metrics and cAdvisor (it has no /metrics): down, crash looping, not ready, memory', () => {
-    const group = find(objects, 'PrometheusRule', 'homepage-alerts').spec.groups.find((g: Manifest) => g.name === 'homepage-ollama-symptoms');
-    expect(group.rules.map((r: Manifest) => r.alert)).toEqual(['DeploymentUnavailable', 'PodCrashLooping', 'PodNotReady', 'MemoryNearLimit']);
+    const group = find(objects, 'PrometheusRule', 'homepage-alerts').spec.groups.find(
+      (g: Manifest) => g.name === 'homepage-ollama-symptoms',
+    );
+    expect(group.rules.map((r: Manifest) => r.alert)).toEqual([
+      'DeploymentUnavailable',
+      'PodCrashLooping',
+      'PodNotReady',
+      'MemoryNearLimit',
+    ]);
     const down = group.rules[0];
-    expect(down.expr).toBe('sum by (namespace, deployment) (kube_deployment_status_replicas_available{namespace="homepage",deployment="homepage-ollama"}) == 0\n'
-      + 'or\nabsent(kube_deployment_status_replicas_available{namespace="homepage",deployment="homepage-ollama"})');
+    expect(down.expr).toBe(
+      'sum by (namespace, deployment) (kube_deployment_status_replicas_available{namespace="homepage",deployment="homepage-ollama"}) == 0\n' +
+        'or\nabsent(kube_deployment_status_replicas_available{namespace="homepage",deployment="homepage-ollama"})',
+    );
     for (const r of group.rules) {
-      expect([r.alert, r.labels.severity, r.labels.service, r.labels.namespace, r.annotations.runbook_url])
-        .toEqual([r.alert, 'warning', 'homepage-ollama', 'homepage', `https://runbooks.lucena.cloud/homepage/ollama#${r.alert.toLowerCase()}`]);
+      expect([r.alert, r.labels.severity, r.labels.service, r.labels.namespace, r.annotations.runbook_url]).toEqual([
+        r.alert,
+        'warning',
+        'homepage-ollama',
+        'homepage',
+        `https://runbooks.lucena.cloud/homepage/ollama#${r.alert.toLowerCase()}`,
+      ]);
     }
   });
 
@@ -169,7 +210,9 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
       { secretKey: 'secret-key', remoteRef: { key: `homepage/${env.name}/minio-backup`, property: 'secret-key' } },
     ]);
     // The data layer reads it, so it is applied with the data layer.
-    const data = buildApp().render().find((d) => d.path === `apps/${env.name}/homepage-data`)!;
+    const data = buildApp()
+      .render()
+      .find((d) => d.path === `apps/${env.name}/homepage-data`)!;
     expect(data.files.flatMap((f) => f.objects).map((o) => `${o.kind}/${o.metadata.name}`)).toContain('ExternalSecret/minio-credentials');
   });
 
@@ -178,14 +221,19 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
     const exprs = (name: string) => JSON.stringify(json(name).panels);
     expect(exprs('homepage-slo-dashboard')).toContain('slo=\\"availability\\"');
     expect(exprs('homepage-slo-dashboard')).toContain('slo=\\"latency-p99\\"');
-    expect(exprs('homepage-service-dashboard')).toContain('http_requests_total{namespace=\\"homepage\\",job=\\"homepage-api\\",status=~\\"5..\\"}');
+    expect(exprs('homepage-service-dashboard')).toContain(
+      'http_requests_total{namespace=\\"homepage\\",job=\\"homepage-api\\",status=~\\"5..\\"}',
+    );
     expect(exprs('homepage-service-dashboard')).not.toContain('homepage-ollama');
   });
 
   test('alert routing: every alert to Slack, credentials from a synced Secret', () => {
     const routing = find(objects, 'AlertmanagerConfig', 'homepage-alert-routing').spec;
     const slack = routing.receivers.find((r: Manifest) => r.name === 'slack').slackConfigs[0];
-    expect([slack.apiURL, slack.channel]).toEqual([{ name: 'homepage-alerting', key: 'slack-webhook-url' }, env.isProduction ? '#homepage-alerts' : '#homepage-alerts-dev']);
+    expect([slack.apiURL, slack.channel]).toEqual([
+      { name: 'homepage-alerting', key: 'slack-webhook-url' },
+      env.isProduction ? '#homepage-alerts' : '#homepage-alerts-dev',
+    ]);
     expect(routing.route.receiver).toBe('slack');
     const es = find(objects, 'ExternalSecret', 'homepage-alerting').spec;
     expect(es.data.map((d: Manifest) => [d.secretKey, d.remoteRef.key])).toEqual([
@@ -195,7 +243,7 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
   });
 });
 
-describe('homepage prod carries the plan\'s values', () => {
+describe("homepage prod carries the plan's values", () => {
   const objects = homepage(Environment.PROD);
 
   test('§4.2 alerts: API down pages, 5xx > 1 % for 5m, p99 > 500 ms for 5m, PostgreSQL down pages, crash looping', () => {
@@ -206,7 +254,8 @@ describe('homepage prod carries the plan\'s values', () => {
     expect([rule('HighLatency').for, rule('HighLatency').expr]).toEqual(['5m', expect.stringContaining('histogram_quantile(0.99')]);
     expect(rule('PostgresOffline').labels.severity).toBe('critical');
     expect(rule('PodCrashLooping')).toBeDefined();
-    for (const r of rules) expect([r.alert, typeof r.annotations.runbook_url, typeof r.labels.severity]).toEqual([r.alert, 'string', 'string']);
+    for (const r of rules)
+      expect([r.alert, typeof r.annotations.runbook_url, typeof r.labels.severity]).toEqual([r.alert, 'string', 'string']);
   });
 
   test('§2.1 SLOs: 99.9 % availability and p99 < 500 ms, with burn-rate alerts paging at 14.4×', () => {
@@ -217,24 +266,30 @@ describe('homepage prod carries the plan\'s values', () => {
     expect(page.expr).toContain('slo:sli_error:ratio_rate1h{namespace="homepage",service="homepage-api",slo="availability"} > 0.0144');
     const latency = alerts.find((r: Manifest) => r.labels.slo === 'latency-p99' && r.labels.severity === 'critical');
     expect(latency.expr).toContain('> 0.144');
-    expect(groups.flatMap((g: Manifest) => g.rules).filter((r: Manifest) => r.record).map((r: Manifest) => r.expr).join('\n')).toContain('http_request_duration_seconds_bucket{job="homepage-api",le="0.5"}');
+    expect(
+      groups
+        .flatMap((g: Manifest) => g.rules)
+        .filter((r: Manifest) => r.record)
+        .map((r: Manifest) => r.expr)
+        .join('\n'),
+    ).toContain('http_request_duration_seconds_bucket{job="homepage-api",le="0.5"}');
   });
 
   test('§5.1/§5.2 hourly pg_dump kept 7 days, Redis RDB every 6 h kept 3 days, each with a restore drill', () => {
     const dump = find(objects, 'CronJob', 'homepage-postgres-dump-backup').spec;
     expect([dump.schedule, dump.concurrencyPolicy]).toEqual(['0 * * * *', 'Forbid']);
     const dumpEnv = jobEnv({ spec: dump });
-    expect(dumpEnv).toEqual(expect.arrayContaining([
-      { name: 'RETENTION_DAYS', value: '7' },
-      { name: 'S3_BUCKET', value: 'homepage-backups' },
-      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'homepage-postgres-app', key: 'password' } } },
-    ]));
+    expect(dumpEnv).toEqual(
+      expect.arrayContaining([
+        { name: 'RETENTION_DAYS', value: '7' },
+        { name: 'S3_BUCKET', value: 'homepage-backups' },
+        { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'homepage-postgres-app', key: 'password' } } },
+      ]),
+    );
     expect(find(objects, 'CronJob', 'homepage-postgres-dump-restore-drill').spec.schedule).toBe('30 3 * * *');
     const rdb = find(objects, 'CronJob', 'homepage-redis-snapshot-backup').spec;
     expect(rdb.schedule).toBe('0 */6 * * *');
-    expect(jobEnv({ spec: rdb })).toEqual(expect.arrayContaining([
-      { name: 'RETENTION_DAYS', value: '3' },
-    ]));
+    expect(jobEnv({ spec: rdb })).toEqual(expect.arrayContaining([{ name: 'RETENTION_DAYS', value: '3' }]));
   });
 
   test('Redis with Sentinel in prod (no single point of failure), the API connected to it', () => {
@@ -254,7 +309,8 @@ describe('homepage prod carries the plan\'s values', () => {
   test('§3.3 resources: requests 100m/256Mi, limits 500m/512Mi', () => {
     for (const name of ['homepage-api', 'homepage-frontend']) {
       expect(container(find(objects, 'Deployment', name)).resources).toEqual({
-        requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' },
+        requests: { cpu: '100m', memory: '256Mi' },
+        limits: { cpu: '500m', memory: '512Mi' },
       });
     }
   });
@@ -262,9 +318,19 @@ describe('homepage prod carries the plan\'s values', () => {
   test('§3.4 API HPA: 2–5, CPU 70 %, memory 80 %, scale-down 300 s at 50 %/60 s, scale-up 0 s at 100 %/15 s', () => {
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'homepage-api').spec;
     expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([2, 5]);
-    expect(hpa.metrics.map((m: Manifest) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([['cpu', 70], ['memory', 80]]);
-    expect(hpa.behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] });
-    expect(hpa.behavior.scaleUp).toEqual({ stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] });
+    expect(hpa.metrics.map((m: Manifest) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([
+      ['cpu', 70],
+      ['memory', 80],
+    ]);
+    expect(hpa.behavior.scaleDown).toEqual({
+      stabilizationWindowSeconds: 300,
+      policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }],
+    });
+    expect(hpa.behavior.scaleUp).toEqual({
+      stabilizationWindowSeconds: 0,
+      selectPolicy: 'Max',
+      policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+    });
     expect(find(objects, 'Deployment', 'homepage-api').spec.replicas).toBeUndefined();
   });
 
@@ -278,14 +344,19 @@ describe('homepage prod carries the plan\'s values', () => {
     expect(find(objects, 'Deployment', 'homepage-ollama').spec.replicas).toBe(2);
     expect(find(objects, 'PodDisruptionBudget', 'homepage-ollama').spec.minAvailable).toBe(1);
     expect(container(find(objects, 'Deployment', 'homepage-ollama')).resources).toEqual({
-      requests: { cpu: '2', memory: '4Gi', 'ephemeral-storage': '8Gi' }, limits: { memory: '6Gi', 'ephemeral-storage': '10Gi' },
+      requests: { cpu: '2', memory: '4Gi', 'ephemeral-storage': '8Gi' },
+      limits: { memory: '6Gi', 'ephemeral-storage': '10Gi' },
     });
   });
 
   test('alert routing: pages (critical) also go to PagerDuty, tickets are muted during a page', () => {
     const routing = find(objects, 'AlertmanagerConfig', 'homepage-alert-routing').spec;
     expect(routing.receivers.map((r: Manifest) => r.name)).toEqual(['pagerduty', 'slack']);
-    expect(routing.route.routes[0]).toEqual({ receiver: 'pagerduty', matchers: [{ name: 'severity', value: 'critical', matchType: '=' }], continue: true });
+    expect(routing.route.routes[0]).toEqual({
+      receiver: 'pagerduty',
+      matchers: [{ name: 'severity', value: 'critical', matchType: '=' }],
+      continue: true,
+    });
     expect(routing.receivers[0].pagerdutyConfigs[0].routingKey).toEqual({ name: 'homepage-alerting', key: 'pagerduty-routing-key' });
     expect(routing.inhibitRules).toHaveLength(1);
   });
@@ -305,12 +376,17 @@ describe('homepage dev', () => {
     expect(api.appinfo.applabel).toBe('app.kubernetes.io/name=homepage-api,app.kubernetes.io/instance=homepage-api-dev');
     const [experiment] = api.experiments;
     expect(experiment.name).toBe('pod-delete');
-    expect(experiment.spec.components.env).toEqual(expect.arrayContaining([
-      { name: 'TOTAL_CHAOS_DURATION', value: '90' }, { name: 'CHAOS_INTERVAL', value: '30' }, { name: 'FORCE', value: 'false' },
-      { name: 'PODS_AFFECTED_PERC', value: '50' },
-    ]));
+    expect(experiment.spec.components.env).toEqual(
+      expect.arrayContaining([
+        { name: 'TOTAL_CHAOS_DURATION', value: '90' },
+        { name: 'CHAOS_INTERVAL', value: '30' },
+        { name: 'FORCE', value: 'false' },
+        { name: 'PODS_AFFECTED_PERC', value: '50' },
+      ]),
+    );
     expect(experiment.spec.probe[0]['promProbe/inputs'].query).toBe(
-      'slo:sli_error:ratio_rate5m{namespace="homepage",service="homepage-api",slo="availability"}');
+      'slo:sli_error:ratio_rate5m{namespace="homepage",service="homepage-api",slo="availability"}',
+    );
     expect(experiment.spec.probe[0]['promProbe/inputs'].comparator).toEqual({ criteria: '<=', value: '0.0144' });
     const frontend = find(objects, 'ChaosEngine', 'homepage-frontend-chaos-pod-delete').spec;
     expect(frontend.experiments[0].spec.probe[0]['httpProbe/inputs'].url).toBe('http://homepage-frontend.homepage.svc.cluster.local:8080/');
@@ -335,32 +411,60 @@ test('dev is smaller but has the same shape', () => {
   // dev runs one Ollama pod (so no PDB there either) and adds the chaos experiments and the
   // ChaosExperiment definitions their engines run.
   const devOnly = ['api-chaos', 'frontend-chaos', 'chaos-experiments'];
-  const shape = (objects: Manifest[]) => objects
-    .filter((o) => !['redis', ...devOnly].includes(o.metadata.labels?.['app.kubernetes.io/component']))
-    .filter((o) => !(o.kind === 'PodDisruptionBudget' && o.metadata.name === 'homepage-ollama'))
-    .map((o) => `${o.kind}/${o.metadata.name}`);
+  const shape = (objects: Manifest[]) =>
+    objects
+      .filter((o) => !['redis', ...devOnly].includes(o.metadata.labels?.['app.kubernetes.io/component']))
+      .filter((o) => !(o.kind === 'PodDisruptionBudget' && o.metadata.name === 'homepage-ollama'))
+      .map((o) => `${o.kind}/${o.metadata.name}`);
   expect(shape(dev)).toEqual(shape(prod));
   // Ollama: two replicas with a PDB in prod, a single replica without one in dev.
   expect(find(prod, 'PodDisruptionBudget', 'homepage-ollama').spec.minAvailable).toBe(1);
   expect(dev.filter((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'homepage-ollama')).toEqual([]);
-  expect(dev.filter((o) => devOnly.includes(o.metadata.labels?.['app.kubernetes.io/component'])).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-    'ServiceAccount/homepage-api-chaos', 'Role/homepage-api-chaos', 'RoleBinding/homepage-api-chaos', 'ChaosEngine/homepage-api-chaos-pod-delete',
+  expect(
+    dev.filter((o) => devOnly.includes(o.metadata.labels?.['app.kubernetes.io/component'])).map((o) => `${o.kind}/${o.metadata.name}`),
+  ).toEqual([
+    'ServiceAccount/homepage-api-chaos',
+    'Role/homepage-api-chaos',
+    'RoleBinding/homepage-api-chaos',
+    'ChaosEngine/homepage-api-chaos-pod-delete',
     // One definition for both engines, created with the first.
     'ChaosExperiment/pod-delete',
-    'ServiceAccount/homepage-frontend-chaos', 'Role/homepage-frontend-chaos', 'RoleBinding/homepage-frontend-chaos', 'ChaosEngine/homepage-frontend-chaos-pod-delete',
+    'ServiceAccount/homepage-frontend-chaos',
+    'Role/homepage-frontend-chaos',
+    'RoleBinding/homepage-frontend-chaos',
+    'ChaosEngine/homepage-frontend-chaos-pod-delete',
   ]);
   expect(find(dev, 'StatefulSet', 'homepage-redis').spec.replicas).toBe(1);
   expect(container(find(dev, 'Deployment', 'homepage-api')).resources.requests).toEqual({ cpu: '50m', memory: '128Mi' });
   expect(find(dev, 'HorizontalPodAutoscaler', 'homepage-api').spec.maxReplicas).toBeLessThan(
-    find(prod, 'HorizontalPodAutoscaler', 'homepage-api').spec.maxReplicas);
+    find(prod, 'HorizontalPodAutoscaler', 'homepage-api').spec.maxReplicas,
+  );
 });
 
-(hasTool('promtool') ? test : test.skip)('promtool test rules: Ollama DeploymentUnavailable fires after 5 minutes without an available replica, or without the series, and not before', () => {
-  const rule = find(homepage(Environment.PROD), 'PrometheusRule', 'homepage-alerts');
-  const available = 'kube_deployment_status_replicas_available{namespace="homepage",deployment="homepage-ollama"}';
-  const down = { namespace: 'homepage', deployment: 'homepage-ollama' };
-  promtoolTestRules(rule, [
-    { name: 'two replicas, then none', series: { [available]: '2x10 0x10' }, expect: [['10m', 'DeploymentUnavailable', []], ['14m', 'DeploymentUnavailable', []], ['17m', 'DeploymentUnavailable', [down]]] },
-    { name: 'kube-state-metrics reports no such Deployment', series: { 'up{job="unrelated"}': '1x10' }, expect: [['3m', 'DeploymentUnavailable', []], ['6m', 'DeploymentUnavailable', [down]]] },
-  ]);
-});
+(hasTool('promtool') ? test : test.skip)(
+  'promtool test rules: Ollama DeploymentUnavailable fires after 5 minutes without an available replica, or without the series, and not before',
+  () => {
+    const rule = find(homepage(Environment.PROD), 'PrometheusRule', 'homepage-alerts');
+    const available = 'kube_deployment_status_replicas_available{namespace="homepage",deployment="homepage-ollama"}';
+    const down = { namespace: 'homepage', deployment: 'homepage-ollama' };
+    promtoolTestRules(rule, [
+      {
+        name: 'two replicas, then none',
+        series: { [available]: '2x10 0x10' },
+        expect: [
+          ['10m', 'DeploymentUnavailable', []],
+          ['14m', 'DeploymentUnavailable', []],
+          ['17m', 'DeploymentUnavailable', [down]],
+        ],
+      },
+      {
+        name: 'kube-state-metrics reports no such Deployment',
+        series: { 'up{job="unrelated"}': '1x10' },
+        expect: [
+          ['3m', 'DeploymentUnavailable', []],
+          ['6m', 'DeploymentUnavailable', [down]],
+        ],
+      },
+    ]);
+  },
+);

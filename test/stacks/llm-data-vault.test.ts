@@ -6,7 +6,9 @@ import { hasTool } from '../support/tools';
 
 /** The vault's objects in `env`: its data layer (namespace, database, cache) and its apps. */
 function vault(env: Environment): Manifest[] {
-  const dirs = buildApp().render().filter((d) => d.path === `apps/${env.name}/llm-data-vault-data` || d.path === `apps/${env.name}/llm-data-vault`);
+  const dirs = buildApp()
+    .render()
+    .filter((d) => d.path === `apps/${env.name}/llm-data-vault-data` || d.path === `apps/${env.name}/llm-data-vault`);
   expect(dirs).toHaveLength(2);
   return dirs.flatMap((d) => d.files.flatMap((f) => f.objects));
 }
@@ -28,20 +30,30 @@ describe.each(Environment.ALL)('llm-data-vault ($name)', (env) => {
 
   test('§4.2–4.4, §5.3 the API listens on http 8080, exposed by its Service', () => {
     expect(container(find(objects, 'Deployment', API)).ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
-    expect(find(objects, 'Service', API).spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }]);
+    expect(find(objects, 'Service', API).spec.ports).toEqual([
+      { name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' },
+    ]);
   });
 
   test('§4.2 liveness /health/live: initial 30, period 10, timeout 5, failures 3', () => {
     expect(container(find(objects, 'Deployment', API)).livenessProbe).toEqual({
       httpGet: { path: '/health/live', port: 'http', scheme: 'HTTP' },
-      initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, successThreshold: 1,
+      initialDelaySeconds: 30,
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+      successThreshold: 1,
     });
   });
 
   test('§4.3 readiness /health/ready: initial 10, period 5, timeout 3, failures 2', () => {
     expect(container(find(objects, 'Deployment', API)).readinessProbe).toEqual({
       httpGet: { path: '/health/ready', port: 'http', scheme: 'HTTP' },
-      initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2, successThreshold: 1,
+      initialDelaySeconds: 10,
+      periodSeconds: 5,
+      timeoutSeconds: 3,
+      failureThreshold: 2,
+      successThreshold: 1,
     });
   });
 
@@ -49,7 +61,11 @@ describe.each(Environment.ALL)('llm-data-vault ($name)', (env) => {
     const startup = container(find(objects, 'Deployment', API)).startupProbe;
     expect(startup).toEqual({
       httpGet: { path: '/health/startup', port: 'http', scheme: 'HTTP' },
-      initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 4, failureThreshold: 12, successThreshold: 1,
+      initialDelaySeconds: 0,
+      periodSeconds: 5,
+      timeoutSeconds: 4,
+      failureThreshold: 12,
+      successThreshold: 1,
     });
     expect(startup.periodSeconds * startup.failureThreshold).toBe(60);
   });
@@ -75,19 +91,27 @@ describe.each(Environment.ALL)('llm-data-vault ($name)', (env) => {
     ]);
     expect(hpa.behavior.scaleDown).toEqual({
       stabilizationWindowSeconds: 300,
-      policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }, { type: 'Pods', value: 2, periodSeconds: 60 }],
+      policies: [
+        { type: 'Percent', value: 50, periodSeconds: 60 },
+        { type: 'Pods', value: 2, periodSeconds: 60 },
+      ],
       selectPolicy: 'Min',
     });
     expect(hpa.behavior.scaleUp).toEqual({
       stabilizationWindowSeconds: 60,
-      policies: [{ type: 'Percent', value: 100, periodSeconds: 30 }, { type: 'Pods', value: 4, periodSeconds: 30 }],
+      policies: [
+        { type: 'Percent', value: 100, periodSeconds: 30 },
+        { type: 'Pods', value: 4, periodSeconds: 30 },
+      ],
       selectPolicy: 'Max',
     });
     expect(find(objects, 'Deployment', API).spec.replicas).toBeUndefined();
   });
 
   test('§6.1/§9.3 ServiceMonitor: /metrics on http every 30 s', () => {
-    expect(find(objects, 'ServiceMonitor', API).spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }]);
+    expect(find(objects, 'ServiceMonitor', API).spec.endpoints).toEqual([
+      { port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' },
+    ]);
   });
 
   test('the API reaches PostgreSQL through the pooler, §7.2 20 connections per pod, credentials only from Secrets', () => {
@@ -105,31 +129,64 @@ describe.each(Environment.ALL)('llm-data-vault ($name)', (env) => {
       { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: 'llm-data-vault-aws', key: 'access-key-id' } } },
       { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'llm-data-vault-aws', key: 'secret-access-key' } } },
     ]);
-    expect(vars.find((e) => e.name === 'REDIS_PASSWORD')).toEqual({ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'llm-data-vault-redis', key: 'password' } } });
+    expect(vars.find((e) => e.name === 'REDIS_PASSWORD')).toEqual({
+      name: 'REDIS_PASSWORD',
+      valueFrom: { secretKeyRef: { name: 'llm-data-vault-redis', key: 'password' } },
+    });
   });
 
   test('network: the gateway namespace on 8080 in; KMS/S3 on 443, tracing, Kafka, pooler and Redis out', () => {
     const np = find(objects, 'NetworkPolicy', API).spec;
-    expect(np.ingress).toEqual(expect.arrayContaining([
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
-    ]));
-    expect(np.egress).toEqual(expect.arrayContaining([
-      {
-        to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8'] } }],
-        ports: [{ protocol: 'TCP', port: 443 }],
-      },
-      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tracing' } } }], ports: [{ protocol: 'TCP', port: 14268 }, { protocol: 'TCP', port: 9411 }] },
-      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kafka' } } }], ports: [{ protocol: 'TCP', port: 9092 }] },
-      {
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'llm-data-vault' } }, podSelector: { matchLabels: { 'cnpg.io/poolerName': 'llm-data-vault-postgres-pooler-rw' } } }],
-        ports: [{ protocol: 'TCP', port: 5432 }],
-      },
-    ]));
+    expect(np.ingress).toEqual(
+      expect.arrayContaining([
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }],
+          ports: [{ protocol: 'TCP', port: 8080 }],
+        },
+      ]),
+    );
+    expect(np.egress).toEqual(
+      expect.arrayContaining([
+        {
+          to: [
+            {
+              ipBlock: {
+                cidr: '0.0.0.0/0',
+                except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8'],
+              },
+            },
+          ],
+          ports: [{ protocol: 'TCP', port: 443 }],
+        },
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tracing' } } }],
+          ports: [
+            { protocol: 'TCP', port: 14268 },
+            { protocol: 'TCP', port: 9411 },
+          ],
+        },
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kafka' } } }],
+          ports: [{ protocol: 'TCP', port: 9092 }],
+        },
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'llm-data-vault' } },
+              podSelector: { matchLabels: { 'cnpg.io/poolerName': 'llm-data-vault-postgres-pooler-rw' } },
+            },
+          ],
+          ports: [{ protocol: 'TCP', port: 5432 }],
+        },
+      ]),
+    );
   });
 
   test('§1.2 continuous backup to S3: WAL archiving within the 1-minute RPO, daily base backups, SSE-KMS', () => {
     const cluster = find(objects, 'Cluster', 'llm-data-vault-postgres').spec;
-    expect(cluster.plugins).toEqual([{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'llm-data-vault-postgres' } }]);
+    expect(cluster.plugins).toEqual([
+      { name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'llm-data-vault-postgres' } },
+    ]);
     expect(cluster.postgresql.parameters.archive_timeout).toBe('30s');
     const store = find(objects, 'ObjectStore', 'llm-data-vault-postgres').spec;
     expect(store.configuration).toMatchObject({
@@ -144,14 +201,21 @@ describe.each(Environment.ALL)('llm-data-vault ($name)', (env) => {
       data: { encryption: 'aws:kms' },
     });
     expect(store.retentionPolicy).toBe(env.pick({ prod: '30d', dev: '7d' }));
-    expect(find(objects, 'ScheduledBackup', 'llm-data-vault-postgres').spec).toMatchObject({ schedule: '0 0 3 * * *', method: 'plugin', immediate: true });
+    expect(find(objects, 'ScheduledBackup', 'llm-data-vault-postgres').spec).toMatchObject({
+      schedule: '0 0 3 * * *',
+      method: 'plugin',
+      immediate: true,
+    });
   });
 
   test('§7.2 database: database vault through a transaction-mode PgBouncer pooler', () => {
     const cluster = find(objects, 'Cluster', 'llm-data-vault-postgres').spec;
     expect(cluster.bootstrap.initdb).toMatchObject({ database: 'vault', owner: 'vault' });
     expect(cluster.imageName).toBe('ghcr.io/cloudnative-pg/postgresql:15.18-standard-trixie');
-    expect(find(objects, 'Pooler', 'llm-data-vault-postgres-pooler-rw').spec).toMatchObject({ type: 'rw', pgbouncer: { poolMode: 'transaction' } });
+    expect(find(objects, 'Pooler', 'llm-data-vault-postgres-pooler-rw').spec).toMatchObject({
+      type: 'rw',
+      pgbouncer: { poolMode: 'transaction' },
+    });
   });
 });
 
@@ -175,15 +239,25 @@ describe.each(Environment.ALL)('llm-data-vault alerting and secrets ($name)', (e
 
   test('§6.5 HighErrorRate: 5xx above 1 % for 5m, critical (P1), team platform', () => {
     const rule = of('HighErrorRate');
-    expect(rule.expr).toBe(`sum by (namespace, job) (rate(vault_requests_total{${JOB},status=~"5.."}[5m]))\n/\nsum by (namespace, job) (rate(vault_requests_total{${JOB}}[5m]))\n> 0.01`);
+    expect(rule.expr).toBe(
+      `sum by (namespace, job) (rate(vault_requests_total{${JOB},status=~"5.."}[5m]))\n/\nsum by (namespace, job) (rate(vault_requests_total{${JOB}}[5m]))\n> 0.01`,
+    );
     expect(rule.for).toBe('5m');
-    expect(rule.labels).toMatchObject({ severity: 'critical', priority: 'P1', team: 'platform', namespace: 'llm-data-vault', service: API });
+    expect(rule.labels).toMatchObject({
+      severity: 'critical',
+      priority: 'P1',
+      team: 'platform',
+      namespace: 'llm-data-vault',
+      service: API,
+    });
     expect(rule.annotations.runbook_url).toBe(`${PLAN}/high-error-rate#higherrorrate`);
   });
 
   test('§6.5 HighLatency: p99 above 200 ms for 5m, warning (P2), the buckets summed by le', () => {
     const rule = of('HighLatency');
-    expect(rule.expr).toBe(`histogram_quantile(0.99, sum by (namespace, job, le) (rate(vault_request_duration_seconds_bucket{${JOB}}[5m])))\n> 0.2`);
+    expect(rule.expr).toBe(
+      `histogram_quantile(0.99, sum by (namespace, job, le) (rate(vault_request_duration_seconds_bucket{${JOB}}[5m])))\n> 0.2`,
+    );
     expect(rule.for).toBe('5m');
     expect(rule.labels).toMatchObject({ severity: 'warning', priority: 'P2', team: 'platform', namespace: 'llm-data-vault' });
     expect(rule.annotations.runbook_url).toBe(`${PLAN}/high-latency`);
@@ -208,15 +282,22 @@ describe.each(Environment.ALL)('llm-data-vault alerting and secrets ($name)', (e
 
   test('API down pages (P1); pod symptoms are P3', () => {
     expect(of('TargetDown').labels).toMatchObject({ severity: 'critical', priority: 'P1' });
-    for (const alert of ['PodCrashLooping', 'PodNotReady', 'MemoryNearLimit', 'HpaMaxedOut']) expect([alert, of(alert).labels.priority]).toEqual([alert, 'P3']);
+    for (const alert of ['PodCrashLooping', 'PodNotReady', 'MemoryNearLimit', 'HpaMaxedOut'])
+      expect([alert, of(alert).labels.priority]).toEqual([alert, 'P3']);
     expect(of('MemoryNearLimit').expr).toMatch(/> 0\.95$/);
   });
 
-  test('§11.3 error budget policy: one P3 alert per step, from the availability SLO\'s 30-day ratio', () => {
+  test("§11.3 error budget policy: one P3 alert per step, from the availability SLO's 30-day ratio", () => {
     const selector = '{namespace="llm-data-vault",service="llm-data-vault-api",slo="availability"}';
-    for (const [alert, threshold] of [['ErrorBudgetPolicyCautious', '0.00025'], ['ErrorBudgetPolicySlow', '0.0005'], ['ErrorBudgetPolicyFreeze', '0.00075']]) {
+    for (const [alert, threshold] of [
+      ['ErrorBudgetPolicyCautious', '0.00025'],
+      ['ErrorBudgetPolicySlow', '0.0005'],
+      ['ErrorBudgetPolicyFreeze', '0.00075'],
+    ]) {
       const rule = of(alert);
-      expect(rule.expr).toBe(`sum_over_time(slo:sli_errors:rate5m${selector}[30d])\n/\nsum_over_time(slo:sli_requests:rate5m${selector}[30d])\n> ${threshold}`);
+      expect(rule.expr).toBe(
+        `sum_over_time(slo:sli_errors:rate5m${selector}[30d])\n/\nsum_over_time(slo:sli_requests:rate5m${selector}[30d])\n> ${threshold}`,
+      );
       expect(rule.labels).toMatchObject({ priority: 'P3', slo: 'availability', namespace: 'llm-data-vault' });
       expect(rule.annotations.runbook_url).toBe(`${PLAN}/error-budget`);
     }
@@ -224,13 +305,19 @@ describe.each(Environment.ALL)('llm-data-vault alerting and secrets ($name)', (e
 
   test('§11.4 multi-window burn rates: 14.4× (1h/5m) or 6× (6h/30m) page P1, 3× or 1× are P3; runbooks of §6.5', () => {
     const burn = rules(objects, 'llm-data-vault-slos').filter((r) => r.alert === 'ErrorBudgetBurn' && r.labels.slo === 'availability');
-    const pairs = (expr: string) => [...expr.matchAll(/"long_window", "(\w+)", "", ""\), "short_window", "(\w+)"/g)].map((m) => `${m[1]}/${m[2]}`);
+    const pairs = (expr: string) =>
+      [...expr.matchAll(/"long_window", "(\w+)", "", ""\), "short_window", "(\w+)"/g)].map((m) => `${m[1]}/${m[2]}`);
     expect(burn.map((r) => [pairs(r.expr), r.for, r.labels.priority, r.labels.team])).toEqual([
-      [['1h/5m', '6h/30m'], undefined, 'P1', 'platform'], [['1d/2h', '3d/6h'], undefined, 'P3', 'platform'],
+      [['1h/5m', '6h/30m'], undefined, 'P1', 'platform'],
+      [['1d/2h', '3d/6h'], undefined, 'P3', 'platform'],
     ]);
     // §6.5's ErrorBudgetBurnRateTooFast: (1 - 0.999) × 14.4.
-    expect(burn[0].expr).toContain('slo:sli_error:ratio_rate1h{namespace="llm-data-vault",service="llm-data-vault-api",slo="availability"} > 0.0144');
-    expect(burn[0].expr).toContain('last_over_time(slo:sli_error:ratio_rate5m{namespace="llm-data-vault",service="llm-data-vault-api",slo="availability"}[1h]) > 0.0144');
+    expect(burn[0].expr).toContain(
+      'slo:sli_error:ratio_rate1h{namespace="llm-data-vault",service="llm-data-vault-api",slo="availability"} > 0.0144',
+    );
+    expect(burn[0].expr).toContain(
+      'last_over_time(slo:sli_error:ratio_rate5m{namespace="llm-data-vault",service="llm-data-vault-api",slo="availability"}[1h]) > 0.0144',
+    );
     expect(burn[0].annotations.runbook_url).toBe(`${PLAN}/error-budget`);
     const latency = rules(objects, 'llm-data-vault-slos').find((r) => r.alert === 'ErrorBudgetBurn' && r.labels.slo === 'latency-p99');
     expect(latency?.annotations.runbook_url).toBe(`${PLAN}/high-latency`);
@@ -243,10 +330,17 @@ describe.each(Environment.ALL)('llm-data-vault alerting and secrets ($name)', (e
     }
     expect(pg('PostgresOffline').annotations.runbook_url).toBe(`${PLAN}/database-failure#postgresoffline`);
     expect(pg('PostgresConnectionsHigh').labels.priority).toBe('P3');
-    expect(alertOf(objects, 'llm-data-vault-alerts', 'BackupFailed').labels).toMatchObject({ priority: 'P3', service: 'llm-data-vault-postgres-dump' });
+    expect(alertOf(objects, 'llm-data-vault-alerts', 'BackupFailed').labels).toMatchObject({
+      priority: 'P3',
+      service: 'llm-data-vault-postgres-dump',
+    });
     // Every alert carries a priority, the label Appendix D routes on.
     for (const name of ['llm-data-vault-alerts', 'llm-data-vault-slos']) {
-      expect(rules(objects, name).filter((r) => r.alert && !r.labels.priority).map((r) => r.alert)).toEqual([]);
+      expect(
+        rules(objects, name)
+          .filter((r) => r.alert && !r.labels.priority)
+          .map((r) => r.alert),
+      ).toEqual([]);
     }
   });
 
@@ -259,18 +353,36 @@ describe.each(Environment.ALL)('llm-data-vault alerting and secrets ($name)', (e
     ]);
     const [pagerduty, slack] = config.receivers;
     expect(pagerduty.pagerdutyConfigs[0].routingKey).toEqual({ name: 'llm-data-vault-alerting', key: 'pagerduty-routing-key' });
-    expect(slack.slackConfigs[0]).toMatchObject({ apiURL: { name: 'llm-data-vault-alerting', key: 'slack-webhook-url' }, channel: '#llm-data-vault-alerts' });
+    expect(slack.slackConfigs[0]).toMatchObject({
+      apiURL: { name: 'llm-data-vault-alerting', key: 'slack-webhook-url' },
+      channel: '#llm-data-vault-alerts',
+    });
   });
 
   test('every Secret the vault reads is synced from the secret manager under llm-data-vault/<env>/', () => {
     const secrets = ofKind(objects, 'ExternalSecret');
-    expect(secrets.map((o) => [o.metadata.name, o.spec.data.map((d: Manifest) => `${d.secretKey}←${d.remoteRef.key}#${d.remoteRef.property}`)])).toEqual([
-      ['llm-data-vault-backup-s3', [`access-key←llm-data-vault/${env.name}/backup-s3#access-key`, `secret-key←llm-data-vault/${env.name}/backup-s3#secret-key`]],
+    expect(
+      secrets.map((o) => [o.metadata.name, o.spec.data.map((d: Manifest) => `${d.secretKey}←${d.remoteRef.key}#${d.remoteRef.property}`)]),
+    ).toEqual([
+      [
+        'llm-data-vault-backup-s3',
+        [`access-key←llm-data-vault/${env.name}/backup-s3#access-key`, `secret-key←llm-data-vault/${env.name}/backup-s3#secret-key`],
+      ],
       ['llm-data-vault-redis', [`password←llm-data-vault/${env.name}/redis#password`]],
-      ['llm-data-vault-aws', [`access-key-id←llm-data-vault/${env.name}/aws#access-key-id`, `secret-access-key←llm-data-vault/${env.name}/aws#secret-access-key`]],
-      ['llm-data-vault-alerting', [
-        `slack-webhook-url←llm-data-vault/${env.name}/alerting#slack-webhook-url`, `pagerduty-routing-key←llm-data-vault/${env.name}/alerting#pagerduty-routing-key`,
-      ]],
+      [
+        'llm-data-vault-aws',
+        [
+          `access-key-id←llm-data-vault/${env.name}/aws#access-key-id`,
+          `secret-access-key←llm-data-vault/${env.name}/aws#secret-access-key`,
+        ],
+      ],
+      [
+        'llm-data-vault-alerting',
+        [
+          `slack-webhook-url←llm-data-vault/${env.name}/alerting#slack-webhook-url`,
+          `pagerduty-routing-key←llm-data-vault/${env.name}/alerting#pagerduty-routing-key`,
+        ],
+      ],
     ]);
     for (const o of secrets) {
       expect(o.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'secret-manager' });
@@ -279,7 +391,7 @@ describe.each(Environment.ALL)('llm-data-vault alerting and secrets ($name)', (e
   });
 });
 
-describe('llm-data-vault prod carries the plan\'s values', () => {
+describe("llm-data-vault prod carries the plan's values", () => {
   const objects = vault(Environment.PROD);
 
   test('§7.3 HPA: 5–50 replicas', () => {
@@ -288,7 +400,10 @@ describe('llm-data-vault prod carries the plan\'s values', () => {
   });
 
   test('§7.2 API resources: 4 vCPU and 8 GiB per instance', () => {
-    expect(container(find(objects, 'Deployment', API)).resources).toEqual({ requests: { cpu: '4', memory: '8Gi' }, limits: { memory: '8Gi' } });
+    expect(container(find(objects, 'Deployment', API)).resources).toEqual({
+      requests: { cpu: '4', memory: '8Gi' },
+      limits: { memory: '8Gi' },
+    });
   });
 
   test('§7.2 PostgreSQL: max_connections 300, db.r5.xlarge (4 vCPU, 32 GB), 60 GB minimum / 200 GB in two years (WAL 50 GB)', () => {
@@ -317,7 +432,12 @@ describe('llm-data-vault prod carries the plan\'s values', () => {
     const redis = sts.spec.template.spec.containers.find((c: Manifest) => c.name === 'redis');
     expect(redis.resources).toEqual({ requests: { cpu: '1', memory: '8Gi' }, limits: { memory: '8Gi' } });
     const vars = container(find(objects, 'Deployment', API)).env as Manifest[];
-    expect(vars.filter((e) => e.name.startsWith('REDIS_')).map((e) => e.name)).toEqual(['REDIS_HOST', 'REDIS_PORT', 'REDIS_SENTINEL_MASTER', 'REDIS_PASSWORD']);
+    expect(vars.filter((e) => e.name.startsWith('REDIS_')).map((e) => e.name)).toEqual([
+      'REDIS_HOST',
+      'REDIS_PORT',
+      'REDIS_SENTINEL_MASTER',
+      'REDIS_PASSWORD',
+    ]);
   });
 });
 
@@ -328,18 +448,33 @@ test('dev is smaller but has the same shape', () => {
   expect(find(dev, 'Cluster', 'llm-data-vault-postgres').spec).toMatchObject({ instances: 1, enablePDB: false });
   // The apps have the same objects; the data layer is smaller (one Redis pod, so no PDB there).
   // Chaos (§8.2) runs in dev only, with the ChaosExperiment definitions its engines run.
-  const shape = (objects: Manifest[]) => objects.filter((o) => !['redis', 'api-chaos', 'chaos-experiments'].includes(o.metadata.labels?.['app.kubernetes.io/component']))
-    .map((o) => `${o.kind}/${o.metadata.name}`);
+  const shape = (objects: Manifest[]) =>
+    objects
+      .filter((o) => !['redis', 'api-chaos', 'chaos-experiments'].includes(o.metadata.labels?.['app.kubernetes.io/component']))
+      .map((o) => `${o.kind}/${o.metadata.name}`);
   expect(shape(dev)).toEqual(shape(prod));
   expect(ofKind(prod, 'ChaosEngine')).toEqual([]);
   expect(ofKind(prod, 'ChaosExperiment')).toEqual([]);
   expect(ofKind(dev, 'ChaosExperiment').map((e) => [e.metadata.name, e.spec.definition.image])).toEqual(
-    ['pod-delete', 'pod-network-latency', 'pod-cpu-hog', 'pod-network-loss'].map((n) => [n, 'litmuschaos.docker.scarf.sh/litmuschaos/go-runner:3.18.0']));
+    ['pod-delete', 'pod-network-latency', 'pod-cpu-hog', 'pod-network-loss'].map((n) => [
+      n,
+      'litmuschaos.docker.scarf.sh/litmuschaos/go-runner:3.18.0',
+    ]),
+  );
   expect(ofKind(dev, 'ChaosEngine').map((e) => e.metadata.name)).toEqual([
-    'llm-data-vault-api-chaos-pod-delete', 'llm-data-vault-api-chaos-pod-network-latency', 'llm-data-vault-api-chaos-pod-cpu-hog', 'llm-data-vault-api-chaos-database-failure',
+    'llm-data-vault-api-chaos-pod-delete',
+    'llm-data-vault-api-chaos-pod-network-latency',
+    'llm-data-vault-api-chaos-pod-cpu-hog',
+    'llm-data-vault-api-chaos-database-failure',
   ]);
   const podDelete = find(dev, 'ChaosEngine', 'llm-data-vault-api-chaos-pod-delete').spec.experiments[0].spec.components.env;
-  expect(podDelete).toEqual(expect.arrayContaining([{ name: 'TOTAL_CHAOS_DURATION', value: '60' }, { name: 'PODS_AFFECTED_PERC', value: '20' }, { name: 'FORCE', value: 'true' }]));
+  expect(podDelete).toEqual(
+    expect.arrayContaining([
+      { name: 'TOTAL_CHAOS_DURATION', value: '60' },
+      { name: 'PODS_AFFECTED_PERC', value: '20' },
+      { name: 'FORCE', value: 'true' },
+    ]),
+  );
   expect(find(dev, 'StatefulSet', 'llm-data-vault-redis').spec.replicas).toBe(1);
   expect(ofKind(dev, 'PodDisruptionBudget').map((p) => p.metadata.name)).toEqual([API]);
   const hpa = find(dev, 'HorizontalPodAutoscaler', API).spec;
@@ -347,41 +482,57 @@ test('dev is smaller but has the same shape', () => {
   expect(container(find(dev, 'Deployment', API)).resources.requests).toEqual({ cpu: '500m', memory: '1Gi' });
 });
 
-(hasTool('promtool') ? test : test.skip)('promtool test rules: §6.5 pool and circuit breaker, §11.3 budget policy fire when they should and stay quiet otherwise', () => {
-  const objects = vault(Environment.PROD);
-  const api = 'namespace="llm-data-vault",job="llm-data-vault-api"';
-  const slo = 'namespace="llm-data-vault",service="llm-data-vault-api",slo="availability"';
-  promtoolTestRules(find(objects, 'PrometheusRule', 'llm-data-vault-alerts'), [
-    {
-      name: 'pool at 90 % is fine; at 95 % it fires after 5 minutes',
-      series: {
-        [`vault_active_connections{${api},pod="api-1",type="database"}`]: '18x10 19x20',
-        [`vault_active_connections{${api},pod="api-1",type="cache"}`]: '20x30',
+(hasTool('promtool') ? test : test.skip)(
+  'promtool test rules: §6.5 pool and circuit breaker, §11.3 budget policy fire when they should and stay quiet otherwise',
+  () => {
+    const objects = vault(Environment.PROD);
+    const api = 'namespace="llm-data-vault",job="llm-data-vault-api"';
+    const slo = 'namespace="llm-data-vault",service="llm-data-vault-api",slo="availability"';
+    promtoolTestRules(find(objects, 'PrometheusRule', 'llm-data-vault-alerts'), [
+      {
+        name: 'pool at 90 % is fine; at 95 % it fires after 5 minutes',
+        series: {
+          [`vault_active_connections{${api},pod="api-1",type="database"}`]: '18x10 19x20',
+          [`vault_active_connections{${api},pod="api-1",type="cache"}`]: '20x30',
+        },
+        expect: [
+          ['10m', 'DatabaseConnectionPoolExhausted', []],
+          ['14m', 'DatabaseConnectionPoolExhausted', []],
+          [
+            '17m',
+            'DatabaseConnectionPoolExhausted',
+            [{ namespace: 'llm-data-vault', job: 'llm-data-vault-api', pod: 'api-1', type: 'database' }],
+          ],
+        ],
       },
-      expect: [
-        ['10m', 'DatabaseConnectionPoolExhausted', []], ['14m', 'DatabaseConnectionPoolExhausted', []],
-        ['17m', 'DatabaseConnectionPoolExhausted', [{ namespace: 'llm-data-vault', job: 'llm-data-vault-api', pod: 'api-1', type: 'database' }]],
-      ],
-    },
-    {
-      name: 'a breaker open for 2 minutes degrades the service; closed again it resolves',
-      series: {
-        [`vault_circuit_breaker_state{${api},pod="api-1",dependency="kms",state="open"}`]: '0x5 1x5 0x5',
-        [`vault_circuit_breaker_state{${api},pod="api-1",dependency="kms",state="closed"}`]: '1x5 0x5 1x5',
+      {
+        name: 'a breaker open for 2 minutes degrades the service; closed again it resolves',
+        series: {
+          [`vault_circuit_breaker_state{${api},pod="api-1",dependency="kms",state="open"}`]: '0x5 1x5 0x5',
+          [`vault_circuit_breaker_state{${api},pod="api-1",dependency="kms",state="closed"}`]: '1x5 0x5 1x5',
+        },
+        expect: [
+          ['5m', 'ServiceDegraded', []],
+          ['6m', 'ServiceDegraded', []],
+          [
+            '9m',
+            'ServiceDegraded',
+            [{ namespace: 'llm-data-vault', job: 'llm-data-vault-api', pod: 'api-1', dependency: 'kms', state: 'open' }],
+          ],
+          ['13m', 'ServiceDegraded', []],
+        ],
       },
-      expect: [
-        ['5m', 'ServiceDegraded', []], ['6m', 'ServiceDegraded', []],
-        ['9m', 'ServiceDegraded', [{ namespace: 'llm-data-vault', job: 'llm-data-vault-api', pod: 'api-1', dependency: 'kms', state: 'open' }]],
-        ['13m', 'ServiceDegraded', []],
-      ],
-    },
-    {
-      name: '60 % of the budget spent: the cautious and slow policies apply, not the freeze',
-      series: { [`slo:sli_errors:rate5m{${slo}}`]: '0.6x60', [`slo:sli_requests:rate5m{${slo}}`]: '1000x60' },
-      expect: [
-        ['10m', 'ErrorBudgetPolicySlow', []],
-        ['30m', 'ErrorBudgetPolicyCautious', [{}]], ['30m', 'ErrorBudgetPolicySlow', [{}]], ['30m', 'ErrorBudgetPolicyFreeze', []],
-      ],
-    },
-  ]);
-}, 60_000);
+      {
+        name: '60 % of the budget spent: the cautious and slow policies apply, not the freeze',
+        series: { [`slo:sli_errors:rate5m{${slo}}`]: '0.6x60', [`slo:sli_requests:rate5m{${slo}}`]: '1000x60' },
+        expect: [
+          ['10m', 'ErrorBudgetPolicySlow', []],
+          ['30m', 'ErrorBudgetPolicyCautious', [{}]],
+          ['30m', 'ErrorBudgetPolicySlow', [{}]],
+          ['30m', 'ErrorBudgetPolicyFreeze', []],
+        ],
+      },
+    ]);
+  },
+  60_000,
+);

@@ -4,7 +4,9 @@ import { container, find, Manifest } from '../support/synth';
 
 /** postfacta's objects in `env`: its data layer (namespace, database) and its apps. */
 function postfacta(env: Environment): Manifest[] {
-  const dirs = buildApp().render().filter((d) => d.path === `apps/${env.name}/postfacta-data` || d.path === `apps/${env.name}/postfacta`);
+  const dirs = buildApp()
+    .render()
+    .filter((d) => d.path === `apps/${env.name}/postfacta-data` || d.path === `apps/${env.name}/postfacta`);
   expect(dirs).toHaveLength(2);
   return dirs.flatMap((d) => d.files.flatMap((f) => f.objects));
 }
@@ -40,8 +42,18 @@ describe.each(Environment.ALL)('postfacta ($name)', (env) => {
 
   test('§4.11 separate liveness /healthz/live and readiness /healthz/ready, startup budget 30 s', () => {
     const c = container(find(objects, 'Deployment', 'postfacta-api'));
-    expect(c.readinessProbe).toMatchObject({ httpGet: { path: '/healthz/ready', port: 'http' }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 });
-    expect(c.livenessProbe).toMatchObject({ httpGet: { path: '/healthz/live', port: 'http' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
+    expect(c.readinessProbe).toMatchObject({
+      httpGet: { path: '/healthz/ready', port: 'http' },
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    });
+    expect(c.livenessProbe).toMatchObject({
+      httpGet: { path: '/healthz/live', port: 'http' },
+      periodSeconds: 10,
+      timeoutSeconds: 2,
+      failureThreshold: 3,
+    });
     // The startup probe holds liveness off for 6 × 5 s.
     expect(c.startupProbe).toMatchObject({ httpGet: { path: '/healthz/live' }, periodSeconds: 5, failureThreshold: 6 });
   });
@@ -66,11 +78,16 @@ describe.each(Environment.ALL)('postfacta ($name)', (env) => {
   });
 
   test('§5 ServiceMonitor: /metrics on http every 30 s, timeout 10 s', () => {
-    expect(find(objects, 'ServiceMonitor', 'postfacta-api').spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }]);
+    expect(find(objects, 'ServiceMonitor', 'postfacta-api').spec.endpoints).toEqual([
+      { port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' },
+    ]);
   });
 
   test('PDB maxUnavailable 1 over at least 2 replicas', () => {
-    expect(find(objects, 'PodDisruptionBudget', 'postfacta-api').spec).toMatchObject({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    expect(find(objects, 'PodDisruptionBudget', 'postfacta-api').spec).toMatchObject({
+      maxUnavailable: 1,
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
     expect(find(objects, 'HorizontalPodAutoscaler', 'postfacta-api').spec.minReplicas).toBe(2);
   });
 
@@ -95,7 +112,12 @@ describe.each(Environment.ALL)('postfacta ($name)', (env) => {
 
   test('§4.5 explicit pool settings whose worst case fits max_connections', () => {
     const vars = envOf(objects);
-    expect([vars.DB_MAX_OPEN_CONNS, vars.DB_MAX_IDLE_CONNS, vars.DB_CONN_MAX_LIFETIME, vars.DB_CONN_MAX_IDLE_TIME]).toEqual(['10', '5', '30m', '5m']);
+    expect([vars.DB_MAX_OPEN_CONNS, vars.DB_MAX_IDLE_CONNS, vars.DB_CONN_MAX_LIFETIME, vars.DB_CONN_MAX_IDLE_TIME]).toEqual([
+      '10',
+      '5',
+      '30m',
+      '5m',
+    ]);
     const cluster = find(objects, 'Cluster', 'postfacta-postgres').spec;
     const maxConnections = Number(cluster.postgresql.parameters.max_connections);
     expect(maxConnections).toBe(100);
@@ -106,7 +128,9 @@ describe.each(Environment.ALL)('postfacta ($name)', (env) => {
 
   test('§4.2 continuous backups: WAL archiving and daily base backups to MinIO, gzip, archive_timeout 3 min inside the 5-min RPO', () => {
     const cluster = find(objects, 'Cluster', 'postfacta-postgres').spec;
-    expect(cluster.plugins).toEqual([{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'postfacta-postgres' } }]);
+    expect(cluster.plugins).toEqual([
+      { name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'postfacta-postgres' } },
+    ]);
     expect(cluster.postgresql.parameters.archive_timeout).toBe('180s');
     expect(cluster.bootstrap.initdb).toMatchObject({ database: 'postfacta', owner: 'postfacta' });
     const store = find(objects, 'ObjectStore', 'postfacta-postgres').spec;
@@ -115,10 +139,17 @@ describe.each(Environment.ALL)('postfacta ($name)', (env) => {
       // dev archives beside prod, never into the same path.
       destinationPath: env.isProduction ? 's3://postfacta-backups/postgres' : 's3://postfacta-backups/postgres/dev',
       endpointURL: 'http://minio.minio:9000',
-      s3Credentials: { accessKeyId: { name: 'minio-credentials', key: 'access-key' }, secretAccessKey: { name: 'minio-credentials', key: 'secret-key' } },
+      s3Credentials: {
+        accessKeyId: { name: 'minio-credentials', key: 'access-key' },
+        secretAccessKey: { name: 'minio-credentials', key: 'secret-key' },
+      },
       wal: { compression: 'gzip' },
     });
-    expect(find(objects, 'ScheduledBackup', 'postfacta-postgres').spec).toMatchObject({ schedule: '0 0 2 * * *', method: 'plugin', cluster: { name: 'postfacta-postgres' } });
+    expect(find(objects, 'ScheduledBackup', 'postfacta-postgres').spec).toMatchObject({
+      schedule: '0 0 2 * * *',
+      method: 'plugin',
+      cluster: { name: 'postfacta-postgres' },
+    });
     expect(find(objects, 'PodMonitor', 'postfacta-postgres')).toBeDefined();
   });
 
@@ -129,25 +160,35 @@ describe.each(Environment.ALL)('postfacta ($name)', (env) => {
       ports: [{ protocol: 'TCP', port: 8080 }],
     });
     expect(np.egress).toContainEqual({
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'postfacta' } }, podSelector: { matchLabels: { 'cnpg.io/cluster': 'postfacta-postgres' } } }],
+      to: [
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'postfacta' } },
+          podSelector: { matchLabels: { 'cnpg.io/cluster': 'postfacta-postgres' } },
+        },
+      ],
       ports: [{ protocol: 'TCP', port: 5432 }],
     });
     const internet = np.egress.find((r: Manifest) => r.to[0].ipBlock);
     expect(internet.ports).toEqual([{ protocol: 'TCP', port: 443 }]);
     expect(internet.to[0].ipBlock.cidr).toBe('0.0.0.0/0');
     // Nothing inside the cluster or the cloud metadata endpoint is reachable through it.
-    expect(internet.to[0].ipBlock.except).toEqual(expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16']));
+    expect(internet.to[0].ipBlock.except).toEqual(
+      expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16']),
+    );
   });
 });
 
-describe('postfacta prod carries the plan\'s values', () => {
+describe("postfacta prod carries the plan's values", () => {
   const objects = postfacta(Environment.PROD);
 
   test('§4.8/§6 secrets come from the secret manager through external-secrets, never from the repository', () => {
     const supabase = find(objects, 'ExternalSecret', 'postfacta-supabase').spec;
     expect(supabase.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'secret-manager' });
     expect(supabase.data.map((d: Manifest) => d.secretKey)).toEqual(['url', 'api-key', 'jwt-secret']);
-    expect(find(objects, 'ExternalSecret', 'minio-credentials').spec.data.map((d: Manifest) => d.secretKey)).toEqual(['access-key', 'secret-key']);
+    expect(find(objects, 'ExternalSecret', 'minio-credentials').spec.data.map((d: Manifest) => d.secretKey)).toEqual([
+      'access-key',
+      'secret-key',
+    ]);
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 
@@ -156,7 +197,11 @@ describe('postfacta prod carries the plan\'s values', () => {
     expect(route.match).toBe('Host(`api.postfacta.lucena.cloud`) && PathPrefix(`/api/v0`)');
     const cors = find(objects, 'Middleware', 'postfacta-gateway-api-cors').spec.headers;
     expect([cors.accessControlAllowOriginList, cors.accessControlAllowCredentials]).toEqual([['https://postfacta.lucena.cloud'], true]);
-    expect(find(objects, 'Middleware', 'postfacta-gateway-api-rate-limit').spec.rateLimit).toMatchObject({ average: 300, burst: 50, period: '1m' });
+    expect(find(objects, 'Middleware', 'postfacta-gateway-api-rate-limit').spec.rateLimit).toMatchObject({
+      average: 300,
+      burst: 50,
+      period: '1m',
+    });
     expect(find(objects, 'Middleware', 'postfacta-gateway-api-in-flight').spec.inFlightReq.amount).toBe(100);
     expect(find(objects, 'Middleware', 'postfacta-gateway-api-buffering').spec.buffering.maxRequestBodyBytes).toBe(1048576);
   });
@@ -167,7 +212,8 @@ describe('postfacta prod carries the plan\'s values', () => {
 
   test('resources: requests 200m/256Mi, memory limit 512Mi, no CPU limit; GOMEMLIMIT below the limit', () => {
     expect(container(find(objects, 'Deployment', 'postfacta-api')).resources).toEqual({
-      requests: { cpu: '200m', memory: '256Mi' }, limits: { memory: '512Mi' },
+      requests: { cpu: '200m', memory: '256Mi' },
+      limits: { memory: '512Mi' },
     });
     expect(envOf(objects).GOMEMLIMIT).toBe('460MiB');
   });
@@ -176,7 +222,11 @@ describe('postfacta prod carries the plan\'s values', () => {
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'postfacta-api').spec;
     expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([2, 6]);
     expect(hpa.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
-    expect(hpa.behavior.scaleUp).toEqual({ stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 30 }] });
+    expect(hpa.behavior.scaleUp).toEqual({
+      stabilizationWindowSeconds: 0,
+      selectPolicy: 'Max',
+      policies: [{ type: 'Percent', value: 100, periodSeconds: 30 }],
+    });
     expect(hpa.behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 300, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] });
     expect(find(objects, 'Deployment', 'postfacta-api').spec.replicas).toBeUndefined();
   });
@@ -199,8 +249,9 @@ describe('postfacta prod: §3 SLOs and §5 alerting', () => {
   test('§3 "99.5 % per hour" is its own ticket on the recorded 1-hour error ratio, with the traffic guard', () => {
     const hourly = rulesOf('postfacta-alerts').find((r: Manifest) => r.alert === 'HourlySuccessRateBelowTarget');
     expect(hourly).toMatchObject({
-      expr: 'slo:sli_error:ratio_rate1h{namespace="postfacta",service="postfacta-api",slo="availability"} > 0.005\nand\n'
-        + 'avg_over_time(slo:sli_requests:rate5m{namespace="postfacta",service="postfacta-api",slo="availability"}[1h]) >= 1',
+      expr:
+        'slo:sli_error:ratio_rate1h{namespace="postfacta",service="postfacta-api",slo="availability"} > 0.005\nand\n' +
+        'avg_over_time(slo:sli_requests:rate5m{namespace="postfacta",service="postfacta-api",slo="availability"}[1h]) >= 1',
       for: '5m',
       labels: { severity: 'warning', team: 'postfacta', namespace: 'postfacta', service: 'postfacta-api' },
     });
@@ -209,18 +260,33 @@ describe('postfacta prod: §3 SLOs and §5 alerting', () => {
 
   test('§5 symptom alerts for the API, CloudNativePG and the dumps', () => {
     const names = rulesOf('postfacta-alerts').map((r: Manifest) => r.alert);
-    expect(names).toEqual(expect.arrayContaining([
-      'TargetDown', 'HighErrorRate', 'HighLatency', 'PodCrashLooping', 'PostgresInstancesOnSameNode', 'PostgresBackupFailed',
-      'PostgresWalArchivingFailing', 'PostgresWalArchiveBehindRpo', 'BackupFailed', 'BackupStale', 'RestoreDrillFailed',
-    ]));
-    for (const r of rulesOf('postfacta-alerts')) expect(Object.keys(r.annotations).sort()).toEqual(expect.arrayContaining(['description', 'runbook_url', 'summary']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'TargetDown',
+        'HighErrorRate',
+        'HighLatency',
+        'PodCrashLooping',
+        'PostgresInstancesOnSameNode',
+        'PostgresBackupFailed',
+        'PostgresWalArchivingFailing',
+        'PostgresWalArchiveBehindRpo',
+        'BackupFailed',
+        'BackupStale',
+        'RestoreDrillFailed',
+      ]),
+    );
+    for (const r of rulesOf('postfacta-alerts'))
+      expect(Object.keys(r.annotations).sort()).toEqual(expect.arrayContaining(['description', 'runbook_url', 'summary']));
   });
 
   test('§5 "integrate with PagerDuty": pages to PagerDuty, everything to Slack, credentials synced', () => {
     const routing = find(objects, 'AlertmanagerConfig', 'postfacta-alert-routing').spec;
     expect(routing.receivers.map((r: Manifest) => r.name).sort()).toEqual(['pagerduty', 'slack']);
     expect(JSON.stringify(routing.receivers)).toContain('"name":"postfacta-alerting"');
-    expect(find(objects, 'ExternalSecret', 'postfacta-alerting').spec.data.map((d: Manifest) => d.secretKey)).toEqual(['slack-webhook-url', 'pagerduty-routing-key']);
+    expect(find(objects, 'ExternalSecret', 'postfacta-alerting').spec.data.map((d: Manifest) => d.secretKey)).toEqual([
+      'slack-webhook-url',
+      'pagerduty-routing-key',
+    ]);
   });
 });
 
@@ -236,7 +302,11 @@ test('dev is smaller but has the same shape', () => {
   expect(dev.filter((o) => o.kind === 'ChaosEngine').map((o) => o.metadata.name)).toEqual(['postfacta-api-chaos-pod-delete']);
   // One database instance in dev, so CNPG's PDB is off there.
   expect(find(dev, 'Cluster', 'postfacta-postgres').spec).toMatchObject({ instances: 1, enablePDB: false, storage: { size: '2Gi' } });
-  expect(container(find(dev, 'Deployment', 'postfacta-api')).resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+  expect(container(find(dev, 'Deployment', 'postfacta-api')).resources).toEqual({
+    requests: { cpu: '50m', memory: '128Mi' },
+    limits: { memory: '256Mi' },
+  });
   expect(find(dev, 'HorizontalPodAutoscaler', 'postfacta-api').spec.maxReplicas).toBeLessThan(
-    find(prod, 'HorizontalPodAutoscaler', 'postfacta-api').spec.maxReplicas);
+    find(prod, 'HorizontalPodAutoscaler', 'postfacta-api').spec.maxReplicas,
+  );
 });

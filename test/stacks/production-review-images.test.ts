@@ -11,7 +11,9 @@ import { buildApp } from '../../stacks/main';
 import { Manifest } from '../support/synth';
 
 const bySystem = new Map<string, Manifest[]>();
-for (const d of buildApp().render().filter((x) => x.path.startsWith('apps/'))) {
+for (const d of buildApp()
+  .render()
+  .filter((x) => x.path.startsWith('apps/'))) {
   const key = `${d.environment.name}/${(d.chart as SystemChart).system}`;
   bySystem.set(key, [...(bySystem.get(key) ?? []), ...d.files.flatMap((f) => f.objects)]);
 }
@@ -43,10 +45,17 @@ function imageProblems(objects: Manifest[]): string[] {
 }
 
 test('the trees run PostgreSQL, Redis and PgBouncer images to check', () => {
-  const all = [...bySystem.values()].flat().flatMap(images).map(([, image]) => image);
-  for (const software of ['postgresql:', 'redis:', 'pgbouncer:']) expect([software, all.some((i) => i.includes(software))]).toEqual([software, true]);
+  const all = [...bySystem.values()]
+    .flat()
+    .flatMap(images)
+    .map(([, image]) => image);
+  for (const software of ['postgresql:', 'redis:', 'pgbouncer:'])
+    expect([software, all.some((i) => i.includes(software))]).toEqual([software, true]);
 });
 
-test.each([...bySystem.entries()])('%s: every image is pinned and none runs PostgreSQL, Redis or PgBouncer below its CVE fixes', (_key, objects) => {
-  expect(imageProblems(objects)).toEqual([]);
-});
+test.each([...bySystem.entries()])(
+  '%s: every image is pinned and none runs PostgreSQL, Redis or PgBouncer below its CVE fixes',
+  (_key, objects) => {
+    expect(imageProblems(objects)).toEqual([]);
+  },
+);

@@ -16,7 +16,9 @@ const NODE_LOCAL_CLASSES = new Set(['local-path', 'openebs-hostpath', 'local-sto
 const HOSTNAME = 'kubernetes.io/hostname';
 
 const bySystem = new Map<string, Manifest[]>();
-for (const d of buildApp().render().filter((x) => x.path.startsWith('apps/'))) {
+for (const d of buildApp()
+  .render()
+  .filter((x) => x.path.startsWith('apps/'))) {
   const key = `${d.environment.name}/${(d.chart as SystemChart).system}`;
   bySystem.set(key, [...(bySystem.get(key) ?? []), ...d.files.flatMap((f) => f.objects)]);
 }
@@ -41,15 +43,24 @@ function nodeLocalWorkloads(objects: Manifest[]): NodeLocalWorkload[] {
         ...(NODE_LOCAL_CLASSES.has(o.spec.storage?.storageClass) ? [`${name}-1`] : []),
         ...(NODE_LOCAL_CLASSES.has(o.spec.walStorage?.storageClass) ? [`${name}-1-wal`] : []),
       ];
-      if (claims.length > 0) found.push({ at: `Cluster ${namespace}/${name}`, namespace, claims, requiresSeparateNodes: o.spec.affinity?.podAntiAffinityType === 'required' });
+      if (claims.length > 0)
+        found.push({
+          at: `Cluster ${namespace}/${name}`,
+          namespace,
+          claims,
+          requiresSeparateNodes: o.spec.affinity?.podAntiAffinityType === 'required',
+        });
     }
     if (o.kind === 'StatefulSet') {
-      const claims = (o.spec.volumeClaimTemplates ?? []).filter((t: Manifest) => NODE_LOCAL_CLASSES.has(t.spec.storageClassName))
+      const claims = (o.spec.volumeClaimTemplates ?? [])
+        .filter((t: Manifest) => NODE_LOCAL_CLASSES.has(t.spec.storageClassName))
         .map((t: Manifest) => `${t.metadata.name}-${name}-0`);
       const required = o.spec.template.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
       const own = o.spec.selector.matchLabels;
-      const separates = required.some((term: Manifest) => term.topologyKey === HOSTNAME
-        && Object.entries(own).every(([k, v]) => term.labelSelector?.matchLabels?.[k] === v));
+      const separates = required.some(
+        (term: Manifest) =>
+          term.topologyKey === HOSTNAME && Object.entries(own).every(([k, v]) => term.labelSelector?.matchLabels?.[k] === v),
+      );
       if (claims.length > 0) found.push({ at: `StatefulSet ${namespace}/${name}`, namespace, claims, requiresSeparateNodes: separates });
     }
   }
@@ -63,21 +74,31 @@ function kubeletSelectors(expr: string): Array<{ namespace?: string; claim: RegE
     const claim = matchers.persistentvolumeclaim;
     return {
       namespace: matchers.namespace?.value,
-      claim: claim === undefined ? /.*/ : new RegExp(`^(?:${claim.op === '=~' ? claim.value : claim.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})$`),
+      claim:
+        claim === undefined
+          ? /.*/
+          : new RegExp(`^(?:${claim.op === '=~' ? claim.value : claim.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})$`),
     };
   });
 }
 
 function storageProblems(objects: Manifest[]): string[] {
   const workloads = nodeLocalWorkloads(objects);
-  const alerts: Manifest[] = objects.filter((o) => o.kind === 'PrometheusRule')
-    .flatMap((r) => r.spec.groups.flatMap((g: Manifest) => g.rules)).filter((r: Manifest) => r.alert);
+  const alerts: Manifest[] = objects
+    .filter((o) => o.kind === 'PrometheusRule')
+    .flatMap((r) => r.spec.groups.flatMap((g: Manifest) => g.rules))
+    .filter((r: Manifest) => r.alert);
   const problems: string[] = [];
   for (const w of workloads) {
     if (!w.requiresSeparateNodes) problems.push(`${w.at}: node-local volumes without required pod anti-affinity on ${HOSTNAME}`);
     for (const alert of alerts) {
-      const blind = kubeletSelectors(alert.expr).some((s) => (s.namespace === undefined || s.namespace === w.namespace) && w.claims.some((c) => s.claim.test(c)));
-      if (blind) problems.push(`${w.at}: alert ${alert.alert} reads kubelet_volume_stats_* for node-local claims (${w.claims.join(', ')}), which never report them`);
+      const blind = kubeletSelectors(alert.expr).some(
+        (s) => (s.namespace === undefined || s.namespace === w.namespace) && w.claims.some((c) => s.claim.test(c)),
+      );
+      if (blind)
+        problems.push(
+          `${w.at}: alert ${alert.alert} reads kubelet_volume_stats_* for node-local claims (${w.claims.join(', ')}), which never report them`,
+        );
     }
   }
   return problems;
@@ -87,6 +108,9 @@ test('some environment has node-local volumes to check (homepage runs on local-p
   expect([...bySystem.values()].flatMap(nodeLocalWorkloads).length).toBeGreaterThanOrEqual(2);
 });
 
-test.each([...bySystem.entries()])('%s: no disk alert reads kubelet volume stats of node-local volumes, and their workloads require separate nodes', (_key, objects) => {
-  expect(storageProblems(objects)).toEqual([]);
-});
+test.each([...bySystem.entries()])(
+  '%s: no disk alert reads kubelet volume stats of node-local volumes, and their workloads require separate nodes',
+  (_key, objects) => {
+    expect(storageProblems(objects)).toEqual([]);
+  },
+);

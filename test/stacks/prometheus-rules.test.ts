@@ -7,11 +7,16 @@ import { stringify } from 'yaml';
 import { buildApp } from '../../stacks/main';
 import { hasTool } from '../support/tools';
 
-const rules = buildApp().render().flatMap((d) => d.files.flatMap((f) => f.objects)).filter((o) => o.kind === 'PrometheusRule');
+const rules = buildApp()
+  .render()
+  .flatMap((d) => d.files.flatMap((f) => f.objects))
+  .filter((o) => o.kind === 'PrometheusRule');
 const promtool = hasTool('promtool');
 
 test('the stacks carry SLO rules', () => {
-  expect(rules.map((r) => `${r.metadata.namespace}/${r.metadata.name}`)).toEqual(expect.arrayContaining(['homepage/homepage-slos', 'listings/listings-slos']));
+  expect(rules.map((r) => `${r.metadata.namespace}/${r.metadata.name}`)).toEqual(
+    expect.arrayContaining(['homepage/homepage-slos', 'listings/listings-slos']),
+  );
 });
 
 (promtool ? test : test.skip)('promtool check rules accepts every PrometheusRule', () => {

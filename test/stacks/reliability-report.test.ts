@@ -1,12 +1,19 @@
 /** The RELIABILITY.md of every system and environment: what reviewers read beside the YAML diff. */
 import { buildApp } from '../../stacks/main';
 
-const reports = buildApp().synthTree().filter((f) => f.path.endsWith('/RELIABILITY.md'));
+const reports = buildApp()
+  .synthTree()
+  .filter((f) => f.path.endsWith('/RELIABILITY.md'));
 
 test('one report per system and environment, beside the apps', () => {
-  expect(reports.map((r) => r.path)).toEqual(expect.arrayContaining([
-    'apps/prod/homepage/RELIABILITY.md', 'apps/dev/homepage/RELIABILITY.md', 'apps/prod/listings/RELIABILITY.md', 'apps/prod/social-backend/RELIABILITY.md',
-  ]));
+  expect(reports.map((r) => r.path)).toEqual(
+    expect.arrayContaining([
+      'apps/prod/homepage/RELIABILITY.md',
+      'apps/dev/homepage/RELIABILITY.md',
+      'apps/prod/listings/RELIABILITY.md',
+      'apps/prod/social-backend/RELIABILITY.md',
+    ]),
+  );
   expect(reports).toHaveLength(10);
 });
 
@@ -18,13 +25,17 @@ test('the homepage report carries the error budget in minutes, the probes, the b
   const report = reports.find((r) => r.path === 'apps/prod/homepage/RELIABILITY.md')!.content;
   expect(report).toContain('| availability | homepage-api | 99.9 % | 30d | 0.1 % | 43.2 min |');
   expect(report).toContain('| homepage-api | 2–5 (HPA) | minAvailable 1 |');
-  expect(report).toContain('| homepage-postgres-dump | postgres homepage@homepage-postgres-rw.homepage.svc:5432 | `0 * * * *` Etc/UTC | 7 days | no | `30 3 * * *` | — |');
+  expect(report).toContain(
+    '| homepage-postgres-dump | postgres homepage@homepage-postgres-rw.homepage.svc:5432 | `0 * * * *` Etc/UTC | 7 days | no | `30 3 * * *` | — |',
+  );
 });
 
-test('the social-backend report names each alert\'s subject and priority, and where alerts are routed', () => {
+test("the social-backend report names each alert's subject and priority, and where alerts are routed", () => {
   const report = reports.find((r) => r.path === 'apps/prod/social-backend/RELIABILITY.md')!.content;
   expect(report).toContain('| TargetDown | social-backend-realtime | critical (P1) | ');
-  expect(report).toContain('- social-backend-alert-routing (AlertmanagerConfig, alerts labelled `namespace: social-backend`): every alert to Slack; '
-    + 'PagerDuty for P1, P2; email digest for P3; grouped by namespace, alertname, service, repeated every 4h; '
-    + 'tickets muted while a page of the same service fires.');
+  expect(report).toContain(
+    '- social-backend-alert-routing (AlertmanagerConfig, alerts labelled `namespace: social-backend`): every alert to Slack; ' +
+      'PagerDuty for P1, P2; email digest for P3; grouped by namespace, alertname, service, repeated every 4h; ' +
+      'tickets muted while a page of the same service fires.',
+  );
 });

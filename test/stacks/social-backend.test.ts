@@ -4,7 +4,9 @@ import { container, find, jobEnv, Manifest } from '../support/synth';
 
 /** The social-backend's objects in `env`: its data layer (namespace, database, Redis) and its apps. */
 function socialBackend(env: Environment): Manifest[] {
-  const dirs = buildApp().render().filter((d) => d.path === `apps/${env.name}/social-backend-data` || d.path === `apps/${env.name}/social-backend`);
+  const dirs = buildApp()
+    .render()
+    .filter((d) => d.path === `apps/${env.name}/social-backend-data` || d.path === `apps/${env.name}/social-backend`);
   expect(dirs).toHaveLength(2);
   return dirs.flatMap((d) => d.files.flatMap((f) => f.objects));
 }
@@ -19,14 +21,16 @@ describe.each(Environment.ALL)('social-backend ($name)', (env) => {
     expect(objects).toMatchSnapshot();
   });
 
-  test('the three services in namespace social-backend, on the plan\'s ports (§4.7.10: auth 8080, posts 8081, realtime 8082)', () => {
+  test("the three services in namespace social-backend, on the plan's ports (§4.7.10: auth 8080, posts 8081, realtime 8082)", () => {
     expect(find(objects, 'Namespace', 'social-backend')).toBeDefined();
     const ports: Record<string, number> = { 'social-backend-auth': 8080, 'social-backend-posts': 8081, 'social-backend-realtime': 8082 };
     for (const [name, port] of Object.entries(ports)) {
       const d = find(objects, 'Deployment', name);
       expect(d.metadata.namespace).toBe('social-backend');
       expect(container(d).ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }]);
-      expect(find(objects, 'Service', name).spec.ports).toEqual([{ name: 'http', port, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }]);
+      expect(find(objects, 'Service', name).spec.ports).toEqual([
+        { name: 'http', port, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' },
+      ]);
     }
   });
 
@@ -49,15 +53,20 @@ describe.each(Environment.ALL)('social-backend ($name)', (env) => {
     }
   });
 
-  test('§4.7.4 ServiceMonitor: /metrics on each service\'s http port', () => {
+  test("§4.7.4 ServiceMonitor: /metrics on each service's http port", () => {
     for (const name of SERVICES) {
-      expect(find(objects, 'ServiceMonitor', name).spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }]);
+      expect(find(objects, 'ServiceMonitor', name).spec.endpoints).toEqual([
+        { port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' },
+      ]);
     }
   });
 
   test('PDB: one pod at a time for every service (the plan is silent)', () => {
     for (const name of SERVICES) {
-      expect(find(objects, 'PodDisruptionBudget', name).spec).toMatchObject({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+      expect(find(objects, 'PodDisruptionBudget', name).spec).toMatchObject({
+        maxUnavailable: 1,
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      });
     }
   });
 
@@ -73,7 +82,9 @@ describe.each(Environment.ALL)('social-backend ($name)', (env) => {
 
   test('§4.7.5 traces: OTLP to the tracing backend, W3C trace context; egress opened on 4317', () => {
     for (const name of SERVICES) {
-      const vars = Object.fromEntries(container(find(objects, 'Deployment', name)).env.map((e: Manifest) => [e.name, e.value ?? e.valueFrom]));
+      const vars = Object.fromEntries(
+        container(find(objects, 'Deployment', name)).env.map((e: Manifest) => [e.name, e.value ?? e.valueFrom]),
+      );
       expect(vars).toMatchObject({
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://tempo.tempo.svc:4317',
         OTEL_PROPAGATORS: 'tracecontext,baggage',
@@ -97,7 +108,9 @@ describe.each(Environment.ALL)('social-backend ($name)', (env) => {
       { name: 'JWT_PUBLIC_KEY', valueFrom: { secretKeyRef: { name: 'social-backend-jwt', key: 'public-key' } } },
     ]);
     for (const name of ['social-backend-posts', 'social-backend-realtime']) {
-      expect(jwt(name)).toEqual([{ name: 'JWT_PUBLIC_KEY', valueFrom: { secretKeyRef: { name: 'social-backend-jwt', key: 'public-key' } } }]);
+      expect(jwt(name)).toEqual([
+        { name: 'JWT_PUBLIC_KEY', valueFrom: { secretKeyRef: { name: 'social-backend-jwt', key: 'public-key' } } },
+      ]);
     }
   });
 
@@ -111,37 +124,53 @@ describe.each(Environment.ALL)('social-backend ($name)', (env) => {
         { name: 'DB_USER', valueFrom: { secretKeyRef: { name: 'social-backend-postgres-app', key: 'username' } } },
         { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'social-backend-postgres-app', key: 'password' } } },
       ]);
-      expect(vars).toContainEqual({ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'social-backend-redis-password', key: 'password' } } });
+      expect(vars).toContainEqual({
+        name: 'REDIS_PASSWORD',
+        valueFrom: { secretKeyRef: { name: 'social-backend-redis-password', key: 'password' } },
+      });
     }
   });
 
   test('§4.7.9 pool of 100 per pod through PgBouncer (transaction mode): the clients fit even with one pooler pod down', () => {
     const pooler = find(objects, 'Pooler', 'social-backend-postgres-pooler-rw').spec;
-    expect(pooler).toMatchObject({ instances: 2, type: 'rw', pgbouncer: { poolMode: 'transaction', parameters: { max_client_conn: '3000' } } });
+    expect(pooler).toMatchObject({
+      instances: 2,
+      type: 'rw',
+      pgbouncer: { poolMode: 'transaction', parameters: { max_client_conn: '3000' } },
+    });
     const clients = SERVICES.reduce((n, name) => n + find(objects, 'HorizontalPodAutoscaler', name).spec.maxReplicas * 100, 0);
     expect(clients).toBeLessThanOrEqual(Number(pooler.pgbouncer.parameters.max_client_conn));
     // Server side: both PgBouncer pods' pools fit max_connections minus superuser and replication slots.
     const cluster = find(objects, 'Cluster', 'social-backend-postgres').spec;
-    expect(2 * Number(pooler.pgbouncer.parameters.default_pool_size))
-      .toBeLessThanOrEqual(Number(cluster.postgresql.parameters.max_connections) - 3 - (cluster.instances - 1));
+    expect(2 * Number(pooler.pgbouncer.parameters.default_pool_size)).toBeLessThanOrEqual(
+      Number(cluster.postgresql.parameters.max_connections) - 3 - (cluster.instances - 1),
+    );
     // §4.7.9 leak detection (5 minutes), as a server-side backstop.
     expect(cluster.postgresql.parameters.idle_in_transaction_session_timeout).toBe('300s');
   });
 
   test('§4.7.12 continuous backup: daily base backup, WAL within the 1 h RPO, encrypted off-site on AWS S3', () => {
     const cluster = find(objects, 'Cluster', 'social-backend-postgres');
-    expect(cluster.spec.plugins).toEqual([{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'social-backend-postgres' } }]);
+    expect(cluster.spec.plugins).toEqual([
+      { name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'social-backend-postgres' } },
+    ]);
     // "Hourly WAL archiving" is the ceiling: archive_timeout ≤ 1 h (5 minutes).
     expect(cluster.spec.postgresql.parameters.archive_timeout).toBe('300s');
     // Daily full backup at 02:00 (CNPG's six-field cron).
-    expect(find(objects, 'ScheduledBackup', 'social-backend-postgres').spec).toMatchObject({ schedule: '0 0 2 * * *', method: 'plugin', immediate: true });
+    expect(find(objects, 'ScheduledBackup', 'social-backend-postgres').spec).toMatchObject({
+      schedule: '0 0 2 * * *',
+      method: 'plugin',
+      immediate: true,
+    });
     const store = find(objects, 'ObjectStore', 'social-backend-postgres');
     expect(store.metadata.annotations['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
     // §4.7.12: 30 days (dev keeps a week).
     expect(store.spec.retentionPolicy).toBe(env.isProduction ? '30d' : '7d');
     expect(store.spec.configuration).toEqual({
       // Off-site (AWS S3): each environment's own bucket from the Pulumi stack (stacks/offsite-backups.ts).
-      destinationPath: env.isProduction ? 's3://lucena-cloud-social-backend-backups/postgres' : 's3://lucena-cloud-social-backend-backups-dev/postgres',
+      destinationPath: env.isProduction
+        ? 's3://lucena-cloud-social-backend-backups/postgres'
+        : 's3://lucena-cloud-social-backend-backups-dev/postgres',
       endpointURL: 'https://s3.eu-central-1.amazonaws.com',
       s3Credentials: {
         accessKeyId: { name: 'social-backend-backup-s3', key: 'access-key' },
@@ -159,26 +188,37 @@ describe.each(Environment.ALL)('social-backend ($name)', (env) => {
     expect(backup.spec.schedule).toBe('30 2 * * *');
     expect(find(objects, 'CronJob', 'social-backend-postgres-dump-restore-drill').spec.schedule).toBe('0 4 1 * *');
     const vars = jobEnv(backup);
-    expect(vars).toEqual(expect.arrayContaining([
-      { name: 'BACKUP_ENCRYPTION_KEY', valueFrom: { secretKeyRef: { name: 'social-backend-backup-encryption', key: 'passphrase' } } },
-      // Off-site in the environment's bucket, with no encryption header (the bucket's KMS key applies).
-      { name: 'S3_BUCKET', value: env.isProduction ? 'lucena-cloud-social-backend-backups' : 'lucena-cloud-social-backend-backups-dev' },
-    ]));
+    expect(vars).toEqual(
+      expect.arrayContaining([
+        { name: 'BACKUP_ENCRYPTION_KEY', valueFrom: { secretKeyRef: { name: 'social-backend-backup-encryption', key: 'passphrase' } } },
+        // Off-site in the environment's bucket, with no encryption header (the bucket's KMS key applies).
+        { name: 'S3_BUCKET', value: env.isProduction ? 'lucena-cloud-social-backend-backups' : 'lucena-cloud-social-backend-backups-dev' },
+      ]),
+    );
     expect(vars.map((e: Manifest) => e.name)).not.toContain('S3_SSE');
     expect(find(objects, 'PodMonitor', 'social-backend-postgres')).toBeDefined();
   });
 });
 
-describe('social-backend prod carries the plan\'s values', () => {
+describe("social-backend prod carries the plan's values", () => {
   const objects = socialBackend(Environment.PROD);
 
   test('§4.7.17 alerts with their priorities and windows', () => {
     const rules = find(objects, 'PrometheusRule', 'social-backend-alerts').spec.groups.flatMap((g: Manifest) => g.rules);
     const of = (alert: string, service: string) => rules.find((r: Manifest) => r.alert === alert && r.labels.service === service);
     expect(of('TargetDown', 'social-backend-auth').labels.priority).toBe('P1');
-    expect([of('HighErrorRate', 'social-backend-posts').for, of('HighErrorRate', 'social-backend-posts').labels.priority]).toEqual(['5m', 'P2']);
-    expect([of('HighLatency', 'social-backend-posts').for, of('HighLatency', 'social-backend-posts').labels.priority]).toEqual(['10m', 'P2']);
-    expect([of('MemoryNearLimit', 'social-backend-realtime').for, of('MemoryNearLimit', 'social-backend-realtime').labels.priority]).toEqual(['15m', 'P2']);
+    expect([of('HighErrorRate', 'social-backend-posts').for, of('HighErrorRate', 'social-backend-posts').labels.priority]).toEqual([
+      '5m',
+      'P2',
+    ]);
+    expect([of('HighLatency', 'social-backend-posts').for, of('HighLatency', 'social-backend-posts').labels.priority]).toEqual([
+      '10m',
+      'P2',
+    ]);
+    expect([
+      of('MemoryNearLimit', 'social-backend-realtime').for,
+      of('MemoryNearLimit', 'social-backend-realtime').labels.priority,
+    ]).toEqual(['15m', 'P2']);
     expect(of('DatabasePoolExhausted', 'social-backend-auth').labels.priority).toBe('P1');
     const disk = rules.find((r: Manifest) => r.labels.service === 'social-backend-postgres' && r.labels.priority === 'P3');
     expect(disk.for).toBe('30m');
@@ -203,17 +243,36 @@ describe('social-backend prod carries the plan\'s values', () => {
       ['Host(`api.social.lucena.cloud`) && (PathPrefix(`/api/v1/realtime`) || PathPrefix(`/ws`))', 'social-backend-realtime', 8082],
     ]);
     expect(route.routes[1].middlewares.map((m: Manifest) => m.name)).toEqual([
-      'social-backend-gateway-security-headers', 'social-backend-gateway-cors', 'social-backend-gateway-posts-forward-auth',
-      'social-backend-gateway-posts-rate-limit', 'social-backend-gateway-circuit-breaker',
+      'social-backend-gateway-security-headers',
+      'social-backend-gateway-cors',
+      'social-backend-gateway-posts-forward-auth',
+      'social-backend-gateway-posts-rate-limit',
+      'social-backend-gateway-circuit-breaker',
     ]);
     // 100/min per user and 5/min per IP, shared by 2 Traefik replicas.
-    expect(find(objects, 'Middleware', 'social-backend-gateway-posts-rate-limit').spec.rateLimit).toMatchObject({ average: 50, period: '1m', sourceCriterion: { requestHeaderName: 'X-User-Id' } });
-    expect(find(objects, 'Middleware', 'social-backend-gateway-auth-rate-limit').spec.rateLimit).toMatchObject({ average: 2, period: '1m', sourceCriterion: { ipStrategy: { depth: 1 } } });
-    expect(find(objects, 'Middleware', 'social-backend-gateway-security-headers').spec.headers).toMatchObject({ frameDeny: true, contentTypeNosniff: true, browserXssFilter: true, forceSTSHeader: true });
-    expect(find(objects, 'Middleware', 'social-backend-gateway-cors').spec.headers.accessControlAllowOriginList).toEqual(['https://social.lucena.cloud']);
+    expect(find(objects, 'Middleware', 'social-backend-gateway-posts-rate-limit').spec.rateLimit).toMatchObject({
+      average: 50,
+      period: '1m',
+      sourceCriterion: { requestHeaderName: 'X-User-Id' },
+    });
+    expect(find(objects, 'Middleware', 'social-backend-gateway-auth-rate-limit').spec.rateLimit).toMatchObject({
+      average: 2,
+      period: '1m',
+      sourceCriterion: { ipStrategy: { depth: 1 } },
+    });
+    expect(find(objects, 'Middleware', 'social-backend-gateway-security-headers').spec.headers).toMatchObject({
+      frameDeny: true,
+      contentTypeNosniff: true,
+      browserXssFilter: true,
+      forceSTSHeader: true,
+    });
+    expect(find(objects, 'Middleware', 'social-backend-gateway-cors').spec.headers.accessControlAllowOriginList).toEqual([
+      'https://social.lucena.cloud',
+    ]);
     // Traefik reaches each service on its routed port only.
     expect(find(objects, 'NetworkPolicy', 'social-backend-realtime').spec.ingress).toContainEqual({
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }], ports: [{ protocol: 'TCP', port: 8082 }],
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }],
+      ports: [{ protocol: 'TCP', port: 8082 }],
     });
   });
 
@@ -221,19 +280,31 @@ describe('social-backend prod carries the plan\'s values', () => {
     for (const name of SERVICES) {
       const hpa = find(objects, 'HorizontalPodAutoscaler', name).spec;
       expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([3, 10]);
-      expect(hpa.metrics[0]).toEqual({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } });
-      expect(hpa.behavior.scaleUp).toEqual({ stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] });
+      expect(hpa.metrics[0]).toEqual({
+        type: 'Resource',
+        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+      });
+      expect(hpa.behavior.scaleUp).toEqual({
+        stabilizationWindowSeconds: 0,
+        selectPolicy: 'Max',
+        policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+      });
       expect(find(objects, 'Deployment', name).spec.replicas).toBeUndefined();
     }
     for (const name of ['social-backend-auth', 'social-backend-posts']) {
-      expect(find(objects, 'HorizontalPodAutoscaler', name).spec.behavior.scaleDown)
-        .toEqual({ stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] });
+      expect(find(objects, 'HorizontalPodAutoscaler', name).spec.behavior.scaleDown).toEqual({
+        stabilizationWindowSeconds: 300,
+        policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }],
+      });
     }
   });
 
   test('realtime scales on memory too and scales down one pod at a time (each removal drops WebSockets)', () => {
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'social-backend-realtime').spec;
-    expect(hpa.metrics.map((m: Manifest) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([['cpu', 70], ['memory', 80]]);
+    expect(hpa.metrics.map((m: Manifest) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([
+      ['cpu', 70],
+      ['memory', 80],
+    ]);
     expect(hpa.behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 180 }] });
   });
 
@@ -250,7 +321,10 @@ describe('social-backend prod carries the plan\'s values', () => {
 
   test('PostgreSQL: primary and two standbys, WAL on its own volume, 200 connections', () => {
     expect(find(objects, 'Cluster', 'social-backend-postgres').spec).toMatchObject({
-      instances: 3, enablePDB: true, storage: { size: '20Gi' }, walStorage: { size: '10Gi' },
+      instances: 3,
+      enablePDB: true,
+      storage: { size: '20Gi' },
+      walStorage: { size: '10Gi' },
       bootstrap: { initdb: { database: 'social', owner: 'social' } },
       postgresql: { parameters: { max_connections: '200' } },
     });
@@ -282,29 +356,49 @@ test('Success metrics as SLOs: 99.9 % availability per service, p95 < 200 ms for
   const rules = find(objects, 'PrometheusRule', 'social-backend-slos').spec.groups.flatMap((g: Manifest) => g.rules);
   const burn = rules.filter((r: Manifest) => r.alert === 'ErrorBudgetBurn');
   expect([...new Set(burn.map((r: Manifest) => `${r.labels.service}/${r.labels.slo}`))]).toEqual([
-    'social-backend-auth/availability', 'social-backend-auth/latency-p95', 'social-backend-posts/availability', 'social-backend-posts/latency-p95',
+    'social-backend-auth/availability',
+    'social-backend-auth/latency-p95',
+    'social-backend-posts/availability',
+    'social-backend-posts/latency-p95',
     'social-backend-realtime/availability',
   ]);
-  const page = burn.find((r: Manifest) => r.labels.service === 'social-backend-auth' && r.labels.slo === 'availability' && r.labels.severity === 'critical');
+  const page = burn.find(
+    (r: Manifest) => r.labels.service === 'social-backend-auth' && r.labels.slo === 'availability' && r.labels.severity === 'critical',
+  );
   expect(page.labels).toMatchObject({ severity: 'critical', priority: 'P1', namespace: 'social-backend', team: 'social' });
   expect(page.expr).toContain('> 0.0144');
   const ticket = burn.find((r: Manifest) => r.labels.slo === 'latency-p95' && r.labels.severity === 'warning');
   expect(ticket.labels).toMatchObject({ severity: 'warning', priority: 'P2' });
-  expect(rules.filter((r: Manifest) => r.record).map((r: Manifest) => r.expr).join('\n'))
-    .toContain('http_request_duration_seconds_bucket{namespace="social-backend",job="social-backend-posts",le="0.2"}');
+  expect(
+    rules
+      .filter((r: Manifest) => r.record)
+      .map((r: Manifest) => r.expr)
+      .join('\n'),
+  ).toContain('http_request_duration_seconds_bucket{namespace="social-backend",job="social-backend-posts",le="0.2"}');
 });
 
 test('every Secret is synced from the secret manager (§4.7.11), the off-site credentials from the entry Pulumi writes', () => {
   const objects = socialBackend(Environment.PROD);
-  expect(objects.filter((o) => o.kind === 'ExternalSecret').map((o) => [o.metadata.name, o.spec.data.map((d: Manifest) => `${d.secretKey}←${d.remoteRef.key}#${d.remoteRef.property}`)])).toEqual([
-    ['social-backend-backup-s3', ['access-key←social-backend/prod/offsite-backup#access-key', 'secret-key←social-backend/prod/offsite-backup#secret-key']],
+  expect(
+    objects
+      .filter((o) => o.kind === 'ExternalSecret')
+      .map((o) => [o.metadata.name, o.spec.data.map((d: Manifest) => `${d.secretKey}←${d.remoteRef.key}#${d.remoteRef.property}`)]),
+  ).toEqual([
+    [
+      'social-backend-backup-s3',
+      ['access-key←social-backend/prod/offsite-backup#access-key', 'secret-key←social-backend/prod/offsite-backup#secret-key'],
+    ],
     ['social-backend-jwt', ['private-key←social-backend/prod/jwt#private-key', 'public-key←social-backend/prod/jwt#public-key']],
     ['social-backend-redis-password', ['password←social-backend/prod/redis#password']],
     ['social-backend-backup-encryption', ['passphrase←social-backend/prod/backup-encryption#passphrase']],
-    ['social-backend-alerting', [
-      'slack-webhook-url←social-backend/prod/alerting#slack-webhook-url', 'pagerduty-routing-key←social-backend/prod/alerting#pagerduty-routing-key',
-      'smtp-password←social-backend/prod/alerting#smtp-password',
-    ]],
+    [
+      'social-backend-alerting',
+      [
+        'slack-webhook-url←social-backend/prod/alerting#slack-webhook-url',
+        'pagerduty-routing-key←social-backend/prod/alerting#pagerduty-routing-key',
+        'smtp-password←social-backend/prod/alerting#smtp-password',
+      ],
+    ],
   ]);
 });
 
@@ -317,11 +411,21 @@ test('dev is smaller but has the same shape', () => {
   // smaller (one Redis pod, so no PDB there).
   // The engines, their RBAC and the ChaosExperiments they run (dev only).
   const chaos = (o: Manifest) => /-chaos(-|$)/.test(o.metadata.name) || o.kind === 'ChaosExperiment';
-  const shape = (objects: Manifest[]) => objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] !== 'redis' && !chaos(o)).map((o) => `${o.kind}/${o.metadata.name}`);
+  const shape = (objects: Manifest[]) =>
+    objects
+      .filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] !== 'redis' && !chaos(o))
+      .map((o) => `${o.kind}/${o.metadata.name}`);
   expect(shape(dev)).toEqual(shape(prod));
   expect(prod.filter(chaos)).toEqual([]);
-  expect(dev.filter((o) => o.kind === 'ChaosEngine').map((o) => [o.metadata.name, o.spec.appinfo.applabel, o.spec.experiments[0].name])).toEqual(
-    SERVICES.map((name) => [`${name}-chaos-pod-delete`, `app.kubernetes.io/name=${name},app.kubernetes.io/instance=${name}-dev`, 'pod-delete']));
+  expect(
+    dev.filter((o) => o.kind === 'ChaosEngine').map((o) => [o.metadata.name, o.spec.appinfo.applabel, o.spec.experiments[0].name]),
+  ).toEqual(
+    SERVICES.map((name) => [
+      `${name}-chaos-pod-delete`,
+      `app.kubernetes.io/name=${name},app.kubernetes.io/instance=${name}-dev`,
+      'pod-delete',
+    ]),
+  );
   expect(find(dev, 'StatefulSet', 'social-backend-redis').spec.replicas).toBe(1);
   for (const name of SERVICES) {
     expect(find(dev, 'HorizontalPodAutoscaler', name).spec).toMatchObject({ minReplicas: 2, maxReplicas: 3 });
@@ -349,7 +453,10 @@ test('§4.7.18 Dashboard 4 "Database": query performance, cache hit rate and rep
   const json = JSON.parse(cm.data['social-backend-database-dashboard.json']);
   expect(json.title).toBe('social-backend — database and cache');
   const panels = json.panels as Manifest[];
-  expect(panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['social-backend-postgres (PostgreSQL)', 'social-backend-redis (Redis)']);
+  expect(panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual([
+    'social-backend-postgres (PostgreSQL)',
+    'social-backend-redis (Redis)',
+  ]);
   const exprs = (title: string) => panels.filter((p) => p.title === title).flatMap((p) => p.targets.map((t: Manifest) => t.expr));
   const pods = 'namespace="social-backend",pod=~"social-backend-postgres-[0-9]+"';
   expect(exprs('Replication lag')).toEqual([

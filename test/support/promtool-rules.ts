@@ -13,7 +13,10 @@ export type Expected = [evalTime: string, alert: string, results: Array<Record<s
  * Runs `promtool test rules` on the groups of a synthesized PrometheusRule: each case feeds
  * synthetic series and lists, per eval time, the alerts that must fire (none: must stay quiet).
  */
-export function promtoolTestRules(rule: Manifest, cases: Array<{ name: string; series: Record<string, string>; expect: Expected[] }>): void {
+export function promtoolTestRules(
+  rule: Manifest,
+  cases: Array<{ name: string; series: Record<string, string>; expect: Expected[] }>,
+): void {
   const dir = mkdtempSync(join(tmpdir(), 'reliakit-stack-rules-'));
   try {
     writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: rule.spec.groups }, { lineWidth: 0 }));
@@ -21,20 +24,34 @@ export function promtoolTestRules(rule: Manifest, cases: Array<{ name: string; s
     const expected = (alert: string, result: Record<string, string>) => {
       const r = rules.find((x) => x.alert === alert) as Manifest;
       const labels = sortedRecord({ ...result, ...r.labels });
-      const annotations = Object.fromEntries(Object.entries(r.annotations as Record<string, string>)
-        .map(([k, v]) => [k, v.replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_, n: string) => labels[n] ?? '')]));
+      const annotations = Object.fromEntries(
+        Object.entries(r.annotations as Record<string, string>).map(([k, v]) => [
+          k,
+          v.replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_, n: string) => labels[n] ?? ''),
+        ]),
+      );
       return { exp_labels: labels, exp_annotations: sortedRecord(annotations) };
     };
-    writeFileSync(join(dir, 'test.yaml'), stringify({
-      rule_files: ['rules.yaml'],
-      evaluation_interval: '1m',
-      tests: cases.map((c) => ({
-        name: c.name,
-        interval: '1m',
-        input_series: Object.entries(c.series).map(([series, values]) => ({ series, values })),
-        alert_rule_test: c.expect.map(([evalTime, alertname, results]) => ({ eval_time: evalTime, alertname, exp_alerts: results.map((l) => expected(alertname, l)) })),
-      })),
-    }, { lineWidth: 0 }));
+    writeFileSync(
+      join(dir, 'test.yaml'),
+      stringify(
+        {
+          rule_files: ['rules.yaml'],
+          evaluation_interval: '1m',
+          tests: cases.map((c) => ({
+            name: c.name,
+            interval: '1m',
+            input_series: Object.entries(c.series).map(([series, values]) => ({ series, values })),
+            alert_rule_test: c.expect.map(([evalTime, alertname, results]) => ({
+              eval_time: evalTime,
+              alertname,
+              exp_alerts: results.map((l) => expected(alertname, l)),
+            })),
+          })),
+        },
+        { lineWidth: 0 },
+      ),
+    );
     const r = spawnSync('promtool', ['test', 'rules', 'test.yaml'], { cwd: dir, encoding: 'utf8' });
     expect(`${r.stdout}${r.stderr}`).toContain('SUCCESS');
     expect(r.status).toBe(0);

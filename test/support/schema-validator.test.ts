@@ -19,13 +19,15 @@ function deployment(): Manifest {
         metadata: { labels: { 'app.kubernetes.io/name': 'homepage-api' } },
         spec: {
           serviceAccountName: 'homepage-api',
-          containers: [{
-            name: 'api',
-            image: 'ghcr.io/example/homepage-api:1.2.3',
-            ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
-            resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
-            readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
-          }],
+          containers: [
+            {
+              name: 'api',
+              image: 'ghcr.io/example/homepage-api:1.2.3',
+              ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+              resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+              readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
+            },
+          ],
         },
       },
     },
@@ -90,11 +92,13 @@ describe('SchemaValidator: Kubernetes kinds', () => {
   test('memory 256MB is a bad quantity, 256Mi is fine', () => {
     expect(validator.validate(withMemoryRequest('256Mi'))).toEqual([]);
     const violations = validator.validate(withMemoryRequest('256MB'));
-    expect(violations).toEqual([{
-      object: 'apps/v1 Deployment homepage/homepage-api',
-      path: '/spec/template/spec/containers/0/resources/requests/memory',
-      message: expect.stringMatching(/"256MB" is not a valid Kubernetes quantity/),
-    }]);
+    expect(violations).toEqual([
+      {
+        object: 'apps/v1 Deployment homepage/homepage-api',
+        path: '/spec/template/spec/containers/0/resources/requests/memory',
+        message: expect.stringMatching(/"256MB" is not a valid Kubernetes quantity/),
+      },
+    ]);
   });
 
   test.each(['100m', '256Mi', '1.5', '1e3', '10Gi', '2', '.5', '1E', '+1k', 1, 0.5])('quantity %p is accepted', (q) => {
@@ -125,52 +129,79 @@ describe('SchemaValidator: Kubernetes kinds', () => {
   });
 
   const validCoreObjects: Array<[string, Manifest]> = [
-    ['policy/v1 PodDisruptionBudget', {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: { name: 'homepage-api', namespace: 'homepage' },
-      spec: { minAvailable: 1, selector: { matchLabels: { app: 'homepage-api' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
-    }],
-    ['autoscaling/v2 HorizontalPodAutoscaler', {
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
-      metadata: { name: 'homepage-api', namespace: 'homepage' },
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'homepage-api' },
-        minReplicas: 2,
-        maxReplicas: 10,
-        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
-        behavior: { scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] } },
+    [
+      'policy/v1 PodDisruptionBudget',
+      {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name: 'homepage-api', namespace: 'homepage' },
+        spec: { minAvailable: 1, selector: { matchLabels: { app: 'homepage-api' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
       },
-    }],
-    ['networking.k8s.io/v1 NetworkPolicy', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: 'homepage-api', namespace: 'homepage' },
-      spec: {
-        podSelector: { matchLabels: { app: 'homepage-api' } },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }], ports: [{ protocol: 'TCP', port: 'http' }] }],
-        egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }], ports: [{ port: 5432 }] }],
+    ],
+    [
+      'autoscaling/v2 HorizontalPodAutoscaler',
+      {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'homepage-api', namespace: 'homepage' },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'homepage-api' },
+          minReplicas: 2,
+          maxReplicas: 10,
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+          behavior: { scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] } },
+        },
       },
-    }],
-    ['v1 Service', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'homepage-api', namespace: 'homepage' },
-      spec: { type: 'ClusterIP', selector: { app: 'homepage-api' }, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
-    }],
-    ['v1 ServiceAccount', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: 'homepage-api', namespace: 'homepage' },
-      automountServiceAccountToken: false,
-    }],
-    ['v1 Namespace', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: 'homepage', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
-    }],
+    ],
+    [
+      'networking.k8s.io/v1 NetworkPolicy',
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'homepage-api', namespace: 'homepage' },
+        spec: {
+          podSelector: { matchLabels: { app: 'homepage-api' } },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [
+            {
+              from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }],
+              ports: [{ protocol: 'TCP', port: 'http' }],
+            },
+          ],
+          egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }], ports: [{ port: 5432 }] }],
+        },
+      },
+    ],
+    [
+      'v1 Service',
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'homepage-api', namespace: 'homepage' },
+        spec: {
+          type: 'ClusterIP',
+          selector: { app: 'homepage-api' },
+          ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+        },
+      },
+    ],
+    [
+      'v1 ServiceAccount',
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'homepage-api', namespace: 'homepage' },
+        automountServiceAccountToken: false,
+      },
+    ],
+    [
+      'v1 Namespace',
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'homepage', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+      },
+    ],
   ];
 
   test.each(validCoreObjects)('a valid %s passes', (_name, obj) => {
@@ -310,11 +341,13 @@ describe('SchemaValidator: custom resources', () => {
 describe('SchemaValidator: missing schemas and malformed input', () => {
   test('an unknown kind is a violation, never silently accepted', () => {
     const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: {} };
-    expect(validator.validate(widget)).toEqual([{
-      object: 'example.com/v1 Widget w',
-      path: '',
-      message: expect.stringContaining('no schema for apiVersion "example.com/v1" kind "Widget"'),
-    }]);
+    expect(validator.validate(widget)).toEqual([
+      {
+        object: 'example.com/v1 Widget w',
+        path: '',
+        message: expect.stringContaining('no schema for apiVersion "example.com/v1" kind "Widget"'),
+      },
+    ]);
   });
 
   test('hasSchemaFor knows core kinds, served CRD versions and nothing else', () => {
@@ -356,10 +389,7 @@ describe('SchemaValidator: missing schemas and malformed input', () => {
     typo.spec.replica = 1;
     const unnamed = { apiVersion: 'v1', kind: 'ConfigMap', metadata: {}, data: { a: 'b' } };
     const violations = validator.validateAll([good, typo, unnamed]);
-    expect(violations.map((v) => v.object)).toEqual([
-      'apps/v1 Deployment homepage/homepage-api',
-      'v1 ConfigMap <unnamed #2>',
-    ]);
+    expect(violations.map((v) => v.object)).toEqual(['apps/v1 Deployment homepage/homepage-api', 'v1 ConfigMap <unnamed #2>']);
     expect(formatViolations(violations).split('\n')).toEqual([
       'apps/v1 Deployment homepage/homepage-api: /spec/replica: unknown field "replica"',
       'v1 ConfigMap <unnamed #2>: /metadata: missing required field "name"',

@@ -76,8 +76,18 @@ const ANNOTATION_KEYWORDS = [
 const SCHEMA_MAP_KEYWORDS = ['properties', 'patternProperties', 'definitions', '$defs', 'dependencies'];
 // Keywords whose value is a schema or an array of schemas.
 const SCHEMA_KEYWORDS = [
-  'items', 'additionalItems', 'additionalProperties', 'not', 'anyOf', 'allOf', 'oneOf',
-  'contains', 'propertyNames', 'if', 'then', 'else',
+  'items',
+  'additionalItems',
+  'additionalProperties',
+  'not',
+  'anyOf',
+  'allOf',
+  'oneOf',
+  'contains',
+  'propertyNames',
+  'if',
+  'then',
+  'else',
 ];
 
 function isObject(value: unknown): value is JsonObject {
@@ -122,9 +132,7 @@ function tighten(schema: unknown, formats: Set<string>): void {
     schema.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...schema.properties };
   }
 
-  if (isObject(schema.properties)
-    && schema.additionalProperties === undefined
-    && schema['x-kubernetes-preserve-unknown-fields'] !== true) {
+  if (isObject(schema.properties) && schema.additionalProperties === undefined && schema['x-kubernetes-preserve-unknown-fields'] !== true) {
     schema.additionalProperties = false;
   }
 
@@ -207,7 +215,11 @@ export class SchemaValidator {
 
     // The published form is oneOf string/number (or integer); a type union gives one clear error
     // instead of three, and the format adds the grammar check the API server performs.
-    definitions[QUANTITY_DEF] = { description: definitions[QUANTITY_DEF]?.description, type: ['string', 'number'], format: QUANTITY_FORMAT };
+    definitions[QUANTITY_DEF] = {
+      description: definitions[QUANTITY_DEF]?.description,
+      type: ['string', 'number'],
+      format: QUANTITY_FORMAT,
+    };
     definitions[INT_OR_STRING_DEF] = { description: definitions[INT_OR_STRING_DEF]?.description, type: ['string', 'integer'] };
 
     const formats = new Set<string>();
@@ -248,13 +260,16 @@ export class SchemaValidator {
     const violation = (message: string, at = ''): SchemaViolation[] => [{ object: identity.label, path: at, message }];
 
     if (!isObject(obj)) return violation(`expected a Kubernetes object, got ${describeType(obj)}`);
-    if (typeof identity.apiVersion !== 'string' || identity.apiVersion === '') return violation('missing required field "apiVersion"', '/apiVersion');
+    if (typeof identity.apiVersion !== 'string' || identity.apiVersion === '')
+      return violation('missing required field "apiVersion"', '/apiVersion');
     if (typeof identity.kind !== 'string' || identity.kind === '') return violation('missing required field "kind"', '/kind');
 
     const validateFn = this.validatorFor(identity.apiVersion, identity.kind);
     if (!validateFn) {
-      return violation(`no schema for apiVersion "${identity.apiVersion}" kind "${identity.kind}" `
-        + '(not a Kubernetes 1.28 kind and no served version in imports/crds)');
+      return violation(
+        `no schema for apiVersion "${identity.apiVersion}" kind "${identity.kind}" ` +
+          '(not a Kubernetes 1.28 kind and no served version in imports/crds)',
+      );
     }
     if (validateFn(obj)) return [];
 
@@ -306,9 +321,10 @@ export class SchemaValidator {
     // constraints the CRD puts on metadata still apply, but must not close the object.
     const metadata = properties.metadata;
     const extra = isObject(metadata) ? Object.keys(metadata).filter((k) => k !== 'type' && k !== 'description') : [];
-    properties.metadata = extra.length === 0
-      ? { $ref: OBJECT_META_REF }
-      : { allOf: [{ $ref: OBJECT_META_REF }, { ...(metadata as JsonObject), 'x-kubernetes-preserve-unknown-fields': true }] };
+    properties.metadata =
+      extra.length === 0
+        ? { $ref: OBJECT_META_REF }
+        : { allOf: [{ $ref: OBJECT_META_REF }, { ...(metadata as JsonObject), 'x-kubernetes-preserve-unknown-fields': true }] };
     properties.apiVersion ??= { type: 'string' };
     properties.kind ??= { type: 'string' };
 
@@ -363,8 +379,12 @@ export class SchemaValidator {
       for (const doc of parseAllDocuments(this.crdTexts.get(file) ?? '')) {
         if (doc.errors.length > 0) throw new Error(`${path.relative(REPO_ROOT, file)}: ${doc.errors[0].message}`);
         const value: unknown = doc.toJS();
-        if (isObject(value) && value.kind === 'CustomResourceDefinition'
-          && typeof value.apiVersion === 'string' && value.apiVersion.startsWith('apiextensions.k8s.io/')) {
+        if (
+          isObject(value) &&
+          value.kind === 'CustomResourceDefinition' &&
+          typeof value.apiVersion === 'string' &&
+          value.apiVersion.startsWith('apiextensions.k8s.io/')
+        ) {
           documents.push(value);
         }
       }

@@ -31,7 +31,10 @@ export async function waitForPort(port: number, timeoutMs: number, what: string)
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {
       const socket = createConnection({ host: LOOPBACK, port });
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.once('error', () => resolve(false));
     });
     if (open) return;
@@ -44,7 +47,9 @@ export async function waitForPort(port: number, timeoutMs: number, what: string)
 export function postgresBinDir(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const majors = readdirSync(root).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a));
+  const majors = readdirSync(root)
+    .filter((d) => /^\d+$/.test(d))
+    .sort((a, b) => Number(b) - Number(a));
   const dir = majors.map((m) => join(root, m, 'bin')).find((d) => existsSync(join(d, 'initdb')));
   return dir;
 }
@@ -99,12 +104,51 @@ export async function startPostgres(password = 'drill-secret'): Promise<Postgres
     spawnSync('chown', ['-R', 'postgres:postgres', dir]);
     chownSync(dir, Number(run('id', ['-u', 'postgres'], 5000).trim()), Number(run('id', ['-g', 'postgres'], 5000).trim()));
   }
-  run(...asPostgres(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256',
-    `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync']), 60_000);
-  run(...asPostgres(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-w', '-t', '30', '-l', join(dir, 'log'),
-    '-o', `-p ${port} -k ${dir} -c listen_addresses=${LOOPBACK} -c fsync=off -c full_page_writes=off`, 'start']), 40_000);
+  run(
+    ...asPostgres(join(bin, 'initdb'), [
+      '-D',
+      join(dir, 'data'),
+      '-U',
+      'postgres',
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      `--pwfile=${pwfile}`,
+      '--encoding=UTF8',
+      '--locale=C.UTF-8',
+      '--no-sync',
+    ]),
+    60_000,
+  );
+  run(
+    ...asPostgres(join(bin, 'pg_ctl'), [
+      '-D',
+      join(dir, 'data'),
+      '-w',
+      '-t',
+      '30',
+      '-l',
+      join(dir, 'log'),
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=${LOOPBACK} -c fsync=off -c full_page_writes=off`,
+      'start',
+    ]),
+    40_000,
+  );
   const major = Number(/(\d+)\/bin$/.exec(bin)?.[1]);
-  const psqlArgs = (database: string) => ['-X', '-h', dir, '-p', String(port), '-U', 'postgres', '-d', database, '-v', 'ON_ERROR_STOP=1', '-q'];
+  const psqlArgs = (database: string) => [
+    '-X',
+    '-h',
+    dir,
+    '-p',
+    String(port),
+    '-U',
+    'postgres',
+    '-d',
+    database,
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-q',
+  ];
   return {
     host: LOOPBACK,
     port,
@@ -119,7 +163,9 @@ export async function startPostgres(password = 'drill-secret'): Promise<Postgres
       return r.stdout;
     },
     stop: () => {
-      spawnSync(...asPostgres(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'immediate', '-w', '-t', '20', 'stop']), { timeout: 30_000 });
+      spawnSync(...asPostgres(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'immediate', '-w', '-t', '20', 'stop']), {
+        timeout: 30_000,
+      });
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -138,8 +184,14 @@ export interface S3Server {
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 5000);
-    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }
@@ -182,8 +234,11 @@ export function hasRedisTools(): boolean {
 export async function startRedis(password = 'redis-secret'): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'reliakit-redis-'));
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', LOOPBACK, '--requirepass', password, '--save', '', '--appendonly', 'no',
-    '--dir', dir], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', LOOPBACK, '--requirepass', password, '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: 'ignore' },
+  );
   await waitForPort(port, 10_000, 'redis-server');
   return {
     host: LOOPBACK,
@@ -212,10 +267,17 @@ export async function startSentinel(master: RedisServer, masterSet: string): Pro
   const dir = mkdtempSync(join(tmpdir(), 'reliakit-sentinel-'));
   const port = await freePort();
   // Sentinel rewrites its config file, so it must be a writable file of its own.
-  writeFileSync(join(dir, 'sentinel.conf'), [
-    `port ${port}`, `bind ${LOOPBACK}`, `dir ${dir}`,
-    `sentinel monitor ${masterSet} ${master.host} ${master.port} 1`, `sentinel auth-pass ${masterSet} ${master.password}`, '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'sentinel.conf'),
+    [
+      `port ${port}`,
+      `bind ${LOOPBACK}`,
+      `dir ${dir}`,
+      `sentinel monitor ${masterSet} ${master.host} ${master.port} 1`,
+      `sentinel auth-pass ${masterSet} ${master.password}`,
+      '',
+    ].join('\n'),
+  );
   const child = spawn('redis-server', [join(dir, 'sentinel.conf'), '--sentinel'], { stdio: 'ignore' });
   await waitForPort(port, 10_000, 'redis-sentinel');
   return {

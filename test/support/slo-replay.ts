@@ -7,7 +7,16 @@
 import { PrometheusRuleDefinition, PrometheusRuleGroupDefinition } from '../../lib/observability/alerting/alert-rule';
 import { windowMinutes } from '../../lib/observability/alerting/burn-rate';
 import {
-  burnRuleOf, burnTraffic, expectedAlert, expectedBurnAlerts, inputSeries, neverFired, PromtoolTestFile, PromtoolTestGroup, SloTestSubject, sparseTraffic,
+  burnRuleOf,
+  burnTraffic,
+  expectedAlert,
+  expectedBurnAlerts,
+  inputSeries,
+  neverFired,
+  PromtoolTestFile,
+  PromtoolTestGroup,
+  SloTestSubject,
+  sparseTraffic,
 } from '../../lib/observability/alerting/promtool-tests';
 import { BurnReplay, Traffic, trafficOf } from '../../lib/observability/alerting/replay-model';
 import { promDuration } from '../../lib/observability/promql';
@@ -59,28 +68,74 @@ export function scenarios(subject: SloTestSubject, page: boolean, core: boolean)
     const workbook = workbookMinutes(subject, burn, page);
     const evalMinutes = EVAL[kind];
     // Until the model's first alert (or for a day of burn when none comes), then a fix.
-    const probe = new BurnReplay(subject, burnTraffic(history + 3 * 1440, history, history + 3 * 1440, burn * subject.errorBudget, RPM), evalMinutes);
+    const probe = new BurnReplay(
+      subject,
+      burnTraffic(history + 3 * 1440, history, history + 3 * 1440, burn * subject.errorBudget, RPM),
+      evalMinutes,
+    );
     const first = probe.first(page, history + 1);
     const end = first === undefined ? history + (page ? 8 * 60 : 1440) : first + 10;
     const after = page ? 35 : 6 * 60 + 10;
     const label = b > maxBurn ? `${b}× (total outage: ${Number(maxBurn.toPrecision(4))}×)` : `${b}×`;
-    out.push({ key: `burn-${b}`, label, page, start: history, end, workbook, burn, rpm: RPM,
-      traffic: burnTraffic(end + (first === undefined ? 0 : after), history, end, burn * subject.errorBudget, RPM) });
+    out.push({
+      key: `burn-${b}`,
+      label,
+      page,
+      start: history,
+      end,
+      workbook,
+      burn,
+      rpm: RPM,
+      traffic: burnTraffic(end + (first === undefined ? 0 : after), history, end, burn * subject.errorBudget, RPM),
+    });
   }
   if (!core) {
     // The Workbook alerts on it only if a pair's budget share is spent within the 5 minutes.
     const within = workbookMinutes(subject, maxBurn, page);
-    out.push({ key: 'outage-5m', label: '5-minute total outage', page, start: history, end: history + 5, workbook: within !== undefined && within <= 5 ? within : undefined, burn: maxBurn,
-      rpm: RPM, traffic: burnTraffic(history + 5 + (page ? 35 : 6 * 60 + 10), history, history + 5, 1, RPM) });
+    out.push({
+      key: 'outage-5m',
+      label: '5-minute total outage',
+      page,
+      start: history,
+      end: history + 5,
+      workbook: within !== undefined && within <= 5 ? within : undefined,
+      burn: maxBurn,
+      rpm: RPM,
+      traffic: burnTraffic(history + 5 + (page ? 35 : 6 * 60 + 10), history, history + 5, 1, RPM),
+    });
   }
   if (page) {
     // 10 requests an hour (one every 6 minutes, the first of the outage 3 minutes in), all failing for an hour.
-    out.push({ key: 'low-10h', label: '10 req/h, all failing for 1 h', page, start: history, end: history + 60, workbook: workbookMinutes(subject, maxBurn, page),
-      rpm: 1 / 6, traffic: sparseTraffic(history + 60 + 35, 6, 3, history, history + 60) });
-    out.push({ key: 'low-1m', label: '1 req/min, all failing for 1 h', page, start: history, end: history + 60, workbook: workbookMinutes(subject, maxBurn, page),
-      rpm: 1, traffic: trafficOf(history + 60 + 35, (m) => ({ requests: 1, failed: m > history && m <= history + 60 ? 1 : 0 })) });
-    out.push({ key: 'single-10h', label: '10 req/h, a single one failing', page, start: history, end: history + 60, workbook: undefined,
-      rpm: 1 / 6, traffic: sparseTraffic(history + 120, 6, 3, history, history + 120, 1) });
+    out.push({
+      key: 'low-10h',
+      label: '10 req/h, all failing for 1 h',
+      page,
+      start: history,
+      end: history + 60,
+      workbook: workbookMinutes(subject, maxBurn, page),
+      rpm: 1 / 6,
+      traffic: sparseTraffic(history + 60 + 35, 6, 3, history, history + 60),
+    });
+    out.push({
+      key: 'low-1m',
+      label: '1 req/min, all failing for 1 h',
+      page,
+      start: history,
+      end: history + 60,
+      workbook: workbookMinutes(subject, maxBurn, page),
+      rpm: 1,
+      traffic: trafficOf(history + 60 + 35, (m) => ({ requests: 1, failed: m > history && m <= history + 60 ? 1 : 0 })),
+    });
+    out.push({
+      key: 'single-10h',
+      label: '10 req/h, a single one failing',
+      page,
+      start: history,
+      end: history + 60,
+      workbook: undefined,
+      rpm: 1 / 6,
+      traffic: sparseTraffic(history + 120, 6, 3, history, history + 120, 1),
+    });
   }
   return out;
 }
@@ -111,10 +166,15 @@ export function measure(subject: SloTestSubject, s: ReplayScenario): ReplayResul
 }
 
 /** The rules an alert of the kind reads: its alert rule and the recordings its expression names. */
-export function ruleSubset(groups: readonly PrometheusRuleGroupDefinition[], alert: PrometheusRuleDefinition): PrometheusRuleGroupDefinition[] {
+export function ruleSubset(
+  groups: readonly PrometheusRuleGroupDefinition[],
+  alert: PrometheusRuleDefinition,
+): PrometheusRuleGroupDefinition[] {
   return groups.map((g) => ({
     name: g.name,
-    rules: g.rules.filter((r) => (r.alert !== undefined && r.expr === alert.expr) || (r.record !== undefined && alert.expr.includes(`${r.record}{`))),
+    rules: g.rules.filter(
+      (r) => (r.alert !== undefined && r.expr === alert.expr) || (r.record !== undefined && alert.expr.includes(`${r.record}{`)),
+    ),
   }));
 }
 
@@ -146,7 +206,9 @@ export function testGroup(subject: SloTestSubject, s: ReplayScenario, r: ReplayR
     name: `${subject.service}/${subject.slo}: ${s.page ? 'page' : 'ticket'}: ${s.label}`,
     interval: `${evalMinutes}m`,
     input_series: inputSeries(subject.sli, s.traffic, undefined, evalMinutes),
-    alert_rule_test: [...times].sort((a, b) => a - b).map((t) => ({ eval_time: promDuration(t), alertname: name, exp_alerts: kindOnly(t) })),
+    alert_rule_test: [...times]
+      .sort((a, b) => a - b)
+      .map((t) => ({ eval_time: promDuration(t), alertname: name, exp_alerts: kindOnly(t) })),
     promql_expr_test: checks,
   };
 }
@@ -162,7 +224,7 @@ export function wholeRuleGroups(subject: SloTestSubject, core: boolean): Promtoo
     // window holds too few requests for a blip to be one).
     const days = 3 * 1440;
     const traffic = trafficOf(days, (m) => {
-      const rpm = (m % 1440) < 16 * 60 ? RPM : RPM / 5;
+      const rpm = m % 1440 < 16 * 60 ? RPM : RPM / 5;
       const failed = m > 1440 && m % 360 === 180 ? rpm / 10 : Math.round(0.5 * subject.errorBudget * rpm);
       return { requests: rpm, failed };
     });
@@ -170,7 +232,10 @@ export function wholeRuleGroups(subject: SloTestSubject, core: boolean): Promtoo
       name: `${subject.service}/${subject.slo}: 3 healthy days (diurnal traffic at 0.5×, 10 % blips)`,
       interval: '1m',
       input_series: inputSeries(subject.sli, traffic),
-      alert_rule_test: [{ eval_time: promDuration(days), alertname: burnName, exp_alerts: [] }, { eval_time: promDuration(days), alertname: noDataName, exp_alerts: [] }],
+      alert_rule_test: [
+        { eval_time: promDuration(days), alertname: burnName, exp_alerts: [] },
+        { eval_time: promDuration(days), alertname: noDataName, exp_alerts: [] },
+      ],
       // The no-data alert is pending at minute 0, before a rate has two samples.
       promql_expr_test: [neverFired(subject, burnName, days, days), neverFired(subject, noDataName, days, days - 5)],
     });
@@ -193,7 +258,12 @@ export function wholeRuleGroups(subject: SloTestSubject, core: boolean): Promtoo
 }
 
 /** A promtool test file. */
-export function testFile(ruleFile: string, evalMinutes: number, groupNames: readonly string[], tests: PromtoolTestGroup[]): PromtoolTestFile {
+export function testFile(
+  ruleFile: string,
+  evalMinutes: number,
+  groupNames: readonly string[],
+  tests: PromtoolTestGroup[],
+): PromtoolTestFile {
   return { rule_files: [ruleFile], evaluation_interval: `${evalMinutes}m`, group_eval_order: [...groupNames], tests };
 }
 

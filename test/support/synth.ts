@@ -15,7 +15,10 @@ export function testChart(environment: Environment = Environment.PROD, system = 
 
 /** A stand-in for monitored workloads a construct test only names in its queries; renders nothing. */
 class StandInTargets extends Construct implements IScrapeTargets {
-  constructor(scope: SystemChart, private readonly jobs: readonly string[]) {
+  constructor(
+    scope: SystemChart,
+    private readonly jobs: readonly string[],
+  ) {
     super(scope, `stand-in-targets-${scope.node.children.length}`);
   }
 
@@ -54,7 +57,9 @@ export function synth(chart: SystemChart): Manifest[] {
 export function find(objects: readonly Manifest[], kind: string, name: string): Manifest {
   const found = objects.filter((o) => o.kind === kind && o.metadata?.name === name);
   if (found.length !== 1) {
-    throw new Error(`expected one ${kind} ${name}, found ${found.length} among ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}`);
+    throw new Error(
+      `expected one ${kind} ${name}, found ${found.length} among ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}`,
+    );
   }
   return found[0];
 }

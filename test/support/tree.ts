@@ -45,7 +45,8 @@ export function secretReferences(o: Manifest): SecretReference[] {
       found.push({ at, name: v.name, namespace: v.namespace ?? own });
     }
     for (const [k, child] of Object.entries(v)) {
-      if (k === 'secretName' && typeof child === 'string' && o.kind !== 'Certificate') found.push({ at: `${at}/${k}`, name: child, namespace: own });
+      if (k === 'secretName' && typeof child === 'string' && o.kind !== 'Certificate')
+        found.push({ at: `${at}/${k}`, name: child, namespace: own });
       else if (k === 'secretRef' && typeof (child as Manifest)?.name === 'string') {
         found.push({ at: `${at}/${k}`, name: (child as Manifest).name, namespace: (child as Manifest).namespace ?? own });
       } else if (k === 'imagePullSecrets' && Array.isArray(child)) {
@@ -65,5 +66,8 @@ export function producedSecretKeys(objects: readonly Manifest[]): Set<string> {
 /** Every Secret reference of `objects` without a producer among them, as `<where> → <namespace>/<name>`. */
 export function unproducedSecretReferences(objects: readonly Manifest[]): string[] {
   const produced = producedSecretKeys(objects);
-  return objects.flatMap(secretReferences).filter((r) => !produced.has(`${r.namespace}/${r.name}`)).map((r) => `${r.at} → ${r.namespace}/${r.name}`);
+  return objects
+    .flatMap(secretReferences)
+    .filter((r) => !produced.has(`${r.namespace}/${r.name}`))
+    .map((r) => `${r.at} → ${r.namespace}/${r.name}`);
 }

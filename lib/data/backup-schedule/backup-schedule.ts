@@ -84,21 +84,36 @@ export class BackupSchedule extends Construct implements IReliabilityFacts {
     this.restoreDrillJobName = `${this.name}-restore-drill`;
     this.offsiteJobName = props.offsite ? `${this.name}-offsite-sync` : undefined;
     this.scriptsConfigMapName = `${this.name}-backup-scripts`;
-    const longest = this.offsiteJobName && this.offsiteJobName.length > this.restoreDrillJobName.length ? this.offsiteJobName : this.restoreDrillJobName;
-    v.check(!isDnsLabel(id) || !isDnsLabel(longest, MAX_CRONJOB_NAME), 'id', id,
+    const longest =
+      this.offsiteJobName && this.offsiteJobName.length > this.restoreDrillJobName.length ? this.offsiteJobName : this.restoreDrillJobName;
+    v.check(
+      !isDnsLabel(id) || !isDnsLabel(longest, MAX_CRONJOB_NAME),
+      'id',
+      id,
       `gives the CronJob name '${longest}', which is not a DNS label of at most ${MAX_CRONJOB_NAME} characters (Kubernetes appends a suffix to job names)`,
-      'use a short lowercase id of letters, digits and dashes');
+      'use a short lowercase id of letters, digits and dashes',
+    );
 
     this.schedule = resolveSchedule(v, 'schedule', props.schedule);
     this.restoreDrillSchedule = resolveSchedule(v, 'restoreDrill.schedule', props.restoreDrill?.schedule);
     this.offsiteSchedule = props.offsite ? resolveSchedule(v, 'offsite.schedule', props.offsite.schedule) : undefined;
     this.timeZone = props.timeZone ?? 'Etc/UTC';
-    v.check(!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(this.timeZone), 'timeZone', this.timeZone, 'is not an IANA time zone name',
-      "use e.g. 'Etc/UTC' or 'Europe/Berlin'");
+    v.check(
+      !/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(this.timeZone),
+      'timeZone',
+      this.timeZone,
+      'is not an IANA time zone name',
+      "use e.g. 'Etc/UTC' or 'Europe/Berlin'",
+    );
 
     this.retention = props.retention ?? Retention.count(7);
-    v.check(!Number.isInteger(this.retention.value) || this.retention.value < 1, 'retention', this.retention.toString(),
-      'keeps no backup', this.retention.kind === 'count' ? 'keep at least 1 (the newest is never deleted anyway)' : 'keep at least 1 day');
+    v.check(
+      !Number.isInteger(this.retention.value) || this.retention.value < 1,
+      'retention',
+      this.retention.toString(),
+      'keeps no backup',
+      this.retention.kind === 'count' ? 'keep at least 1 (the newest is never deleted anyway)' : 'keep at least 1 day',
+    );
 
     const encryptionKey = props.encryption?.key;
     this.encrypted = encryptionKey !== undefined;
@@ -113,10 +128,16 @@ export class BackupSchedule extends Construct implements IReliabilityFacts {
     for (const [prop, value, problem, fix] of props.target.problems()) v.add(prop.replace(/^backupTarget/, 'target'), value, problem, fix);
     this.offsiteTarget = props.offsite?.target.withPrefix(`${this.environment.name}/${this.name}`);
     if (props.offsite) {
-      for (const [prop, value, problem, fix] of props.offsite.target.problems()) v.add(prop.replace(/^backupTarget/, 'offsite.target'), value, problem, fix);
+      for (const [prop, value, problem, fix] of props.offsite.target.problems())
+        v.add(prop.replace(/^backupTarget/, 'offsite.target'), value, problem, fix);
       const t = this.offsiteTarget as BackupTarget;
-      v.check(t.endpoint === this.target.endpoint && t.bucket === this.target.bucket && t.prefix === this.target.prefix, 'offsite.target', t.toString(),
-        'is the backup target itself, so the copy protects against nothing', 'use a bucket in another location (another provider or region)');
+      v.check(
+        t.endpoint === this.target.endpoint && t.bucket === this.target.bucket && t.prefix === this.target.prefix,
+        'offsite.target',
+        t.toString(),
+        'is the backup target itself, so the copy protects against nothing',
+        'use a bucket in another location (another provider or region)',
+      );
     }
 
     const drill = resolveDrill(v, props.source, props.restoreDrill ?? ({} as RestoreDrillProps));
@@ -124,7 +145,9 @@ export class BackupSchedule extends Construct implements IReliabilityFacts {
     checkResources(v, props.resources);
 
     const targetEgress = storageEgress(v, 'targetPeer', props.target, props.targetPeer);
-    const offsiteEgress = props.offsite ? storageEgress(v, 'offsite.targetPeer', props.offsite.target, props.offsite.targetPeer) : undefined;
+    const offsiteEgress = props.offsite
+      ? storageEgress(v, 'offsite.targetPeer', props.offsite.target, props.offsite.targetPeer)
+      : undefined;
 
     v.throwIfAny();
 
@@ -152,9 +175,10 @@ export class BackupSchedule extends Construct implements IReliabilityFacts {
       workDirSize: props.workDirSize ?? Size.gibibytes(8),
       sourceEgress: sourceEgress(this.source, this.namespace),
       targetEgress,
-      offsite: this.offsiteTarget && this.offsiteJobName && this.offsiteSchedule !== undefined && offsiteEgress
-        ? { target: this.offsiteTarget, jobName: this.offsiteJobName, schedule: this.offsiteSchedule, egress: offsiteEgress }
-        : undefined,
+      offsite:
+        this.offsiteTarget && this.offsiteJobName && this.offsiteSchedule !== undefined && offsiteEgress
+          ? { target: this.offsiteTarget, jobName: this.offsiteJobName, schedule: this.offsiteSchedule, egress: offsiteEgress }
+          : undefined,
     };
 
     const backupLabels = jobLabels(spec, 'backup');
@@ -180,16 +204,18 @@ export class BackupSchedule extends Construct implements IReliabilityFacts {
   /** Schedule, retention, encryption, drill and off-site copy, for the reliability report. */
   public reliabilityFacts(): ReliabilityFacts {
     return {
-      backups: [{
-        name: this.name,
-        source: String(this.source),
-        schedule: this.schedule,
-        timeZone: this.timeZone,
-        retention: String(this.retention),
-        encrypted: this.encrypted,
-        restoreDrillSchedule: this.restoreDrillSchedule,
-        offsite: this.offsiteTarget ? { target: String(this.offsiteTarget), schedule: String(this.offsiteSchedule) } : undefined,
-      }],
+      backups: [
+        {
+          name: this.name,
+          source: String(this.source),
+          schedule: this.schedule,
+          timeZone: this.timeZone,
+          retention: String(this.retention),
+          encrypted: this.encrypted,
+          restoreDrillSchedule: this.restoreDrillSchedule,
+          offsite: this.offsiteTarget ? { target: String(this.offsiteTarget), schedule: String(this.offsiteSchedule) } : undefined,
+        },
+      ],
     };
   }
 }

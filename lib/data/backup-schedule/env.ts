@@ -6,7 +6,11 @@ import { ResolvedDrill, WORK_DIR } from './spec';
 /** The environment of every step. */
 export function commonEnv(): k8s.EnvVar[] {
   // HOME and TMPDIR on the writable /tmp: the root filesystem is read-only.
-  return [{ name: 'WORK_DIR', value: WORK_DIR }, { name: 'HOME', value: '/tmp' }, { name: 'TMPDIR', value: '/tmp' }];
+  return [
+    { name: 'WORK_DIR', value: WORK_DIR },
+    { name: 'HOME', value: '/tmp' },
+    { name: 'TMPDIR', value: '/tmp' },
+  ];
 }
 
 /** An object store's settings and credentials; `prefix` names a second store (`OFFSITE_`). */
@@ -19,7 +23,10 @@ export function s3Env(target: BackupTarget, prefix = ''): k8s.EnvVar[] {
   ];
   if (target.encryptionHeader) env.push({ name: `${prefix}S3_SSE`, value: target.encryptionHeader });
   if (target.kmsKeyId) env.push({ name: `${prefix}S3_SSE_KMS_KEY_ID`, value: target.kmsKeyId });
-  env.push(secretEnv(`${prefix}AWS_ACCESS_KEY_ID`, target.accessKeyId), secretEnv(`${prefix}AWS_SECRET_ACCESS_KEY`, target.secretAccessKey));
+  env.push(
+    secretEnv(`${prefix}AWS_ACCESS_KEY_ID`, target.accessKeyId),
+    secretEnv(`${prefix}AWS_SECRET_ACCESS_KEY`, target.secretAccessKey),
+  );
   // No instance-metadata probing: credentials come from the Secret only.
   if (!prefix) env.push({ name: 'AWS_EC2_METADATA_DISABLED', value: 'true' });
   return env;
@@ -28,7 +35,10 @@ export function s3Env(target: BackupTarget, prefix = ''): k8s.EnvVar[] {
 /** The dump step's connection to the source. */
 export function sourceEnv(s: BackupSource): k8s.EnvVar[] {
   if (s.engine === 'redis') {
-    const env: k8s.EnvVar[] = [{ name: 'REDIS_HOST', value: s.host }, { name: 'REDIS_PORT', value: String(s.port) }];
+    const env: k8s.EnvVar[] = [
+      { name: 'REDIS_HOST', value: s.host },
+      { name: 'REDIS_PORT', value: String(s.port) },
+    ];
     if (s.sentinel) env.push({ name: 'REDIS_SENTINEL_MASTER', value: s.sentinel.masterSet });
     if (s.password) env.push(secretEnv('REDISCLI_AUTH', s.password));
     return env;

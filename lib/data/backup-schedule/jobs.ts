@@ -1,6 +1,13 @@
 import { k8s } from 'cdk8s-plus-28';
 import {
-  fetchScript, offsiteSyncScript, postgresDumpScript, postgresVerifyScript, pruneScript, redisDumpScript, redisVerifyScript, uploadScript,
+  fetchScript,
+  offsiteSyncScript,
+  postgresDumpScript,
+  postgresVerifyScript,
+  pruneScript,
+  redisDumpScript,
+  redisVerifyScript,
+  uploadScript,
 } from '../backup-scripts';
 import { recommendedLabels, selectorLabels } from '../../core/conventions';
 import { dnsEgressRule } from '../../core/network';
@@ -36,29 +43,37 @@ export interface JobSpec {
 export function jobSpecs(spec: BackupSpec): JobSpec[] {
   const { source, target, awsCliImage: aws } = spec;
   const postgres = source.engine === 'postgres';
-  const jobs: JobSpec[] = [{
-    job: 'backup',
-    name: spec.backupJobName,
-    schedule: spec.schedule,
-    steps: [
-      { name: 'dump', image: source.image, script: 'dump.sh', env: [...sourceEnv(source), ...encryptionEnv(spec.encryptionKey)] },
-      { name: 'upload', image: aws, script: 'upload.sh', env: s3Env(target) },
-      { name: 'prune', image: aws, script: 'prune.sh', env: [...s3Env(target), retentionEnv(spec.retention)] },
-    ],
-    reachesSource: true,
-    egress: [spec.sourceEgress, spec.targetEgress],
-  }, {
-    job: 'restore-drill',
-    name: spec.restoreDrillJobName,
-    schedule: spec.restoreDrillSchedule,
-    steps: [
-      { name: 'fetch', image: aws, script: 'fetch.sh', env: s3Env(target) },
-      { name: 'verify', image: source.image, script: 'verify.sh', env: [...drillEnv(source, spec.drill), ...encryptionEnv(spec.encryptionKey)] },
-    ],
-    // A Redis drill loads the snapshot into a throwaway in-pod server.
-    reachesSource: postgres,
-    egress: postgres ? [spec.sourceEgress, spec.targetEgress] : [spec.targetEgress],
-  }];
+  const jobs: JobSpec[] = [
+    {
+      job: 'backup',
+      name: spec.backupJobName,
+      schedule: spec.schedule,
+      steps: [
+        { name: 'dump', image: source.image, script: 'dump.sh', env: [...sourceEnv(source), ...encryptionEnv(spec.encryptionKey)] },
+        { name: 'upload', image: aws, script: 'upload.sh', env: s3Env(target) },
+        { name: 'prune', image: aws, script: 'prune.sh', env: [...s3Env(target), retentionEnv(spec.retention)] },
+      ],
+      reachesSource: true,
+      egress: [spec.sourceEgress, spec.targetEgress],
+    },
+    {
+      job: 'restore-drill',
+      name: spec.restoreDrillJobName,
+      schedule: spec.restoreDrillSchedule,
+      steps: [
+        { name: 'fetch', image: aws, script: 'fetch.sh', env: s3Env(target) },
+        {
+          name: 'verify',
+          image: source.image,
+          script: 'verify.sh',
+          env: [...drillEnv(source, spec.drill), ...encryptionEnv(spec.encryptionKey)],
+        },
+      ],
+      // A Redis drill loads the snapshot into a throwaway in-pod server.
+      reachesSource: postgres,
+      egress: postgres ? [spec.sourceEgress, spec.targetEgress] : [spec.targetEgress],
+    },
+  ];
   if (spec.offsite) {
     jobs.push({
       job: 'offsite-sync',

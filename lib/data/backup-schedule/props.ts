@@ -106,14 +106,35 @@ export interface RedisBackupSourceProps {
 export class BackupSource {
   /** A PostgreSQL database, dumped with pg_dump in the custom format. */
   public static postgres(props: PostgresBackupSourceProps): BackupSource {
-    return new BackupSource('postgres', props.host, props.port ?? 5432, props.image, props.peer, props.database, props.username,
-      props.password, props.majorVersion, props.server);
+    return new BackupSource(
+      'postgres',
+      props.host,
+      props.port ?? 5432,
+      props.image,
+      props.peer,
+      props.database,
+      props.username,
+      props.password,
+      props.majorVersion,
+      props.server,
+    );
   }
 
   /** A Redis server, snapshotted with `redis-cli --rdb`. */
   public static redis(props: RedisBackupSourceProps): BackupSource {
-    return new BackupSource('redis', props.host, props.port ?? 6379, props.image, props.peer, undefined, undefined, props.password, undefined,
-      props.server, props.sentinel ? { masterSet: props.sentinel.masterSet, masterPort: props.sentinel.masterPort ?? 6379 } : undefined);
+    return new BackupSource(
+      'redis',
+      props.host,
+      props.port ?? 6379,
+      props.image,
+      props.peer,
+      undefined,
+      undefined,
+      props.password,
+      undefined,
+      props.server,
+      props.sentinel ? { masterSet: props.sentinel.masterSet, masterPort: props.sentinel.masterPort ?? 6379 } : undefined,
+    );
   }
 
   private constructor(
@@ -143,7 +164,9 @@ export class BackupSource {
 
   public toString(): string {
     if (this.engine === 'postgres') return `postgres ${this.database}@${this.host}:${this.port}`;
-    return this.sentinel ? `redis master '${this.sentinel.masterSet}' from the sentinels at ${this.host}:${this.port}` : `redis ${this.host}:${this.port}`;
+    return this.sentinel
+      ? `redis master '${this.sentinel.masterSet}' from the sentinels at ${this.host}:${this.port}`
+      : `redis ${this.host}:${this.port}`;
   }
 }
 
@@ -159,7 +182,10 @@ export class Retention {
     return new Retention('days', days);
   }
 
-  private constructor(public readonly kind: 'count' | 'days', public readonly value: number) {}
+  private constructor(
+    public readonly kind: 'count' | 'days',
+    public readonly value: number,
+  ) {}
 
   public toString(): string {
     return this.kind === 'count' ? `the newest ${this.value} backups` : `${this.value} days`;

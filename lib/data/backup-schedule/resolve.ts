@@ -21,8 +21,12 @@ export function resolveSchedule(v: Violations, prop: string, schedule: CronSched
   }
   const checked = checkCron(schedule);
   if (checked.error !== undefined) {
-    v.add(prop, typeof schedule === 'string' ? schedule : schedule.expressionString, checked.error,
-      "use 5 fields: minute hour day-of-month month day-of-week, e.g. '0 3 * * *'");
+    v.add(
+      prop,
+      typeof schedule === 'string' ? schedule : schedule.expressionString,
+      checked.error,
+      "use 5 fields: minute hour day-of-month month day-of-week, e.g. '0 3 * * *'",
+    );
     return '';
   }
   return checked.expression;
@@ -32,9 +36,20 @@ export function resolveSchedule(v: Violations, prop: string, schedule: CronSched
 export function validateSource(v: Violations, source: BackupSource): string {
   const pinning = imagePinningProblem(source.image);
   if (pinning) v.add('source.image', source.image, ...pinning);
-  v.check(!Number.isInteger(source.port) || source.port < 1 || source.port > 65535, 'source.port', source.port, 'is not a port number (1–65535)',
-    'use the port the server listens on');
-  v.check(source.host.trim() === '' || /\s/.test(source.host), 'source.host', source.host, 'is not a host name', "use the server's Service DNS name");
+  v.check(
+    !Number.isInteger(source.port) || source.port < 1 || source.port > 65535,
+    'source.port',
+    source.port,
+    'is not a port number (1–65535)',
+    'use the port the server listens on',
+  );
+  v.check(
+    source.host.trim() === '' || /\s/.test(source.host),
+    'source.host',
+    source.host,
+    'is not a host name',
+    "use the server's Service DNS name",
+  );
   if (source.engine === 'postgres') {
     v.check(!source.database, 'source.database', source.database, 'is empty', 'name the database to dump');
     if (typeof source.username === 'string') {
@@ -48,9 +63,13 @@ export function validateSource(v: Violations, source: BackupSource): string {
     if (source.majorVersion !== undefined) {
       // pg_dump refuses a newer server; an older server's dump restores, but then the drill
       // would test other tools than production's restore would use.
-      v.check(major !== source.majorVersion, 'source.image', source.image,
+      v.check(
+        major !== source.majorVersion,
+        'source.image',
+        source.image,
         `is not PostgreSQL ${source.majorVersion}, the server's major version (pg_dump cannot dump a newer server)`,
-        `use the server's major version, e.g. 'postgres:${source.majorVersion}.x-bookworm'`);
+        `use the server's major version, e.g. 'postgres:${source.majorVersion}.x-bookworm'`,
+      );
     }
   } else if (source.password) {
     checkSecretKey(v, 'source.password', source.password);
@@ -60,9 +79,20 @@ export function validateSource(v: Violations, source: BackupSource): string {
 }
 
 export function checkSecretKey(v: Violations, prop: string, ref: SecretKeyReference): void {
-  v.check(ref.name.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(ref.name), `${prop}.name`, ref.name,
-    'is not a Secret name', 'use the name of a Secret in the same namespace');
-  v.check(!/^[-._a-zA-Z0-9]+$/.test(ref.key), `${prop}.key`, ref.key, 'is not a Secret key', 'use letters, digits, dashes, dots and underscores');
+  v.check(
+    ref.name.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(ref.name),
+    `${prop}.name`,
+    ref.name,
+    'is not a Secret name',
+    'use the name of a Secret in the same namespace',
+  );
+  v.check(
+    !/^[-._a-zA-Z0-9]+$/.test(ref.key),
+    `${prop}.key`,
+    ref.key,
+    'is not a Secret key',
+    'use letters, digits, dashes, dots and underscores',
+  );
 }
 
 export function resolveDrill(v: Violations, source: BackupSource, props: RestoreDrillProps): ResolvedDrill {
@@ -74,19 +104,42 @@ export function resolveDrill(v: Violations, source: BackupSource, props: Restore
     checkSql: props.checkSql,
   };
   if (source.engine === 'postgres') {
-    v.check(!IDENTIFIER.test(drill.scratchDatabase), 'restoreDrill.scratchDatabase', drill.scratchDatabase, 'is not a plain lowercase identifier',
-      "use lowercase letters, digits and underscores, e.g. 'app_restore_drill'");
+    v.check(
+      !IDENTIFIER.test(drill.scratchDatabase),
+      'restoreDrill.scratchDatabase',
+      drill.scratchDatabase,
+      'is not a plain lowercase identifier',
+      "use lowercase letters, digits and underscores, e.g. 'app_restore_drill'",
+    );
     // The drill drops and recreates its scratch database: pointed at a real one, it destroys it.
-    for (const [what, name] of [['source.database', database], ['restoreDrill.maintenanceDatabase', drill.maintenanceDatabase]] as const) {
-      v.check(drill.scratchDatabase === name, 'restoreDrill.scratchDatabase', drill.scratchDatabase,
-        `is ${what}, which every drill would drop`, 'use a database name of its own, e.g. the default <database>_restore_drill');
+    for (const [what, name] of [
+      ['source.database', database],
+      ['restoreDrill.maintenanceDatabase', drill.maintenanceDatabase],
+    ] as const) {
+      v.check(
+        drill.scratchDatabase === name,
+        'restoreDrill.scratchDatabase',
+        drill.scratchDatabase,
+        `is ${what}, which every drill would drop`,
+        'use a database name of its own, e.g. the default <database>_restore_drill',
+      );
     }
-    v.check(drill.checkSql !== undefined && drill.checkSql.trim() === '', 'restoreDrill.checkSql', drill.checkSql, 'is empty',
-      "remove it or give a query returning true, e.g. 'SELECT count(*) > 0 FROM users'");
+    v.check(
+      drill.checkSql !== undefined && drill.checkSql.trim() === '',
+      'restoreDrill.checkSql',
+      drill.checkSql,
+      'is empty',
+      "remove it or give a query returning true, e.g. 'SELECT count(*) > 0 FROM users'",
+    );
   } else {
     for (const prop of ['scratchDatabase', 'maintenanceDatabase', 'checkSql', 'keepScratchDatabase'] as const) {
-      v.check(props[prop] !== undefined, `restoreDrill.${prop}`, props[prop], 'applies to PostgreSQL only; a Redis drill loads the snapshot into a throwaway in-pod server',
-        `remove restoreDrill.${prop}`);
+      v.check(
+        props[prop] !== undefined,
+        `restoreDrill.${prop}`,
+        props[prop],
+        'applies to PostgreSQL only; a Redis drill loads the snapshot into a throwaway in-pod server',
+        `remove restoreDrill.${prop}`,
+      );
     }
   }
   return drill;
@@ -104,24 +157,50 @@ export function resolveJobs(v: Violations, props: BackupJobProps): ResolvedJobs 
   for (const prop of ['backoffLimit', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const) {
     v.check(!Number.isInteger(jobs[prop]) || jobs[prop] < 0, `jobs.${prop}`, jobs[prop], 'is not a non-negative integer', 'use e.g. 3');
   }
-  v.check(jobs.failedJobsHistoryLimit === 0, 'jobs.failedJobsHistoryLimit', 0, 'keeps no failed job, so a failed backup leaves no logs to debug',
-    'keep at least 1');
+  v.check(
+    jobs.failedJobsHistoryLimit === 0,
+    'jobs.failedJobsHistoryLimit',
+    0,
+    'keeps no failed job, so a failed backup leaves no logs to debug',
+    'keep at least 1',
+  );
   const deadline = wholeSeconds(jobs.activeDeadline);
-  v.check(deadline === undefined || deadline < 60, 'jobs.activeDeadline', goDuration(jobs.activeDeadline), 'is not whole seconds of at least 1 minute',
-    'allow the dump, upload and retries time, e.g. Duration.hours(2)');
+  v.check(
+    deadline === undefined || deadline < 60,
+    'jobs.activeDeadline',
+    goDuration(jobs.activeDeadline),
+    'is not whole seconds of at least 1 minute',
+    'allow the dump, upload and retries time, e.g. Duration.hours(2)',
+  );
   const starting = wholeSeconds(jobs.startingDeadline);
   // The CronJob controller checks every 10 s; a shorter deadline can skip runs for no reason.
-  v.check(starting === undefined || starting < 10, 'jobs.startingDeadline', goDuration(jobs.startingDeadline), 'is not whole seconds of at least 10 s',
-    'use e.g. Duration.minutes(30)');
+  v.check(
+    starting === undefined || starting < 10,
+    'jobs.startingDeadline',
+    goDuration(jobs.startingDeadline),
+    'is not whole seconds of at least 10 s',
+    'use e.g. Duration.minutes(30)',
+  );
   if (jobs.ttlAfterFinished) {
     const ttl = wholeSeconds(jobs.ttlAfterFinished);
-    v.check(ttl === undefined || ttl < 0, 'jobs.ttlAfterFinished', goDuration(jobs.ttlAfterFinished), 'is not whole seconds', 'use whole seconds, e.g. Duration.days(3)');
+    v.check(
+      ttl === undefined || ttl < 0,
+      'jobs.ttlAfterFinished',
+      goDuration(jobs.ttlAfterFinished),
+      'is not whole seconds',
+      'use whole seconds, e.g. Duration.days(3)',
+    );
   }
   return jobs;
 }
 
 /** The egress rule to an object store: the given peer, or one derived from the endpoint. */
-export function storageEgress(v: Violations, prop: string, target: BackupTarget, peer: NetworkPeer | undefined): k8s.NetworkPolicyEgressRule {
+export function storageEgress(
+  v: Violations,
+  prop: string,
+  target: BackupTarget,
+  peer: NetworkPeer | undefined,
+): k8s.NetworkPolicyEgressRule {
   let url: URL | undefined;
   try {
     url = new URL(target.endpoint);
@@ -133,8 +212,12 @@ export function storageEgress(v: Violations, prop: string, target: BackupTarget,
   if (!resolved && url) {
     resolved = target.provider === 'aws' ? NetworkPeer.publicInternet() : peerOfHost(url.hostname);
     if (!resolved) {
-      v.add(prop, undefined, `cannot be derived from the endpoint ${target.endpoint}, whose host names no namespace`,
-        'set it, e.g. NetworkPeer.namespace(\'minio\') or NetworkPeer.cidr(\'203.0.113.10/32\')');
+      v.add(
+        prop,
+        undefined,
+        `cannot be derived from the endpoint ${target.endpoint}, whose host names no namespace`,
+        "set it, e.g. NetworkPeer.namespace('minio') or NetworkPeer.cidr('203.0.113.10/32')",
+      );
     }
   }
   return { to: resolved ? [resolved._toKube()] : [], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }] };

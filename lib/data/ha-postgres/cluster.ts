@@ -1,7 +1,16 @@
 import { ObjectStoreProps } from '../../../imports/barman-objectstore-barmancloud.cnpg.io';
-import { ClusterProps, ClusterSpecManaged, ClusterSpecManagedRolesEnsure, ClusterSpecPrimaryUpdateMethod, ClusterSpecPrimaryUpdateStrategy } from '../../../imports/cnpg-cluster-postgresql.cnpg.io';
 import {
-  ScheduledBackupProps, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod, ScheduledBackupSpecTarget,
+  ClusterProps,
+  ClusterSpecManaged,
+  ClusterSpecManagedRolesEnsure,
+  ClusterSpecPrimaryUpdateMethod,
+  ClusterSpecPrimaryUpdateStrategy,
+} from '../../../imports/cnpg-cluster-postgresql.cnpg.io';
+import {
+  ScheduledBackupProps,
+  ScheduledBackupSpecBackupOwnerReference,
+  ScheduledBackupSpecMethod,
+  ScheduledBackupSpecTarget,
 } from '../../../imports/cnpg-scheduledbackup-postgresql.cnpg.io';
 import { PodMonitorProps } from '../../../imports/prometheus-podmonitor-monitoring.coreos.com';
 import { toSecondsFirst } from '../../core/cron';
@@ -16,7 +25,18 @@ import { BARMAN_PLUGIN, PostgresSpec, postgresMetadata, ResolvedBackup } from '.
  */
 export function managedRoles(owner: string, restoreDrills: boolean): ClusterSpecManaged | undefined {
   return restoreDrills
-    ? { roles: [{ name: owner, ensure: ClusterSpecManagedRolesEnsure.PRESENT, login: true, inherit: true, createdb: true, comment: 'application owner; CREATEDB for restore drills' }] }
+    ? {
+        roles: [
+          {
+            name: owner,
+            ensure: ClusterSpecManagedRolesEnsure.PRESENT,
+            login: true,
+            inherit: true,
+            createdb: true,
+            comment: 'application owner; CREATEDB for restore drills',
+          },
+        ],
+      }
     : undefined;
 }
 
@@ -56,20 +76,30 @@ export function clusterProps(spec: PostgresSpec, managed: ClusterSpecManaged | u
       // cluster can still schedule (a required rule would leave an instance Pending). Not with
       // node-local volumes: they pin each instance to its node for good, so instances that once
       // shared a node would share it forever; required instead (a Pending standby is visible).
-      affinity: { enablePodAntiAffinity: true, podAntiAffinityType: nodeLocal ? 'required' : 'preferred', topologyKey: 'kubernetes.io/hostname' },
-      topologySpreadConstraints: spec.spreadAcrossZones ? [{
-        maxSkew: 1,
-        topologyKey: 'topology.kubernetes.io/zone',
-        whenUnsatisfiable: 'ScheduleAnyway' as never,
-        labelSelector: { matchLabels: { 'cnpg.io/cluster': spec.name } },
-      }] : undefined,
+      affinity: {
+        enablePodAntiAffinity: true,
+        podAntiAffinityType: nodeLocal ? 'required' : 'preferred',
+        topologyKey: 'kubernetes.io/hostname',
+      },
+      topologySpreadConstraints: spec.spreadAcrossZones
+        ? [
+            {
+              maxSkew: 1,
+              topologyKey: 'topology.kubernetes.io/zone',
+              whenUnsatisfiable: 'ScheduleAnyway' as never,
+              labelSelector: { matchLabels: { 'cnpg.io/cluster': spec.name } },
+            },
+          ]
+        : undefined,
       // The plugin's ObjectStore has the cluster's name.
-      plugins: backup?.method === PostgresBackupMethod.BARMAN_CLOUD_PLUGIN
-        ? [{ name: BARMAN_PLUGIN, isWalArchiver: true, parameters: { barmanObjectName: spec.name } }]
-        : undefined,
-      backup: backup?.method === PostgresBackupMethod.IN_TREE_BARMAN_OBJECT_STORE
-        ? { barmanObjectStore: barmanConfiguration(backup) as never, retentionPolicy: backup.retention }
-        : undefined,
+      plugins:
+        backup?.method === PostgresBackupMethod.BARMAN_CLOUD_PLUGIN
+          ? [{ name: BARMAN_PLUGIN, isWalArchiver: true, parameters: { barmanObjectName: spec.name } }]
+          : undefined,
+      backup:
+        backup?.method === PostgresBackupMethod.IN_TREE_BARMAN_OBJECT_STORE
+          ? { barmanObjectStore: barmanConfiguration(backup) as never, retentionPolicy: backup.retention }
+          : undefined,
     },
   };
 }

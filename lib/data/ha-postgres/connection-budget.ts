@@ -32,14 +32,18 @@ export function connectionBudgetProblems(b: ConnectionBudget): string[] {
   const poolerServer = b.pooler ? b.pooler.instances * b.pooler.defaultPoolSize : 0;
   const available = applicationConnections(b.maxConnections, b.instances);
   if (sum(direct) + poolerServer > available) {
-    problems.push(`${b.path}: connection budget exceeded — ${[describe(direct), poolerServer ? `pooler ${b.pooler!.instances} × ${b.pooler!.defaultPoolSize}` : ''].filter(Boolean).join(' + ')}`
-      + ` = ${sum(direct) + poolerServer} connections at maximum scale, but max_connections ${b.maxConnections} admits ${available} for applications`
-      + ' — raise maxConnections, lower the pools or maxReplicas, or connect through the pooler');
+    problems.push(
+      `${b.path}: connection budget exceeded — ${[describe(direct), poolerServer ? `pooler ${b.pooler!.instances} × ${b.pooler!.defaultPoolSize}` : ''].filter(Boolean).join(' + ')}` +
+        ` = ${sum(direct) + poolerServer} connections at maximum scale, but max_connections ${b.maxConnections} admits ${available} for applications` +
+        ' — raise maxConnections, lower the pools or maxReplicas, or connect through the pooler',
+    );
   }
   if (b.pooler && sum(pooled) > b.pooler.instances * b.pooler.maxClientConnections) {
-    problems.push(`${b.path}: pooler client budget exceeded — ${describe(pooled)} = ${sum(pooled)} client connections at maximum scale, but`
-      + ` ${b.pooler.instances} PgBouncer pods × max_client_conn ${b.pooler.maxClientConnections} admit ${b.pooler.instances * b.pooler.maxClientConnections}`
-      + ' — raise pooler.maxClientConnections or pooler.instances, or lower the pools');
+    problems.push(
+      `${b.path}: pooler client budget exceeded — ${describe(pooled)} = ${sum(pooled)} client connections at maximum scale, but` +
+        ` ${b.pooler.instances} PgBouncer pods × max_client_conn ${b.pooler.maxClientConnections} admit ${b.pooler.instances * b.pooler.maxClientConnections}` +
+        ' — raise pooler.maxClientConnections or pooler.instances, or lower the pools',
+    );
   }
   return problems;
 }

@@ -21,7 +21,12 @@ import { applicationConnections, connectionBudgetProblems } from './connection-b
 import { clusterIngress, clusterNetworkPolicyProps } from './network-policy';
 import { poolerIngress, poolerNetworkPolicyProps, poolerObjects } from './pooler';
 import {
-  ConnectionRoute, DatabaseClientProps, HAPostgresProps, PostgresBackupMethod, PrimaryUpdateMethod, PrimaryUpdateStrategy,
+  ConnectionRoute,
+  DatabaseClientProps,
+  HAPostgresProps,
+  PostgresBackupMethod,
+  PrimaryUpdateMethod,
+  PrimaryUpdateStrategy,
 } from './props';
 import { resolveBackup, resolvePooler, validateStorage } from './resolve';
 import { POSTGRES_PORT, PostgresSpec, PostgresVolume, postgresVolumes, ResolvedBackup, ResolvedPooler, SUPERUSER_RESERVED } from './spec';
@@ -98,8 +103,13 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
     const v = new Violations(this);
 
     // Cluster names become Service names with suffixes up to `-pooler-rw` (10 characters).
-    v.check(!isDnsLabel(id) || !isDnsLabel(this.name, 50), 'id', id, `gives the cluster name '${this.name}', which is not a DNS label of at most 50 characters`,
-      'use a short lowercase id; CNPG appends suffixes such as -pooler-rw');
+    v.check(
+      !isDnsLabel(id) || !isDnsLabel(this.name, 50),
+      'id',
+      id,
+      `gives the cluster name '${this.name}', which is not a DNS label of at most 50 characters`,
+      'use a short lowercase id; CNPG appends suffixes such as -pooler-rw',
+    );
     const pinning = imagePinningProblem(props.image);
     if (pinning) v.add('image', props.image, ...pinning);
     const major = Number(/^(\d+)/.exec(parseImage(props.image).tag ?? '')?.[1]);
@@ -107,18 +117,56 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
 
     const singleInstance = props.singleInstance ?? false;
     this.instances = props.instances ?? (singleInstance ? 1 : 2);
-    if (!v.check(!Number.isInteger(this.instances) || this.instances < 1, 'instances', this.instances, 'is not a positive integer', 'use 2 or more')) {
-      v.check(this.instances < 2 && !singleInstance, 'instances', this.instances, 'has no standby: a node failure loses the database until the volume returns',
-        'use at least 2 instances, or set singleInstance: true to accept it explicitly');
-      v.check(singleInstance && this.instances !== 1, 'singleInstance', `instances ${this.instances}`, 'contradicts instances', 'remove singleInstance, or set instances to 1');
+    if (
+      !v.check(
+        !Number.isInteger(this.instances) || this.instances < 1,
+        'instances',
+        this.instances,
+        'is not a positive integer',
+        'use 2 or more',
+      )
+    ) {
+      v.check(
+        this.instances < 2 && !singleInstance,
+        'instances',
+        this.instances,
+        'has no standby: a node failure loses the database until the volume returns',
+        'use at least 2 instances, or set singleInstance: true to accept it explicitly',
+      );
+      v.check(
+        singleInstance && this.instances !== 1,
+        'singleInstance',
+        `instances ${this.instances}`,
+        'contradicts instances',
+        'remove singleInstance, or set instances to 1',
+      );
     }
     this.maxConnections = props.maxConnections ?? 100;
-    v.check(!Number.isInteger(this.maxConnections) || this.maxConnections <= SUPERUSER_RESERVED + this.instances, 'maxConnections', this.maxConnections,
-      `leaves no connections after the ${SUPERUSER_RESERVED} reserved for superusers and ${this.instances - 1} for replication`, 'use e.g. 100 or more');
-    v.check(props.parameters?.max_connections !== undefined, 'parameters.max_connections', props.parameters?.max_connections,
-      'bypasses the connection budget', 'use the maxConnections prop');
-    for (const [prop, value] of [['database', props.database], ['owner', props.owner]] as const) {
-      v.check(!/^[a-z_][a-z0-9_]{0,62}$/.test(value), prop, value, 'is not a plain PostgreSQL identifier', 'use lowercase letters, digits and underscores');
+    v.check(
+      !Number.isInteger(this.maxConnections) || this.maxConnections <= SUPERUSER_RESERVED + this.instances,
+      'maxConnections',
+      this.maxConnections,
+      `leaves no connections after the ${SUPERUSER_RESERVED} reserved for superusers and ${this.instances - 1} for replication`,
+      'use e.g. 100 or more',
+    );
+    v.check(
+      props.parameters?.max_connections !== undefined,
+      'parameters.max_connections',
+      props.parameters?.max_connections,
+      'bypasses the connection budget',
+      'use the maxConnections prop',
+    );
+    for (const [prop, value] of [
+      ['database', props.database],
+      ['owner', props.owner],
+    ] as const) {
+      v.check(
+        !/^[a-z_][a-z0-9_]{0,62}$/.test(value),
+        prop,
+        value,
+        'is not a plain PostgreSQL identifier',
+        'use lowercase letters, digits and underscores',
+      );
     }
     validateStorage(v, 'storage', props.storage);
     if (props.walStorage) validateStorage(v, 'walStorage', props.walStorage);
@@ -133,7 +181,12 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
     // created later: check both at synthesis.
     this.node.addValidation({ validate: () => [...this.connectionBudgetProblems(), ...this.sharedArchiveProblems()] });
 
-    this.labels = recommendedLabels({ system: this.chart.system, component: id, environment: this.environment.name, version: this.majorVersion ? String(this.majorVersion) : undefined });
+    this.labels = recommendedLabels({
+      system: this.chart.system,
+      component: id,
+      environment: this.environment.name,
+      version: this.majorVersion ? String(this.majorVersion) : undefined,
+    });
     const spec: PostgresSpec = {
       name: this.name,
       namespace: this.namespace,
@@ -159,7 +212,8 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
 
     new Cluster(this, 'Cluster', clusterProps(spec, Lazy.any({ produce: () => managedRoles(this.owner, this.restoreDrills) })));
     if (spec.backup) {
-      if (spec.backup.method === PostgresBackupMethod.BARMAN_CLOUD_PLUGIN) new ObjectStore(this, 'ObjectStore', objectStoreProps(spec, spec.backup));
+      if (spec.backup.method === PostgresBackupMethod.BARMAN_CLOUD_PLUGIN)
+        new ObjectStore(this, 'ObjectStore', objectStoreProps(spec, spec.backup));
       new ScheduledBackup(this, 'ScheduledBackup', scheduledBackupProps(spec, spec.backup));
     }
     const monitors = [instancePodMonitorProps(spec)];
@@ -171,15 +225,35 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
         monitors.push(p.podMonitor);
       }
     }
-    this.targets = monitors.map((m) => podMonitorTarget({ name: m.metadata?.name as string, namespace: this.namespace, jobLabel: m.spec.jobLabel }));
+    this.targets = monitors.map((m) =>
+      podMonitorTarget({ name: m.metadata?.name as string, namespace: this.namespace, jobLabel: m.spec.jobLabel }),
+    );
     // Lazy: clients and backup jobs register after the database is constructed.
-    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', clusterNetworkPolicyProps(spec, Lazy.any({
-      produce: () => clusterIngress(spec, { clients: this.clientPeers(ConnectionRoute.PRIMARY), backupJobs: this.backupJobs.map((p) => p._toKube()) }),
-    })));
+    new k8s.KubeNetworkPolicy(
+      this,
+      'NetworkPolicy',
+      clusterNetworkPolicyProps(
+        spec,
+        Lazy.any({
+          produce: () =>
+            clusterIngress(spec, {
+              clients: this.clientPeers(ConnectionRoute.PRIMARY),
+              backupJobs: this.backupJobs.map((p) => p._toKube()),
+            }),
+        }),
+      ),
+    );
     if (spec.pooler) {
-      new k8s.KubeNetworkPolicy(this, 'PoolerNetworkPolicy', poolerNetworkPolicyProps(spec, Lazy.any({
-        produce: () => poolerIngress(spec, this.clientPeers(ConnectionRoute.POOLER)),
-      })));
+      new k8s.KubeNetworkPolicy(
+        this,
+        'PoolerNetworkPolicy',
+        poolerNetworkPolicyProps(
+          spec,
+          Lazy.any({
+            produce: () => poolerIngress(spec, this.clientPeers(ConnectionRoute.POOLER)),
+          }),
+        ),
+      );
     }
 
     this.chart.addDataComponent(this, {
@@ -197,22 +271,48 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
   public addClient(service: ReliableService, props: DatabaseClientProps): void {
     const v = new Violations(this);
     const via = props.via ?? (this.pooler ? ConnectionRoute.POOLER : ConnectionRoute.PRIMARY);
-    v.check(!Number.isInteger(props.poolSizePerPod) || props.poolSizePerPod < 1, 'addClient.poolSizePerPod', props.poolSizePerPod,
-      `is not a positive integer (client ${service.name})`, "use the client's maximum open connections per pod");
-    v.check(via === ConnectionRoute.POOLER && !this.pooler, 'addClient.via', via, `needs a pooler (client ${service.name})`, 'add the pooler prop or connect via ConnectionRoute.PRIMARY');
-    v.check(service.environment !== this.environment, 'addClient', service.node.path, `is in environment '${service.environment.name}', not '${this.environment.name}'`,
-      'connect services of the same environment');
-    v.check(this.clients.some((c) => c.service === service), 'addClient', service.name, 'is already a client', 'add each service once');
+    v.check(
+      !Number.isInteger(props.poolSizePerPod) || props.poolSizePerPod < 1,
+      'addClient.poolSizePerPod',
+      props.poolSizePerPod,
+      `is not a positive integer (client ${service.name})`,
+      "use the client's maximum open connections per pod",
+    );
+    v.check(
+      via === ConnectionRoute.POOLER && !this.pooler,
+      'addClient.via',
+      via,
+      `needs a pooler (client ${service.name})`,
+      'add the pooler prop or connect via ConnectionRoute.PRIMARY',
+    );
+    v.check(
+      service.environment !== this.environment,
+      'addClient',
+      service.node.path,
+      `is in environment '${service.environment.name}', not '${this.environment.name}'`,
+      'connect services of the same environment',
+    );
+    v.check(
+      this.clients.some((c) => c.service === service),
+      'addClient',
+      service.name,
+      'is already a client',
+      'add each service once',
+    );
     v.throwIfAny();
     this.clients.push({ service, poolSizePerPod: props.poolSizePerPod, via });
 
     const prefix = props.envPrefix ?? 'DB_';
-    service.addEnv(`${prefix}HOST`, EnvValue.literal(`${via === ConnectionRoute.POOLER ? this.poolerServiceName : this.primaryServiceName}.${this.namespace}.svc`));
+    service.addEnv(
+      `${prefix}HOST`,
+      EnvValue.literal(`${via === ConnectionRoute.POOLER ? this.poolerServiceName : this.primaryServiceName}.${this.namespace}.svc`),
+    );
     service.addEnv(`${prefix}PORT`, EnvValue.literal(String(POSTGRES_PORT)));
     service.addEnv(`${prefix}NAME`, EnvValue.literal(this.database));
     service.addEnv(`${prefix}USER`, EnvValue.fromSecret(this.appSecretName, 'username'));
     service.addEnv(`${prefix}PASSWORD`, EnvValue.fromSecret(this.appSecretName, 'password'));
-    const selector: Record<string, string> = via === ConnectionRoute.POOLER ? { 'cnpg.io/poolerName': this.poolerServiceName as string } : { 'cnpg.io/cluster': this.name };
+    const selector: Record<string, string> =
+      via === ConnectionRoute.POOLER ? { 'cnpg.io/poolerName': this.poolerServiceName as string } : { 'cnpg.io/cluster': this.name };
     service.addDependency({ to: NetworkPeer.podsInNamespace(this.namespace, selector), ports: [POSTGRES_PORT] });
   }
 
@@ -244,7 +344,12 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
 
   /** The registered clients, as `{ name, poolSizePerPod, maxReplicas, via }` (a copy). */
   public get clientList(): Array<{ name: string; poolSizePerPod: number; maxReplicas: number; via: ConnectionRoute }> {
-    return this.clients.map((c) => ({ name: c.service.name, poolSizePerPod: c.poolSizePerPod, maxReplicas: c.service.maxReplicas, via: c.via }));
+    return this.clients.map((c) => ({
+      name: c.service.name,
+      poolSizePerPod: c.poolSizePerPod,
+      maxReplicas: c.service.maxReplicas,
+      via: c.via,
+    }));
   }
 
   /** Connections PostgreSQL admits for applications: max_connections minus superuser and replication slots. */
@@ -269,10 +374,17 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
   private sharedArchiveProblems(): string[] {
     if (!this.backup) return [];
     const mine = `${this.backup.target.endpoint} ${this.backup.target.url}`;
-    const others = this.node.root.node.findAll().filter((c): c is HAPostgres => c instanceof HAPostgres && c !== this && c.backup !== undefined
-      && `${c.backup.target.endpoint} ${c.backup.target.url}` === mine);
-    return others.map((o) => `${this.node.path}: 'backup.target' (${this.backup!.target}) is also the archive of ${o.node.path}, so the clusters would overwrite each other's WAL`
-      + " — give each cluster its own prefix, e.g. target.withPrefix('<environment>')");
+    const others = this.node.root.node
+      .findAll()
+      .filter(
+        (c): c is HAPostgres =>
+          c instanceof HAPostgres && c !== this && c.backup !== undefined && `${c.backup.target.endpoint} ${c.backup.target.url}` === mine,
+      );
+    return others.map(
+      (o) =>
+        `${this.node.path}: 'backup.target' (${this.backup!.target}) is also the archive of ${o.node.path}, so the clusters would overwrite each other's WAL` +
+        " — give each cluster its own prefix, e.g. target.withPrefix('<environment>')",
+    );
   }
 
   /** The network peers of the clients that use `route`. */
@@ -289,15 +401,32 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
   public reliabilityFacts(): ReliabilityFacts {
     const b = this.backup;
     return {
-      databases: [{
-        name: this.name,
-        majorVersion: this.majorVersion,
-        instances: this.instances,
-        maxConnections: this.maxConnections,
-        pooler: this.pooler && { instances: this.pooler.instances, defaultPoolSize: this.pooler.defaultPoolSize, poolMode: String(this.pooler.poolMode) },
-        clients: this.clientList.map((c) => ({ name: c.name, maxReplicas: c.maxReplicas, poolSizePerPod: c.poolSizePerPod, via: String(c.via) })),
-        backup: b && { target: String(b.target), schedule: b.schedule, archiveTimeout: b.archiveTimeout, rpo: b.rpo, retention: b.retention },
-      }],
+      databases: [
+        {
+          name: this.name,
+          majorVersion: this.majorVersion,
+          instances: this.instances,
+          maxConnections: this.maxConnections,
+          pooler: this.pooler && {
+            instances: this.pooler.instances,
+            defaultPoolSize: this.pooler.defaultPoolSize,
+            poolMode: String(this.pooler.poolMode),
+          },
+          clients: this.clientList.map((c) => ({
+            name: c.name,
+            maxReplicas: c.maxReplicas,
+            poolSizePerPod: c.poolSizePerPod,
+            via: String(c.via),
+          })),
+          backup: b && {
+            target: String(b.target),
+            schedule: b.schedule,
+            archiveTimeout: b.archiveTimeout,
+            rpo: b.rpo,
+            retention: b.retention,
+          },
+        },
+      ],
     };
   }
 }

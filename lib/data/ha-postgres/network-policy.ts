@@ -34,7 +34,21 @@ export function clusterIngress(spec: PostgresSpec, peers: ClusterPeers): k8s.Net
   const own = { podSelector: { matchLabels: { 'cnpg.io/cluster': spec.name } } };
   return [
     // Replication between instances, and this cluster's poolers (if any).
-    { from: [own, ...(spec.pooler ? [{ podSelector: { matchExpressions: [{ key: 'cnpg.io/poolerName', operator: 'In', values: poolerNames(spec.name, spec.pooler) }] } }] : [])], ports: [tcp(POSTGRES_PORT)] },
+    {
+      from: [
+        own,
+        ...(spec.pooler
+          ? [
+              {
+                podSelector: {
+                  matchExpressions: [{ key: 'cnpg.io/poolerName', operator: 'In', values: poolerNames(spec.name, spec.pooler) }],
+                },
+              },
+            ]
+          : []),
+      ],
+      ports: [tcp(POSTGRES_PORT)],
+    },
     { from: [ns(spec.operatorNamespace), own], ports: [tcp(INSTANCE_MANAGER_PORT)] },
     { from: [ns(spec.prometheusNamespace)], ports: [tcp(METRICS_PORT)] },
     // An empty `from` would admit everyone: no rule without peers.

@@ -1,5 +1,9 @@
 import { k8s } from 'cdk8s-plus-28';
-import { PoolerProps as CnpgPoolerProps, PoolerSpecPgbouncerPoolMode, PoolerSpecType } from '../../../imports/cnpg-pooler-postgresql.cnpg.io';
+import {
+  PoolerProps as CnpgPoolerProps,
+  PoolerSpecPgbouncerPoolMode,
+  PoolerSpecType,
+} from '../../../imports/cnpg-pooler-postgresql.cnpg.io';
 import { PodMonitorProps } from '../../../imports/prometheus-podmonitor-monitoring.coreos.com';
 import { NAMESPACE_NAME_LABEL } from '../../core/conventions';
 import { tcpPort as tcp } from '../../core/network';
@@ -31,10 +35,16 @@ export function poolerObjects(spec: PostgresSpec, pooler: ResolvedPooler): Poole
           instances: pooler.instances,
           type: type === 'rw' ? PoolerSpecType.RW : PoolerSpecType.RO,
           // CNPG merges this template into the PgBouncer pod: without it the pods run unbounded.
-          template: { spec: { containers: [{ name: 'pgbouncer', image: pooler.image, resources: renderResources(pooler.resources) as never }] } },
+          template: {
+            spec: { containers: [{ name: 'pgbouncer', image: pooler.image, resources: renderResources(pooler.resources) as never }] },
+          },
           pgbouncer: {
             poolMode: pooler.poolMode as string as PoolerSpecPgbouncerPoolMode,
-            parameters: { ...pooler.parameters, default_pool_size: String(pooler.defaultPoolSize), max_client_conn: String(pooler.maxClientConnections) },
+            parameters: {
+              ...pooler.parameters,
+              default_pool_size: String(pooler.defaultPoolSize),
+              max_client_conn: String(pooler.maxClientConnections),
+            },
           },
         },
       },
@@ -64,7 +74,10 @@ export function poolerNetworkPolicyProps(spec: PostgresSpec, ingress: k8s.Networ
 /** Prometheus on the exporter port, and the pooled clients (none: no rule, as an empty `from` admits everyone). */
 export function poolerIngress(spec: PostgresSpec, clients: k8s.NetworkPolicyPeer[]): k8s.NetworkPolicyIngressRule[] {
   return [
-    { from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: spec.prometheusNamespace } } }], ports: [tcp(POOLER_METRICS_PORT)] },
+    {
+      from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: spec.prometheusNamespace } } }],
+      ports: [tcp(POOLER_METRICS_PORT)],
+    },
     ...(clients.length > 0 ? [{ from: clients, ports: [tcp(POSTGRES_PORT)] }] : []),
   ];
 }

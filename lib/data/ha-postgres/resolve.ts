@@ -6,34 +6,83 @@ import { Images } from '../../core/images';
 import { checkResources } from '../../core/resources';
 import { goDuration, seconds, sizeBytes, wholeSeconds } from '../../core/units';
 import { Violations } from '../../core/validation';
-import { DataCompression, PoolerProps, PoolMode, PostgresBackupMethod, PostgresBackupProps, PostgresStorageProps, WalCompression } from './props';
+import {
+  DataCompression,
+  PoolerProps,
+  PoolMode,
+  PostgresBackupMethod,
+  PostgresBackupProps,
+  PostgresStorageProps,
+  WalCompression,
+} from './props';
 import { ResolvedBackup, ResolvedPooler } from './spec';
 
 const RETENTION = /^[1-9][0-9]*[dwm]$/;
 
 export function validateStorage(v: Violations, prop: string, storage: PostgresStorageProps | undefined): void {
-  v.check(!storage || sizeBytes(storage.size) < 1024 ** 3, `${prop}.size`, storage?.size?.asString(), 'is missing or below 1Gi', 'size the volume for the data plus WAL headroom, e.g. Size.gibibytes(10)');
+  v.check(
+    !storage || sizeBytes(storage.size) < 1024 ** 3,
+    `${prop}.size`,
+    storage?.size?.asString(),
+    'is missing or below 1Gi',
+    'size the volume for the data plus WAL headroom, e.g. Size.gibibytes(10)',
+  );
 }
 
 /** The backup props with defaults applied; problems go to `v`. */
 export function resolveBackup(v: Violations, b: PostgresBackupProps): ResolvedBackup {
-  for (const [prop, value, problem, fix] of b.target.problems()) v.add(`backup.${prop.replace(/^backupTarget\./, 'target.')}`, value, problem, fix);
-  v.check(!RETENTION.test(b.retention), 'backup.retention', b.retention, 'is not a Barman retention window', "use a number of days, weeks or months, e.g. '7d', '4w', '3m'");
+  for (const [prop, value, problem, fix] of b.target.problems())
+    v.add(`backup.${prop.replace(/^backupTarget\./, 'target.')}`, value, problem, fix);
+  v.check(
+    !RETENTION.test(b.retention),
+    'backup.retention',
+    b.retention,
+    'is not a Barman retention window',
+    "use a number of days, weeks or months, e.g. '7d', '4w', '3m'",
+  );
   const cron = checkCron(b.schedule);
-  if (cron.error !== undefined) v.add('backup.schedule', typeof b.schedule === 'string' ? b.schedule : b.schedule.expressionString, cron.error, "write 5 fields, e.g. '0 2 * * *' (CNPG's seconds field is added for you)");
+  if (cron.error !== undefined)
+    v.add(
+      'backup.schedule',
+      typeof b.schedule === 'string' ? b.schedule : b.schedule.expressionString,
+      cron.error,
+      "write 5 fields, e.g. '0 2 * * *' (CNPG's seconds field is added for you)",
+    );
   const encryption = b.encryption ?? b.target.encryption;
-  v.check(b.target.provider === 'minio' && (encryption === 'AES256' || encryption === 'aws:kms'), 'backup.encryption', encryption,
-    'requests server-side encryption from MinIO, which needs a KMS configured there and otherwise fails every upload', "use 'none' (encrypt the bucket or use client-side encryption) or an AWS S3 target");
+  v.check(
+    b.target.provider === 'minio' && (encryption === 'AES256' || encryption === 'aws:kms'),
+    'backup.encryption',
+    encryption,
+    'requests server-side encryption from MinIO, which needs a KMS configured there and otherwise fails every upload',
+    "use 'none' (encrypt the bucket or use client-side encryption) or an AWS S3 target",
+  );
   const maxParallel = b.maxParallel ?? 2;
-  v.check(!Number.isInteger(maxParallel) || maxParallel < 1, 'backup.maxParallel', maxParallel, 'is not a positive integer', 'use 1 or more');
+  v.check(
+    !Number.isInteger(maxParallel) || maxParallel < 1,
+    'backup.maxParallel',
+    maxParallel,
+    'is not a positive integer',
+    'use 1 or more',
+  );
   const method = b.method ?? PostgresBackupMethod.BARMAN_CLOUD_PLUGIN;
   const dataCompression = b.dataCompression ?? DataCompression.GZIP;
   const archiveTimeout = b.archiveTimeout ?? Duration.minutes(5);
-  v.check(wholeSeconds(archiveTimeout) === undefined || seconds(archiveTimeout) < 1, 'backup.archiveTimeout', goDuration(archiveTimeout), 'is not a whole number of seconds ≥ 1', 'use e.g. Duration.minutes(5)');
+  v.check(
+    wholeSeconds(archiveTimeout) === undefined || seconds(archiveTimeout) < 1,
+    'backup.archiveTimeout',
+    goDuration(archiveTimeout),
+    'is not a whole number of seconds ≥ 1',
+    'use e.g. Duration.minutes(5)',
+  );
   if (b.rpo) {
-    v.check(seconds(archiveTimeout) >= seconds(b.rpo), 'backup.archiveTimeout', goDuration(archiveTimeout),
-      `is not shorter than the RPO (${goDuration(b.rpo)}): under low traffic a WAL segment waits that long before its upload even starts, `
-      + 'so the RPO cannot hold and the WAL age alert would fire on healthy archiving', `set archiveTimeout below ${goDuration(b.rpo)}, leaving time for the upload and a retry`);
+    v.check(
+      seconds(archiveTimeout) >= seconds(b.rpo),
+      'backup.archiveTimeout',
+      goDuration(archiveTimeout),
+      `is not shorter than the RPO (${goDuration(b.rpo)}): under low traffic a WAL segment waits that long before its upload even starts, ` +
+        'so the RPO cannot hold and the WAL age alert would fire on healthy archiving',
+      `set archiveTimeout below ${goDuration(b.rpo)}, leaving time for the upload and a retry`,
+    );
   }
   return {
     target: b.target,
@@ -71,12 +120,25 @@ export function resolvePooler(v: Violations, p: PoolerProps): ResolvedPooler {
   if (pinning) v.add('pooler.image', pooler.image, ...pinning);
   checkResources(v, pooler.resources, 'pooler.resources');
   for (const key of ['default_pool_size', 'max_client_conn']) {
-    v.check(p.parameters?.[key] !== undefined, `pooler.parameters.${key}`, p.parameters?.[key], 'bypasses the connection budget',
-      key === 'default_pool_size' ? 'use pooler.defaultPoolSize' : 'use pooler.maxClientConnections');
+    v.check(
+      p.parameters?.[key] !== undefined,
+      `pooler.parameters.${key}`,
+      p.parameters?.[key],
+      'bypasses the connection budget',
+      key === 'default_pool_size' ? 'use pooler.defaultPoolSize' : 'use pooler.maxClientConnections',
+    );
   }
-  v.check(!Number.isInteger(pooler.instances) || pooler.instances < 2, 'pooler.instances', pooler.instances, 'is a single point of failure in front of the database',
-    'use at least 2 PgBouncer pods');
-  for (const [prop, value] of [['pooler.defaultPoolSize', pooler.defaultPoolSize], ['pooler.maxClientConnections', pooler.maxClientConnections]] as const) {
+  v.check(
+    !Number.isInteger(pooler.instances) || pooler.instances < 2,
+    'pooler.instances',
+    pooler.instances,
+    'is a single point of failure in front of the database',
+    'use at least 2 PgBouncer pods',
+  );
+  for (const [prop, value] of [
+    ['pooler.defaultPoolSize', pooler.defaultPoolSize],
+    ['pooler.maxClientConnections', pooler.maxClientConnections],
+  ] as const) {
     v.check(!Number.isInteger(value) || value < 1, prop, value, 'is not a positive integer', 'use 1 or more');
   }
   return pooler;

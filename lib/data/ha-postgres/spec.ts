@@ -4,7 +4,14 @@ import { BackupTarget, ServerSideEncryption } from '../backup-target';
 import { Annotations } from '../../core/conventions';
 import { sizeBytes } from '../../core/units';
 import {
-  ConnectionRoute, DataCompression, PoolMode, PostgresBackupMethod, PostgresStorageProps, PrimaryUpdateMethod, PrimaryUpdateStrategy, WalCompression,
+  ConnectionRoute,
+  DataCompression,
+  PoolMode,
+  PostgresBackupMethod,
+  PostgresStorageProps,
+  PrimaryUpdateMethod,
+  PrimaryUpdateStrategy,
+  WalCompression,
 } from './props';
 
 /** The PostgreSQL port. */
@@ -31,7 +38,11 @@ export interface PostgresVolume {
 
 /** The volumes of each instance: data, and WAL when it has its own. */
 export function postgresVolumes(spec: Pick<PostgresSpec, 'storage' | 'walStorage'>): PostgresVolume[] {
-  const volume = (kind: 'data' | 'wal', s: PostgresStorageProps): PostgresVolume => ({ kind, sizeBytes: sizeBytes(s.size), nodeLocal: s.storageClass?.nodeLocal ?? false });
+  const volume = (kind: 'data' | 'wal', s: PostgresStorageProps): PostgresVolume => ({
+    kind,
+    sizeBytes: sizeBytes(s.size),
+    nodeLocal: s.storageClass?.nodeLocal ?? false,
+  });
   return [volume('data', spec.storage), ...(spec.walStorage ? [volume('wal', spec.walStorage)] : [])];
 }
 
@@ -98,8 +109,15 @@ export interface ClientDemand {
 }
 
 /** Object metadata; `stateful` objects carry Flux's prune opt-out. */
-export function postgresMetadata(spec: Pick<PostgresSpec, 'namespace' | 'labels'>, name: string, stateful = false): {
-  name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string>;
+export function postgresMetadata(
+  spec: Pick<PostgresSpec, 'namespace' | 'labels'>,
+  name: string,
+  stateful = false,
+): {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
 } {
   return {
     name,

@@ -34,7 +34,9 @@ export function headlessServiceProps(spec: RedisSpec): k8s.KubeServiceProps {
       selector: { ...spec.selector },
       ports: [
         { name: 'redis', port: REDIS_PORT, targetPort: k8s.IntOrString.fromString('redis'), protocol: 'TCP' },
-        ...(spec.sentinel ? [{ name: 'sentinel', port: SENTINEL_PORT, targetPort: k8s.IntOrString.fromString('sentinel'), protocol: 'TCP' }] : []),
+        ...(spec.sentinel
+          ? [{ name: 'sentinel', port: SENTINEL_PORT, targetPort: k8s.IntOrString.fromString('sentinel'), protocol: 'TCP' }]
+          : []),
       ],
     },
   };
@@ -60,7 +62,11 @@ export function serviceProps(spec: RedisSpec): k8s.KubeServiceProps {
 export function podDisruptionBudgetProps(spec: RedisSpec): k8s.KubePodDisruptionBudgetProps {
   return {
     metadata: redisMetadata(spec, spec.name),
-    spec: { selector: { matchLabels: { ...spec.selector } }, maxUnavailable: k8s.IntOrString.fromNumber(1), unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+    spec: {
+      selector: { matchLabels: { ...spec.selector } },
+      maxUnavailable: k8s.IntOrString.fromNumber(1),
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
   };
 }
 
@@ -107,10 +113,7 @@ export function networkPolicyProps(spec: RedisSpec, ingress: k8s.NetworkPolicyIn
       podSelector: { matchLabels: { ...spec.selector } },
       policyTypes: ['Ingress', 'Egress'],
       ingress,
-      egress: [
-        dnsEgressRule(),
-        ...(spec.sentinel ? [{ to: [own], ports: ownPorts(spec) }] : []),
-      ],
+      egress: [dnsEgressRule(), ...(spec.sentinel ? [{ to: [own], ports: ownPorts(spec) }] : [])],
     },
   };
 }

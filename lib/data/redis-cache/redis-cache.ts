@@ -15,7 +15,13 @@ import { Violations } from '../../core/validation';
 import type { ReliableService } from '../../workload/reliable-service/reliable-service';
 import { SystemChart } from '../../core/system-chart';
 import {
-  headlessServiceProps, networkPolicyProps, podDisruptionBudgetProps, redisConfigData, redisIngress, serviceMonitorProps, serviceProps,
+  headlessServiceProps,
+  networkPolicyProps,
+  podDisruptionBudgetProps,
+  redisConfigData,
+  redisIngress,
+  serviceMonitorProps,
+  serviceProps,
 } from './objects';
 import { RedisCacheProps } from './props';
 import { DEFAULT_SNAPSHOTS, REDIS_PORT, RedisSpec, redisMetadata, ResolvedSentinel, SENTINEL_PORT } from './spec';
@@ -24,7 +30,16 @@ import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-fact
 import { IScrapeTargets, ScrapeTarget, serviceMonitorTarget } from '../../core/scrape-targets';
 import { Images } from '../../core/images';
 
-const EVICTION_POLICIES = ['noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'];
+const EVICTION_POLICIES = [
+  'noeviction',
+  'allkeys-lru',
+  'allkeys-lfu',
+  'allkeys-random',
+  'volatile-lru',
+  'volatile-lfu',
+  'volatile-random',
+  'volatile-ttl',
+];
 
 /**
  * Redis as a cache (redis.io): a StatefulSet with a metrics exporter, ServiceMonitor, hardened
@@ -69,9 +84,17 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
     this.image = props.image;
     const v = new Violations(this);
 
-    v.check(!isDnsLabel(id) || !isDnsLabel(this.name, 50), 'id', id, `gives the name '${this.name}', which is not a DNS label of at most 50 characters`,
-      'use a short lowercase id');
-    for (const [prop, image] of [['image', props.image], ['exporterImage', props.exporterImage]] as const) {
+    v.check(
+      !isDnsLabel(id) || !isDnsLabel(this.name, 50),
+      'id',
+      id,
+      `gives the name '${this.name}', which is not a DNS label of at most 50 characters`,
+      'use a short lowercase id',
+    );
+    for (const [prop, image] of [
+      ['image', props.image],
+      ['exporterImage', props.exporterImage],
+    ] as const) {
       const problem = image === undefined ? undefined : imagePinningProblem(image);
       if (problem) v.add(prop, image, ...problem);
     }
@@ -81,22 +104,49 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
     this.maxMemoryBytes = props.maxMemory ? sizeBytes(props.maxMemory) : Math.floor(limit * 0.75);
     if (props.maxMemory && limit > 0) {
       // Replication buffers, fragmentation and the fork for RDB need headroom above maxmemory.
-      v.check(this.maxMemoryBytes > limit * 0.9, 'maxMemory', props.maxMemory.asString(), `leaves less than 10 % of the memory limit (${resources.memory!.limit!.asString()}) for buffers and forks, so the pod is OOM-killed before it evicts`,
-        'lower maxMemory to at most 90 % of the limit (75 % is the default)');
+      v.check(
+        this.maxMemoryBytes > limit * 0.9,
+        'maxMemory',
+        props.maxMemory.asString(),
+        `leaves less than 10 % of the memory limit (${resources.memory!.limit!.asString()}) for buffers and forks, so the pod is OOM-killed before it evicts`,
+        'lower maxMemory to at most 90 % of the limit (75 % is the default)',
+      );
     }
     const evictionPolicy = props.evictionPolicy ?? 'allkeys-lru';
-    v.check(!EVICTION_POLICIES.includes(evictionPolicy), 'evictionPolicy', evictionPolicy, 'is not a Redis maxmemory-policy', `use one of ${EVICTION_POLICIES.join(', ')}`);
+    v.check(
+      !EVICTION_POLICIES.includes(evictionPolicy),
+      'evictionPolicy',
+      evictionPolicy,
+      'is not a Redis maxmemory-policy',
+      `use one of ${EVICTION_POLICIES.join(', ')}`,
+    );
 
     const singleInstance = props.singleInstance ?? false;
-    v.check(!props.sentinel && !singleInstance, 'sentinel', undefined, 'is not set, so one pod failure takes the cache down',
-      'add sentinel: {} for replication with failover, or set singleInstance: true to accept it explicitly');
+    v.check(
+      !props.sentinel && !singleInstance,
+      'sentinel',
+      undefined,
+      'is not set, so one pod failure takes the cache down',
+      'add sentinel: {} for replication with failover, or set singleInstance: true to accept it explicitly',
+    );
     v.check(props.sentinel !== undefined && singleInstance, 'singleInstance', true, 'contradicts sentinel', 'remove one of them');
     if (props.sentinel) {
       const replicas = props.sentinel.replicas ?? 3;
       const quorum = props.sentinel.quorum ?? Math.floor(replicas / 2) + 1;
-      v.check(!Number.isInteger(replicas) || replicas < 3, 'sentinel.replicas', replicas, 'cannot keep a sentinel majority when one pod is lost', 'use at least 3');
-      v.check(!Number.isInteger(quorum) || quorum < 2 || quorum > replicas, 'sentinel.quorum', quorum, `must be between 2 and the replicas (${replicas})`,
-        'leave it unset for a majority');
+      v.check(
+        !Number.isInteger(replicas) || replicas < 3,
+        'sentinel.replicas',
+        replicas,
+        'cannot keep a sentinel majority when one pod is lost',
+        'use at least 3',
+      );
+      v.check(
+        !Number.isInteger(quorum) || quorum < 2 || quorum > replicas,
+        'sentinel.quorum',
+        quorum,
+        `must be between 2 and the replicas (${replicas})`,
+        'leave it unset for a majority',
+      );
       const masterSet = props.sentinel.masterSet ?? 'mymaster';
       v.check(!/^[A-Za-z0-9_-]+$/.test(masterSet), 'sentinel.masterSet', masterSet, 'is not a simple name', 'use letters, digits, _ and -');
       this.sentinel = { replicas, quorum, masterSet, downAfterMilliseconds: props.sentinel.downAfterMilliseconds ?? 5000 };
@@ -104,8 +154,13 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
     this.replicas = this.sentinel?.replicas ?? 1;
     this.persistent = props.persistence !== undefined;
     if (props.persistence) {
-      v.check(sizeBytes(props.persistence.size) < this.maxMemoryBytes * 2, 'persistence.size', props.persistence.size.asString(),
-        `is less than twice maxmemory (${Math.round(this.maxMemoryBytes / 1024 / 1024)} MiB), so an RDB rewrite can fill the volume`, 'size the volume at least 2 × maxMemory');
+      v.check(
+        sizeBytes(props.persistence.size) < this.maxMemoryBytes * 2,
+        'persistence.size',
+        props.persistence.size.asString(),
+        `is less than twice maxmemory (${Math.round(this.maxMemoryBytes / 1024 / 1024)} MiB), so an RDB rewrite can fill the volume`,
+        'size the volume at least 2 × maxMemory',
+      );
       for (const rule of props.persistence.snapshots ?? []) {
         v.check(!/^\d+ \d+$/.test(rule), 'persistence.snapshots', rule, 'is not "<seconds> <changes>"', "write e.g. '300 100'");
       }
@@ -116,11 +171,22 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
       // still the master, and every replica resynchronises to the empty dataset.
       const why = `comes back empty within down-after-milliseconds (${this.sentinel.downAfterMilliseconds} ms), still the master, and its replicas copy the empty dataset`;
       const size = Math.max(1, Math.ceil((2 * this.maxMemoryBytes) / 1024 ** 3));
-      v.check(!props.persistence, 'persistence', undefined, `is not set while Sentinel manages failover: a restarted master ${why}`,
-        `add persistence: { size: Size.gibibytes(${size}), appendOnly: true } (the AOF loses at most a second of writes)`);
-      v.check(props.persistence !== undefined && !(props.persistence.appendOnly ?? false) && (props.persistence.snapshots ?? DEFAULT_SNAPSHOTS).length === 0,
-        'persistence.snapshots', [], `with appendOnly false writes nothing to the volume, so under Sentinel a restarted master ${why}`,
-        'set appendOnly: true, or keep RDB snapshot rules');
+      v.check(
+        !props.persistence,
+        'persistence',
+        undefined,
+        `is not set while Sentinel manages failover: a restarted master ${why}`,
+        `add persistence: { size: Size.gibibytes(${size}), appendOnly: true } (the AOF loses at most a second of writes)`,
+      );
+      v.check(
+        props.persistence !== undefined &&
+          !(props.persistence.appendOnly ?? false) &&
+          (props.persistence.snapshots ?? DEFAULT_SNAPSHOTS).length === 0,
+        'persistence.snapshots',
+        [],
+        `with appendOnly false writes nothing to the volume, so under Sentinel a restarted master ${why}`,
+        'set appendOnly: true, or keep RDB snapshot rules',
+      );
     }
     v.throwIfAny();
 
@@ -139,13 +205,15 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
       evictionPolicy,
       replicas: this.replicas,
       sentinel: this.sentinel,
-      persistence: props.persistence ? {
-        size: props.persistence.size.asString(),
-        storageClass: props.persistence.storageClass?.name,
-        nodeLocal: props.persistence.storageClass?.nodeLocal ?? false,
-        snapshots: props.persistence.snapshots ?? DEFAULT_SNAPSHOTS,
-        appendOnly: props.persistence.appendOnly ?? false,
-      } : undefined,
+      persistence: props.persistence
+        ? {
+            size: props.persistence.size.asString(),
+            storageClass: props.persistence.storageClass?.name,
+            nodeLocal: props.persistence.storageClass?.nodeLocal ?? false,
+            snapshots: props.persistence.snapshots ?? DEFAULT_SNAPSHOTS,
+            appendOnly: props.persistence.appendOnly ?? false,
+          }
+        : undefined,
       password: this.password,
       prometheusNamespace: props.prometheusNamespace ?? 'monitoring',
     };
@@ -157,9 +225,20 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
     if (spec.sentinel) new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', podDisruptionBudgetProps(spec));
     new ServiceMonitor(this, 'ServiceMonitor', serviceMonitorProps(spec));
     // Lazy: clients and backup jobs register after the cache is constructed.
-    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', networkPolicyProps(spec, Lazy.any({
-      produce: () => redisIngress(spec, { clients: this.clients.map((c) => c.asNetworkPeer()._toKube()), backupJobs: this.backupJobs.map((p) => p._toKube()) }),
-    })));
+    new k8s.KubeNetworkPolicy(
+      this,
+      'NetworkPolicy',
+      networkPolicyProps(
+        spec,
+        Lazy.any({
+          produce: () =>
+            redisIngress(spec, {
+              clients: this.clients.map((c) => c.asNetworkPeer()._toKube()),
+              backupJobs: this.backupJobs.map((p) => p._toKube()),
+            }),
+        }),
+      ),
+    );
     chart.addDataComponent(this);
   }
 
@@ -169,8 +248,13 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
    */
   public addClient(service: ReliableService, options: { envPrefix?: string } = {}): void {
     const v = new Violations(this);
-    v.check(service.environment !== this.environment, 'addClient', service.node.path, `is in environment '${service.environment.name}', not '${this.environment.name}'`,
-      'connect services of the same environment');
+    v.check(
+      service.environment !== this.environment,
+      'addClient',
+      service.node.path,
+      `is in environment '${service.environment.name}', not '${this.environment.name}'`,
+      'connect services of the same environment',
+    );
     v.check(this.clients.includes(service), 'addClient', service.name, 'is already a client', 'add each service once');
     v.throwIfAny();
     this.clients.push(service);
@@ -180,7 +264,10 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
     if (this.sentinel) service.addEnv(`${prefix}SENTINEL_MASTER`, EnvValue.literal(this.sentinel.masterSet));
     if (this.password) service.addEnv(`${prefix}PASSWORD`, EnvValue.fromSecret(this.password.name, this.password.key));
     // Sentinel clients ask the sentinels, then talk to the master pod directly.
-    service.addDependency({ to: NetworkPeer.podsInNamespace(this.namespace, this.selector), ports: this.sentinel ? [SENTINEL_PORT, REDIS_PORT] : [REDIS_PORT] });
+    service.addDependency({
+      to: NetworkPeer.podsInNamespace(this.namespace, this.selector),
+      ports: this.sentinel ? [SENTINEL_PORT, REDIS_PORT] : [REDIS_PORT],
+    });
   }
 
   /**
@@ -213,15 +300,26 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
 
   /** The target of its ServiceMonitor: the client Service (the headless one is excluded), so `job` is its name. */
   public scrapeTargets(): ScrapeTarget[] {
-    return [serviceMonitorTarget({ name: this.name, namespace: this.namespace }, { name: this.name, namespace: this.namespace, labels: this.labels })];
+    return [
+      serviceMonitorTarget(
+        { name: this.name, namespace: this.namespace },
+        { name: this.name, namespace: this.namespace, labels: this.labels },
+      ),
+    ];
   }
 
   /** Replicas, Sentinel, persistence and maxmemory, for the reliability report. */
   public reliabilityFacts(): ReliabilityFacts {
     return {
-      caches: [{
-        name: this.name, replicas: this.replicas, sentinelQuorum: this.sentinel?.quorum, persistent: this.persistent, maxMemoryBytes: this.maxMemoryBytes,
-      }],
+      caches: [
+        {
+          name: this.name,
+          replicas: this.replicas,
+          sentinelQuorum: this.sentinel?.quorum,
+          persistent: this.persistent,
+          maxMemoryBytes: this.maxMemoryBytes,
+        },
+      ],
     };
   }
 }

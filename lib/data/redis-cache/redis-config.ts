@@ -39,7 +39,12 @@ export interface RedisInitOptions {
   /** The StatefulSet (and headless Service prefix). */
   readonly name: string;
   /** Sentinel mode: the master set name and quorum; undefined for a single instance. */
-  readonly sentinel?: { readonly masterSet: string; readonly quorum: number; readonly downAfterMilliseconds: number; readonly failoverTimeoutMilliseconds: number };
+  readonly sentinel?: {
+    readonly masterSet: string;
+    readonly quorum: number;
+    readonly downAfterMilliseconds: number;
+    readonly failoverTimeoutMilliseconds: number;
+  };
   /** Whether `REDIS_PASSWORD` is set in the environment. */
   readonly password: boolean;
 }
@@ -51,14 +56,9 @@ export interface RedisInitOptions {
  * master), points this pod at it and writes sentinel.conf.
  */
 export function redisInitScript(o: RedisInitOptions): string {
-  const lines = [
-    'set -eu',
-    'cp /config/redis.conf /work/redis.conf',
-  ];
+  const lines = ['set -eu', 'cp /config/redis.conf /work/redis.conf'];
   if (o.password) {
-    lines.push(
-      'printf \'requirepass "%s"\\nmasterauth "%s"\\n\' "$REDIS_PASSWORD" "$REDIS_PASSWORD" >> /work/redis.conf',
-    );
+    lines.push('printf \'requirepass "%s"\\nmasterauth "%s"\\n\' "$REDIS_PASSWORD" "$REDIS_PASSWORD" >> /work/redis.conf');
   }
   if (o.sentinel) {
     const s = o.sentinel;

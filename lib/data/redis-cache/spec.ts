@@ -47,6 +47,9 @@ export interface RedisSpec {
   readonly prometheusNamespace: string;
 }
 
-export function redisMetadata(spec: Pick<RedisSpec, 'namespace' | 'labels'>, name: string): { name: string; namespace: string; labels: Record<string, string> } {
+export function redisMetadata(
+  spec: Pick<RedisSpec, 'namespace' | 'labels'>,
+  name: string,
+): { name: string; namespace: string; labels: Record<string, string> } {
   return { name, namespace: spec.namespace, labels: { ...spec.labels } };
 }

@@ -23,7 +23,13 @@ export interface AlertPackProps {
 }
 
 /** Common builder props of a pack's alert. */
-export function base(props: AlertPackProps, service: string, group: string, name: string, severity: Severity): SymptomAlertProps & { name: string } {
+export function base(
+  props: AlertPackProps,
+  service: string,
+  group: string,
+  name: string,
+  severity: Severity,
+): SymptomAlertProps & { name: string } {
   return {
     name,
     service,
@@ -35,16 +41,38 @@ export function base(props: AlertPackProps, service: string, group: string, name
 }
 
 /** Builds an alert about a CNPG cluster: labelled with the cluster, at the page or ticket severity by the level's. */
-export type ClusterRule = (name: string, level: Severity, expr: string, forTime: Duration | undefined, summary: string, description: string) => AlertRule;
+export type ClusterRule = (
+  name: string,
+  level: Severity,
+  expr: string,
+  forTime: Duration | undefined,
+  summary: string,
+  description: string,
+) => AlertRule;
 
-export function clusterRule(db: HAPostgres, props: AlertPackProps, group: string, pageSeverity: Severity, ticketSeverity: Severity): ClusterRule {
+export function clusterRule(
+  db: HAPostgres,
+  props: AlertPackProps,
+  group: string,
+  pageSeverity: Severity,
+  ticketSeverity: Severity,
+): ClusterRule {
   return (name, level, expr, forTime, summary, description) => {
     const severity = level.pages ? pageSeverity : ticketSeverity;
     const b = base(props, db.name, group, name, severity);
     return new AlertRule({
-      name, expr, for: forTime, severity, summary, description, runbookUrl: b.runbookUrl, group: b.group,
+      name,
+      expr,
+      for: forTime,
+      severity,
+      summary,
+      description,
+      runbookUrl: b.runbookUrl,
+      group: b.group,
       labels: {
-        namespace: db.namespace, cnpg_cluster: db.name, [AlertLabelKeys.SERVICE]: db.name,
+        namespace: db.namespace,
+        cnpg_cluster: db.name,
+        [AlertLabelKeys.SERVICE]: db.name,
         ...(props.team !== undefined ? { [AlertLabelKeys.TEAM]: props.team } : {}),
       },
     });
@@ -52,12 +80,25 @@ export function clusterRule(db: HAPostgres, props: AlertPackProps, group: string
 }
 
 /** The page and ticket severities of a database pack, checked: the page must page, the ticket must not. */
-export function severities(props: { readonly pageSeverity?: Severity; readonly ticketSeverity?: Severity },
-  check: (broken: boolean, prop: string, value: unknown, problem: string, fix: string) => void): { pageSeverity: Severity; ticketSeverity: Severity } {
+export function severities(
+  props: { readonly pageSeverity?: Severity; readonly ticketSeverity?: Severity },
+  check: (broken: boolean, prop: string, value: unknown, problem: string, fix: string) => void,
+): { pageSeverity: Severity; ticketSeverity: Severity } {
   const pageSeverity = props.pageSeverity ?? Severity.PAGE;
   const ticketSeverity = props.ticketSeverity ?? Severity.TICKET;
-  check(!pageSeverity.pages, 'pageSeverity', String(pageSeverity), 'does not page, so a primary-less database would wake no one', 'use Severity.PAGE or Severity.P1');
-  check(ticketSeverity.pages, 'ticketSeverity', String(ticketSeverity), 'pages, so a lagging standby would wake someone at night', 'use Severity.TICKET, Severity.P2 or Severity.P3');
+  check(
+    !pageSeverity.pages,
+    'pageSeverity',
+    String(pageSeverity),
+    'does not page, so a primary-less database would wake no one',
+    'use Severity.PAGE or Severity.P1',
+  );
+  check(
+    ticketSeverity.pages,
+    'ticketSeverity',
+    String(ticketSeverity),
+    'pages, so a lagging standby would wake someone at night',
+    'use Severity.TICKET, Severity.P2 or Severity.P3',
+  );
   return { pageSeverity, ticketSeverity };
 }
-

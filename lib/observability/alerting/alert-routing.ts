@@ -1,8 +1,13 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AlertmanagerConfig, AlertmanagerConfigSpecInhibitRules, AlertmanagerConfigSpecInhibitRulesSourceMatchMatchType, AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType,
-  AlertmanagerConfigSpecReceivers, AlertmanagerConfigSpecRoute, AlertmanagerConfigSpecRouteMatchersMatchType,
+  AlertmanagerConfig,
+  AlertmanagerConfigSpecInhibitRules,
+  AlertmanagerConfigSpecInhibitRulesSourceMatchMatchType,
+  AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType,
+  AlertmanagerConfigSpecReceivers,
+  AlertmanagerConfigSpecRoute,
+  AlertmanagerConfigSpecRouteMatchersMatchType,
 } from '../../../imports/prometheus-alertmanagerconfig-monitoring.coreos.com';
 import { SecretKeyReference } from '../../data/backup-target';
 import { AlertLabelKeys, isDnsLabel, isLabelValue, recommendedLabels, RELIAKIT_VERSION, resourceName } from '../../core/conventions';
@@ -158,21 +163,31 @@ export class AlertRouting extends Construct implements IReliabilityFacts {
     const chart = SystemChart.of(this);
     this.name = resourceName(chart.system, id);
     this.namespace = chart.namespaceName;
-    this.groupBy = [...props.groupBy ?? DEFAULT_GROUP_BY];
+    this.groupBy = [...(props.groupBy ?? DEFAULT_GROUP_BY)];
     this.groupWait = props.groupWait ?? Duration.seconds(30);
     this.groupInterval = props.groupInterval ?? Duration.minutes(5);
     this.repeatInterval = props.repeatInterval ?? Duration.hours(4);
-    this.pageSeverities = props.pagerDuty ? [...props.pagerDuty.severities ?? [Severity.PAGE]] : [];
-    this.digestSeverities = props.email ? [...props.email.severities ?? [Severity.P3]] : [];
+    this.pageSeverities = props.pagerDuty ? [...(props.pagerDuty.severities ?? [Severity.PAGE])] : [];
+    this.digestSeverities = props.email ? [...(props.email.severities ?? [Severity.P3])] : [];
     this.inhibitsTicketsDuringPages = props.inhibitTicketsDuringPages ?? true;
     const digestInterval = props.email?.interval ?? Duration.hours(4);
 
     const v = new Violations(this);
-    v.check(!isDnsLabel(id) || !isDnsLabel(this.name), 'id', id, `gives the object name '${this.name}', which is not a DNS label of at most 63 characters`,
-      'use a short lowercase id of letters, digits and dashes');
+    v.check(
+      !isDnsLabel(id) || !isDnsLabel(this.name),
+      'id',
+      id,
+      `gives the object name '${this.name}', which is not a DNS label of at most 63 characters`,
+      'use a short lowercase id of letters, digits and dashes',
+    );
     this.checkSecret(v, 'slack.apiUrl', props.slack?.apiUrl);
-    v.check(props.slack?.channel !== undefined && !/^[#@]\S+$/.test(props.slack.channel), 'slack.channel', props.slack?.channel,
-      'is not a channel or user', "use e.g. '#homepage-alerts', or omit it for the webhook's channel");
+    v.check(
+      props.slack?.channel !== undefined && !/^[#@]\S+$/.test(props.slack.channel),
+      'slack.channel',
+      props.slack?.channel,
+      'is not a channel or user',
+      "use e.g. '#homepage-alerts', or omit it for the webhook's channel",
+    );
     if (props.pagerDuty) {
       this.checkSecret(v, 'pagerDuty.routingKey', props.pagerDuty.routingKey);
       this.checkSeverities(v, 'pagerDuty.severities', this.pageSeverities);
@@ -182,24 +197,49 @@ export class AlertRouting extends Construct implements IReliabilityFacts {
       v.check(!EMAIL.test(e.to ?? ''), 'email.to', e.to, 'is not an email address', 'use e.g. homepage-team@example.com');
       v.check(!EMAIL.test(e.from ?? ''), 'email.from', e.from, 'is not an email address', 'use e.g. alertmanager@example.com');
       v.check(!HOST_PORT.test(e.smarthost ?? ''), 'email.smarthost', e.smarthost, 'is not host:port', 'use e.g. smtp.example.com:587');
-      v.check((e.authUsername === undefined) !== (e.authPassword === undefined), 'email.authUsername', e.authUsername,
-        'and authPassword come together', 'give both for SMTP authentication, or neither');
+      v.check(
+        (e.authUsername === undefined) !== (e.authPassword === undefined),
+        'email.authUsername',
+        e.authUsername,
+        'and authPassword come together',
+        'give both for SMTP authentication, or neither',
+      );
       if (e.authPassword) this.checkSecret(v, 'email.authPassword', e.authPassword);
       this.checkSeverities(v, 'email.severities', this.digestSeverities);
       this.checkDuration(v, 'email.interval', digestInterval);
     }
-    v.check(this.groupBy.length === 0, 'groupBy', this.groupBy, 'is empty, so every alert of the namespace becomes one notification',
-      "group by what tells incidents apart, e.g. ['namespace', 'alertname', 'service']");
+    v.check(
+      this.groupBy.length === 0,
+      'groupBy',
+      this.groupBy,
+      'is empty, so every alert of the namespace becomes one notification',
+      "group by what tells incidents apart, e.g. ['namespace', 'alertname', 'service']",
+    );
     for (const label of this.groupBy) {
       v.check(!LABEL_NAME.test(label), 'groupBy', label, 'is not a label name', 'use letters, digits and underscores');
     }
-    for (const [prop, d] of [['groupWait', this.groupWait], ['groupInterval', this.groupInterval], ['repeatInterval', this.repeatInterval]] as const) {
+    for (const [prop, d] of [
+      ['groupWait', this.groupWait],
+      ['groupInterval', this.groupInterval],
+      ['repeatInterval', this.repeatInterval],
+    ] as const) {
       this.checkDuration(v, prop, d);
     }
-    v.check(this.repeatInterval.toMilliseconds() < this.groupInterval.toMilliseconds(), 'repeatInterval', goDuration(this.repeatInterval),
-      `is shorter than groupInterval (${goDuration(this.groupInterval)}), so it would never apply`, 'use a repeat interval of at least the group interval, e.g. Duration.hours(4)');
+    v.check(
+      this.repeatInterval.toMilliseconds() < this.groupInterval.toMilliseconds(),
+      'repeatInterval',
+      goDuration(this.repeatInterval),
+      `is shorter than groupInterval (${goDuration(this.groupInterval)}), so it would never apply`,
+      'use a repeat interval of at least the group interval, e.g. Duration.hours(4)',
+    );
     for (const [key, value] of Object.entries(props.alertmanagerSelectorLabels ?? {})) {
-      v.check(!isLabelValue(value), `alertmanagerSelectorLabels.${key}`, value, 'is not a valid label value', 'use at most 63 letters, digits, dashes, dots and underscores');
+      v.check(
+        !isLabelValue(value),
+        `alertmanagerSelectorLabels.${key}`,
+        value,
+        'is not a valid label value',
+        'use at most 63 letters, digits, dashes, dots and underscores',
+      );
     }
     v.throwIfAny();
 
@@ -213,15 +253,17 @@ export class AlertRouting extends Construct implements IReliabilityFacts {
       routes.push({ receiver: RECEIVERS.PAGERDUTY, matchers: [severityMatcher(this.pageSeverities)], continue: true });
       receivers.push({
         name: RECEIVERS.PAGERDUTY,
-        pagerdutyConfigs: [{
-          routingKey: { ...props.pagerDuty.routingKey },
-          sendResolved: true,
-          description: '{{ .CommonAnnotations.summary }}',
-          details: [
-            { key: 'description', value: '{{ .CommonAnnotations.description }}' },
-            { key: 'runbook_url', value: '{{ .CommonAnnotations.runbook_url }}' },
-          ],
-        }],
+        pagerdutyConfigs: [
+          {
+            routingKey: { ...props.pagerDuty.routingKey },
+            sendResolved: true,
+            description: '{{ .CommonAnnotations.summary }}',
+            details: [
+              { key: 'description', value: '{{ .CommonAnnotations.description }}' },
+              { key: 'runbook_url', value: '{{ .CommonAnnotations.runbook_url }}' },
+            ],
+          },
+        ],
       });
     }
     if (props.email) {
@@ -238,39 +280,62 @@ export class AlertRouting extends Construct implements IReliabilityFacts {
       });
       receivers.push({
         name: RECEIVERS.EMAIL,
-        emailConfigs: [{
-          to: e.to,
-          from: e.from,
-          smarthost: e.smarthost,
-          authUsername: e.authUsername,
-          authPassword: e.authPassword ? { ...e.authPassword } : undefined,
-          requireTls: true,
-          sendResolved: false,
-        }],
+        emailConfigs: [
+          {
+            to: e.to,
+            from: e.from,
+            smarthost: e.smarthost,
+            authUsername: e.authUsername,
+            authPassword: e.authPassword ? { ...e.authPassword } : undefined,
+            requireTls: true,
+            sendResolved: false,
+          },
+        ],
       });
     }
     // Last and catch-all: the routes above continue, so every alert also reaches Slack.
     routes.push({ receiver: RECEIVERS.SLACK });
     receivers.push({
       name: RECEIVERS.SLACK,
-      slackConfigs: [{
-        apiUrl: { ...props.slack.apiUrl },
-        channel: props.slack.channel,
-        sendResolved: true,
-        title: '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }} {{ .CommonLabels.service }}',
-        text: '{{ range .Alerts }}*{{ .Labels.severity }}* {{ .Annotations.summary }}\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}',
-      }],
-    });
-    const inhibitRules: AlertmanagerConfigSpecInhibitRules[] = this.inhibitsTicketsDuringPages ? [{
-      sourceMatch: [{ name: AlertLabelKeys.SEVERITY, value: 'critical', matchType: AlertmanagerConfigSpecInhibitRulesSourceMatchMatchType.VALUE_EQUALS }],
-      // Only alerts that name their service: `equal` treats a missing label as equal, so without
-      // this any page would mute every service-less ticket of the namespace.
-      targetMatch: [
-        { name: AlertLabelKeys.SEVERITY, value: 'warning', matchType: AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType.VALUE_EQUALS },
-        { name: AlertLabelKeys.SERVICE, value: '.+', matchType: AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType.VALUE_EQUAL_TILDE },
+      slackConfigs: [
+        {
+          apiUrl: { ...props.slack.apiUrl },
+          channel: props.slack.channel,
+          sendResolved: true,
+          title:
+            '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }} {{ .CommonLabels.service }}',
+          text: '{{ range .Alerts }}*{{ .Labels.severity }}* {{ .Annotations.summary }}\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}',
+        },
       ],
-      equal: ['namespace', AlertLabelKeys.SERVICE, AlertLabelKeys.SLO],
-    }] : [];
+    });
+    const inhibitRules: AlertmanagerConfigSpecInhibitRules[] = this.inhibitsTicketsDuringPages
+      ? [
+          {
+            sourceMatch: [
+              {
+                name: AlertLabelKeys.SEVERITY,
+                value: 'critical',
+                matchType: AlertmanagerConfigSpecInhibitRulesSourceMatchMatchType.VALUE_EQUALS,
+              },
+            ],
+            // Only alerts that name their service: `equal` treats a missing label as equal, so without
+            // this any page would mute every service-less ticket of the namespace.
+            targetMatch: [
+              {
+                name: AlertLabelKeys.SEVERITY,
+                value: 'warning',
+                matchType: AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType.VALUE_EQUALS,
+              },
+              {
+                name: AlertLabelKeys.SERVICE,
+                value: '.+',
+                matchType: AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType.VALUE_EQUAL_TILDE,
+              },
+            ],
+            equal: ['namespace', AlertLabelKeys.SERVICE, AlertLabelKeys.SLO],
+          },
+        ]
+      : [];
 
     new AlertmanagerConfig(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: { ...this.labels } },
@@ -290,16 +355,41 @@ export class AlertRouting extends Construct implements IReliabilityFacts {
   }
 
   private checkSecret(v: Violations, prop: string, ref: SecretKeyReference | undefined): void {
-    v.check(ref === undefined || !DNS_SUBDOMAIN.test(ref.name ?? '') || ref.name.length > 253, `${prop}.name`, ref?.name,
-      'is not a Secret name', `receivers read credentials only from a Secret in namespace '${this.namespace}': give its name and key, never the credential itself`);
-    v.check(ref !== undefined && !SECRET_KEY.test(ref.key ?? ''), `${prop}.key`, ref?.key, 'is not a Secret key', 'use the data key holding the credential, e.g. url');
+    v.check(
+      ref === undefined || !DNS_SUBDOMAIN.test(ref.name ?? '') || ref.name.length > 253,
+      `${prop}.name`,
+      ref?.name,
+      'is not a Secret name',
+      `receivers read credentials only from a Secret in namespace '${this.namespace}': give its name and key, never the credential itself`,
+    );
+    v.check(
+      ref !== undefined && !SECRET_KEY.test(ref.key ?? ''),
+      `${prop}.key`,
+      ref?.key,
+      'is not a Secret key',
+      'use the data key holding the credential, e.g. url',
+    );
   }
 
   private checkSeverities(v: Violations, prop: string, severities: readonly Severity[]): void {
-    if (v.check(severities.length === 0, prop, [], 'is empty, so the receiver gets nothing', 'list the severities it receives, or leave the receiver out')) return;
+    if (
+      v.check(
+        severities.length === 0,
+        prop,
+        [],
+        'is empty, so the receiver gets nothing',
+        'list the severities it receives, or leave the receiver out',
+      )
+    )
+      return;
     const priorities = severities.filter((s) => s.priority !== undefined).length;
-    v.check(priorities > 0 && priorities < severities.length, prop, severities.map(String), 'mixes levels and priorities, which match different labels',
-      'list levels only (Severity.PAGE, Severity.TICKET) or priorities only (Severity.P1, Severity.P2, Severity.P3)');
+    v.check(
+      priorities > 0 && priorities < severities.length,
+      prop,
+      severities.map(String),
+      'mixes levels and priorities, which match different labels',
+      'list levels only (Severity.PAGE, Severity.TICKET) or priorities only (Severity.P1, Severity.P2, Severity.P3)',
+    );
   }
 
   private checkDuration(v: Violations, prop: string, d: Duration): void {
@@ -310,15 +400,17 @@ export class AlertRouting extends Construct implements IReliabilityFacts {
   /** Where the namespace's alerts go, for the reliability report. */
   public reliabilityFacts(): ReliabilityFacts {
     return {
-      alertRoutings: [{
-        name: this.name,
-        namespace: this.namespace,
-        pageSeverities: this.pageSeverities.map(String),
-        digestSeverities: this.digestSeverities.map(String),
-        groupBy: this.groupBy,
-        repeatInterval: this.repeatInterval,
-        inhibitsTicketsDuringPages: this.inhibitsTicketsDuringPages,
-      }],
+      alertRoutings: [
+        {
+          name: this.name,
+          namespace: this.namespace,
+          pageSeverities: this.pageSeverities.map(String),
+          digestSeverities: this.digestSeverities.map(String),
+          groupBy: this.groupBy,
+          repeatInterval: this.repeatInterval,
+          inhibitsTicketsDuringPages: this.inhibitsTicketsDuringPages,
+        },
+      ],
     };
   }
 }
@@ -326,10 +418,13 @@ export class AlertRouting extends Construct implements IReliabilityFacts {
 /** One matcher for a list of severities (all levels or all priorities, checked). */
 function severityMatcher(severities: readonly Severity[]) {
   const byPriority = severities[0].priority !== undefined;
-  const values = [...new Set(severities.map((s) => (byPriority ? s.priority as string : s.level)))];
+  const values = [...new Set(severities.map((s) => (byPriority ? (s.priority as string) : s.level)))];
   return {
     name: byPriority ? AlertLabelKeys.PRIORITY : AlertLabelKeys.SEVERITY,
     value: values.length === 1 ? values[0] : values.join('|'),
-    matchType: values.length === 1 ? AlertmanagerConfigSpecRouteMatchersMatchType.VALUE_EQUALS : AlertmanagerConfigSpecRouteMatchersMatchType.VALUE_EQUAL_TILDE,
+    matchType:
+      values.length === 1
+        ? AlertmanagerConfigSpecRouteMatchersMatchType.VALUE_EQUALS
+        : AlertmanagerConfigSpecRouteMatchersMatchType.VALUE_EQUAL_TILDE,
   };
 }

@@ -39,7 +39,9 @@ export class Severity {
 
   /** The labels this severity puts on an alert. */
   public labels(): Record<string, string> {
-    return this.priority ? { [AlertLabelKeys.SEVERITY]: this.level, [AlertLabelKeys.PRIORITY]: this.priority } : { [AlertLabelKeys.SEVERITY]: this.level };
+    return this.priority
+      ? { [AlertLabelKeys.SEVERITY]: this.level, [AlertLabelKeys.PRIORITY]: this.priority }
+      : { [AlertLabelKeys.SEVERITY]: this.level };
   }
 
   public toString(): string {

@@ -1,7 +1,11 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { PrometheusRule, PrometheusRuleSpec, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheus-rule-monitoring.coreos.com';
+import {
+  PrometheusRule,
+  PrometheusRuleSpec,
+  PrometheusRuleSpecGroupsRulesExpr,
+} from '../../../imports/prometheus-rule-monitoring.coreos.com';
 import { BackupAlertPack, BackupAlertsProps } from './backup-alert-pack';
 import { PostgresAlertPack, PostgresAlertsProps } from './postgres-alert-pack';
 import { ServiceAlertPack, ServiceAlertsProps } from './service-alert-pack';
@@ -12,7 +16,15 @@ import { goDuration } from '../../core/units';
 import { Violations } from '../../core/validation';
 import type { HAPostgres } from '../../data/ha-postgres/ha-postgres';
 import type { ReliableService } from '../../workload/reliable-service/reliable-service';
-import { AlertPack, AlertRule, AlertRuleProps, severityFact, PrometheusRuleDefinition, PrometheusRuleFile, PrometheusRuleGroupDefinition } from './alert-rule';
+import {
+  AlertPack,
+  AlertRule,
+  AlertRuleProps,
+  severityFact,
+  PrometheusRuleDefinition,
+  PrometheusRuleFile,
+  PrometheusRuleGroupDefinition,
+} from './alert-rule';
 import { Slo } from './slo';
 import { SystemChart } from '../../core/system-chart';
 import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
@@ -62,17 +74,38 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts, ISc
     this.name = resourceName(this.chart.system, id);
     this.team = props.team;
     const v = new Violations(this);
-    v.check(!isDnsLabel(id) || !isDnsLabel(this.name), 'id', id, `gives the object name '${this.name}', which is not a DNS label of at most 63 characters`,
-      'use a short lowercase id of letters, digits and dashes');
-    v.check(this.team === '' || !isLabelValue(this.team ?? ''), 'team', this.team, 'is not a valid, non-empty label value',
-      'use at most 63 letters, digits, dashes, dots and underscores');
+    v.check(
+      !isDnsLabel(id) || !isDnsLabel(this.name),
+      'id',
+      id,
+      `gives the object name '${this.name}', which is not a DNS label of at most 63 characters`,
+      'use a short lowercase id of letters, digits and dashes',
+    );
+    v.check(
+      this.team === '' || !isLabelValue(this.team ?? ''),
+      'team',
+      this.team,
+      'is not a valid, non-empty label value',
+      'use at most 63 letters, digits, dashes, dots and underscores',
+    );
     for (const [key, value] of Object.entries(props.prometheusSelectorLabels ?? {})) {
-      v.check(!isLabelValue(value), `prometheusSelectorLabels.${key}`, value, 'is not a valid label value', 'use at most 63 letters, digits, dashes, dots and underscores');
+      v.check(
+        !isLabelValue(value),
+        `prometheusSelectorLabels.${key}`,
+        value,
+        'is not a valid label value',
+        'use at most 63 letters, digits, dashes, dots and underscores',
+      );
     }
     v.throwIfAny();
 
     this.labels = {
-      ...recommendedLabels({ system: this.chart.system, component: id, environment: this.chart.environment.name, version: RELIAKIT_VERSION }),
+      ...recommendedLabels({
+        system: this.chart.system,
+        component: id,
+        environment: this.chart.environment.name,
+        version: RELIAKIT_VERSION,
+      }),
       ...props.prometheusSelectorLabels,
     };
     new PrometheusRule(this, 'Resource', {
@@ -87,8 +120,10 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts, ISc
   public addSlo(slo: Slo): void {
     const clash = this.sloList.find((s) => s.service === slo.service && s.name === slo.name);
     if (clash) {
-      throw new Error(`${this.node.path}: 'addSlo' (${slo.node.path}) has the same service and name (${slo.service}/${slo.name}) as ${clash.node.path}, `
-        + 'so their recorded series would collide — give one of them another name');
+      throw new Error(
+        `${this.node.path}: 'addSlo' (${slo.node.path}) has the same service and name (${slo.service}/${slo.name}) as ${clash.node.path}, ` +
+          'so their recorded series would collide — give one of them another name',
+      );
     }
     this.sloList.push(slo);
   }
@@ -98,23 +133,64 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts, ISc
     const rule = alert instanceof AlertRule ? alert : new AlertRule(alert);
     const v = new Violations(this);
     const prop = `alerts.${rule.name}`;
-    v.check(!ALERT_NAME.test(rule.name ?? ''), `${prop}.name`, rule.name, 'is not a valid alert name', "use CamelCase letters and digits, e.g. 'ApiDown'");
+    v.check(
+      !ALERT_NAME.test(rule.name ?? ''),
+      `${prop}.name`,
+      rule.name,
+      'is not a valid alert name',
+      "use CamelCase letters and digits, e.g. 'ApiDown'",
+    );
     const syntax = promqlSyntaxError(rule.expr ?? '');
-    v.check(syntax !== undefined, `${prop}.expr`, rule.expr, `${syntax} (PromQL)`, 'fix the expression (check it with `promtool check rules`)');
+    v.check(
+      syntax !== undefined,
+      `${prop}.expr`,
+      rule.expr,
+      `${syntax} (PromQL)`,
+      'fix the expression (check it with `promtool check rules`)',
+    );
     for (const key of ['summary', 'description'] as const) {
-      v.check(!(rule[key] ?? '').trim(), `${prop}.${key}`, rule[key], 'is empty', `every alert needs a ${key} so the on-call engineer knows what broke`);
+      v.check(
+        !(rule[key] ?? '').trim(),
+        `${prop}.${key}`,
+        rule[key],
+        'is empty',
+        `every alert needs a ${key} so the on-call engineer knows what broke`,
+      );
     }
-    v.check(!HTTP_URL.test(rule.runbookUrl ?? ''), `${prop}.runbookUrl`, rule.runbookUrl, 'is not an http(s) URL', 'link the runbook the on-call engineer follows');
-    v.check(rule.severity === undefined, `${prop}.severity`, rule.severity, 'is missing', 'use Severity.PAGE, Severity.TICKET or a priority (Severity.P1 … P3)');
+    v.check(
+      !HTTP_URL.test(rule.runbookUrl ?? ''),
+      `${prop}.runbookUrl`,
+      rule.runbookUrl,
+      'is not an http(s) URL',
+      'link the runbook the on-call engineer follows',
+    );
+    v.check(
+      rule.severity === undefined,
+      `${prop}.severity`,
+      rule.severity,
+      'is missing',
+      'use Severity.PAGE, Severity.TICKET or a priority (Severity.P1 … P3)',
+    );
     for (const [key, value] of Object.entries(rule.labels)) {
       v.check(!LABEL_NAME.test(key), `${prop}.labels`, key, 'is not a valid label name', 'use letters, digits and underscores');
-      v.check(RESERVED_LABELS.includes(key), `${prop}.labels.${key}`, value, 'is set by the rule itself', key === 'alertname' ? 'rename the alert instead' : 'use the severity prop');
+      v.check(
+        RESERVED_LABELS.includes(key),
+        `${prop}.labels.${key}`,
+        value,
+        'is set by the rule itself',
+        key === 'alertname' ? 'rename the alert instead' : 'use the severity prop',
+      );
     }
     for (const key of Object.keys(rule.annotations)) {
       v.check(!LABEL_NAME.test(key), `${prop}.annotations`, key, 'is not a valid annotation name', 'use letters, digits and underscores');
     }
-    v.check(rule.for !== undefined && rule.for.toMilliseconds() % 1000 !== 0, `${prop}.for`, rule.for && goDuration(rule.for), 'is not whole seconds',
-      'use e.g. Duration.minutes(5)');
+    v.check(
+      rule.for !== undefined && rule.for.toMilliseconds() % 1000 !== 0,
+      `${prop}.for`,
+      rule.for && goDuration(rule.for),
+      'is not whole seconds',
+      'use e.g. Duration.minutes(5)',
+    );
     v.check(rule.group !== undefined && !rule.group.trim(), `${prop}.group`, rule.group, 'is empty', "omit it for the ruleset's own group");
     v.throwIfAny();
     this.alertList.push(rule);
@@ -126,16 +202,23 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts, ISc
    * @returns the alerts added
    */
   public addPack(pack: AlertPack): AlertRule[] {
-    const taken = pack.groupName === this.name || this.packGroups.has(pack.groupName)
-      || this.sloList.some((s) => s.groupNames.includes(pack.groupName)) || this.alertList.some((a) => a.group === pack.groupName);
+    const taken =
+      pack.groupName === this.name ||
+      this.packGroups.has(pack.groupName) ||
+      this.sloList.some((s) => s.groupNames.includes(pack.groupName)) ||
+      this.alertList.some((a) => a.group === pack.groupName);
     if (taken) {
-      throw new Error(`${this.node.path}: 'addPack' (${pack.groupName}) uses a rule group name that is already taken, so two packs' alerts would mix — `
-        + 'add each subject\'s pack once, or give the subjects different names');
+      throw new Error(
+        `${this.node.path}: 'addPack' (${pack.groupName}) uses a rule group name that is already taken, so two packs' alerts would mix — ` +
+          "add each subject's pack once, or give the subjects different names",
+      );
     }
     const alerts = pack.alerts();
     const stray = alerts.find((a) => a.group !== pack.groupName);
     if (stray) {
-      throw new Error(`${this.node.path}: 'addPack' (${pack.groupName}) returns alert ${stray.name} in group '${stray.group}' — build every alert of a pack with group: '${pack.groupName}'`);
+      throw new Error(
+        `${this.node.path}: 'addPack' (${pack.groupName}) returns alert ${stray.name} in group '${stray.group}' — build every alert of a pack with group: '${pack.groupName}'`,
+      );
     }
     this.packGroups.add(pack.groupName);
     return alerts.map((a) => this.addAlert(a));
@@ -168,7 +251,10 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts, ISc
 
   /** The selectors its SLIs and its own alerts read (SLO alerts read the recorded series). */
   public scrapeSelectors(): SelectorUse[] {
-    return [...this.sloList.flatMap((slo) => sloSelectorUses(slo)), ...this.alertList.flatMap((a) => exprSelectorUses(this.node.path, `alert ${a.name}`, a.expr))];
+    return [
+      ...this.sloList.flatMap((slo) => sloSelectorUses(slo)),
+      ...this.alertList.flatMap((a) => exprSelectorUses(this.node.path, `alert ${a.name}`, a.expr)),
+    ];
   }
 
   /** Every rule group as a Prometheus rule file: SLO groups in the order added, then the alert groups. */
@@ -177,7 +263,7 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts, ISc
     const own = new Map<string, PrometheusRuleDefinition[]>();
     for (const alert of this.alertList) {
       const name = alert.group ?? this.name;
-      own.set(name, [...own.get(name) ?? [], alert.toRule(this.team)]);
+      own.set(name, [...(own.get(name) ?? []), alert.toRule(this.team)]);
     }
     for (const [name, rules] of own) groups.push({ name, rules });
     return { groups };
@@ -212,7 +298,8 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts, ISc
       errors.push(`${this.node.path}: has no rules — add an Slo with addSlo or an alert with addAlert, or remove the ruleset`);
     }
     for (const group of groups) {
-      if (seen.has(group.name)) errors.push(`${this.node.path}: rule group '${group.name}' appears twice — rename the alert group or the SLO`);
+      if (seen.has(group.name))
+        errors.push(`${this.node.path}: rule group '${group.name}' appears twice — rename the alert group or the SLO`);
       seen.add(group.name);
       for (const rule of group.rules) {
         const syntax = promqlSyntaxError(rule.expr);
@@ -232,13 +319,22 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts, ISc
         window: slo.window,
         errorBudget: slo.errorBudget,
         burnRates: slo.burnRates.map((t) => ({
-          long: t.long, short: t.short, factor: t.factor, threshold: t.threshold, budgetPercent: t.budgetPercent, page: t.page,
+          long: t.long,
+          short: t.short,
+          factor: t.factor,
+          threshold: t.threshold,
+          budgetPercent: t.budgetPercent,
+          page: t.page,
           severity: severityFact(t.page ? slo.pageSeverity : slo.ticketSeverity),
         })),
         minFailedEvents: slo.minFailedEvents,
       })),
       alerts: this.alerts.map((a) => ({
-        name: a.name, subject: a.labels.service ?? a.group, severity: severityFact(a.severity), for: a.for, runbookUrl: a.runbookUrl,
+        name: a.name,
+        subject: a.labels.service ?? a.group,
+        severity: severityFact(a.severity),
+        for: a.for,
+        runbookUrl: a.runbookUrl,
       })),
     };
   }

@@ -4,7 +4,6 @@ import { SymptomAlerts } from './symptom-alerts';
 
 import { AlertPackProps, base } from './alert-pack-base';
 
-
 /** Props of a {@link BackupAlertPack}. */
 export interface BackupAlertsProps extends AlertPackProps {
   /**
@@ -27,12 +26,15 @@ export class BackupAlertPack implements AlertPack {
     this.groupName = `${schedule.name}-backups`;
     const severity = props.severity ?? Severity.TICKET;
     const common = (name: string) => ({ ...base(props, schedule.name, this.groupName, name, severity), namespace: schedule.namespace });
-    const failed = (name: string, cronJob: string, what: string) => SymptomAlerts.jobFailed({
-      ...common(name), cronJob,
-      summary: `${schedule.name}: the last ${what} failed`,
-      description: `The newest run of CronJob ${cronJob} ({{ $labels.job_name }} in ${schedule.namespace}) failed after its retries. `
-        + `Its pods are kept for their logs (kubectl logs job/{{ $labels.job_name }}).`,
-    });
+    const failed = (name: string, cronJob: string, what: string) =>
+      SymptomAlerts.jobFailed({
+        ...common(name),
+        cronJob,
+        summary: `${schedule.name}: the last ${what} failed`,
+        description:
+          `The newest run of CronJob ${cronJob} ({{ $labels.job_name }} in ${schedule.namespace}) failed after its retries. ` +
+          `Its pods are kept for their logs (kubectl logs job/{{ $labels.job_name }}).`,
+      });
     this.rules = [
       failed('BackupFailed', schedule.backupJobName, 'backup'),
       SymptomAlerts.cronJobStale({ ...common('BackupStale'), cronJob: schedule.backupJobName, schedule: schedule.schedule }),

@@ -63,10 +63,14 @@ export function errorBudget(objectivePercent: number): number {
  * (0.9333× for 3 days of 28); thresholds are computed from the rounded factor and printed without
  * float artefacts, so the rule, its labels and its description agree.
  */
-export function burnTiers(objectivePercent: number, sloWindowMinutes: number, policies: readonly BurnTierPolicy[] = BURN_TIERS): BurnTier[] {
+export function burnTiers(
+  objectivePercent: number,
+  sloWindowMinutes: number,
+  policies: readonly BurnTierPolicy[] = BURN_TIERS,
+): BurnTier[] {
   const budget = errorBudget(objectivePercent);
   return policies.map((policy) => {
-    const factor = Number(((policy.budgetPercent / 100) * sloWindowMinutes / windowMinutes(policy.long)).toPrecision(4));
+    const factor = Number((((policy.budgetPercent / 100) * sloWindowMinutes) / windowMinutes(policy.long)).toPrecision(4));
     return { ...policy, factor, threshold: Number(promNumber(factor * budget)) };
   });
 }
@@ -76,7 +80,11 @@ export function burnTiers(objectivePercent: number, sloWindowMinutes: number, po
  * have to fail) given a budget share that puts its threshold near 0.5 — half the requests failing
  * still pages — rounded down to two significant digits. What the error for such an SLO proposes.
  */
-export function reachableTiers(objectivePercent: number, sloWindowMinutes: number, policies: readonly BurnTierPolicy[] = BURN_TIERS): BurnTierPolicy[] {
+export function reachableTiers(
+  objectivePercent: number,
+  sloWindowMinutes: number,
+  policies: readonly BurnTierPolicy[] = BURN_TIERS,
+): BurnTierPolicy[] {
   const tiers = burnTiers(objectivePercent, sloWindowMinutes, policies);
   return policies.map((policy, i) => {
     if (tiers[i].threshold < 1) return policy;
@@ -120,7 +128,12 @@ export interface SliRecording {
  *
  * `selector` is the `{namespace="…",service="…",slo="…"}` matcher set of the recorded series.
  */
-export function sliRecordings(errorsRate: string, requestsRate: string, counters: SliCounters, longWindows: readonly SliWindow[]): SliRecording[] {
+export function sliRecordings(
+  errorsRate: string,
+  requestsRate: string,
+  counters: SliCounters,
+  longWindows: readonly SliWindow[],
+): SliRecording[] {
   return [
     { record: SloRecords.ERRORS_RATE5M, expr: errorsRate },
     { record: SloRecords.REQUESTS_RATE5M, expr: requestsRate },

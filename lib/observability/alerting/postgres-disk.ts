@@ -34,14 +34,16 @@ export function postgresDiskUsageExpr(input: PostgresDiskInput): string {
   const separateWal = input.volumes.some((v) => v.kind === 'wal');
   const wal = `sum by (namespace, pod) (cnpg_collector_pg_wal{${m},value="size"})`;
   const databases = `sum by (namespace, pod) (cnpg_pg_database_size_bytes{${m}})`;
-  return input.volumes.map((v) => {
-    const claimSuffix = v.kind === 'wal' ? '-wal' : '';
-    if (!v.nodeLocal) {
-      const claims = `namespace=${ns},persistentvolumeclaim=~${JSON.stringify(`${cnpgInstancePods(input.cluster)}${claimSuffix}`)}`;
-      const by = 'by (namespace, persistentvolumeclaim)';
-      return `min ${by} (kubelet_volume_stats_available_bytes{${claims}})\n/\nmax ${by} (kubelet_volume_stats_capacity_bytes{${claims}})\n< ${promNumber((100 - input.usedPercent) / 100)}`;
-    }
-    const used = v.kind === 'wal' ? wal : separateWal ? databases : `(\n    ${databases}\n    +\n    ${wal}\n  )`;
-    return `label_replace(\n  ${used}\n  / ${v.sizeBytes}\n  > ${ratio},\n  "persistentvolumeclaim", "$1${claimSuffix}", "pod", "(.+)"\n)`;
-  }).join('\nor\n');
+  return input.volumes
+    .map((v) => {
+      const claimSuffix = v.kind === 'wal' ? '-wal' : '';
+      if (!v.nodeLocal) {
+        const claims = `namespace=${ns},persistentvolumeclaim=~${JSON.stringify(`${cnpgInstancePods(input.cluster)}${claimSuffix}`)}`;
+        const by = 'by (namespace, persistentvolumeclaim)';
+        return `min ${by} (kubelet_volume_stats_available_bytes{${claims}})\n/\nmax ${by} (kubelet_volume_stats_capacity_bytes{${claims}})\n< ${promNumber((100 - input.usedPercent) / 100)}`;
+      }
+      const used = v.kind === 'wal' ? wal : separateWal ? databases : `(\n    ${databases}\n    +\n    ${wal}\n  )`;
+      return `label_replace(\n  ${used}\n  / ${v.sizeBytes}\n  > ${ratio},\n  "persistentvolumeclaim", "$1${claimSuffix}", "pod", "(.+)"\n)`;
+    })
+    .join('\nor\n');
 }

@@ -9,8 +9,8 @@ export interface SloTestSubject {
   readonly service: string;
   /** The SLI's raw series, from which concrete input series are derived. */
   readonly sli:
-  | { readonly kind: 'requests'; readonly total: Selector; readonly errors?: Selector; readonly good?: Selector }
-  | { readonly kind: 'latency'; readonly histogram: string; readonly matchers: readonly Matcher[]; readonly le: string };
+    | { readonly kind: 'requests'; readonly total: Selector; readonly errors?: Selector; readonly good?: Selector }
+    | { readonly kind: 'latency'; readonly histogram: string; readonly matchers: readonly Matcher[]; readonly le: string };
   readonly tiers: readonly BurnTier[];
   /** The burn-rate alert rules: the page alert (if any pair pages), then the ticket alert (if any pair does not). */
   readonly burnAlerts: readonly PrometheusRuleDefinition[];
@@ -67,27 +67,55 @@ export function burnRuleOf(subject: Pick<SloTestSubject, 'tiers' | 'burnAlerts'>
 }
 
 /** The alert promtool reports for `rule` with `extra` labels from the expression (the pair's windows). */
-export function expectedAlert(subject: Pick<SloTestSubject, 'service' | 'slo'>, rule: PrometheusRuleDefinition, extra: Record<string, string> = {}): ExpectedAlert {
+export function expectedAlert(
+  subject: Pick<SloTestSubject, 'service' | 'slo'>,
+  rule: PrometheusRuleDefinition,
+  extra: Record<string, string> = {},
+): ExpectedAlert {
   const labels = sorted({ service: subject.service, slo: subject.slo, ...rule.labels, ...extra });
   return { exp_labels: labels, exp_annotations: sorted(expand(rule.annotations ?? {}, labels)) };
 }
 
 /** The burn-rate alerts (of the page or ticket alert only, if `page` is given) firing at `minute` of a replay, as promtool lists them (one per firing pair). */
 export function expectedBurnAlerts(subject: SloTestSubject, replay: BurnReplay, minute: number, page?: boolean): ExpectedAlert[] {
-  return replay.firing(minute).filter((i) => page === undefined || subject.tiers[i].page === page).map((i) => {
-    const tier = subject.tiers[i];
-    return expectedAlert(subject, burnRuleOf(subject, tier.page) as PrometheusRuleDefinition, { long_window: tier.long, short_window: tier.short });
-  }).sort((a, b) => JSON.stringify(a.exp_labels).localeCompare(JSON.stringify(b.exp_labels)));
+  return replay
+    .firing(minute)
+    .filter((i) => page === undefined || subject.tiers[i].page === page)
+    .map((i) => {
+      const tier = subject.tiers[i];
+      return expectedAlert(subject, burnRuleOf(subject, tier.page) as PrometheusRuleDefinition, {
+        long_window: tier.long,
+        short_window: tier.short,
+      });
+    })
+    .sort((a, b) => JSON.stringify(a.exp_labels).localeCompare(JSON.stringify(b.exp_labels)));
 }
 
 /** A PromQL check that no burn-rate alert of the subject (of `severity`, if given) fired in the `minutes` before `at`. */
-export function neverFired(subject: Pick<SloTestSubject, 'service' | 'slo'>, alertname: string, at: number, minutes: number, severity?: string) {
-  const matchers = [`alertname="${alertname}"`, `service="${subject.service}"`, `slo="${subject.slo}"`, ...(severity ? [`severity="${severity}"`] : [])];
+export function neverFired(
+  subject: Pick<SloTestSubject, 'service' | 'slo'>,
+  alertname: string,
+  at: number,
+  minutes: number,
+  severity?: string,
+) {
+  const matchers = [
+    `alertname="${alertname}"`,
+    `service="${subject.service}"`,
+    `slo="${subject.slo}"`,
+    ...(severity ? [`severity="${severity}"`] : []),
+  ];
   return { expr: `count_over_time(ALERTS{${matchers.join(',')}}[${promDuration(minutes)}])`, eval_time: promDuration(at), exp_samples: [] };
 }
 
 /** Busy traffic (100 req/s) failing at `ratio` between minutes `from` and `to` (whole requests). */
-export function burnTraffic(minutes: number, from: number, to: number, ratio: number, requestsPerMinute = BUSY_REQUESTS_PER_MINUTE): Traffic {
+export function burnTraffic(
+  minutes: number,
+  from: number,
+  to: number,
+  ratio: number,
+  requestsPerMinute = BUSY_REQUESTS_PER_MINUTE,
+): Traffic {
   const failed = Math.round(Math.min(1, ratio) * requestsPerMinute);
   return trafficOf(minutes, (m) => ({ requests: requestsPerMinute, failed: m > from && m <= to ? failed : 0 }));
 }
@@ -137,20 +165,31 @@ export function sloPromtoolTests(subject: SloTestSubject, ruleFiles: readonly st
     const burn = Number((tier.factor * 1.1).toPrecision(4));
     const times = [step(long + long / 2), step(2 * long + 10), ...(index === 0 ? [step(long + 8 * 60)] : [])];
     const end = Math.max(...times);
-    return group(`burning at ${burn}× (1.1 × the ${tier.long}/${tier.short} pair) after ${tier.long} without errors`,
-      burnTraffic(end, long, end, burn * subject.errorBudget), times);
+    return group(
+      `burning at ${burn}× (1.1 × the ${tier.long}/${tier.short} pair) after ${tier.long} without errors`,
+      burnTraffic(end, long, end, burn * subject.errorBudget),
+      times,
+    );
   });
   const slowest = Math.min(...subject.tiers.map((t) => t.factor));
   const healthy = Number((slowest / 2).toPrecision(4));
   const day = 26 * 60;
-  tests.push(group(`healthy: burning at ${healthy}× for 26 hours`, burnTraffic(day, 0, day, healthy * subject.errorBudget), [60, 7 * 60, day],
-    { promql_expr_test: [neverFired(subject, burnName, day, day)] }));
+  tests.push(
+    group(`healthy: burning at ${healthy}× for 26 hours`, burnTraffic(day, 0, day, healthy * subject.errorBudget), [60, 7 * 60, day], {
+      promql_expr_test: [neverFired(subject, burnName, day, day)],
+    }),
+  );
   // 10 requests an hour, one every 6 minutes from minute 3 on; from minute 120 every request fails.
   const outage = sparseTraffic(180, 6, 3, 120, 180);
   const paged = new BurnReplay(subject, outage, EVAL_MINUTES).first(true, 120);
-  tests.push(group('10 requests an hour, all failing from 2h', outage, [120, ...(paged === undefined ? [180] : [paged - EVAL_MINUTES, paged])]));
-  tests.push(group('10 requests an hour, a single one failing', sparseTraffic(180, 6, 3, 120, 180, 1), [125, 180],
-    { promql_expr_test: [neverFired(subject, burnName, 180, 180)] }));
+  tests.push(
+    group('10 requests an hour, all failing from 2h', outage, [120, ...(paged === undefined ? [180] : [paged - EVAL_MINUTES, paged])]),
+  );
+  tests.push(
+    group('10 requests an hour, a single one failing', sparseTraffic(180, 6, 3, 120, 180, 1), [125, 180], {
+      promql_expr_test: [neverFired(subject, burnName, 180, 180)],
+    }),
+  );
   const noDataAt = subject.noDataForMinutes + 5;
   tests.push({
     name: `${subject.service}/${subject.slo}: no data`,
@@ -186,7 +225,12 @@ export function sloPromtoolTests(subject: SloTestSubject, ruleFiles: readonly st
  * `until`: the last minute sampled (the counters disappear after it); `step`: minutes between
  * samples (the test group's `interval`).
  */
-export function inputSeries(sli: SloTestSubject['sli'], traffic: Traffic, until?: number, step = 1): Array<{ series: string; values: string }> {
+export function inputSeries(
+  sli: SloTestSubject['sli'],
+  traffic: Traffic,
+  until?: number,
+  step = 1,
+): Array<{ series: string; values: string }> {
   const total = traffic.requests;
   const failed = traffic.failed;
   const ok = total.map((r, m) => r - failed[m]);
@@ -222,22 +266,32 @@ export function solve(all: readonly Selector[], not?: Selector): { metric: strin
   const metric = [...names][0];
   if (names.size !== 1 || metric === undefined) return undefined;
   const matchersOf = (name: string) => all.flatMap((s) => s.matchers.filter((m) => m.name === name));
-  const candidatesFor = (name: string) => [...new Set([
-    ...[...all, ...(not ? [not] : [])].flatMap((s) => s.matchers.filter((m) => m.name === name).flatMap((m) => (m.op === '=' ? [m.value] : m.op === '=~' ? [regexExample(m.value)] : []))),
-    ...CANDIDATES, '',
-  ])];
+  const candidatesFor = (name: string) => [
+    ...new Set([
+      ...[...all, ...(not ? [not] : [])].flatMap((s) =>
+        s.matchers.filter((m) => m.name === name).flatMap((m) => (m.op === '=' ? [m.value] : m.op === '=~' ? [regexExample(m.value)] : [])),
+      ),
+      ...CANDIDATES,
+      '',
+    ]),
+  ];
   const labels: Record<string, string> = {};
-  const labelNames = [...new Set([...all, ...(not ? [not] : [])].flatMap((s) => s.matchers.map((m) => m.name)))].filter((n) => n !== '__name__');
+  const labelNames = [...new Set([...all, ...(not ? [not] : [])].flatMap((s) => s.matchers.map((m) => m.name)))].filter(
+    (n) => n !== '__name__',
+  );
   for (const name of labelNames) {
     const value = candidatesFor(name).find((c) => matchersOf(name).every((m) => matches(m, c)));
     if (value === undefined) return undefined;
     if (value !== '') labels[name] = value;
   }
   if (not && selects(not, metric, labels)) {
-    const breaker = not.matchers.filter((m) => m.name !== '__name__').map((m) => ({
-      name: m.name,
-      value: candidatesFor(m.name).find((c) => !matches(m, c) && matchersOf(m.name).every((own) => matches(own, c))),
-    })).find((b) => b.value !== undefined);
+    const breaker = not.matchers
+      .filter((m) => m.name !== '__name__')
+      .map((m) => ({
+        name: m.name,
+        value: candidatesFor(m.name).find((c) => !matches(m, c) && matchersOf(m.name).every((own) => matches(own, c))),
+      }))
+      .find((b) => b.value !== undefined);
     if (!breaker) return undefined;
     if (breaker.value === '') delete labels[breaker.name];
     else labels[breaker.name] = breaker.value as string;
@@ -262,7 +316,9 @@ export function regexExample(regex: string): string {
     .replace(/\(\?:|[()^$]/g, '')
     .replace(/\[\^[^\]]*\]/g, 'z')
     .replace(/\[(\\?.)[^\]]*\]/g, (_, c: string) => c.replace('\\', ''))
-    .replace(/\\d/g, '0').replace(/\\w/g, 'a').replace(/\\(.)/g, '$1')
+    .replace(/\\d/g, '0')
+    .replace(/\\w/g, 'a')
+    .replace(/\\(.)/g, '$1')
     .replace(/\.(?![^\\]*\\)/g, '0')
     .replace(/[?*+]|\{\d+(,\d*)?\}/g, '');
 }
@@ -277,7 +333,9 @@ function balanced(regex: string): boolean {
 }
 
 function seriesName(metric: string, labels: Record<string, string>): string {
-  const body = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',');
+  const body = Object.entries(labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(',');
   return `${metric}{${body}}`;
 }
 
@@ -287,5 +345,7 @@ function sorted(record: Readonly<Record<string, string>>): Record<string, string
 
 /** Expands `{{ $labels.name }}` as Prometheus would; other templates are left as they are. */
 function expand(annotations: Readonly<Record<string, string>>, labels: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(annotations).map(([k, v]) => [k, v.replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_, name: string) => labels[name] ?? '')]));
+  return Object.fromEntries(
+    Object.entries(annotations).map(([k, v]) => [k, v.replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_, name: string) => labels[name] ?? '')]),
+  );
 }

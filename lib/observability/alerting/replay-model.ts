@@ -79,7 +79,11 @@ export class BurnReplay {
   /** Per tier, per evaluation: the index of the last evaluation ≤ it whose short window had requests (-1: none). */
   private readonly lastShort: number[][];
 
-  constructor(private readonly model: BurnModel, traffic: Traffic, private readonly evalMinutes: number) {
+  constructor(
+    private readonly model: BurnModel,
+    traffic: Traffic,
+    private readonly evalMinutes: number,
+  ) {
     this.requests = counterOf(traffic.requests);
     this.failed = counterOf(traffic.failed);
     this.thresholds = model.tiers.map((t) => t.threshold);

@@ -6,7 +6,6 @@ import { SymptomAlertProps, SymptomAlerts } from './symptom-alerts';
 
 import { AlertPackProps, base } from './alert-pack-base';
 
-
 /** Severities of a {@link ServiceAlertPack}'s alerts. */
 export interface ServiceAlertSeverities {
   /** @default Severity.PAGE */
@@ -77,44 +76,76 @@ export class ServiceAlertPack implements AlertPack {
 
   constructor(service: ReliableService, props: ServiceAlertsProps) {
     const where = service.node.path;
-    const requestProps = (['requests', 'errors', 'maxErrorPercent', 'latency'] as const).filter((k) => props[k] !== undefined && props[k] !== false);
+    const requestProps = (['requests', 'errors', 'maxErrorPercent', 'latency'] as const).filter(
+      (k) => props[k] !== undefined && props[k] !== false,
+    );
     const serves = service.isMonitored && props.requests !== false;
     if (!serves && requestProps.length > 0) {
       const why = service.isMonitored ? "'alerts.requests' is false (no requests served)" : `${service.name} has no ServiceMonitor`;
       const prop = requestProps[0];
       const value = prop === 'latency' ? `histogram ${props.latency?.histogram}` : props[prop];
-      throw new Error(`${where}: 'alerts.${prop}' (${show(value)}) cannot apply: ${why}, so no request metric is scraped — `
-        + (service.isMonitored ? 'remove it, or give the request counter' : 'remove it, or set the monitoring prop of the service'));
+      throw new Error(
+        `${where}: 'alerts.${prop}' (${show(value)}) cannot apply: ${why}, so no request metric is scraped — ` +
+          (service.isMonitored ? 'remove it, or give the request counter' : 'remove it, or set the monitoring prop of the service'),
+      );
     }
     const s = props.severities ?? {};
     this.groupName = `${service.name}-symptoms`;
-    const common = (name: string, severity: Severity | undefined, fallback: Severity): SymptomAlertProps => base(props, service.name, this.groupName, name, severity ?? fallback);
+    const common = (name: string, severity: Severity | undefined, fallback: Severity): SymptomAlertProps =>
+      base(props, service.name, this.groupName, name, severity ?? fallback);
     const pods = { namespace: service.namespace, pods: SymptomAlerts.deploymentPods(service.name) };
     this.rules = [
       service.isMonitored
         ? SymptomAlerts.targetDown({ ...common('TargetDown', s.down, Severity.PAGE), namespace: service.namespace, job: service.name })
-        : SymptomAlerts.deploymentUnavailable({ ...common('DeploymentUnavailable', s.down, Severity.PAGE), namespace: service.namespace, deployment: service.name }),
-      ...(serves ? [SymptomAlerts.errorRatio({
-        ...common('HighErrorRate', s.errors, Severity.TICKET),
-        requests: typeof props.requests === 'string' ? props.requests : `http_requests_total{namespace=${JSON.stringify(service.namespace)},job=${JSON.stringify(service.name)}}`,
-        errors: props.errors,
-        maxPercent: props.maxErrorPercent,
-        labels: { namespace: service.namespace },
-      })] : []),
-      ...(props.latency ? [SymptomAlerts.latencyAbove({
-        ...common('HighLatency', s.latency, Severity.TICKET),
-        histogram: props.latency.histogram,
-        selector: `{namespace=${JSON.stringify(service.namespace)},job=${JSON.stringify(service.name)}}`,
-        threshold: props.latency.threshold,
-        quantile: props.latency.quantile,
-        for: props.latency.for,
-        labels: { namespace: service.namespace },
-      })] : []),
+        : SymptomAlerts.deploymentUnavailable({
+            ...common('DeploymentUnavailable', s.down, Severity.PAGE),
+            namespace: service.namespace,
+            deployment: service.name,
+          }),
+      ...(serves
+        ? [
+            SymptomAlerts.errorRatio({
+              ...common('HighErrorRate', s.errors, Severity.TICKET),
+              requests:
+                typeof props.requests === 'string'
+                  ? props.requests
+                  : `http_requests_total{namespace=${JSON.stringify(service.namespace)},job=${JSON.stringify(service.name)}}`,
+              errors: props.errors,
+              maxPercent: props.maxErrorPercent,
+              labels: { namespace: service.namespace },
+            }),
+          ]
+        : []),
+      ...(props.latency
+        ? [
+            SymptomAlerts.latencyAbove({
+              ...common('HighLatency', s.latency, Severity.TICKET),
+              histogram: props.latency.histogram,
+              selector: `{namespace=${JSON.stringify(service.namespace)},job=${JSON.stringify(service.name)}}`,
+              threshold: props.latency.threshold,
+              quantile: props.latency.quantile,
+              for: props.latency.for,
+              labels: { namespace: service.namespace },
+            }),
+          ]
+        : []),
       SymptomAlerts.crashLooping({ ...common('PodCrashLooping', s.crashLooping, Severity.TICKET), ...pods }),
       SymptomAlerts.podNotReady({ ...common('PodNotReady', s.notReady, Severity.TICKET), ...pods }),
-      SymptomAlerts.memoryNearLimit({ ...common('MemoryNearLimit', s.memory, Severity.TICKET), ...pods, maxPercent: props.memoryMaxPercent }),
+      SymptomAlerts.memoryNearLimit({
+        ...common('MemoryNearLimit', s.memory, Severity.TICKET),
+        ...pods,
+        maxPercent: props.memoryMaxPercent,
+      }),
       // Without an HPA the replica count is fixed: nothing to max out.
-      ...(service.replicas === undefined ? [SymptomAlerts.hpaMaxedOut({ ...common('HpaMaxedOut', s.hpaMaxedOut, Severity.TICKET), namespace: service.namespace, hpa: service.name })] : []),
+      ...(service.replicas === undefined
+        ? [
+            SymptomAlerts.hpaMaxedOut({
+              ...common('HpaMaxedOut', s.hpaMaxedOut, Severity.TICKET),
+              namespace: service.namespace,
+              hpa: service.name,
+            }),
+          ]
+        : []),
     ];
   }
 

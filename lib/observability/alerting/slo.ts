@@ -3,150 +3,28 @@ import { Construct } from 'constructs';
 import { PrometheusRuleDefinition, PrometheusRuleGroupDefinition, Severity } from './alert-rule';
 import { AlertAnnotationKeys, AlertLabelKeys, isLabelValue, SLI_WINDOWS, SloAlertNames } from '../../core/conventions';
 import {
-  absentExpr, burnExpr, BURN_TIERS, BurnTier, BurnTierPolicy, burnTiers, DEFAULT_MIN_FAILED_EVENTS, errorBudget, errorRatioOver, formatTiers,
-  reachableTiers, SliCounters, sliRecordings, windowMinutes,
+  absentExpr,
+  burnExpr,
+  BURN_TIERS,
+  BurnTier,
+  BurnTierPolicy,
+  burnTiers,
+  DEFAULT_MIN_FAILED_EVENTS,
+  errorBudget,
+  errorRatioOver,
+  formatTiers,
+  reachableTiers,
+  SliCounters,
+  sliRecordings,
+  windowMinutes,
 } from './burn-rate';
 import { formatSelector, parseSelector, promDuration, promNumber, Selector } from '../promql';
 import { PromtoolTestFile, sloPromtoolTests, SloTestSubject } from './promtool-tests';
 import { goDuration } from '../../core/units';
 import { Violations } from '../../core/validation';
-import { ReliableService } from '../../workload/reliable-service/reliable-service';
 import { SystemChart } from '../../core/system-chart';
-
-/** A request-based SLI: the share of requests that succeed. Exactly one of `errors` and `good`. */
-export interface RequestsSliProps {
-  /** Counter selector of all requests, e.g. `http_requests_total{job="api"}`. */
-  readonly total: string;
-  /**
-   * Counter selector of failed requests, e.g. `http_requests_total{job="api",code=~"5.."}`.
-   * A series that does not exist yet (no failure so far) counts as zero failures.
-   * @default - none: give `good`
-   */
-  readonly errors?: string;
-  /**
-   * Counter selector of successful requests; failures are `total - good`.
-   * @default - none: give `errors`
-   */
-  readonly good?: string;
-}
-
-/** A latency SLI: the share of requests faster than `threshold`, from a Prometheus histogram. */
-export interface LatencySliProps {
-  /** The histogram's base name, e.g. `http_request_duration_seconds` (its `_bucket` and `_count` series are read). */
-  readonly histogram: string;
-  /**
-   * Label matchers of the histogram's series, e.g. `{job="api"}`.
-   * @default '{}' (every series of the histogram)
-   */
-  readonly selector?: string;
-  /** The latency objective; must be one of the histogram's bucket boundaries (`le`). */
-  readonly threshold: Duration;
-}
-
-/** What an SLO measures. */
-export class Sli {
-  /** Errors (or good requests) over all requests, from counters. */
-  public static requests(props: RequestsSliProps): Sli {
-    return new Sli(props, undefined);
-  }
-
-  /** Requests slower than `threshold` over all requests: errors = `_count` − `_bucket{le="<threshold>"}`. */
-  public static latency(props: LatencySliProps): Sli {
-    return new Sli(undefined, props);
-  }
-
-  private constructor(
-    /** The request SLI's selectors, when it is one. */
-    public readonly requestsProps: RequestsSliProps | undefined,
-    /** The latency SLI's settings, when it is one. */
-    public readonly latencyProps: LatencySliProps | undefined,
-  ) {}
-
-  public toString(): string {
-    if (this.latencyProps) return `latency(${this.latencyProps.histogram}${this.latencyProps.selector ?? '{}'} < ${this.latencyProps.threshold.toMilliseconds()}ms)`;
-    const r = this.requestsProps as RequestsSliProps;
-    if (r.errors !== undefined) return `requests(${r.errors} / ${r.total})`;
-    return r.good !== undefined ? `requests(1 - ${r.good} / ${r.total})` : `requests(total: ${r.total})`;
-  }
-}
-
-/** The alert raised when the SLI has no data. */
-export interface NoDataAlertProps {
-  /**
-   * How long the recorded request or error rate may be missing before the alert fires (covers a restart of
-   * Prometheus or of the target).
-   * @default Duration.minutes(10)
-   */
-  readonly for?: Duration;
-  /**
-   * @default Severity.TICKET
-   */
-  readonly severity?: Severity;
-}
-
-/** Props of an {@link Slo}. */
-export interface SloProps {
-  /** The service the SLO belongs to: its name is the `service` label. */
-  readonly service: ReliableService | string;
-  /** The team that owns the service: the `team` label Alertmanager routes on. */
-  readonly team: string;
-  /** The objective as a percentage of good requests, e.g. `99.9` (0 < objective < 100). */
-  readonly objective: number;
-  /**
-   * The rolling window the objective holds over (at least 3 days, the longest alert window).
-   * @default Duration.days(30)
-   */
-  readonly window?: Duration;
-  /** What is measured. */
-  readonly sli: Sli;
-  /** The runbook the on-call engineer opens (the `runbook_url` annotation of every alert): an http(s) URL. */
-  readonly runbookUrl: string;
-  /**
-   * The `summary` annotation of the burn-rate alerts.
-   * @default - '<service>: <slo> SLO error budget burning <factor>× too fast'
-   */
-  readonly summary?: string;
-  /**
-   * The `description` annotation of the burn-rate alerts.
-   * @default - the objective, the window pair, the budget spent and when it runs out at this rate
-   */
-  readonly description?: string;
-  /**
-   * The `slo` label value.
-   * @default - the construct id
-   */
-  readonly name?: string;
-  /**
-   * Failed requests a burn-rate alert's long window must hold besides the error ratio: the
-   * low-traffic guard. At 10 requests an hour a single failure is a 10 % error ratio, far above
-   * any page threshold, yet no outage; two failures in the window are the least evidence of one,
-   * and a total outage at 10 requests an hour has them within 6–12 minutes. Above `minFailedEvents
-   * ÷ threshold` requests per long window (139 an hour for a 99.9 % objective) the ratio decides.
-   * @default 2
-   */
-  readonly minFailedEvents?: number;
-  /**
-   * The window pairs. An objective whose pair would need an error ratio of 100 % or more (a 93 %
-   * objective pages at 14.4 × 7 % = 1.008 over 1 h) is rejected, naming pairs that can fire.
-   * @default - the Workbook's: page on 2 % of the budget in 1h/5m or 5 % in 6h/30m, ticket on 10 % in 1d/2h or 3d/6h
-   */
-  readonly tiers?: readonly BurnTierPolicy[];
-  /**
-   * Severity of the page alert (the fast pairs).
-   * @default Severity.PAGE
-   */
-  readonly pageSeverity?: Severity;
-  /**
-   * Severity of the ticket alert (the slow pairs).
-   * @default Severity.TICKET
-   */
-  readonly ticketSeverity?: Severity;
-  /**
-   * The alert for a missing SLI.
-   * @default - after 10 minutes, Severity.TICKET
-   */
-  readonly noData?: NoDataAlertProps;
-}
+import { Sli } from './sli';
+import { SloProps } from './slo-props';
 
 const DEFAULT_WINDOW = Duration.days(30);
 const MIN_WINDOW_MINUTES = 3 * 1440;
@@ -225,22 +103,67 @@ export class Slo extends Construct {
     this.noDataSeverity = props.noData?.severity ?? Severity.TICKET;
     this.noDataFor = props.noData?.for ?? DEFAULT_NO_DATA_FOR;
 
-    for (const [prop, value] of [[props.name === undefined ? 'id' : 'name', this.name], ['service', this.service], ['team', this.team]] as const) {
-      v.check(value === '' || !isLabelValue(value), prop, value, 'is not a valid, non-empty label value', 'use at most 63 letters, digits, dashes, dots and underscores');
+    for (const [prop, value] of [
+      [props.name === undefined ? 'id' : 'name', this.name],
+      ['service', this.service],
+      ['team', this.team],
+    ] as const) {
+      v.check(
+        value === '' || !isLabelValue(value),
+        prop,
+        value,
+        'is not a valid, non-empty label value',
+        'use at most 63 letters, digits, dashes, dots and underscores',
+      );
     }
-    v.check(!(this.objective > 0 && this.objective < 100), 'objective', this.objective, 'is not a percentage strictly between 0 and 100',
-      'give the share of good requests in percent, e.g. 99.9');
+    v.check(
+      !(this.objective > 0 && this.objective < 100),
+      'objective',
+      this.objective,
+      'is not a percentage strictly between 0 and 100',
+      'give the share of good requests in percent, e.g. 99.9',
+    );
     const sloMinutes = this.window.toMilliseconds() / 60_000;
-    v.check(!Number.isInteger(sloMinutes) || sloMinutes < MIN_WINDOW_MINUTES, 'window', promDuration(Math.max(1, Math.round(sloMinutes))),
-      'is shorter than 3 days (or not whole minutes), the longest burn-rate window', 'use a window of whole days, e.g. Duration.days(28) or Duration.days(30)');
-    v.check(!HTTP_URL.test(this.runbookUrl ?? ''), 'runbookUrl', this.runbookUrl, 'is not an http(s) URL', 'link the runbook the on-call engineer follows, e.g. https://runbooks.example.com/homepage/api-availability');
-    v.check(!(Number.isInteger(this.minFailedEvents) && this.minFailedEvents >= 1), 'minFailedEvents', this.minFailedEvents,
-      'is not a whole number of at least 1', 'use 2 (the default: one failure never pages), or more for a service whose single failures come in pairs');
-    for (const [prop, text] of [['summary', props.summary], ['description', props.description]] as const) {
-      v.check(text !== undefined && text.trim() === '', prop, text, 'is empty', `omit ${prop} for the generated text, or describe the impact`);
+    v.check(
+      !Number.isInteger(sloMinutes) || sloMinutes < MIN_WINDOW_MINUTES,
+      'window',
+      promDuration(Math.max(1, Math.round(sloMinutes))),
+      'is shorter than 3 days (or not whole minutes), the longest burn-rate window',
+      'use a window of whole days, e.g. Duration.days(28) or Duration.days(30)',
+    );
+    v.check(
+      !HTTP_URL.test(this.runbookUrl ?? ''),
+      'runbookUrl',
+      this.runbookUrl,
+      'is not an http(s) URL',
+      'link the runbook the on-call engineer follows, e.g. https://runbooks.example.com/homepage/api-availability',
+    );
+    v.check(
+      !(Number.isInteger(this.minFailedEvents) && this.minFailedEvents >= 1),
+      'minFailedEvents',
+      this.minFailedEvents,
+      'is not a whole number of at least 1',
+      'use 2 (the default: one failure never pages), or more for a service whose single failures come in pairs',
+    );
+    for (const [prop, text] of [
+      ['summary', props.summary],
+      ['description', props.description],
+    ] as const) {
+      v.check(
+        text !== undefined && text.trim() === '',
+        prop,
+        text,
+        'is empty',
+        `omit ${prop} for the generated text, or describe the impact`,
+      );
     }
-    v.check(this.noDataFor.toMilliseconds() < 60_000 || this.noDataFor.toMilliseconds() % 60_000 !== 0, 'noData.for', goDuration(this.noDataFor),
-      'is not a whole number of minutes of at least one', 'use whole minutes, e.g. Duration.minutes(10)');
+    v.check(
+      this.noDataFor.toMilliseconds() < 60_000 || this.noDataFor.toMilliseconds() % 60_000 !== 0,
+      'noData.for',
+      goDuration(this.noDataFor),
+      'is not a whole number of minutes of at least one',
+      'use whole minutes, e.g. Duration.minutes(10)',
+    );
     const policies = props.tiers ?? BURN_TIERS;
     const validScale = this.objective > 0 && this.objective < 100 && Number.isInteger(sloMinutes) && sloMinutes >= MIN_WINDOW_MINUTES;
     if (validScale) this.checkTiers(v, policies, props.tiers !== undefined, sloMinutes);
@@ -266,7 +189,9 @@ export class Slo extends Construct {
   public errorRatioOver(window: Duration): string {
     const minutes = window.toMilliseconds() / 60_000;
     if (!Number.isInteger(minutes) || minutes < 5) {
-      throw new Error(`${this.node.path}: errorRatioOver(${goDuration(window)}) needs whole minutes of at least 5 (the recorded rates' step) — use e.g. Duration.days(30)`);
+      throw new Error(
+        `${this.node.path}: errorRatioOver(${goDuration(window)}) needs whole minutes of at least 5 (the recorded rates' step) — use e.g. Duration.days(30)`,
+      );
     }
     return errorRatioOver(this.recordSelector, promDuration(minutes));
   }
@@ -281,7 +206,11 @@ export class Slo extends Construct {
     const labels = { namespace: this.namespace, [AlertLabelKeys.SERVICE]: this.service, [AlertLabelKeys.SLO]: this.name };
     const [sliGroup, alertGroup] = this.groupNames;
     const longWindows = this.tiers.map((t) => t.long);
-    const recording = sliRecordings(this.errorsRate, this.requestsRate, this.counters, longWindows).map((r) => ({ record: r.record, expr: r.expr, labels: { ...labels } }));
+    const recording = sliRecordings(this.errorsRate, this.requestsRate, this.counters, longWindows).map((r) => ({
+      record: r.record,
+      expr: r.expr,
+      labels: { ...labels },
+    }));
     return [
       { name: sliGroup, rules: recording },
       { name: alertGroup, rules: [...this.burnAlerts(), this.noDataAlert()] },
@@ -330,7 +259,9 @@ export class Slo extends Construct {
   private burnAlert(tiers: readonly BurnTier[], page: boolean): PrometheusRuleDefinition {
     const severity = page ? this.pageSeverity : this.ticketSeverity;
     const days = promDuration(this.window.toMilliseconds() / 60_000);
-    const pairs = tiers.map((t) => `${t.budgetPercent}% of the budget in ${t.long} (error ratio above ${promNumber(t.threshold)}, ${t.factor}×)`).join(' or ');
+    const pairs = tiers
+      .map((t) => `${t.budgetPercent}% of the budget in ${t.long} (error ratio above ${promNumber(t.threshold)}, ${t.factor}×)`)
+      .join(' or ');
     const fastest = Math.max(...tiers.map((t) => t.factor));
     const lastsHours = Math.round(this.window.toMilliseconds() / 3_600_000 / fastest);
     const lasts = lastsHours >= 48 ? `about ${Math.round(lastsHours / 24)} days` : `about ${lastsHours} hours`;
@@ -348,12 +279,14 @@ export class Slo extends Construct {
         [AlertLabelKeys.SLO]: this.name,
       },
       annotations: {
-        [AlertAnnotationKeys.SUMMARY]: this.summary
-          ?? `${this.service}: ${this.name} SLO error budget burning too fast (${page ? 'page' : 'ticket'}, {{ $labels.long_window }}/{{ $labels.short_window }} windows)`,
-        [AlertAnnotationKeys.DESCRIPTION]: this.description
-          ?? `The ${this.name} SLO of ${this.service} (${this.objective}% over ${days}) has spent more than ${pairs}, with at least ${this.minFailedEvents} failed `
-          + `requests in that window, and is still burning over its short window. This alert fired on the {{ $labels.long_window }} window `
-          + `(short window {{ $labels.short_window }}). At ${fastest}× the whole budget is gone in ${lasts}.`,
+        [AlertAnnotationKeys.SUMMARY]:
+          this.summary ??
+          `${this.service}: ${this.name} SLO error budget burning too fast (${page ? 'page' : 'ticket'}, {{ $labels.long_window }}/{{ $labels.short_window }} windows)`,
+        [AlertAnnotationKeys.DESCRIPTION]:
+          this.description ??
+          `The ${this.name} SLO of ${this.service} (${this.objective}% over ${days}) has spent more than ${pairs}, with at least ${this.minFailedEvents} failed ` +
+            `requests in that window, and is still burning over its short window. This alert fired on the {{ $labels.long_window }} window ` +
+            `(short window {{ $labels.short_window }}). At ${fastest}× the whole budget is gone in ${lasts}.`,
         [AlertAnnotationKeys.RUNBOOK_URL]: this.runbookUrl,
       },
     };
@@ -363,24 +296,51 @@ export class Slo extends Construct {
   private checkTiers(v: Violations, policies: readonly BurnTierPolicy[], custom: boolean, sloWindowMinutes: number): void {
     const prop = custom ? 'tiers' : 'objective';
     if (custom) {
-      if (v.check(policies.length === 0, 'tiers', policies, 'is empty', `omit tiers for the Workbook's pairs, ${formatTiers(BURN_TIERS)}`)) return;
+      if (v.check(policies.length === 0, 'tiers', policies, 'is empty', `omit tiers for the Workbook's pairs, ${formatTiers(BURN_TIERS)}`))
+        return;
       for (const p of policies) {
         const known = (SLI_WINDOWS as readonly string[]).includes(p.long) && (SLI_WINDOWS as readonly string[]).includes(p.short);
         if (v.check(!known, 'tiers', p, 'names a window that is not recorded', `use windows of ${SLI_WINDOWS.join(', ')}`)) return;
-        v.check(windowMinutes(p.short) >= windowMinutes(p.long), 'tiers', p, 'has a short window no shorter than its long one', 'use a short window of about 1/12 of the long one, e.g. 1h with 5m');
-        v.check(!(p.budgetPercent > 0 && p.budgetPercent <= 100), 'tiers', p, 'has a budgetPercent outside (0, 100]', 'use the share of the budget the long window may spend, e.g. 2');
-        v.check(windowMinutes(p.long) > sloWindowMinutes, 'tiers', p, 'has a long window longer than the SLO window', 'use a long window of at most the SLO window');
+        v.check(
+          windowMinutes(p.short) >= windowMinutes(p.long),
+          'tiers',
+          p,
+          'has a short window no shorter than its long one',
+          'use a short window of about 1/12 of the long one, e.g. 1h with 5m',
+        );
+        v.check(
+          !(p.budgetPercent > 0 && p.budgetPercent <= 100),
+          'tiers',
+          p,
+          'has a budgetPercent outside (0, 100]',
+          'use the share of the budget the long window may spend, e.g. 2',
+        );
+        v.check(
+          windowMinutes(p.long) > sloWindowMinutes,
+          'tiers',
+          p,
+          'has a long window longer than the SLO window',
+          'use a long window of at most the SLO window',
+        );
       }
       if (v.count) return;
     }
     const tiers = burnTiers(this.objective, sloWindowMinutes, policies);
     const unreachable = tiers.filter((t) => t.threshold >= 1);
     if (unreachable.length === 0) return;
-    const which = unreachable.map((t) => `the ${t.long}/${t.short} pair (${t.budgetPercent}% of the budget: ${t.factor}× × ${promNumber(errorBudget(this.objective))} = error ratio ${promNumber(t.threshold)})`).join(' and ');
-    v.add(prop, custom ? formatTiers(policies) : this.objective, `gives ${which} a threshold of 100 % or more: more requests would have to fail than there are, so it can never fire`,
-      `give tiers that can, e.g. tiers: ${formatTiers(reachableTiers(this.objective, sloWindowMinutes, policies))}, or a higher objective`);
+    const which = unreachable
+      .map(
+        (t) =>
+          `the ${t.long}/${t.short} pair (${t.budgetPercent}% of the budget: ${t.factor}× × ${promNumber(errorBudget(this.objective))} = error ratio ${promNumber(t.threshold)})`,
+      )
+      .join(' and ');
+    v.add(
+      prop,
+      custom ? formatTiers(policies) : this.objective,
+      `gives ${which} a threshold of 100 % or more: more requests would have to fail than there are, so it can never fire`,
+      `give tiers that can, e.g. tiers: ${formatTiers(reachableTiers(this.objective, sloWindowMinutes, policies))}, or a higher objective`,
+    );
   }
-
 
   private noDataAlert(): PrometheusRuleDefinition {
     const forText = promDuration(Math.round(this.noDataFor.toMilliseconds() / 60_000));
@@ -388,12 +348,19 @@ export class Slo extends Construct {
       alert: SloAlertNames.NO_DATA,
       expr: absentExpr(this.recordSelector),
       for: forText,
-      labels: { ...this.noDataSeverity.labels(), [AlertLabelKeys.TEAM]: this.team, namespace: this.namespace, [AlertLabelKeys.SERVICE]: this.service, [AlertLabelKeys.SLO]: this.name },
+      labels: {
+        ...this.noDataSeverity.labels(),
+        [AlertLabelKeys.TEAM]: this.team,
+        namespace: this.namespace,
+        [AlertLabelKeys.SERVICE]: this.service,
+        [AlertLabelKeys.SLO]: this.name,
+      },
       annotations: {
         [AlertAnnotationKeys.SUMMARY]: `${this.service}: ${this.name} SLO has no data`,
-        [AlertAnnotationKeys.DESCRIPTION]: `The recorded request or error rate of the ${this.name} SLO of ${this.service} (${this.sli}) has been missing for ${forText}, `
-          + 'so its burn-rate alerts cannot fire. Check that the target is up and scraped, that the selectors still match, and for a latency SLO '
-          + 'that the threshold is a bucket boundary (le) of the histogram.',
+        [AlertAnnotationKeys.DESCRIPTION]:
+          `The recorded request or error rate of the ${this.name} SLO of ${this.service} (${this.sli}) has been missing for ${forText}, ` +
+          'so its burn-rate alerts cannot fire. Check that the target is up and scraped, that the selectors still match, and for a latency SLO ' +
+          'that the threshold is a bucket boundary (le) of the histogram.',
         [AlertAnnotationKeys.RUNBOOK_URL]: this.runbookUrl,
       },
     };
@@ -414,12 +381,25 @@ export class Slo extends Construct {
         const text = r[key];
         if (text === undefined) continue;
         const parsed = parseSelector(text);
-        v.check(parsed === undefined, `sli.${key}`, text, 'is not a plain PromQL vector selector',
-          `give the counter and its label matchers only, e.g. 'http_requests_total{job="api"}' (the rate and sum are added)`);
+        v.check(
+          parsed === undefined,
+          `sli.${key}`,
+          text,
+          'is not a plain PromQL vector selector',
+          `give the counter and its label matchers only, e.g. 'http_requests_total{job="api"}' (the rate and sum are added)`,
+        );
         selectors[key] = parsed;
       }
-      if (v.check((r.errors === undefined) === (r.good === undefined), 'sli', this.sli, 'needs exactly one of errors and good',
-        'give the failed requests (errors) or the successful ones (good)')) return undefined;
+      if (
+        v.check(
+          (r.errors === undefined) === (r.good === undefined),
+          'sli',
+          this.sli,
+          'needs exactly one of errors and good',
+          'give the failed requests (errors) or the successful ones (good)',
+        )
+      )
+        return undefined;
       const { total, errors, good } = selectors;
       if (!total || !(errors ?? good)) return undefined;
       // A counter appears with its first increment: before the first failure (or while every
@@ -431,9 +411,10 @@ export class Slo extends Construct {
         : `${rate(formatSelector(total))}\n-\n(\n  ${rate(formatSelector(good as Selector))}\n  or\n  ${zero}\n)`;
       // Over a window, a missing counter is `vector(0)`: no second read of the total over 3 days.
       const counters: SliCounters = {
-        errors: (w) => (errors
-          ? `(${increase(formatSelector(errors), w)} or vector(0))`
-          : `(${increase(formatSelector(total), w)} - (${increase(formatSelector(good as Selector), w)} or vector(0)))`),
+        errors: (w) =>
+          errors
+            ? `(${increase(formatSelector(errors), w)} or vector(0))`
+            : `(${increase(formatSelector(total), w)} - (${increase(formatSelector(good as Selector), w)} or vector(0)))`,
         requests: (w) => increase(formatSelector(total), w),
       };
       return [errorsRate, rate(formatSelector(total)), counters, { kind: 'requests', total, errors, good }];
@@ -441,21 +422,41 @@ export class Slo extends Construct {
     if (l) {
       const selectorText = l.selector ?? '{}';
       const selector = parseSelector(selectorText);
-      v.check(!METRIC_NAME.test(l.histogram) || /_(bucket|count|sum)$/.test(l.histogram), 'sli.histogram', l.histogram,
-        'is not a histogram base name', "give the name without _bucket/_count, e.g. 'http_request_duration_seconds'");
-      v.check(selector === undefined || selector.metric !== undefined, 'sli.selector', selectorText, 'is not a set of label matchers',
-        `give matchers only, e.g. '{job="api"}'`);
+      v.check(
+        !METRIC_NAME.test(l.histogram) || /_(bucket|count|sum)$/.test(l.histogram),
+        'sli.histogram',
+        l.histogram,
+        'is not a histogram base name',
+        "give the name without _bucket/_count, e.g. 'http_request_duration_seconds'",
+      );
+      v.check(
+        selector === undefined || selector.metric !== undefined,
+        'sli.selector',
+        selectorText,
+        'is not a set of label matchers',
+        `give matchers only, e.g. '{job="api"}'`,
+      );
       const ms = l.threshold.toMilliseconds();
       v.check(!(ms > 0), 'sli.threshold', `${ms}ms`, 'is not a positive duration', 'use the latency objective, e.g. Duration.millis(500)');
       if (!selector || selector.metric !== undefined || !(ms > 0)) return undefined;
       const le = promNumber(ms / 1000);
       // Prometheus 3 normalizes classic-histogram `le` labels to floats on ingestion (`1` becomes
       // `1.0`), Prometheus 2 keeps what the client wrote: match both for whole seconds.
-      const leMatcher = Number.isInteger(ms / 1000) ? { name: 'le', op: '=~' as const, value: `${le}(\\.0)?` } : { name: 'le', op: '=' as const, value: le };
+      const leMatcher = Number.isInteger(ms / 1000)
+        ? { name: 'le', op: '=~' as const, value: `${le}(\\.0)?` }
+        : { name: 'le', op: '=' as const, value: le };
       const count = formatSelector({ metric: `${l.histogram}_count`, matchers: selector.matchers });
       const bucket = formatSelector({ metric: `${l.histogram}_bucket`, matchers: [...selector.matchers, leMatcher] });
-      const counters: SliCounters = { errors: (w) => `(${increase(count, w)} - ${increase(bucket, w)})`, requests: (w) => increase(count, w) };
-      return [`${rate(count)}\n-\n${rate(bucket)}`, rate(count), counters, { kind: 'latency', histogram: l.histogram, matchers: selector.matchers, le }];
+      const counters: SliCounters = {
+        errors: (w) => `(${increase(count, w)} - ${increase(bucket, w)})`,
+        requests: (w) => increase(count, w),
+      };
+      return [
+        `${rate(count)}\n-\n${rate(bucket)}`,
+        rate(count),
+        counters,
+        { kind: 'latency', histogram: l.histogram, matchers: selector.matchers, le },
+      ];
     }
     v.add('sli', this.sli, 'is missing', 'use Sli.requests({ total, errors }) or Sli.latency({ histogram, selector, threshold })');
     return undefined;

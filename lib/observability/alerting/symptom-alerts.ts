@@ -1,5 +1,12 @@
 import { AlertRule } from './alert-rule';
-import { circuitBreakerOpen, CircuitBreakerProps, ConnectionPoolProps, connectionPoolSaturated, webSocketDrops, WebSocketDropsProps } from './symptoms/app-gauges';
+import {
+  circuitBreakerOpen,
+  CircuitBreakerProps,
+  ConnectionPoolProps,
+  connectionPoolSaturated,
+  webSocketDrops,
+  WebSocketDropsProps,
+} from './symptoms/app-gauges';
 import { deploymentUnavailable, DeploymentUnavailableProps, targetDown, TargetDownProps } from './symptoms/availability';
 import { cronJobStale, CronJobStaleProps, jobFailed, JobFailedProps } from './symptoms/jobs';
 import { crashLooping, hpaMaxedOut, HpaMaxedOutProps, podNotReady } from './symptoms/pods';

@@ -83,30 +83,38 @@ export class DatabaseDashboard extends GrafanaDashboard {
       tags: [this.chart.system, 'reliakit', 'database'],
       from: 'now-6h',
       rows: [
-        ...this.databaseList.map((db) => postgresRow({
-          name: db.name,
-          namespace: db.namespace,
-          database: db.database,
-          instances: db.instances,
-          pods: cnpgInstancePods(db.name),
-          claims: cnpgVolumeClaims(db.name),
-          backup: db.backup && {
-            lastAvailable: postgresBackupMetrics(db.backup.method).lastAvailable,
-            staleAfterSeconds: backupStaleAfterSeconds(db.backup.schedule),
-            schedule: db.backup.schedule,
-          },
-          pooler: db.pooler && db.poolerServiceName !== undefined
-            ? { pods: SymptomAlerts.deploymentPods(db.poolerServiceName), serverConnections: db.pooler.instances * db.pooler.defaultPoolSize }
-            : undefined,
-        })),
-        ...this.cacheList.map((cache) => redisRow({
-          name: cache.name,
-          namespace: cache.namespace,
-          replicas: cache.replicas,
-          // StatefulSet pods; the name is a DNS label, nothing to escape.
-          pods: `${cache.name}-[0-9]+`,
-          sentinel: cache.sentinel !== undefined,
-        })),
+        ...this.databaseList.map((db) =>
+          postgresRow({
+            name: db.name,
+            namespace: db.namespace,
+            database: db.database,
+            instances: db.instances,
+            pods: cnpgInstancePods(db.name),
+            claims: cnpgVolumeClaims(db.name),
+            backup: db.backup && {
+              lastAvailable: postgresBackupMetrics(db.backup.method).lastAvailable,
+              staleAfterSeconds: backupStaleAfterSeconds(db.backup.schedule),
+              schedule: db.backup.schedule,
+            },
+            pooler:
+              db.pooler && db.poolerServiceName !== undefined
+                ? {
+                    pods: SymptomAlerts.deploymentPods(db.poolerServiceName),
+                    serverConnections: db.pooler.instances * db.pooler.defaultPoolSize,
+                  }
+                : undefined,
+          }),
+        ),
+        ...this.cacheList.map((cache) =>
+          redisRow({
+            name: cache.name,
+            namespace: cache.namespace,
+            replicas: cache.replicas,
+            // StatefulSet pods; the name is a DNS label, nothing to escape.
+            pods: `${cache.name}-[0-9]+`,
+            sentinel: cache.sentinel !== undefined,
+          }),
+        ),
       ],
     };
   }
@@ -120,10 +128,21 @@ export class DatabaseDashboard extends GrafanaDashboard {
   /** Validates one component; keeps it when valid (the caller throws otherwise). */
   private add<T extends HAPostgres | RedisCache>(v: Violations, prop: string, component: T, list: T[], kind: 'database' | 'cache'): void {
     const before = v.count;
-    v.check(list.some((c) => c.name === component.name && c.namespace === component.namespace), prop, component.name, 'is already on the dashboard', `show each ${kind} once`);
+    v.check(
+      list.some((c) => c.name === component.name && c.namespace === component.namespace),
+      prop,
+      component.name,
+      'is already on the dashboard',
+      `show each ${kind} once`,
+    );
     const environment = this.chart.environment;
-    v.check(component.environment !== environment, prop, component.name, `is in environment '${component.environment.name}', not the dashboard's '${environment.name}'`,
-      'show the databases and caches of the dashboard\'s own environment');
+    v.check(
+      component.environment !== environment,
+      prop,
+      component.name,
+      `is in environment '${component.environment.name}', not the dashboard's '${environment.name}'`,
+      "show the databases and caches of the dashboard's own environment",
+    );
     if (v.count === before) list.push(component);
   }
 }

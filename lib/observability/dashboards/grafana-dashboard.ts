@@ -76,11 +76,21 @@ export abstract class GrafanaDashboard extends Construct implements IReliability
     this.folder = props.folder ?? system;
     this.dataKey = `${this.uid}.json`;
 
-    const v = this.violations = new Violations(this);
-    v.check(!isDnsLabel(id) || !isDnsLabel(this.name), 'id', id, `gives the object name '${this.name}', which is not a DNS label of at most 63 characters`,
-      'use a short lowercase id of letters, digits and dashes');
-    v.check(isDnsLabel(id) && this.uid.length > MAX_UID_LENGTH, 'id', id, `gives the dashboard uid '${this.uid}', longer than Grafana's ${MAX_UID_LENGTH} characters`,
-      'use a shorter id, e.g. slo-dashboard');
+    const v = (this.violations = new Violations(this));
+    v.check(
+      !isDnsLabel(id) || !isDnsLabel(this.name),
+      'id',
+      id,
+      `gives the object name '${this.name}', which is not a DNS label of at most 63 characters`,
+      'use a short lowercase id of letters, digits and dashes',
+    );
+    v.check(
+      isDnsLabel(id) && this.uid.length > MAX_UID_LENGTH,
+      'id',
+      id,
+      `gives the dashboard uid '${this.uid}', longer than Grafana's ${MAX_UID_LENGTH} characters`,
+      'use a shorter id, e.g. slo-dashboard',
+    );
     v.check(this.title.trim() === '', 'title', this.title, 'is empty', 'omit it for the default title, or name the dashboard');
     v.check(this.folder.trim() === '', 'folder', this.folder, 'is empty', "omit it for the system's folder, or name the folder");
 
@@ -116,7 +126,9 @@ export abstract class GrafanaDashboard extends Construct implements IReliability
 
   /** The selectors of its queries. */
   public scrapeSelectors(): SelectorUse[] {
-    return this.queries.flatMap((q) => exprSelectorUses(this.node.path, `panel ${JSON.stringify(q.panel)} of row ${JSON.stringify(q.row)}`, q.expr));
+    return this.queries.flatMap((q) =>
+      exprSelectorUses(this.node.path, `panel ${JSON.stringify(q.panel)} of row ${JSON.stringify(q.row)}`, q.expr),
+    );
   }
 
   /** The dashboard JSON as stored in the ConfigMap (keys sorted, no timestamps, `id` null). */

@@ -77,7 +77,7 @@ export class ServiceDashboard extends GrafanaDashboard {
   constructor(scope: Construct, id: string, props: ServiceDashboardProps = {}) {
     super(scope, id, props, (system) => `${system}: services`);
     const v = this.violations;
-    this.latencyQuantiles = [...props.latencyQuantiles ?? DEFAULT_QUANTILES];
+    this.latencyQuantiles = [...(props.latencyQuantiles ?? DEFAULT_QUANTILES)];
     checkQuantiles(v, 'latencyQuantiles', this.latencyQuantiles);
     for (const [i, service] of (props.services ?? []).entries()) this.add(v, `services[${i}]`, service, {});
     v.throwIfAny();
@@ -107,7 +107,9 @@ export class ServiceDashboard extends GrafanaDashboard {
   }
 
   protected emptyProblem(): string | undefined {
-    return this.serviceList.length === 0 ? 'has no services — give them in the services prop or add them with addService, or remove the dashboard' : undefined;
+    return this.serviceList.length === 0
+      ? 'has no services — give them in the services prop or add them with addService, or remove the dashboard'
+      : undefined;
   }
 
   /** Validates one service and its metrics; keeps it when valid (the caller throws otherwise). */
@@ -115,20 +117,43 @@ export class ServiceDashboard extends GrafanaDashboard {
     const before = v.count;
     const clash = this.serviceList.find((s) => s.name === service.name && s.namespace === service.namespace);
     v.check(clash !== undefined, prop, service.name, 'is already on the dashboard', 'show each service once');
-    v.check(!service.isMonitored, prop, service.name, 'has no ServiceMonitor, so its request, error and latency panels would read series nobody scrapes',
-      'set the monitoring prop (or a metrics port) of the service, or leave it off the dashboard');
-    const scope: Matcher[] = [{ name: 'namespace', op: '=', value: service.namespace }, { name: 'job', op: '=', value: service.name }];
-    const requests = metrics.requests === undefined ? { metric: 'http_requests_total', matchers: scope } : counter(v, `${prop}.requests`, metrics.requests);
-    const errors = metrics.errors === undefined
-      ? requests && { ...requests, matchers: [...requests.matchers, { name: 'code', op: '=~', value: '5..' } as Matcher] }
-      : counter(v, `${prop}.errors`, metrics.errors);
+    v.check(
+      !service.isMonitored,
+      prop,
+      service.name,
+      'has no ServiceMonitor, so its request, error and latency panels would read series nobody scrapes',
+      'set the monitoring prop (or a metrics port) of the service, or leave it off the dashboard',
+    );
+    const scope: Matcher[] = [
+      { name: 'namespace', op: '=', value: service.namespace },
+      { name: 'job', op: '=', value: service.name },
+    ];
+    const requests =
+      metrics.requests === undefined
+        ? { metric: 'http_requests_total', matchers: scope }
+        : counter(v, `${prop}.requests`, metrics.requests);
+    const errors =
+      metrics.errors === undefined
+        ? requests && { ...requests, matchers: [...requests.matchers, { name: 'code', op: '=~', value: '5..' } as Matcher] }
+        : counter(v, `${prop}.errors`, metrics.errors);
     let latency: ServicePanelsInput['latency'];
     if (metrics.latency) {
       const { histogram, selector: text } = metrics.latency;
-      v.check(!METRIC_NAME.test(histogram ?? '') || /_(bucket|count|sum)$/.test(histogram), `${prop}.latency.histogram`, histogram,
-        'is not a histogram base name', "give the name without _bucket, e.g. 'http_request_duration_seconds'");
+      v.check(
+        !METRIC_NAME.test(histogram ?? '') || /_(bucket|count|sum)$/.test(histogram),
+        `${prop}.latency.histogram`,
+        histogram,
+        'is not a histogram base name',
+        "give the name without _bucket, e.g. 'http_request_duration_seconds'",
+      );
       const selector = text === undefined ? { matchers: scope } : parseSelector(text);
-      v.check(selector === undefined || selector.metric !== undefined, `${prop}.latency.selector`, text, 'is not a set of label matchers', `give matchers only, e.g. '{job="api"}'`);
+      v.check(
+        selector === undefined || selector.metric !== undefined,
+        `${prop}.latency.selector`,
+        text,
+        'is not a set of label matchers',
+        `give matchers only, e.g. '{job="api"}'`,
+      );
       latency = selector && { histogram, selector };
     }
     if (v.count > before || !requests || !errors) return;
@@ -149,7 +174,12 @@ export class ServiceDashboard extends GrafanaDashboard {
 /** A counter selector with a metric name, or undefined (recorded) when `text` is not one. */
 function counter(v: Violations, prop: string, text: string): Selector | undefined {
   const parsed = parseSelector(text ?? '');
-  v.check(parsed === undefined || parsed.metric === undefined, prop, text, 'is not a PromQL vector selector with a metric name',
-    `give the counter and its label matchers, e.g. 'http_requests_total{namespace="homepage",job="homepage-api"}'`);
+  v.check(
+    parsed === undefined || parsed.metric === undefined,
+    prop,
+    text,
+    'is not a PromQL vector selector with a metric name',
+    `give the counter and its label matchers, e.g. 'http_requests_total{namespace="homepage",job="homepage-api"}'`,
+  );
   return parsed?.metric !== undefined ? parsed : undefined;
 }

@@ -43,7 +43,7 @@ export class SloDashboard extends GrafanaDashboard {
   constructor(scope: Construct, id: string, props: SloDashboardProps = {}) {
     super(scope, id, props, (system) => `${system}: SLOs`);
     const v = this.violations;
-    this.latencyQuantiles = [...props.latencyQuantiles ?? DEFAULT_QUANTILES];
+    this.latencyQuantiles = [...(props.latencyQuantiles ?? DEFAULT_QUANTILES)];
     checkQuantiles(v, 'latencyQuantiles', this.latencyQuantiles);
     for (const [i, slo] of (props.slos ?? []).entries()) {
       if (this.check(v, `slos[${i}]`, slo)) this.sloList.push(slo);
@@ -82,7 +82,11 @@ export class SloDashboard extends GrafanaDashboard {
           recordSelector: slo.recordSelector,
           sli: String(slo.sli),
           // The Slo validated the selector: it parses.
-          latency: l && { histogram: l.histogram, selector: parseSelector(l.selector ?? '{}') ?? { matchers: [] }, thresholdSeconds: l.threshold.toMilliseconds() / 1000 },
+          latency: l && {
+            histogram: l.histogram,
+            selector: parseSelector(l.selector ?? '{}') ?? { matchers: [] },
+            thresholdSeconds: l.threshold.toMilliseconds() / 1000,
+          },
           quantiles: this.latencyQuantiles,
         });
       }),
@@ -90,14 +94,21 @@ export class SloDashboard extends GrafanaDashboard {
   }
 
   protected emptyProblem(): string | undefined {
-    return this.sloList.length === 0 ? 'has no SLOs — give them in the slos prop or add them with addSlo, or remove the dashboard' : undefined;
+    return this.sloList.length === 0
+      ? 'has no SLOs — give them in the slos prop or add them with addSlo, or remove the dashboard'
+      : undefined;
   }
 
   /** Records a duplicate; returns whether `slo` can be added. */
   private check(v: Violations, prop: string, slo: Slo): boolean {
     if (v.check(this.sloList.includes(slo), prop, slo.node.path, 'is already on the dashboard', 'show each SLO once')) return false;
     const clash = this.sloList.find((s) => s.recordSelector === slo.recordSelector);
-    return !v.check(clash !== undefined, prop, slo.node.path, `selects the same recorded series (${slo.recordSelector}) as ${clash?.node.path}, so both rows would show the same data`,
-      'give the SLOs different names (the slo label), or show one of them');
+    return !v.check(
+      clash !== undefined,
+      prop,
+      slo.node.path,
+      `selects the same recorded series (${slo.recordSelector}) as ${clash?.node.path}, so both rows would show the same data`,
+      'give the SLOs different names (the slo label), or show one of them',
+    );
   }
 }

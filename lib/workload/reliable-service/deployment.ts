@@ -13,7 +13,11 @@ import { renderWritableDirectories } from './storage';
  * The Deployment. `env` is taken as given so the construct can pass a Lazy value (backing
  * services add variables after construction).
  */
-export function renderDeployment(spec: ResolvedServiceSpec, metadata: k8s.ObjectMeta, env: k8s.EnvVar[] | undefined): k8s.KubeDeploymentProps {
+export function renderDeployment(
+  spec: ResolvedServiceSpec,
+  metadata: k8s.ObjectMeta,
+  env: k8s.EnvVar[] | undefined,
+): k8s.KubeDeploymentProps {
   const ports = declaredPorts(spec.ports);
   const { volumes, volumeMounts } = renderWritableDirectories(spec.writableDirectories);
   return {
@@ -38,21 +42,23 @@ export function renderDeployment(spec: ResolvedServiceSpec, metadata: k8s.Object
           terminationGracePeriodSeconds: wholeSeconds(spec.lifecycle.terminationGracePeriod),
           securityContext: restrictedPodSecurityContext(spec.identity),
           topologySpreadConstraints: renderSpreadConstraints(spec.topologyKeys, spec.selector),
-          containers: [{
-            name: spec.component,
-            image: spec.image,
-            imagePullPolicy: 'IfNotPresent',
-            command: spec.command ? [...spec.command] : undefined,
-            args: spec.args ? [...spec.args] : undefined,
-            ports: ports.length > 0 ? ports.map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })) : undefined,
-            env,
-            resources: renderResources(spec.resources),
-            ...renderProbes(spec.probes, spec.ports),
-            lifecycle: renderLifecycle(spec.lifecycle),
-            securityContext: restrictedContainerSecurityContext(),
-            volumeMounts,
-            terminationMessagePolicy: 'FallbackToLogsOnError',
-          }],
+          containers: [
+            {
+              name: spec.component,
+              image: spec.image,
+              imagePullPolicy: 'IfNotPresent',
+              command: spec.command ? [...spec.command] : undefined,
+              args: spec.args ? [...spec.args] : undefined,
+              ports: ports.length > 0 ? ports.map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })) : undefined,
+              env,
+              resources: renderResources(spec.resources),
+              ...renderProbes(spec.probes, spec.ports),
+              lifecycle: renderLifecycle(spec.lifecycle),
+              securityContext: restrictedContainerSecurityContext(),
+              volumeMounts,
+              terminationMessagePolicy: 'FallbackToLogsOnError',
+            },
+          ],
           volumes,
         },
       },
@@ -61,7 +67,10 @@ export function renderDeployment(spec: ResolvedServiceSpec, metadata: k8s.Object
 }
 
 /** Soft spread across `keys`; undefined when spreading is switched off. */
-export function renderSpreadConstraints(keys: readonly string[], selector: Readonly<Record<string, string>>): k8s.TopologySpreadConstraint[] | undefined {
+export function renderSpreadConstraints(
+  keys: readonly string[],
+  selector: Readonly<Record<string, string>>,
+): k8s.TopologySpreadConstraint[] | undefined {
   if (keys.length === 0) return undefined;
   // ScheduleAnyway: a required constraint (or zone anti-affinity) can leave a surge pod
   // Pending forever on a small cluster and stall the rollout. matchLabelKeys scopes the skew

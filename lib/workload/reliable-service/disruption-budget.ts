@@ -7,10 +7,19 @@ import { DisruptionBudgetProps, UnhealthyPodEvictionPolicy } from './props';
  * The PodDisruptionBudget with its defaults decided, checked against the lowest replica count;
  * undefined with `singleReplica` (a budget on one pod blocks every node drain).
  */
-export function resolveDisruptionBudget(v: Violations, props: DisruptionBudgetProps | undefined, minReplicas: number,
-  singleReplica: boolean): DisruptionBudgetProps | undefined {
-  v.check(singleReplica && props !== undefined, 'disruptionBudget', props,
-    'is set although singleReplica drops the PDB', 'remove disruptionBudget, or remove singleReplica and run at least 2 replicas');
+export function resolveDisruptionBudget(
+  v: Violations,
+  props: DisruptionBudgetProps | undefined,
+  minReplicas: number,
+  singleReplica: boolean,
+): DisruptionBudgetProps | undefined {
+  v.check(
+    singleReplica && props !== undefined,
+    'disruptionBudget',
+    props,
+    'is set although singleReplica drops the PDB',
+    'remove disruptionBudget, or remove singleReplica and run at least 2 replicas',
+  );
   if (singleReplica) return undefined;
   const policy = props?.unhealthyPodEvictionPolicy ?? UnhealthyPodEvictionPolicy.ALWAYS_ALLOW;
   if (props?.minAvailable !== undefined && props.maxUnavailable !== undefined) {
@@ -22,10 +31,20 @@ export function resolveDisruptionBudget(v: Violations, props: DisruptionBudgetPr
   if (props?.minAvailable !== undefined) {
     const required = countAt(props.minAvailable, min);
     if (required === undefined) {
-      v.add('disruptionBudget.minAvailable', props.minAvailable, 'is neither a non-negative integer nor a percentage', "use e.g. 1 or '50%'");
+      v.add(
+        'disruptionBudget.minAvailable',
+        props.minAvailable,
+        'is neither a non-negative integer nor a percentage',
+        "use e.g. 1 or '50%'",
+      );
     } else {
-      v.check(required >= min, 'disruptionBudget.minAvailable', props.minAvailable,
-        `requires ${required} of ${min} pods at the minimum replica count, so no node can ever be drained`, fix);
+      v.check(
+        required >= min,
+        'disruptionBudget.minAvailable',
+        props.minAvailable,
+        `requires ${required} of ${min} pods at the minimum replica count, so no node can ever be drained`,
+        fix,
+      );
     }
     return { minAvailable: props.minAvailable, unhealthyPodEvictionPolicy: policy };
   }
@@ -34,14 +53,22 @@ export function resolveDisruptionBudget(v: Violations, props: DisruptionBudgetPr
   if (allowed === undefined) {
     v.add('disruptionBudget.maxUnavailable', maxUnavailable, 'is neither a non-negative integer nor a percentage', "use e.g. 1 or '25%'");
   } else {
-    v.check(allowed === 0, 'disruptionBudget.maxUnavailable', maxUnavailable, 'allows no pod to be evicted, so no node can ever be drained',
-      'allow at least 1 (or a non-zero percentage)');
+    v.check(
+      allowed === 0,
+      'disruptionBudget.maxUnavailable',
+      maxUnavailable,
+      'allows no pod to be evicted, so no node can ever be drained',
+      'allow at least 1 (or a non-zero percentage)',
+    );
   }
   return { maxUnavailable, unhealthyPodEvictionPolicy: policy };
 }
 
-export function renderDisruptionBudget(metadata: k8s.ObjectMeta, selector: Readonly<Record<string, string>>,
-  budget: DisruptionBudgetProps): k8s.KubePodDisruptionBudgetProps {
+export function renderDisruptionBudget(
+  metadata: k8s.ObjectMeta,
+  selector: Readonly<Record<string, string>>,
+  budget: DisruptionBudgetProps,
+): k8s.KubePodDisruptionBudgetProps {
   return {
     metadata,
     spec: {

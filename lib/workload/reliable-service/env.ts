@@ -7,9 +7,20 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Records what is wrong with adding `name` to the variables already `set`. */
 export function checkEnv(v: Violations, set: ReadonlyMap<string, EnvValue>, name: string, value: EnvValue): void {
-  v.check(!ENV_NAME.test(name), `env.${name}`, name, 'is not a valid environment variable name', 'use letters, digits and underscores, not starting with a digit');
-  v.check(value.isLiteral && SECRET_NAME.test(name), `env.${name}`, '<redacted>', 'looks like a credential but is a literal, which would put a secret in Git',
-    `use EnvValue.fromSecret('<secret>', '<key>')`);
+  v.check(
+    !ENV_NAME.test(name),
+    `env.${name}`,
+    name,
+    'is not a valid environment variable name',
+    'use letters, digits and underscores, not starting with a digit',
+  );
+  v.check(
+    value.isLiteral && SECRET_NAME.test(name),
+    `env.${name}`,
+    '<redacted>',
+    'looks like a credential but is a literal, which would put a secret in Git',
+    `use EnvValue.fromSecret('<secret>', '<key>')`,
+  );
   v.check(set.has(name), `env.${name}`, name, 'is set twice', 'set each variable once (a backing service may already set it)');
 }
 

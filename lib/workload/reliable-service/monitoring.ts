@@ -27,14 +27,23 @@ export function resolveMonitoring(v: Violations, props: MonitoringProps | undefi
     prometheusNamespace: props?.prometheusNamespace ?? 'monitoring',
   };
   checkPortDeclared(v, ports, 'monitoring.port', m.port);
-  v.check(seconds(m.scrapeTimeout) > seconds(m.interval), 'monitoring.scrapeTimeout', goDuration(m.scrapeTimeout),
-    `is longer than monitoring.interval (${goDuration(m.interval)}), so scrapes overlap`, 'lower scrapeTimeout to at most the interval');
+  v.check(
+    seconds(m.scrapeTimeout) > seconds(m.interval),
+    'monitoring.scrapeTimeout',
+    goDuration(m.scrapeTimeout),
+    `is longer than monitoring.interval (${goDuration(m.interval)}), so scrapes overlap`,
+    'lower scrapeTimeout to at most the interval',
+  );
   v.check(!m.path.startsWith('/'), 'monitoring.path', m.path, 'is not an absolute URL path', "start it with '/', e.g. '/metrics'");
   return m;
 }
 
-export function renderServiceMonitor(metadata: k8s.ObjectMeta, selector: Readonly<Record<string, string>>, namespace: string,
-  m: ResolvedMonitoring): ServiceMonitorProps {
+export function renderServiceMonitor(
+  metadata: k8s.ObjectMeta,
+  selector: Readonly<Record<string, string>>,
+  namespace: string,
+  m: ResolvedMonitoring,
+): ServiceMonitorProps {
   return {
     metadata,
     spec: {

@@ -23,8 +23,12 @@ export function renderEgressRules(rules: readonly PeerRule[]): k8s.NetworkPolicy
  * The deny-by-default policy of the pods `selector` matches. `ingress` and `egress` are taken
  * as given so the construct can pass Lazy values (rules are still added after construction).
  */
-export function renderNetworkPolicy(metadata: k8s.ObjectMeta, selector: Readonly<Record<string, string>>,
-  ingress: k8s.NetworkPolicyIngressRule[] | undefined, egress: k8s.NetworkPolicyEgressRule[]): k8s.KubeNetworkPolicyProps {
+export function renderNetworkPolicy(
+  metadata: k8s.ObjectMeta,
+  selector: Readonly<Record<string, string>>,
+  ingress: k8s.NetworkPolicyIngressRule[] | undefined,
+  egress: k8s.NetworkPolicyEgressRule[],
+): k8s.KubeNetworkPolicyProps {
   return {
     metadata,
     spec: {

@@ -118,7 +118,11 @@ export class ScalingPolicy {
     return new ScalingPolicy('Pods', pods, period);
   }
 
-  private constructor(public readonly type: 'Percent' | 'Pods', public readonly value: number, public readonly period: Duration) {}
+  private constructor(
+    public readonly type: 'Percent' | 'Pods',
+    public readonly value: number,
+    public readonly period: Duration,
+  ) {}
 
   public toString(): string {
     return `${this.value}${this.type === 'Percent' ? '%' : ' pods'}/${goDuration(this.period)}`;

@@ -136,9 +136,16 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
     super(scope, id);
     this.chart = SystemChart.of(this);
     this.violations = new Violations(this);
-    const spec = resolveServiceSpec(props, {
-      system: this.chart.system, component: id, namespace: this.chart.namespaceName, environment: this.chart.environment,
-    }, this.violations);
+    const spec = resolveServiceSpec(
+      props,
+      {
+        system: this.chart.system,
+        component: id,
+        namespace: this.chart.namespaceName,
+        environment: this.chart.environment,
+      },
+      this.violations,
+    );
     this.name = spec.name;
     this.component = spec.component;
     this.namespace = spec.namespace;
@@ -180,19 +187,36 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
       new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', renderDisruptionBudget(metadata, this.selector, spec.disruptionBudget));
     }
     if (spec.scaling.autoscaling) {
-      new k8s.KubeHorizontalPodAutoscalerV2(this, 'HorizontalPodAutoscaler', renderAutoscaler(this.name, metadata, spec.scaling.autoscaling));
+      new k8s.KubeHorizontalPodAutoscalerV2(
+        this,
+        'HorizontalPodAutoscaler',
+        renderAutoscaler(this.name, metadata, spec.scaling.autoscaling),
+      );
     }
     if (spec.monitoring) {
       const monitor = renderServiceMonitor(metadata, this.selector, this.namespace, spec.monitoring);
       new ServiceMonitor(this, 'ServiceMonitor', monitor);
       // It selects this service's Service alone (by the selector labels, in its namespace).
-      if (service) this.targets.push(serviceMonitorTarget({ name: this.name, namespace: this.namespace, jobLabel: monitor.spec.jobLabel }, { name: this.name, namespace: this.namespace, labels: this.labels }));
+      if (service)
+        this.targets.push(
+          serviceMonitorTarget(
+            { name: this.name, namespace: this.namespace, jobLabel: monitor.spec.jobLabel },
+            { name: this.name, namespace: this.namespace, labels: this.labels },
+          ),
+        );
       this.ingressRules.push({ from: NetworkPeer.namespace(spec.monitoring.prometheusNamespace), ports: [spec.monitoring.port] });
     }
     // Rendered lazily: services created later may still add ingress rules (addDependency).
-    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', renderNetworkPolicy(metadata, this.selector,
-      Lazy.any({ produce: () => renderIngressRules(this.ingressRules.map((rule) => this.ingressPeerRule(rule))) }),
-      Lazy.any({ produce: () => renderEgressRules(this.dependencies.map((dep) => egressPeerRule(dep))) })));
+    new k8s.KubeNetworkPolicy(
+      this,
+      'NetworkPolicy',
+      renderNetworkPolicy(
+        metadata,
+        this.selector,
+        Lazy.any({ produce: () => renderIngressRules(this.ingressRules.map((rule) => this.ingressPeerRule(rule))) }),
+        Lazy.any({ produce: () => renderEgressRules(this.dependencies.map((dep) => egressPeerRule(dep))) }),
+      ),
+    );
   }
 
   /**
@@ -215,10 +239,20 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
    * Admits `rule.from` on `rule.ports`. Throws naming the service when a port is not declared.
    */
   public addIngress(rule: IngressRuleProps): void {
-    const ports = rule.ports ?? this.declaredPorts().map(([name]) => name).filter((name) => name !== 'metrics');
+    const ports =
+      rule.ports ??
+      this.declaredPorts()
+        .map(([name]) => name)
+        .filter((name) => name !== 'metrics');
     const v = this.addViolations();
     for (const port of ports) {
-      v.check(this.ports[port] === undefined, 'ingress.ports', port, `is not a declared port (declared: ${declaredPortList(this.ports)})`, 'declare it in ports or admit a declared one');
+      v.check(
+        this.ports[port] === undefined,
+        'ingress.ports',
+        port,
+        `is not a declared port (declared: ${declaredPortList(this.ports)})`,
+        'declare it in ports or admit a declared one',
+      );
     }
     if (rule.from instanceof ReliableService) this.checkSameEnvironment(v, 'ingress.from', rule.from);
     this.report(v);
@@ -233,8 +267,20 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
     const v = this.addViolations();
     if (dep.to instanceof ReliableService) {
       const port = dep.port ?? 'http';
-      v.check(dep.ports !== undefined, 'dependencies.ports', dep.ports, `is set for the ReliableService ${dep.to.name}, whose ports are known`, "name the target's port with 'port' instead");
-      v.check(dep.to.ports[port] === undefined, 'dependencies.port', port, `is not a port of ${dep.to.name} (declared: ${declaredPortList(dep.to.ports)})`, "use one of the target's declared ports");
+      v.check(
+        dep.ports !== undefined,
+        'dependencies.ports',
+        dep.ports,
+        `is set for the ReliableService ${dep.to.name}, whose ports are known`,
+        "name the target's port with 'port' instead",
+      );
+      v.check(
+        dep.to.ports[port] === undefined,
+        'dependencies.port',
+        port,
+        `is not a port of ${dep.to.name} (declared: ${declaredPortList(dep.to.ports)})`,
+        "use one of the target's declared ports",
+      );
       this.checkSameEnvironment(v, 'dependencies.to', dep.to);
       this.report(v);
       this.dependencies.push({ to: dep.to, port });
@@ -242,8 +288,15 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
     } else {
       const ports = dep.ports ?? [];
       v.check(ports.length === 0, 'dependencies.ports', dep.ports, `is empty for ${dep.to}`, 'list the TCP ports the service calls there');
-      for (const p of ports) v.check(!validPort(p), 'dependencies.ports', p, 'is not a port number (1–65535)', 'use the port the dependency listens on');
-      v.check(dep.port !== undefined, 'dependencies.port', dep.port, `is a named port, but ${dep.to} is not a ReliableService`, 'give numeric ports in ports');
+      for (const p of ports)
+        v.check(!validPort(p), 'dependencies.ports', p, 'is not a port number (1–65535)', 'use the port the dependency listens on');
+      v.check(
+        dep.port !== undefined,
+        'dependencies.port',
+        dep.port,
+        `is a named port, but ${dep.to} is not a ReliableService`,
+        'give numeric ports in ports',
+      );
       this.report(v);
       this.dependencies.push({ to: dep.to, ports: [...ports] });
     }
@@ -277,8 +330,13 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
   }
 
   private checkSameEnvironment(v: Violations, prop: string, other: ReliableService): void {
-    v.check(other.environment !== this.environment, prop, other.node.path, `is in environment '${other.environment.name}', not '${this.environment.name}'`,
-      'connect services of the same environment');
+    v.check(
+      other.environment !== this.environment,
+      prop,
+      other.node.path,
+      `is in environment '${other.environment.name}', not '${this.environment.name}'`,
+      'connect services of the same environment',
+    );
   }
 
   private ingressPeerRule(rule: IngressRule): PeerRule {
@@ -289,19 +347,21 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
   /** Replicas, disruption budget, probes and shutdown timing, for the reliability report. */
   public reliabilityFacts(): ReliabilityFacts {
     return {
-      services: [{
-        name: this.name,
-        replicas: this.replicas,
-        minReplicas: this.minReplicas,
-        maxReplicas: this.maxReplicas,
-        disruptionBudget: this.disruptionBudget,
-        readinessProbe: probeFact(this.readinessProbe),
-        livenessProbe: this.livenessProbe && probeFact(this.livenessProbe),
-        startupProbe: this.startupProbe && probeFact(this.startupProbe),
-        preStop: this.preStop.duration,
-        drainTimeout: this.drainTimeout,
-        terminationGracePeriod: this.terminationGracePeriod,
-      }],
+      services: [
+        {
+          name: this.name,
+          replicas: this.replicas,
+          minReplicas: this.minReplicas,
+          maxReplicas: this.maxReplicas,
+          disruptionBudget: this.disruptionBudget,
+          readinessProbe: probeFact(this.readinessProbe),
+          livenessProbe: this.livenessProbe && probeFact(this.livenessProbe),
+          startupProbe: this.startupProbe && probeFact(this.startupProbe),
+          preStop: this.preStop.duration,
+          drainTimeout: this.drainTimeout,
+          terminationGracePeriod: this.terminationGracePeriod,
+        },
+      ],
     };
   }
 }

@@ -7,7 +7,12 @@ export function resolveIdentity(v: Violations, identity: PodIdentityProps): Requ
   const runAsUser = identity.runAsUser ?? DEFAULT_UID;
   const runAsGroup = identity.runAsGroup ?? runAsUser;
   const fsGroup = identity.fsGroup ?? runAsGroup;
-  v.check(runAsUser === 0 || runAsGroup === 0, 'podIdentity', identity, 'runs as root (UID or GID 0)',
-    'use a non-root UID/GID the image supports, e.g. 65532');
+  v.check(
+    runAsUser === 0 || runAsGroup === 0,
+    'podIdentity',
+    identity,
+    'runs as root (UID or GID 0)',
+    'use a non-root UID/GID the image supports, e.g. 65532',
+  );
   return { runAsUser, runAsGroup, fsGroup };
 }

@@ -18,24 +18,46 @@ export interface ResolvedLifecycle {
   readonly terminationGracePeriod: Duration;
 }
 
-export function resolveLifecycle(v: Violations, shutdown: ShutdownProps | undefined, postStart: PostStartHook | undefined): ResolvedLifecycle {
+export function resolveLifecycle(
+  v: Violations,
+  shutdown: ShutdownProps | undefined,
+  postStart: PostStartHook | undefined,
+): ResolvedLifecycle {
   if (postStart) {
     const command = postStart.command;
-    v.check(command.length === 0 || command[0].trim() === '', 'postStart', postStart.toString(),
+    v.check(
+      command.length === 0 || command[0].trim() === '',
+      'postStart',
+      postStart.toString(),
       'has an empty command, which Kubernetes rejects or fails at every container start',
-      "pass the command to run, e.g. PostStartHook.exec(['sh', '-c', '...']), or remove postStart");
+      "pass the command to run, e.g. PostStartHook.exec(['sh', '-c', '...']), or remove postStart",
+    );
   }
   const preStop = shutdown?.preStop ?? PreStopHook.sleep(DEFAULT_PRE_STOP);
   const drainTimeout = shutdown?.drainTimeout ?? DEFAULT_DRAIN;
   const minimumGrace = seconds(preStop.duration) + seconds(drainTimeout);
   const grace = shutdown?.terminationGracePeriod ?? Duration.seconds(Math.ceil(minimumGrace + seconds(GRACE_MARGIN)));
   if (shutdown?.terminationGracePeriod !== undefined) {
-    v.check(seconds(grace) <= minimumGrace, 'shutdown.terminationGracePeriod', goDuration(grace),
+    v.check(
+      seconds(grace) <= minimumGrace,
+      'shutdown.terminationGracePeriod',
+      goDuration(grace),
       `is not longer than preStop (${goDuration(preStop.duration)}) + drainTimeout (${goDuration(drainTimeout)}) = ${minimumGrace} s, so in-flight requests are killed`,
-      `raise terminationGracePeriod above ${minimumGrace} s or shorten preStop/drainTimeout`);
+      `raise terminationGracePeriod above ${minimumGrace} s or shorten preStop/drainTimeout`,
+    );
   }
-  for (const [prop, d] of [['shutdown.preStop', preStop.duration], ['shutdown.drainTimeout', drainTimeout], ['shutdown.terminationGracePeriod', grace]] as const) {
-    v.check(wholeSeconds(d) === undefined, prop, goDuration(d), 'is not a whole number of seconds', 'use whole seconds (Kubernetes counts in seconds)');
+  for (const [prop, d] of [
+    ['shutdown.preStop', preStop.duration],
+    ['shutdown.drainTimeout', drainTimeout],
+    ['shutdown.terminationGracePeriod', grace],
+  ] as const) {
+    v.check(
+      wholeSeconds(d) === undefined,
+      prop,
+      goDuration(d),
+      'is not a whole number of seconds',
+      'use whole seconds (Kubernetes counts in seconds)',
+    );
   }
   return { postStart, preStop, drainTimeout, terminationGracePeriod: grace };
 }

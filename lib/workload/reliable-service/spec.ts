@@ -1,5 +1,13 @@
 import { ContainerResources } from 'cdk8s-plus-28';
-import { isDnsLabel, isLabelValue, recommendedLabels, repeatedSystemName, resourceName, selectorLabels, toLabelValue } from '../../core/conventions';
+import {
+  isDnsLabel,
+  isLabelValue,
+  recommendedLabels,
+  repeatedSystemName,
+  resourceName,
+  selectorLabels,
+  toLabelValue,
+} from '../../core/conventions';
 import { EnvValue } from '../../core/env-value';
 import { Environment } from '../../core/environment';
 import { imagePinningProblem, parseImage } from '../../core/image';
@@ -11,7 +19,15 @@ import { checkEnv } from './env';
 import { ResolvedMonitoring, resolveMonitoring } from './monitoring';
 import { checkPorts } from './ports';
 import { checkProbes, ResolvedProbes, resolveStartupProbe } from './probes';
-import { DisruptionBudgetProps, PodIdentityProps, ProbesProps, ServicePorts, ServiceSpecProps, SpreadProps, WritableDirectory } from './props';
+import {
+  DisruptionBudgetProps,
+  PodIdentityProps,
+  ProbesProps,
+  ServicePorts,
+  ServiceSpecProps,
+  SpreadProps,
+  WritableDirectory,
+} from './props';
 import { ResolvedRollout, resolveRollout } from './rollout';
 import { resolveIdentity } from './security';
 import { ResolvedLifecycle, resolveLifecycle } from './shutdown';
@@ -81,12 +97,21 @@ export function resolveServiceSpec(props: ServiceSpecProps, context: ServiceCont
   checkResources(v, props.resources);
 
   const probeProps = props.probes ?? ({} as ProbesProps);
-  const probes: ResolvedProbes = { readiness: probeProps.readiness, liveness: probeProps.liveness, startup: resolveStartupProbe(probeProps) };
+  const probes: ResolvedProbes = {
+    readiness: probeProps.readiness,
+    liveness: probeProps.liveness,
+    startup: resolveStartupProbe(probeProps),
+  };
   checkProbes(v, probeProps, probes, ports);
   const lifecycle = resolveLifecycle(v, props.shutdown, props.postStart);
 
   const singleReplica = props.singleReplica ?? false;
-  const scaling = resolveScaling(v, { replicas: props.replicas, autoscaling: props.autoscaling, singleReplica, resources: props.resources });
+  const scaling = resolveScaling(v, {
+    replicas: props.replicas,
+    autoscaling: props.autoscaling,
+    singleReplica,
+    resources: props.resources,
+  });
   const disruptionBudget = resolveDisruptionBudget(v, props.disruptionBudget, scaling.minReplicas, singleReplica);
 
   const rollout = resolveRollout(v, props, scaling.maxReplicas);
@@ -124,22 +149,36 @@ export function resolveServiceSpec(props: ServiceSpecProps, context: ServiceCont
 
 /** The version label: given, else the image tag, else the first 12 digits of its digest. */
 function resolveVersion(v: Violations, props: ServiceSpecProps, system: string, component: string, name: string): string {
-  v.check(!isDnsLabel(component) || !isDnsLabel(name), 'id', component,
-    `gives the object name '${name}', which is not a DNS label of at most 63 characters`, 'use a short lowercase id of letters, digits and dashes');
+  v.check(
+    !isDnsLabel(component) || !isDnsLabel(name),
+    'id',
+    component,
+    `gives the object name '${name}', which is not a DNS label of at most 63 characters`,
+    'use a short lowercase id of letters, digits and dashes',
+  );
   const repeated = repeatedSystemName(system, component);
   if (repeated) v.add('id', component, repeated.problem, repeated.fix);
   const pinning = imagePinningProblem(props.image);
   if (pinning) v.add('image', props.image, ...pinning);
   const image = parseImage(props.image);
-  const version = props.version
-    ?? (image.tag && image.tag !== 'latest' ? toLabelValue(image.tag) : toLabelValue((image.digest ?? 'unknown').replace(/^sha256:/, '').slice(0, 12)));
-  v.check(!isLabelValue(version), 'version', version, 'is not a valid label value', 'use at most 63 letters, digits, dots, dashes and underscores');
+  const version =
+    props.version ??
+    (image.tag && image.tag !== 'latest'
+      ? toLabelValue(image.tag)
+      : toLabelValue((image.digest ?? 'unknown').replace(/^sha256:/, '').slice(0, 12)));
+  v.check(
+    !isLabelValue(version),
+    'version',
+    version,
+    'is not a valid label value',
+    'use at most 63 letters, digits, dots, dashes and underscores',
+  );
   return version;
 }
 
 function topologyKeys(spread: SpreadProps | undefined): string[] {
   return [
-    ...(spread?.zones ?? true ? ['topology.kubernetes.io/zone'] : []),
-    ...(spread?.nodes ?? true ? ['kubernetes.io/hostname'] : []),
+    ...((spread?.zones ?? true) ? ['topology.kubernetes.io/zone'] : []),
+    ...((spread?.nodes ?? true) ? ['kubernetes.io/hostname'] : []),
   ];
 }

@@ -6,8 +6,13 @@ import { WritableDirectory } from './props';
 export function checkWritableDirectories(v: Violations, dirs: readonly WritableDirectory[]): readonly WritableDirectory[] {
   const seen = new Set<string>();
   for (const [i, dir] of dirs.entries()) {
-    v.check(!dir.path.startsWith('/') || dir.path === '/', `writableDirectories[${i}].path`, dir.path, 'is not an absolute path below /',
-      "use a directory such as '/tmp'");
+    v.check(
+      !dir.path.startsWith('/') || dir.path === '/',
+      `writableDirectories[${i}].path`,
+      dir.path,
+      'is not an absolute path below /',
+      "use a directory such as '/tmp'",
+    );
     v.check(seen.has(dir.path), `writableDirectories[${i}].path`, dir.path, 'is listed twice', 'list each directory once');
     seen.add(dir.path);
   }
@@ -15,7 +20,10 @@ export function checkWritableDirectories(v: Violations, dirs: readonly WritableD
 }
 
 /** The pod's emptyDir volumes and the container's mounts of them; both undefined when there are none. */
-export function renderWritableDirectories(dirs: readonly WritableDirectory[]): { volumes?: k8s.Volume[]; volumeMounts?: k8s.VolumeMount[] } {
+export function renderWritableDirectories(dirs: readonly WritableDirectory[]): {
+  volumes?: k8s.Volume[];
+  volumeMounts?: k8s.VolumeMount[];
+} {
   if (dirs.length === 0) return { volumes: undefined, volumeMounts: undefined };
   return {
     volumes: dirs.map((dir, i) => ({

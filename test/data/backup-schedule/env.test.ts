@@ -1,10 +1,27 @@
-import { commonEnv, drillEnv, encryptionEnv, postgresEnv, retentionEnv, s3Env, secretEnv, sourceEnv } from '../../../lib/data/backup-schedule/env';
+import {
+  commonEnv,
+  drillEnv,
+  encryptionEnv,
+  postgresEnv,
+  retentionEnv,
+  s3Env,
+  secretEnv,
+  sourceEnv,
+} from '../../../lib/data/backup-schedule/env';
 import { BackupSource, Retention } from '../../../lib/data/backup-schedule/props';
 import { OFFSITE, PG_SOURCE, REDIS_SOURCE, TARGET } from './fixtures';
 
 describe('commonEnv', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['work dir, HOME and TMPDIR', () => commonEnv(), [{ name: 'WORK_DIR', value: '/work' }, { name: 'HOME', value: '/tmp' }, { name: 'TMPDIR', value: '/tmp' }]],
+    [
+      'work dir, HOME and TMPDIR',
+      () => commonEnv(),
+      [
+        { name: 'WORK_DIR', value: '/work' },
+        { name: 'HOME', value: '/tmp' },
+        { name: 'TMPDIR', value: '/tmp' },
+      ],
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });
@@ -12,25 +29,33 @@ describe('commonEnv', () => {
 
 describe('s3Env', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['MinIO backup target', () => s3Env(TARGET), [
-      { name: 'S3_ENDPOINT', value: 'http://minio.minio:9000' },
-      { name: 'S3_BUCKET', value: 'backups' },
-      { name: 'S3_PREFIX', value: 'prod/shop-db' },
-      { name: 'AWS_DEFAULT_REGION', value: 'us-east-1' },
-      { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: 'minio-credentials', key: 'access-key' } } },
-      { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'minio-credentials', key: 'secret-key' } } },
-      { name: 'AWS_EC2_METADATA_DISABLED', value: 'true' },
-    ]],
-    ['AWS S3 with KMS as the off-site target', () => s3Env(OFFSITE, 'OFFSITE_'), [
-      { name: 'OFFSITE_S3_ENDPOINT', value: 'https://s3.eu-central-1.amazonaws.com' },
-      { name: 'OFFSITE_S3_BUCKET', value: 'offsite-backups' },
-      { name: 'OFFSITE_S3_PREFIX', value: 'prod/shop-db' },
-      { name: 'OFFSITE_AWS_DEFAULT_REGION', value: 'eu-central-1' },
-      { name: 'OFFSITE_S3_SSE', value: 'aws:kms' },
-      { name: 'OFFSITE_S3_SSE_KMS_KEY_ID', value: 'alias/backups' },
-      { name: 'OFFSITE_AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: 'aws-backup', key: 'access-key' } } },
-      { name: 'OFFSITE_AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'aws-backup', key: 'secret-key' } } },
-    ]],
+    [
+      'MinIO backup target',
+      () => s3Env(TARGET),
+      [
+        { name: 'S3_ENDPOINT', value: 'http://minio.minio:9000' },
+        { name: 'S3_BUCKET', value: 'backups' },
+        { name: 'S3_PREFIX', value: 'prod/shop-db' },
+        { name: 'AWS_DEFAULT_REGION', value: 'us-east-1' },
+        { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: 'minio-credentials', key: 'access-key' } } },
+        { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'minio-credentials', key: 'secret-key' } } },
+        { name: 'AWS_EC2_METADATA_DISABLED', value: 'true' },
+      ],
+    ],
+    [
+      'AWS S3 with KMS as the off-site target',
+      () => s3Env(OFFSITE, 'OFFSITE_'),
+      [
+        { name: 'OFFSITE_S3_ENDPOINT', value: 'https://s3.eu-central-1.amazonaws.com' },
+        { name: 'OFFSITE_S3_BUCKET', value: 'offsite-backups' },
+        { name: 'OFFSITE_S3_PREFIX', value: 'prod/shop-db' },
+        { name: 'OFFSITE_AWS_DEFAULT_REGION', value: 'eu-central-1' },
+        { name: 'OFFSITE_S3_SSE', value: 'aws:kms' },
+        { name: 'OFFSITE_S3_SSE_KMS_KEY_ID', value: 'alias/backups' },
+        { name: 'OFFSITE_AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: 'aws-backup', key: 'access-key' } } },
+        { name: 'OFFSITE_AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'aws-backup', key: 'secret-key' } } },
+      ],
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });
@@ -38,36 +63,76 @@ describe('s3Env', () => {
 
 describe('sourceEnv', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['PostgreSQL with the role from a Secret', () => sourceEnv(PG_SOURCE), [
-      { name: 'PGHOST', value: 'shop-db-rw.shop.svc' },
-      { name: 'PGPORT', value: '5432' },
-      { name: 'PGDATABASE', value: 'app' },
-      { name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'username' } } },
-      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'password' } } },
-      { name: 'PGCONNECT_TIMEOUT', value: '10' },
-    ]],
-    ['PostgreSQL with a literal role and port', () => sourceEnv(BackupSource.postgres({ host: '10.0.0.5', port: 6432, database: 'shop', username: 'backup', password: { name: 'pg', key: 'pw' }, image: 'postgres:16.4-bookworm' })), [
-      { name: 'PGHOST', value: '10.0.0.5' },
-      { name: 'PGPORT', value: '6432' },
-      { name: 'PGDATABASE', value: 'shop' },
-      { name: 'PGUSER', value: 'backup' },
-      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'pg', key: 'pw' } } },
-      { name: 'PGCONNECT_TIMEOUT', value: '10' },
-    ]],
-    ['Redis with a password', () => sourceEnv(REDIS_SOURCE), [
-      { name: 'REDIS_HOST', value: 'shop-cache-2.shop-cache-headless.shop.svc' },
-      { name: 'REDIS_PORT', value: '6379' },
-      { name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: 'cache-auth', key: 'password' } } },
-    ]],
-    ['Redis without a password', () => sourceEnv(BackupSource.redis({ host: 'cache.shop', image: 'redis:7.2.5-bookworm' })), [{ name: 'REDIS_HOST', value: 'cache.shop' }, { name: 'REDIS_PORT', value: '6379' }]],
-    ['Redis under Sentinel: the sentinels and the master set', () => sourceEnv(BackupSource.redis({
-      host: 'shop-cache.shop.svc', port: 26379, sentinel: { masterSet: 'mymaster' }, password: { name: 'cache-auth', key: 'password' }, image: 'redis:7.4.6-bookworm',
-    })), [
-      { name: 'REDIS_HOST', value: 'shop-cache.shop.svc' },
-      { name: 'REDIS_PORT', value: '26379' },
-      { name: 'REDIS_SENTINEL_MASTER', value: 'mymaster' },
-      { name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: 'cache-auth', key: 'password' } } },
-    ]],
+    [
+      'PostgreSQL with the role from a Secret',
+      () => sourceEnv(PG_SOURCE),
+      [
+        { name: 'PGHOST', value: 'shop-db-rw.shop.svc' },
+        { name: 'PGPORT', value: '5432' },
+        { name: 'PGDATABASE', value: 'app' },
+        { name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'username' } } },
+        { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'password' } } },
+        { name: 'PGCONNECT_TIMEOUT', value: '10' },
+      ],
+    ],
+    [
+      'PostgreSQL with a literal role and port',
+      () =>
+        sourceEnv(
+          BackupSource.postgres({
+            host: '10.0.0.5',
+            port: 6432,
+            database: 'shop',
+            username: 'backup',
+            password: { name: 'pg', key: 'pw' },
+            image: 'postgres:16.4-bookworm',
+          }),
+        ),
+      [
+        { name: 'PGHOST', value: '10.0.0.5' },
+        { name: 'PGPORT', value: '6432' },
+        { name: 'PGDATABASE', value: 'shop' },
+        { name: 'PGUSER', value: 'backup' },
+        { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'pg', key: 'pw' } } },
+        { name: 'PGCONNECT_TIMEOUT', value: '10' },
+      ],
+    ],
+    [
+      'Redis with a password',
+      () => sourceEnv(REDIS_SOURCE),
+      [
+        { name: 'REDIS_HOST', value: 'shop-cache-2.shop-cache-headless.shop.svc' },
+        { name: 'REDIS_PORT', value: '6379' },
+        { name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: 'cache-auth', key: 'password' } } },
+      ],
+    ],
+    [
+      'Redis without a password',
+      () => sourceEnv(BackupSource.redis({ host: 'cache.shop', image: 'redis:7.2.5-bookworm' })),
+      [
+        { name: 'REDIS_HOST', value: 'cache.shop' },
+        { name: 'REDIS_PORT', value: '6379' },
+      ],
+    ],
+    [
+      'Redis under Sentinel: the sentinels and the master set',
+      () =>
+        sourceEnv(
+          BackupSource.redis({
+            host: 'shop-cache.shop.svc',
+            port: 26379,
+            sentinel: { masterSet: 'mymaster' },
+            password: { name: 'cache-auth', key: 'password' },
+            image: 'redis:7.4.6-bookworm',
+          }),
+        ),
+      [
+        { name: 'REDIS_HOST', value: 'shop-cache.shop.svc' },
+        { name: 'REDIS_PORT', value: '26379' },
+        { name: 'REDIS_SENTINEL_MASTER', value: 'mymaster' },
+        { name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: 'cache-auth', key: 'password' } } },
+      ],
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });
@@ -75,14 +140,18 @@ describe('sourceEnv', () => {
 
 describe('postgresEnv', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['another database on the source server', () => postgresEnv(PG_SOURCE, 'postgres'), [
-      { name: 'PGHOST', value: 'shop-db-rw.shop.svc' },
-      { name: 'PGPORT', value: '5432' },
-      { name: 'PGDATABASE', value: 'postgres' },
-      { name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'username' } } },
-      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'password' } } },
-      { name: 'PGCONNECT_TIMEOUT', value: '10' },
-    ]],
+    [
+      'another database on the source server',
+      () => postgresEnv(PG_SOURCE, 'postgres'),
+      [
+        { name: 'PGHOST', value: 'shop-db-rw.shop.svc' },
+        { name: 'PGPORT', value: '5432' },
+        { name: 'PGDATABASE', value: 'postgres' },
+        { name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'username' } } },
+        { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'password' } } },
+        { name: 'PGCONNECT_TIMEOUT', value: '10' },
+      ],
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });
@@ -90,28 +159,46 @@ describe('postgresEnv', () => {
 
 describe('drillEnv', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['PostgreSQL defaults', () => drillEnv(PG_SOURCE, { scratchDatabase: 'app_restore_drill', maintenanceDatabase: 'postgres', keepScratchDatabase: false }), [
-      { name: 'PGHOST', value: 'shop-db-rw.shop.svc' },
-      { name: 'PGPORT', value: '5432' },
-      { name: 'PGDATABASE', value: 'postgres' },
-      { name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'username' } } },
-      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'password' } } },
-      { name: 'PGCONNECT_TIMEOUT', value: '10' },
-      { name: 'SCRATCH_DATABASE', value: 'app_restore_drill' },
-      { name: 'KEEP_SCRATCH_DATABASE', value: 'false' },
-    ]],
-    ['PostgreSQL with a check query, keeping the scratch database', () => drillEnv(PG_SOURCE, { scratchDatabase: 'app_drill', maintenanceDatabase: 'template1', keepScratchDatabase: true, checkSql: 'SELECT true' }), [
-      { name: 'PGHOST', value: 'shop-db-rw.shop.svc' },
-      { name: 'PGPORT', value: '5432' },
-      { name: 'PGDATABASE', value: 'template1' },
-      { name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'username' } } },
-      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'password' } } },
-      { name: 'PGCONNECT_TIMEOUT', value: '10' },
-      { name: 'SCRATCH_DATABASE', value: 'app_drill' },
-      { name: 'KEEP_SCRATCH_DATABASE', value: 'true' },
-      { name: 'DRILL_CHECK_SQL', value: 'SELECT true' },
-    ]],
-    ['Redis: nothing', () => drillEnv(REDIS_SOURCE, { scratchDatabase: '_restore_drill', maintenanceDatabase: 'postgres', keepScratchDatabase: false }), []],
+    [
+      'PostgreSQL defaults',
+      () => drillEnv(PG_SOURCE, { scratchDatabase: 'app_restore_drill', maintenanceDatabase: 'postgres', keepScratchDatabase: false }),
+      [
+        { name: 'PGHOST', value: 'shop-db-rw.shop.svc' },
+        { name: 'PGPORT', value: '5432' },
+        { name: 'PGDATABASE', value: 'postgres' },
+        { name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'username' } } },
+        { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'password' } } },
+        { name: 'PGCONNECT_TIMEOUT', value: '10' },
+        { name: 'SCRATCH_DATABASE', value: 'app_restore_drill' },
+        { name: 'KEEP_SCRATCH_DATABASE', value: 'false' },
+      ],
+    ],
+    [
+      'PostgreSQL with a check query, keeping the scratch database',
+      () =>
+        drillEnv(PG_SOURCE, {
+          scratchDatabase: 'app_drill',
+          maintenanceDatabase: 'template1',
+          keepScratchDatabase: true,
+          checkSql: 'SELECT true',
+        }),
+      [
+        { name: 'PGHOST', value: 'shop-db-rw.shop.svc' },
+        { name: 'PGPORT', value: '5432' },
+        { name: 'PGDATABASE', value: 'template1' },
+        { name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'username' } } },
+        { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'password' } } },
+        { name: 'PGCONNECT_TIMEOUT', value: '10' },
+        { name: 'SCRATCH_DATABASE', value: 'app_drill' },
+        { name: 'KEEP_SCRATCH_DATABASE', value: 'true' },
+        { name: 'DRILL_CHECK_SQL', value: 'SELECT true' },
+      ],
+    ],
+    [
+      'Redis: nothing',
+      () => drillEnv(REDIS_SOURCE, { scratchDatabase: '_restore_drill', maintenanceDatabase: 'postgres', keepScratchDatabase: false }),
+      [],
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });
@@ -120,7 +207,11 @@ describe('drillEnv', () => {
 describe('encryptionEnv', () => {
   test.each<[string, () => unknown, unknown]>([
     ['no client-side encryption', () => encryptionEnv(undefined), []],
-    ['the passphrase from its Secret', () => encryptionEnv({ name: 'backup-key', key: 'passphrase' }), [{ name: 'BACKUP_ENCRYPTION_KEY', valueFrom: { secretKeyRef: { name: 'backup-key', key: 'passphrase' } } }]],
+    [
+      'the passphrase from its Secret',
+      () => encryptionEnv({ name: 'backup-key', key: 'passphrase' }),
+      [{ name: 'BACKUP_ENCRYPTION_KEY', valueFrom: { secretKeyRef: { name: 'backup-key', key: 'passphrase' } } }],
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });
@@ -137,7 +228,11 @@ describe('retentionEnv', () => {
 
 describe('secretEnv', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['a Secret key reference', () => secretEnv('PGPASSWORD', { name: 'db', key: 'password' }), { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }],
+    [
+      'a Secret key reference',
+      () => secretEnv('PGPASSWORD', { name: 'db', key: 'password' }),
+      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });

@@ -13,17 +13,32 @@ export const PG_SOURCE = BackupSource.postgres({
   image: 'postgres:16.4-bookworm',
 });
 export const REDIS_SOURCE = BackupSource.redis({
-  host: 'shop-cache-2.shop-cache-headless.shop.svc', password: { name: 'cache-auth', key: 'password' }, image: 'redis:7.2.5-bookworm',
+  host: 'shop-cache-2.shop-cache-headless.shop.svc',
+  password: { name: 'cache-auth', key: 'password' },
+  image: 'redis:7.2.5-bookworm',
 });
-export const TARGET = BackupTarget.minio({ endpoint: 'http://minio.minio:9000', bucket: 'backups', credentials: { secretName: 'minio-credentials' } })
-  .withPrefix('prod/shop-db');
+export const TARGET = BackupTarget.minio({
+  endpoint: 'http://minio.minio:9000',
+  bucket: 'backups',
+  credentials: { secretName: 'minio-credentials' },
+}).withPrefix('prod/shop-db');
 export const OFFSITE = BackupTarget.s3({
-  bucket: 'offsite-backups', region: 'eu-central-1', encryption: 'aws:kms', kmsKeyId: 'alias/backups', credentials: { secretName: 'aws-backup' },
+  bucket: 'offsite-backups',
+  region: 'eu-central-1',
+  encryption: 'aws:kms',
+  kmsKeyId: 'alias/backups',
+  credentials: { secretName: 'aws-backup' },
 }).withPrefix('prod/shop-db');
 
 const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
-export const SOURCE_EGRESS: k8s.NetworkPolicyEgressRule = { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }], ports: [tcp(5432)] };
-export const TARGET_EGRESS: k8s.NetworkPolicyEgressRule = { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'minio' } } }], ports: [tcp(9000)] };
+export const SOURCE_EGRESS: k8s.NetworkPolicyEgressRule = {
+  to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }],
+  ports: [tcp(5432)],
+};
+export const TARGET_EGRESS: k8s.NetworkPolicyEgressRule = {
+  to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'minio' } } }],
+  ports: [tcp(9000)],
+};
 export const OFFSITE_EGRESS: k8s.NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [tcp(443)] };
 
 export const SPEC: BackupSpec = {
@@ -66,7 +81,12 @@ export const ENCRYPTED_OFFSITE: BackupSpec = {
   timeZone: 'Europe/Berlin',
   retention: Retention.days(14),
   encryptionKey: { name: 'backup-key', key: 'passphrase' },
-  drill: { scratchDatabase: 'app_drill', maintenanceDatabase: 'template1', keepScratchDatabase: true, checkSql: 'SELECT count(*) > 0 FROM users' },
+  drill: {
+    scratchDatabase: 'app_drill',
+    maintenanceDatabase: 'template1',
+    keepScratchDatabase: true,
+    checkSql: 'SELECT count(*) > 0 FROM users',
+  },
   jobs: { ...SPEC.jobs, backoffLimit: 0, activeDeadline: Duration.minutes(30), ttlAfterFinished: Duration.days(3) },
   workDirSize: Size.gibibytes(2),
   offsite: { target: OFFSITE, jobName: 'shop-db-offsite-sync', schedule: '0 4 * * 0', egress: OFFSITE_EGRESS },

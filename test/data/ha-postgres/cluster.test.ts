@@ -1,7 +1,12 @@
 import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  barmanConfiguration, clusterProps, instancePodMonitorProps, managedRoles, objectStoreProps, scheduledBackupProps,
+  barmanConfiguration,
+  clusterProps,
+  instancePodMonitorProps,
+  managedRoles,
+  objectStoreProps,
+  scheduledBackupProps,
 } from '../../../lib/data/ha-postgres/cluster';
 import { PrimaryUpdateMethod, PrimaryUpdateStrategy } from '../../../lib/data/ha-postgres/props';
 import { StorageClass } from '../../../lib/core/storage-class';
@@ -9,149 +14,178 @@ import { BACKUP, IN_TREE, SPEC } from './fixtures';
 
 describe('clusterProps', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['two instances, no backup', () => clusterProps(SPEC, undefined), {
-      metadata: {
-        name: 'shop-db',
-        namespace: 'shop',
-        labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-        annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
-      },
-      spec: {
-        instances: 2,
-        imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
-        primaryUpdateStrategy: 'unsupervised',
-        primaryUpdateMethod: 'switchover',
-        enablePdb: true,
-        storage: { size: '10Gi' },
-        resources: {
-          requests: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('1Gi') },
-          limits: { memory: k8s.Quantity.fromString('1Gi') },
+    [
+      'two instances, no backup',
+      () => clusterProps(SPEC, undefined),
+      {
+        metadata: {
+          name: 'shop-db',
+          namespace: 'shop',
+          labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
+          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
         },
-        postgresql: { parameters: { max_connections: '100' } },
-        bootstrap: { initdb: { database: 'app', owner: 'app', dataChecksums: true } },
-        affinity: { enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' },
-        topologySpreadConstraints: [
-          {
-            maxSkew: 1,
-            topologyKey: 'topology.kubernetes.io/zone',
-            whenUnsatisfiable: 'ScheduleAnyway',
-            labelSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } },
+        spec: {
+          instances: 2,
+          imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
+          primaryUpdateStrategy: 'unsupervised',
+          primaryUpdateMethod: 'switchover',
+          enablePdb: true,
+          storage: { size: '10Gi' },
+          resources: {
+            requests: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('1Gi') },
+            limits: { memory: k8s.Quantity.fromString('1Gi') },
           },
-        ],
-      },
-    }],
-    ['single instance without PDB, WAL volume, own credentials, parameters, no zone spread, supervised restart, restore drills', () => clusterProps({ ...SPEC, instances: 1, walStorage: { size: Size.gibibytes(2), storageClass: StorageClass.named('fast') }, credentialsSecret: 'app-credentials', parameters: { work_mem: '8MB' }, spreadAcrossZones: false, primaryUpdateStrategy: PrimaryUpdateStrategy.SUPERVISED, primaryUpdateMethod: PrimaryUpdateMethod.RESTART }, managedRoles('app', true)), {
-      metadata: {
-        name: 'shop-db',
-        namespace: 'shop',
-        labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-        annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
-      },
-      spec: {
-        instances: 1,
-        imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
-        primaryUpdateStrategy: 'supervised',
-        primaryUpdateMethod: 'restart',
-        enablePdb: false,
-        storage: { size: '10Gi' },
-        walStorage: { size: '2Gi', storageClass: 'fast' },
-        resources: {
-          requests: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('1Gi') },
-          limits: { memory: k8s.Quantity.fromString('1Gi') },
-        },
-        postgresql: { parameters: { work_mem: '8MB', max_connections: '100' } },
-        managed: {
-          roles: [
+          postgresql: { parameters: { max_connections: '100' } },
+          bootstrap: { initdb: { database: 'app', owner: 'app', dataChecksums: true } },
+          affinity: { enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' },
+          topologySpreadConstraints: [
             {
-              name: 'app',
-              ensure: 'present',
-              login: true,
-              inherit: true,
-              createdb: true,
-              comment: 'application owner; CREATEDB for restore drills',
+              maxSkew: 1,
+              topologyKey: 'topology.kubernetes.io/zone',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } },
             },
           ],
         },
-        bootstrap: { initdb: { database: 'app', owner: 'app', secret: { name: 'app-credentials' }, dataChecksums: true } },
-        affinity: { enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' },
       },
-    }],
-    ['Barman Cloud plugin backup', () => clusterProps({ ...SPEC, backup: BACKUP }, undefined), {
-      metadata: {
-        name: 'shop-db',
-        namespace: 'shop',
-        labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-        annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
-      },
-      spec: {
-        instances: 2,
-        imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
-        primaryUpdateStrategy: 'unsupervised',
-        primaryUpdateMethod: 'switchover',
-        enablePdb: true,
-        storage: { size: '10Gi' },
-        resources: {
-          requests: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('1Gi') },
-          limits: { memory: k8s.Quantity.fromString('1Gi') },
-        },
-        postgresql: { parameters: { max_connections: '100', archive_timeout: '300s' } },
-        bootstrap: { initdb: { database: 'app', owner: 'app', dataChecksums: true } },
-        affinity: { enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' },
-        topologySpreadConstraints: [
+    ],
+    [
+      'single instance without PDB, WAL volume, own credentials, parameters, no zone spread, supervised restart, restore drills',
+      () =>
+        clusterProps(
           {
-            maxSkew: 1,
-            topologyKey: 'topology.kubernetes.io/zone',
-            whenUnsatisfiable: 'ScheduleAnyway',
-            labelSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } },
+            ...SPEC,
+            instances: 1,
+            walStorage: { size: Size.gibibytes(2), storageClass: StorageClass.named('fast') },
+            credentialsSecret: 'app-credentials',
+            parameters: { work_mem: '8MB' },
+            spreadAcrossZones: false,
+            primaryUpdateStrategy: PrimaryUpdateStrategy.SUPERVISED,
+            primaryUpdateMethod: PrimaryUpdateMethod.RESTART,
           },
-        ],
-        plugins: [{ name: 'barman-cloud.cloudnative-pg.io', isWalArchiver: true, parameters: { barmanObjectName: 'shop-db' } }],
-      },
-    }],
-    ['in-tree barmanObjectStore backup', () => clusterProps({ ...SPEC, backup: IN_TREE }, undefined), {
-      metadata: {
-        name: 'shop-db',
-        namespace: 'shop',
-        labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-        annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
-      },
-      spec: {
-        instances: 2,
-        imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
-        primaryUpdateStrategy: 'unsupervised',
-        primaryUpdateMethod: 'switchover',
-        enablePdb: true,
-        storage: { size: '10Gi' },
-        resources: {
-          requests: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('1Gi') },
-          limits: { memory: k8s.Quantity.fromString('1Gi') },
+          managedRoles('app', true),
+        ),
+      {
+        metadata: {
+          name: 'shop-db',
+          namespace: 'shop',
+          labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
+          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
         },
-        postgresql: { parameters: { max_connections: '100', archive_timeout: '90s' } },
-        bootstrap: { initdb: { database: 'app', owner: 'app', dataChecksums: true } },
-        affinity: { enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' },
-        topologySpreadConstraints: [
-          {
-            maxSkew: 1,
-            topologyKey: 'topology.kubernetes.io/zone',
-            whenUnsatisfiable: 'ScheduleAnyway',
-            labelSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } },
+        spec: {
+          instances: 1,
+          imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
+          primaryUpdateStrategy: 'supervised',
+          primaryUpdateMethod: 'restart',
+          enablePdb: false,
+          storage: { size: '10Gi' },
+          walStorage: { size: '2Gi', storageClass: 'fast' },
+          resources: {
+            requests: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('1Gi') },
+            limits: { memory: k8s.Quantity.fromString('1Gi') },
           },
-        ],
-        backup: {
-          barmanObjectStore: {
-            destinationPath: 's3://shop-backups',
-            endpointUrl: 'https://s3.eu-central-1.amazonaws.com',
-            s3Credentials: {
-              accessKeyId: { name: 'aws-backup', key: 'access-key' },
-              secretAccessKey: { name: 'aws-backup', key: 'secret-key' },
+          postgresql: { parameters: { work_mem: '8MB', max_connections: '100' } },
+          managed: {
+            roles: [
+              {
+                name: 'app',
+                ensure: 'present',
+                login: true,
+                inherit: true,
+                createdb: true,
+                comment: 'application owner; CREATEDB for restore drills',
+              },
+            ],
+          },
+          bootstrap: { initdb: { database: 'app', owner: 'app', secret: { name: 'app-credentials' }, dataChecksums: true } },
+          affinity: { enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' },
+        },
+      },
+    ],
+    [
+      'Barman Cloud plugin backup',
+      () => clusterProps({ ...SPEC, backup: BACKUP }, undefined),
+      {
+        metadata: {
+          name: 'shop-db',
+          namespace: 'shop',
+          labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
+          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+        },
+        spec: {
+          instances: 2,
+          imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
+          primaryUpdateStrategy: 'unsupervised',
+          primaryUpdateMethod: 'switchover',
+          enablePdb: true,
+          storage: { size: '10Gi' },
+          resources: {
+            requests: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('1Gi') },
+            limits: { memory: k8s.Quantity.fromString('1Gi') },
+          },
+          postgresql: { parameters: { max_connections: '100', archive_timeout: '300s' } },
+          bootstrap: { initdb: { database: 'app', owner: 'app', dataChecksums: true } },
+          affinity: { enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' },
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: 'topology.kubernetes.io/zone',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } },
             },
-            wal: { compression: 'zstd', encryption: 'aws:kms', maxParallel: 4 },
-            data: { compression: 'snappy', encryption: 'aws:kms', jobs: 4 },
-          },
-          retentionPolicy: '7d',
+          ],
+          plugins: [{ name: 'barman-cloud.cloudnative-pg.io', isWalArchiver: true, parameters: { barmanObjectName: 'shop-db' } }],
         },
       },
-    }],
+    ],
+    [
+      'in-tree barmanObjectStore backup',
+      () => clusterProps({ ...SPEC, backup: IN_TREE }, undefined),
+      {
+        metadata: {
+          name: 'shop-db',
+          namespace: 'shop',
+          labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
+          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+        },
+        spec: {
+          instances: 2,
+          imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
+          primaryUpdateStrategy: 'unsupervised',
+          primaryUpdateMethod: 'switchover',
+          enablePdb: true,
+          storage: { size: '10Gi' },
+          resources: {
+            requests: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('1Gi') },
+            limits: { memory: k8s.Quantity.fromString('1Gi') },
+          },
+          postgresql: { parameters: { max_connections: '100', archive_timeout: '90s' } },
+          bootstrap: { initdb: { database: 'app', owner: 'app', dataChecksums: true } },
+          affinity: { enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' },
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: 'topology.kubernetes.io/zone',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } },
+            },
+          ],
+          backup: {
+            barmanObjectStore: {
+              destinationPath: 's3://shop-backups',
+              endpointUrl: 'https://s3.eu-central-1.amazonaws.com',
+              s3Credentials: {
+                accessKeyId: { name: 'aws-backup', key: 'access-key' },
+                secretAccessKey: { name: 'aws-backup', key: 'secret-key' },
+              },
+              wal: { compression: 'zstd', encryption: 'aws:kms', maxParallel: 4 },
+              data: { compression: 'snappy', encryption: 'aws:kms', jobs: 4 },
+            },
+            retentionPolicy: '7d',
+          },
+        },
+      },
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });
@@ -160,18 +194,22 @@ describe('clusterProps', () => {
 describe('managedRoles', () => {
   test.each<[string, () => unknown, unknown]>([
     ['without restore drills', () => managedRoles('app', false), undefined],
-    ['with restore drills: CREATEDB', () => managedRoles('app', true), {
-      roles: [
-        {
-          name: 'app',
-          ensure: 'present',
-          login: true,
-          inherit: true,
-          createdb: true,
-          comment: 'application owner; CREATEDB for restore drills',
-        },
-      ],
-    }],
+    [
+      'with restore drills: CREATEDB',
+      () => managedRoles('app', true),
+      {
+        roles: [
+          {
+            name: 'app',
+            ensure: 'present',
+            login: true,
+            inherit: true,
+            createdb: true,
+            comment: 'application owner; CREATEDB for restore drills',
+          },
+        ],
+      },
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });
@@ -179,30 +217,48 @@ describe('managedRoles', () => {
 
 describe('barmanConfiguration', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['MinIO, no encryption', () => barmanConfiguration(BACKUP), {
-      destinationPath: 's3://shop-backups/pg',
-      endpointUrl: 'http://minio.minio:9000',
-      s3Credentials: {
-        accessKeyId: { name: 'minio-credentials', key: 'access-key' },
-        secretAccessKey: { name: 'minio-credentials', key: 'secret-key' },
+    [
+      'MinIO, no encryption',
+      () => barmanConfiguration(BACKUP),
+      {
+        destinationPath: 's3://shop-backups/pg',
+        endpointUrl: 'http://minio.minio:9000',
+        s3Credentials: {
+          accessKeyId: { name: 'minio-credentials', key: 'access-key' },
+          secretAccessKey: { name: 'minio-credentials', key: 'secret-key' },
+        },
+        wal: { compression: 'gzip', maxParallel: 2 },
+        data: { compression: 'gzip', jobs: 2 },
       },
-      wal: { compression: 'gzip', maxParallel: 2 },
-      data: { compression: 'gzip', jobs: 2 },
-    }],
-    ['AWS S3 with KMS', () => barmanConfiguration(IN_TREE), {
-      destinationPath: 's3://shop-backups',
-      endpointUrl: 'https://s3.eu-central-1.amazonaws.com',
-      s3Credentials: { accessKeyId: { name: 'aws-backup', key: 'access-key' }, secretAccessKey: { name: 'aws-backup', key: 'secret-key' } },
-      wal: { compression: 'zstd', encryption: 'aws:kms', maxParallel: 4 },
-      data: { compression: 'snappy', encryption: 'aws:kms', jobs: 4 },
-    }],
-    ['bucket-default sends no header', () => barmanConfiguration({ ...IN_TREE, encryption: 'bucket-default' }), {
-      destinationPath: 's3://shop-backups',
-      endpointUrl: 'https://s3.eu-central-1.amazonaws.com',
-      s3Credentials: { accessKeyId: { name: 'aws-backup', key: 'access-key' }, secretAccessKey: { name: 'aws-backup', key: 'secret-key' } },
-      wal: { compression: 'zstd', maxParallel: 4 },
-      data: { compression: 'snappy', jobs: 4 },
-    }],
+    ],
+    [
+      'AWS S3 with KMS',
+      () => barmanConfiguration(IN_TREE),
+      {
+        destinationPath: 's3://shop-backups',
+        endpointUrl: 'https://s3.eu-central-1.amazonaws.com',
+        s3Credentials: {
+          accessKeyId: { name: 'aws-backup', key: 'access-key' },
+          secretAccessKey: { name: 'aws-backup', key: 'secret-key' },
+        },
+        wal: { compression: 'zstd', encryption: 'aws:kms', maxParallel: 4 },
+        data: { compression: 'snappy', encryption: 'aws:kms', jobs: 4 },
+      },
+    ],
+    [
+      'bucket-default sends no header',
+      () => barmanConfiguration({ ...IN_TREE, encryption: 'bucket-default' }),
+      {
+        destinationPath: 's3://shop-backups',
+        endpointUrl: 'https://s3.eu-central-1.amazonaws.com',
+        s3Credentials: {
+          accessKeyId: { name: 'aws-backup', key: 'access-key' },
+          secretAccessKey: { name: 'aws-backup', key: 'secret-key' },
+        },
+        wal: { compression: 'zstd', maxParallel: 4 },
+        data: { compression: 'snappy', jobs: 4 },
+      },
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });
@@ -210,27 +266,31 @@ describe('barmanConfiguration', () => {
 
 describe('objectStoreProps', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['plugin ObjectStore', () => objectStoreProps(SPEC, BACKUP), {
-      metadata: {
-        name: 'shop-db',
-        namespace: 'shop',
-        labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-        annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
-      },
-      spec: {
-        configuration: {
-          destinationPath: 's3://shop-backups/pg',
-          endpointUrl: 'http://minio.minio:9000',
-          s3Credentials: {
-            accessKeyId: { name: 'minio-credentials', key: 'access-key' },
-            secretAccessKey: { name: 'minio-credentials', key: 'secret-key' },
-          },
-          wal: { compression: 'gzip', maxParallel: 2 },
-          data: { compression: 'gzip', jobs: 2 },
+    [
+      'plugin ObjectStore',
+      () => objectStoreProps(SPEC, BACKUP),
+      {
+        metadata: {
+          name: 'shop-db',
+          namespace: 'shop',
+          labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
+          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
         },
-        retentionPolicy: '7d',
+        spec: {
+          configuration: {
+            destinationPath: 's3://shop-backups/pg',
+            endpointUrl: 'http://minio.minio:9000',
+            s3Credentials: {
+              accessKeyId: { name: 'minio-credentials', key: 'access-key' },
+              secretAccessKey: { name: 'minio-credentials', key: 'secret-key' },
+            },
+            wal: { compression: 'gzip', maxParallel: 2 },
+            data: { compression: 'gzip', jobs: 2 },
+          },
+          retentionPolicy: '7d',
+        },
       },
-    }],
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });
@@ -238,29 +298,37 @@ describe('objectStoreProps', () => {
 
 describe('scheduledBackupProps', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['plugin method', () => scheduledBackupProps(SPEC, BACKUP), {
-      metadata: { name: 'shop-db', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' } },
-      spec: {
-        cluster: { name: 'shop-db' },
-        schedule: '0 0 2 * * *',
-        method: 'plugin',
-        pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' },
-        target: 'prefer-standby',
-        immediate: true,
-        backupOwnerReference: 'self',
+    [
+      'plugin method',
+      () => scheduledBackupProps(SPEC, BACKUP),
+      {
+        metadata: { name: 'shop-db', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' } },
+        spec: {
+          cluster: { name: 'shop-db' },
+          schedule: '0 0 2 * * *',
+          method: 'plugin',
+          pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' },
+          target: 'prefer-standby',
+          immediate: true,
+          backupOwnerReference: 'self',
+        },
       },
-    }],
-    ['in-tree method, not immediate', () => scheduledBackupProps(SPEC, IN_TREE), {
-      metadata: { name: 'shop-db', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' } },
-      spec: {
-        cluster: { name: 'shop-db' },
-        schedule: '0 0 2 * * *',
-        method: 'barmanObjectStore',
-        target: 'prefer-standby',
-        immediate: false,
-        backupOwnerReference: 'self',
+    ],
+    [
+      'in-tree method, not immediate',
+      () => scheduledBackupProps(SPEC, IN_TREE),
+      {
+        metadata: { name: 'shop-db', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' } },
+        spec: {
+          cluster: { name: 'shop-db' },
+          schedule: '0 0 2 * * *',
+          method: 'barmanObjectStore',
+          target: 'prefer-standby',
+          immediate: false,
+          backupOwnerReference: 'self',
+        },
       },
-    }],
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });
@@ -268,13 +336,17 @@ describe('scheduledBackupProps', () => {
 
 describe('instancePodMonitorProps', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['the instances', () => instancePodMonitorProps(SPEC), {
-      metadata: { name: 'shop-db', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' } },
-      spec: {
-        selector: { matchLabels: { 'cnpg.io/cluster': 'shop-db', 'cnpg.io/podRole': 'instance' } },
-        podMetricsEndpoints: [{ port: 'metrics' }],
+    [
+      'the instances',
+      () => instancePodMonitorProps(SPEC),
+      {
+        metadata: { name: 'shop-db', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' } },
+        spec: {
+          selector: { matchLabels: { 'cnpg.io/cluster': 'shop-db', 'cnpg.io/podRole': 'instance' } },
+          podMetricsEndpoints: [{ port: 'metrics' }],
+        },
       },
-    }],
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });

@@ -1,12 +1,30 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { BackupTarget } from '../../../lib/data/backup-target';
-import { DataCompression, PoolMode, PostgresBackupMethod, PrimaryUpdateMethod, PrimaryUpdateStrategy, WalCompression } from '../../../lib/data/ha-postgres/props';
+import {
+  DataCompression,
+  PoolMode,
+  PostgresBackupMethod,
+  PrimaryUpdateMethod,
+  PrimaryUpdateStrategy,
+  WalCompression,
+} from '../../../lib/data/ha-postgres/props';
 import { PostgresSpec, ResolvedBackup, ResolvedPooler } from '../../../lib/data/ha-postgres/spec';
 
 /** Resolved specs shared by the render-function tables. */
-export const MINIO = BackupTarget.minio({ endpoint: 'http://minio.minio:9000', bucket: 'shop-backups', prefix: 'pg', credentials: { secretName: 'minio-credentials' } });
-export const S3 = BackupTarget.s3({ bucket: 'shop-backups', region: 'eu-central-1', encryption: 'aws:kms', kmsKeyId: 'alias/backups', credentials: { secretName: 'aws-backup' } });
+export const MINIO = BackupTarget.minio({
+  endpoint: 'http://minio.minio:9000',
+  bucket: 'shop-backups',
+  prefix: 'pg',
+  credentials: { secretName: 'minio-credentials' },
+});
+export const S3 = BackupTarget.s3({
+  bucket: 'shop-backups',
+  region: 'eu-central-1',
+  encryption: 'aws:kms',
+  kmsKeyId: 'alias/backups',
+  credentials: { secretName: 'aws-backup' },
+});
 
 export const SPEC: PostgresSpec = {
   name: 'shop-db',
@@ -45,8 +63,15 @@ export const BACKUP: ResolvedBackup = {
   rpo: undefined,
 };
 export const IN_TREE: ResolvedBackup = {
-  ...BACKUP, target: S3, method: PostgresBackupMethod.IN_TREE_BARMAN_OBJECT_STORE, encryption: 'aws:kms', walCompression: WalCompression.ZSTD,
-  dataCompression: DataCompression.SNAPPY, maxParallel: 4, immediate: false, archiveTimeout: Duration.seconds(90),
+  ...BACKUP,
+  target: S3,
+  method: PostgresBackupMethod.IN_TREE_BARMAN_OBJECT_STORE,
+  encryption: 'aws:kms',
+  walCompression: WalCompression.ZSTD,
+  dataCompression: DataCompression.SNAPPY,
+  maxParallel: 4,
+  immediate: false,
+  archiveTimeout: Duration.seconds(90),
 };
 
 export const POOLER: ResolvedPooler = {

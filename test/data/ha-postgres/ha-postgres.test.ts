@@ -1,14 +1,35 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupSchedule, BackupTarget, Retention, ConnectionRoute, DataCompression, Environment, HAPostgres, HAPostgresProps, Images, PoolerProps, PoolMode, PostgresBackupMethod,
-  PrimaryUpdateMethod, PrimaryUpdateStrategy, Probe, ReliableService, ReliableServiceProps, ReliakitApp, StorageClass, WalCompression,
+  BackupSchedule,
+  BackupTarget,
+  Retention,
+  ConnectionRoute,
+  DataCompression,
+  Environment,
+  HAPostgres,
+  HAPostgresProps,
+  Images,
+  PoolerProps,
+  PoolMode,
+  PostgresBackupMethod,
+  PrimaryUpdateMethod,
+  PrimaryUpdateStrategy,
+  Probe,
+  ReliableService,
+  ReliableServiceProps,
+  ReliakitApp,
+  StorageClass,
+  WalCompression,
 } from '../../../lib';
 import { container, find, Manifest, ofKind, synth, testChart } from '../../support/synth';
 
 const DIGEST = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 const MINIO = BackupTarget.minio({
-  endpoint: 'http://minio.minio:9000', bucket: 'homepage-backups', prefix: 'postgres', credentials: { secretName: 'minio-credentials' },
+  endpoint: 'http://minio.minio:9000',
+  bucket: 'homepage-backups',
+  prefix: 'postgres',
+  credentials: { secretName: 'minio-credentials' },
 });
 
 function dbProps(overrides: Partial<HAPostgresProps> = {}): HAPostgresProps {
@@ -48,7 +69,10 @@ describe('HAPostgres defaults', () => {
 
   test('object set and snapshot', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Namespace/test', 'Cluster/test-postgres', 'PodMonitor/test-postgres', 'NetworkPolicy/test-postgres',
+      'Namespace/test',
+      'Cluster/test-postgres',
+      'PodMonitor/test-postgres',
+      'NetworkPolicy/test-postgres',
     ]);
     expect(objects).toMatchSnapshot();
   });
@@ -66,22 +90,34 @@ describe('HAPostgres defaults', () => {
       postgresql: { parameters: { max_connections: '100' } },
       bootstrap: { initdb: { database: 'app', owner: 'app', dataChecksums: true } },
     });
-    expect(spec.topologySpreadConstraints[0]).toMatchObject({ topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' });
+    expect(spec.topologySpreadConstraints[0]).toMatchObject({
+      topologyKey: 'topology.kubernetes.io/zone',
+      whenUnsatisfiable: 'ScheduleAnyway',
+    });
     expect(db.majorVersion).toBe(16);
     expect([db.primaryServiceName, db.appSecretName]).toEqual(['test-postgres-rw', 'test-postgres-app']);
   });
 
   test('node-local volumes (local-path): required anti-affinity, since each instance is pinned to its node for good', () => {
     const chart = testChart();
-    const local = new HAPostgres(chart, 'postgres', dbProps({ storage: { size: Size.gibibytes(10), storageClass: StorageClass.localPath() } }));
+    const local = new HAPostgres(
+      chart,
+      'postgres',
+      dbProps({ storage: { size: Size.gibibytes(10), storageClass: StorageClass.localPath() } }),
+    );
     const cluster = find(synth(chart), 'Cluster', 'test-postgres').spec;
     expect([cluster.affinity, cluster.storage]).toEqual([
-      { enablePodAntiAffinity: true, podAntiAffinityType: 'required', topologyKey: 'kubernetes.io/hostname' }, { size: '10Gi', storageClass: 'local-path' },
+      { enablePodAntiAffinity: true, podAntiAffinityType: 'required', topologyKey: 'kubernetes.io/hostname' },
+      { size: '10Gi', storageClass: 'local-path' },
     ]);
     expect(local.volumes).toEqual([{ kind: 'data', sizeBytes: 10 * 1024 ** 3, nodeLocal: true }]);
     // A node-local WAL volume alone pins the instance too.
     const walChart = testChart();
-    new HAPostgres(walChart, 'postgres', dbProps({ walStorage: { size: Size.gibibytes(2), storageClass: StorageClass.nodeLocal('openebs-hostpath') } }));
+    new HAPostgres(
+      walChart,
+      'postgres',
+      dbProps({ walStorage: { size: Size.gibibytes(2), storageClass: StorageClass.nodeLocal('openebs-hostpath') } }),
+    );
     expect(find(synth(walChart), 'Cluster', 'test-postgres').spec.affinity.podAntiAffinityType).toBe('required');
   });
 
@@ -105,10 +141,16 @@ describe('HAPostgres defaults', () => {
 describe('HAPostgres behaviour', () => {
   test('continuous backup through the Barman Cloud plugin', () => {
     const chart = testChart();
-    const db = new HAPostgres(chart, 'postgres', dbProps({ backup: { target: MINIO, retention: '7d', schedule: '0 2 * * *', walCompression: WalCompression.ZSTD } }));
+    const db = new HAPostgres(
+      chart,
+      'postgres',
+      dbProps({ backup: { target: MINIO, retention: '7d', schedule: '0 2 * * *', walCompression: WalCompression.ZSTD } }),
+    );
     const objects = synth(chart);
     const cluster = find(objects, 'Cluster', 'test-postgres').spec;
-    expect(cluster.plugins).toEqual([{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'test-postgres' } }]);
+    expect(cluster.plugins).toEqual([
+      { name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'test-postgres' } },
+    ]);
     expect(cluster.backup).toBeUndefined();
     expect(cluster.postgresql.parameters.archive_timeout).toBe('300s');
     const store = find(objects, 'ObjectStore', 'test-postgres');
@@ -118,7 +160,10 @@ describe('HAPostgres behaviour', () => {
       configuration: {
         destinationPath: 's3://homepage-backups/postgres',
         endpointURL: 'http://minio.minio:9000',
-        s3Credentials: { accessKeyId: { name: 'minio-credentials', key: 'access-key' }, secretAccessKey: { name: 'minio-credentials', key: 'secret-key' } },
+        s3Credentials: {
+          accessKeyId: { name: 'minio-credentials', key: 'access-key' },
+          secretAccessKey: { name: 'minio-credentials', key: 'secret-key' },
+        },
         wal: { compression: 'zstd', maxParallel: 2 },
         data: { compression: 'gzip', jobs: 2 },
       },
@@ -137,10 +182,27 @@ describe('HAPostgres behaviour', () => {
 
   test('in-tree barmanObjectStore for older operators, AES256 by default on AWS S3', () => {
     const chart = testChart();
-    const target = BackupTarget.s3({ bucket: 'offsite-backups', prefix: 'pg', region: 'eu-central-1', credentials: { secretName: 'aws-backup' } });
-    new HAPostgres(chart, 'postgres', dbProps({
-      backup: { target, retention: '30d', schedule: '0 3 * * *', method: PostgresBackupMethod.IN_TREE_BARMAN_OBJECT_STORE, dataCompression: DataCompression.BZIP2, maxParallel: 4, immediate: false },
-    }));
+    const target = BackupTarget.s3({
+      bucket: 'offsite-backups',
+      prefix: 'pg',
+      region: 'eu-central-1',
+      credentials: { secretName: 'aws-backup' },
+    });
+    new HAPostgres(
+      chart,
+      'postgres',
+      dbProps({
+        backup: {
+          target,
+          retention: '30d',
+          schedule: '0 3 * * *',
+          method: PostgresBackupMethod.IN_TREE_BARMAN_OBJECT_STORE,
+          dataCompression: DataCompression.BZIP2,
+          maxParallel: 4,
+          immediate: false,
+        },
+      }),
+    );
     const objects = synth(chart);
     const spec = find(objects, 'Cluster', 'test-postgres').spec;
     expect(spec.plugins).toBeUndefined();
@@ -149,7 +211,10 @@ describe('HAPostgres behaviour', () => {
       barmanObjectStore: {
         destinationPath: 's3://offsite-backups/pg',
         endpointURL: 'https://s3.eu-central-1.amazonaws.com',
-        s3Credentials: { accessKeyId: { name: 'aws-backup', key: 'access-key' }, secretAccessKey: { name: 'aws-backup', key: 'secret-key' } },
+        s3Credentials: {
+          accessKeyId: { name: 'aws-backup', key: 'access-key' },
+          secretAccessKey: { name: 'aws-backup', key: 'secret-key' },
+        },
         wal: { compression: 'gzip', encryption: 'AES256', maxParallel: 4 },
         data: { compression: 'bzip2', encryption: 'AES256', jobs: 4 },
       },
@@ -166,29 +231,70 @@ describe('HAPostgres behaviour', () => {
 
   test('settings: WAL volume, parameters, credentials, update policy, no zone spread', () => {
     const chart = testChart();
-    new HAPostgres(chart, 'postgres', dbProps({
-      instances: 3, maxConnections: 300, walStorage: { size: Size.gibibytes(5) }, parameters: { shared_buffers: '256MB' }, credentialsSecret: 'app-credentials',
-      primaryUpdateMethod: PrimaryUpdateMethod.RESTART, primaryUpdateStrategy: PrimaryUpdateStrategy.SUPERVISED, spreadAcrossZones: false,
-    }));
+    new HAPostgres(
+      chart,
+      'postgres',
+      dbProps({
+        instances: 3,
+        maxConnections: 300,
+        walStorage: { size: Size.gibibytes(5) },
+        parameters: { shared_buffers: '256MB' },
+        credentialsSecret: 'app-credentials',
+        primaryUpdateMethod: PrimaryUpdateMethod.RESTART,
+        primaryUpdateStrategy: PrimaryUpdateStrategy.SUPERVISED,
+        spreadAcrossZones: false,
+      }),
+    );
     const spec = find(synth(chart), 'Cluster', 'test-postgres').spec;
     expect(spec).toMatchObject({
-      instances: 3, walStorage: { size: '5Gi' }, primaryUpdateMethod: 'restart', primaryUpdateStrategy: 'supervised',
-      postgresql: { parameters: { shared_buffers: '256MB', max_connections: '300' } }, bootstrap: { initdb: { secret: { name: 'app-credentials' } } },
+      instances: 3,
+      walStorage: { size: '5Gi' },
+      primaryUpdateMethod: 'restart',
+      primaryUpdateStrategy: 'supervised',
+      postgresql: { parameters: { shared_buffers: '256MB', max_connections: '300' } },
+      bootstrap: { initdb: { secret: { name: 'app-credentials' } } },
     });
     expect(spec.topologySpreadConstraints).toBeUndefined();
   });
 
   test('poolers (rw and ro) with their PodMonitors and NetworkPolicy', () => {
     const chart = testChart();
-    const db = new HAPostgres(chart, 'postgres', dbProps({ pooler: { instances: 3, poolMode: PoolMode.SESSION, defaultPoolSize: 10, maxClientConnections: 500, readOnly: true, parameters: { max_prepared_statements: '200' } } }));
+    const db = new HAPostgres(
+      chart,
+      'postgres',
+      dbProps({
+        pooler: {
+          instances: 3,
+          poolMode: PoolMode.SESSION,
+          defaultPoolSize: 10,
+          maxClientConnections: 500,
+          readOnly: true,
+          parameters: { max_prepared_statements: '200' },
+        },
+      }),
+    );
     const objects = synth(chart);
     expect(find(objects, 'Pooler', 'test-postgres-pooler-rw').spec).toEqual({
-      cluster: { name: 'test-postgres' }, instances: 3, type: 'rw',
-      template: { spec: { containers: [{ name: 'pgbouncer', image: Images.PGBOUNCER, resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } } }] } },
+      cluster: { name: 'test-postgres' },
+      instances: 3,
+      type: 'rw',
+      template: {
+        spec: {
+          containers: [
+            {
+              name: 'pgbouncer',
+              image: Images.PGBOUNCER,
+              resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+            },
+          ],
+        },
+      },
       pgbouncer: { poolMode: 'session', parameters: { max_prepared_statements: '200', default_pool_size: '10', max_client_conn: '500' } },
     });
     expect(find(objects, 'Pooler', 'test-postgres-pooler-ro').spec.type).toBe('ro');
-    expect(find(objects, 'PodMonitor', 'test-postgres-pooler-ro').spec.selector).toEqual({ matchLabels: { 'cnpg.io/poolerName': 'test-postgres-pooler-ro' } });
+    expect(find(objects, 'PodMonitor', 'test-postgres-pooler-ro').spec.selector).toEqual({
+      matchLabels: { 'cnpg.io/poolerName': 'test-postgres-pooler-ro' },
+    });
     expect(find(objects, 'NetworkPolicy', 'test-postgres-pooler').spec.podSelector).toEqual({
       matchExpressions: [{ key: 'cnpg.io/poolerName', operator: 'In', values: ['test-postgres-pooler-rw', 'test-postgres-pooler-ro'] }],
     });
@@ -196,12 +302,24 @@ describe('HAPostgres behaviour', () => {
   });
 
   test.each<[string, PoolerProps, string, Record<string, string>]>([
-    ['transaction mode: prepared statements tracked (200), the pinned PgBouncer', {}, Images.PGBOUNCER,
-      { max_prepared_statements: '200', default_pool_size: '20', max_client_conn: '1000' }],
-    ['transaction mode, the application\'s own limit and a tag@digest image', { parameters: { max_prepared_statements: '500' }, image: `ghcr.io/cloudnative-pg/pgbouncer:1.25.2@${DIGEST}` },
-      `ghcr.io/cloudnative-pg/pgbouncer:1.25.2@${DIGEST}`, { max_prepared_statements: '500', default_pool_size: '20', max_client_conn: '1000' }],
-    ['session mode: a session keeps its server connection, nothing to track', { poolMode: PoolMode.SESSION }, Images.PGBOUNCER,
-      { default_pool_size: '20', max_client_conn: '1000' }],
+    [
+      'transaction mode: prepared statements tracked (200), the pinned PgBouncer',
+      {},
+      Images.PGBOUNCER,
+      { max_prepared_statements: '200', default_pool_size: '20', max_client_conn: '1000' },
+    ],
+    [
+      "transaction mode, the application's own limit and a tag@digest image",
+      { parameters: { max_prepared_statements: '500' }, image: `ghcr.io/cloudnative-pg/pgbouncer:1.25.2@${DIGEST}` },
+      `ghcr.io/cloudnative-pg/pgbouncer:1.25.2@${DIGEST}`,
+      { max_prepared_statements: '500', default_pool_size: '20', max_client_conn: '1000' },
+    ],
+    [
+      'session mode: a session keeps its server connection, nothing to track',
+      { poolMode: PoolMode.SESSION },
+      Images.PGBOUNCER,
+      { default_pool_size: '20', max_client_conn: '1000' },
+    ],
   ])('pooler: %s', (_name, pooler, image, parameters) => {
     const chart = testChart();
     new HAPostgres(chart, 'postgres', dbProps({ pooler }));
@@ -232,11 +350,18 @@ describe('HAPostgres behaviour', () => {
     expect(container(find(objects, 'Deployment', 'test-worker')).env[0]).toEqual({ name: 'PGHOST', value: 'test-postgres-rw.test.svc' });
     // The API reaches the pooler pods, the worker the instances, each on 5432 only.
     expect(find(objects, 'NetworkPolicy', 'test-api').spec.egress[1]).toEqual({
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'test' } }, podSelector: { matchLabels: { 'cnpg.io/poolerName': 'test-postgres-pooler-rw' } } }],
+      to: [
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'test' } },
+          podSelector: { matchLabels: { 'cnpg.io/poolerName': 'test-postgres-pooler-rw' } },
+        },
+      ],
       ports: [{ protocol: 'TCP', port: 5432 }],
     });
     expect(find(objects, 'NetworkPolicy', 'test-postgres').spec.ingress[3]).toEqual({
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'test' } }, podSelector: { matchLabels: worker.selector } }],
+      from: [
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'test' } }, podSelector: { matchLabels: worker.selector } },
+      ],
       ports: [{ protocol: 'TCP', port: 5432 }],
     });
     expect(find(objects, 'NetworkPolicy', 'test-postgres-pooler').spec.ingress[1].from[0].podSelector.matchLabels).toEqual(api.selector);
@@ -259,10 +384,13 @@ describe('HAPostgres behaviour', () => {
     expect(find(flux, 'Kustomization', 'test-data').spec).toMatchObject({
       path: './apps/prod/test-data',
       wait: true,
-      healthCheckExprs: [{
-        apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster',
-        current: "has(status.conditions) && status.conditions.exists(c, c.type == 'Ready' && c.status == 'True')",
-      }],
+      healthCheckExprs: [
+        {
+          apiVersion: 'postgresql.cnpg.io/v1',
+          kind: 'Cluster',
+          current: "has(status.conditions) && status.conditions.exists(c, c.type == 'Ready' && c.status == 'True')",
+        },
+      ],
     });
   });
 });
@@ -271,7 +399,11 @@ describe('HAPostgres connection budget', () => {
   test('passes when Σ maxReplicas × pool fits (seed 002 §7.2: 9 × 20 = 180 of 300)', () => {
     const chart = testChart();
     const db = new HAPostgres(chart, 'postgres', dbProps({ maxConnections: 300 }));
-    const api = new ReliableService(chart, 'api', serviceProps({ autoscaling: { minReplicas: 3, maxReplicas: 9, cpuUtilizationPercent: 70 } }));
+    const api = new ReliableService(
+      chart,
+      'api',
+      serviceProps({ autoscaling: { minReplicas: 3, maxReplicas: 9, cpuUtilizationPercent: 70 } }),
+    );
     db.addClient(api, { poolSizePerPod: 20 });
     expect(() => synth(chart)).not.toThrow();
   });
@@ -279,41 +411,61 @@ describe('HAPostgres connection budget', () => {
   test('fails at synth naming the services when direct connections exceed max_connections', () => {
     const chart = testChart();
     const db = new HAPostgres(chart, 'postgres', dbProps({ maxConnections: 100 }));
-    const api = new ReliableService(chart, 'api', serviceProps({ autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilizationPercent: 70 } }));
+    const api = new ReliableService(
+      chart,
+      'api',
+      serviceProps({ autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilizationPercent: 70 } }),
+    );
     const worker = new ReliableService(chart, 'worker', serviceProps({ replicas: 4 }));
     db.addClient(api, { poolSizePerPod: 8 });
     db.addClient(worker, { poolSizePerPod: 5 });
     expect(() => synth(chart)).toThrow(
-      '[prod/test/postgres] prod/test/postgres: connection budget exceeded — test-api 10 × 8 + test-worker 4 × 5 = 100 connections at maximum scale, '
-      + 'but max_connections 100 admits 96 for applications — raise maxConnections, lower the pools or maxReplicas, or connect through the pooler');
+      '[prod/test/postgres] prod/test/postgres: connection budget exceeded — test-api 10 × 8 + test-worker 4 × 5 = 100 connections at maximum scale, ' +
+        'but max_connections 100 admits 96 for applications — raise maxConnections, lower the pools or maxReplicas, or connect through the pooler',
+    );
   });
 
-  test('counts the pooler\'s server connections and its client limit', () => {
+  test("counts the pooler's server connections and its client limit", () => {
     const chart = testChart();
-    const db = new HAPostgres(chart, 'postgres', dbProps({ maxConnections: 50, pooler: { instances: 2, defaultPoolSize: 30, maxClientConnections: 100 } }));
-    const api = new ReliableService(chart, 'api', serviceProps({ autoscaling: { minReplicas: 2, maxReplicas: 12, cpuUtilizationPercent: 70 } }));
+    const db = new HAPostgres(
+      chart,
+      'postgres',
+      dbProps({ maxConnections: 50, pooler: { instances: 2, defaultPoolSize: 30, maxClientConnections: 100 } }),
+    );
+    const api = new ReliableService(
+      chart,
+      'api',
+      serviceProps({ autoscaling: { minReplicas: 2, maxReplicas: 12, cpuUtilizationPercent: 70 } }),
+    );
     db.addClient(api, { poolSizePerPod: 20 });
-    expect(() => synth(chart)).toThrow([
-      'Validation failed with the following errors:',
-      '  [prod/test/postgres] prod/test/postgres: connection budget exceeded — pooler 2 × 30 = 60 connections at maximum scale, but max_connections 50 admits 46 for applications — raise maxConnections, lower the pools or maxReplicas, or connect through the pooler',
-      '  [prod/test/postgres] prod/test/postgres: pooler client budget exceeded — test-api 12 × 20 = 240 client connections at maximum scale, but 2 PgBouncer pods × max_client_conn 100 admit 200 — raise pooler.maxClientConnections or pooler.instances, or lower the pools',
-    ].join('\n'));
+    expect(() => synth(chart)).toThrow(
+      [
+        'Validation failed with the following errors:',
+        '  [prod/test/postgres] prod/test/postgres: connection budget exceeded — pooler 2 × 30 = 60 connections at maximum scale, but max_connections 50 admits 46 for applications — raise maxConnections, lower the pools or maxReplicas, or connect through the pooler',
+        '  [prod/test/postgres] prod/test/postgres: pooler client budget exceeded — test-api 12 × 20 = 240 client connections at maximum scale, but 2 PgBouncer pods × max_client_conn 100 admit 200 — raise pooler.maxClientConnections or pooler.instances, or lower the pools',
+      ].join('\n'),
+    );
   });
 
   test('addClient rules', () => {
     const chart = testChart();
     const db = new HAPostgres(chart, 'postgres', dbProps());
     const api = new ReliableService(chart, 'api', serviceProps());
-    expect(() => db.addClient(api, { poolSizePerPod: 0, via: ConnectionRoute.POOLER })).toThrow([
-      'prod/test/postgres: 2 invalid settings',
-      "  - prod/test/postgres: 'addClient.poolSizePerPod' (0) is not a positive integer (client test-api) — use the client's maximum open connections per pod",
-      "  - prod/test/postgres: 'addClient.via' ('pooler') needs a pooler (client test-api) — add the pooler prop or connect via ConnectionRoute.PRIMARY",
-    ].join('\n'));
+    expect(() => db.addClient(api, { poolSizePerPod: 0, via: ConnectionRoute.POOLER })).toThrow(
+      [
+        'prod/test/postgres: 2 invalid settings',
+        "  - prod/test/postgres: 'addClient.poolSizePerPod' (0) is not a positive integer (client test-api) — use the client's maximum open connections per pod",
+        "  - prod/test/postgres: 'addClient.via' ('pooler') needs a pooler (client test-api) — add the pooler prop or connect via ConnectionRoute.PRIMARY",
+      ].join('\n'),
+    );
     db.addClient(api, { poolSizePerPod: 5 });
-    expect(() => db.addClient(api, { poolSizePerPod: 5 })).toThrow("prod/test/postgres: 'addClient' ('test-api') is already a client — add each service once");
+    expect(() => db.addClient(api, { poolSizePerPod: 5 })).toThrow(
+      "prod/test/postgres: 'addClient' ('test-api') is already a client — add each service once",
+    );
     const dev = new ReliableService(testChart(Environment.DEV), 'api', serviceProps());
     expect(() => db.addClient(dev, { poolSizePerPod: 5 })).toThrow(
-      "prod/test/postgres: 'addClient' ('dev/test/api') is in environment 'dev', not 'prod' — connect services of the same environment");
+      "prod/test/postgres: 'addClient' ('dev/test/api') is in environment 'dev', not 'prod' — connect services of the same environment",
+    );
   });
 
   test('a variable set twice on the client is an error', () => {
@@ -321,7 +473,9 @@ describe('HAPostgres connection budget', () => {
     const db = new HAPostgres(chart, 'postgres', dbProps());
     const api = new ReliableService(chart, 'api', serviceProps());
     api.addEnv('DB_HOST', { isLiteral: true } as never);
-    expect(() => db.addClient(api, { poolSizePerPod: 5 })).toThrow("prod/test/api: 'env.DB_HOST' ('DB_HOST') is set twice — set each variable once (a backing service may already set it)");
+    expect(() => db.addClient(api, { poolSizePerPod: 5 })).toThrow(
+      "prod/test/api: 'env.DB_HOST' ('DB_HOST') is set twice — set each variable once (a backing service may already set it)",
+    );
   });
 });
 
@@ -330,96 +484,219 @@ test('two clusters archiving to the same path fail at synth', () => {
   new HAPostgres(chart, 'a', dbProps({ backup: { target: MINIO, retention: '7d', schedule: '0 2 * * *' } }));
   new HAPostgres(chart, 'b', dbProps({ backup: { target: MINIO.withPrefix('b'), retention: '7d', schedule: '0 2 * * *' } }));
   new HAPostgres(chart, 'c', dbProps({ backup: { target: MINIO, retention: '7d', schedule: '0 2 * * *' } }));
-  expect(() => synth(chart)).toThrow([
-    'Validation failed with the following errors:',
-    "  [prod/test/a] prod/test/a: 'backup.target' (s3://homepage-backups/postgres on http://minio.minio:9000) is also the archive of prod/test/c, so the clusters would overwrite each other's WAL — give each cluster its own prefix, e.g. target.withPrefix('<environment>')",
-    "  [prod/test/c] prod/test/c: 'backup.target' (s3://homepage-backups/postgres on http://minio.minio:9000) is also the archive of prod/test/a, so the clusters would overwrite each other's WAL — give each cluster its own prefix, e.g. target.withPrefix('<environment>')",
-  ].join('\n'));
+  expect(() => synth(chart)).toThrow(
+    [
+      'Validation failed with the following errors:',
+      "  [prod/test/a] prod/test/a: 'backup.target' (s3://homepage-backups/postgres on http://minio.minio:9000) is also the archive of prod/test/c, so the clusters would overwrite each other's WAL — give each cluster its own prefix, e.g. target.withPrefix('<environment>')",
+      "  [prod/test/c] prod/test/c: 'backup.target' (s3://homepage-backups/postgres on http://minio.minio:9000) is also the archive of prod/test/a, so the clusters would overwrite each other's WAL — give each cluster its own prefix, e.g. target.withPrefix('<environment>')",
+    ].join('\n'),
+  );
 });
 
 describe('HAPostgres validation', () => {
   const backup = { target: MINIO, retention: '7d', schedule: '0 2 * * *' };
   const rules: Array<[string, Partial<HAPostgresProps>, string]> = [
-    ['image :latest', { image: 'ghcr.io/cloudnative-pg/postgresql:latest' },
-      "prod/test/postgres: 'image' ('ghcr.io/cloudnative-pg/postgresql:latest') uses the mutable tag latest, so a rollback cannot return to the previous code — pin a version tag (app:1.4.2) or a digest"],
-    ['one instance without opt-out', { instances: 1 },
-      "prod/test/postgres: 'instances' (1) has no standby: a node failure loses the database until the volume returns — use at least 2 instances, or set singleInstance: true to accept it explicitly"],
-    ['zero instances', { instances: 0 },
-      "prod/test/postgres: 'instances' (0) is not a positive integer — use 2 or more"],
-    ['singleInstance with 2 instances', { singleInstance: true, instances: 2 },
-      "prod/test/postgres: 'singleInstance' ('instances 2') contradicts instances — remove singleInstance, or set instances to 1"],
-    ['max_connections too low', { maxConnections: 4 },
-      "prod/test/postgres: 'maxConnections' (4) leaves no connections after the 3 reserved for superusers and 1 for replication — use e.g. 100 or more"],
-    ['max_connections as a parameter', { parameters: { max_connections: '500' } },
-      "prod/test/postgres: 'parameters.max_connections' ('500') bypasses the connection budget — use the maxConnections prop"],
-    ['bad database name', { database: 'my-db' },
-      "prod/test/postgres: 'database' ('my-db') is not a plain PostgreSQL identifier — use lowercase letters, digits and underscores"],
-    ['bad owner name', { owner: 'App' },
-      "prod/test/postgres: 'owner' ('App') is not a plain PostgreSQL identifier — use lowercase letters, digits and underscores"],
-    ['tiny volume', { storage: { size: Size.mebibytes(512) } },
-      "prod/test/postgres: 'storage.size' ('512Mi') is missing or below 1Gi — size the volume for the data plus WAL headroom, e.g. Size.gibibytes(10)"],
-    ['tiny WAL volume', { walStorage: { size: Size.mebibytes(100) } },
-      "prod/test/postgres: 'walStorage.size' ('100Mi') is missing or below 1Gi — size the volume for the data plus WAL headroom, e.g. Size.gibibytes(10)"],
-    ['missing CPU request', { resources: { memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) } } },
-      "prod/test/postgres: 'resources.cpu.request' (undefined) is missing, so the scheduler cannot place the pod and it gets BestEffort QoS — set resources.cpu.request, e.g. Cpu.millis(100)"],
-    ['missing memory request', { resources: { cpu: { request: Cpu.millis(500) }, memory: { limit: Size.gibibytes(1) } } },
-      "prod/test/postgres: 'resources.memory.request' (undefined) is missing, so the scheduler cannot place the pod — set resources.memory.request, e.g. Size.mebibytes(256)"],
-    ['missing memory limit', { resources: { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(1) } } },
-      "prod/test/postgres: 'resources.memory.limit' (undefined) is missing, so a leak can exhaust the node — set resources.memory.limit, e.g. Size.mebibytes(512)"],
-    ['memory limit below request', { resources: { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } },
-      "prod/test/postgres: 'resources.memory.limit' ('1Gi') is below resources.memory.request (2Gi) — raise the limit to at least the request"],
-    ['cpu limit below request', { resources: { cpu: { request: Cpu.millis(500), limit: Cpu.millis(100) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) } } },
-      "prod/test/postgres: 'resources.cpu.limit' ('100m') is below resources.cpu.request (500m) — raise the limit to at least the request, or drop it"],
-    ['bad retention', { backup: { ...backup, retention: '7 days' } },
-      "prod/test/postgres: 'backup.retention' ('7 days') is not a Barman retention window — use a number of days, weeks or months, e.g. '7d', '4w', '3m'"],
-    ['six-field schedule', { backup: { ...backup, schedule: '0 0 2 * * *' } },
-      "prod/test/postgres: 'backup.schedule' ('0 0 2 * * *') has 6 fields; a cron schedule has 5 (minute hour day-of-month month day-of-week) — write 5 fields, e.g. '0 2 * * *' (CNPG's seconds field is added for you)"],
-    ['AES256 on MinIO', { backup: { ...backup, encryption: 'AES256' } },
-      "prod/test/postgres: 'backup.encryption' ('AES256') requests server-side encryption from MinIO, which needs a KMS configured there and otherwise fails every upload — use 'none' (encrypt the bucket or use client-side encryption) or an AWS S3 target"],
-    ['maxParallel 0', { backup: { ...backup, maxParallel: 0 } },
-      "prod/test/postgres: 'backup.maxParallel' (0) is not a positive integer — use 1 or more"],
-    ['archive timeout above RPO', { backup: { ...backup, archiveTimeout: Duration.minutes(30), rpo: Duration.minutes(15) } },
-      "prod/test/postgres: 'backup.archiveTimeout' ('30m') is not shorter than the RPO (15m): under low traffic a WAL segment waits that long before its upload even starts, "
-      + 'so the RPO cannot hold and the WAL age alert would fire on healthy archiving — set archiveTimeout below 15m, leaving time for the upload and a retry'],
-    ['archive timeout equal to the RPO', { backup: { ...backup, archiveTimeout: Duration.minutes(5), rpo: Duration.minutes(5) } },
-      "prod/test/postgres: 'backup.archiveTimeout' ('5m') is not shorter than the RPO (5m): under low traffic a WAL segment waits that long before its upload even starts, "
-      + 'so the RPO cannot hold and the WAL age alert would fire on healthy archiving — set archiveTimeout below 5m, leaving time for the upload and a retry'],
-    ['fractional archive timeout', { backup: { ...backup, archiveTimeout: Duration.millis(1500) } },
-      "prod/test/postgres: 'backup.archiveTimeout' ('1500ms') is not a whole number of seconds ≥ 1 — use e.g. Duration.minutes(5)"],
-    ['bad bucket', { backup: { ...backup, target: BackupTarget.minio({ endpoint: 'http://minio:9000', bucket: 'My_Bucket', credentials: { secretName: 's' } }) } },
-      "prod/test/postgres: 'backup.target.bucket' ('My_Bucket') is not a valid S3 bucket name — use 3–63 lowercase letters, digits, dots and dashes"],
-    ['bad prefix', { backup: { ...backup, target: BackupTarget.minio({ endpoint: 'http://minio:9000', bucket: 'backups', prefix: '/pg/', credentials: { secretName: 's' } }) } },
-      "prod/test/postgres: 'backup.target.prefix' ('/pg/') is not a clean key prefix — use segments like 'postgres/homepage' without leading, trailing or double slashes"],
-    ['bad endpoint', { backup: { ...backup, target: BackupTarget.minio({ endpoint: 'minio:9000', bucket: 'backups', credentials: { secretName: 's' } }) } },
-      "prod/test/postgres: 'backup.target.endpoint' ('minio:9000') is not an http(s) URL — use e.g. 'http://minio.minio:9000'"],
-    ['bad region', { backup: { ...backup, target: BackupTarget.s3({ bucket: 'backups', region: 'europe', credentials: { secretName: 's' } }) } },
-      "prod/test/postgres: 'backup.target.region' ('europe') is not an AWS region — use e.g. 'eu-central-1'"],
-    ['image with a short digest', { image: 'ghcr.io/cloudnative-pg/postgresql:16.14@sha256:05eae70' },
-      "prod/test/postgres: 'image' ('ghcr.io/cloudnative-pg/postgresql:16.14@sha256:05eae70') has the digest 'sha256:05eae70', which is not sha256: and 64 lowercase hex digits, "
-      + 'so the pull fails — copy the whole digest from the registry (app:1.4.2@sha256:<64 hex>), or pin the tag alone'],
-    ['pooler image :latest', { pooler: { image: 'ghcr.io/cloudnative-pg/pgbouncer:latest' } },
-      "prod/test/postgres: 'pooler.image' ('ghcr.io/cloudnative-pg/pgbouncer:latest') uses the mutable tag latest, so a rollback cannot return to the previous code — pin a version tag (app:1.4.2) or a digest"],
-    ['single pooler', { pooler: { instances: 1 } },
-      "prod/test/postgres: 'pooler.instances' (1) is a single point of failure in front of the database — use at least 2 PgBouncer pods"],
-    ['pool size 0', { pooler: { defaultPoolSize: 0 } },
-      "prod/test/postgres: 'pooler.defaultPoolSize' (0) is not a positive integer — use 1 or more"],
-    ['pool size as a raw parameter', { pooler: { parameters: { default_pool_size: '100' } } },
-      "prod/test/postgres: 'pooler.parameters.default_pool_size' ('100') bypasses the connection budget — use pooler.defaultPoolSize"],
-    ['client limit as a raw parameter', { pooler: { parameters: { max_client_conn: '10000' } } },
-      "prod/test/postgres: 'pooler.parameters.max_client_conn' ('10000') bypasses the connection budget — use pooler.maxClientConnections"],
-    ['pooler without a memory limit', { pooler: { resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(64) } } } },
-      "prod/test/postgres: 'pooler.resources.memory.limit' (undefined) is missing, so a leak can exhaust the node — set pooler.resources.memory.limit, e.g. Size.mebibytes(512)"],
-    ['client limit 0', { pooler: { maxClientConnections: 0 } },
-      "prod/test/postgres: 'pooler.maxClientConnections' (0) is not a positive integer — use 1 or more"],
+    [
+      'image :latest',
+      { image: 'ghcr.io/cloudnative-pg/postgresql:latest' },
+      "prod/test/postgres: 'image' ('ghcr.io/cloudnative-pg/postgresql:latest') uses the mutable tag latest, so a rollback cannot return to the previous code — pin a version tag (app:1.4.2) or a digest",
+    ],
+    [
+      'one instance without opt-out',
+      { instances: 1 },
+      "prod/test/postgres: 'instances' (1) has no standby: a node failure loses the database until the volume returns — use at least 2 instances, or set singleInstance: true to accept it explicitly",
+    ],
+    ['zero instances', { instances: 0 }, "prod/test/postgres: 'instances' (0) is not a positive integer — use 2 or more"],
+    [
+      'singleInstance with 2 instances',
+      { singleInstance: true, instances: 2 },
+      "prod/test/postgres: 'singleInstance' ('instances 2') contradicts instances — remove singleInstance, or set instances to 1",
+    ],
+    [
+      'max_connections too low',
+      { maxConnections: 4 },
+      "prod/test/postgres: 'maxConnections' (4) leaves no connections after the 3 reserved for superusers and 1 for replication — use e.g. 100 or more",
+    ],
+    [
+      'max_connections as a parameter',
+      { parameters: { max_connections: '500' } },
+      "prod/test/postgres: 'parameters.max_connections' ('500') bypasses the connection budget — use the maxConnections prop",
+    ],
+    [
+      'bad database name',
+      { database: 'my-db' },
+      "prod/test/postgres: 'database' ('my-db') is not a plain PostgreSQL identifier — use lowercase letters, digits and underscores",
+    ],
+    [
+      'bad owner name',
+      { owner: 'App' },
+      "prod/test/postgres: 'owner' ('App') is not a plain PostgreSQL identifier — use lowercase letters, digits and underscores",
+    ],
+    [
+      'tiny volume',
+      { storage: { size: Size.mebibytes(512) } },
+      "prod/test/postgres: 'storage.size' ('512Mi') is missing or below 1Gi — size the volume for the data plus WAL headroom, e.g. Size.gibibytes(10)",
+    ],
+    [
+      'tiny WAL volume',
+      { walStorage: { size: Size.mebibytes(100) } },
+      "prod/test/postgres: 'walStorage.size' ('100Mi') is missing or below 1Gi — size the volume for the data plus WAL headroom, e.g. Size.gibibytes(10)",
+    ],
+    [
+      'missing CPU request',
+      { resources: { memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) } } },
+      "prod/test/postgres: 'resources.cpu.request' (undefined) is missing, so the scheduler cannot place the pod and it gets BestEffort QoS — set resources.cpu.request, e.g. Cpu.millis(100)",
+    ],
+    [
+      'missing memory request',
+      { resources: { cpu: { request: Cpu.millis(500) }, memory: { limit: Size.gibibytes(1) } } },
+      "prod/test/postgres: 'resources.memory.request' (undefined) is missing, so the scheduler cannot place the pod — set resources.memory.request, e.g. Size.mebibytes(256)",
+    ],
+    [
+      'missing memory limit',
+      { resources: { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(1) } } },
+      "prod/test/postgres: 'resources.memory.limit' (undefined) is missing, so a leak can exhaust the node — set resources.memory.limit, e.g. Size.mebibytes(512)",
+    ],
+    [
+      'memory limit below request',
+      { resources: { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } },
+      "prod/test/postgres: 'resources.memory.limit' ('1Gi') is below resources.memory.request (2Gi) — raise the limit to at least the request",
+    ],
+    [
+      'cpu limit below request',
+      {
+        resources: {
+          cpu: { request: Cpu.millis(500), limit: Cpu.millis(100) },
+          memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
+        },
+      },
+      "prod/test/postgres: 'resources.cpu.limit' ('100m') is below resources.cpu.request (500m) — raise the limit to at least the request, or drop it",
+    ],
+    [
+      'bad retention',
+      { backup: { ...backup, retention: '7 days' } },
+      "prod/test/postgres: 'backup.retention' ('7 days') is not a Barman retention window — use a number of days, weeks or months, e.g. '7d', '4w', '3m'",
+    ],
+    [
+      'six-field schedule',
+      { backup: { ...backup, schedule: '0 0 2 * * *' } },
+      "prod/test/postgres: 'backup.schedule' ('0 0 2 * * *') has 6 fields; a cron schedule has 5 (minute hour day-of-month month day-of-week) — write 5 fields, e.g. '0 2 * * *' (CNPG's seconds field is added for you)",
+    ],
+    [
+      'AES256 on MinIO',
+      { backup: { ...backup, encryption: 'AES256' } },
+      "prod/test/postgres: 'backup.encryption' ('AES256') requests server-side encryption from MinIO, which needs a KMS configured there and otherwise fails every upload — use 'none' (encrypt the bucket or use client-side encryption) or an AWS S3 target",
+    ],
+    [
+      'maxParallel 0',
+      { backup: { ...backup, maxParallel: 0 } },
+      "prod/test/postgres: 'backup.maxParallel' (0) is not a positive integer — use 1 or more",
+    ],
+    [
+      'archive timeout above RPO',
+      { backup: { ...backup, archiveTimeout: Duration.minutes(30), rpo: Duration.minutes(15) } },
+      "prod/test/postgres: 'backup.archiveTimeout' ('30m') is not shorter than the RPO (15m): under low traffic a WAL segment waits that long before its upload even starts, " +
+        'so the RPO cannot hold and the WAL age alert would fire on healthy archiving — set archiveTimeout below 15m, leaving time for the upload and a retry',
+    ],
+    [
+      'archive timeout equal to the RPO',
+      { backup: { ...backup, archiveTimeout: Duration.minutes(5), rpo: Duration.minutes(5) } },
+      "prod/test/postgres: 'backup.archiveTimeout' ('5m') is not shorter than the RPO (5m): under low traffic a WAL segment waits that long before its upload even starts, " +
+        'so the RPO cannot hold and the WAL age alert would fire on healthy archiving — set archiveTimeout below 5m, leaving time for the upload and a retry',
+    ],
+    [
+      'fractional archive timeout',
+      { backup: { ...backup, archiveTimeout: Duration.millis(1500) } },
+      "prod/test/postgres: 'backup.archiveTimeout' ('1500ms') is not a whole number of seconds ≥ 1 — use e.g. Duration.minutes(5)",
+    ],
+    [
+      'bad bucket',
+      {
+        backup: {
+          ...backup,
+          target: BackupTarget.minio({ endpoint: 'http://minio:9000', bucket: 'My_Bucket', credentials: { secretName: 's' } }),
+        },
+      },
+      "prod/test/postgres: 'backup.target.bucket' ('My_Bucket') is not a valid S3 bucket name — use 3–63 lowercase letters, digits, dots and dashes",
+    ],
+    [
+      'bad prefix',
+      {
+        backup: {
+          ...backup,
+          target: BackupTarget.minio({
+            endpoint: 'http://minio:9000',
+            bucket: 'backups',
+            prefix: '/pg/',
+            credentials: { secretName: 's' },
+          }),
+        },
+      },
+      "prod/test/postgres: 'backup.target.prefix' ('/pg/') is not a clean key prefix — use segments like 'postgres/homepage' without leading, trailing or double slashes",
+    ],
+    [
+      'bad endpoint',
+      {
+        backup: { ...backup, target: BackupTarget.minio({ endpoint: 'minio:9000', bucket: 'backups', credentials: { secretName: 's' } }) },
+      },
+      "prod/test/postgres: 'backup.target.endpoint' ('minio:9000') is not an http(s) URL — use e.g. 'http://minio.minio:9000'",
+    ],
+    [
+      'bad region',
+      { backup: { ...backup, target: BackupTarget.s3({ bucket: 'backups', region: 'europe', credentials: { secretName: 's' } }) } },
+      "prod/test/postgres: 'backup.target.region' ('europe') is not an AWS region — use e.g. 'eu-central-1'",
+    ],
+    [
+      'image with a short digest',
+      { image: 'ghcr.io/cloudnative-pg/postgresql:16.14@sha256:05eae70' },
+      "prod/test/postgres: 'image' ('ghcr.io/cloudnative-pg/postgresql:16.14@sha256:05eae70') has the digest 'sha256:05eae70', which is not sha256: and 64 lowercase hex digits, " +
+        'so the pull fails — copy the whole digest from the registry (app:1.4.2@sha256:<64 hex>), or pin the tag alone',
+    ],
+    [
+      'pooler image :latest',
+      { pooler: { image: 'ghcr.io/cloudnative-pg/pgbouncer:latest' } },
+      "prod/test/postgres: 'pooler.image' ('ghcr.io/cloudnative-pg/pgbouncer:latest') uses the mutable tag latest, so a rollback cannot return to the previous code — pin a version tag (app:1.4.2) or a digest",
+    ],
+    [
+      'single pooler',
+      { pooler: { instances: 1 } },
+      "prod/test/postgres: 'pooler.instances' (1) is a single point of failure in front of the database — use at least 2 PgBouncer pods",
+    ],
+    [
+      'pool size 0',
+      { pooler: { defaultPoolSize: 0 } },
+      "prod/test/postgres: 'pooler.defaultPoolSize' (0) is not a positive integer — use 1 or more",
+    ],
+    [
+      'pool size as a raw parameter',
+      { pooler: { parameters: { default_pool_size: '100' } } },
+      "prod/test/postgres: 'pooler.parameters.default_pool_size' ('100') bypasses the connection budget — use pooler.defaultPoolSize",
+    ],
+    [
+      'client limit as a raw parameter',
+      { pooler: { parameters: { max_client_conn: '10000' } } },
+      "prod/test/postgres: 'pooler.parameters.max_client_conn' ('10000') bypasses the connection budget — use pooler.maxClientConnections",
+    ],
+    [
+      'pooler without a memory limit',
+      { pooler: { resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(64) } } } },
+      "prod/test/postgres: 'pooler.resources.memory.limit' (undefined) is missing, so a leak can exhaust the node — set pooler.resources.memory.limit, e.g. Size.mebibytes(512)",
+    ],
+    [
+      'client limit 0',
+      { pooler: { maxClientConnections: 0 } },
+      "prod/test/postgres: 'pooler.maxClientConnections' (0) is not a positive integer — use 1 or more",
+    ],
   ];
 
   test.each(rules)('throws for %s', (_name, overrides, message) => {
     expect(errorOf(overrides)).toContain(`  - ${message}`);
   });
 
-  test('a cluster name too long for CNPG\'s suffixes', () => {
+  test("a cluster name too long for CNPG's suffixes", () => {
     expect(() => new HAPostgres(testChart(), 'a-very-long-database-name-for-the-analytics-team', dbProps())).toThrow(
-      "prod/test/a-very-long-database-name-for-the-analytics-team: 'id' ('a-very-long-database-name-for-the-analytics-team') gives the cluster name 'test-a-very-long-database-name-for-the-analytics-team', which is not a DNS label of at most 50 characters — use a short lowercase id; CNPG appends suffixes such as -pooler-rw");
+      "prod/test/a-very-long-database-name-for-the-analytics-team: 'id' ('a-very-long-database-name-for-the-analytics-team') gives the cluster name 'test-a-very-long-database-name-for-the-analytics-team', which is not a DNS label of at most 50 characters — use a short lowercase id; CNPG appends suffixes such as -pooler-rw",
+    );
   });
 });
 
@@ -428,18 +705,42 @@ test('backupSource: pg_dump from the primary with the app credentials and the cl
   const db = new HAPostgres(chart, 'postgres', dbProps());
   const source = db.backupSource();
   expect([source.engine, source.host, source.port, source.database, source.image, source.majorVersion]).toEqual([
-    'postgres', 'test-postgres-rw.test.svc', 5432, 'app', 'ghcr.io/cloudnative-pg/postgresql:16.4', 16,
+    'postgres',
+    'test-postgres-rw.test.svc',
+    5432,
+    'app',
+    'ghcr.io/cloudnative-pg/postgresql:16.4',
+    16,
   ]);
-  expect([source.username, source.password]).toEqual([{ name: 'test-postgres-app', key: 'username' }, { name: 'test-postgres-app', key: 'password' }]);
+  expect([source.username, source.password]).toEqual([
+    { name: 'test-postgres-app', key: 'username' },
+    { name: 'test-postgres-app', key: 'password' },
+  ]);
   new BackupSchedule(chart, 'postgres-dump', {
-    source, target: MINIO, schedule: '0 * * * *', retention: Retention.days(7), restoreDrill: { schedule: '30 3 * * *' },
+    source,
+    target: MINIO,
+    schedule: '0 * * * *',
+    retention: Retention.days(7),
+    restoreDrill: { schedule: '30 3 * * *' },
     resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
   });
   const objects = synth(chart);
   expect(find(objects, 'Cluster', 'test-postgres').spec.managed).toEqual({
-    roles: [{ name: 'app', ensure: 'present', login: true, inherit: true, createdb: true, comment: 'application owner; CREATEDB for restore drills' }],
+    roles: [
+      {
+        name: 'app',
+        ensure: 'present',
+        login: true,
+        inherit: true,
+        createdb: true,
+        comment: 'application owner; CREATEDB for restore drills',
+      },
+    ],
   });
   const admitted = find(objects, 'NetworkPolicy', 'test-postgres').spec.ingress.at(-1);
   expect(admitted.ports).toEqual([{ protocol: 'TCP', port: 5432 }]);
-  expect(admitted.from.map((p: Manifest) => p.podSelector.matchLabels['app.kubernetes.io/name'])).toEqual(['test-postgres-dump-backup', 'test-postgres-dump-restore-drill']);
+  expect(admitted.from.map((p: Manifest) => p.podSelector.matchLabels['app.kubernetes.io/name'])).toEqual([
+    'test-postgres-dump-backup',
+    'test-postgres-dump-restore-drill',
+  ]);
 });

@@ -6,9 +6,20 @@ import { ResolvedPooler } from '../../../lib/data/ha-postgres/spec';
 import { POOLER, SPEC } from './fixtures';
 
 const API: k8s.NetworkPolicyPeer = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } };
-const WORKER: k8s.NetworkPolicyPeer = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'jobs' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'worker' } } };
+const WORKER: k8s.NetworkPolicyPeer = {
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'jobs' } },
+  podSelector: { matchLabels: { 'app.kubernetes.io/name': 'worker' } },
+};
 const BACKUP_JOB: k8s.NetworkPolicyPeer = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'db-backup' } } };
-const READ_ONLY: ResolvedPooler = { ...POOLER, readOnly: true, poolMode: PoolMode.SESSION, instances: 3, defaultPoolSize: 10, maxClientConnections: 500, parameters: {} };
+const READ_ONLY: ResolvedPooler = {
+  ...POOLER,
+  readOnly: true,
+  poolMode: PoolMode.SESSION,
+  instances: 3,
+  defaultPoolSize: 10,
+  maxClientConnections: 500,
+  parameters: {},
+};
 
 describe('poolerNames', () => {
   test.each<[string, () => unknown, unknown]>([
@@ -22,136 +33,144 @@ describe('poolerNames', () => {
 
 describe('poolerObjects', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['read-write pooler', () => poolerObjects({ ...SPEC, pooler: POOLER }, POOLER), [
-      {
-        type: 'rw',
-        pooler: {
-          metadata: {
-            name: 'shop-db-pooler-rw',
-            namespace: 'shop',
-            labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-          },
-          spec: {
-            cluster: { name: 'shop-db' },
-            instances: 2,
-            type: 'rw',
-            template: {
-              spec: {
-                containers: [
-                  {
-                    name: 'pgbouncer',
-                    image: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
-                    resources: {
-                      requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
-                      limits: { memory: k8s.Quantity.fromString('128Mi') },
+    [
+      'read-write pooler',
+      () => poolerObjects({ ...SPEC, pooler: POOLER }, POOLER),
+      [
+        {
+          type: 'rw',
+          pooler: {
+            metadata: {
+              name: 'shop-db-pooler-rw',
+              namespace: 'shop',
+              labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
+            },
+            spec: {
+              cluster: { name: 'shop-db' },
+              instances: 2,
+              type: 'rw',
+              template: {
+                spec: {
+                  containers: [
+                    {
+                      name: 'pgbouncer',
+                      image: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
+                      resources: {
+                        requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
+                        limits: { memory: k8s.Quantity.fromString('128Mi') },
+                      },
                     },
-                  },
-                ],
+                  ],
+                },
+              },
+              pgbouncer: {
+                poolMode: 'transaction',
+                parameters: { max_prepared_statements: '100', default_pool_size: '20', max_client_conn: '1000' },
               },
             },
-            pgbouncer: {
-              poolMode: 'transaction',
-              parameters: { max_prepared_statements: '100', default_pool_size: '20', max_client_conn: '1000' },
+          },
+          podMonitor: {
+            metadata: {
+              name: 'shop-db-pooler-rw',
+              namespace: 'shop',
+              labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
+            },
+            spec: {
+              selector: { matchLabels: { 'cnpg.io/poolerName': 'shop-db-pooler-rw' } },
+              podMetricsEndpoints: [{ port: 'metrics' }],
             },
           },
         },
-        podMonitor: {
-          metadata: {
-            name: 'shop-db-pooler-rw',
-            namespace: 'shop',
-            labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-          },
-          spec: {
-            selector: { matchLabels: { 'cnpg.io/poolerName': 'shop-db-pooler-rw' } },
-            podMetricsEndpoints: [{ port: 'metrics' }],
-          },
-        },
-      },
-    ]],
-    ['read-write and read-only poolers', () => poolerObjects({ ...SPEC, pooler: READ_ONLY }, READ_ONLY), [
-      {
-        type: 'rw',
-        pooler: {
-          metadata: {
-            name: 'shop-db-pooler-rw',
-            namespace: 'shop',
-            labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-          },
-          spec: {
-            cluster: { name: 'shop-db' },
-            instances: 3,
-            type: 'rw',
-            template: {
-              spec: {
-                containers: [
-                  {
-                    name: 'pgbouncer',
-                    image: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
-                    resources: {
-                      requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
-                      limits: { memory: k8s.Quantity.fromString('128Mi') },
+      ],
+    ],
+    [
+      'read-write and read-only poolers',
+      () => poolerObjects({ ...SPEC, pooler: READ_ONLY }, READ_ONLY),
+      [
+        {
+          type: 'rw',
+          pooler: {
+            metadata: {
+              name: 'shop-db-pooler-rw',
+              namespace: 'shop',
+              labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
+            },
+            spec: {
+              cluster: { name: 'shop-db' },
+              instances: 3,
+              type: 'rw',
+              template: {
+                spec: {
+                  containers: [
+                    {
+                      name: 'pgbouncer',
+                      image: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
+                      resources: {
+                        requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
+                        limits: { memory: k8s.Quantity.fromString('128Mi') },
+                      },
                     },
-                  },
-                ],
+                  ],
+                },
               },
+              pgbouncer: { poolMode: 'session', parameters: { default_pool_size: '10', max_client_conn: '500' } },
             },
-            pgbouncer: { poolMode: 'session', parameters: { default_pool_size: '10', max_client_conn: '500' } },
+          },
+          podMonitor: {
+            metadata: {
+              name: 'shop-db-pooler-rw',
+              namespace: 'shop',
+              labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
+            },
+            spec: {
+              selector: { matchLabels: { 'cnpg.io/poolerName': 'shop-db-pooler-rw' } },
+              podMetricsEndpoints: [{ port: 'metrics' }],
+            },
           },
         },
-        podMonitor: {
-          metadata: {
-            name: 'shop-db-pooler-rw',
-            namespace: 'shop',
-            labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-          },
-          spec: {
-            selector: { matchLabels: { 'cnpg.io/poolerName': 'shop-db-pooler-rw' } },
-            podMetricsEndpoints: [{ port: 'metrics' }],
-          },
-        },
-      },
-      {
-        type: 'ro',
-        pooler: {
-          metadata: {
-            name: 'shop-db-pooler-ro',
-            namespace: 'shop',
-            labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-          },
-          spec: {
-            cluster: { name: 'shop-db' },
-            instances: 3,
-            type: 'ro',
-            template: {
-              spec: {
-                containers: [
-                  {
-                    name: 'pgbouncer',
-                    image: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
-                    resources: {
-                      requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
-                      limits: { memory: k8s.Quantity.fromString('128Mi') },
+        {
+          type: 'ro',
+          pooler: {
+            metadata: {
+              name: 'shop-db-pooler-ro',
+              namespace: 'shop',
+              labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
+            },
+            spec: {
+              cluster: { name: 'shop-db' },
+              instances: 3,
+              type: 'ro',
+              template: {
+                spec: {
+                  containers: [
+                    {
+                      name: 'pgbouncer',
+                      image: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
+                      resources: {
+                        requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
+                        limits: { memory: k8s.Quantity.fromString('128Mi') },
+                      },
                     },
-                  },
-                ],
+                  ],
+                },
               },
+              pgbouncer: { poolMode: 'session', parameters: { default_pool_size: '10', max_client_conn: '500' } },
             },
-            pgbouncer: { poolMode: 'session', parameters: { default_pool_size: '10', max_client_conn: '500' } },
+          },
+          podMonitor: {
+            metadata: {
+              name: 'shop-db-pooler-ro',
+              namespace: 'shop',
+              labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
+            },
+            spec: {
+              selector: { matchLabels: { 'cnpg.io/poolerName': 'shop-db-pooler-ro' } },
+              podMetricsEndpoints: [{ port: 'metrics' }],
+            },
           },
         },
-        podMonitor: {
-          metadata: {
-            name: 'shop-db-pooler-ro',
-            namespace: 'shop',
-            labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-          },
-          spec: {
-            selector: { matchLabels: { 'cnpg.io/poolerName': 'shop-db-pooler-ro' } },
-            podMetricsEndpoints: [{ port: 'metrics' }],
-          },
-        },
-      },
-    ]],
+      ],
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });
@@ -159,28 +178,36 @@ describe('poolerObjects', () => {
 
 describe('poolerIngress', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['no pooled clients: Prometheus only', () => poolerIngress(SPEC, []), [
-      {
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(9127) }],
-      },
-    ]],
-    ['pooled clients', () => poolerIngress({ ...SPEC, prometheusNamespace: 'observability' }, [API, WORKER]), [
-      {
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(9127) }],
-      },
-      {
-        from: [
-          { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } },
-          {
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'jobs' } },
-            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'worker' } },
-          },
-        ],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(5432) }],
-      },
-    ]],
+    [
+      'no pooled clients: Prometheus only',
+      () => poolerIngress(SPEC, []),
+      [
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(9127) }],
+        },
+      ],
+    ],
+    [
+      'pooled clients',
+      () => poolerIngress({ ...SPEC, prometheusNamespace: 'observability' }, [API, WORKER]),
+      [
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(9127) }],
+        },
+        {
+          from: [
+            { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } },
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'jobs' } },
+              podSelector: { matchLabels: { 'app.kubernetes.io/name': 'worker' } },
+            },
+          ],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(5432) }],
+        },
+      ],
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });
@@ -188,18 +215,24 @@ describe('poolerIngress', () => {
 
 describe('poolerNetworkPolicyProps', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['read-write and read-only poolers', () => poolerNetworkPolicyProps({ ...SPEC, pooler: READ_ONLY }, []), {
-      metadata: {
-        name: 'shop-db-pooler',
-        namespace: 'shop',
-        labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
+    [
+      'read-write and read-only poolers',
+      () => poolerNetworkPolicyProps({ ...SPEC, pooler: READ_ONLY }, []),
+      {
+        metadata: {
+          name: 'shop-db-pooler',
+          namespace: 'shop',
+          labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
+        },
+        spec: {
+          podSelector: {
+            matchExpressions: [{ key: 'cnpg.io/poolerName', operator: 'In', values: ['shop-db-pooler-rw', 'shop-db-pooler-ro'] }],
+          },
+          policyTypes: ['Ingress'],
+          ingress: [],
+        },
       },
-      spec: {
-        podSelector: { matchExpressions: [{ key: 'cnpg.io/poolerName', operator: 'In', values: ['shop-db-pooler-rw', 'shop-db-pooler-ro'] }] },
-        policyTypes: ['Ingress'],
-        ingress: [],
-      },
-    }],
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });
@@ -207,76 +240,92 @@ describe('poolerNetworkPolicyProps', () => {
 
 describe('clusterIngress', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['no pooler, clients or backup jobs', () => clusterIngress(SPEC, { clients: [], backupJobs: [] }), [
-      {
-        from: [{ podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } } }],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(5432) }],
-      },
-      {
-        from: [
-          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'cnpg-system' } } },
-          { podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } } },
-        ],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(8000) }],
-      },
-      {
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(9187) }],
-      },
-    ]],
-    ['poolers, direct clients and a backup job', () => clusterIngress({ ...SPEC, pooler: READ_ONLY, operatorNamespace: 'cnpg', prometheusNamespace: 'observability' }, { clients: [API], backupJobs: [BACKUP_JOB] }), [
-      {
-        from: [
-          { podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } } },
-          {
-            podSelector: {
-              matchExpressions: [{ key: 'cnpg.io/poolerName', operator: 'In', values: ['shop-db-pooler-rw', 'shop-db-pooler-ro'] }],
+    [
+      'no pooler, clients or backup jobs',
+      () => clusterIngress(SPEC, { clients: [], backupJobs: [] }),
+      [
+        {
+          from: [{ podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } } }],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(5432) }],
+        },
+        {
+          from: [
+            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'cnpg-system' } } },
+            { podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } } },
+          ],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(8000) }],
+        },
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(9187) }],
+        },
+      ],
+    ],
+    [
+      'poolers, direct clients and a backup job',
+      () =>
+        clusterIngress(
+          { ...SPEC, pooler: READ_ONLY, operatorNamespace: 'cnpg', prometheusNamespace: 'observability' },
+          { clients: [API], backupJobs: [BACKUP_JOB] },
+        ),
+      [
+        {
+          from: [
+            { podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } } },
+            {
+              podSelector: {
+                matchExpressions: [{ key: 'cnpg.io/poolerName', operator: 'In', values: ['shop-db-pooler-rw', 'shop-db-pooler-ro'] }],
+              },
             },
-          },
-        ],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(5432) }],
-      },
-      {
-        from: [
-          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'cnpg' } } },
-          { podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } } },
-        ],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(8000) }],
-      },
-      {
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(9187) }],
-      },
-      {
-        from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(5432) }],
-      },
-      {
-        from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'db-backup' } } }],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(5432) }],
-      },
-    ]],
-    ['backup job only', () => clusterIngress(SPEC, { clients: [], backupJobs: [BACKUP_JOB] }), [
-      {
-        from: [{ podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } } }],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(5432) }],
-      },
-      {
-        from: [
-          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'cnpg-system' } } },
-          { podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } } },
-        ],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(8000) }],
-      },
-      {
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(9187) }],
-      },
-      {
-        from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'db-backup' } } }],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(5432) }],
-      },
-    ]],
+          ],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(5432) }],
+        },
+        {
+          from: [
+            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'cnpg' } } },
+            { podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } } },
+          ],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(8000) }],
+        },
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(9187) }],
+        },
+        {
+          from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(5432) }],
+        },
+        {
+          from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'db-backup' } } }],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(5432) }],
+        },
+      ],
+    ],
+    [
+      'backup job only',
+      () => clusterIngress(SPEC, { clients: [], backupJobs: [BACKUP_JOB] }),
+      [
+        {
+          from: [{ podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } } }],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(5432) }],
+        },
+        {
+          from: [
+            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'cnpg-system' } } },
+            { podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } } },
+          ],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(8000) }],
+        },
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(9187) }],
+        },
+        {
+          from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'db-backup' } } }],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(5432) }],
+        },
+      ],
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });
@@ -284,10 +333,14 @@ describe('clusterIngress', () => {
 
 describe('clusterNetworkPolicyProps', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['ingress as given', () => clusterNetworkPolicyProps(SPEC, []), {
-      metadata: { name: 'shop-db', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' } },
-      spec: { podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } }, policyTypes: ['Ingress'], ingress: [] },
-    }],
+    [
+      'ingress as given',
+      () => clusterNetworkPolicyProps(SPEC, []),
+      {
+        metadata: { name: 'shop-db', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' } },
+        spec: { podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } }, policyTypes: ['Ingress'], ingress: [] },
+      },
+    ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });

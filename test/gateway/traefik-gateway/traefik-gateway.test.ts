@@ -1,8 +1,19 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  CircuitBreakerExpression, Environment, GatewayRouteProps, GatewayTls, Middleware, Probe, ReliableService, ReliableServiceProps, RouteProtocol,
-  SourceCriterion, SystemChart, TraefikGateway, TraefikGatewayProps,
+  CircuitBreakerExpression,
+  Environment,
+  GatewayRouteProps,
+  GatewayTls,
+  Middleware,
+  Probe,
+  ReliableService,
+  ReliableServiceProps,
+  RouteProtocol,
+  SourceCriterion,
+  SystemChart,
+  TraefikGateway,
+  TraefikGatewayProps,
 } from '../../../lib';
 import { MIDDLEWARE_ORDER } from '../../../lib/gateway/gateway-middleware';
 import { find, Manifest, ofKind, synth, testChart } from '../../support/synth';
@@ -21,21 +32,30 @@ function gatewayProps(overrides: Partial<TraefikGatewayProps> = {}): TraefikGate
   return { hosts: ['api.example.com'], tls: GatewayTls.certManager('letsencrypt'), traefikReplicas: 2, ...overrides };
 }
 
-const perIp = (average: number) => Middleware.rateLimit({ average, period: Duration.minutes(1), sourceCriterion: SourceCriterion.clientIp(1), perReplica: true });
+const perIp = (average: number) =>
+  Middleware.rateLimit({ average, period: Duration.minutes(1), sourceCriterion: SourceCriterion.clientIp(1), perReplica: true });
 
 describe('TraefikGateway', () => {
   test('routes, TLS from cert-manager, middlewares in the fixed order, and the snapshot', () => {
     const chart = testChart();
     const auth = service(chart, 'auth');
     const realtime = service(chart, 'realtime');
-    const gw = new TraefikGateway(chart, 'gateway', gatewayProps({
-      middlewares: [Middleware.cors({ allowOrigins: ['https://app.example.com'], allowCredentials: true }), Middleware.securityHeaders()],
-    }));
+    const gw = new TraefikGateway(
+      chart,
+      'gateway',
+      gatewayProps({
+        middlewares: [Middleware.cors({ allowOrigins: ['https://app.example.com'], allowCredentials: true }), Middleware.securityHeaders()],
+      }),
+    );
     gw.addRoute('auth', {
       to: auth,
       pathPrefixes: ['/api/v1/auth'],
       // Listed out of order on purpose: the gateway sorts them.
-      middlewares: [Middleware.circuitBreaker(CircuitBreakerExpression.networkErrorRatio(0.3)), perIp(5), Middleware.buffering(1024 * 1024)],
+      middlewares: [
+        Middleware.circuitBreaker(CircuitBreakerExpression.networkErrorRatio(0.3)),
+        perIp(5),
+        Middleware.buffering(1024 * 1024),
+      ],
     });
     gw.addRoute('realtime', { to: realtime, pathPrefixes: ['/api/v1/realtime', '/ws'], protocol: RouteProtocol.WEBSOCKET });
     const objects = synth(chart);
@@ -47,18 +67,28 @@ describe('TraefikGateway', () => {
     expect(route.routes[0]).toEqual({
       kind: 'Rule',
       match: 'Host(`api.example.com`) && PathPrefix(`/api/v1/auth`)',
-      middlewares: ['test-gateway-security-headers', 'test-gateway-cors', 'test-gateway-auth-rate-limit', 'test-gateway-auth-buffering', 'test-gateway-auth-circuit-breaker']
-        .map((name) => ({ name, namespace: 'test' })),
+      middlewares: [
+        'test-gateway-security-headers',
+        'test-gateway-cors',
+        'test-gateway-auth-rate-limit',
+        'test-gateway-auth-buffering',
+        'test-gateway-auth-circuit-breaker',
+      ].map((name) => ({ name, namespace: 'test' })),
       services: [{ name: 'test-auth', namespace: 'test', port: 8080 }],
     });
     expect(route.routes[1].match).toBe('Host(`api.example.com`) && (PathPrefix(`/api/v1/realtime`) || PathPrefix(`/ws`))');
     expect(find(objects, 'Certificate', 'test-gateway-tls').spec).toEqual({
-      secretName: 'test-gateway-tls', dnsNames: ['api.example.com'], issuerRef: { name: 'letsencrypt', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+      secretName: 'test-gateway-tls',
+      dnsNames: ['api.example.com'],
+      issuerRef: { name: 'letsencrypt', kind: 'ClusterIssuer', group: 'cert-manager.io' },
       privateKey: { rotationPolicy: 'Always' },
     });
     // Routed services admit the Traefik namespace on the routed port only.
     expect(find(objects, 'NetworkPolicy', 'test-auth').spec.ingress).toEqual([
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      },
     ]);
     expect(gw.routeIds).toEqual(['auth', 'realtime']);
   });
@@ -72,9 +102,17 @@ describe('TraefikGateway', () => {
       middlewares: [
         Middleware.securityHeaders(),
         Middleware.cors({ allowOrigins: ['https://app.example.com'] }),
-        Middleware.rateLimit({ average: 100, period: Duration.minutes(1), sourceCriterion: SourceCriterion.header('X-User-Id'), perReplica: true }),
-        Middleware.circuitBreaker(CircuitBreakerExpression.networkErrorRatio(0.3).or(CircuitBreakerExpression.responseCodeRatio(500, 600, 0.25))
-          .or(CircuitBreakerExpression.latencyAtQuantile(50, Duration.millis(100)))),
+        Middleware.rateLimit({
+          average: 100,
+          period: Duration.minutes(1),
+          sourceCriterion: SourceCriterion.header('X-User-Id'),
+          perReplica: true,
+        }),
+        Middleware.circuitBreaker(
+          CircuitBreakerExpression.networkErrorRatio(0.3)
+            .or(CircuitBreakerExpression.responseCodeRatio(500, 600, 0.25))
+            .or(CircuitBreakerExpression.latencyAtQuantile(50, Duration.millis(100))),
+        ),
         Middleware.inFlightRequests(50),
         Middleware.forwardAuth('http://test-auth.test.svc:8080/verify', ['X-User-Id']),
         Middleware.ipAllowList(['10.0.0.0/8']),
@@ -84,32 +122,65 @@ describe('TraefikGateway', () => {
     const spec = (name: string) => find(objects, 'Middleware', `test-gateway-api-${name}`).spec;
     expect(find(objects, 'IngressRoute', 'test-gateway').spec.tls).toEqual({ secretName: 'api-tls' });
     expect(spec('security-headers').headers).toEqual({
-      stsSeconds: 31536000, stsIncludeSubdomains: true, forceSTSHeader: true, contentTypeNosniff: true, frameDeny: true, browserXssFilter: true,
-      contentSecurityPolicy: "default-src 'self'; frame-ancestors 'none'", referrerPolicy: 'strict-origin-when-cross-origin',
+      stsSeconds: 31536000,
+      stsIncludeSubdomains: true,
+      forceSTSHeader: true,
+      contentTypeNosniff: true,
+      frameDeny: true,
+      browserXssFilter: true,
+      contentSecurityPolicy: "default-src 'self'; frame-ancestors 'none'",
+      referrerPolicy: 'strict-origin-when-cross-origin',
     });
-    expect(spec('cors').headers).toMatchObject({ accessControlAllowOriginList: ['https://app.example.com'], accessControlAllowCredentials: false, accessControlMaxAge: 600 });
+    expect(spec('cors').headers).toMatchObject({
+      accessControlAllowOriginList: ['https://app.example.com'],
+      accessControlAllowCredentials: false,
+      accessControlMaxAge: 600,
+    });
     // 100/min per user across 2 replicas without a shared store: 50 per replica.
-    expect(spec('rate-limit').rateLimit).toEqual({ average: 50, burst: 50, period: '1m', sourceCriterion: { requestHeaderName: 'X-User-Id' } });
+    expect(spec('rate-limit').rateLimit).toEqual({
+      average: 50,
+      burst: 50,
+      period: '1m',
+      sourceCriterion: { requestHeaderName: 'X-User-Id' },
+    });
     expect(spec('circuit-breaker').circuitBreaker).toEqual({
       expression: 'NetworkErrorRatio() > 0.3 || ResponseCodeRatio(500, 600, 0, 600) > 0.25 || LatencyAtQuantileMS(50.0) > 100',
-      checkPeriod: '10s', fallbackDuration: '30s', recoveryDuration: '30s',
+      checkPeriod: '10s',
+      fallbackDuration: '30s',
+      recoveryDuration: '30s',
     });
     expect(find(objects, 'IngressRoute', 'test-gateway').spec.routes[0].middlewares.map((m: Manifest) => m.name)).toEqual([
-      'test-gateway-api-ip-allow-list', 'test-gateway-api-security-headers', 'test-gateway-api-cors', 'test-gateway-api-forward-auth',
-      'test-gateway-api-rate-limit', 'test-gateway-api-in-flight', 'test-gateway-api-circuit-breaker',
+      'test-gateway-api-ip-allow-list',
+      'test-gateway-api-security-headers',
+      'test-gateway-api-cors',
+      'test-gateway-api-forward-auth',
+      'test-gateway-api-rate-limit',
+      'test-gateway-api-in-flight',
+      'test-gateway-api-circuit-breaker',
     ]);
   });
 
-  test('a shared Redis store keeps the plan\'s limit as is', () => {
+  test("a shared Redis store keeps the plan's limit as is", () => {
     const chart = testChart();
     const gw = new TraefikGateway(chart, 'gateway', gatewayProps({ traefikReplicas: 3, tls: GatewayTls.certResolver('le') }));
     gw.addRoute('api', {
       to: service(chart, 'api'),
-      middlewares: [Middleware.rateLimit({ average: 5, period: Duration.minutes(1), sourceCriterion: SourceCriterion.clientIp(), redisEndpoints: ['redis.traefik.svc:6379'] })],
+      middlewares: [
+        Middleware.rateLimit({
+          average: 5,
+          period: Duration.minutes(1),
+          sourceCriterion: SourceCriterion.clientIp(),
+          redisEndpoints: ['redis.traefik.svc:6379'],
+        }),
+      ],
     });
     const objects = synth(chart);
     expect(find(objects, 'Middleware', 'test-gateway-api-rate-limit').spec.rateLimit).toEqual({
-      average: 5, burst: 5, period: '1m', sourceCriterion: { ipStrategy: {} }, redis: { endpoints: ['redis.traefik.svc:6379'] },
+      average: 5,
+      burst: 5,
+      period: '1m',
+      sourceCriterion: { ipStrategy: {} },
+      redis: { endpoints: ['redis.traefik.svc:6379'] },
     });
     expect(find(objects, 'IngressRoute', 'test-gateway').spec.tls).toEqual({ certResolver: 'le' });
   });
@@ -123,7 +194,8 @@ describe('TraefikGateway', () => {
     const objects = synth(chart);
     const routes = find(objects, 'IngressRoute', 'test-gateway').spec.routes;
     expect(routes[0]).toMatchObject({
-      match: '(Host(`listings.example.com`) || Host(`api.example.com`)) && PathPrefix(`/`) && HeaderRegexp(`Content-Type`, `^application/grpc`)',
+      match:
+        '(Host(`listings.example.com`) || Host(`api.example.com`)) && PathPrefix(`/`) && HeaderRegexp(`Content-Type`, `^application/grpc`)',
       services: [{ name: 'test-listings', namespace: 'test', port: 50053, scheme: 'h2c' }],
     });
     expect(find(objects, 'Middleware', 'test-gateway-grpc-retry').spec.retry).toEqual({ attempts: 3, initialInterval: '100ms' });
@@ -132,7 +204,18 @@ describe('TraefikGateway', () => {
   });
 
   test('the middleware order is documented and complete', () => {
-    expect(MIDDLEWARE_ORDER).toEqual(['ipAllowList', 'headers', 'cors', 'rateLimit:ip', 'forwardAuth', 'rateLimit:header', 'inFlightReq', 'buffering', 'circuitBreaker', 'retry']);
+    expect(MIDDLEWARE_ORDER).toEqual([
+      'ipAllowList',
+      'headers',
+      'cors',
+      'rateLimit:ip',
+      'forwardAuth',
+      'rateLimit:header',
+      'inFlightReq',
+      'buffering',
+      'circuitBreaker',
+      'retry',
+    ]);
   });
 });
 
@@ -149,40 +232,91 @@ describe('TraefikGateway validation', () => {
   }
 
   test.each<[string, Partial<GatewayRouteProps>, string]>([
-    ['a local rate limit multiplied by replicas', { middlewares: [Middleware.rateLimit({ average: 100, period: Duration.minutes(1), sourceCriterion: SourceCriterion.clientIp() })] },
-      "prod/test/gateway: 'routes.api.middlewares.rateLimit' ('100/1m') is enforced by each of the 2 Traefik replicas, so the real limit is 2 × higher — set redisEndpoints for a shared limit, or perReplica: true to divide the limit across replicas"],
-    ['a per-replica limit below one request', { middlewares: [Middleware.rateLimit({ average: 1, sourceCriterion: SourceCriterion.clientIp(), perReplica: true })] },
-      "prod/test/gateway: 'routes.api.middlewares.rateLimit.average' (1) is below the 2 replicas it is divided across — use a longer period or a shared store (redisEndpoints)"],
-    ['CORS wildcard with credentials (seed 001 §4.7)', { middlewares: [Middleware.cors({ allowOrigins: ['*'], allowCredentials: true })] },
-      "prod/test/gateway: 'routes.api.middlewares.cors' ([\"*\"]) allows any origin with credentials, so any site can act as a logged-in user — list the exact origins, or drop allowCredentials"],
-    ['a CORS origin with a path', { middlewares: [Middleware.cors({ allowOrigins: ['https://app.example.com/login'] })] },
-      "prod/test/gateway: 'routes.api.middlewares.cors.allowOrigins' ('https://app.example.com/login') is not an origin — use 'https://app.example.com' (scheme and host, no path)"],
-    ['retry on a non-idempotent route', { middlewares: [Middleware.retry(3)] },
-      "prod/test/gateway: 'routes.api.middlewares.retry' ('retry') is on a route not marked idempotent, so a POST could be applied twice — mark the route idempotent: true, or remove retry"],
-    ['buffering on a WebSocket route', { protocol: RouteProtocol.WEBSOCKET, middlewares: [Middleware.buffering(1024)] },
-      "prod/test/gateway: 'routes.api.middlewares.buffering' ('buffering') breaks WebSocket upgrades and long-lived connections — remove buffering from WebSocket routes"],
-    ['an undeclared port', { port: 'grpc' },
-      "prod/test/gateway: 'routes.api.port' ('grpc') is not a port of test-api — route to one of the service's declared ports"],
-    ['gRPC on the http port', { protocol: RouteProtocol.GRPC, port: 'http' },
-      "prod/test/gateway: 'routes.api.port' ('http') carries gRPC but is not the grpc port — use port 'grpc' for gRPC routes"],
-    ['a relative path', { pathPrefixes: ['api'] },
-      "prod/test/gateway: 'routes.api.pathPrefixes' ('api') is not an absolute path — start it with '/', e.g. '/api/v1/auth'"],
-    ['a circuit breaker ratio above 1', { middlewares: [Middleware.circuitBreaker(CircuitBreakerExpression.networkErrorRatio(30))] },
-      "prod/test/gateway: 'routes.api.middlewares.circuitBreaker' ('NetworkErrorRatio() > 30') has a ratio outside (0, 1] — use ratios such as 0.3"],
-    ['too many retries', { idempotent: true, middlewares: [Middleware.retry(50)] },
-      "prod/test/gateway: 'routes.api.middlewares.retry' (50) is not between 1 and 10 attempts — use e.g. 3"],
-    ['zero buffering', { middlewares: [Middleware.buffering(0)] },
-      "prod/test/gateway: 'routes.api.middlewares.buffering' (0) is not a positive byte count — use e.g. 10 * 1024 * 1024"],
-    ['zero in-flight', { middlewares: [Middleware.inFlightRequests(0)] },
-      "prod/test/gateway: 'routes.api.middlewares.inFlightRequests' (0) is not a positive integer — use e.g. 100"],
-    ['a forwardAuth address that is not a URL', { middlewares: [Middleware.forwardAuth('auth:8080')] },
-      "prod/test/gateway: 'routes.api.middlewares.forwardAuth' ('auth:8080') is not an http(s) URL — use e.g. 'http://auth.ns.svc:8080/verify'"],
-    ['an empty allow list', { middlewares: [Middleware.ipAllowList([])] },
-      "prod/test/gateway: 'routes.api.middlewares.ipAllowList' ([]) is empty, which blocks everyone — list the allowed CIDRs"],
-    ['the same kind twice', { middlewares: [Middleware.securityHeaders(), Middleware.securityHeaders()] },
-      "prod/test/gateway: 'routes.api.middlewares' ('headers') is listed twice — keep one middleware of each kind"],
-    ['a zero rate', { middlewares: [Middleware.rateLimit({ average: 0, sourceCriterion: SourceCriterion.clientIp(), redisEndpoints: ['r:6379'] })] },
-      "prod/test/gateway: 'routes.api.middlewares.rateLimit.average' (0) is not a positive integer — use requests per period, e.g. 100"],
+    [
+      'a local rate limit multiplied by replicas',
+      { middlewares: [Middleware.rateLimit({ average: 100, period: Duration.minutes(1), sourceCriterion: SourceCriterion.clientIp() })] },
+      "prod/test/gateway: 'routes.api.middlewares.rateLimit' ('100/1m') is enforced by each of the 2 Traefik replicas, so the real limit is 2 × higher — set redisEndpoints for a shared limit, or perReplica: true to divide the limit across replicas",
+    ],
+    [
+      'a per-replica limit below one request',
+      { middlewares: [Middleware.rateLimit({ average: 1, sourceCriterion: SourceCriterion.clientIp(), perReplica: true })] },
+      "prod/test/gateway: 'routes.api.middlewares.rateLimit.average' (1) is below the 2 replicas it is divided across — use a longer period or a shared store (redisEndpoints)",
+    ],
+    [
+      'CORS wildcard with credentials (seed 001 §4.7)',
+      { middlewares: [Middleware.cors({ allowOrigins: ['*'], allowCredentials: true })] },
+      'prod/test/gateway: \'routes.api.middlewares.cors\' (["*"]) allows any origin with credentials, so any site can act as a logged-in user — list the exact origins, or drop allowCredentials',
+    ],
+    [
+      'a CORS origin with a path',
+      { middlewares: [Middleware.cors({ allowOrigins: ['https://app.example.com/login'] })] },
+      "prod/test/gateway: 'routes.api.middlewares.cors.allowOrigins' ('https://app.example.com/login') is not an origin — use 'https://app.example.com' (scheme and host, no path)",
+    ],
+    [
+      'retry on a non-idempotent route',
+      { middlewares: [Middleware.retry(3)] },
+      "prod/test/gateway: 'routes.api.middlewares.retry' ('retry') is on a route not marked idempotent, so a POST could be applied twice — mark the route idempotent: true, or remove retry",
+    ],
+    [
+      'buffering on a WebSocket route',
+      { protocol: RouteProtocol.WEBSOCKET, middlewares: [Middleware.buffering(1024)] },
+      "prod/test/gateway: 'routes.api.middlewares.buffering' ('buffering') breaks WebSocket upgrades and long-lived connections — remove buffering from WebSocket routes",
+    ],
+    [
+      'an undeclared port',
+      { port: 'grpc' },
+      "prod/test/gateway: 'routes.api.port' ('grpc') is not a port of test-api — route to one of the service's declared ports",
+    ],
+    [
+      'gRPC on the http port',
+      { protocol: RouteProtocol.GRPC, port: 'http' },
+      "prod/test/gateway: 'routes.api.port' ('http') carries gRPC but is not the grpc port — use port 'grpc' for gRPC routes",
+    ],
+    [
+      'a relative path',
+      { pathPrefixes: ['api'] },
+      "prod/test/gateway: 'routes.api.pathPrefixes' ('api') is not an absolute path — start it with '/', e.g. '/api/v1/auth'",
+    ],
+    [
+      'a circuit breaker ratio above 1',
+      { middlewares: [Middleware.circuitBreaker(CircuitBreakerExpression.networkErrorRatio(30))] },
+      "prod/test/gateway: 'routes.api.middlewares.circuitBreaker' ('NetworkErrorRatio() > 30') has a ratio outside (0, 1] — use ratios such as 0.3",
+    ],
+    [
+      'too many retries',
+      { idempotent: true, middlewares: [Middleware.retry(50)] },
+      "prod/test/gateway: 'routes.api.middlewares.retry' (50) is not between 1 and 10 attempts — use e.g. 3",
+    ],
+    [
+      'zero buffering',
+      { middlewares: [Middleware.buffering(0)] },
+      "prod/test/gateway: 'routes.api.middlewares.buffering' (0) is not a positive byte count — use e.g. 10 * 1024 * 1024",
+    ],
+    [
+      'zero in-flight',
+      { middlewares: [Middleware.inFlightRequests(0)] },
+      "prod/test/gateway: 'routes.api.middlewares.inFlightRequests' (0) is not a positive integer — use e.g. 100",
+    ],
+    [
+      'a forwardAuth address that is not a URL',
+      { middlewares: [Middleware.forwardAuth('auth:8080')] },
+      "prod/test/gateway: 'routes.api.middlewares.forwardAuth' ('auth:8080') is not an http(s) URL — use e.g. 'http://auth.ns.svc:8080/verify'",
+    ],
+    [
+      'an empty allow list',
+      { middlewares: [Middleware.ipAllowList([])] },
+      "prod/test/gateway: 'routes.api.middlewares.ipAllowList' ([]) is empty, which blocks everyone — list the allowed CIDRs",
+    ],
+    [
+      'the same kind twice',
+      { middlewares: [Middleware.securityHeaders(), Middleware.securityHeaders()] },
+      "prod/test/gateway: 'routes.api.middlewares' ('headers') is listed twice — keep one middleware of each kind",
+    ],
+    [
+      'a zero rate',
+      { middlewares: [Middleware.rateLimit({ average: 0, sourceCriterion: SourceCriterion.clientIp(), redisEndpoints: ['r:6379'] })] },
+      "prod/test/gateway: 'routes.api.middlewares.rateLimit.average' (0) is not a positive integer — use requests per period, e.g. 100",
+    ],
   ])('throws for %s', (_name, route, message) => {
     expect(routeError(route)).toContain(message);
   });
@@ -192,14 +326,16 @@ describe('TraefikGateway validation', () => {
     const other = new SystemChart(chart.node.scope as never, 'other');
     const gw = new TraefikGateway(chart, 'gateway', gatewayProps());
     expect(() => gw.addRoute('api', { to: service(other, 'api') })).toThrow(
-      "prod/test/gateway: 'routes.api.to' ('other-api') is in namespace 'other', not the gateway's 'test', and Traefik ignores cross-namespace references by default — route to a service of this system, or set allowCrossNamespace (and enable it in Traefik)");
+      "prod/test/gateway: 'routes.api.to' ('other-api') is in namespace 'other', not the gateway's 'test', and Traefik ignores cross-namespace references by default — route to a service of this system, or set allowCrossNamespace (and enable it in Traefik)",
+    );
   });
 
   test('a route to another environment', () => {
     const chart = testChart();
     const gw = new TraefikGateway(chart, 'gateway', gatewayProps({ allowCrossNamespace: true }));
     expect(() => gw.addRoute('api', { to: service(testChart(Environment.DEV), 'api') })).toThrow(
-      "prod/test/gateway: 'routes.api.to' ('dev/test/api') is in environment 'dev' — route to a service of the same environment");
+      "prod/test/gateway: 'routes.api.to' ('dev/test/api') is in environment 'dev' — route to a service of the same environment",
+    );
   });
 
   test('duplicate route ids and path prefixes', () => {
@@ -207,20 +343,26 @@ describe('TraefikGateway validation', () => {
     const api = service(chart, 'api');
     const gw = new TraefikGateway(chart, 'gateway', gatewayProps());
     gw.addRoute('api', { to: api, pathPrefixes: ['/api'] });
-    expect(() => gw.addRoute('api', { to: api, pathPrefixes: ['/api'] })).toThrow([
-      'prod/test/gateway: 2 invalid settings',
-      "  - prod/test/gateway: 'routes.api' ('api') is already a route — give each route its own id",
-      "  - prod/test/gateway: 'routes.api.pathPrefixes' ('/api') is already routed by 'api' — give each path prefix one route",
-    ].join('\n'));
+    expect(() => gw.addRoute('api', { to: api, pathPrefixes: ['/api'] })).toThrow(
+      [
+        'prod/test/gateway: 2 invalid settings',
+        "  - prod/test/gateway: 'routes.api' ('api') is already a route — give each route its own id",
+        "  - prod/test/gateway: 'routes.api.pathPrefixes' ('/api') is already routed by 'api' — give each path prefix one route",
+      ].join('\n'),
+    );
   });
 
   test('gateway props', () => {
-    expect(() => new TraefikGateway(testChart(), 'gateway', gatewayProps({ hosts: ['API.example', 'x'], traefikReplicas: 0 }))).toThrow([
-      'prod/test/gateway: 3 invalid settings',
-      "  - prod/test/gateway: 'hosts' ('API.example') is not a host name — use e.g. 'api.example.com'",
-      "  - prod/test/gateway: 'hosts' ('x') is not a host name — use e.g. 'api.example.com'",
-      "  - prod/test/gateway: 'traefikReplicas' (0) is not a positive integer — give the replica count of the Traefik deployment",
-    ].join('\n'));
-    expect(() => new TraefikGateway(testChart(), 'gateway', gatewayProps({ hosts: [] }))).toThrow("prod/test/gateway: 'hosts' ([]) is empty — list the host names the gateway serves");
+    expect(() => new TraefikGateway(testChart(), 'gateway', gatewayProps({ hosts: ['API.example', 'x'], traefikReplicas: 0 }))).toThrow(
+      [
+        'prod/test/gateway: 3 invalid settings',
+        "  - prod/test/gateway: 'hosts' ('API.example') is not a host name — use e.g. 'api.example.com'",
+        "  - prod/test/gateway: 'hosts' ('x') is not a host name — use e.g. 'api.example.com'",
+        "  - prod/test/gateway: 'traefikReplicas' (0) is not a positive integer — give the replica count of the Traefik deployment",
+      ].join('\n'),
+    );
+    expect(() => new TraefikGateway(testChart(), 'gateway', gatewayProps({ hosts: [] }))).toThrow(
+      "prod/test/gateway: 'hosts' ([]) is empty — list the host names the gateway serves",
+    );
   });
 });

@@ -4,7 +4,12 @@ import { AlertingRuleset, BackupSchedule, BackupTarget, HAPostgres, Probe, Relia
 import { testChart } from '../../support/synth';
 
 export const RUNBOOKS = 'https://runbooks.example.com/homepage';
-const MINIO = BackupTarget.minio({ endpoint: 'http://minio.minio:9000', bucket: 'homepage-backups', prefix: 'postgres', credentials: { secretName: 'minio-credentials' } });
+const MINIO = BackupTarget.minio({
+  endpoint: 'http://minio.minio:9000',
+  bucket: 'homepage-backups',
+  prefix: 'postgres',
+  credentials: { secretName: 'minio-credentials' },
+});
 
 /** A homepage system with an autoscaled API, a 3-instance database with plugin backups and a dump schedule, and their packs. */
 export function packFixture() {
@@ -35,7 +40,10 @@ export function packFixture() {
     resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
   });
   const ruleset = new AlertingRuleset(chart, 'symptoms', { team: 'web' });
-  ruleset.addServiceAlerts(api, { runbookUrl: `${RUNBOOKS}/api`, latency: { histogram: 'http_request_duration_seconds', threshold: Duration.millis(500) } });
+  ruleset.addServiceAlerts(api, {
+    runbookUrl: `${RUNBOOKS}/api`,
+    latency: { histogram: 'http_request_duration_seconds', threshold: Duration.millis(500) },
+  });
   ruleset.addPostgresAlerts(db, { runbookUrl: `${RUNBOOKS}/db`, team: 'platform' });
   ruleset.addBackupAlerts(dumps, { runbookUrl: `${RUNBOOKS}/backups` });
   return { chart, api, db, dumps, ruleset };

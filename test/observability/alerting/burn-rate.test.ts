@@ -1,4 +1,12 @@
-import { BURN_TIERS, burnExpr, burnTiers, errorBudget, guardCrossover, reachableTiers, sliRecordings } from '../../../lib/observability/alerting/burn-rate';
+import {
+  BURN_TIERS,
+  burnExpr,
+  burnTiers,
+  errorBudget,
+  guardCrossover,
+  reachableTiers,
+  sliRecordings,
+} from '../../../lib/observability/alerting/burn-rate';
 import { BurnReplay, seriesValues, trafficOf } from '../../../lib/observability/alerting/replay-model';
 import { promqlSyntaxError, promNumber } from '../../../lib/observability/promql';
 import { burnTraffic, inputSeries, regexExample, solve, sparseTraffic } from '../../../lib/observability/alerting/promtool-tests';
@@ -9,11 +17,61 @@ const tiersOf = (objective: number, days: number) =>
 
 describe('burnTiers', () => {
   test.each([
-    ['30d 99.9%', 99.9, 30, [['1h', '5m', 14.4, 0.0144, true], ['6h', '30m', 6, 0.006, true], ['1d', '2h', 3, 0.003, false], ['3d', '6h', 1, 0.001, false]]],
-    ['28d 99.9%', 99.9, 28, [['1h', '5m', 13.44, 0.01344, true], ['6h', '30m', 5.6, 0.0056, true], ['1d', '2h', 2.8, 0.0028, false], ['3d', '6h', 0.9333, 0.0009333, false]]],
-    ['7d 99.5%', 99.5, 7, [['1h', '5m', 3.36, 0.0168, true], ['6h', '30m', 1.4, 0.007, true], ['1d', '2h', 0.7, 0.0035, false], ['3d', '6h', 0.2333, 0.0011665, false]]],
-    ['30d 99%', 99, 30, [['1h', '5m', 14.4, 0.144, true], ['6h', '30m', 6, 0.06, true], ['1d', '2h', 3, 0.03, false], ['3d', '6h', 1, 0.01, false]]],
-    ['30d 99.95%', 99.95, 30, [['1h', '5m', 14.4, 0.0072, true], ['6h', '30m', 6, 0.003, true], ['1d', '2h', 3, 0.0015, false], ['3d', '6h', 1, 0.0005, false]]],
+    [
+      '30d 99.9%',
+      99.9,
+      30,
+      [
+        ['1h', '5m', 14.4, 0.0144, true],
+        ['6h', '30m', 6, 0.006, true],
+        ['1d', '2h', 3, 0.003, false],
+        ['3d', '6h', 1, 0.001, false],
+      ],
+    ],
+    [
+      '28d 99.9%',
+      99.9,
+      28,
+      [
+        ['1h', '5m', 13.44, 0.01344, true],
+        ['6h', '30m', 5.6, 0.0056, true],
+        ['1d', '2h', 2.8, 0.0028, false],
+        ['3d', '6h', 0.9333, 0.0009333, false],
+      ],
+    ],
+    [
+      '7d 99.5%',
+      99.5,
+      7,
+      [
+        ['1h', '5m', 3.36, 0.0168, true],
+        ['6h', '30m', 1.4, 0.007, true],
+        ['1d', '2h', 0.7, 0.0035, false],
+        ['3d', '6h', 0.2333, 0.0011665, false],
+      ],
+    ],
+    [
+      '30d 99%',
+      99,
+      30,
+      [
+        ['1h', '5m', 14.4, 0.144, true],
+        ['6h', '30m', 6, 0.06, true],
+        ['1d', '2h', 3, 0.03, false],
+        ['3d', '6h', 1, 0.01, false],
+      ],
+    ],
+    [
+      '30d 99.95%',
+      99.95,
+      30,
+      [
+        ['1h', '5m', 14.4, 0.0072, true],
+        ['6h', '30m', 6, 0.003, true],
+        ['1d', '2h', 3, 0.0015, false],
+        ['3d', '6h', 1, 0.0005, false],
+      ],
+    ],
   ])('%s', (_, objective, days, expected) => {
     expect(tiersOf(objective as number, days as number)).toEqual(expected);
   });
@@ -34,12 +92,15 @@ describe('burnTiers', () => {
 });
 
 describe('sliRecordings', () => {
-  test('5m rates, every window\'s ratio from the counters\' increase over it, failed requests over the long windows', () => {
+  test("5m rates, every window's ratio from the counters' increase over it, failed requests over the long windows", () => {
     const counters = { errors: (w: string) => `E[${w}]`, requests: (w: string) => `T[${w}]` };
     expect(sliRecordings('sum(rate(e[5m]))', 'sum(rate(t[5m]))', counters, ['1h', '3d'])).toEqual([
       { record: 'slo:sli_errors:rate5m', expr: 'sum(rate(e[5m]))' },
       { record: 'slo:sli_requests:rate5m', expr: 'sum(rate(t[5m]))' },
-      ...['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map((w) => ({ record: `slo:sli_error:ratio_rate${w}`, expr: `E[${w}]\n/\n(T[${w}] > 0)` })),
+      ...['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map((w) => ({
+        record: `slo:sli_error:ratio_rate${w}`,
+        expr: `E[${w}]\n/\n(T[${w}] > 0)`,
+      })),
       { record: 'slo:sli_errors:increase1h', expr: 'E[1h]' },
       { record: 'slo:sli_errors:increase3d', expr: 'E[3d]' },
     ]);
@@ -50,17 +111,25 @@ describe('burnExpr', () => {
   test('per pair: long ratio above the threshold, ≥ N failures in it, the last short ratio above it; labelled with the pair; pairs OR-ed', () => {
     const [fast, slow] = burnTiers(99.9, 28 * 1440);
     const sel = '{service="s",slo="a"}';
-    expect(burnExpr([fast, slow], sel, 2)).toBe([
-      'label_replace(label_replace(',
-      `slo:sli_error:ratio_rate1h${sel} > 0.01344`, 'and', `slo:sli_errors:increase1h${sel} >= 2`, 'and',
-      `last_over_time(slo:sli_error:ratio_rate5m${sel}[1h]) > 0.01344,`,
-      '"long_window", "1h", "", ""), "short_window", "5m", "", "")',
-      'or',
-      'label_replace(label_replace(',
-      `slo:sli_error:ratio_rate6h${sel} > 0.0056`, 'and', `slo:sli_errors:increase6h${sel} >= 2`, 'and',
-      `last_over_time(slo:sli_error:ratio_rate30m${sel}[6h]) > 0.0056,`,
-      '"long_window", "6h", "", ""), "short_window", "30m", "", "")',
-    ].join('\n'));
+    expect(burnExpr([fast, slow], sel, 2)).toBe(
+      [
+        'label_replace(label_replace(',
+        `slo:sli_error:ratio_rate1h${sel} > 0.01344`,
+        'and',
+        `slo:sli_errors:increase1h${sel} >= 2`,
+        'and',
+        `last_over_time(slo:sli_error:ratio_rate5m${sel}[1h]) > 0.01344,`,
+        '"long_window", "1h", "", ""), "short_window", "5m", "", "")',
+        'or',
+        'label_replace(label_replace(',
+        `slo:sli_error:ratio_rate6h${sel} > 0.0056`,
+        'and',
+        `slo:sli_errors:increase6h${sel} >= 2`,
+        'and',
+        `last_over_time(slo:sli_error:ratio_rate30m${sel}[6h]) > 0.0056,`,
+        '"long_window", "6h", "", ""), "short_window", "30m", "", "")',
+      ].join('\n'),
+    );
     expect(promqlSyntaxError(burnExpr([fast, slow], sel, 2))).toBeUndefined();
   });
 
@@ -84,7 +153,7 @@ describe('promqlSyntaxError', () => {
     ['a > 0.1 and b', undefined],
     ['', 'is empty'],
     ['sum(rate(x[5m])) /', "has a syntax error at column 19: 'sum(rate(x[5m])) /⟨here⟩'"],
-    ['up{job="a"', "has a syntax error at column 11: 'up{job=\"a\"⟨here⟩'"],
+    ['up{job="a"', 'has a syntax error at column 11: \'up{job="a"⟨here⟩\''],
     ['rate(x[5m]\n  and y', "has a syntax error at line 2, column 8: 'rate(x[5m]\n  and y⟨here⟩'"],
   ])('%j', (expr, expected) => {
     expect(promqlSyntaxError(expr)).toBe(expected);
@@ -93,7 +162,11 @@ describe('promqlSyntaxError', () => {
 
 describe('example series', () => {
   test.each([
-    ['5..', '500'], ['5\\d\\d', '500'], ['(5..|429)', '500'], ['[45]..', '400'], ['error|timeout', 'error'],
+    ['5..', '500'],
+    ['5\\d\\d', '500'],
+    ['(5..|429)', '500'],
+    ['[45]..', '400'],
+    ['error|timeout', 'error'],
   ])('regexExample(%j) = %j', (re, expected) => {
     expect(regexExample(re)).toBe(expected);
   });
@@ -142,6 +215,12 @@ describe('BurnReplay (the model behind the promtool tests)', () => {
     expect(outage.quiet(true, 180)).toBe(207);
     expect(outage.first(true, 207)).toBeUndefined();
     expect(new BurnReplay(model, sparseTraffic(240, 6, 3, 120, 240, 1), 1).first(true, 0)).toBeUndefined();
-    expect(new BurnReplay(model, trafficOf(3, () => ({ requests: 1, failed: 0 })), 1).ratio(0, 5)).toBeUndefined();
+    expect(
+      new BurnReplay(
+        model,
+        trafficOf(3, () => ({ requests: 1, failed: 0 })),
+        1,
+      ).ratio(0, 5),
+    ).toBeUndefined();
   });
 });

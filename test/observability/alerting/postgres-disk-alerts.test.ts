@@ -14,18 +14,40 @@ const WAL = `sum by (namespace, pod) (cnpg_collector_pg_wal{${M},value="size"})`
 
 describe('postgresDiskUsageExpr', () => {
   test.each<[string, PostgresDiskInput, string]>([
-    ['node-local data volume holding the WAL: databases plus WAL against the declared size',
+    [
+      'node-local data volume holding the WAL: databases plus WAL against the declared size',
       { namespace: 'shop', cluster: 'shop-db', volumes: [{ kind: 'data', sizeBytes: 10 * GIB, nodeLocal: true }], usedPercent: 70 },
-      `label_replace(\n  (\n    ${DATABASES}\n    +\n    ${WAL}\n  )\n  / 10737418240\n  > 0.7,\n  "persistentvolumeclaim", "$1", "pod", "(.+)"\n)`],
-    ['node-local data and WAL volumes: each against its own size',
-      { namespace: 'shop', cluster: 'shop-db', volumes: [{ kind: 'data', sizeBytes: 10 * GIB, nodeLocal: true }, { kind: 'wal', sizeBytes: 2 * GIB, nodeLocal: true }], usedPercent: 90 },
-      `label_replace(\n  ${DATABASES}\n  / 10737418240\n  > 0.9,\n  "persistentvolumeclaim", "$1", "pod", "(.+)"\n)\nor\n`
-      + `label_replace(\n  ${WAL}\n  / 2147483648\n  > 0.9,\n  "persistentvolumeclaim", "$1-wal", "pod", "(.+)"\n)`],
-    ['node-local data, network WAL: the WAL volume keeps the kubelet stats',
-      { namespace: 'shop', cluster: 'shop-db', volumes: [{ kind: 'data', sizeBytes: 10 * GIB, nodeLocal: true }, { kind: 'wal', sizeBytes: 2 * GIB, nodeLocal: false }], usedPercent: 70 },
-      `label_replace(\n  ${DATABASES}\n  / 10737418240\n  > 0.7,\n  "persistentvolumeclaim", "$1", "pod", "(.+)"\n)\nor\n`
-      + 'min by (namespace, persistentvolumeclaim) (kubelet_volume_stats_available_bytes{namespace="shop",persistentvolumeclaim=~"shop-db-[0-9]+-wal"})\n/\n'
-      + 'max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_capacity_bytes{namespace="shop",persistentvolumeclaim=~"shop-db-[0-9]+-wal"})\n< 0.3'],
+      `label_replace(\n  (\n    ${DATABASES}\n    +\n    ${WAL}\n  )\n  / 10737418240\n  > 0.7,\n  "persistentvolumeclaim", "$1", "pod", "(.+)"\n)`,
+    ],
+    [
+      'node-local data and WAL volumes: each against its own size',
+      {
+        namespace: 'shop',
+        cluster: 'shop-db',
+        volumes: [
+          { kind: 'data', sizeBytes: 10 * GIB, nodeLocal: true },
+          { kind: 'wal', sizeBytes: 2 * GIB, nodeLocal: true },
+        ],
+        usedPercent: 90,
+      },
+      `label_replace(\n  ${DATABASES}\n  / 10737418240\n  > 0.9,\n  "persistentvolumeclaim", "$1", "pod", "(.+)"\n)\nor\n` +
+        `label_replace(\n  ${WAL}\n  / 2147483648\n  > 0.9,\n  "persistentvolumeclaim", "$1-wal", "pod", "(.+)"\n)`,
+    ],
+    [
+      'node-local data, network WAL: the WAL volume keeps the kubelet stats',
+      {
+        namespace: 'shop',
+        cluster: 'shop-db',
+        volumes: [
+          { kind: 'data', sizeBytes: 10 * GIB, nodeLocal: true },
+          { kind: 'wal', sizeBytes: 2 * GIB, nodeLocal: false },
+        ],
+        usedPercent: 70,
+      },
+      `label_replace(\n  ${DATABASES}\n  / 10737418240\n  > 0.7,\n  "persistentvolumeclaim", "$1", "pod", "(.+)"\n)\nor\n` +
+        'min by (namespace, persistentvolumeclaim) (kubelet_volume_stats_available_bytes{namespace="shop",persistentvolumeclaim=~"shop-db-[0-9]+-wal"})\n/\n' +
+        'max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_capacity_bytes{namespace="shop",persistentvolumeclaim=~"shop-db-[0-9]+-wal"})\n< 0.3',
+    ],
   ])('%s', (_name, input, expected) => {
     expect(postgresDiskUsageExpr(input)).toBe(expected);
   });
@@ -47,19 +69,28 @@ describe('PostgresAlertPack disk alerts by storage class', () => {
   test('node-local volumes: CloudNativePG size metrics, never kubelet volume stats', () => {
     const { database } = db({ storage: { size: Size.gibibytes(10), storageClass: StorageClass.localPath() } });
     const disk = new PostgresAlertPack(database, { runbookUrl: RUNBOOK }).alerts().filter((a) => String(a).startsWith('PostgresDisk'));
-    expect(disk.map((a) => a.toRule('ignored'))).toEqual([70, 90].map((used, i) => ({
-      alert: ['PostgresDiskSpaceLow', 'PostgresDiskSpaceCritical'][i],
-      expr: postgresDiskUsageExpr({ namespace: 'shop', cluster: 'shop-db', volumes: database.volumes, usedPercent: used }),
-      for: '5m',
-      labels: { namespace: 'shop', cnpg_cluster: 'shop-db', service: 'shop-db', team: 'ignored', ...(used === 70 ? { severity: 'warning' } : { severity: 'critical' }) },
-      annotations: {
-        summary: `shop-db: volume {{ $labels.persistentvolumeclaim }} is more than ${used}% full`,
-        description: `Volume {{ $labels.persistentvolumeclaim }} of PostgreSQL cluster shop-db (shop) holds more than ${used}% of its declared size (node-local volumes are measured by `
-          + 'the databases\' and the WAL\'s size): when the data or WAL volume is full, PostgreSQL stops, and a node-local volume has no quota, so it may fill the node\'s disk first. '
-          + 'Expand the storage (the Cluster\'s storage.size) or find what grows (WAL kept by a slot or failing archiving).',
-        runbook_url: `${RUNBOOK}#${['postgresdiskspacelow', 'postgresdiskspacecritical'][i]}`,
-      },
-    })));
+    expect(disk.map((a) => a.toRule('ignored'))).toEqual(
+      [70, 90].map((used, i) => ({
+        alert: ['PostgresDiskSpaceLow', 'PostgresDiskSpaceCritical'][i],
+        expr: postgresDiskUsageExpr({ namespace: 'shop', cluster: 'shop-db', volumes: database.volumes, usedPercent: used }),
+        for: '5m',
+        labels: {
+          namespace: 'shop',
+          cnpg_cluster: 'shop-db',
+          service: 'shop-db',
+          team: 'ignored',
+          ...(used === 70 ? { severity: 'warning' } : { severity: 'critical' }),
+        },
+        annotations: {
+          summary: `shop-db: volume {{ $labels.persistentvolumeclaim }} is more than ${used}% full`,
+          description:
+            `Volume {{ $labels.persistentvolumeclaim }} of PostgreSQL cluster shop-db (shop) holds more than ${used}% of its declared size (node-local volumes are measured by ` +
+            "the databases' and the WAL's size): when the data or WAL volume is full, PostgreSQL stops, and a node-local volume has no quota, so it may fill the node's disk first. " +
+            "Expand the storage (the Cluster's storage.size) or find what grows (WAL kept by a slot or failing archiving).",
+          runbook_url: `${RUNBOOK}#${['postgresdiskspacelow', 'postgresdiskspacecritical'][i]}`,
+        },
+      })),
+    );
     expect(disk.some((a) => a.expr.includes('kubelet_volume_stats'))).toBe(false);
   });
 
@@ -119,9 +150,14 @@ const PROMTOOL = hasTool('promtool');
           [`cnpg_collector_pg_wal{${POD1},value="size"}`]: `${1.9 * GIB}x20`,
         },
         expect: [
-          ['10m', 'PostgresDiskSpaceLow', [
-            { namespace: 'shop', pod: 'shop-db-1', persistentvolumeclaim: 'shop-db-1' }, { namespace: 'shop', pod: 'shop-db-1', persistentvolumeclaim: 'shop-db-1-wal' },
-          ]],
+          [
+            '10m',
+            'PostgresDiskSpaceLow',
+            [
+              { namespace: 'shop', pod: 'shop-db-1', persistentvolumeclaim: 'shop-db-1' },
+              { namespace: 'shop', pod: 'shop-db-1', persistentvolumeclaim: 'shop-db-1-wal' },
+            ],
+          ],
           ['10m', 'PostgresDiskSpaceCritical', [{ namespace: 'shop', pod: 'shop-db-1', persistentvolumeclaim: 'shop-db-1-wal' }]],
         ],
       },

@@ -21,33 +21,42 @@ function build() {
   const chart = withScrapeJobs(testChart(undefined, 'homepage'), 'homepage-api', 'worker');
   const alerts = new AlertingRuleset(chart, 'alerts', { team: 'web' });
   const runbookUrl = 'https://runbooks.example.com/homepage/api-slo';
-  alerts.addSlo(new Slo(chart, 'availability', {
-    service: 'homepage-api',
-    team: 'web',
-    objective: 99.9,
-    window: Duration.days(30),
-    sli: Sli.requests({ total: 'http_requests_total{job="homepage-api"}', errors: 'http_requests_total{job="homepage-api",code=~"5.."}' }),
-    runbookUrl,
-  }));
-  alerts.addSlo(new Slo(chart, 'latency', {
-    service: 'homepage-api',
-    team: 'web',
-    objective: 99,
-    window: Duration.days(28),
-    sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: '{job="homepage-api"}', threshold: Duration.millis(500) }),
-    runbookUrl,
-  }));
-  alerts.addSlo(new Slo(chart, 'success', {
-    service: 'homepage-worker',
-    team: 'web',
-    objective: 99.5,
-    window: Duration.days(7),
-    sli: Sli.requests({ total: 'jobs_processed_total{job="worker"}', good: 'jobs_processed_total{job="worker",outcome="ok"}' }),
-    minFailedEvents: 3,
-    pageSeverity: Severity.P1,
-    ticketSeverity: Severity.P2,
-    runbookUrl,
-  }));
+  alerts.addSlo(
+    new Slo(chart, 'availability', {
+      service: 'homepage-api',
+      team: 'web',
+      objective: 99.9,
+      window: Duration.days(30),
+      sli: Sli.requests({
+        total: 'http_requests_total{job="homepage-api"}',
+        errors: 'http_requests_total{job="homepage-api",code=~"5.."}',
+      }),
+      runbookUrl,
+    }),
+  );
+  alerts.addSlo(
+    new Slo(chart, 'latency', {
+      service: 'homepage-api',
+      team: 'web',
+      objective: 99,
+      window: Duration.days(28),
+      sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: '{job="homepage-api"}', threshold: Duration.millis(500) }),
+      runbookUrl,
+    }),
+  );
+  alerts.addSlo(
+    new Slo(chart, 'success', {
+      service: 'homepage-worker',
+      team: 'web',
+      objective: 99.5,
+      window: Duration.days(7),
+      sli: Sli.requests({ total: 'jobs_processed_total{job="worker"}', good: 'jobs_processed_total{job="worker",outcome="ok"}' }),
+      minFailedEvents: 3,
+      pageSeverity: Severity.P1,
+      ticketSeverity: Severity.P2,
+      runbookUrl,
+    }),
+  );
   alerts.addAlert({
     name: 'ApiDown',
     expr: 'up{job="homepage-api"} == 0',
@@ -89,14 +98,18 @@ maybe('promtool', () => {
     expect(alerts.ruleFile()).toEqual({ groups: rule.spec.groups });
   });
 
-  test.each(alerts.slos.map((slo) => [slo.node.id, slo] as const))('test rules: %s', (_, slo) => {
-    const rules = `${slo.name}.rules.yaml`;
-    writeFileSync(join(dir, rules), ruleFileOf(rule, slo.groupNames));
-    const tests = slo.promtoolTests([rules]);
-    writeFileSync(join(dir, `${slo.name}.test.yaml`), stringify(tests, { lineWidth: 0 }));
-    const r = promtool(['test', 'rules', `${slo.name}.test.yaml`], dir);
-    console.log(`promtool test rules ${slo.name}: ${tests.tests.length} groups, ${r.seconds.toFixed(1)} s`);
-    expect(r.output).toContain('SUCCESS');
-    expect(r.status).toBe(0);
-  }, 120_000);
+  test.each(alerts.slos.map((slo) => [slo.node.id, slo] as const))(
+    'test rules: %s',
+    (_, slo) => {
+      const rules = `${slo.name}.rules.yaml`;
+      writeFileSync(join(dir, rules), ruleFileOf(rule, slo.groupNames));
+      const tests = slo.promtoolTests([rules]);
+      writeFileSync(join(dir, `${slo.name}.test.yaml`), stringify(tests, { lineWidth: 0 }));
+      const r = promtool(['test', 'rules', `${slo.name}.test.yaml`], dir);
+      console.log(`promtool test rules ${slo.name}: ${tests.tests.length} groups, ${r.seconds.toFixed(1)} s`);
+      expect(r.output).toContain('SUCCESS');
+      expect(r.status).toBe(0);
+    },
+    120_000,
+  );
 });

@@ -6,7 +6,12 @@ import { Expected, promtoolTestRules } from '../../support/promtool-rules';
 import { hasTool } from '../../support/tools';
 
 const RUNBOOK = 'https://runbooks.example.com/shop/postgres';
-const MINIO = BackupTarget.minio({ endpoint: 'http://minio.minio:9000', bucket: 'shop-backups', prefix: 'postgres', credentials: { secretName: 'minio-credentials' } });
+const MINIO = BackupTarget.minio({
+  endpoint: 'http://minio.minio:9000',
+  bucket: 'shop-backups',
+  prefix: 'postgres',
+  credentials: { secretName: 'minio-credentials' },
+});
 
 /** A 2-instance database archiving WAL at least every 3 minutes against a 5-minute RPO (homepage's settings). */
 function walFixture(backup: Partial<NonNullable<HAPostgresProps['backup']>> | false = {}) {
@@ -17,7 +22,17 @@ function walFixture(backup: Partial<NonNullable<HAPostgresProps['backup']>> | fa
     resources: { cpu: { request: Cpu.millis(250) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) } },
     database: 'app',
     owner: 'app',
-    backup: backup === false ? undefined : { target: MINIO, retention: '7d', schedule: '0 2 * * *', archiveTimeout: Duration.minutes(3), rpo: Duration.minutes(5), ...backup },
+    backup:
+      backup === false
+        ? undefined
+        : {
+            target: MINIO,
+            retention: '7d',
+            schedule: '0 2 * * *',
+            archiveTimeout: Duration.minutes(3),
+            rpo: Duration.minutes(5),
+            ...backup,
+          },
   });
   return { chart, db };
 }
@@ -28,7 +43,10 @@ const LABELS = { namespace: 'shop', cnpg_cluster: 'shop-db', service: 'shop-db',
 describe('WAL archiving alerts', () => {
   test('the Postgres pack ends with them; the WAL archive pack alone has just them, in its own group', () => {
     const { db } = walFixture();
-    expect(new PostgresAlertPack(db, { runbookUrl: RUNBOOK }).alerts().slice(-2).map(String)).toEqual(['PostgresWalArchivingFailing', 'PostgresWalArchiveBehindRpo']);
+    expect(new PostgresAlertPack(db, { runbookUrl: RUNBOOK }).alerts().slice(-2).map(String)).toEqual([
+      'PostgresWalArchivingFailing',
+      'PostgresWalArchiveBehindRpo',
+    ]);
     const pack = new WalArchiveAlertPack(db, { runbookUrl: RUNBOOK, team: 'data', pageSeverity: Severity.P1, ticketSeverity: Severity.P3 });
     expect(pack.groupName).toBe('shop-db-wal-archive');
     expect(pack.alerts().map((a) => a.toRule('ignored'))).toEqual([
@@ -39,9 +57,10 @@ describe('WAL archiving alerts', () => {
         labels: { ...LABELS, severity: 'info', priority: 'P3' },
         annotations: {
           summary: 'shop-db: WAL archiving fails on {{ $labels.pod }}',
-          description: 'The primary {{ $labels.pod }} of PostgreSQL cluster shop-db (shop) fails to archive WAL to the object store: point-in-time recovery ends at the last '
-            + 'archived segment, and unarchived WAL piles up on the volume until it is full. Check the archiver\'s errors in the instance\'s logs and the object store\'s '
-            + 'credentials and reachability.',
+          description:
+            'The primary {{ $labels.pod }} of PostgreSQL cluster shop-db (shop) fails to archive WAL to the object store: point-in-time recovery ends at the last ' +
+            "archived segment, and unarchived WAL piles up on the volume until it is full. Check the archiver's errors in the instance's logs and the object store's " +
+            'credentials and reachability.',
           runbook_url: `${RUNBOOK}#postgreswalarchivingfailing`,
         },
       },
@@ -52,8 +71,9 @@ describe('WAL archiving alerts', () => {
         labels: { ...LABELS, severity: 'critical', priority: 'P1' },
         annotations: {
           summary: 'shop-db: no WAL archived for more than 5m, the RPO',
-          description: 'The primary {{ $labels.pod }} of PostgreSQL cluster shop-db (shop) has archived no WAL segment for longer than its RPO of 5m while segments wait: '
-            + 'losing the primary now loses more writes than the plan allows. See PostgresWalArchivingFailing, or a hung upload in the instance\'s logs.',
+          description:
+            'The primary {{ $labels.pod }} of PostgreSQL cluster shop-db (shop) has archived no WAL segment for longer than its RPO of 5m while segments wait: ' +
+            "losing the primary now loses more writes than the plan allows. See PostgresWalArchivingFailing, or a hung upload in the instance's logs.",
           runbook_url: `${RUNBOOK}#postgreswalarchivebehindrpo`,
         },
       },
@@ -61,8 +81,18 @@ describe('WAL archiving alerts', () => {
   });
 
   test.each<[string, Partial<NonNullable<HAPostgresProps['backup']>>, string, string]>([
-    ['the declared RPO', { archiveTimeout: Duration.seconds(30), rpo: Duration.minutes(1) }, '> 60\n', 'for longer than its RPO of 1m while'],
-    ['twice archive_timeout without an RPO', { archiveTimeout: Duration.minutes(5), rpo: undefined }, '> 600\n', 'for longer than 10m, twice its archive_timeout (no RPO declared) while'],
+    [
+      'the declared RPO',
+      { archiveTimeout: Duration.seconds(30), rpo: Duration.minutes(1) },
+      '> 60\n',
+      'for longer than its RPO of 1m while',
+    ],
+    [
+      'twice archive_timeout without an RPO',
+      { archiveTimeout: Duration.minutes(5), rpo: undefined },
+      '> 600\n',
+      'for longer than 10m, twice its archive_timeout (no RPO declared) while',
+    ],
   ])('the WAL age threshold is %s', (_name, backup, threshold, description) => {
     const [, behind] = new WalArchiveAlertPack(walFixture(backup).db, { runbookUrl: RUNBOOK }).alerts();
     expect(behind.expr).toContain(`cnpg_pg_stat_archiver_seconds_since_last_archival{${SELECTOR}} ${threshold}`);
@@ -71,12 +101,17 @@ describe('WAL archiving alerts', () => {
 
   test('throws for a database without continuous backup, and for severities that do not page or do', () => {
     expect(() => new WalArchiveAlertPack(walFixture(false).db, { runbookUrl: RUNBOOK })).toThrow(
-      'prod/shop/db: has no continuous backup, so no WAL is archived to alert on — set its backup prop, or remove the WalArchiveAlertPack');
-    expect(() => new WalArchiveAlertPack(walFixture().db, { runbookUrl: RUNBOOK, pageSeverity: Severity.P3, ticketSeverity: Severity.P1 })).toThrow([
-      'prod/shop/db: 2 invalid settings',
-      "  - prod/shop/db: 'alerts.pageSeverity' ('P3') does not page, so a primary-less database would wake no one — use Severity.PAGE or Severity.P1",
-      "  - prod/shop/db: 'alerts.ticketSeverity' ('P1') pages, so a lagging standby would wake someone at night — use Severity.TICKET, Severity.P2 or Severity.P3",
-    ].join('\n'));
+      'prod/shop/db: has no continuous backup, so no WAL is archived to alert on — set its backup prop, or remove the WalArchiveAlertPack',
+    );
+    expect(
+      () => new WalArchiveAlertPack(walFixture().db, { runbookUrl: RUNBOOK, pageSeverity: Severity.P3, ticketSeverity: Severity.P1 }),
+    ).toThrow(
+      [
+        'prod/shop/db: 2 invalid settings',
+        "  - prod/shop/db: 'alerts.pageSeverity' ('P3') does not page, so a primary-less database would wake no one — use Severity.PAGE or Severity.P1",
+        "  - prod/shop/db: 'alerts.ticketSeverity' ('P1') pages, so a lagging standby would wake someone at night — use Severity.TICKET, Severity.P2 or Severity.P3",
+      ].join('\n'),
+    );
   });
 });
 
@@ -134,8 +169,16 @@ const PROMTOOL = hasTool('promtool');
   test('test rules: they fire when archiving stops or fails, and stay quiet on healthy and idle databases', () => {
     const { chart, db } = walFixture();
     new AlertingRuleset(chart, 'alerts', { team: 'data' }).addPack(new WalArchiveAlertPack(db, { runbookUrl: RUNBOOK }));
-    promtoolTestRules(find(synth(chart), 'PrometheusRule', 'shop-alerts'), CASES.map((c) => ({
-      ...c, expect: c.expect.map(([evalTime, alert, results]): Expected => [evalTime, alert, results.map((labels) => ({ namespace: 'shop', ...labels }))]),
-    })));
+    promtoolTestRules(
+      find(synth(chart), 'PrometheusRule', 'shop-alerts'),
+      CASES.map((c) => ({
+        ...c,
+        expect: c.expect.map(([evalTime, alert, results]): Expected => [
+          evalTime,
+          alert,
+          results.map((labels) => ({ namespace: 'shop', ...labels })),
+        ]),
+      })),
+    );
   }, 120_000);
 });

@@ -6,15 +6,38 @@ import { testChart, withScrapeJobs } from '../../support/synth';
 
 /** A dashboard whose one panel queries `expr`: the synth-time check of every subclass. */
 class OnePanel extends GrafanaDashboard {
-  constructor(scope: Construct, id: string, private readonly expr: string) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly expr: string,
+  ) {
     super(scope, id, {}, (system) => `${system}: one panel`);
     this.violations.throwIfAny();
   }
 
   protected spec(): DashboardSpec {
     return {
-      uid: this.uid, title: this.title, description: 'd', tags: ['shop'], from: 'now-1h',
-      rows: [{ title: 'row', panels: [{ kind: 'stat', title: 'Up', description: 'd', unit: 'short', width: 6, height: 4, queries: [{ expr: this.expr, legend: 'up' }] }] }],
+      uid: this.uid,
+      title: this.title,
+      description: 'd',
+      tags: ['shop'],
+      from: 'now-1h',
+      rows: [
+        {
+          title: 'row',
+          panels: [
+            {
+              kind: 'stat',
+              title: 'Up',
+              description: 'd',
+              unit: 'short',
+              width: 6,
+              height: 4,
+              queries: [{ expr: this.expr, legend: 'up' }],
+            },
+          ],
+        },
+      ],
     };
   }
 
@@ -28,7 +51,8 @@ describe('GrafanaDashboard', () => {
     const chart = testChart(undefined, 'shop');
     new OnePanel(chart, 'broken', 'sum(up{job="a"}');
     expect(() => ReliakitApp.of(chart).render()).toThrow(
-      `prod/shop/broken: dashboard 'shop-broken', panel 'row › Up': expression 'sum(up{job="a"}' ${promqlSyntaxError('sum(up{job="a"}')}`);
+      `prod/shop/broken: dashboard 'shop-broken', panel 'row › Up': expression 'sum(up{job="a"}' ${promqlSyntaxError('sum(up{job="a"}')}`,
+    );
   });
 
   test('a query that parses synthesizes', () => {

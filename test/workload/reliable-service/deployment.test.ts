@@ -20,8 +20,20 @@ const LABELS = {
   'reliakit.dev/environment': 'prod',
 };
 const SPREAD = [
-  { topologyKey: 'topology.kubernetes.io/zone', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: SELECTOR }, matchLabelKeys: ['pod-template-hash'] },
-  { topologyKey: 'kubernetes.io/hostname', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: SELECTOR }, matchLabelKeys: ['pod-template-hash'] },
+  {
+    topologyKey: 'topology.kubernetes.io/zone',
+    maxSkew: 1,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: SELECTOR },
+    matchLabelKeys: ['pod-template-hash'],
+  },
+  {
+    topologyKey: 'kubernetes.io/hostname',
+    maxSkew: 1,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: SELECTOR },
+    matchLabelKeys: ['pod-template-hash'],
+  },
 ];
 const HTTP_TIMING = { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1 };
 
@@ -42,22 +54,34 @@ const DEFAULT_DEPLOYMENT = {
         automountServiceAccountToken: false,
         enableServiceLinks: false,
         terminationGracePeriodSeconds: 35,
-        securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: 65532,
+          runAsGroup: 65532,
+          fsGroup: 65532,
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
         topologySpreadConstraints: SPREAD,
-        containers: [{
-          name: 'api',
-          image: 'registry.example.com/api:1.2.3',
-          imagePullPolicy: 'IfNotPresent',
-          ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
-          resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
-          readinessProbe: { httpGet: { path: '/readyz', port: 'http', scheme: 'HTTP' }, ...HTTP_TIMING },
-          livenessProbe: { httpGet: { path: '/livez', port: 'http', scheme: 'HTTP' }, ...HTTP_TIMING },
-          lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } },
-          securityContext: {
-            allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
+        containers: [
+          {
+            name: 'api',
+            image: 'registry.example.com/api:1.2.3',
+            imagePullPolicy: 'IfNotPresent',
+            ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+            resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+            readinessProbe: { httpGet: { path: '/readyz', port: 'http', scheme: 'HTTP' }, ...HTTP_TIMING },
+            livenessProbe: { httpGet: { path: '/livez', port: 'http', scheme: 'HTTP' }, ...HTTP_TIMING },
+            lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } },
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              privileged: false,
+              readOnlyRootFilesystem: true,
+              runAsNonRoot: true,
+              capabilities: { drop: ['ALL'] },
+            },
+            terminationMessagePolicy: 'FallbackToLogsOnError',
           },
-          terminationMessagePolicy: 'FallbackToLogsOnError',
-        }],
+        ],
       },
     },
   },
@@ -84,40 +108,76 @@ function withPod(pod: object, container: object = {}, spec: object = {}) {
 describe('renderDeployment', () => {
   const rows: Array<[string, Partial<ServiceSpecProps>, k8s.EnvVar[] | undefined, unknown]> = [
     ['defaults', {}, undefined, DEFAULT_DEPLOYMENT],
-    ['an HPA owns the replica count', { autoscaling: { minReplicas: 2, maxReplicas: 6, cpuUtilizationPercent: 70 } }, undefined,
-      (() => { const d = withPod({}); const { replicas: _omitted, ...spec } = d.spec; return { ...d, spec }; })()],
-    ['rollout, command, args, env and writable directories', {
-      maxSurge: 1, revisionHistoryLimit: 2, progressDeadline: Duration.minutes(5), minReady: Duration.seconds(10),
-      command: ['/app'], args: ['--serve'], writableDirectories: [{ path: '/tmp' }, { path: '/cache', sizeLimit: Size.gibibytes(1) }],
-    }, [EnvValue.literal('info')._toKube('LOG_LEVEL')], withPod({
-      volumes: [{ name: 'writable-0', emptyDir: { sizeLimit: '64Mi' } }, { name: 'writable-1', emptyDir: { sizeLimit: '1Gi' } }],
-    }, {
-      command: ['/app'],
-      args: ['--serve'],
-      env: [{ name: 'LOG_LEVEL', value: 'info' }],
-      volumeMounts: [{ name: 'writable-0', mountPath: '/tmp' }, { name: 'writable-1', mountPath: '/cache' }],
-    }, {
-      revisionHistoryLimit: 2,
-      progressDeadlineSeconds: 300,
-      minReadySeconds: 10,
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-    })],
-    ['a gRPC worker without preStop, with postStart, spread off', {
-      ports: { grpc: 9000 },
-      probes: { readiness: Probe.grpc(), liveness: Probe.exec(['/bin/check']) },
-      shutdown: { drainTimeout: Duration.seconds(10), preStop: PreStopHook.none() },
-      postStart: PostStartHook.exec(['/bin/warm']),
-      spread: { zones: false, nodes: false },
-    }, undefined, (() => {
-      const d = withPod({ terminationGracePeriodSeconds: 15 }, {
-        ports: [{ name: 'grpc', containerPort: 9000, protocol: 'TCP' }],
-        readinessProbe: { grpc: { port: 9000 }, ...HTTP_TIMING },
-        livenessProbe: { exec: { command: ['/bin/check'] }, ...HTTP_TIMING },
-        lifecycle: { postStart: { exec: { command: ['/bin/warm'] } } },
-      });
-      const { topologySpreadConstraints: _omitted, ...pod } = d.spec.template.spec;
-      return { ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: pod } } };
-    })()],
+    [
+      'an HPA owns the replica count',
+      { autoscaling: { minReplicas: 2, maxReplicas: 6, cpuUtilizationPercent: 70 } },
+      undefined,
+      (() => {
+        const d = withPod({});
+        const { replicas: _omitted, ...spec } = d.spec;
+        return { ...d, spec };
+      })(),
+    ],
+    [
+      'rollout, command, args, env and writable directories',
+      {
+        maxSurge: 1,
+        revisionHistoryLimit: 2,
+        progressDeadline: Duration.minutes(5),
+        minReady: Duration.seconds(10),
+        command: ['/app'],
+        args: ['--serve'],
+        writableDirectories: [{ path: '/tmp' }, { path: '/cache', sizeLimit: Size.gibibytes(1) }],
+      },
+      [EnvValue.literal('info')._toKube('LOG_LEVEL')],
+      withPod(
+        {
+          volumes: [
+            { name: 'writable-0', emptyDir: { sizeLimit: '64Mi' } },
+            { name: 'writable-1', emptyDir: { sizeLimit: '1Gi' } },
+          ],
+        },
+        {
+          command: ['/app'],
+          args: ['--serve'],
+          env: [{ name: 'LOG_LEVEL', value: 'info' }],
+          volumeMounts: [
+            { name: 'writable-0', mountPath: '/tmp' },
+            { name: 'writable-1', mountPath: '/cache' },
+          ],
+        },
+        {
+          revisionHistoryLimit: 2,
+          progressDeadlineSeconds: 300,
+          minReadySeconds: 10,
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        },
+      ),
+    ],
+    [
+      'a gRPC worker without preStop, with postStart, spread off',
+      {
+        ports: { grpc: 9000 },
+        probes: { readiness: Probe.grpc(), liveness: Probe.exec(['/bin/check']) },
+        shutdown: { drainTimeout: Duration.seconds(10), preStop: PreStopHook.none() },
+        postStart: PostStartHook.exec(['/bin/warm']),
+        spread: { zones: false, nodes: false },
+      },
+      undefined,
+      (() => {
+        const d = withPod(
+          { terminationGracePeriodSeconds: 15 },
+          {
+            ports: [{ name: 'grpc', containerPort: 9000, protocol: 'TCP' }],
+            readinessProbe: { grpc: { port: 9000 }, ...HTTP_TIMING },
+            livenessProbe: { exec: { command: ['/bin/check'] }, ...HTTP_TIMING },
+            lifecycle: { postStart: { exec: { command: ['/bin/warm'] } } },
+          },
+        );
+        const { topologySpreadConstraints: _omitted, ...pod } = d.spec.template.spec;
+        return { ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: pod } } };
+      })(),
+    ],
   ];
 
   test.each(rows)('%s', (_name, overrides, env, expected) => {

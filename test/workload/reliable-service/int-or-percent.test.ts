@@ -18,6 +18,9 @@ describe('countAt', () => {
   });
 });
 
-test.each<[number | string, number | string]>([[1, 1], ['25%', '25%']])('intOrString(%p)', (value, expected) => {
+test.each<[number | string, number | string]>([
+  [1, 1],
+  ['25%', '25%'],
+])('intOrString(%p)', (value, expected) => {
   expect(intOrString(value).value).toBe(expected);
 });

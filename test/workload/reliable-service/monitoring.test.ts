@@ -5,7 +5,11 @@ import { MonitoringProps, ServicePorts } from '../../../lib/workload/reliable-se
 import { messagesOf, PATH, violations } from './support';
 
 const DEFAULTS: ResolvedMonitoring = {
-  port: 'metrics', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10), prometheusNamespace: 'monitoring',
+  port: 'metrics',
+  path: '/metrics',
+  interval: Duration.seconds(30),
+  scrapeTimeout: Duration.seconds(10),
+  prometheusNamespace: 'monitoring',
 };
 
 describe('resolveMonitoring', () => {
@@ -13,14 +17,35 @@ describe('resolveMonitoring', () => {
     ['none without a metrics port or props', undefined, { http: 8080 }, undefined, []],
     ['the metrics port by default', undefined, { http: 8080, metrics: 9090 }, DEFAULTS, []],
     ['asked for on the http port', {}, { http: 8080 }, { ...DEFAULTS, port: 'http' }, []],
-    ['everything given', { port: 'http', path: '/stats', interval: Duration.minutes(1), scrapeTimeout: Duration.seconds(20), prometheusNamespace: 'observability' },
+    [
+      'everything given',
+      {
+        port: 'http',
+        path: '/stats',
+        interval: Duration.minutes(1),
+        scrapeTimeout: Duration.seconds(20),
+        prometheusNamespace: 'observability',
+      },
       { http: 8080, metrics: 9090 },
-      { port: 'http', path: '/stats', interval: Duration.minutes(1), scrapeTimeout: Duration.seconds(20), prometheusNamespace: 'observability' }, []],
-    ['a relative path and a timeout over the interval', { path: 'metrics', interval: Duration.seconds(15), scrapeTimeout: Duration.seconds(20) }, { metrics: 9090 },
-      { ...DEFAULTS, path: 'metrics', interval: Duration.seconds(15), scrapeTimeout: Duration.seconds(20) }, [
+      {
+        port: 'http',
+        path: '/stats',
+        interval: Duration.minutes(1),
+        scrapeTimeout: Duration.seconds(20),
+        prometheusNamespace: 'observability',
+      },
+      [],
+    ],
+    [
+      'a relative path and a timeout over the interval',
+      { path: 'metrics', interval: Duration.seconds(15), scrapeTimeout: Duration.seconds(20) },
+      { metrics: 9090 },
+      { ...DEFAULTS, path: 'metrics', interval: Duration.seconds(15), scrapeTimeout: Duration.seconds(20) },
+      [
         `${PATH}: 'monitoring.scrapeTimeout' ('20s') is longer than monitoring.interval (15s), so scrapes overlap — lower scrapeTimeout to at most the interval`,
         `${PATH}: 'monitoring.path' ('metrics') is not an absolute URL path — start it with '/', e.g. '/metrics'`,
-      ]],
+      ],
+    ],
   ])('%s', (_name, props, ports, expected, messages) => {
     const v = violations();
     expect(resolveMonitoring(v, props, ports)).toEqual(expected);

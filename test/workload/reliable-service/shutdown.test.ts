@@ -8,28 +8,57 @@ import { messagesOf, PATH, violations } from './support';
 
 describe('resolveLifecycle', () => {
   test.each<[string, ShutdownProps | undefined, PostStartHook | undefined, ResolvedLifecycle, string[]]>([
-    ['defaults: sleep 5 s, drain 25 s, grace 35 s', undefined, undefined, {
-      postStart: undefined, preStop: PreStopHook.sleep(Duration.seconds(5)), drainTimeout: Duration.seconds(25), terminationGracePeriod: Duration.seconds(35),
-    }, []],
-    ['grace derived from an exec preStop and the drain', { drainTimeout: Duration.seconds(40), preStop: PreStopHook.exec(['/bin/drain'], Duration.seconds(10)) },
-      PostStartHook.exec(['/bin/warm']), {
+    [
+      'defaults: sleep 5 s, drain 25 s, grace 35 s',
+      undefined,
+      undefined,
+      {
+        postStart: undefined,
+        preStop: PreStopHook.sleep(Duration.seconds(5)),
+        drainTimeout: Duration.seconds(25),
+        terminationGracePeriod: Duration.seconds(35),
+      },
+      [],
+    ],
+    [
+      'grace derived from an exec preStop and the drain',
+      { drainTimeout: Duration.seconds(40), preStop: PreStopHook.exec(['/bin/drain'], Duration.seconds(10)) },
+      PostStartHook.exec(['/bin/warm']),
+      {
         postStart: PostStartHook.exec(['/bin/warm']),
         preStop: PreStopHook.exec(['/bin/drain'], Duration.seconds(10)),
         drainTimeout: Duration.seconds(40),
         terminationGracePeriod: Duration.seconds(55),
-      }, []],
-    ['an explicit grace period too short, an empty postStart', { drainTimeout: Duration.seconds(30), terminationGracePeriod: Duration.seconds(30) },
-      PostStartHook.exec([]), {
-        postStart: PostStartHook.exec([]), preStop: PreStopHook.sleep(Duration.seconds(5)), drainTimeout: Duration.seconds(30), terminationGracePeriod: Duration.seconds(30),
-      }, [
+      },
+      [],
+    ],
+    [
+      'an explicit grace period too short, an empty postStart',
+      { drainTimeout: Duration.seconds(30), terminationGracePeriod: Duration.seconds(30) },
+      PostStartHook.exec([]),
+      {
+        postStart: PostStartHook.exec([]),
+        preStop: PreStopHook.sleep(Duration.seconds(5)),
+        drainTimeout: Duration.seconds(30),
+        terminationGracePeriod: Duration.seconds(30),
+      },
+      [
         `${PATH}: 'postStart' ('exec []') has an empty command, which Kubernetes rejects or fails at every container start — pass the command to run, e.g. PostStartHook.exec(['sh', '-c', '...']), or remove postStart`,
         `${PATH}: 'shutdown.terminationGracePeriod' ('30s') is not longer than preStop (5s) + drainTimeout (30s) = 35 s, so in-flight requests are killed — raise terminationGracePeriod above 35 s or shorten preStop/drainTimeout`,
-      ]],
-    ['a drain timeout of fractional seconds', { drainTimeout: Duration.millis(1500) }, undefined, {
-      postStart: undefined, preStop: PreStopHook.sleep(Duration.seconds(5)), drainTimeout: Duration.millis(1500), terminationGracePeriod: Duration.seconds(12),
-    }, [
-      `${PATH}: 'shutdown.drainTimeout' ('1500ms') is not a whole number of seconds — use whole seconds (Kubernetes counts in seconds)`,
-    ]],
+      ],
+    ],
+    [
+      'a drain timeout of fractional seconds',
+      { drainTimeout: Duration.millis(1500) },
+      undefined,
+      {
+        postStart: undefined,
+        preStop: PreStopHook.sleep(Duration.seconds(5)),
+        drainTimeout: Duration.millis(1500),
+        terminationGracePeriod: Duration.seconds(12),
+      },
+      [`${PATH}: 'shutdown.drainTimeout' ('1500ms') is not a whole number of seconds — use whole seconds (Kubernetes counts in seconds)`],
+    ],
   ])('%s', (_name, shutdown, postStart, expected, messages) => {
     const v = violations();
     expect(resolveLifecycle(v, shutdown, postStart)).toEqual(expected);
@@ -40,10 +69,19 @@ describe('resolveLifecycle', () => {
 describe('renderLifecycle', () => {
   const base = { drainTimeout: Duration.seconds(25), terminationGracePeriod: Duration.seconds(35) };
   test.each<[string, ResolvedLifecycle, object | undefined]>([
-    ['preStop sleep', { ...base, postStart: undefined, preStop: PreStopHook.sleep(Duration.seconds(5)) }, { preStop: { exec: { command: ['sleep', '5'] } } }],
-    ['postStart beside preStop', { ...base, postStart: PostStartHook.exec(['/bin/warm']), preStop: PreStopHook.exec(['/bin/drain'], Duration.seconds(3)) }, {
-      postStart: { exec: { command: ['/bin/warm'] } }, preStop: { exec: { command: ['/bin/drain'] } },
-    }],
+    [
+      'preStop sleep',
+      { ...base, postStart: undefined, preStop: PreStopHook.sleep(Duration.seconds(5)) },
+      { preStop: { exec: { command: ['sleep', '5'] } } },
+    ],
+    [
+      'postStart beside preStop',
+      { ...base, postStart: PostStartHook.exec(['/bin/warm']), preStop: PreStopHook.exec(['/bin/drain'], Duration.seconds(3)) },
+      {
+        postStart: { exec: { command: ['/bin/warm'] } },
+        preStop: { exec: { command: ['/bin/drain'] } },
+      },
+    ],
     ['no hook at all', { ...base, postStart: undefined, preStop: PreStopHook.none() }, undefined],
   ])('%s', (_name, lifecycle, expected) => {
     const rendered = renderLifecycle(lifecycle);

@@ -7,12 +7,16 @@ import { messagesOf, PATH, violations } from './support';
 describe('checkWritableDirectories', () => {
   test.each<[string, WritableDirectory[], string[]]>([
     ['absolute and distinct', [{ path: '/tmp' }, { path: '/cache' }], []],
-    ['the root, a relative path, a duplicate', [{ path: '/' }, { path: 'tmp' }, { path: '/' }], [
-      `${PATH}: 'writableDirectories[0].path' ('/') is not an absolute path below / — use a directory such as '/tmp'`,
-      `${PATH}: 'writableDirectories[1].path' ('tmp') is not an absolute path below / — use a directory such as '/tmp'`,
-      `${PATH}: 'writableDirectories[2].path' ('/') is not an absolute path below / — use a directory such as '/tmp'`,
-      `${PATH}: 'writableDirectories[2].path' ('/') is listed twice — list each directory once`,
-    ]],
+    [
+      'the root, a relative path, a duplicate',
+      [{ path: '/' }, { path: 'tmp' }, { path: '/' }],
+      [
+        `${PATH}: 'writableDirectories[0].path' ('/') is not an absolute path below / — use a directory such as '/tmp'`,
+        `${PATH}: 'writableDirectories[1].path' ('tmp') is not an absolute path below / — use a directory such as '/tmp'`,
+        `${PATH}: 'writableDirectories[2].path' ('/') is not an absolute path below / — use a directory such as '/tmp'`,
+        `${PATH}: 'writableDirectories[2].path' ('/') is listed twice — list each directory once`,
+      ],
+    ],
   ])('%s', (_name, dirs, messages) => {
     const v = violations();
     expect(checkWritableDirectories(v, dirs)).toEqual(dirs);
@@ -23,12 +27,25 @@ describe('checkWritableDirectories', () => {
 describe('renderWritableDirectories', () => {
   test.each<[string, WritableDirectory[], object]>([
     ['none', [], { volumes: undefined, volumeMounts: undefined }],
-    ['64 MiB by default, a size when given', [{ path: '/tmp' }, { path: '/cache', sizeLimit: Size.gibibytes(2) }], {
-      volumes: [{ name: 'writable-0', emptyDir: { sizeLimit: '64Mi' } }, { name: 'writable-1', emptyDir: { sizeLimit: '2Gi' } }],
-      volumeMounts: [{ name: 'writable-0', mountPath: '/tmp' }, { name: 'writable-1', mountPath: '/cache' }],
-    }],
+    [
+      '64 MiB by default, a size when given',
+      [{ path: '/tmp' }, { path: '/cache', sizeLimit: Size.gibibytes(2) }],
+      {
+        volumes: [
+          { name: 'writable-0', emptyDir: { sizeLimit: '64Mi' } },
+          { name: 'writable-1', emptyDir: { sizeLimit: '2Gi' } },
+        ],
+        volumeMounts: [
+          { name: 'writable-0', mountPath: '/tmp' },
+          { name: 'writable-1', mountPath: '/cache' },
+        ],
+      },
+    ],
   ])('%s', (_name, dirs, expected) => {
     const { volumes, volumeMounts } = renderWritableDirectories(dirs);
-    expect({ volumes: volumes?.map((x) => k8s.toJson_Volume(x)), volumeMounts: volumeMounts?.map((x) => k8s.toJson_VolumeMount(x)) }).toEqual(expected);
+    expect({
+      volumes: volumes?.map((x) => k8s.toJson_Volume(x)),
+      volumeMounts: volumeMounts?.map((x) => k8s.toJson_VolumeMount(x)),
+    }).toEqual(expected);
   });
 });

@@ -20,7 +20,10 @@ export function messagesOf(v: Violations): string[] {
   try {
     v.throwIfAny();
   } catch (e) {
-    return (e as Error).message.split('\n').slice(1).map((line) => line.replace(/^ {2}- /, ''));
+    return (e as Error).message
+      .split('\n')
+      .slice(1)
+      .map((line) => line.replace(/^ {2}- /, ''));
   }
   return [];
 }

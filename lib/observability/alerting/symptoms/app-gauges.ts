@@ -59,8 +59,9 @@ export function connectionPoolSaturated(props: ConnectionPoolProps): AlertRule {
     expr: `${inUse ? formatSelector(inUse) : ''} / ${props.max} > ${promNumber(maxPercent / 100)}`,
     for: Duration.minutes(2),
     summary: `${props.service}: connection pool above ${maxPercent}% of its ${props.max} connections`,
-    description: `A connection pool of ${props.service} ({{ $labels.pod }}) holds more than ${maxPercent}% of its ${props.max} connections: `
-      + 'requests soon queue for a connection and time out.',
+    description:
+      `A connection pool of ${props.service} ({{ $labels.pod }}) holds more than ${maxPercent}% of its ${props.max} connections: ` +
+      'requests soon queue for a connection and time out.',
   });
 }
 
@@ -86,7 +87,13 @@ export function webSocketDrops(props: WebSocketDropsProps): AlertRule {
   const maxDrop = b.percent('maxDropPercent', props.maxDropPercent ?? 50);
   const window = b.window('window', props.window ?? Duration.minutes(5));
   const minConnections = props.minConnections ?? 10;
-  b.check(!(minConnections >= 0 && Number.isFinite(minConnections)), 'minConnections', minConnections, 'is not a non-negative number', 'use e.g. 10');
+  b.check(
+    !(minConnections >= 0 && Number.isFinite(minConnections)),
+    'minConnections',
+    minConnections,
+    'is not a non-negative number',
+    'use e.g. 10',
+  );
   const c = connections ? formatSelector(connections) : '';
   const before = `sum by (namespace, job) (${c} offset ${window})`;
   return b.build({
@@ -94,7 +101,8 @@ export function webSocketDrops(props: WebSocketDropsProps): AlertRule {
     expr: `sum by (namespace, job) (${c})\n< ${promNumber(1 - maxDrop / 100)} * ${before}\nand\n${before} >= ${Number.isFinite(minConnections) ? promNumber(minConnections) : ''}`,
     for: Duration.minutes(1),
     summary: `${props.service}: WebSocket connections dropped by more than ${maxDrop}%`,
-    description: `Open WebSocket connections of ${props.service} (job {{ $labels.job }}) fell by more than ${maxDrop}% within ${window}: `
-      + 'clients were disconnected (a crash, a rollout without draining, or the gateway).',
+    description:
+      `Open WebSocket connections of ${props.service} (job {{ $labels.job }}) fell by more than ${maxDrop}% within ${window}: ` +
+      'clients were disconnected (a crash, a rollout without draining, or the gateway).',
   });
 }

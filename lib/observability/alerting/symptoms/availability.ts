@@ -47,7 +47,11 @@ export function deploymentUnavailable(props: DeploymentUnavailableProps): AlertR
   const b = new SymptomBuilder('deploymentUnavailable', props);
   b.labelValue('namespace', props.namespace);
   b.nonEmpty('deployment', props.deployment);
-  const available = selectorOf('kube_deployment_status_replicas_available', labelEq('namespace', props.namespace), labelEq('deployment', props.deployment));
+  const available = selectorOf(
+    'kube_deployment_status_replicas_available',
+    labelEq('namespace', props.namespace),
+    labelEq('deployment', props.deployment),
+  );
   return b.build({
     name: 'DeploymentUnavailable',
     expr: `sum by (namespace, deployment) (${available}) == 0\nor\nabsent(${available})`,

@@ -37,16 +37,23 @@ export interface CronJobStaleProps extends SymptomAlertProps {
 export function jobFailed(props: JobFailedProps): AlertRule {
   const b = new SymptomBuilder('jobFailed', props);
   b.labelValue('namespace', props.namespace);
-  b.check((props.cronJob === undefined) === (props.job === undefined), 'cronJob', props.cronJob, 'and job: exactly one is needed', 'give the CronJob or the Job');
+  b.check(
+    (props.cronJob === undefined) === (props.job === undefined),
+    'cronJob',
+    props.cronJob,
+    'and job: exactly one is needed',
+    'give the CronJob or the Job',
+  );
   const name = props.cronJob ?? props.job ?? '';
   b.labelValue(props.cronJob !== undefined ? 'cronJob' : 'job', name);
   const jobs = props.cronJob !== undefined ? labelRe('job_name', `${escapeRegex(props.cronJob)}-[0-9]+`) : labelEq('job_name', name);
   const ns = labelEq('namespace', props.namespace);
   const failed = `${selectorOf('kube_job_failed', ns, jobs, labelEq('condition', 'true'))} == 1`;
   const start = selectorOf('kube_job_status_start_time', ns, jobs);
-  const expr = props.cronJob !== undefined
-    ? `max by (namespace, job_name) (${failed})\nand on (namespace, job_name)\n(\n  max by (namespace, job_name) (${start})\n  == on (namespace) group_left ()\n  max by (namespace) (${start})\n)`
-    : `max by (namespace, job_name) (${failed})`;
+  const expr =
+    props.cronJob !== undefined
+      ? `max by (namespace, job_name) (${failed})\nand on (namespace, job_name)\n(\n  max by (namespace, job_name) (${start})\n  == on (namespace) group_left ()\n  max by (namespace) (${start})\n)`
+      : `max by (namespace, job_name) (${failed})`;
   const what = props.cronJob !== undefined ? `The newest run of CronJob ${props.cronJob}` : `Job ${name}`;
   return b.build({
     name: 'JobFailed',
@@ -72,7 +79,13 @@ export function cronJobStale(props: CronJobStaleProps): AlertRule {
   try {
     periodMinutes = cronPeriodMinutes(props.schedule);
   } catch (e) {
-    b.check(true, 'schedule', String(props.schedule), (e as Error).message.replace(/^cron schedule '[^']*' /, ''), "use a 5-field cron expression, e.g. '0 2 * * *'");
+    b.check(
+      true,
+      'schedule',
+      String(props.schedule),
+      (e as Error).message.replace(/^cron schedule '[^']*' /, ''),
+      "use a 5-field cron expression, e.g. '0 2 * * *'",
+    );
   }
   const seconds = 2 * periodMinutes * 60;
   const m = [labelEq('namespace', props.namespace), labelEq('cronjob', props.cronJob)];
@@ -86,7 +99,8 @@ export function cronJobStale(props: CronJobStaleProps): AlertRule {
     namespace: props.namespace,
     labels: { cronjob: props.cronJob },
     summary: `${props.service}: CronJob ${props.cronJob} has not succeeded for ${stale}`,
-    description: `CronJob ${props.cronJob} (${props.namespace}, schedule '${typeof props.schedule === 'string' ? props.schedule : props.schedule.expressionString}') `
-      + `has had no successful run for more than ${stale}, twice the longest gap between its runs: runs fail, are not scheduled, or the CronJob is suspended.`,
+    description:
+      `CronJob ${props.cronJob} (${props.namespace}, schedule '${typeof props.schedule === 'string' ? props.schedule : props.schedule.expressionString}') ` +
+      `has had no successful run for more than ${stale}, twice the longest gap between its runs: runs fail, are not scheduled, or the CronJob is suspended.`,
   });
 }

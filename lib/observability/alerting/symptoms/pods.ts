@@ -15,15 +15,21 @@ export interface HpaMaxedOutProps extends SymptomAlertProps {
 export function crashLooping(props: PodSymptomProps): AlertRule {
   const b = new SymptomBuilder('crashLooping', props);
   b.pods(props);
-  const waiting = selectorOf('kube_pod_container_status_waiting_reason', labelEq('namespace', props.namespace), labelRe('pod', props.pods), labelEq('reason', 'CrashLoopBackOff'));
+  const waiting = selectorOf(
+    'kube_pod_container_status_waiting_reason',
+    labelEq('namespace', props.namespace),
+    labelRe('pod', props.pods),
+    labelEq('reason', 'CrashLoopBackOff'),
+  );
   return b.build({
     name: 'PodCrashLooping',
     expr: `max by (namespace, pod, container) (max_over_time(${waiting}[5m])) >= 1`,
     for: Duration.minutes(15),
     namespace: props.namespace,
     summary: `${props.service}: pod {{ $labels.pod }} is crash looping`,
-    description: `Container {{ $labels.container }} of pod {{ $labels.pod }} (${props.namespace}) keeps crashing and waits in CrashLoopBackOff: `
-      + 'the service runs with less capacity. Check the previous container\'s logs (kubectl logs --previous).',
+    description:
+      `Container {{ $labels.container }} of pod {{ $labels.pod }} (${props.namespace}) keeps crashing and waits in CrashLoopBackOff: ` +
+      "the service runs with less capacity. Check the previous container's logs (kubectl logs --previous).",
   });
 }
 
@@ -34,13 +40,15 @@ export function podNotReady(props: PodSymptomProps): AlertRule {
   const m = [labelEq('namespace', props.namespace), labelRe('pod', props.pods)];
   return b.build({
     name: 'PodNotReady',
-    expr: `max by (namespace, pod) (${selectorOf('kube_pod_status_ready', ...m, labelEq('condition', 'true'))}) == 0\n`
-      + `unless on (namespace, pod)\nmax by (namespace, pod) (${selectorOf('kube_pod_status_phase', ...m, labelEq('phase', 'Succeeded'))}) == 1`,
+    expr:
+      `max by (namespace, pod) (${selectorOf('kube_pod_status_ready', ...m, labelEq('condition', 'true'))}) == 0\n` +
+      `unless on (namespace, pod)\nmax by (namespace, pod) (${selectorOf('kube_pod_status_phase', ...m, labelEq('phase', 'Succeeded'))}) == 1`,
     for: Duration.minutes(15),
     namespace: props.namespace,
     summary: `${props.service}: pod {{ $labels.pod }} is not ready`,
-    description: `Pod {{ $labels.pod }} (${props.namespace}) has not been Ready for a while: it receives no traffic, so the service runs with less capacity. `
-      + 'Check its readiness probe and events (kubectl describe pod).',
+    description:
+      `Pod {{ $labels.pod }} (${props.namespace}) has not been Ready for a while: it receives no traffic, so the service runs with less capacity. ` +
+      'Check its readiness probe and events (kubectl describe pod).',
   });
 }
 
@@ -60,7 +68,8 @@ export function hpaMaxedOut(props: HpaMaxedOutProps): AlertRule {
     for: Duration.minutes(15),
     namespace: props.namespace,
     summary: `${props.service}: autoscaler ${props.hpa} is at its maximum`,
-    description: `HorizontalPodAutoscaler ${props.hpa} (${props.namespace}) has run at its maximum replicas for a while: more load cannot be absorbed. `
-      + 'Check the load and raise maxReplicas (and the connection budgets that depend on it) if it is real.',
+    description:
+      `HorizontalPodAutoscaler ${props.hpa} (${props.namespace}) has run at its maximum replicas for a while: more load cannot be absorbed. ` +
+      'Check the load and raise maxReplicas (and the connection budgets that depend on it) if it is real.',
   });
 }

@@ -56,8 +56,10 @@ export interface LatencyProps extends SymptomAlertProps {
 export function errorRatio(props: ErrorRatioProps): AlertRule {
   const b = new SymptomBuilder('errorRatio', props);
   const requests = b.selector('requests', props.requests);
-  const errors = props.errors !== undefined ? b.selector('errors', props.errors)
-    : requests && { ...requests, matchers: [...requests.matchers, labelRe('code', '5..')] };
+  const errors =
+    props.errors !== undefined
+      ? b.selector('errors', props.errors)
+      : requests && { ...requests, matchers: [...requests.matchers, labelRe('code', '5..')] };
   const maxPercent = b.percent('maxPercent', props.maxPercent ?? 1);
   const window = b.window('window', props.window ?? Duration.minutes(5));
   const rate = (s: Selector | undefined) => `sum by (namespace, job) (rate(${s ? formatSelector(s) : ''}[${window}]))`;
@@ -73,11 +75,22 @@ export function errorRatio(props: ErrorRatioProps): AlertRule {
 /** A latency quantile (histogram_quantile over the application's histogram) above a threshold. Default `for`: 10 minutes. */
 export function latencyAbove(props: LatencyProps): AlertRule {
   const b = new SymptomBuilder('latencyAbove', props);
-  b.check(!METRIC_NAME.test(props.histogram ?? '') || /_(bucket|count|sum)$/.test(props.histogram), 'histogram', props.histogram,
-    'is not a histogram base name', "give the name without _bucket, e.g. 'http_request_duration_seconds'");
+  b.check(
+    !METRIC_NAME.test(props.histogram ?? '') || /_(bucket|count|sum)$/.test(props.histogram),
+    'histogram',
+    props.histogram,
+    'is not a histogram base name',
+    "give the name without _bucket, e.g. 'http_request_duration_seconds'",
+  );
   const selectorText = props.selector ?? '{}';
   const selector = parseSelector(selectorText);
-  b.check(selector === undefined || selector.metric !== undefined, 'selector', selectorText, 'is not a set of label matchers', `give matchers only, e.g. '{job="api"}'`);
+  b.check(
+    selector === undefined || selector.metric !== undefined,
+    'selector',
+    selectorText,
+    'is not a set of label matchers',
+    `give matchers only, e.g. '{job="api"}'`,
+  );
   const quantile = props.quantile ?? 0.95;
   b.check(!(quantile > 0 && quantile < 1), 'quantile', quantile, 'is not strictly between 0 and 1', 'use e.g. 0.95 for p95');
   const ms = props.threshold?.toMilliseconds();

@@ -37,13 +37,15 @@ export function memoryNearLimit(props: MemoryNearLimitProps): AlertRule {
   const by = 'max by (namespace, pod, container)';
   return b.build({
     name: 'MemoryNearLimit',
-    expr: `${by} (${selectorOf('container_memory_working_set_bytes', ...m, { name: 'container', op: '!=', value: '' }, { name: 'container', op: '!=', value: 'POD' })})\n/\n`
-      + `${by} (${selectorOf('kube_pod_container_resource_limits', ...m, labelEq('resource', 'memory'))})\n> ${promNumber(maxPercent / 100)}`,
+    expr:
+      `${by} (${selectorOf('container_memory_working_set_bytes', ...m, { name: 'container', op: '!=', value: '' }, { name: 'container', op: '!=', value: 'POD' })})\n/\n` +
+      `${by} (${selectorOf('kube_pod_container_resource_limits', ...m, labelEq('resource', 'memory'))})\n> ${promNumber(maxPercent / 100)}`,
     for: Duration.minutes(15),
     namespace: props.namespace,
     summary: `${props.service}: container {{ $labels.container }} of {{ $labels.pod }} uses more than ${maxPercent}% of its memory limit`,
-    description: `Container {{ $labels.container }} of pod {{ $labels.pod }} (${props.namespace}) has used more than ${maxPercent}% of its memory limit for a while: `
-      + 'at the limit it is OOM-killed. Check for a leak or raise the limit.',
+    description:
+      `Container {{ $labels.container }} of pod {{ $labels.pod }} (${props.namespace}) has used more than ${maxPercent}% of its memory limit for a while: ` +
+      'at the limit it is OOM-killed. Check for a leak or raise the limit.',
   });
 }
 
@@ -61,7 +63,8 @@ export function volumeSpaceLow(props: VolumeSpaceLowProps): AlertRule {
     for: Duration.minutes(30),
     namespace: props.namespace,
     summary: `${props.service}: volume {{ $labels.persistentvolumeclaim }} has less than ${minFree}% free`,
-    description: `PersistentVolumeClaim {{ $labels.persistentvolumeclaim }} (${props.namespace}) has less than ${minFree}% of its space free: `
-      + 'when it is full, writes fail. Expand the volume or free space.',
+    description:
+      `PersistentVolumeClaim {{ $labels.persistentvolumeclaim }} (${props.namespace}) has less than ${minFree}% of its space free: ` +
+      'when it is full, writes fail. Expand the volume or free space.',
   });
 }

@@ -81,12 +81,27 @@ export class SymptomBuilder {
   private readonly messages: string[] = [];
   private readonly where: string;
 
-  constructor(method: string, private readonly props: SymptomAlertProps) {
+  constructor(
+    method: string,
+    private readonly props: SymptomAlertProps,
+  ) {
     this.where = `SymptomAlerts.${method}(${props?.service ?? ''})`;
     this.labelValue('service', props.service);
     if (props.team !== undefined) this.labelValue('team', props.team);
-    this.check(!HTTP_URL.test(props.runbookUrl ?? ''), 'runbookUrl', props.runbookUrl, 'is not an http(s) URL', 'link the runbook the on-call engineer follows');
-    this.check(props.severity === undefined, 'severity', props.severity, 'is missing', 'use Severity.PAGE, Severity.TICKET or a priority (Severity.P1 … P3)');
+    this.check(
+      !HTTP_URL.test(props.runbookUrl ?? ''),
+      'runbookUrl',
+      props.runbookUrl,
+      'is not an http(s) URL',
+      'link the runbook the on-call engineer follows',
+    );
+    this.check(
+      props.severity === undefined,
+      'severity',
+      props.severity,
+      'is missing',
+      'use Severity.PAGE, Severity.TICKET or a priority (Severity.P1 … P3)',
+    );
   }
 
   public check(broken: boolean, prop: string, value: unknown, problem: string, fix: string): boolean {
@@ -95,7 +110,13 @@ export class SymptomBuilder {
   }
 
   public labelValue(prop: string, value: string): void {
-    this.check(!value || !isLabelValue(value), prop, value, 'is not a valid, non-empty label value', 'use at most 63 letters, digits, dashes, dots and underscores');
+    this.check(
+      !value || !isLabelValue(value),
+      prop,
+      value,
+      'is not a valid, non-empty label value',
+      'use at most 63 letters, digits, dashes, dots and underscores',
+    );
   }
 
   public nonEmpty(prop: string, value: string): void {
@@ -109,7 +130,13 @@ export class SymptomBuilder {
     } catch {
       valid = false;
     }
-    this.check(!valid, prop, value, 'is not a non-empty regular expression', "give the names as a regex, e.g. 'homepage-api-[a-z0-9]+-[a-z0-9]+'");
+    this.check(
+      !valid,
+      prop,
+      value,
+      'is not a non-empty regular expression',
+      "give the names as a regex, e.g. 'homepage-api-[a-z0-9]+-[a-z0-9]+'",
+    );
   }
 
   public pods(props: PodSymptomProps): void {
@@ -119,25 +146,47 @@ export class SymptomBuilder {
 
   public selector(prop: string, text: string): Selector | undefined {
     const parsed = parseSelector(text ?? '');
-    this.check(parsed === undefined || parsed.metric === undefined, prop, text, 'is not a PromQL vector selector with a metric name',
-      `give the metric and its label matchers, e.g. 'http_requests_total{job="api"}'`);
+    this.check(
+      parsed === undefined || parsed.metric === undefined,
+      prop,
+      text,
+      'is not a PromQL vector selector with a metric name',
+      `give the metric and its label matchers, e.g. 'http_requests_total{job="api"}'`,
+    );
     return parsed?.metric !== undefined ? parsed : undefined;
   }
 
   public percent(prop: string, value: number): number {
-    this.check(!(value > 0 && value < 100), prop, value, 'is not a percentage strictly between 0 and 100', 'give a share in percent, e.g. 80');
+    this.check(
+      !(value > 0 && value < 100),
+      prop,
+      value,
+      'is not a percentage strictly between 0 and 100',
+      'give a share in percent, e.g. 80',
+    );
     return value;
   }
 
   public window(prop: string, value: Duration): string {
     const ms = value.toMilliseconds();
-    this.check(!(ms >= 60_000 && ms % 60_000 === 0), prop, `${ms}ms`, 'is not a whole number of minutes of at least one', 'use e.g. Duration.minutes(5)');
+    this.check(
+      !(ms >= 60_000 && ms % 60_000 === 0),
+      prop,
+      `${ms}ms`,
+      'is not a whole number of minutes of at least one',
+      'use e.g. Duration.minutes(5)',
+    );
     return promDuration(Math.max(1, Math.round(ms / 60_000)));
   }
 
   public build(alert: BuiltAlert): AlertRule {
     if (this.messages.length > 0) {
-      throw new Error([`${this.where}: ${this.messages.length} invalid setting${this.messages.length === 1 ? '' : 's'}`, ...this.messages.map((m) => `  - ${m}`)].join('\n'));
+      throw new Error(
+        [
+          `${this.where}: ${this.messages.length} invalid setting${this.messages.length === 1 ? '' : 's'}`,
+          ...this.messages.map((m) => `  - ${m}`),
+        ].join('\n'),
+      );
     }
     const p = this.props;
     return new AlertRule({

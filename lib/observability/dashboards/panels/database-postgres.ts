@@ -40,16 +40,21 @@ export function postgresRow(input: PostgresPanelsInput): RowSpec {
   const backends = `sum by (pod) (${selectorOf('cnpg_backends_total', ...pods)})`;
   const maxConnections = selectorOf('cnpg_pg_settings_setting', ...pods, labelEq('name', 'max_connections'));
 
-  const stats: Array<Omit<PanelSpec, 'width'>> = [{
-    kind: 'stat',
-    title: 'Instances up',
-    description: `Instances whose exporter reports PostgreSQL up (cnpg_collector_up), of the cluster's ${input.instances}.`,
-    unit: units.Short,
-    decimals: 0,
-    queries: [{ expr: `sum(${selectorOf('cnpg_collector_up', ...pods)})`, legend: 'up' }],
-    thresholds: [{ value: null, color: 'red' }, { value: input.instances, color: 'green' }],
-    height: 6,
-  }];
+  const stats: Array<Omit<PanelSpec, 'width'>> = [
+    {
+      kind: 'stat',
+      title: 'Instances up',
+      description: `Instances whose exporter reports PostgreSQL up (cnpg_collector_up), of the cluster's ${input.instances}.`,
+      unit: units.Short,
+      decimals: 0,
+      queries: [{ expr: `sum(${selectorOf('cnpg_collector_up', ...pods)})`, legend: 'up' }],
+      thresholds: [
+        { value: null, color: 'red' },
+        { value: input.instances, color: 'green' },
+      ],
+      height: 6,
+    },
+  ];
   if (standbys > 0) {
     stats.push({
       kind: 'stat',
@@ -58,21 +63,30 @@ export function postgresRow(input: PostgresPanelsInput): RowSpec {
       unit: units.Short,
       decimals: 0,
       queries: [{ expr: `max(${selectorOf('cnpg_pg_replication_streaming_replicas', ...pods)})`, legend: 'streaming' }],
-      thresholds: [{ value: null, color: 'red' }, ...(standbys > 1 ? [{ value: 1, color: 'orange' }] : []), { value: standbys, color: 'green' }],
+      thresholds: [
+        { value: null, color: 'red' },
+        ...(standbys > 1 ? [{ value: 1, color: 'orange' }] : []),
+        { value: standbys, color: 'green' },
+      ],
       height: 6,
     });
   }
   stats.push({
     kind: 'gauge',
     title: 'Connections used',
-    description: 'Backends of each instance as a share of its max_connections (cnpg_backends_total / the max_connections setting); '
-      + 'orange and red at the PostgresAlertPack\'s default ticket (80%) and page (95%) levels.',
+    description:
+      'Backends of each instance as a share of its max_connections (cnpg_backends_total / the max_connections setting); ' +
+      "orange and red at the PostgresAlertPack's default ticket (80%) and page (95%) levels.",
     unit: units.PercentUnit,
     decimals: 0,
     min: 0,
     max: 1,
     queries: [{ expr: `${backends}\n/\nmax by (pod) (${maxConnections})`, legend: '{{pod}}' }],
-    thresholds: [{ value: null, color: 'green' }, { value: 0.8, color: 'orange' }, { value: 0.95, color: 'red' }],
+    thresholds: [
+      { value: null, color: 'green' },
+      { value: 0.8, color: 'orange' },
+      { value: 0.95, color: 'red' },
+    ],
     height: 6,
   });
   if (input.backup) {
@@ -80,12 +94,16 @@ export function postgresRow(input: PostgresPanelsInput): RowSpec {
     stats.push({
       kind: 'stat',
       title: 'Last base backup',
-      description: `Age of the newest available base backup (${b.lastAvailable}); red from ${promDuration(b.staleAfterSeconds / 60)}, `
-        + `twice the longest gap of the schedule '${b.schedule}', where the PostgresBackupStale alert fires.`,
+      description:
+        `Age of the newest available base backup (${b.lastAvailable}); red from ${promDuration(b.staleAfterSeconds / 60)}, ` +
+        `twice the longest gap of the schedule '${b.schedule}', where the PostgresBackupStale alert fires.`,
       unit: units.Seconds,
       decimals: 0,
       queries: [{ expr: `time() - max(${selectorOf(b.lastAvailable, ...pods)})`, legend: 'age' }],
-      thresholds: [{ value: null, color: 'green' }, { value: b.staleAfterSeconds, color: 'red' }],
+      thresholds: [
+        { value: null, color: 'green' },
+        { value: b.staleAfterSeconds, color: 'red' },
+      ],
       height: 6,
     });
   }
@@ -94,8 +112,9 @@ export function postgresRow(input: PostgresPanelsInput): RowSpec {
   panels.push({
     kind: 'timeseries',
     title: 'Connections',
-    description: 'Backends connected to each instance, in every state (cnpg_backends_total), against max_connections (the instance\'s setting); '
-      + 'superusers and standbys take some of the slots.',
+    description:
+      "Backends connected to each instance, in every state (cnpg_backends_total), against max_connections (the instance's setting); " +
+      'superusers and standbys take some of the slots.',
     unit: units.Short,
     decimals: 0,
     min: 0,
@@ -112,8 +131,9 @@ export function postgresRow(input: PostgresPanelsInput): RowSpec {
     panels.push({
       kind: 'timeseries',
       title: 'Connection pool (PgBouncer)',
-      description: `Client and server connections of the read-write pooler's pods for ${input.database} (SHOW POOLS). Clients waiting have sent a query `
-        + `and wait for a server connection: the pool is the bottleneck. The dashed line is the server connections the pooler may open (${input.pooler.serverConnections}).`,
+      description:
+        `Client and server connections of the read-write pooler's pods for ${input.database} (SHOW POOLS). Clients waiting have sent a query ` +
+        `and wait for a server connection: the pool is the bottleneck. The dashed line is the server connections the pooler may open (${input.pooler.serverConnections}).`,
       unit: units.Short,
       decimals: 0,
       min: 0,
@@ -123,7 +143,10 @@ export function postgresRow(input: PostgresPanelsInput): RowSpec {
         { expr: sum('cnpg_pgbouncer_pools_sv_active'), legend: 'server active' },
         { expr: sum('cnpg_pgbouncer_pools_sv_idle'), legend: 'server idle' },
       ],
-      thresholds: [{ value: null, color: 'green' }, { value: input.pooler.serverConnections, color: 'red' }],
+      thresholds: [
+        { value: null, color: 'green' },
+        { value: input.pooler.serverConnections, color: 'red' },
+      ],
       width: 12,
       height: 8,
     });
@@ -145,17 +168,24 @@ export function postgresRow(input: PostgresPanelsInput): RowSpec {
     {
       kind: 'timeseries',
       title: 'Cache hit ratio',
-      description: `Share of ${input.database}'s block reads served from PostgreSQL's shared buffers on each instance: blocks hit / (hit + read from disk), over ${RATE_WINDOW}. `
-        + 'Well below 99% the working set no longer fits in memory.',
+      description:
+        `Share of ${input.database}'s block reads served from PostgreSQL's shared buffers on each instance: blocks hit / (hit + read from disk), over ${RATE_WINDOW}. ` +
+        'Well below 99% the working set no longer fits in memory.',
       unit: units.PercentUnit,
       decimals: 2,
       min: 0,
       max: 1,
-      queries: [{
-        expr: `${perPodRate('cnpg_pg_stat_database_blks_hit')}\n/\n(\n  ${perPodRate('cnpg_pg_stat_database_blks_hit')}\n  +\n  ${perPodRate('cnpg_pg_stat_database_blks_read')}\n)`,
-        legend: '{{pod}}',
-      }],
-      thresholds: [{ value: null, color: 'red' }, { value: 0.9, color: 'orange' }, { value: 0.99, color: 'green' }],
+      queries: [
+        {
+          expr: `${perPodRate('cnpg_pg_stat_database_blks_hit')}\n/\n(\n  ${perPodRate('cnpg_pg_stat_database_blks_hit')}\n  +\n  ${perPodRate('cnpg_pg_stat_database_blks_read')}\n)`,
+          legend: '{{pod}}',
+        },
+      ],
+      thresholds: [
+        { value: null, color: 'red' },
+        { value: 0.9, color: 'orange' },
+        { value: 0.99, color: 'green' },
+      ],
       width: 12,
       height: 8,
     },
@@ -164,14 +194,17 @@ export function postgresRow(input: PostgresPanelsInput): RowSpec {
     panels.push({
       kind: 'timeseries',
       title: 'Replication lag',
-      description: 'How far each standby\'s replay is behind the primary, in seconds (cnpg_pg_replication_lag of the instances in recovery): '
-        + 'reads from the -ro Service are that stale, and a failover to the standby loses up to that much.',
+      description:
+        "How far each standby's replay is behind the primary, in seconds (cnpg_pg_replication_lag of the instances in recovery): " +
+        'reads from the -ro Service are that stale, and a failover to the standby loses up to that much.',
       unit: units.Seconds,
       min: 0,
-      queries: [{
-        expr: `max by (pod) (${selectorOf('cnpg_pg_replication_lag', ...pods)})\nand on (pod)\nmax by (pod) (${selectorOf('cnpg_pg_replication_in_recovery', ...pods)}) == 1`,
-        legend: '{{pod}}',
-      }],
+      queries: [
+        {
+          expr: `max by (pod) (${selectorOf('cnpg_pg_replication_lag', ...pods)})\nand on (pod)\nmax by (pod) (${selectorOf('cnpg_pg_replication_in_recovery', ...pods)}) == 1`,
+          legend: '{{pod}}',
+        },
+      ],
       width: 12,
       height: 8,
     });
@@ -180,8 +213,9 @@ export function postgresRow(input: PostgresPanelsInput): RowSpec {
     {
       kind: 'timeseries',
       title: `Deadlocks and temp files (${RATE_WINDOW})`,
-      description: `Deadlocks detected and temporary files written in ${input.database} per ${RATE_WINDOW} on each instance (pg_stat_database): `
-        + 'deadlocks abort a transaction; temporary files are sorts and hashes that did not fit in work_mem.',
+      description:
+        `Deadlocks detected and temporary files written in ${input.database} per ${RATE_WINDOW} on each instance (pg_stat_database): ` +
+        'deadlocks abort a transaction; temporary files are sorts and hashes that did not fit in work_mem.',
       unit: units.Short,
       min: 0,
       queries: [
@@ -194,17 +228,28 @@ export function postgresRow(input: PostgresPanelsInput): RowSpec {
     {
       kind: 'timeseries',
       title: 'Volume usage',
-      description: 'Used share of each instance\'s data and WAL volume (kubelet volume stats); orange and red at the PostgresAlertPack\'s default ticket (70%) and page (90%) levels. '
-        + 'A full volume stops PostgreSQL.',
+      description:
+        "Used share of each instance's data and WAL volume (kubelet volume stats); orange and red at the PostgresAlertPack's default ticket (70%) and page (90%) levels. " +
+        'A full volume stops PostgreSQL.',
       unit: units.PercentUnit,
       min: 0,
       max: 1,
-      queries: [{
-        expr: ['used_bytes', 'capacity_bytes']
-          .map((s) => `max by (persistentvolumeclaim) (${selectorOf(`kubelet_volume_stats_${s}`, ns, labelRe('persistentvolumeclaim', input.claims))})`).join('\n/\n'),
-        legend: '{{persistentvolumeclaim}}',
-      }],
-      thresholds: [{ value: null, color: 'green' }, { value: 0.7, color: 'orange' }, { value: 0.9, color: 'red' }],
+      queries: [
+        {
+          expr: ['used_bytes', 'capacity_bytes']
+            .map(
+              (s) =>
+                `max by (persistentvolumeclaim) (${selectorOf(`kubelet_volume_stats_${s}`, ns, labelRe('persistentvolumeclaim', input.claims))})`,
+            )
+            .join('\n/\n'),
+          legend: '{{persistentvolumeclaim}}',
+        },
+      ],
+      thresholds: [
+        { value: null, color: 'green' },
+        { value: 0.7, color: 'orange' },
+        { value: 0.9, color: 'red' },
+      ],
       width: 12,
       height: 8,
     },

@@ -22,28 +22,39 @@ export interface RedisPanelsInput {
  * clients, evictions and, in Sentinel mode, the replicas connected to the master and their links.
  */
 export function redisRow(input: RedisPanelsInput): RowSpec {
-  const redis = (metric: string, ...extra: Matcher[]) => selectorOf(metric, labelEq('namespace', input.namespace), labelRe('pod', input.pods), ...extra);
+  const redis = (metric: string, ...extra: Matcher[]) =>
+    selectorOf(metric, labelEq('namespace', input.namespace), labelRe('pod', input.pods), ...extra);
   const rate = (metric: string) => `sum(rate(${redis(metric)}[${RATE_WINDOW}]))`;
   const master = redis('redis_instance_info', labelEq('role', 'master'));
-  const stats: Array<Omit<PanelSpec, 'width'>> = [{
-    kind: 'stat',
-    title: 'Instances up',
-    description: `Redis pods whose exporter reaches Redis (redis_up), of the cache's ${input.replicas}.`,
-    unit: units.Short,
-    decimals: 0,
-    queries: [{ expr: `sum(${redis('redis_up')})`, legend: 'up' }],
-    thresholds: [{ value: null, color: 'red' }, { value: input.replicas, color: 'green' }],
-    height: 6,
-  }];
+  const stats: Array<Omit<PanelSpec, 'width'>> = [
+    {
+      kind: 'stat',
+      title: 'Instances up',
+      description: `Redis pods whose exporter reaches Redis (redis_up), of the cache's ${input.replicas}.`,
+      unit: units.Short,
+      decimals: 0,
+      queries: [{ expr: `sum(${redis('redis_up')})`, legend: 'up' }],
+      thresholds: [
+        { value: null, color: 'red' },
+        { value: input.replicas, color: 'green' },
+      ],
+      height: 6,
+    },
+  ];
   if (input.sentinel) {
     stats.push({
       kind: 'stat',
       title: 'Masters',
-      description: 'Pods that report the master role (redis_instance_info): exactly one. None means writes fail until Sentinel fails over; two means a split brain.',
+      description:
+        'Pods that report the master role (redis_instance_info): exactly one. None means writes fail until Sentinel fails over; two means a split brain.',
       unit: units.Short,
       decimals: 0,
       queries: [{ expr: `count(${master})`, legend: 'masters' }],
-      thresholds: [{ value: null, color: 'red' }, { value: 1, color: 'green' }, { value: 2, color: 'red' }],
+      thresholds: [
+        { value: null, color: 'red' },
+        { value: 1, color: 'green' },
+        { value: 2, color: 'red' },
+      ],
       height: 6,
     });
   }
@@ -57,14 +68,20 @@ export function redisRow(input: RedisPanelsInput): RowSpec {
       decimals: 1,
       min: 0,
       max: 1,
-      queries: [{ expr: `${rate('redis_keyspace_hits_total')}\n/\n(\n  ${rate('redis_keyspace_hits_total')}\n  +\n  ${rate('redis_keyspace_misses_total')}\n)`, legend: 'hit ratio' }],
+      queries: [
+        {
+          expr: `${rate('redis_keyspace_hits_total')}\n/\n(\n  ${rate('redis_keyspace_hits_total')}\n  +\n  ${rate('redis_keyspace_misses_total')}\n)`,
+          legend: 'hit ratio',
+        },
+      ],
       width: 12,
       height: 8,
     },
     {
       kind: 'timeseries',
       title: 'Memory',
-      description: 'Memory Redis has allocated on each pod (used_memory) against maxmemory: at maxmemory Redis evicts keys by its eviction policy.',
+      description:
+        'Memory Redis has allocated on each pod (used_memory) against maxmemory: at maxmemory Redis evicts keys by its eviction policy.',
       unit: units.BytesIEC,
       min: 0,
       queries: [
@@ -77,7 +94,7 @@ export function redisRow(input: RedisPanelsInput): RowSpec {
     {
       kind: 'timeseries',
       title: 'Connected clients',
-      description: 'Client connections of each pod (connected_clients), the exporter\'s and the replicas\' included.',
+      description: "Client connections of each pod (connected_clients), the exporter's and the replicas' included.",
       unit: units.Short,
       decimals: 0,
       min: 0,

@@ -29,8 +29,14 @@ export function renderDashboard(spec: DashboardSpec): dashboard.Dashboard {
     // Provisioned from Git: edits in the UI could not be saved back, so none are offered.
     .readonly()
     .withVariable(new dashboard.DatasourceVariableBuilder(DASHBOARD_DATASOURCE_VARIABLE).label('Data source').type('prometheus'))
-    .link(new dashboard.DashboardLinkBuilder('Dashboards').type(dashboard.DashboardLinkType.Dashboards).tags([spec.tags[0]])
-      .asDropdown(true).includeVars(true).keepTime(true));
+    .link(
+      new dashboard.DashboardLinkBuilder('Dashboards')
+        .type(dashboard.DashboardLinkType.Dashboards)
+        .tags([spec.tags[0]])
+        .asDropdown(true)
+        .includeVars(true)
+        .keepTime(true),
+    );
   let id = 0;
   for (const row of spec.rows) {
     // Panels follow an expanded row at the top level: Grafana drops the panels nested in a row
@@ -46,7 +52,9 @@ function renderPanel(p: PanelSpec, id: number): cog.Builder<dashboard.Panel> {
     const target = new prometheus.DataqueryBuilder().expr(q.expr).legendFormat(q.legend).refId(refId(i)).datasource(DATASOURCE);
     return p.kind === 'timeseries' ? target.range() : target.instant();
   });
-  const thresholds = p.thresholds && new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(p.thresholds.map((t) => ({ ...t })));
+  const thresholds =
+    p.thresholds &&
+    new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(p.thresholds.map((t) => ({ ...t })));
   const common_ = <T extends timeseries.PanelBuilder | stat.PanelBuilder | gauge.PanelBuilder>(b: T): T => {
     b.id(id).title(p.title).description(p.description).datasource(DATASOURCE).unit(p.unit).span(p.width).height(p.height).targets(targets);
     if (thresholds) b.thresholds(thresholds);
@@ -59,12 +67,20 @@ function renderPanel(p: PanelSpec, id: number): cog.Builder<dashboard.Panel> {
   const lastValue = () => new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false);
   switch (p.kind) {
     case 'stat':
-      return common_(new stat.PanelBuilder()).reduceOptions(lastValue()).graphMode(common.BigValueGraphMode.None).colorMode(common.BigValueColorMode.Value);
+      return common_(new stat.PanelBuilder())
+        .reduceOptions(lastValue())
+        .graphMode(common.BigValueGraphMode.None)
+        .colorMode(common.BigValueColorMode.Value);
     case 'gauge':
       return common_(new gauge.PanelBuilder()).reduceOptions(lastValue()).showThresholdMarkers(true);
     case 'timeseries': {
       const b = common_(new timeseries.PanelBuilder())
-        .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom))
+        .legend(
+          new common.VizLegendOptionsBuilder()
+            .showLegend(true)
+            .displayMode(common.LegendDisplayMode.List)
+            .placement(common.LegendPlacement.Bottom),
+        )
         .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
         .lineWidth(1)
         .fillOpacity(10);

@@ -74,10 +74,13 @@ export function serviceRow(input: ServicePanelsInput): RowSpec {
     {
       kind: 'timeseries',
       title: 'CPU',
-      description: 'CPU used by each pod (cAdvisor, cores over 5 minutes) against the pod\'s CPU request and limit (kube-state-metrics).',
+      description: "CPU used by each pod (cAdvisor, cores over 5 minutes) against the pod's CPU request and limit (kube-state-metrics).",
       unit: units.Short,
       queries: [
-        { expr: `sum by (pod) (rate(${selectorOf('container_cpu_usage_seconds_total', ...containers)}[${RATE_WINDOW}]))`, legend: '{{pod}}' },
+        {
+          expr: `sum by (pod) (rate(${selectorOf('container_cpu_usage_seconds_total', ...containers)}[${RATE_WINDOW}]))`,
+          legend: '{{pod}}',
+        },
         { expr: perPod('kube_pod_container_resource_requests', 'cpu'), legend: 'request' },
         { expr: perPod('kube_pod_container_resource_limits', 'cpu'), legend: 'limit' },
       ],
@@ -88,7 +91,8 @@ export function serviceRow(input: ServicePanelsInput): RowSpec {
     {
       kind: 'timeseries',
       title: 'Memory',
-      description: 'Working set of each pod (cAdvisor; what the OOM killer compares with the limit) against the pod\'s memory request and limit (kube-state-metrics).',
+      description:
+        "Working set of each pod (cAdvisor; what the OOM killer compares with the limit) against the pod's memory request and limit (kube-state-metrics).",
       unit: units.BytesIEC,
       queries: [
         { expr: `sum by (pod) (${selectorOf('container_memory_working_set_bytes', ...containers)})`, legend: '{{pod}}' },
@@ -104,7 +108,9 @@ export function serviceRow(input: ServicePanelsInput): RowSpec {
       title: 'Container restarts (1h)',
       description: 'Container restarts of each pod over the last hour (kube-state-metrics): crashes, OOM kills and failed liveness probes.',
       unit: units.Short,
-      queries: [{ expr: `sum by (pod) (increase(${selectorOf('kube_pod_container_status_restarts_total', ...pods)}[1h]))`, legend: '{{pod}}' }],
+      queries: [
+        { expr: `sum by (pod) (increase(${selectorOf('kube_pod_container_status_restarts_total', ...pods)}[1h]))`, legend: '{{pod}}' },
+      ],
       min: 0,
       decimals: 0,
       width: 12,
@@ -118,16 +124,16 @@ export function serviceRow(input: ServicePanelsInput): RowSpec {
     kind: 'timeseries',
     title: 'Replicas',
     description: input.autoscaled
-      ? 'Available pods of the Deployment and the HorizontalPodAutoscaler\'s current, minimum and maximum replicas (kube-state-metrics): at the maximum it cannot add capacity.'
+      ? "Available pods of the Deployment and the HorizontalPodAutoscaler's current, minimum and maximum replicas (kube-state-metrics): at the maximum it cannot add capacity."
       : 'Available pods of the Deployment against its fixed replica count (kube-state-metrics).',
     unit: units.Short,
     queries: input.autoscaled
       ? [
-        available,
-        { expr: `max(${selectorOf('kube_horizontalpodautoscaler_status_current_replicas', ...hpa)})`, legend: 'current (HPA)' },
-        { expr: `max(${selectorOf('kube_horizontalpodautoscaler_spec_min_replicas', ...hpa)})`, legend: 'min' },
-        { expr: `max(${selectorOf('kube_horizontalpodautoscaler_spec_max_replicas', ...hpa)})`, legend: 'max' },
-      ]
+          available,
+          { expr: `max(${selectorOf('kube_horizontalpodautoscaler_status_current_replicas', ...hpa)})`, legend: 'current (HPA)' },
+          { expr: `max(${selectorOf('kube_horizontalpodautoscaler_spec_min_replicas', ...hpa)})`, legend: 'min' },
+          { expr: `max(${selectorOf('kube_horizontalpodautoscaler_spec_max_replicas', ...hpa)})`, legend: 'max' },
+        ]
       : [available, { expr: `max(${selectorOf('kube_deployment_spec_replicas', ...deployment)})`, legend: 'desired' }],
     min: 0,
     decimals: 0,

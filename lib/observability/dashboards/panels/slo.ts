@@ -44,7 +44,10 @@ export function sloRow(input: SloPanelsInput): RowSpec {
   const objective = Number(promNumber(input.objective / 100));
   const errorRatio = (window: string) => errorRatioOver(sel, window);
   const availability = (window: string) => `1 - (\n${errorRatio(window)}\n)`;
-  const objectiveLine: ThresholdStep[] = [{ value: null, color: 'red' }, { value: objective, color: 'green' }];
+  const objectiveLine: ThresholdStep[] = [
+    { value: null, color: 'red' },
+    { value: objective, color: 'green' },
+  ];
   const panels: PanelSpec[] = [
     {
       kind: 'stat',
@@ -66,7 +69,11 @@ export function sloRow(input: SloPanelsInput): RowSpec {
       min: 0,
       max: 1,
       queries: [{ expr: `1 - (\n${errorRatio(w)}\n) / ${budget}`, legend: 'budget remaining' }],
-      thresholds: [{ value: null, color: 'red' }, { value: 0, color: 'orange' }, { value: 0.25, color: 'green' }],
+      thresholds: [
+        { value: null, color: 'red' },
+        { value: 0, color: 'orange' },
+        { value: 0.25, color: 'green' },
+      ],
       width: 6,
       height: 6,
     },
@@ -88,11 +95,15 @@ export function sloRow(input: SloPanelsInput): RowSpec {
     {
       kind: 'timeseries',
       title: 'Burn rate',
-      description: 'How many times faster than sustainable the error budget is spent, per recorded window (error ratio / budget). '
-        + `At 1 the budget lasts exactly the SLO window (${w}); the page alerts fire from about 14× over 1 h.`,
+      description:
+        'How many times faster than sustainable the error budget is spent, per recorded window (error ratio / budget). ' +
+        `At 1 the budget lasts exactly the SLO window (${w}); the page alerts fire from about 14× over 1 h.`,
       unit: units.Short,
       queries: SLI_WINDOWS.map((window) => ({ expr: `${SloRecords.errorRatio(window)}${sel} / ${budget}`, legend: window })),
-      thresholds: [{ value: null, color: 'green' }, { value: 1, color: 'red' }],
+      thresholds: [
+        { value: null, color: 'green' },
+        { value: 1, color: 'red' },
+      ],
       min: 0,
       width: 12,
       height: 8,
@@ -120,7 +131,10 @@ export function sloRow(input: SloPanelsInput): RowSpec {
       description: `Request latency quantiles from ${l.histogram} over 5 minutes; the dashed line is the SLO's threshold (${promNumber(threshold * 1000)} ms).`,
       unit: units.Seconds,
       queries: input.quantiles.map((q) => ({ expr: quantileExpr(l.histogram, l.selector, q, '5m'), legend: quantileLegend(q) })),
-      thresholds: [{ value: null, color: 'green' }, { value: threshold, color: 'red' }],
+      thresholds: [
+        { value: null, color: 'green' },
+        { value: threshold, color: 'red' },
+      ],
       min: 0,
       width: 24,
       height: 8,

@@ -14,7 +14,10 @@ describe('dashboard model', () => {
 
   test('a syntax error names the dashboard, the panel and the expression', () => {
     expect(dashboardSyntaxErrors(SPEC)).toEqual([]);
-    const broken: DashboardSpec = { ...SPEC, rows: [SPEC.rows[0], { title: 'two', panels: [panel('C', 'gauge', 'sum(rate(x[5m])', 'ok')] }] };
+    const broken: DashboardSpec = {
+      ...SPEC,
+      rows: [SPEC.rows[0], { title: 'two', panels: [panel('C', 'gauge', 'sum(rate(x[5m])', 'ok')] }],
+    };
     expect(dashboardSyntaxErrors(broken)).toEqual([
       `dashboard 'shop-slo-dashboard', panel 'two › C': expression 'sum(rate(x[5m])' ${promqlSyntaxError('sum(rate(x[5m])')}`,
     ]);

@@ -16,10 +16,14 @@ describe('quantiles', () => {
   test.each<[string, number[], string[]]>([
     ['valid', [0.5, 0.99], []],
     ['empty', [], ["x: 'q' ([]) is empty — list the quantiles to plot, e.g. [0.5, 0.95, 0.99]"]],
-    ['out of range', [0, 1.5], [
-      "x: 'q' (0) is not strictly between 0 and 1 — use e.g. 0.99 for p99",
-      "x: 'q' (1.5) is not strictly between 0 and 1 — use e.g. 0.99 for p99",
-    ]],
+    [
+      'out of range',
+      [0, 1.5],
+      [
+        "x: 'q' (0) is not strictly between 0 and 1 — use e.g. 0.99 for p99",
+        "x: 'q' (1.5) is not strictly between 0 and 1 — use e.g. 0.99 for p99",
+      ],
+    ],
     ['repeated', [0.9, 0.9], ["x: 'q' ([0.9,0.9]) lists a quantile twice — list each quantile once"]],
   ])('checkQuantiles: %s', (_, quantiles, messages) => {
     const v = new Violations(new Construct(undefined as unknown as Construct, 'x'));
@@ -27,7 +31,9 @@ describe('quantiles', () => {
     if (messages.length === 0) {
       expect(() => v.throwIfAny()).not.toThrow();
     } else {
-      expect(() => v.throwIfAny()).toThrow([`x: ${messages.length} invalid setting${messages.length === 1 ? '' : 's'}`, ...messages.map((m) => `  - ${m}`)].join('\n'));
+      expect(() => v.throwIfAny()).toThrow(
+        [`x: ${messages.length} invalid setting${messages.length === 1 ? '' : 's'}`, ...messages.map((m) => `  - ${m}`)].join('\n'),
+      );
     }
   });
 });
