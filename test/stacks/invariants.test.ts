@@ -19,18 +19,13 @@ import { metricNames } from '../../lib/observability/dashboards/panels/metric-na
 import { buildApp } from '../../stacks/main';
 import { formatViolations, SchemaValidator } from '../support/schema-validator';
 import { Manifest, ofKind } from '../support/synth';
-import { unproducedSecretReferences } from '../support/tree';
+import { objectsBySystem, unproducedSecretReferences } from '../support/tree';
 
 const app = buildApp();
 const dirs = app.render();
-const appDirs = dirs.filter((d) => d.path.startsWith('apps/'));
 // One case per system and environment: its data layer and its apps together, since policies and
 // selectors cross between the two directories.
-const bySystem = new Map<string, Manifest[]>();
-for (const d of appDirs) {
-  const key = `${d.environment.name}/${(d.chart as SystemChart).system}`;
-  bySystem.set(key, [...(bySystem.get(key) ?? []), ...d.files.flatMap((f) => f.objects)]);
-}
+const bySystem = objectsBySystem(dirs);
 const cases = [...bySystem.entries()];
 const CLUSTER_SCOPED = new Set(['Namespace']);
 

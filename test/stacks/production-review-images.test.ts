@@ -4,19 +4,13 @@
  * the release that fixes its line's known CVEs (lib/core/images.ts). A CNPG Pooler must name its
  * PgBouncer image: otherwise the operator's default runs, whatever its version.
  */
-import type { SystemChart } from '../../lib';
 import { imagePinningProblem } from '../../lib/core/image';
 import { unpatchedImageProblem } from '../../lib/core/images';
 import { buildApp } from '../../stacks/main';
 import { Manifest } from '../support/synth';
+import { objectsBySystem } from '../support/tree';
 
-const bySystem = new Map<string, Manifest[]>();
-for (const d of buildApp()
-  .render()
-  .filter((x) => x.path.startsWith('apps/'))) {
-  const key = `${d.environment.name}/${(d.chart as SystemChart).system}`;
-  bySystem.set(key, [...(bySystem.get(key) ?? []), ...d.files.flatMap((f) => f.objects)]);
-}
+const bySystem = objectsBySystem(buildApp().render());
 
 /** Every image an object runs, as `[where, image]`. */
 function images(o: Manifest): Array<[string, string]> {

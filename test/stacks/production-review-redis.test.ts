@@ -7,17 +7,11 @@
  * rules), and no Job or CronJob names one fixed Redis pod — after a failover that pod is a
  * replica, or gone.
  */
-import { SystemChart } from '../../lib';
 import { buildApp } from '../../stacks/main';
 import { Manifest } from '../support/synth';
+import { objectsBySystem } from '../support/tree';
 
-const bySystem = new Map<string, Manifest[]>();
-for (const d of buildApp()
-  .render()
-  .filter((x) => x.path.startsWith('apps/'))) {
-  const key = `${d.environment.name}/${(d.chart as SystemChart).system}`;
-  bySystem.set(key, [...(bySystem.get(key) ?? []), ...d.files.flatMap((f) => f.objects)]);
-}
+const bySystem = objectsBySystem(buildApp().render());
 
 const containersOf = (o: Manifest): Manifest[] => o.spec.template.spec.containers;
 const isRedis = (o: Manifest) => o.kind === 'StatefulSet' && containersOf(o).some((c) => c.name === 'redis');

@@ -7,21 +7,15 @@
  * node-local claim, and every workload with node-local volumes (a CNPG Cluster, a StatefulSet)
  * requires its pods on different nodes.
  */
-import { SystemChart } from '../../lib';
 import { buildApp } from '../../stacks/main';
 import { Manifest } from '../support/synth';
+import { objectsBySystem } from '../support/tree';
 
 /** Storage classes whose volumes live on one node's disk (rancher local-path, OpenEBS hostpath, static local PVs). */
 const NODE_LOCAL_CLASSES = new Set(['local-path', 'openebs-hostpath', 'local-storage']);
 const HOSTNAME = 'kubernetes.io/hostname';
 
-const bySystem = new Map<string, Manifest[]>();
-for (const d of buildApp()
-  .render()
-  .filter((x) => x.path.startsWith('apps/'))) {
-  const key = `${d.environment.name}/${(d.chart as SystemChart).system}`;
-  bySystem.set(key, [...(bySystem.get(key) ?? []), ...d.files.flatMap((f) => f.objects)]);
-}
+const bySystem = objectsBySystem(buildApp().render());
 
 /** A workload with node-local volumes: where it is, and one claim name of each node-local volume. */
 interface NodeLocalWorkload {

@@ -5,18 +5,14 @@
  * failing archiving and the age of its newest archived WAL, at a threshold within its declared
  * RPO and beyond its archive_timeout (a quiet database archives only that often).
  */
-import { HAPostgres, SystemChart } from '../../lib';
+import { HAPostgres } from '../../lib';
 import { cnpgInstancePods } from '../../lib/observability/cnpg';
 import { buildApp } from '../../stacks/main';
 import { Manifest } from '../support/synth';
+import { objectsBySystem } from '../support/tree';
 
 const app = buildApp();
-const appDirs = app.render().filter((d) => d.path.startsWith('apps/'));
-const bySystem = new Map<string, Manifest[]>();
-for (const d of appDirs) {
-  const key = `${d.environment.name}/${(d.chart as SystemChart).system}`;
-  bySystem.set(key, [...(bySystem.get(key) ?? []), ...d.files.flatMap((f) => f.objects)]);
-}
+const bySystem = objectsBySystem(app.render());
 const databases = app.node.findAll().filter((c): c is HAPostgres => c instanceof HAPostgres);
 
 const BARMAN_PLUGIN = 'barman-cloud.cloudnative-pg.io';

@@ -2,7 +2,7 @@
  * Helpers over a rendered Flux tree for the cross-object invariants (test/stacks/): the objects of
  * each environment's whole tree, and the Secrets objects read and produce.
  */
-import { RenderedDirectory } from '../../lib';
+import { RenderedDirectory, SystemChart } from '../../lib';
 import { producedSecrets, SecretProducerObject } from '../../lib/data/secret-producers';
 import { Manifest } from './synth';
 
@@ -70,4 +70,17 @@ export function unproducedSecretReferences(objects: readonly Manifest[]): string
     .flatMap(secretReferences)
     .filter((r) => !produced.has(`${r.namespace}/${r.name}`))
     .map((r) => `${r.at} → ${r.namespace}/${r.name}`);
+}
+
+/**
+ * The objects of every system's apps and data layer, keyed `<env>/<system>`: one case per system and
+ * environment, its two directories together, since policies and selectors cross between them.
+ */
+export function objectsBySystem(dirs: readonly RenderedDirectory[]): Map<string, Manifest[]> {
+  const bySystem = new Map<string, Manifest[]>();
+  for (const d of dirs.filter((x) => x.path.startsWith('apps/'))) {
+    const key = `${d.environment.name}/${(d.chart as SystemChart).system}`;
+    bySystem.set(key, [...(bySystem.get(key) ?? []), ...d.files.flatMap((f) => f.objects)]);
+  }
+  return bySystem;
 }
