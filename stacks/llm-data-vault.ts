@@ -593,7 +593,9 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
   // §8.2 failure injection with LitmusChaos, on in dev (off in prod unless asked): pod delete
   // (60 s, every 10 s, 20 % of pods, forced), network latency (2000 ms ± 500 ms for 120 s), CPU
   // stress, and the database failure. §8.2 kills 100 % of the PostgreSQL pods; cutting the API's
-  // network to the database tests the same degraded mode without destroying CNPG instances.
+  // network to the database tests the same degraded mode without destroying CNPG instances. The
+  // API reaches the database through the pooler, so the fault cuts the pooler's Service (the
+  // database knows which host its client dials; cutting `-rw` would leave the API untouched).
   // Steady state: the availability SLO must not burn at the fast page rate during the chaos.
   new ChaosExperiment(chart, 'api-chaos', {
     target: api,
@@ -601,11 +603,7 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
       ChaosFault.podDelete({ duration: Duration.seconds(60), interval: Duration.seconds(10), podsAffectedPercent: 20, force: true }),
       ChaosFault.networkLatency({ latency: Duration.millis(2000), jitter: Duration.millis(500), duration: Duration.seconds(120) }),
       ChaosFault.cpuHog({ cores: 2, loadPercent: 100, duration: Duration.seconds(180) }),
-      ChaosFault.dependencyFailure({
-        name: 'database-failure',
-        hosts: [`${postgres.primaryServiceName}.${postgres.namespace}.svc.cluster.local`],
-        duration: Duration.seconds(300),
-      }),
+      ChaosFault.dependencyFailure({ name: 'database-failure', dependency: postgres, duration: Duration.seconds(300) }),
     ],
     steadyState: SteadyStateProbe.slo({ slo: availability, endpoint: 'http://prometheus-operated.monitoring.svc:9090' }),
   });

@@ -12,6 +12,7 @@ import { ProbeMode, ProbeTarget, SteadyStateProbe } from './steady-state-probe';
 import { SystemChart } from '../core/system-chart';
 import { IReliabilityFacts, ReliabilityFacts } from '../core/reliability-facts';
 import { ChaosExperimentDefinitions } from './chaos-experiment-definitions';
+import { ChaosSchedule } from './chaos-schedule';
 
 /** What happens to the experiment Jobs after a run (`jobCleanUpPolicy`). */
 export enum JobCleanUpPolicy {
@@ -73,9 +74,9 @@ export const CHAOS_RBAC_RULES: readonly k8s.PolicyRule[] = [
 const EXPERIMENT_POD_LABELS = { 'app.kubernetes.io/part-of': 'litmus', 'app.kubernetes.io/component': 'experiment-job' } as const;
 
 /**
- * Flux creates the engine once and never updates it: the operator owns `engineState` after a run,
- * and re-applying `active` would start the chaos again on every reconciliation. To re-run,
- * delete the engine; Flux recreates it.
+ * Flux creates the engine once and never updates it: the system's ChaosSchedule and the operator
+ * own `engineState` after that, and re-applying the tree's value would start or stop chaos on
+ * every reconciliation.
  */
 const FLUX_CREATE_ONLY = { 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' } as const;
 
@@ -103,6 +104,8 @@ export class ChaosExperiment extends Construct implements IReliabilityFacts {
   public readonly environment: Environment;
   /** The ChaosEngine names, in the order of `experiments`. */
   public readonly engineNames: readonly string[];
+  /** The system's schedule that runs the engines (undefined when nothing is emitted here). */
+  public schedule?: ChaosSchedule;
 
   constructor(scope: Construct, id: string, props: ChaosExperimentProps) {
     super(scope, id);
@@ -142,7 +145,7 @@ export class ChaosExperiment extends Construct implements IReliabilityFacts {
     const seen = new Set<string>();
     for (const [i, fault] of faults.entries()) {
       const prop = `experiments[${i}]`;
-      fault._validate(v, prop);
+      fault._validate(v, prop, target);
       v.check(
         seen.has(fault.name),
         `${prop}.name`,
@@ -184,6 +187,14 @@ export class ChaosExperiment extends Construct implements IReliabilityFacts {
     // The engines' experiments, in the engines' namespace where the runner looks them up.
     const definitions = ChaosExperimentDefinitions.of(chart);
     for (const fault of faults) definitions.require(fault.experiment);
+    // The engines are created stopped and run one at a time by the system's schedule: all of a
+    // system's engines starting together the moment Flux applies them (and never again) would
+    // make every result about several faults at once, once.
+    const schedule = ChaosSchedule.of(chart);
+    faults.forEach((fault, i) =>
+      schedule.addEngine({ name: this.engineNames[i], experiment: fault.experiment, chaosDuration: fault.duration }),
+    );
+    this.schedule = schedule;
     const helpers = props.experiments.filter((e) => e.usesHelperPod);
     if (helpers.length > 0) chart.allowPrivilegedPods(`chaos helper pods of ${this.node.path}`);
     const labels = recommendedLabels({
@@ -214,7 +225,7 @@ export class ChaosExperiment extends Construct implements IReliabilityFacts {
           annotations: { ...FLUX_CREATE_ONLY },
         },
         spec: {
-          engineState: 'active',
+          engineState: 'stop',
           appinfo: { appns: target.namespace, applabel: appLabel, appkind: 'deployment' },
           chaosServiceAccount: this.name,
           jobCleanUpPolicy: props.jobCleanUpPolicy ?? JobCleanUpPolicy.DELETE,
@@ -222,7 +233,7 @@ export class ChaosExperiment extends Construct implements IReliabilityFacts {
             {
               name: fault.experiment,
               spec: {
-                components: { env: fault._env(target.component) },
+                components: { env: fault._env(target) },
                 probe: [{ ...probe, runProperties: { ...probe.runProperties } }],
               },
             },
@@ -237,6 +248,17 @@ export class ChaosExperiment extends Construct implements IReliabilityFacts {
 
   /** Whether it runs here and its engines, for the reliability report. */
   public reliabilityFacts(): ReliabilityFacts {
-    return { chaosExperiments: [{ name: this.name, enabled: this.enabled, engineNames: this.engineNames }] };
+    return {
+      chaosExperiments: [
+        {
+          name: this.name,
+          enabled: this.enabled,
+          engineNames: this.engineNames,
+          schedule: this.schedule
+            ? { cron: this.schedule.schedule, runner: this.schedule.name, pause: goDuration(this.schedule.pause) }
+            : undefined,
+        },
+      ],
+    };
   }
 }

@@ -1,6 +1,19 @@
 import { Duration } from 'cdk8s';
 import { goDuration, seconds } from '../core/units';
 import { Violations } from '../core/validation';
+import { ReliableService } from '../workload/reliable-service/reliable-service';
+
+/**
+ * A backing service a {@link ChaosFault.dependencyFailure} cuts a client off from. It names the
+ * hosts that client really connects to — a database reached through its pooler is cut at the
+ * pooler's Service, not at the primary's, which the client never dials. HAPostgres implements it.
+ */
+export interface IChaosDependency {
+  /** For messages: the construct path. */
+  readonly node: { readonly path: string };
+  /** The Service host names `client` connects to; empty when it is not a client. */
+  clientHosts(client: ReliableService): readonly string[];
+}
 
 /** Settings every fault shares. */
 export interface ChaosFaultBaseProps {
@@ -63,9 +76,17 @@ export interface CpuHogProps extends ChaosFaultBaseProps {
 /** {@link ChaosFault.dependencyFailure}. */
 export interface DependencyFailureProps extends ChaosFaultBaseProps {
   /**
-   * Host names of the dependency (`DESTINATION_HOSTS`), e.g. the database's `-rw` Service
-   * (`llm-data-vault-db-rw.llm-data-vault.svc.cluster.local`). Litmus resolves them when chaos
-   * starts. At least one of hosts / ips.
+   * A backing service of the target (e.g. an HAPostgres the target is a client of): the hosts
+   * are the ones the target connects to (its pooler's Service when it goes through the pooler),
+   * resolved when the experiment is created. Use this for in-cluster dependencies; `hosts` / `ips`
+   * for the rest. At least one of dependency / hosts / ips.
+   * @default - none
+   */
+  readonly dependency?: IChaosDependency;
+  /**
+   * Host names of an external dependency (`DESTINATION_HOSTS`), e.g. an API outside the cluster.
+   * Litmus resolves them when chaos starts. For a dependency in the stack prefer `dependency`:
+   * a host the target never dials makes the fault a no-op.
    * @default - none
    */
   readonly hosts?: readonly string[];
@@ -87,7 +108,7 @@ export interface ChaosFaultEnv {
   readonly value: string;
 }
 
-type Check = (v: Violations, prop: string) => void;
+type Check = (v: Violations, prop: string, target?: ReliableService) => void;
 
 /**
  * One LitmusChaos fault (a chaos-hub experiment) with typed tunables. Each fault becomes one
@@ -180,24 +201,32 @@ export class ChaosFault {
    */
   public static dependencyFailure(props: DependencyFailureProps): ChaosFault {
     const loss = props.lossPercent ?? 100;
-    return new ChaosFault(
+    const fault = new ChaosFault(
       'pod-network-loss',
       props,
       {
         NETWORK_PACKET_LOSS_PERCENTAGE: String(loss),
-        DESTINATION_HOSTS: props.hosts && props.hosts.length > 0 ? props.hosts.join(',') : undefined,
         DESTINATION_IPS: props.ips && props.ips.length > 0 ? props.ips.join(',') : undefined,
       },
-      (v, prop) => {
+      (v, prop, target) => {
         checkPercent(v, `${prop}.lossPercent`, loss);
         const targets = [...(props.hosts ?? []), ...(props.ips ?? [])];
         v.check(
-          targets.length === 0,
+          targets.length === 0 && !props.dependency,
           `${prop}.hosts`,
           props.hosts,
-          'and ips are both empty, so all egress traffic would be dropped, not one dependency',
-          "name the dependency's hosts or IPs",
+          'and ips are both empty and no dependency is given, so all egress traffic would be dropped, not one dependency',
+          "pass the backing service as dependency, or name the external dependency's hosts or IPs",
         );
+        if (props.dependency && target) {
+          v.check(
+            props.dependency.clientHosts(target).length === 0,
+            `${prop}.dependency`,
+            props.dependency.node.path,
+            `has no connection from the target ${target.name}, so cutting it off tests nothing`,
+            'connect the target first (addClient) or choose the dependency it uses',
+          );
+        }
         checkHosts(v, `${prop}.hosts`, props.hosts ?? []);
         for (const ip of props.ips ?? []) {
           v.check(!IP_OR_CIDR.test(ip), `${prop}.ips`, ip, 'is not an IPv4 address or CIDR', "use e.g. '10.0.0.5' or '10.0.0.0/24'");
@@ -205,6 +234,8 @@ export class ChaosFault {
       },
       true,
     );
+    fault.destinationHosts = (target) => [...(props.dependency?.clientHosts(target) ?? []), ...(props.hosts ?? [])];
+    return fault;
   }
 
   /** The ChaosEngine name suffix. */
@@ -213,6 +244,8 @@ export class ChaosFault {
   public readonly duration: Duration;
   /** Share of pods affected, if set. */
   public readonly podsAffectedPercent: number | undefined;
+  /** The hosts a dependency failure cuts the target off from (`DESTINATION_HOSTS`). */
+  private destinationHosts?: (target: ReliableService) => readonly string[];
 
   private constructor(
     /** The chaos-hub experiment name (`pod-delete`, ...). */
@@ -228,11 +261,11 @@ export class ChaosFault {
     this.podsAffectedPercent = props.podsAffectedPercent;
   }
 
-  /** Records every broken rule of this fault under `prop`. @internal */
-  public _validate(v: Violations, prop: string): void {
+  /** Records every broken rule of this fault under `prop` (with the target: the rules that need it). @internal */
+  public _validate(v: Violations, prop: string, target?: ReliableService): void {
     checkDuration(v, `${prop}.duration`, this.duration, 1000);
     if (this.podsAffectedPercent !== undefined) checkPercent(v, `${prop}.podsAffectedPercent`, this.podsAffectedPercent);
-    this.checkSpecific(v, prop);
+    this.checkSpecific(v, prop, target);
   }
 
   /** How many of `pods` pods litmus affects (max(1, ⌊percent × pods / 100⌋)). */
@@ -240,13 +273,15 @@ export class ChaosFault {
     return Math.max(1, Math.floor(((this.podsAffectedPercent ?? 0) * pods) / 100));
   }
 
-  /** The experiment's environment, in a stable order. @internal */
-  public _env(targetContainer: string): ChaosFaultEnv[] {
+  /** The experiment's environment against `target`, in a stable order. @internal */
+  public _env(target: ReliableService): ChaosFaultEnv[] {
+    const hosts = this.destinationHosts?.(target) ?? [];
     const all: Record<string, string | undefined> = {
       TOTAL_CHAOS_DURATION: wholeSeconds(this.duration),
       PODS_AFFECTED_PERC: this.podsAffectedPercent === undefined ? undefined : String(this.podsAffectedPercent),
-      ...(this.usesHelperPod ? { TARGET_CONTAINER: targetContainer } : {}),
+      ...(this.usesHelperPod ? { TARGET_CONTAINER: target.component } : {}),
       ...this.tunables,
+      ...(hosts.length > 0 ? { DESTINATION_HOSTS: hosts.join(',') } : {}),
     };
     return Object.entries(all)
       .filter((e): e is [string, string] => e[1] !== undefined)

@@ -4,6 +4,9 @@
 export { ChaosExperiment, JobCleanUpPolicy } from './chaos-experiment';
 export type { ChaosExperimentProps } from './chaos-experiment';
 export { ChaosFault } from './chaos-fault';
+export type { IChaosDependency } from './chaos-fault';
+export { ChaosSchedule } from './chaos-schedule';
+export type { ChaosScheduleProps, ScheduledEngine } from './chaos-schedule';
 export type {
   ChaosFaultBaseProps,
   ChaosFaultEnv,

@@ -39,6 +39,12 @@ export const Images = {
    * pooler) and CVE-2026-6666 (a server error without SQLSTATE crashes it).
    */
   PGBOUNCER: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
+  /**
+   * kubectl with a shell, for jobs that drive other objects (the chaos schedule). Alpine's k8s
+   * image (kubectl, sh, jq). kubectl 1.29 is within the supported skew (±1 minor) of the 1.28 API
+   * servers the tree targets.
+   */
+  KUBECTL: 'alpine/k8s:1.29.15',
   /** The backup jobs' uploads, retention, fetch and off-site copy. */
   AWS_CLI: 'amazon/aws-cli:2.17.50',
 } as const;

@@ -158,6 +158,8 @@ export interface ChaosFact {
   readonly name: string;
   readonly enabled: boolean;
   readonly engineNames: readonly string[];
+  /** The system's schedule that runs the engines one at a time, when enabled. */
+  readonly schedule?: { readonly cron: string; readonly runner: string; readonly pause: string };
 }
 
 /** A logical backup with its restore drill. */

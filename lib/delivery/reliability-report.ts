@@ -173,7 +173,10 @@ export function renderReport(
   if (chaos.length > 0) {
     out.push('## Chaos experiments', '');
     for (const c of chaos) {
-      out.push(`- ${c.name}: ${c.enabled ? `engines ${c.engineNames.join(', ')}` : 'off in this environment'}`);
+      const when = c.schedule
+        ? `, run one at a time by CronJob \`${c.schedule.runner}\` at \`${c.schedule.cron}\` UTC with ${c.schedule.pause} between engines`
+        : '';
+      out.push(`- ${c.name}: ${c.enabled ? `engines ${c.engineNames.join(', ')}${when}` : 'off in this environment'}`);
     }
     out.push('');
   }

@@ -80,12 +80,12 @@ describe('ChaosExperiment defaults (dev)', () => {
     expect(chaosObjects).toMatchSnapshot();
   });
 
-  test('engine: targets the Deployment by its selector, active, created once by Flux', () => {
+  test('engine: targets the Deployment by its selector, created stopped (the schedule starts it), created once by Flux', () => {
     const engine = find(objects, 'ChaosEngine', 'test-api-chaos-pod-delete');
     expect(engine.metadata.namespace).toBe('test');
     expect(engine.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' });
     expect(engine.spec).toMatchObject({
-      engineState: 'active',
+      engineState: 'stop',
       appinfo: {
         appns: 'test',
         applabel: 'app.kubernetes.io/name=test-api,app.kubernetes.io/instance=test-api-dev',
@@ -175,10 +175,11 @@ describe('ChaosExperiment environment gate', () => {
     expect(find(objects, 'NetworkPolicy', 'test-api').spec.ingress).toBeUndefined();
   });
 
-  test('production with enabledInProduction: active engines and RBAC', () => {
+  test('production with enabledInProduction: scheduled engines and RBAC', () => {
     const { objects, chaos } = build({ enabledInProduction: true }, Environment.PROD);
     expect(chaos.enabled).toBe(true);
-    expect(ofKind(objects, 'ChaosEngine').map((e) => e.spec.engineState)).toEqual(['active', 'active', 'active', 'active']);
+    expect(ofKind(objects, 'ChaosEngine').map((e) => e.spec.engineState)).toEqual(['stop', 'stop', 'stop', 'stop']);
+    expect(find(objects, 'CronJob', 'test-chaos-schedule').metadata.labels['reliakit.dev/environment']).toBe('prod');
     expect(find(objects, 'Role', 'test-api-chaos').metadata.labels['reliakit.dev/environment']).toBe('prod');
   });
 });
@@ -291,7 +292,7 @@ describe('ChaosExperiment validation', () => {
   test('throws if a dependency failure names no dependency', () => {
     expect(errorOf({ experiments: [ChaosFault.dependencyFailure({ duration: Duration.seconds(60) })] })).toBe(
       one(
-        `${P}: 'experiments[0].hosts' (undefined) and ips are both empty, so all egress traffic would be dropped, not one dependency — name the dependency's hosts or IPs`,
+        `${P}: 'experiments[0].hosts' (undefined) and ips are both empty and no dependency is given, so all egress traffic would be dropped, not one dependency — pass the backing service as dependency, or name the external dependency's hosts or IPs`,
       ),
     );
   });

@@ -64,10 +64,15 @@ describe('ReliakitApp Flux tree', () => {
       `apps/${env}/homepage/service-dashboard.yaml`,
       `apps/${env}/homepage/database-dashboard.yaml`,
       `apps/${env}/homepage/alert-routing.yaml`,
-      // Chaos experiments run in dev only; the ChaosExperiments their engines run are created with
-      // the first of them.
+      // Chaos experiments run in dev only; the ChaosExperiments their engines run and the schedule
+      // that runs the engines are created with the first of them.
       ...(env === 'dev'
-        ? [`apps/${env}/homepage/api-chaos.yaml`, `apps/${env}/homepage/chaos-experiments.yaml`, `apps/${env}/homepage/frontend-chaos.yaml`]
+        ? [
+            `apps/${env}/homepage/api-chaos.yaml`,
+            `apps/${env}/homepage/chaos-experiments.yaml`,
+            `apps/${env}/homepage/chaos-schedule.yaml`,
+            `apps/${env}/homepage/frontend-chaos.yaml`,
+          ]
         : []),
       `apps/${env}/homepage/kustomization.yaml`,
       `apps/${env}/homepage/RELIABILITY.md`,

@@ -410,7 +410,7 @@ test('dev is smaller but has the same shape', () => {
   // The apps have the same objects; the data layer is smaller (one Redis pod, so no PDB there),
   // dev runs one Ollama pod (so no PDB there either) and adds the chaos experiments and the
   // ChaosExperiment definitions their engines run.
-  const devOnly = ['api-chaos', 'frontend-chaos', 'chaos-experiments'];
+  const devOnly = ['api-chaos', 'frontend-chaos', 'chaos-experiments', 'chaos-schedule'];
   const shape = (objects: Manifest[]) =>
     objects
       .filter((o) => !['redis', ...devOnly].includes(o.metadata.labels?.['app.kubernetes.io/component']))
@@ -429,6 +429,11 @@ test('dev is smaller but has the same shape', () => {
     'ChaosEngine/homepage-api-chaos-pod-delete',
     // One definition for both engines, created with the first.
     'ChaosExperiment/pod-delete',
+    'ServiceAccount/homepage-chaos-schedule',
+    'Role/homepage-chaos-schedule',
+    'RoleBinding/homepage-chaos-schedule',
+    'NetworkPolicy/homepage-chaos-schedule',
+    'CronJob/homepage-chaos-schedule',
     'ServiceAccount/homepage-frontend-chaos',
     'Role/homepage-frontend-chaos',
     'RoleBinding/homepage-frontend-chaos',

@@ -471,7 +471,8 @@ test('dev is smaller but has the same shape', () => {
   // The same objects, except the PDBs of what runs as one pod in dev (Redis, the worker) and the
   // chaos experiment (dev only).
   const singles = new Set(['PodDisruptionBudget/listings-redis', 'PodDisruptionBudget/listings-worker']);
-  const chaos = (o: Manifest) => ['service-chaos', 'chaos-experiments'].includes(o.metadata.labels?.['app.kubernetes.io/component']);
+  const chaos = (o: Manifest) =>
+    ['service-chaos', 'chaos-experiments', 'chaos-schedule'].includes(o.metadata.labels?.['app.kubernetes.io/component']);
   const shape = (objects: Manifest[]) =>
     objects
       .filter((o) => !chaos(o))
@@ -479,7 +480,18 @@ test('dev is smaller but has the same shape', () => {
       .filter((k) => !singles.has(k));
   expect(shape(dev)).toEqual(shape(prod));
   expect(prod.filter(chaos)).toEqual([]);
-  expect(dev.filter(chaos).map((o) => o.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding', 'ChaosEngine', 'ChaosExperiment']);
+  expect(dev.filter(chaos).map((o) => o.kind)).toEqual([
+    'ServiceAccount',
+    'Role',
+    'RoleBinding',
+    'ChaosEngine',
+    'ChaosExperiment',
+    'ServiceAccount',
+    'Role',
+    'RoleBinding',
+    'NetworkPolicy',
+    'CronJob',
+  ]);
   expect(find(dev, 'StatefulSet', 'listings-redis').spec.replicas).toBe(1);
   expect(find(dev, 'Deployment', 'listings-worker').spec.replicas).toBe(1);
   expect(container(find(dev, 'Deployment', 'listings-service')).resources.requests).toEqual({ cpu: '100m', memory: '128Mi' });

@@ -450,7 +450,9 @@ test('dev is smaller but has the same shape', () => {
   // Chaos (§8.2) runs in dev only, with the ChaosExperiment definitions its engines run.
   const shape = (objects: Manifest[]) =>
     objects
-      .filter((o) => !['redis', 'api-chaos', 'chaos-experiments'].includes(o.metadata.labels?.['app.kubernetes.io/component']))
+      .filter(
+        (o) => !['redis', 'api-chaos', 'chaos-experiments', 'chaos-schedule'].includes(o.metadata.labels?.['app.kubernetes.io/component']),
+      )
       .map((o) => `${o.kind}/${o.metadata.name}`);
   expect(shape(dev)).toEqual(shape(prod));
   expect(ofKind(prod, 'ChaosEngine')).toEqual([]);

@@ -317,6 +317,18 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
   }
 
   /**
+   * The Service host `client` connects to (the pooler's or the primary's, as `addClient` wired
+   * it), fully qualified; empty when it is not a client. A chaos dependency failure cuts exactly
+   * this host.
+   */
+  public clientHosts(client: ReliableService): readonly string[] {
+    const wired = this.clients.find((c) => c.service === client);
+    if (!wired) return [];
+    const service = wired.via === ConnectionRoute.POOLER ? this.poolerServiceName : this.primaryServiceName;
+    return [`${service}.${this.namespace}.svc.cluster.local`];
+  }
+
+  /**
    * The database as a BackupSchedule source: pg_dump of the application database from the primary
    * (a long dump on a standby can be cancelled by replication conflicts), as the owner, with the
    * cluster's own image, whose pg_dump has the server's major version.
