@@ -80,6 +80,15 @@ const OLLAMA_PORT = 11434;
 const OLLAMA_MODEL = 'llama3.2:3b';
 
 /**
+ * The longest generation the API waits for: the API cancels its call to Ollama after it
+ * (OLLAMA_REQUEST_TIMEOUT, a variable name assumed like OLLAMA_HOST), and Ollama's shutdown lets
+ * every generation it accepted finish within it. The plan names no LLM timeout (§3.8 sets only the
+ * breaker); 2 minutes is assumed: a quantised 3B model on CPU writes ~8–15 tokens/s, so an answer of
+ * ~1,000 tokens fits, and a user waits no longer than that for a homepage answer anyway.
+ */
+const OLLAMA_REQUEST_TIMEOUT = Duration.minutes(2);
+
+/**
  * Ollama's one writable directory: HOME (its key pair under `.ollama/`) and the model store.
  * The size holds OLLAMA_MODEL with room for a second quantised 3–8B model (2–5 GB each).
  */
@@ -87,7 +96,18 @@ const OLLAMA_DATA = { path: '/var/lib/ollama', size: Size.gibibytes(8) } as cons
 
 /**
  * Puts OLLAMA_MODEL into the model store before the pod may serve. The store is an emptyDir, so a
- * new pod starts without the model and would answer "model not found". The hook waits until the
+ * new pod starts without the model and would answer "model not found".
+ *
+ * Why not a volume that survives the pod (production review: every new pod pulls ~2 GB): Ollama
+ * runs two replicas in prod on node-local storage (local-path, which pins a volume to its node).
+ * A claim per replica needs a StatefulSet, and its pods could then only restart on the node that
+ * holds their volume — the same permanent pinning the review rejected for the databases, for a
+ * cache that can be downloaded again; one claim shared by both replicas needs ReadWriteMany,
+ * which local-path does not offer. So the model is pulled by new pods only (rollouts,
+ * rescheduling), never by a restarted container (the emptyDir survives it); rollouts never take
+ * an old pod away before the new one is ready (maxUnavailable 0), and the 30-minute progress
+ * deadline covers the pull. With RWX storage or Kubernetes ≥ 1.31 image volumes (the model as an
+ * OCI artifact) the pull would go away; neither is available to this cluster. The hook waits until the
  * local server answers, then pulls the model unless the store already has it: a restarted
  * container (crash, OOM kill, liveness failure) keeps its emptyDir, finds the model and starts
  * without the registry; only a new pod downloads it again. The CLI finds the server through
@@ -251,9 +271,17 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
     // progress deadline (30 min, below) is reported failed.
     postStart: OLLAMA_PULL_MODEL,
     // Ollama's SIGTERM handler closes the HTTP server at once (no drain) and unloads the model, so
-    // the preStop sleep is the drain: the pod leaves the endpoints, and a generation already
-    // running gets 30 s — the most an API request may still take during its own §3.9 drain.
-    shutdown: { preStop: PreStopHook.sleep(Duration.seconds(30)), drainTimeout: Duration.seconds(5) },
+    // the preStop sleep is the drain: derived from the longest generation the API waits for
+    // (OLLAMA_REQUEST_TIMEOUT) plus endpoint removal, so a rollout, drain or eviction of Ollama
+    // never cuts a generation it accepted (it cut them at 30 s before). drainTimeout is the unload
+    // after SIGTERM. The API's own shutdown (§3.9: srv.Shutdown with a 30 s context, in the app's
+    // code) still cancels a generation that runs when an API pod stops; covering that needs the
+    // app's shutdown context raised to OLLAMA_REQUEST_TIMEOUT — noted for the app team.
+    shutdown: {
+      longestRequest: OLLAMA_REQUEST_TIMEOUT,
+      preStop: PreStopHook.sleep(Duration.seconds(OLLAMA_REQUEST_TIMEOUT.toSeconds() + 5)),
+      drainTimeout: Duration.seconds(5),
+    },
     // A new pod pulls OLLAMA_MODEL (~2 GB) before it may become ready: at a modest 4 MB/s that alone
     // is ~8 minutes, so the default 10-minute deadline would report healthy rollouts as failed.
     progressDeadline: Duration.minutes(30),
@@ -283,6 +311,9 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
       OLLAMA_HOST: EnvValue.literal(`http://${ollama.name}.${ollama.namespace}.svc:${OLLAMA_PORT}`),
       // The model Ollama pulls on start: the API must ask for exactly this one (name assumed).
       OLLAMA_MODEL: EnvValue.literal(OLLAMA_MODEL),
+      // The API gives up on a generation after this (Go duration; name assumed): Ollama's drain
+      // is derived from it.
+      OLLAMA_REQUEST_TIMEOUT: EnvValue.literal(`${OLLAMA_REQUEST_TIMEOUT.toSeconds()}s`),
     },
     resources,
     probes: {

@@ -138,10 +138,15 @@ describe.each(Environment.ALL)('homepage ($name)', (env) => {
     expect(container(find(objects, 'Deployment', 'homepage-api')).env).toContainEqual({ name: 'OLLAMA_MODEL', value: 'llama3.2:3b' });
   });
 
-  test('Ollama shuts down gracefully: 30 s preStop covers a running generation (its SIGTERM does not drain)', () => {
+  test("Ollama shuts down gracefully: the preStop covers the API's 120 s generation timeout plus endpoint removal (its SIGTERM does not drain)", () => {
     const d = find(objects, 'Deployment', 'homepage-ollama');
-    expect(container(d).lifecycle.preStop.exec.command).toEqual(['sleep', '30']);
-    expect(d.spec.template.spec.terminationGracePeriodSeconds).toBe(40);
+    expect(container(d).lifecycle.preStop.exec.command).toEqual(['sleep', '125']);
+    expect(d.spec.template.spec.terminationGracePeriodSeconds).toBe(135);
+    const api = container(find(objects, 'Deployment', 'homepage-api'));
+    expect(api.env.find((e: { name: string }) => e.name === 'OLLAMA_REQUEST_TIMEOUT')).toEqual({
+      name: 'OLLAMA_REQUEST_TIMEOUT',
+      value: '120s',
+    });
   });
 
   test('only the API reaches Ollama; the API is pointed at the in-namespace Service', () => {

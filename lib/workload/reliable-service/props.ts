@@ -62,6 +62,15 @@ export interface ShutdownProps {
    */
   readonly preStop?: PreStopHook;
   /**
+   * The longest request the service serves: the timeout its clients wait for a response (an LLM
+   * generation, an export). A request accepted just before the pod left the endpoints must still
+   * finish, so preStop + drainTimeout must cover endpoint removal (5 s) plus this. A server
+   * that stops at SIGTERM without draining must cover it in preStop alone — declare its
+   * drainTimeout as what it really does after SIGTERM.
+   * @default - not checked
+   */
+  readonly longestRequest?: Duration;
+  /**
    * terminationGracePeriodSeconds: after it, the kubelet sends SIGKILL. Must be longer than
    * preStop + drainTimeout.
    * @default - preStop + drainTimeout + 5 s

@@ -9,6 +9,8 @@ import { ShutdownProps } from './props';
 const DEFAULT_PRE_STOP = Duration.seconds(5);
 const DEFAULT_DRAIN = Duration.seconds(25);
 const GRACE_MARGIN = Duration.seconds(5);
+/** How long endpoint removal takes to reach every proxy: requests may still arrive until then. */
+export const ENDPOINT_PROPAGATION = Duration.seconds(5);
 
 /** The container's lifecycle with every default decided. */
 export interface ResolvedLifecycle {
@@ -45,6 +47,25 @@ export function resolveLifecycle(
       `is not longer than preStop (${goDuration(preStop.duration)}) + drainTimeout (${goDuration(drainTimeout)}) = ${minimumGrace} s, so in-flight requests are killed`,
       `raise terminationGracePeriod above ${minimumGrace} s or shorten preStop/drainTimeout`,
     );
+  }
+  const longest = shutdown?.longestRequest;
+  if (longest !== undefined) {
+    const needed = seconds(ENDPOINT_PROPAGATION) + seconds(longest);
+    const invalid = v.check(
+      !(seconds(longest) > 0),
+      'shutdown.longestRequest',
+      goDuration(longest),
+      'is not a positive duration',
+      "use the clients' request timeout, e.g. Duration.minutes(2)",
+    );
+    if (!invalid)
+      v.check(
+        minimumGrace < needed,
+        'shutdown.longestRequest',
+        goDuration(longest),
+        `is not covered by preStop (${goDuration(preStop.duration)}) + drainTimeout (${goDuration(drainTimeout)}) = ${minimumGrace} s: a request accepted during endpoint removal (${seconds(ENDPOINT_PROPAGATION)} s) is cut after ${minimumGrace - seconds(ENDPOINT_PROPAGATION)} s`,
+        `make preStop + drainTimeout at least ${needed} s, e.g. PreStopHook.sleep(Duration.seconds(${needed - seconds(drainTimeout)})) with this drainTimeout`,
+      );
   }
   for (const [prop, d] of [
     ['shutdown.preStop', preStop.duration],

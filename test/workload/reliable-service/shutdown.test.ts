@@ -48,6 +48,44 @@ describe('resolveLifecycle', () => {
       ],
     ],
     [
+      'a longest request covered by the preStop sleep (a server without a drain)',
+      { drainTimeout: Duration.seconds(5), preStop: PreStopHook.sleep(Duration.seconds(125)), longestRequest: Duration.minutes(2) },
+      undefined,
+      {
+        postStart: undefined,
+        preStop: PreStopHook.sleep(Duration.seconds(125)),
+        drainTimeout: Duration.seconds(5),
+        terminationGracePeriod: Duration.seconds(135),
+      },
+      [],
+    ],
+    [
+      'a longest request the drain cuts',
+      { drainTimeout: Duration.seconds(5), preStop: PreStopHook.sleep(Duration.seconds(30)), longestRequest: Duration.minutes(2) },
+      undefined,
+      {
+        postStart: undefined,
+        preStop: PreStopHook.sleep(Duration.seconds(30)),
+        drainTimeout: Duration.seconds(5),
+        terminationGracePeriod: Duration.seconds(40),
+      },
+      [
+        `${PATH}: 'shutdown.longestRequest' ('2m') is not covered by preStop (30s) + drainTimeout (5s) = 35 s: a request accepted during endpoint removal (5 s) is cut after 30 s — make preStop + drainTimeout at least 125 s, e.g. PreStopHook.sleep(Duration.seconds(120)) with this drainTimeout`,
+      ],
+    ],
+    [
+      'a longest request that is not positive',
+      { drainTimeout: Duration.seconds(25), longestRequest: Duration.seconds(0) },
+      undefined,
+      {
+        postStart: undefined,
+        preStop: PreStopHook.sleep(Duration.seconds(5)),
+        drainTimeout: Duration.seconds(25),
+        terminationGracePeriod: Duration.seconds(35),
+      },
+      [`${PATH}: 'shutdown.longestRequest' ('0s') is not a positive duration — use the clients' request timeout, e.g. Duration.minutes(2)`],
+    ],
+    [
       'a drain timeout of fractional seconds',
       { drainTimeout: Duration.millis(1500) },
       undefined,
