@@ -30,7 +30,6 @@ import {
   RedisCache,
   ReliableService,
   Retention,
-  RouteProtocol,
   ScalingPolicy,
   SecretStore,
   SelectPolicy,
@@ -39,6 +38,7 @@ import {
   Sli,
   Slo,
   SloDashboard,
+  SourceCriterion,
   SteadyStateProbe,
   SymptomAlerts,
   SyncedSecret,
@@ -47,7 +47,7 @@ import {
   WalCompression,
 } from '../lib';
 import { offsiteBackupCredentials, offsiteBackupTarget } from './offsite-backups';
-import { BACKUP_JOB_RESOURCES } from './shared';
+import { BACKUP_JOB_RESOURCES, TRAEFIK } from './shared';
 
 /**
  * Image tags deployed per component. §Tech Stack names PostgreSQL 15 and Redis 7; the service's
@@ -91,11 +91,18 @@ export const LISTINGS_BACKUPS = BackupTarget.minio({
  * namespace named after it with a Service of the same name (`minio.minio`, as homepage's MinIO).
  */
 const EXTERNAL = {
-  /** The namespace Traefik runs in: the TraefikGateway's routes admit ingress from its pods. */
-  gateway: 'traefik',
   opensearch: { namespace: 'opensearch', url: 'http://opensearch.opensearch.svc:9200', port: 9200 },
   minio: { namespace: 'minio', endpoint: 'minio.minio.svc:9000', port: 9000 },
 } as const;
+
+/**
+ * §Features "gRPC for internal service communication" and §Architecture: "Other Services" call
+ * listings over gRPC (50053) — §Related Services names the main monolith (svetu) and the delivery
+ * service. gRPC stays inside the cluster: the service's NetworkPolicy admits these callers on the
+ * grpc port, and the gateway publishes only REST. Their namespaces are assumed (each named after
+ * its service); a new caller is a line here.
+ */
+export const LISTINGS_GRPC_CALLERS = ['svetu', 'delivery'] as const;
 
 /**
  * Nothing secret in Git (§Configuration's `.env` values such as `listings_password` and
@@ -291,6 +298,8 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     monitoring: { port: 'metrics', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) },
     // Fiber may spool multipart image uploads (§Features › S3 Storage) to disk.
     writableDirectories: [{ path: '/tmp', sizeLimit: Size.mebibytes(256) }],
+    // gRPC from the in-cluster callers only (LISTINGS_GRPC_CALLERS); REST comes through the gateway.
+    ingress: LISTINGS_GRPC_CALLERS.map((caller) => ({ from: NetworkPeer.namespace(caller), ports: ['grpc' as const] })),
     dependencies: [
       { to: NetworkPeer.namespace(EXTERNAL.opensearch.namespace), ports: [EXTERNAL.opensearch.port] },
       { to: NetworkPeer.namespace(EXTERNAL.minio.namespace), ports: [EXTERNAL.minio.port] },
@@ -376,18 +385,32 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     resources: BACKUP_JOB_RESOURCES,
   });
 
-  // §Architecture: REST and gRPC (h2c) through the gateway. The plan names no domain:
+  // §Features: HTTP REST is the external API, gRPC the internal one (LISTINGS_GRPC_CALLERS reach it
+  // inside the cluster), so the gateway publishes REST only. The plan names no domain:
   // listings.lucena.cloud (assumed), certificates from cert-manager. /metrics stays internal
   // (§API Documentation lists it as public: it is scraped on the separate metrics port instead).
   const gateway = new TraefikGateway(chart, 'gateway', {
     hosts: [env.pick({ prod: 'listings.lucena.cloud', dev: 'listings.dev.lucena.cloud' })],
     tls: GatewayTls.certManager('letsencrypt'),
-    traefikNamespace: EXTERNAL.gateway,
-    traefikReplicas: 2,
+    traefik: TRAEFIK,
     middlewares: [Middleware.securityHeaders()],
   });
-  gateway.addRoute('grpc', { to: service, protocol: RouteProtocol.GRPC });
-  gateway.addRoute('rest', { to: service, pathPrefixes: ['/api/v1'] });
+  gateway.addRoute('rest', {
+    to: service,
+    pathPrefixes: ['/api/v1'],
+    middlewares: [
+      // A flood guard per client IP in front of the service's own per-endpoint Redis limiter
+      // (§Performance "Rate Limiting"). The plan gives no number: 600 requests/minute per address,
+      // bursts of 100, each Traefik replica enforcing its share (RELIABILITY.md › Rate limits).
+      Middleware.rateLimit({
+        average: 600,
+        burst: 100,
+        period: Duration.minutes(1),
+        sourceCriterion: SourceCriterion.clientIp(),
+        perReplica: true,
+      }),
+    ],
+  });
 
   // §Key Metrics SLOs: availability 99.9 %, p95 < 1 s, p99 < 2 s over 30 days ("error rate < 1 %"
   // is a looser threshold than the 99.9 % budget, which already covers it: it is the HighErrorRate

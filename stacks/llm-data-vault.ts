@@ -41,6 +41,7 @@ import {
   Sli,
   Slo,
   SloDashboard,
+  SourceCriterion,
   SteadyStateProbe,
   SymptomAlerts,
   SyncedSecret,
@@ -48,7 +49,7 @@ import {
   TraefikGateway,
   WalCompression,
 } from '../lib';
-import { BACKUP_JOB_RESOURCES } from './shared';
+import { BACKUP_JOB_RESOURCES, TRAEFIK } from './shared';
 
 /**
  * Image tags deployed per component. §5.3 deploys `llm-data-vault:latest`, which is mutable (a
@@ -167,8 +168,6 @@ const EXTERNAL = {
   aws: NetworkPeer.publicInternet(),
   tracing: 'tracing',
   kafka: 'kafka',
-  /** The namespace Traefik runs in: the TraefikGateway's routes admit ingress from its pods. */
-  gateway: 'traefik',
 } as const;
 
 /** §7.2: each API pod opens at most 20 database connections. */
@@ -266,12 +265,16 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
 
   const api = new ReliableService(chart, 'api', {
     image: LLM_DATA_VAULT_IMAGES.api,
-    // §4.2–4.4, §5.3: everything (API, probes, metrics) on http 8080.
-    ports: { http: 8080 },
+    // §4.2–4.4, §5.3: the API and the probes on http 8080. Deviation: §6.1/§9.3 serve metrics on
+    // :8080/metrics; they move to a port of their own, 9090, which no gateway route targets, so the
+    // internet never reaches them however a path is spelled. METRICS_PORT is an assumed setting of
+    // the app's metrics exporter.
+    ports: { http: 8080, metrics: 9090 },
     env: {
       // §7.2: 20 database connections per instance; §9.3's runbook tunes the pool with
       // DB_MAX_CONNECTIONS. (Its "raise to 50" fix must go through Git and the connection budget.)
       DB_MAX_CONNECTIONS: EnvValue.literal(String(DB_POOL_SIZE_PER_POD)),
+      METRICS_PORT: EnvValue.literal('9090'),
       AWS_REGION: EnvValue.literal(LLM_DATA_VAULT_REGION),
       AWS_ACCESS_KEY_ID: secrets.aws.env('access-key-id'),
       AWS_SECRET_ACCESS_KEY: secrets.aws.env('secret-access-key'),
@@ -354,9 +357,9 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
     // maxUnavailable keeps it at every scale: minAvailable 2 would let a drain take 3 of 5 pods
     // (or 48 of 50), leaving 2 × 2,000 req/s for §7.1's 10,000 req/s.
     disruptionBudget: { maxUnavailable: 1 },
-    // §6.1, §9.3: Prometheus metrics on :8080/metrics. The plan sets no scrape interval; 30 s
-    // matches §6.5's rule evaluation interval.
-    monitoring: { port: 'http', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) },
+    // §6.1, §9.3: Prometheus metrics at /metrics, on the metrics port (above). The plan sets no
+    // scrape interval; 30 s matches §6.5's rule evaluation interval.
+    monitoring: { port: 'metrics', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) },
     writableDirectories: [{ path: '/tmp' }],
     dependencies: [
       { to: EXTERNAL.aws, ports: [443] },
@@ -387,13 +390,20 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
   const gateway = new TraefikGateway(chart, 'gateway', {
     hosts: [env.pick({ prod: 'api.llm-data-vault.com', dev: 'api.dev.llm-data-vault.com' })],
     tls: GatewayTls.certManager('letsencrypt'),
-    traefikNamespace: EXTERNAL.gateway,
-    traefikReplicas: 2,
+    traefik: TRAEFIK,
   });
   gateway.addRoute('api', {
     to: api,
+    // Only the API (/api/v1/…, §6.2–6.3) is public: the probes (/health/*, §4.2–4.4) and
+    // the metrics stay inside the cluster.
+    pathPrefixes: ['/api/v1'],
     middlewares: [
       Middleware.securityHeaders(),
+      // A flood guard per client IP; tenant quotas stay in the app (§2.1's TenantRateLimitError).
+      // The plan gives no per-client number: a tenth of §7.1's 25,000 req/s peak, 2,500 req/s per
+      // address with bursts of 5,000, each Traefik replica enforcing its share (RELIABILITY.md ›
+      // Rate limits).
+      Middleware.rateLimit({ average: 2500, burst: 5000, sourceCriterion: SourceCriterion.clientIp(), perReplica: true }),
       // §6.5 "circuit breaker open" is the app's own breaker toward its dependencies; at the edge a
       // breaker sheds load from a failing backend.
       Middleware.circuitBreaker(

@@ -9,6 +9,7 @@ import { listingsStack } from './listings';
 import { llmDataVaultStack } from './llm-data-vault';
 import { OFFSITE_REGION } from './offsite-backups';
 import { postfactaStack } from './postfacta';
+import { TRAEFIK } from './shared';
 import { socialBackendStack } from './social-backend';
 
 /** The GitOps repository Flux reads `dist/` from. */
@@ -34,6 +35,8 @@ export function buildApp(outdir?: string): ReliakitApp {
         name: 'secret-manager',
         provider: { aws: { service: ClusterSecretStoreSpecProviderAwsService.SECRETS_MANAGER, region: OFFSITE_REGION } },
       },
+      // The Traefik every gateway runs on (replicas, trusted proxies), declared once in shared.ts.
+      traefik: TRAEFIK,
     },
   });
   for (const env of Environment.ALL) {

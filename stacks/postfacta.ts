@@ -44,7 +44,7 @@ import {
   TraefikGateway,
   WalCompression,
 } from '../lib';
-import { BACKUP_JOB_RESOURCES } from './shared';
+import { BACKUP_JOB_RESOURCES, TRAEFIK } from './shared';
 
 /**
  * Image tags deployed per component. The plan names no images or registry; these follow the
@@ -77,12 +77,6 @@ export const POSTFACTA_BACKUPS = BackupTarget.minio({
  * secret manager (the SyncedSecret below). Its keys are assumed here.
  */
 export const SUPABASE_SECRET = 'postfacta-supabase';
-
-/** Namespaces of what postfacta talks to but does not own (yet). */
-const EXTERNAL = {
-  /** The gateway's namespace (§6 Network Exposure: TLS terminates in front of the app). */
-  gateway: 'traefik',
-} as const;
 
 /**
  * Supabase Auth is a hosted API on the internet (`<project>.supabase.co`, 443) without fixed
@@ -183,11 +177,15 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
 
   const api = new ReliableService(chart, 'api', {
     image: POSTFACTA_IMAGES.api,
-    // §1: one HTTP port, 8080, serving the API, /metrics and the health endpoints.
-    ports: { http: 8080 },
+    // §1: one HTTP port, 8080, serving the API and the health endpoints. Deviation: §5's /metrics
+    // moves to a port of its own, 9090, which no gateway route targets (§6 Network Exposure keeps
+    // it inside the cluster; on the API port only a path rule would) — METRICS_PORT is an assumed
+    // setting of the app (api/router/system/metrics.go serves the registry on it).
+    ports: { http: 8080, metrics: 9090 },
     env: {
       GIN_MODE: EnvValue.literal('release'),
       PORT: EnvValue.literal('8080'),
+      METRICS_PORT: EnvValue.literal('9090'),
       // §5 Logs: JSON formatting and request IDs are switched on outside the local environment.
       ENVIRONMENT: EnvValue.literal(env.name),
       // §10.1 / §10.8 / §10.2, reconciled above (the app reads them instead of hard-coding them).
@@ -251,9 +249,9 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
     },
     // The plan is silent: one pod at a time may be evicted, so capacity at scale is kept.
     disruptionBudget: { maxUnavailable: 1 },
-    // §5: /metrics on the API port (§4.10/§9 #6 add the RED metrics to it). Interval 30 s, timeout
-    // 10 s: the plan is silent; fine against §3's 5-minute latency windows.
-    monitoring: { port: 'http', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) },
+    // §5: /metrics (§4.10/§9 #6 add the RED metrics to it), on the metrics port. Interval 30 s,
+    // timeout 10 s: the plan is silent; fine against §3's 5-minute latency windows.
+    monitoring: { port: 'metrics', path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) },
     // Gin spools large multipart bodies to the temp directory; the root filesystem is read-only.
     writableDirectories: [{ path: '/tmp' }],
     // §1: Supabase Auth (register/login, JWT) over HTTPS.
@@ -282,8 +280,7 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
   const gateway = new TraefikGateway(chart, 'gateway', {
     hosts: [env.pick({ prod: 'api.postfacta.lucena.cloud', dev: 'api.dev.postfacta.lucena.cloud' })],
     tls: GatewayTls.certManager('letsencrypt'),
-    traefikNamespace: EXTERNAL.gateway,
-    traefikReplicas: 2,
+    traefik: TRAEFIK,
   });
   gateway.addRoute('api', {
     to: api,
@@ -298,16 +295,16 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
         allowCredentials: true,
       }),
       // §4.6: per-IP rate limit (the plan gives no number: 600/min per client, bursts of 100),
-      // shared by the 2 Traefik replicas.
+      // each Traefik replica enforcing its share (RELIABILITY.md › Rate limits).
       Middleware.rateLimit({
         average: 600,
         period: Duration.minutes(1),
         burst: 100,
-        sourceCriterion: SourceCriterion.clientIp(1),
+        sourceCriterion: SourceCriterion.clientIp(),
         perReplica: true,
       }),
       // §4.14: load shedding before the pods queue up: 100 concurrent requests per client.
-      Middleware.inFlightRequests(100, SourceCriterion.clientIp(1)),
+      Middleware.inFlightRequests(100, SourceCriterion.clientIp()),
       // §6 request size limits: incident payloads are small JSON; 1 MiB.
       Middleware.buffering(1024 * 1024),
       // §4.9: stop sending traffic to a failing backend.

@@ -51,7 +51,7 @@ import {
   WalCompression,
 } from '../lib';
 import { offsiteBackupCredentials, offsiteBackupTarget } from './offsite-backups';
-import { BACKUP_JOB_RESOURCES } from './shared';
+import { BACKUP_JOB_RESOURCES, TRAEFIK } from './shared';
 
 /**
  * Image tags deployed per component. The plan names no registry; these are the release tags of
@@ -110,8 +110,6 @@ function syncSecrets(chart: SystemChart, env: Environment) {
 
 /** Namespaces of what the services talk to but this stack does not own (assumed names). */
 const EXTERNAL = {
-  /** Traefik (§4.7.10) runs in `traefik` with 2 replicas (the platform's setting, assumed). */
-  gateway: 'traefik',
   /**
    * §4.7.5: traces go to Jaeger or Tempo. Assumed: Tempo's distributor as Service `tempo` in
    * namespace `tempo`, OTLP over gRPC on 4317.
@@ -119,6 +117,12 @@ const EXTERNAL = {
   tracing: 'tempo',
 } as const;
 const OTLP_GRPC_PORT = 4317;
+/**
+ * §4.7.4's `/metrics` is served on a port of its own, which no gateway route targets: on the API
+ * port a path rule would be all that kept it off the internet. METRICS_PORT (below) is an assumed
+ * setting of the services' metrics registry (internal/metrics/prometheus.go).
+ */
+const METRICS_PORT = 9090;
 
 export function socialBackendStack(stage: EnvironmentStage): SystemChart {
   const env = stage.environment;
@@ -250,6 +254,7 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
    */
   const common = (service: string, port: number, memLimit: string): Record<string, EnvValue> => ({
     PORT: EnvValue.literal(String(port)),
+    METRICS_PORT: EnvValue.literal(String(METRICS_PORT)),
     GOMEMLIMIT: EnvValue.literal(memLimit),
     // §4.7.3: JSON logs in production, console in dev.
     LOG_FORMAT: EnvValue.literal(env.pick({ prod: 'json', dev: 'console' })),
@@ -267,9 +272,9 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     OTEL_TRACES_SAMPLER_ARG: EnvValue.literal(env.pick({ prod: '0.1', dev: '1.0' })),
   });
 
-  // §4.7.4: `/metrics` on each service's http port (the gateway routes only /api/v1/* and /ws, so
-  // it stays internal). The plan gives no scrape interval: 30 s, well within the MTTD < 5 min.
-  const monitoring = { port: 'http' as const, path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) };
+  // §4.7.4: `/metrics` on each service's metrics port, which the gateway never routes. The plan
+  // gives no scrape interval: 30 s, well within the MTTD < 5 min.
+  const monitoring = { port: 'metrics' as const, path: '/metrics', interval: Duration.seconds(30), scrapeTimeout: Duration.seconds(10) };
   // The plan names no external APIs besides the tracing backend: no other egress is opened.
   const tracing = { to: NetworkPeer.namespace(EXTERNAL.tracing), ports: [OTLP_GRPC_PORT] };
 
@@ -298,7 +303,7 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
   // auth-service :8080 (§4.7.10 `/api/v1/auth/*`). The only holder of the JWT signing key (§4.7.11).
   const auth = new ReliableService(chart, 'auth', {
     image: SOCIAL_BACKEND_IMAGES.auth,
-    ports: { http: 8080 },
+    ports: { http: 8080, metrics: METRICS_PORT },
     env: {
       ...common('auth-service', 8080, goMemLimit),
       JWT_PRIVATE_KEY: secrets.jwt.env('private-key'),
@@ -317,7 +322,7 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
   // posts-service :8081 (§4.7.10 `/api/v1/posts/*`).
   const posts = new ReliableService(chart, 'posts', {
     image: SOCIAL_BACKEND_IMAGES.posts,
-    ports: { http: 8081 },
+    ports: { http: 8081, metrics: METRICS_PORT },
     env: {
       ...common('posts-service', 8081, goMemLimit),
       JWT_PUBLIC_KEY: secrets.jwt.env('public-key'),
@@ -336,7 +341,7 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
   // through Redis pub/sub (assumed; the plan names no broker), so any pod can serve any user.
   const realtime = new ReliableService(chart, 'realtime', {
     image: SOCIAL_BACKEND_IMAGES.realtime,
-    ports: { http: 8082 },
+    ports: { http: 8082, metrics: METRICS_PORT },
     env: {
       ...common('realtime-service', 8082, realtimeGoMemLimit),
       JWT_PUBLIC_KEY: secrets.jwt.env('public-key'),
@@ -369,8 +374,7 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
   const gateway = new TraefikGateway(chart, 'gateway', {
     hosts: [env.pick({ prod: 'api.social.lucena.cloud', dev: 'api.dev.social.lucena.cloud' })],
     tls: GatewayTls.certManager('letsencrypt'),
-    traefikNamespace: EXTERNAL.gateway,
-    traefikReplicas: 2,
+    traefik: TRAEFIK,
     middlewares: [
       // §4.7.11: HSTS, nosniff, X-Frame-Options DENY, X-XSS-Protection, CSP.
       Middleware.securityHeaders(),
@@ -379,6 +383,19 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
         allowOrigins: [env.pick({ prod: 'https://social.lucena.cloud', dev: 'https://dev.social.lucena.cloud' })],
         allowCredentials: true,
       }),
+      // §4.7.10 "rate limiting (global)": every route, per client IP, before forwardAuth (Traefik
+      // runs client-IP limits first), so a flood never reaches auth-service. The plan gives no
+      // number: 1000 requests/minute per address, burst 200 — ten users' worth of the 100/min
+      // per-user limit (§4.7.2) behind one address (NAT, offices). Each of the Traefik replicas
+      // enforces its share (perReplica; RELIABILITY.md states the arithmetic). The auth route
+      // replaces it with its own, stricter limit.
+      Middleware.rateLimit({
+        average: 1000,
+        burst: 200,
+        period: Duration.minutes(1),
+        sourceCriterion: SourceCriterion.clientIp(),
+        perReplica: true,
+      }),
       // §4.7.10 circuit breaker at gateway level: open on 30 % network errors or 25 % 5xx.
       Middleware.circuitBreaker(
         CircuitBreakerExpression.networkErrorRatio(0.3).or(CircuitBreakerExpression.responseCodeRatio(500, 600, 0.25)),
@@ -386,8 +403,8 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     ],
   });
   // §4.7.2 rate limits. The plan wants Redis-based distributed limiting: that is the services' own
-  // limiter (internal/middleware/ratelimit.go). At the gateway each of the 2 Traefik replicas
-  // enforces its share (perReplica), a coarse guard in front of it.
+  // limiter (internal/middleware/ratelimit.go). At the gateway each Traefik replica enforces its
+  // share (perReplica: ⌊limit / replicas⌋), a coarse guard in front of it.
   // "Authentication verification" (§4.7.10): every API route but auth's own asks auth-service,
   // which returns the caller's X-User-Id — the key of the per-user limit.
   const verified = [
@@ -403,9 +420,11 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
   gateway.addRoute('auth', {
     to: auth,
     pathPrefixes: ['/api/v1/auth'],
-    // Auth: 5 requests/minute per IP (behind one load balancer: X-Forwarded-For depth 1).
+    // §4.7.2 Auth: 5 requests/minute per IP (the address the trusted load balancer forwarded,
+    // TRAEFIK.trustedProxies). Split over 2 replicas that is 2/min each: a client gets 2–4 a
+    // minute, never more than the plan's 5 (deviation, RELIABILITY.md › Rate limits).
     middlewares: [
-      Middleware.rateLimit({ average: 5, period: Duration.minutes(1), sourceCriterion: SourceCriterion.clientIp(1), perReplica: true }),
+      Middleware.rateLimit({ average: 5, period: Duration.minutes(1), sourceCriterion: SourceCriterion.clientIp(), perReplica: true }),
     ],
   });
   gateway.addRoute('posts', { to: posts, pathPrefixes: ['/api/v1/posts'], middlewares: verified });

@@ -102,12 +102,34 @@ export interface ServiceFact {
   readonly terminationGracePeriod: Duration;
 }
 
+/** A rate limit of a gateway, and what each Traefik replica enforces of it. */
+export interface RateLimitFact {
+  /** The Middleware object's name. */
+  readonly middleware: string;
+  /** The routes that apply it. */
+  readonly routes: readonly string[];
+  /** What is counted together, e.g. `client IP (X-Forwarded-For depth 1)`. */
+  readonly countedPer: string;
+  /** The limit as declared (the plan's). */
+  readonly limit: { readonly average: number; readonly burst: number; readonly period: Duration };
+  /** What each replica enforces (the whole limit when the count is shared). */
+  readonly perReplica: { readonly average: number; readonly burst: number };
+  /** Whether the replicas share one count (Redis). */
+  readonly shared: boolean;
+  /** The most the fleet admits per period while a client is spread evenly over the replicas. */
+  readonly fleetAverage: number;
+}
+
 /** An edge gateway. */
 export interface GatewayFact {
   readonly name: string;
   readonly hosts: readonly string[];
   readonly routes: readonly string[];
   readonly traefikReplicas: number;
+  /** Proxies in front of Traefik whose X-Forwarded-For it trusts (the client-IP depth). */
+  readonly trustedProxyHops: number;
+  /** Every rate limit, once, with the routes applying it. */
+  readonly rateLimits: readonly RateLimitFact[];
 }
 
 /** A PostgreSQL cluster. */

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import type { ClusterSecretStoreSpecProvider } from '../../imports/external-secrets-clustersecretstore-external-secrets.io';
+import { TraefikPlatform } from '../gateway/traefik-platform';
 
 /** The Git repository Flux pulls the synthesized tree from. */
 export interface GitSourceProps {
@@ -59,12 +60,19 @@ export interface InfrastructureProps {
    * @default 'kube-prometheus-stack'
    */
   readonly monitoringRelease?: string;
+  /**
+   * The Traefik deployment to install: replicas, namespace and the proxies whose forwarded headers
+   * it trusts. Pass the same object to every TraefikGateway (checked at synth).
+   * @default - 2 replicas in `traefik`, no proxy in front (trustedProxies.hops 0)
+   */
+  readonly traefik?: TraefikPlatform;
 }
 
 /** Resolved infrastructure settings. */
 export interface InfrastructureSettings {
   readonly secretStore: Required<SecretStoreProps>;
   readonly monitoringRelease: string;
+  readonly traefik: TraefikPlatform;
   /** Labels the monitoring objects must carry for the Prometheus to select them. */
   readonly monitoringLabels: Readonly<Record<string, string>>;
 }

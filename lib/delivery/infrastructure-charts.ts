@@ -8,6 +8,8 @@
  * `appVersion`.
  */
 
+import { TraefikPlatform } from '../gateway/traefik-platform';
+
 /** A Helm repository Flux reads charts from (a `HelmRepository`). */
 export interface HelmRepositorySource {
   /** Name of the HelmRepository object. */
@@ -40,6 +42,8 @@ export interface InfrastructureChartSettings {
   readonly monitoringRelease: string;
   /** PriorityClass of the platform's own pods (operators, gateway, monitoring). */
   readonly platformPriorityClass: string;
+  /** The Traefik deployment every gateway runs on. */
+  readonly traefik: TraefikPlatform;
 }
 
 const REPOSITORIES = {
@@ -111,15 +115,16 @@ export function infrastructureComponents(s: InfrastructureChartSettings): Infras
       dependsOn: ['cert-manager', 'cloudnative-pg'],
     },
     {
-      // traefik chart 41.1.1: appVersion v3.7.9, the CRDs in imports/crds/traefik. Two replicas,
-      // as the stacks assume of the gateway (stacks/social-backend.ts).
+      // traefik chart 41.1.1: appVersion v3.7.9, the CRDs in imports/crds/traefik. Replicas and
+      // trusted proxies from the app's TraefikPlatform, the one the gateways divide rate limits by
+      // and take the X-Forwarded-For depth from.
       name: 'traefik',
-      namespace: 'traefik',
+      namespace: s.traefik.namespace,
       podSecurity: 'baseline',
       repository: REPOSITORIES.traefik,
       chart: 'traefik',
       version: '41.1.1',
-      values: { deployment: { replicas: 2 }, priorityClassName },
+      values: { ...s.traefik.helmValues(), priorityClassName },
       dependsOn: [],
     },
     {

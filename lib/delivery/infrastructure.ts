@@ -47,6 +47,7 @@ export class Infrastructure extends Chart {
     this.components = infrastructureComponents({
       monitoringRelease: infrastructure.monitoringRelease,
       platformPriorityClass: PLATFORM_PRIORITY_CLASS,
+      traefik: infrastructure.traefik,
     });
 
     const classes = new Construct(this, 'priority-classes');

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { hasReliabilityFacts, ProbeFact, ReliabilityFacts, SeverityFact, SloFact } from '../core/reliability-facts';
+import { GatewayFact, hasReliabilityFacts, ProbeFact, ReliabilityFacts, SeverityFact, SloFact } from '../core/reliability-facts';
 import type { SystemChart } from '../core/system-chart';
 import { goDuration } from '../core/units';
 
@@ -130,9 +130,13 @@ export function renderReport(
 
   if (gateways.length > 0) {
     out.push('## Gateway', '');
-    for (const g of gateways)
-      out.push(`- ${g.name}: ${g.hosts.join(', ')} — routes ${g.routes.join(', ')}; ${g.traefikReplicas} Traefik replicas`);
-    out.push('');
+    for (const g of gateways) {
+      out.push(
+        `- ${g.name}: ${g.hosts.join(', ')} — routes ${g.routes.join(', ')}; ${g.traefikReplicas} Traefik replicas; ` +
+          `plain HTTP answered with a permanent redirect to HTTPS; client IP ${g.trustedProxyHops > 0 ? `from X-Forwarded-For at depth ${g.trustedProxyHops} (the trusted proxies in front of Traefik)` : 'from the connection'}`,
+      );
+    }
+    out.push('', ...rateLimitSection(gateways));
   }
 
   if (databases.length > 0 || caches.length > 0) {
@@ -234,4 +238,36 @@ function days(d: Duration): string {
 
 function round(n: number): string {
   return String(Number(n.toPrecision(6)));
+}
+
+/**
+ * The rate limits and what each Traefik replica enforces of them. Traefik counts in each
+ * replica's memory: a limit divided across R replicas is ⌊L/R⌋ each, so the fleet admits at most
+ * R × ⌊L/R⌋ ≤ L while a client is spread evenly, and ⌊L/R⌋ when all its requests land on one.
+ */
+function rateLimitSection(gateways: readonly GatewayFact[]): string[] {
+  const rows = gateways.flatMap((g) =>
+    g.rateLimits.map((r) => {
+      const period = goDuration(r.limit.period);
+      const each = `${r.perReplica.average}/${period}, burst ${r.perReplica.burst}`;
+      const fleet = r.shared
+        ? `${r.limit.average}/${period}, one count shared through Redis`
+        : `≤ ${r.fleetAverage}/${period} (${r.perReplica.average} × ${g.traefikReplicas} replicas), ${r.perReplica.average}/${period} from a single replica`;
+      return `| ${r.middleware} | ${r.routes.join(', ')} | ${r.countedPer} | ${r.limit.average}/${period}, burst ${r.limit.burst} | ${each} | ${fleet} |`;
+    }),
+  );
+  if (rows.length === 0) return [];
+  return [
+    '### Rate limits',
+    '',
+    "Traefik counts a rate limit in each replica's memory. A limit L per period is divided across the R replicas: each enforces ⌊L/R⌋ " +
+      '(the burst likewise), so while the load balancer spreads a client evenly the fleet admits at most R × ⌊L/R⌋ ≤ L, and a client ' +
+      'whose requests all reach one replica gets ⌊L/R⌋ — stricter than declared, never looser. Where L is not a multiple of R the ' +
+      'enforced total is below the declared limit (a deliberate deviation: never above it).',
+    '',
+    '| middleware | routes | counted per | declared limit | each Traefik replica | fleet |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ];
 }

@@ -4,6 +4,8 @@ import { ApiObject, App, Chart, Duration, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Environment } from '../core/environment';
 import type { KubeJson } from '../core/json';
+import { TraefikGateway } from '../gateway/traefik-gateway/traefik-gateway';
+import { TraefikPlatform } from '../gateway/traefik-platform';
 import { EnvironmentStage } from './environment-stage';
 import {
   attachFluxSettings,
@@ -180,6 +182,7 @@ export class ReliakitApp extends App {
     for (const c of this.node.findAll()) {
       for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
     }
+    errors.push(...this.gatewayPlatformErrors());
     if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
 
     const dirs: RenderedDirectory[] = [];
@@ -239,6 +242,26 @@ export class ReliakitApp extends App {
     ]);
   }
 
+  /**
+   * Every TraefikGateway runs on the Traefik the app installs: the replica count it divides rate
+   * limits by and the trusted proxies it takes the X-Forwarded-For depth from must be the ones of
+   * the HelmRelease, or the limits and client addresses are wrong in production.
+   */
+  private gatewayPlatformErrors(): string[] {
+    const installed = this.fluxSettings.infrastructure?.traefik;
+    if (!installed) return [];
+    const describe = (t: TraefikPlatform) =>
+      JSON.stringify({ namespace: t.namespace, replicas: t.replicas, trustedProxies: t.trustedProxies });
+    return this.node
+      .findAll()
+      .filter((c): c is TraefikGateway => c instanceof TraefikGateway)
+      .filter((g) => describe(g.traefik) !== describe(installed))
+      .map(
+        (g) =>
+          `[${g.node.path}] 'traefik' (${describe(g.traefik)}) is not the Traefik the app installs (infrastructure.traefik: ${describe(installed)}) — pass the same TraefikPlatform to both`,
+      );
+  }
+
   /** Writes the tree to `outdir` (what `cdk8s synth` runs). */
   public synth(): void {
     for (const file of this.synthTree()) {
@@ -256,6 +279,7 @@ function resolveInfrastructure(props: InfrastructureProps): InfrastructureSettin
     secretStore: { name: props.secretStore.name ?? 'secret-manager', provider: props.secretStore.provider },
     monitoringRelease,
     monitoringLabels: { release: monitoringRelease },
+    traefik: props.traefik ?? new TraefikPlatform({ replicas: 2, trustedProxies: { hops: 0, cidrs: [] } }),
   };
 }
 

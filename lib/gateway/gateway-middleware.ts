@@ -12,33 +12,39 @@ import { goDuration } from '../core/units';
 /** Whose requests a rate or in-flight limit counts together. */
 export class SourceCriterion {
   /**
-   * The client IP. `depth` picks it from X-Forwarded-For: the n-th address from the right, for
-   * gateways behind a proxy or load balancer (0: the connection's address).
+   * The client IP. Behind proxies (load balancers, CDN edges) the gateway picks it from
+   * X-Forwarded-For at the depth of its TraefikPlatform's trusted-proxy contract
+   * (`trustedProxies.hops`), never a depth of its own: a depth that does not match the proxies in
+   * front either counts every client as the proxy or lets clients forge their address.
    */
-  public static clientIp(depth = 0): SourceCriterion {
-    return new SourceCriterion(
-      { ipStrategy: depth > 0 ? { depth } : {} },
-      depth > 0 ? `client IP (X-Forwarded-For depth ${depth})` : 'client IP',
-      depth,
-    );
+  public static clientIp(): SourceCriterion {
+    return new SourceCriterion();
   }
 
   /** A request header, e.g. the user ID a forwardAuth middleware sets. */
   public static header(name: string): SourceCriterion {
-    return new SourceCriterion({ requestHeaderName: name }, `header ${name}`, undefined, name);
+    return new SourceCriterion(name);
   }
 
   private constructor(
-    /** @internal */ public readonly _spec: MiddlewareSpecRateLimitSourceCriterion,
-    private readonly description: string,
-    /** The X-Forwarded-For depth of an IP criterion. */
-    public readonly depth?: number,
     /** The header of a header criterion. */
     public readonly headerName?: string,
   ) {}
 
+  /** @internal Traefik's sourceCriterion, with the X-Forwarded-For depth of the platform's `hops`. */
+  public _resolve(hops: number): MiddlewareSpecRateLimitSourceCriterion {
+    if (this.headerName) return { requestHeaderName: this.headerName };
+    return { ipStrategy: hops > 0 ? { depth: hops } : {} };
+  }
+
+  /** What is counted, for reports: `client IP (X-Forwarded-For depth 1)`. */
+  public describe(hops: number): string {
+    if (this.headerName) return `header ${this.headerName}`;
+    return hops > 0 ? `client IP (X-Forwarded-For depth ${hops})` : 'client IP';
+  }
+
   public toString(): string {
-    return this.description;
+    return this.headerName ? `header ${this.headerName}` : 'client IP';
   }
 }
 
@@ -158,7 +164,7 @@ export const MIDDLEWARE_ORDER = [
   'ipAllowList', // reject unknown networks before doing any work
   'headers', // security headers on every response, even errors
   'cors', // answer preflights before auth and limits reject them
-  'rateLimit:ip', // per-IP limits protect the auth service itself
+  'rateLimit:ip', // per-IP limits (a gateway-wide limit too) run first, so floods never reach the auth service
   'forwardAuth', // verify the caller; sets the user header
   'rateLimit:header', // per-user limits need the header forwardAuth set
   'inFlightReq', // cap concurrency per caller
@@ -184,7 +190,8 @@ export class Middleware {
 
   /** At most `amount` requests in flight per source. */
   public static inFlightRequests(amount: number, sourceCriterion: SourceCriterion = SourceCriterion.clientIp()): Middleware {
-    return new Middleware('inFlightReq', 'in-flight', { inFlightReq: { amount, sourceCriterion: sourceCriterion._spec } }, { amount });
+    // The criterion is completed by the gateway, which knows the trusted-proxy depth.
+    return new Middleware('inFlightReq', 'in-flight', { inFlightReq: { amount } }, { amount, sourceCriterion });
   }
 
   /** Opens when `expression` holds; checks every `checkPeriod`, stays open `fallbackDuration`. */
@@ -267,12 +274,13 @@ export class Middleware {
   }
 
   /** Only these source ranges may call. */
-  public static ipAllowList(sourceRanges: readonly string[], sourceCriterion: SourceCriterion = SourceCriterion.clientIp()): Middleware {
+  public static ipAllowList(sourceRanges: readonly string[]): Middleware {
+    const sourceCriterion = SourceCriterion.clientIp();
     return new Middleware(
       'ipAllowList',
       'ip-allow-list',
-      { ipAllowList: { sourceRange: [...sourceRanges], ipStrategy: sourceCriterion._spec.ipStrategy } },
-      { sourceRanges },
+      { ipAllowList: { sourceRange: [...sourceRanges] } },
+      { sourceRanges, sourceCriterion },
     );
   }
 

@@ -6,3 +6,5 @@ export type { CorsProps, MiddlewareKind, RateLimitProps, SecurityHeadersProps } 
 export { GatewayTls, RouteProtocol } from './traefik-gateway/props';
 export type { GatewayRouteProps, TraefikGatewayProps } from './traefik-gateway/props';
 export { TraefikGateway } from './traefik-gateway/traefik-gateway';
+export { TraefikPlatform } from './traefik-platform';
+export type { TraefikPlatformProps, TrustedProxies } from './traefik-platform';

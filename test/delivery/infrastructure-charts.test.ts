@@ -1,8 +1,11 @@
 import { infrastructureComponents } from '../../lib/delivery/infrastructure-charts';
 import { priorityClasses } from '../../lib/delivery/priority-classes';
+import { TraefikPlatform } from '../../lib/gateway/traefik-platform';
+
+const TRAEFIK = new TraefikPlatform({ namespace: 'edge', replicas: 3, trustedProxies: { hops: 1, cidrs: ['10.0.0.0/8', '192.0.2.0/24'] } });
 
 test('every chart is pinned to the release of the CRDs in imports/crds, from its repository, after what it needs', () => {
-  const components = infrastructureComponents({ monitoringRelease: 'kps', platformPriorityClass: 'platform' });
+  const components = infrastructureComponents({ monitoringRelease: 'kps', platformPriorityClass: 'platform', traefik: TRAEFIK });
   expect(
     components.map((c) => [
       c.name,
@@ -31,7 +34,7 @@ test('every chart is pinned to the release of the CRDs in imports/crds, from its
       'plugin-barman-cloud@0.7.0',
       ['cert-manager', 'cloudnative-pg'],
     ],
-    ['traefik', 'traefik', 'baseline', 'traefik=https://traefik.github.io/charts', 'traefik@41.1.1', []],
+    ['traefik', 'edge', 'baseline', 'traefik=https://traefik.github.io/charts', 'traefik@41.1.1', []],
     [
       'external-secrets',
       'external-secrets',
@@ -50,7 +53,15 @@ test('every chart is pinned to the release of the CRDs in imports/crds, from its
     },
     'cloudnative-pg': { crds: { create: true }, priorityClassName: 'platform' },
     'plugin-barman-cloud': { crds: { create: true }, priorityClassName: 'platform' },
-    traefik: { deployment: { replicas: 2 }, priorityClassName: 'platform' },
+    // The app's TraefikPlatform: its replicas, and the proxies trusted on both entry points.
+    traefik: {
+      deployment: { replicas: 3 },
+      ports: {
+        web: { forwardedHeaders: { trustedIPs: ['10.0.0.0/8', '192.0.2.0/24'] } },
+        websecure: { forwardedHeaders: { trustedIPs: ['10.0.0.0/8', '192.0.2.0/24'] } },
+      },
+      priorityClassName: 'platform',
+    },
     'external-secrets': { installCRDs: true, priorityClassName: 'platform' },
     'litmus-core': {},
   });

@@ -174,7 +174,37 @@ describe('renderReport', () => {
 /** A construct outside the library that joins the report only by publishing facts. */
 class CustomGateway extends Construct implements IReliabilityFacts {
   public reliabilityFacts(): ReliabilityFacts {
-    return { gateways: [{ name: 'edge', hosts: ['shop.example.com'], routes: ['web'], traefikReplicas: 2 }] };
+    return {
+      gateways: [
+        {
+          name: 'edge',
+          hosts: ['shop.example.com'],
+          routes: ['web', 'api'],
+          traefikReplicas: 2,
+          trustedProxyHops: 1,
+          rateLimits: [
+            {
+              middleware: 'edge-rate-limit',
+              routes: ['web', 'api'],
+              countedPer: 'client IP (X-Forwarded-For depth 1)',
+              limit: { average: 5, burst: 5, period: Duration.minutes(1) },
+              perReplica: { average: 2, burst: 2 },
+              shared: false,
+              fleetAverage: 4,
+            },
+            {
+              middleware: 'edge-api-rate-limit',
+              routes: ['api'],
+              countedPer: 'header X-User-Id',
+              limit: { average: 100, burst: 100, period: Duration.minutes(1) },
+              perReplica: { average: 100, burst: 100 },
+              shared: true,
+              fleetAverage: 100,
+            },
+          ],
+        },
+      ],
+    };
   }
 }
 
@@ -184,7 +214,21 @@ describe('reliabilityReport', () => {
     const chart = new SystemChart(app.stage(Environment.PROD), 'shop');
     new CustomGateway(chart, 'edge');
     expect(reliabilityReport(chart)).toBe(
-      `${[...HEADER, '## Gateway', '', '- edge: shop.example.com — routes web; 2 Traefik replicas'].join('\n')}\n`,
+      `${[
+        ...HEADER,
+        '## Gateway',
+        '',
+        '- edge: shop.example.com — routes web, api; 2 Traefik replicas; plain HTTP answered with a permanent redirect to HTTPS; client IP from X-Forwarded-For at depth 1 (the trusted proxies in front of Traefik)',
+        '',
+        '### Rate limits',
+        '',
+        "Traefik counts a rate limit in each replica's memory. A limit L per period is divided across the R replicas: each enforces ⌊L/R⌋ (the burst likewise), so while the load balancer spreads a client evenly the fleet admits at most R × ⌊L/R⌋ ≤ L, and a client whose requests all reach one replica gets ⌊L/R⌋ — stricter than declared, never looser. Where L is not a multiple of R the enforced total is below the declared limit (a deliberate deviation: never above it).",
+        '',
+        '| middleware | routes | counted per | declared limit | each Traefik replica | fleet |',
+        '|---|---|---|---|---|---|',
+        '| edge-rate-limit | web, api | client IP (X-Forwarded-For depth 1) | 5/1m, burst 5 | 2/1m, burst 2 | ≤ 4/1m (2 × 2 replicas), 2/1m from a single replica |',
+        '| edge-api-rate-limit | api | header X-User-Id | 100/1m, burst 100 | 100/1m, burst 100 | 100/1m, one count shared through Redis |',
+      ].join('\n')}\n`,
     );
   });
 });

@@ -246,10 +246,11 @@ describe.each(cases)('%s', (name, objects) => {
     }
   });
 
-  test('every gateway route targets an existing Service port, and every middleware it uses exists', () => {
+  test('every gateway route targets an existing Service port (or a Traefik internal service), and every middleware it uses exists', () => {
     for (const ir of objects.filter((o) => o.kind === 'IngressRoute')) {
       for (const route of ir.spec.routes) {
-        for (const target of route.services) {
+        // Traefik's own services (the HTTP → HTTPS redirect's `noop@internal`) are not Kubernetes Services.
+        for (const target of route.services.filter((t: Manifest) => (t.kind ?? 'Service') === 'Service')) {
           const svc = objects.find(
             (o) =>
               o.kind === 'Service' &&

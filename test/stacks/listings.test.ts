@@ -78,29 +78,19 @@ describe.each(Environment.ALL)('listings ($name)', (env) => {
     }
   });
 
-  test('§Architecture: REST and gRPC through the gateway (traefik namespace on both ports); nothing else gets in', () => {
+  test('§Features: REST through the gateway, gRPC (internal) from the in-cluster callers only; nothing else gets in', () => {
     const ingress = find(objects, 'NetworkPolicy', 'listings-service').spec.ingress;
-    // The gateway's routes admit Traefik on the routed port each (gRPC, then REST).
+    const namespace = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
     expect(ingress).toEqual([
-      {
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
-        ports: [{ protocol: 'TCP', port: 9093 }],
-      },
-      {
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }],
-        ports: [{ protocol: 'TCP', port: 50053 }],
-      },
-      {
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }],
-        ports: [{ protocol: 'TCP', port: 8086 }],
-      },
+      { from: [namespace('svetu')], ports: [{ protocol: 'TCP', port: 50053 }] },
+      { from: [namespace('delivery')], ports: [{ protocol: 'TCP', port: 50053 }] },
+      { from: [namespace('monitoring')], ports: [{ protocol: 'TCP', port: 9093 }] },
+      { from: [namespace('traefik')], ports: [{ protocol: 'TCP', port: 8086 }] },
     ]);
     const routes = find(objects, 'IngressRoute', 'listings-gateway').spec.routes;
-    expect(routes.map((r: Manifest) => [r.services[0].port, r.services[0].scheme])).toEqual([
-      [50053, 'h2c'],
-      [8086, undefined],
+    expect(routes.map((r: Manifest) => [r.match, r.services[0].port, r.services[0].scheme])).toEqual([
+      [`Host(\`${env.isProduction ? 'listings' : 'listings.dev'}.lucena.cloud\`) && PathPrefix(\`/api/v1\`)`, 8086, undefined],
     ]);
-    expect(routes[0].match).toContain('HeaderRegexp(`Content-Type`, `^application/grpc`)');
     // The worker takes no traffic: Prometheus only.
     expect(find(objects, 'NetworkPolicy', 'listings-worker').spec.ingress).toEqual([
       {

@@ -29,9 +29,13 @@ describe.each(Environment.ALL)('llm-data-vault ($name)', (env) => {
   });
 
   test('§4.2–4.4, §5.3 the API listens on http 8080, exposed by its Service', () => {
-    expect(container(find(objects, 'Deployment', API)).ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    expect(container(find(objects, 'Deployment', API)).ports).toEqual([
+      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
+    ]);
     expect(find(objects, 'Service', API).spec.ports).toEqual([
       { name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' },
+      { name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP', appProtocol: 'http' },
     ]);
   });
 
@@ -108,9 +112,9 @@ describe.each(Environment.ALL)('llm-data-vault ($name)', (env) => {
     expect(find(objects, 'Deployment', API).spec.replicas).toBeUndefined();
   });
 
-  test('§6.1/§9.3 ServiceMonitor: /metrics on http every 30 s', () => {
+  test('§6.1/§9.3 ServiceMonitor: /metrics on the metrics port (deviation: not 8080, which the gateway routes) every 30 s', () => {
     expect(find(objects, 'ServiceMonitor', API).spec.endpoints).toEqual([
-      { port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' },
+      { port: 'metrics', path: '/metrics', interval: '30s', scrapeTimeout: '10s' },
     ]);
   });
 

@@ -34,9 +34,13 @@ describe.each(Environment.ALL)('postfacta ($name)', (env) => {
 
   test('§1 the API serves HTTP on 8080', () => {
     const c = container(find(objects, 'Deployment', 'postfacta-api'));
-    expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    expect(c.ports).toEqual([
+      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
+    ]);
     expect(find(objects, 'Service', 'postfacta-api').spec.ports).toEqual([
       { name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' },
+      { name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP', appProtocol: 'http' },
     ]);
   });
 
@@ -77,9 +81,9 @@ describe.each(Environment.ALL)('postfacta ($name)', (env) => {
     expect(seconds(vars.HTTP_REQUEST_TIMEOUT)).toBeLessThan(seconds(vars.SHUTDOWN_TIMEOUT));
   });
 
-  test('§5 ServiceMonitor: /metrics on http every 30 s, timeout 10 s', () => {
+  test('§5 ServiceMonitor: /metrics on the metrics port (no route targets it) every 30 s, timeout 10 s', () => {
     expect(find(objects, 'ServiceMonitor', 'postfacta-api').spec.endpoints).toEqual([
-      { port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' },
+      { port: 'metrics', path: '/metrics', interval: '30s', scrapeTimeout: '10s' },
     ]);
   });
 

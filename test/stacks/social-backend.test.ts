@@ -27,9 +27,13 @@ describe.each(Environment.ALL)('social-backend ($name)', (env) => {
     for (const [name, port] of Object.entries(ports)) {
       const d = find(objects, 'Deployment', name);
       expect(d.metadata.namespace).toBe('social-backend');
-      expect(container(d).ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }]);
+      expect(container(d).ports).toEqual([
+        { name: 'http', containerPort: port, protocol: 'TCP' },
+        { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
+      ]);
       expect(find(objects, 'Service', name).spec.ports).toEqual([
         { name: 'http', port, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' },
+        { name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP', appProtocol: 'http' },
       ]);
     }
   });
@@ -53,10 +57,10 @@ describe.each(Environment.ALL)('social-backend ($name)', (env) => {
     }
   });
 
-  test("§4.7.4 ServiceMonitor: /metrics on each service's http port", () => {
+  test("§4.7.4 ServiceMonitor: /metrics on each service's own metrics port, which no route targets", () => {
     for (const name of SERVICES) {
       expect(find(objects, 'ServiceMonitor', name).spec.endpoints).toEqual([
-        { port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' },
+        { port: 'metrics', path: '/metrics', interval: '30s', scrapeTimeout: '10s' },
       ]);
     }
   });
@@ -245,11 +249,19 @@ describe("social-backend prod carries the plan's values", () => {
     expect(route.routes[1].middlewares.map((m: Manifest) => m.name)).toEqual([
       'social-backend-gateway-security-headers',
       'social-backend-gateway-cors',
+      'social-backend-gateway-rate-limit',
       'social-backend-gateway-posts-forward-auth',
       'social-backend-gateway-posts-rate-limit',
       'social-backend-gateway-circuit-breaker',
     ]);
-    // 100/min per user and 5/min per IP, shared by 2 Traefik replicas.
+    // §4.7.10 global: 1000/min per client IP before forwardAuth; §4.7.2 100/min per user and
+    // 5/min per IP; each of the 2 Traefik replicas enforces ⌊limit / 2⌋.
+    expect(find(objects, 'Middleware', 'social-backend-gateway-rate-limit').spec.rateLimit).toEqual({
+      average: 500,
+      burst: 100,
+      period: '1m',
+      sourceCriterion: { ipStrategy: { depth: 1 } },
+    });
     expect(find(objects, 'Middleware', 'social-backend-gateway-posts-rate-limit').spec.rateLimit).toMatchObject({
       average: 50,
       period: '1m',

@@ -1,6 +1,7 @@
 import { Middleware } from '../gateway-middleware';
 import { PortName } from '../../workload/probe';
 import { ReliableService } from '../../workload/reliable-service/reliable-service';
+import { TraefikPlatform } from '../traefik-platform';
 
 /** How the gateway terminates TLS. */
 export class GatewayTls {
@@ -42,16 +43,14 @@ export interface TraefikGatewayProps {
   /** TLS termination. */
   readonly tls: GatewayTls;
   /**
-   * Replicas of the Traefik deployment: a local rate limit is enforced by each of them.
+   * The Traefik deployment the gateway runs on (the one the app's infrastructure installs): its
+   * namespace is admitted by routed services, its replica count divides local rate limits, its
+   * trusted proxies decide the X-Forwarded-For depth of client-IP criteria.
    */
-  readonly traefikReplicas: number;
+  readonly traefik: TraefikPlatform;
   /**
-   * The namespace Traefik runs in; routed services admit it on their routed port only.
-   * @default 'traefik'
-   */
-  readonly traefikNamespace?: string;
-  /**
-   * Traefik entry points.
+   * Traefik entry points of the routes. Plain HTTP (`web`) is answered by a permanent redirect
+   * to HTTPS for every host (an IngressRoute of its own), never by a route.
    * @default ['websecure']
    */
   readonly entryPoints?: readonly string[];
@@ -95,4 +94,11 @@ export interface GatewayRouteProps {
    * @default false
    */
   readonly idempotent?: boolean;
+  /**
+   * Publish a gRPC route. gRPC is taken to be an internal protocol: in-cluster callers reach the
+   * service's grpc port through its NetworkPolicy (`ingress`), not through the gateway. A public
+   * gRPC route must verify its callers (forwardAuth) and be rate-limited.
+   * @default false
+   */
+  readonly publicGrpc?: boolean;
 }

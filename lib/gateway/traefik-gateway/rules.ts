@@ -4,11 +4,14 @@ import { Environment } from '../../core/environment';
 import { goDuration } from '../../core/units';
 import { PortName } from '../../workload/probe';
 import { Middleware, RateLimitProps } from '../gateway-middleware';
+import { TraefikPlatform } from '../traefik-platform';
 import { RouteProtocol } from './props';
 import { GatewaySpec, RouteSpec } from './spec';
 
 const HOSTNAME = /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ORIGIN = /^https?:\/\/[^/\s*]+$/;
+/** Traefik's plain-HTTP entry point, which the gateway only redirects to HTTPS. */
+export const HTTP_ENTRY_POINT = 'web';
 
 /** A broken rule; the construct reports it through `Violations`, which adds its path. */
 export interface Violation {
@@ -26,6 +29,10 @@ export interface RouteTarget {
   readonly path: string;
   readonly ports: Readonly<Partial<Record<PortName, number>>>;
   readonly environment: Environment;
+  /** The HTTP paths its probes check, on which port. */
+  readonly probes: readonly { readonly probe: string; readonly path: string; readonly port: PortName }[];
+  /** Where Prometheus scrapes it, if it does. */
+  readonly metrics?: { readonly port: PortName; readonly path: string };
 }
 
 /** The gateway a route is added to, as the rules see it. */
@@ -40,6 +47,7 @@ export interface RouteContext {
 export interface RouteMiddlewareContext {
   readonly protocol: RouteProtocol;
   readonly idempotent: boolean;
+  readonly publicGrpc: boolean;
   /** The gateway's and the route's middlewares, merged. */
   readonly merged: readonly Middleware[];
 }
@@ -53,25 +61,25 @@ function checker(out: Violation[]): Check {
 }
 
 /** The rules of the gateway's own props (its middlewares: {@link middlewareViolations}). */
-export function gatewayViolations(id: string, spec: Pick<GatewaySpec, 'name' | 'hosts' | 'traefikReplicas'>): Violation[] {
+export function gatewayViolations(id: string, spec: Pick<GatewaySpec, 'name' | 'hosts' | 'entryPoints'>): Violation[] {
   const out: Violation[] = [];
   const check = checker(out);
   check(!isDnsLabel(spec.name), 'id', id, `gives the name '${spec.name}', which is not a DNS label`, 'use a short lowercase id');
   check(spec.hosts.length === 0, 'hosts', spec.hosts, 'is empty', 'list the host names the gateway serves');
   for (const host of spec.hosts) check(!HOSTNAME.test(host), 'hosts', host, 'is not a host name', "use e.g. 'api.example.com'");
   check(
-    !Number.isInteger(spec.traefikReplicas) || spec.traefikReplicas < 1,
-    'traefikReplicas',
-    spec.traefikReplicas,
-    'is not a positive integer',
-    'give the replica count of the Traefik deployment',
+    spec.entryPoints.includes(HTTP_ENTRY_POINT),
+    'entryPoints',
+    spec.entryPoints,
+    `serves the routes on plain HTTP ('${HTTP_ENTRY_POINT}'), where anyone on the path can read and change them`,
+    `drop '${HTTP_ENTRY_POINT}': the gateway answers HTTP with a permanent redirect to HTTPS`,
   );
   return out;
 }
 
 /** The rules of a route against its target and the routes already added (its middlewares: {@link middlewareViolations}). */
 export function routeViolations(
-  route: Pick<RouteSpec, 'id' | 'protocol' | 'port' | 'paths'>,
+  route: Pick<RouteSpec, 'id' | 'protocol' | 'port' | 'paths' | 'publicGrpc'>,
   to: RouteTarget,
   gateway: RouteContext,
 ): Violation[] {
@@ -115,6 +123,31 @@ export function routeViolations(
     `is in environment '${to.environment.name}'`,
     'route to a service of the same environment',
   );
+  check(
+    protocol === RouteProtocol.GRPC && !route.publicGrpc,
+    `${prefix}.publicGrpc`,
+    false,
+    'publishes gRPC, an internal protocol, on the internet',
+    "let in-cluster callers reach the grpc port through the service's ingress, or set publicGrpc: true (with forwardAuth and a rate limit)",
+  );
+  check(
+    to.metrics !== undefined && to.metrics.port === port,
+    `${prefix}.port`,
+    port,
+    `is where Prometheus scrapes ${to.name} (${to.metrics?.path}), so the route publishes its metrics`,
+    'serve metrics on a port of their own (ports.metrics) that no route targets',
+  );
+  for (const path of route.paths) {
+    for (const probe of to.probes.filter((p) => p.port === port && p.path.startsWith(path))) {
+      check(
+        true,
+        `${prefix}.pathPrefixes`,
+        path,
+        `reaches the ${probe.probe} probe path '${probe.path}' of ${to.name} on port '${port}'`,
+        "route only the API's own prefixes (e.g. '/api/v1')",
+      );
+    }
+  }
   for (const path of route.paths) {
     check(
       !path.startsWith('/') || /[`\s]/.test(path),
@@ -136,7 +169,7 @@ export function routeViolations(
 export function middlewareViolations(
   prop: string,
   middlewares: readonly Middleware[],
-  traefikReplicas: number,
+  traefik: TraefikPlatform,
   route?: RouteMiddlewareContext,
 ): Violation[] {
   const out: Violation[] = [];
@@ -151,7 +184,7 @@ export function middlewareViolations(
     switch (m.kind) {
       case 'rateLimit:ip':
       case 'rateLimit:header':
-        out.push(...rateLimitViolations(prop, p as RateLimitProps, traefikReplicas));
+        out.push(...rateLimitViolations(prop, p as RateLimitProps, traefik.replicas));
         break;
       case 'cors': {
         const origins: string[] = p.allowOrigins;
@@ -233,6 +266,27 @@ export function middlewareViolations(
   }
   if (!route) return out;
   const kinds = new Set(route.merged.map((m) => m.kind));
+  check(
+    !kinds.has('rateLimit:ip') && !kinds.has('rateLimit:header'),
+    prop,
+    [...kinds],
+    'has no rate limit, so one client can flood the service',
+    "add Middleware.rateLimit (on the route, or the gateway's for every route)",
+  );
+  check(
+    kinds.has('forwardAuth') && !kinds.has('rateLimit:ip'),
+    `${prop}.forwardAuth`,
+    'forwardAuth',
+    'asks the auth service on every request with no client-IP limit before it, so a flood reaches the auth service',
+    'add a client-IP Middleware.rateLimit (it runs before forwardAuth), e.g. on the gateway',
+  );
+  check(
+    route.protocol === RouteProtocol.GRPC && route.publicGrpc && !kinds.has('forwardAuth'),
+    `${prop}.forwardAuth`,
+    'none',
+    'is missing on a public gRPC route, so anyone on the internet can call it',
+    'add Middleware.forwardAuth, or keep gRPC internal',
+  );
   check(
     kinds.has('retry') && !route.idempotent,
     `${prop}.retry`,

@@ -1,6 +1,7 @@
 import { resourceName } from '../../core/conventions';
 import { PortName } from '../../workload/probe';
 import { MIDDLEWARE_ORDER, Middleware } from '../gateway-middleware';
+import { TraefikPlatform } from '../traefik-platform';
 import { GatewayRouteProps, GatewayTls, RouteProtocol, TraefikGatewayProps } from './props';
 
 /** A gateway's props with every default decided. */
@@ -9,8 +10,7 @@ export interface GatewaySpec {
   readonly name: string;
   readonly hosts: readonly string[];
   readonly tls: GatewayTls;
-  readonly traefikReplicas: number;
-  readonly traefikNamespace: string;
+  readonly traefik: TraefikPlatform;
   readonly entryPoints: readonly string[];
   readonly middlewares: readonly Middleware[];
   readonly allowCrossNamespace: boolean;
@@ -23,6 +23,7 @@ export interface RouteSpec {
   readonly port: PortName;
   readonly paths: readonly string[];
   readonly idempotent: boolean;
+  readonly publicGrpc: boolean;
   readonly middlewares: readonly Middleware[];
 }
 
@@ -31,8 +32,7 @@ export function resolveGateway(system: string, id: string, props: TraefikGateway
     name: resourceName(system, id),
     hosts: [...props.hosts],
     tls: props.tls,
-    traefikReplicas: props.traefikReplicas,
-    traefikNamespace: props.traefikNamespace ?? 'traefik',
+    traefik: props.traefik,
     entryPoints: [...(props.entryPoints ?? ['websecure'])],
     middlewares: [...(props.middlewares ?? [])],
     allowCrossNamespace: props.allowCrossNamespace ?? false,
@@ -47,6 +47,7 @@ export function resolveRoute(id: string, props: Omit<GatewayRouteProps, 'to'>): 
     port: props.port ?? (protocol === RouteProtocol.GRPC ? 'grpc' : 'http'),
     paths: [...(props.pathPrefixes ?? ['/'])],
     idempotent: props.idempotent ?? false,
+    publicGrpc: props.publicGrpc ?? false,
     middlewares: [...(props.middlewares ?? [])],
   };
 }

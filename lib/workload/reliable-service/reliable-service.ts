@@ -122,6 +122,8 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
   public readonly hasDisruptionBudget: boolean;
   /** Whether a ServiceMonitor is emitted. */
   public readonly isMonitored: boolean;
+  /** Where Prometheus scrapes the pods (the named port and path), when a ServiceMonitor is emitted. */
+  public readonly metrics: { readonly port: PortName; readonly path: string } | undefined;
 
   /** The resolved PodDisruptionBudget, when there is one. */
   public readonly disruptionBudget: Readonly<DisruptionBudgetProps> | undefined;
@@ -169,6 +171,7 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
     this.hasDisruptionBudget = spec.hasDisruptionBudget;
     this.disruptionBudget = spec.disruptionBudget;
     this.isMonitored = spec.monitoring !== undefined;
+    this.metrics = spec.monitoring && { port: spec.monitoring.port, path: spec.monitoring.path };
 
     // Connections name other constructs, so they are checked here, after the spec's own rules.
     for (const rule of props.ingress ?? []) this.addIngress(rule);

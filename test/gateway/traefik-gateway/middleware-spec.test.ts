@@ -8,7 +8,19 @@ import {
   MiddlewareSpecRetryInitialInterval,
 } from '../../../imports/traefik-middleware-traefik.io';
 import { CircuitBreakerExpression, Middleware, SourceCriterion } from '../../../lib/gateway/gateway-middleware';
-import { middlewareObjects, MiddlewareObjectSpec, middlewareSpec } from '../../../lib/gateway/traefik-gateway/middleware-spec';
+import {
+  middlewareObjects,
+  MiddlewareObjectSpec,
+  middlewareSpec,
+  RateLimitShare,
+  rateLimitShare,
+} from '../../../lib/gateway/traefik-gateway/middleware-spec';
+import { TraefikPlatform } from '../../../lib/gateway/traefik-platform';
+
+/** Three replicas with no proxy in front: the client IP is the connection's. */
+const THREE = new TraefikPlatform({ replicas: 3, trustedProxies: { hops: 0, cidrs: [] } });
+/** Two replicas behind two proxies (a CDN and a load balancer). */
+const BEHIND_TWO = new TraefikPlatform({ replicas: 2, trustedProxies: { hops: 2, cidrs: ['10.0.0.0/8', '192.0.2.0/24'] } });
 
 const rateLimit = (
   average: number,
@@ -24,8 +36,8 @@ describe('middlewareSpec', () => {
   test.each<[string, Middleware, MiddlewareSpec]>([
     [
       'ipAllowList',
-      Middleware.ipAllowList(['10.0.0.0/8', '192.168.0.0/16'], SourceCriterion.clientIp(1)),
-      { ipAllowList: { sourceRange: ['10.0.0.0/8', '192.168.0.0/16'], ipStrategy: { depth: 1 } } },
+      Middleware.ipAllowList(['10.0.0.0/8', '192.168.0.0/16']),
+      { ipAllowList: { sourceRange: ['10.0.0.0/8', '192.168.0.0/16'], ipStrategy: {} } },
     ],
     [
       'headers',
@@ -70,8 +82,8 @@ describe('middlewareSpec', () => {
     ],
     [
       'rateLimit:ip, per replica below the replica count: a burst of at least 1',
-      Middleware.rateLimit({ average: 2, sourceCriterion: SourceCriterion.clientIp(2), perReplica: true }),
-      rateLimit(0, '1s', 1, { ipStrategy: { depth: 2 } }),
+      Middleware.rateLimit({ average: 2, sourceCriterion: SourceCriterion.clientIp(), perReplica: true }),
+      rateLimit(0, '1s', 1, { ipStrategy: {} }),
     ],
     [
       'rateLimit:header, shared in Redis: not divided',
@@ -117,7 +129,62 @@ describe('middlewareSpec', () => {
     ],
     ['retry', Middleware.retry(3), { retry: { attempts: 3, initialInterval: MiddlewareSpecRetryInitialInterval.fromString('100ms') } }],
   ])('%s', (_name, middleware, expected) => {
-    expect(middlewareSpec(middleware, 3)).toStrictEqual(expected);
+    expect(middlewareSpec(middleware, THREE)).toStrictEqual(expected);
+  });
+
+  test.each<[string, Middleware, MiddlewareSpec]>([
+    [
+      'rateLimit:ip',
+      Middleware.rateLimit({ average: 10, sourceCriterion: SourceCriterion.clientIp(), perReplica: true }),
+      rateLimit(5, '1s', 5, { ipStrategy: { depth: 2 } }),
+    ],
+    ['inFlightReq', Middleware.inFlightRequests(50), { inFlightReq: { amount: 50, sourceCriterion: { ipStrategy: { depth: 2 } } } }],
+    ['ipAllowList', Middleware.ipAllowList(['192.0.2.0/24']), { ipAllowList: { sourceRange: ['192.0.2.0/24'], ipStrategy: { depth: 2 } } }],
+    [
+      'a header criterion has no depth',
+      Middleware.inFlightRequests(5, SourceCriterion.header('X-User-Id')),
+      { inFlightReq: { amount: 5, sourceCriterion: { requestHeaderName: 'X-User-Id' } } },
+    ],
+  ])("behind trusted proxies, %s takes the client IP at the platform's depth", (_name, middleware, expected) => {
+    expect(middlewareSpec(middleware, BEHIND_TWO)).toStrictEqual(expected);
+  });
+});
+
+describe('rateLimitShare', () => {
+  const ip = SourceCriterion.clientIp();
+  test.each<[string, Parameters<typeof rateLimitShare>[0], number, RateLimitShare]>([
+    [
+      'auth 5/min over 2 replicas: 2 each, 4 at most',
+      { average: 5, sourceCriterion: ip, perReplica: true },
+      2,
+      { average: 2, burst: 2, shared: false, fleetAverage: 4 },
+    ],
+    [
+      '100 over 3 replicas, burst 200',
+      { average: 100, burst: 200, sourceCriterion: ip, perReplica: true },
+      3,
+      { average: 33, burst: 66, shared: false, fleetAverage: 99 },
+    ],
+    [
+      'a multiple of the replicas: exact',
+      { average: 1000, burst: 200, sourceCriterion: ip, perReplica: true },
+      2,
+      { average: 500, burst: 100, shared: false, fleetAverage: 1000 },
+    ],
+    [
+      'shared through Redis: the whole limit',
+      { average: 10, sourceCriterion: ip, redisEndpoints: ['redis:6379'], perReplica: true },
+      3,
+      { average: 10, burst: 10, shared: true, fleetAverage: 10 },
+    ],
+    [
+      'local, not divided: replicas × the limit',
+      { average: 10, sourceCriterion: ip },
+      3,
+      { average: 10, burst: 10, shared: false, fleetAverage: 30 },
+    ],
+  ])('%s', (_name, props, replicas, expected) => {
+    expect(rateLimitShare(props, replicas)).toStrictEqual(expected);
   });
 });
 
@@ -145,6 +212,8 @@ describe('middlewareObjects', () => {
       ],
     ],
   ])('%s', (_name, prefix, middlewares, expected) => {
-    expect(middlewareObjects('test-gateway', prefix, middlewares, 2)).toStrictEqual(expected);
+    expect(
+      middlewareObjects('test-gateway', prefix, middlewares, new TraefikPlatform({ replicas: 2, trustedProxies: { hops: 0, cidrs: [] } })),
+    ).toStrictEqual(expected);
   });
 });

@@ -12,35 +12,27 @@ import {
   routeViolations,
 } from '../../../lib/gateway/traefik-gateway/rules';
 import { RouteSpec } from '../../../lib/gateway/traefik-gateway/spec';
+import { TraefikPlatform } from '../../../lib/gateway/traefik-platform';
 import { messagesOf } from './support';
 
 describe('gatewayViolations', () => {
-  test.each<[string, string, string[], number, string[]]>([
-    ['valid', 'gateway', ['api.example.com', '*.example.com'], 2, []],
+  test.each<[string, string, string[], string[], string[]]>([
+    ['valid', 'gateway', ['api.example.com', '*.example.com'], ['websecure'], []],
     [
-      'a name that is not a DNS label, hosts that are not host names, no replicas',
+      'a name that is not a DNS label, hosts that are not host names, routes on plain HTTP',
       'Gateway',
       ['API.example', 'x'],
-      0,
+      ['web', 'websecure'],
       [
         "test/gateway: 'id' ('Gateway') gives the name 'test-Gateway', which is not a DNS label — use a short lowercase id",
         "test/gateway: 'hosts' ('API.example') is not a host name — use e.g. 'api.example.com'",
         "test/gateway: 'hosts' ('x') is not a host name — use e.g. 'api.example.com'",
-        "test/gateway: 'traefikReplicas' (0) is not a positive integer — give the replica count of the Traefik deployment",
+        "test/gateway: 'entryPoints' ([\"web\",\"websecure\"]) serves the routes on plain HTTP ('web'), where anyone on the path can read and change them — drop 'web': the gateway answers HTTP with a permanent redirect to HTTPS",
       ],
     ],
-    [
-      'no hosts, a fractional replica count',
-      'gateway',
-      [],
-      1.5,
-      [
-        "test/gateway: 'hosts' ([]) is empty — list the host names the gateway serves",
-        "test/gateway: 'traefikReplicas' (1.5) is not a positive integer — give the replica count of the Traefik deployment",
-      ],
-    ],
-  ])('%s', (_name, id, hosts, traefikReplicas, expected) => {
-    expect(messagesOf(gatewayViolations(id, { name: `test-${id}`, hosts, traefikReplicas }))).toStrictEqual(expected);
+    ['no hosts', 'gateway', [], ['websecure'], ["test/gateway: 'hosts' ([]) is empty — list the host names the gateway serves"]],
+  ])('%s', (_name, id, hosts, entryPoints, expected) => {
+    expect(messagesOf(gatewayViolations(id, { name: `test-${id}`, hosts, entryPoints }))).toStrictEqual(expected);
   });
 });
 
@@ -49,15 +41,22 @@ describe('routeViolations', () => {
     name: 'test-api',
     namespace: 'test',
     path: 'prod/test/api',
-    ports: { http: 8080, grpc: 9090 },
+    ports: { http: 8080, grpc: 9090, metrics: 9091 },
     environment: Environment.PROD,
+    probes: [
+      { probe: 'readiness', path: '/health/ready', port: 'http' },
+      { probe: 'liveness', path: '/health/live', port: 'http' },
+    ],
+    metrics: { port: 'metrics', path: '/metrics' },
   };
+  const metricsOnHttp: RouteTarget = { ...api, ports: { http: 8080 }, metrics: { port: 'http', path: '/metrics' } };
   const other: RouteTarget = {
     name: 'other-api',
     namespace: 'other',
     path: 'dev/other/api',
     ports: { http: 8080 },
     environment: Environment.DEV,
+    probes: [],
   };
   const gateway: RouteContext = {
     namespace: 'test',
@@ -65,10 +64,46 @@ describe('routeViolations', () => {
     allowCrossNamespace: false,
     routes: [{ id: 'auth', protocol: RouteProtocol.HTTP, paths: ['/api/v1/auth'] }],
   };
-  const route = (id: string, protocol: RouteProtocol, port: RouteSpec['port'], paths: string[]) => ({ id, protocol, port, paths });
+  const route = (id: string, protocol: RouteProtocol, port: RouteSpec['port'], paths: string[], publicGrpc = false) => ({
+    id,
+    protocol,
+    port,
+    paths,
+    publicGrpc,
+  });
   test.each<[string, ReturnType<typeof route>, RouteTarget, RouteContext, string[]]>([
     ['valid HTTP', route('api', RouteProtocol.HTTP, 'http', ['/api/v1/listings']), api, gateway, []],
-    ['gRPC may share a prefix with HTTP', route('grpc', RouteProtocol.GRPC, 'grpc', ['/api/v1/auth']), api, gateway, []],
+    ['public gRPC may share a prefix with HTTP', route('grpc', RouteProtocol.GRPC, 'grpc', ['/api/v1/auth'], true), api, gateway, []],
+    [
+      'gRPC without publicGrpc',
+      route('grpc', RouteProtocol.GRPC, 'grpc', ['/']),
+      api,
+      gateway,
+      [
+        "test/gateway: 'routes.grpc.publicGrpc' (false) publishes gRPC, an internal protocol, on the internet — let in-cluster callers reach the grpc port through the service's ingress, or set publicGrpc: true (with forwardAuth and a rate limit)",
+      ],
+    ],
+    [
+      'a prefix that reaches the probe paths',
+      route('api', RouteProtocol.HTTP, 'http', ['/', '/health']),
+      api,
+      gateway,
+      [
+        "test/gateway: 'routes.api.pathPrefixes' ('/') reaches the readiness probe path '/health/ready' of test-api on port 'http' — route only the API's own prefixes (e.g. '/api/v1')",
+        "test/gateway: 'routes.api.pathPrefixes' ('/') reaches the liveness probe path '/health/live' of test-api on port 'http' — route only the API's own prefixes (e.g. '/api/v1')",
+        "test/gateway: 'routes.api.pathPrefixes' ('/health') reaches the readiness probe path '/health/ready' of test-api on port 'http' — route only the API's own prefixes (e.g. '/api/v1')",
+        "test/gateway: 'routes.api.pathPrefixes' ('/health') reaches the liveness probe path '/health/live' of test-api on port 'http' — route only the API's own prefixes (e.g. '/api/v1')",
+      ],
+    ],
+    [
+      'the port Prometheus scrapes',
+      route('api', RouteProtocol.HTTP, 'http', ['/api/v1']),
+      metricsOnHttp,
+      gateway,
+      [
+        "test/gateway: 'routes.api.port' ('http') is where Prometheus scrapes test-api (/metrics), so the route publishes its metrics — serve metrics on a port of their own (ports.metrics) that no route targets",
+      ],
+    ],
     [
       'a taken id and prefix, paths that are not absolute',
       route('auth', RouteProtocol.HTTP, 'http', ['/api/v1/auth', 'api', '/a b']),
@@ -83,8 +118,8 @@ describe('routeViolations', () => {
     ],
     [
       'an id that is not a DNS label, gRPC to an undeclared port',
-      route('Bad_Id', RouteProtocol.GRPC, 'metrics', ['/']),
-      api,
+      route('Bad_Id', RouteProtocol.GRPC, 'metrics', ['/'], true),
+      { ...api, ports: { http: 8080 }, metrics: undefined },
       gateway,
       [
         "test/gateway: 'routes.Bad_Id' ('Bad_Id') is not a DNS label — use a short lowercase route id",
@@ -114,13 +149,19 @@ describe('routeViolations', () => {
   });
 });
 
+const TRAEFIK = new TraefikPlatform({ replicas: 2, trustedProxies: { hops: 1, cidrs: ['10.0.0.0/8'] } });
+
 describe('middlewareViolations', () => {
   const retry = Middleware.retry(3);
   const buffering = Middleware.buffering(1024);
+  const limit = Middleware.rateLimit({ average: 100, sourceCriterion: SourceCriterion.clientIp(), perReplica: true });
+  const perUser = Middleware.rateLimit({ average: 100, sourceCriterion: SourceCriterion.header('X-User-Id'), perReplica: true });
+  const auth = Middleware.forwardAuth('http://auth.test.svc:8080/verify');
   const http = (idempotent: boolean, merged: Middleware[]): RouteMiddlewareContext => ({
     protocol: RouteProtocol.HTTP,
     idempotent,
-    merged,
+    publicGrpc: false,
+    merged: [limit, ...merged],
   });
   test.each<[string, string, Middleware[], RouteMiddlewareContext | undefined, string[]]>([
     [
@@ -181,14 +222,42 @@ describe('middlewareViolations', () => {
       'retry and buffering on a WebSocket route',
       'routes.ws.middlewares',
       [retry, buffering],
-      { protocol: RouteProtocol.WEBSOCKET, idempotent: true, merged: [retry, buffering] },
+      { protocol: RouteProtocol.WEBSOCKET, idempotent: true, publicGrpc: false, merged: [limit, retry, buffering] },
       [
         "test/gateway: 'routes.ws.middlewares.retry' ('retry') breaks WebSocket upgrades and long-lived connections — remove retry from WebSocket routes",
         "test/gateway: 'routes.ws.middlewares.buffering' ('buffering') breaks WebSocket upgrades and long-lived connections — remove buffering from WebSocket routes",
       ],
     ],
+    [
+      'a route without a rate limit',
+      'routes.api.middlewares',
+      [],
+      { protocol: RouteProtocol.HTTP, idempotent: false, publicGrpc: false, merged: [Middleware.securityHeaders()] },
+      [
+        "test/gateway: 'routes.api.middlewares' ([\"headers\"]) has no rate limit, so one client can flood the service — add Middleware.rateLimit (on the route, or the gateway's for every route)",
+      ],
+    ],
+    [
+      'forwardAuth with only a per-user limit after it',
+      'routes.api.middlewares',
+      [auth, perUser],
+      { protocol: RouteProtocol.HTTP, idempotent: false, publicGrpc: false, merged: [auth, perUser] },
+      [
+        "test/gateway: 'routes.api.middlewares.forwardAuth' ('forwardAuth') asks the auth service on every request with no client-IP limit before it, so a flood reaches the auth service — add a client-IP Middleware.rateLimit (it runs before forwardAuth), e.g. on the gateway",
+      ],
+    ],
+    ['forwardAuth behind a client-IP limit', 'routes.api.middlewares', [auth, perUser], http(false, [auth, perUser]), []],
+    [
+      'a public gRPC route without forwardAuth',
+      'routes.grpc.middlewares',
+      [],
+      { protocol: RouteProtocol.GRPC, idempotent: false, publicGrpc: true, merged: [limit] },
+      [
+        "test/gateway: 'routes.grpc.middlewares.forwardAuth' ('none') is missing on a public gRPC route, so anyone on the internet can call it — add Middleware.forwardAuth, or keep gRPC internal",
+      ],
+    ],
   ])('%s', (_name, prop, middlewares, route, expected) => {
-    expect(messagesOf(middlewareViolations(prop, middlewares, 2, route))).toStrictEqual(expected);
+    expect(messagesOf(middlewareViolations(prop, middlewares, TRAEFIK, route))).toStrictEqual(expected);
   });
 });
 

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { CircuitBreakerExpression, Middleware, SourceCriterion } from '../../../lib/gateway/gateway-middleware';
 import { GatewayRouteProps, GatewayTls, RouteProtocol, TraefikGatewayProps } from '../../../lib/gateway/traefik-gateway/props';
+import { TraefikPlatform } from '../../../lib/gateway/traefik-platform';
 import {
   GatewaySpec,
   mergeMiddlewares,
@@ -11,6 +12,8 @@ import {
 } from '../../../lib/gateway/traefik-gateway/spec';
 
 const TLS = GatewayTls.certManager('letsencrypt');
+const TRAEFIK = new TraefikPlatform({ replicas: 2, trustedProxies: { hops: 0, cidrs: [] } });
+const INGRESS = new TraefikPlatform({ namespace: 'ingress', replicas: 3, trustedProxies: { hops: 1, cidrs: ['10.0.0.0/8'] } });
 const cors = Middleware.cors({ allowOrigins: ['https://app.example.com'] });
 const headers = Middleware.securityHeaders();
 const gatewayRetry = Middleware.retry(3);
@@ -27,13 +30,12 @@ describe('resolveGateway', () => {
   test.each<[string, TraefikGatewayProps, GatewaySpec]>([
     [
       'defaults',
-      { hosts: ['api.example.com'], tls: TLS, traefikReplicas: 2 },
+      { hosts: ['api.example.com'], tls: TLS, traefik: TRAEFIK },
       {
         name: 'test-gateway',
         hosts: ['api.example.com'],
         tls: TLS,
-        traefikReplicas: 2,
-        traefikNamespace: 'traefik',
+        traefik: TRAEFIK,
         entryPoints: ['websecure'],
         middlewares: [],
         allowCrossNamespace: false,
@@ -44,8 +46,7 @@ describe('resolveGateway', () => {
       {
         hosts: ['a.example.com', 'b.example.com'],
         tls: TLS,
-        traefikReplicas: 3,
-        traefikNamespace: 'ingress',
+        traefik: INGRESS,
         entryPoints: ['web', 'websecure'],
         middlewares: [cors, headers],
         allowCrossNamespace: true,
@@ -54,8 +55,7 @@ describe('resolveGateway', () => {
         name: 'test-gateway',
         hosts: ['a.example.com', 'b.example.com'],
         tls: TLS,
-        traefikReplicas: 3,
-        traefikNamespace: 'ingress',
+        traefik: INGRESS,
         entryPoints: ['web', 'websecure'],
         middlewares: [cors, headers],
         allowCrossNamespace: true,
@@ -68,21 +68,49 @@ describe('resolveGateway', () => {
 
 describe('resolveRoute', () => {
   test.each<[string, Omit<GatewayRouteProps, 'to'>, RouteSpec]>([
-    ['HTTP by default', {}, { id: 'api', protocol: RouteProtocol.HTTP, port: 'http', paths: ['/'], idempotent: false, middlewares: [] }],
+    [
+      'HTTP by default',
+      {},
+      { id: 'api', protocol: RouteProtocol.HTTP, port: 'http', paths: ['/'], idempotent: false, publicGrpc: false, middlewares: [] },
+    ],
     [
       'gRPC on the grpc port',
       { protocol: RouteProtocol.GRPC, pathPrefixes: ['/listings.v1.Listings'] },
-      { id: 'api', protocol: RouteProtocol.GRPC, port: 'grpc', paths: ['/listings.v1.Listings'], idempotent: false, middlewares: [] },
+      {
+        id: 'api',
+        protocol: RouteProtocol.GRPC,
+        port: 'grpc',
+        paths: ['/listings.v1.Listings'],
+        idempotent: false,
+        publicGrpc: false,
+        middlewares: [],
+      },
     ],
     [
       'WebSocket on the http port',
       { protocol: RouteProtocol.WEBSOCKET, pathPrefixes: ['/ws', '/realtime'], middlewares: [perIp] },
-      { id: 'api', protocol: RouteProtocol.WEBSOCKET, port: 'http', paths: ['/ws', '/realtime'], idempotent: false, middlewares: [perIp] },
+      {
+        id: 'api',
+        protocol: RouteProtocol.WEBSOCKET,
+        port: 'http',
+        paths: ['/ws', '/realtime'],
+        idempotent: false,
+        publicGrpc: false,
+        middlewares: [perIp],
+      },
     ],
     [
       'an explicit port, idempotent',
-      { port: 'metrics', idempotent: true, middlewares: [routeRetry] },
-      { id: 'api', protocol: RouteProtocol.HTTP, port: 'metrics', paths: ['/'], idempotent: true, middlewares: [routeRetry] },
+      { port: 'metrics', idempotent: true, publicGrpc: false, middlewares: [routeRetry] },
+      {
+        id: 'api',
+        protocol: RouteProtocol.HTTP,
+        port: 'metrics',
+        paths: ['/'],
+        idempotent: true,
+        publicGrpc: false,
+        middlewares: [routeRetry],
+      },
     ],
   ])('%s', (_name, props, expected) => {
     expect(resolveRoute('api', props)).toStrictEqual(expected);

@@ -14,6 +14,7 @@ import {
   SystemChart,
   TraefikGateway,
   TraefikGatewayProps,
+  TraefikPlatform,
 } from '../../../lib';
 import { MIDDLEWARE_ORDER } from '../../../lib/gateway/gateway-middleware';
 import { find, Manifest, ofKind, synth, testChart } from '../../support/synth';
@@ -28,12 +29,22 @@ function service(chart: SystemChart, id: string, overrides: Partial<ReliableServ
   });
 }
 
-function gatewayProps(overrides: Partial<TraefikGatewayProps> = {}): TraefikGatewayProps {
-  return { hosts: ['api.example.com'], tls: GatewayTls.certManager('letsencrypt'), traefikReplicas: 2, ...overrides };
-}
+/** Two replicas behind one load balancer in 10.0.0.0/8. */
+const TRAEFIK = new TraefikPlatform({ replicas: 2, trustedProxies: { hops: 1, cidrs: ['10.0.0.0/8'] } });
 
 const perIp = (average: number) =>
-  Middleware.rateLimit({ average, period: Duration.minutes(1), sourceCriterion: SourceCriterion.clientIp(1), perReplica: true });
+  Middleware.rateLimit({ average, period: Duration.minutes(1), sourceCriterion: SourceCriterion.clientIp(), perReplica: true });
+
+/** A gateway-wide client-IP limit (every route must be rate-limited), then the test's own middlewares. */
+function gatewayProps(overrides: Partial<TraefikGatewayProps> = {}): TraefikGatewayProps {
+  return {
+    hosts: ['api.example.com'],
+    tls: GatewayTls.certManager('letsencrypt'),
+    traefik: TRAEFIK,
+    ...overrides,
+    middlewares: [perIp(600), ...(overrides.middlewares ?? [])],
+  };
+}
 
 describe('TraefikGateway', () => {
   test('routes, TLS from cert-manager, middlewares in the fixed order, and the snapshot', () => {
@@ -96,9 +107,10 @@ describe('TraefikGateway', () => {
   test('middleware specs: security headers, CORS, per-replica rate limit, circuit breaker', () => {
     const chart = testChart();
     const api = service(chart, 'api');
-    const gw = new TraefikGateway(chart, 'gateway', gatewayProps({ traefikReplicas: 2, tls: GatewayTls.secret('api-tls') }));
+    const gw = new TraefikGateway(chart, 'gateway', gatewayProps({ tls: GatewayTls.secret('api-tls') }));
     gw.addRoute('api', {
       to: api,
+      pathPrefixes: ['/api'],
       middlewares: [
         Middleware.securityHeaders(),
         Middleware.cors({ allowOrigins: ['https://app.example.com'] }),
@@ -143,6 +155,15 @@ describe('TraefikGateway', () => {
       period: '1m',
       sourceCriterion: { requestHeaderName: 'X-User-Id' },
     });
+    // Client-IP criteria take the X-Forwarded-For depth of the platform's trusted proxies.
+    expect(spec('in-flight').inFlightReq).toEqual({ amount: 50, sourceCriterion: { ipStrategy: { depth: 1 } } });
+    expect(spec('ip-allow-list').ipAllowList).toEqual({ sourceRange: ['10.0.0.0/8'], ipStrategy: { depth: 1 } });
+    expect(find(objects, 'Middleware', 'test-gateway-rate-limit').spec.rateLimit).toEqual({
+      average: 300,
+      burst: 300,
+      period: '1m',
+      sourceCriterion: { ipStrategy: { depth: 1 } },
+    });
     expect(spec('circuit-breaker').circuitBreaker).toEqual({
       expression: 'NetworkErrorRatio() > 0.3 || ResponseCodeRatio(500, 600, 0, 600) > 0.25 || LatencyAtQuantileMS(50.0) > 100',
       checkPeriod: '10s',
@@ -153,6 +174,7 @@ describe('TraefikGateway', () => {
       'test-gateway-api-ip-allow-list',
       'test-gateway-api-security-headers',
       'test-gateway-api-cors',
+      'test-gateway-rate-limit',
       'test-gateway-api-forward-auth',
       'test-gateway-api-rate-limit',
       'test-gateway-api-in-flight',
@@ -162,9 +184,11 @@ describe('TraefikGateway', () => {
 
   test("a shared Redis store keeps the plan's limit as is", () => {
     const chart = testChart();
-    const gw = new TraefikGateway(chart, 'gateway', gatewayProps({ traefikReplicas: 3, tls: GatewayTls.certResolver('le') }));
+    const traefik = new TraefikPlatform({ replicas: 3, trustedProxies: { hops: 0, cidrs: [] } });
+    const gw = new TraefikGateway(chart, 'gateway', gatewayProps({ traefik, tls: GatewayTls.certResolver('le') }));
     gw.addRoute('api', {
       to: service(chart, 'api'),
+      pathPrefixes: ['/api'],
       middlewares: [
         Middleware.rateLimit({
           average: 5,
@@ -185,12 +209,18 @@ describe('TraefikGateway', () => {
     expect(find(objects, 'IngressRoute', 'test-gateway').spec.tls).toEqual({ certResolver: 'le' });
   });
 
-  test('gRPC routes go h2c to the grpc port and match gRPC content types; retry on idempotent routes', () => {
+  test('public gRPC routes go h2c to the grpc port and match gRPC content types; retry on idempotent routes', () => {
     const chart = testChart();
     const listings = service(chart, 'listings', { ports: { http: 8086, grpc: 50053 } });
     const gw = new TraefikGateway(chart, 'gateway', gatewayProps({ hosts: ['listings.example.com', 'api.example.com'] }));
-    gw.addRoute('grpc', { to: listings, protocol: RouteProtocol.GRPC, middlewares: [Middleware.retry(3)], idempotent: true });
-    gw.addRoute('rest', { to: listings });
+    gw.addRoute('grpc', {
+      to: listings,
+      protocol: RouteProtocol.GRPC,
+      publicGrpc: true,
+      middlewares: [Middleware.retry(3), Middleware.forwardAuth('http://test-auth.test.svc:8080/verify')],
+      idempotent: true,
+    });
+    gw.addRoute('rest', { to: listings, pathPrefixes: ['/api'] });
     const objects = synth(chart);
     const routes = find(objects, 'IngressRoute', 'test-gateway').spec.routes;
     expect(routes[0]).toMatchObject({
@@ -201,6 +231,63 @@ describe('TraefikGateway', () => {
     expect(find(objects, 'Middleware', 'test-gateway-grpc-retry').spec.retry).toEqual({ attempts: 3, initialInterval: '100ms' });
     expect(find(objects, 'NetworkPolicy', 'test-listings').spec.ingress.map((r: Manifest) => r.ports[0].port)).toEqual([50053, 8086]);
     expect(ofKind(objects, 'Certificate')).toHaveLength(1);
+  });
+
+  test('plain HTTP on every host is a permanent redirect to HTTPS, reaching no service', () => {
+    const chart = testChart();
+    const gw = new TraefikGateway(chart, 'gateway', gatewayProps({ hosts: ['api.example.com', 'www.example.com'] }));
+    gw.addRoute('api', { to: service(chart, 'api'), pathPrefixes: ['/api'] });
+    const objects = synth(chart);
+    expect(find(objects, 'IngressRoute', 'test-gateway-http').spec).toEqual({
+      entryPoints: ['web'],
+      routes: [
+        {
+          kind: 'Rule',
+          match: 'Host(`api.example.com`) || Host(`www.example.com`)',
+          middlewares: [{ name: 'test-gateway-https-redirect', namespace: 'test' }],
+          services: [{ name: 'noop@internal', kind: 'TraefikService' }],
+        },
+      ],
+    });
+    expect(find(objects, 'Middleware', 'test-gateway-https-redirect').spec).toEqual({
+      redirectScheme: { scheme: 'https', permanent: true },
+    });
+    expect(find(objects, 'IngressRoute', 'test-gateway').spec.entryPoints).toEqual(['websecure']);
+  });
+
+  test("the report facts state each rate limit's share per replica, once, with the routes applying it", () => {
+    const chart = testChart();
+    const gw = new TraefikGateway(chart, 'gateway', gatewayProps());
+    gw.addRoute('auth', { to: service(chart, 'auth'), pathPrefixes: ['/auth'], middlewares: [perIp(5)] });
+    gw.addRoute('posts', { to: service(chart, 'posts'), pathPrefixes: ['/posts'] });
+    gw.addRoute('feed', { to: service(chart, 'feed'), pathPrefixes: ['/feed'] });
+    expect(gw.reliabilityFacts().gateways?.[0]).toEqual({
+      name: 'test-gateway',
+      hosts: ['api.example.com'],
+      routes: ['auth', 'posts', 'feed'],
+      traefikReplicas: 2,
+      trustedProxyHops: 1,
+      rateLimits: [
+        {
+          middleware: 'test-gateway-auth-rate-limit',
+          routes: ['auth'],
+          countedPer: 'client IP (X-Forwarded-For depth 1)',
+          limit: { average: 5, burst: 5, period: Duration.minutes(1) },
+          perReplica: { average: 2, burst: 2 },
+          shared: false,
+          fleetAverage: 4,
+        },
+        {
+          middleware: 'test-gateway-rate-limit',
+          routes: ['posts', 'feed'],
+          countedPer: 'client IP (X-Forwarded-For depth 1)',
+          limit: { average: 600, burst: 600, period: Duration.minutes(1) },
+          perReplica: { average: 300, burst: 300 },
+          shared: false,
+          fleetAverage: 600,
+        },
+      ],
+    });
   });
 
   test('the middleware order is documented and complete', () => {
@@ -232,6 +319,16 @@ describe('TraefikGateway validation', () => {
   }
 
   test.each<[string, Partial<GatewayRouteProps>, string]>([
+    [
+      'a prefix that reaches the probes',
+      { pathPrefixes: ['/'] },
+      "prod/test/gateway: 'routes.api.pathPrefixes' ('/') reaches the readiness probe path '/readyz' of test-api on port 'http' — route only the API's own prefixes (e.g. '/api/v1')",
+    ],
+    [
+      'gRPC without publicGrpc',
+      { protocol: RouteProtocol.GRPC, port: 'http', pathPrefixes: ['/grpc'] },
+      "prod/test/gateway: 'routes.api.publicGrpc' (false) publishes gRPC, an internal protocol, on the internet — let in-cluster callers reach the grpc port through the service's ingress, or set publicGrpc: true (with forwardAuth and a rate limit)",
+    ],
     [
       'a local rate limit multiplied by replicas',
       { middlewares: [Middleware.rateLimit({ average: 100, period: Duration.minutes(1), sourceCriterion: SourceCriterion.clientIp() })] },
@@ -318,7 +415,31 @@ describe('TraefikGateway validation', () => {
       "prod/test/gateway: 'routes.api.middlewares.rateLimit.average' (0) is not a positive integer — use requests per period, e.g. 100",
     ],
   ])('throws for %s', (_name, route, message) => {
-    expect(routeError(route)).toContain(message);
+    expect(routeError({ pathPrefixes: ['/api'], ...route })).toContain(message);
+  });
+
+  test('forwardAuth with only a per-user limit after it, no client-IP limit before', () => {
+    const chart = testChart();
+    const gw = new TraefikGateway(chart, 'gateway', { hosts: ['api.example.com'], tls: GatewayTls.certManager('le'), traefik: TRAEFIK });
+    const verified = [
+      Middleware.forwardAuth('http://test-auth.test.svc:8080/verify', ['X-User-Id']),
+      Middleware.rateLimit({ average: 100, sourceCriterion: SourceCriterion.header('X-User-Id'), perReplica: true }),
+    ];
+    expect(() => gw.addRoute('api', { to: service(chart, 'api'), pathPrefixes: ['/api'], middlewares: verified })).toThrow(
+      "prod/test/gateway: 'routes.api.middlewares.forwardAuth' ('forwardAuth') asks the auth service on every request with no client-IP limit before it, so a flood reaches the auth service — add a client-IP Middleware.rateLimit (it runs before forwardAuth), e.g. on the gateway",
+    );
+  });
+
+  test('a route without any rate limit, to the port Prometheus scrapes', () => {
+    const chart = testChart();
+    const gw = new TraefikGateway(chart, 'gateway', { hosts: ['api.example.com'], tls: GatewayTls.certManager('le'), traefik: TRAEFIK });
+    expect(() => gw.addRoute('api', { to: service(chart, 'api', { monitoring: { port: 'http' } }), pathPrefixes: ['/api'] })).toThrow(
+      [
+        'prod/test/gateway: 2 invalid settings',
+        "  - prod/test/gateway: 'routes.api.port' ('http') is where Prometheus scrapes test-api (/metrics), so the route publishes its metrics — serve metrics on a port of their own (ports.metrics) that no route targets",
+        "  - prod/test/gateway: 'routes.api.middlewares' ([]) has no rate limit, so one client can flood the service — add Middleware.rateLimit (on the route, or the gateway's for every route)",
+      ].join('\n'),
+    );
   });
 
   test('a route to another namespace without allowCrossNamespace', () => {
@@ -353,12 +474,12 @@ describe('TraefikGateway validation', () => {
   });
 
   test('gateway props', () => {
-    expect(() => new TraefikGateway(testChart(), 'gateway', gatewayProps({ hosts: ['API.example', 'x'], traefikReplicas: 0 }))).toThrow(
+    expect(() => new TraefikGateway(testChart(), 'gateway', gatewayProps({ hosts: ['API.example', 'x'], entryPoints: ['web'] }))).toThrow(
       [
         'prod/test/gateway: 3 invalid settings',
         "  - prod/test/gateway: 'hosts' ('API.example') is not a host name — use e.g. 'api.example.com'",
         "  - prod/test/gateway: 'hosts' ('x') is not a host name — use e.g. 'api.example.com'",
-        "  - prod/test/gateway: 'traefikReplicas' (0) is not a positive integer — give the replica count of the Traefik deployment",
+        "  - prod/test/gateway: 'entryPoints' ([\"web\"]) serves the routes on plain HTTP ('web'), where anyone on the path can read and change them — drop 'web': the gateway answers HTTP with a permanent redirect to HTTPS",
       ].join('\n'),
     );
     expect(() => new TraefikGateway(testChart(), 'gateway', gatewayProps({ hosts: [] }))).toThrow(
