@@ -451,7 +451,15 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     alerts.addServiceAlerts(service, {
       runbookUrl: runbook(service.component),
       maxErrorPercent: 1,
-      latency: { histogram: 'http_request_duration_seconds', threshold: Duration.millis(500), quantile: 0.95, for: Duration.minutes(10) },
+      latency: {
+        histogram: 'http_request_duration_seconds',
+        threshold: Duration.millis(500),
+        quantile: 0.95,
+        for: Duration.minutes(10),
+        // realtime's WebSocket upgrades (route "/ws", §4.7.10) are held open for the connection's
+        // lifetime, by design: their duration is no latency, and would hold its p95 above 500 ms.
+        matchers: service === realtime ? 'route!="/ws"' : undefined,
+      },
       memoryMaxPercent: 80,
       severities: { down: Severity.P1, errors: Severity.P2, latency: Severity.P2, memory: Severity.P2 },
     });
@@ -493,6 +501,12 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     }),
   );
   alerts.addBackupAlerts(dumps, { runbookUrl: runbook('backups') });
+  // Every service's readiness needs the database and Redis (§4.7.6), and reaches the database
+  // through PgBouncer: no pooler or no Redis answering is every service down (P1, as "service
+  // down"). Pool saturation, waiting clients, memory, evictions and replication go to the digest
+  // (P3).
+  alerts.addPgBouncerAlerts(postgres, { runbookUrl: runbook('database-pool'), downSeverity: Severity.P1, ticketSeverity: Severity.P3 });
+  alerts.addRedisAlerts(redis, { runbookUrl: runbook('redis'), downSeverity: Severity.P1, ticketSeverity: Severity.P3 });
   // §4.7.12's RPO of 1 h holds only while WAL is archived: no WAL archived for an hour pages (P1),
   // failing archiving goes to the digest (P3) while the hour still has room for a fix.
   alerts.addPack(

@@ -122,6 +122,12 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
   public readonly hasDisruptionBudget: boolean;
   /** Whether a ServiceMonitor is emitted. */
   public readonly isMonitored: boolean;
+  /**
+   * The per-pod custom metrics its HPA scales on, each with the counter it is the per-second rate
+   * of: what the custom metrics API must serve (ReliakitApp's infrastructure installs
+   * prometheus-adapter with a rule for each).
+   */
+  public readonly podsMetrics: ReadonlyArray<{ readonly name: string; readonly fromCounter: string }>;
 
   /** The resolved PodDisruptionBudget, when there is one. */
   public readonly disruptionBudget: Readonly<DisruptionBudgetProps> | undefined;
@@ -169,6 +175,7 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
     this.hasDisruptionBudget = spec.hasDisruptionBudget;
     this.disruptionBudget = spec.disruptionBudget;
     this.isMonitored = spec.monitoring !== undefined;
+    this.podsMetrics = (spec.scaling.autoscaling?.podsMetrics ?? []).map((m) => ({ name: m.name, fromCounter: m.fromCounter }));
 
     // Connections name other constructs, so they are checked here, after the spec's own rules.
     for (const rule of props.ingress ?? []) this.addIngress(rule);
