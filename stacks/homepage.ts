@@ -400,12 +400,18 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   const alerts = new AlertingRuleset(chart, 'alerts', { team: 'lucena' });
   alerts.addServiceAlerts(api, {
     runbookUrl: 'https://runbooks.lucena.cloud/homepage/api-not-responding',
+    // §4.2 HomepageAPIDown: `up == 0` for 1m (a minute is two missed 30 s scrapes).
+    downFor: Duration.minutes(1),
     requests: `http_requests_total{job="${api.name}"}`,
     errors: `http_requests_total{job="${api.name}",status=~"5.."}`,
     maxErrorPercent: 1,
     latency: { histogram: 'http_request_duration_seconds', threshold: Duration.millis(500), quantile: 0.99, for: Duration.minutes(5) },
   });
-  alerts.addPostgresAlerts(postgres, { runbookUrl: 'https://runbooks.lucena.cloud/homepage/postgres-wal-corruption' });
+  // §4.2 HomepagePostgresDown: for 1m.
+  alerts.addPostgresAlerts(postgres, {
+    runbookUrl: 'https://runbooks.lucena.cloud/homepage/postgres-wal-corruption',
+    downFor: Duration.minutes(1),
+  });
   // The API reaches PostgreSQL through PgBouncer, and its readiness pings both PostgreSQL and Redis
   // (§3.5): a pooler or a cache that no pod answers takes the API out of rotation, so both page
   // like §4.2's PostgreSQL down; memory, evictions, replication and the pool's saturation are

@@ -462,6 +462,8 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
       },
       memoryMaxPercent: 80,
       severities: { down: Severity.P1, errors: Severity.P2, latency: Severity.P2, memory: Severity.P2 },
+      // Item 4.7.17 "Service down (immediate, P1)": deliberately 1 m, see the deviation below.
+      downFor: Duration.minutes(1),
     });
     alerts.addAlert(
       SymptomAlerts.connectionPoolSaturated({
@@ -471,12 +473,29 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
         name: 'DatabasePoolExhausted',
         inUse: `go_sql_in_use_connections{namespace="${service.namespace}",job="${service.name}"}`,
         max: 100,
+        // Item 4.7.17 "Database connection pool exhausted (immediate, P1)": deliberately 95 % for
+        // 1 m, see the deviation below.
         maxPercent: 95,
         for: Duration.minutes(1),
         group: `${service.name}-database`,
       }),
     );
   }
+  // Deviations from Item 4.7.17, listed in RELIABILITY.md. "Immediate" would be `for: 0`: one
+  // failed scrape (a pod rescheduled, a slow /metrics) or one burst that briefly takes the whole
+  // pool would page P1 at night, and pages that resolve themselves train people to ignore them.
+  chart.addPlanDeviation({
+    section: 'Item 4.7.17',
+    plan: 'Service down: immediate, P1',
+    chosen: 'TargetDown (P1) fires after 1 m without a target up',
+    reason: 'two missed 30 s scrapes, not one: a single failed scrape is no outage and would page P1 for nothing',
+  });
+  chart.addPlanDeviation({
+    section: 'Item 4.7.17',
+    plan: 'Database connection pool exhausted: immediate, P1',
+    chosen: 'DatabasePoolExhausted (P1) fires at 95 % of the 100-connection pool for 1 m',
+    reason: 'a pool full for an instant is a burst the pool absorbs by queueing; full for a minute, requests time out',
+  });
   alerts.addAlert(
     SymptomAlerts.volumeSpaceLow({
       service: postgres.name,

@@ -175,6 +175,21 @@ export interface BackupFact {
   readonly offsite?: { readonly target: string; readonly schedule: string };
 }
 
+/**
+ * A deliberate deviation from the system's plan: what the plan's section says, what the stack does
+ * instead, and why. Stacks declare them with `SystemChart.addPlanDeviation`.
+ */
+export interface PlanDeviationFact {
+  /** The plan's section, as the plan numbers it (`§4.2`, `Item 4.7.17`). */
+  readonly section: string;
+  /** What the plan asks for (`Service down: immediate, P1`). */
+  readonly plan: string;
+  /** What the stack does instead, naming the object (`TargetDown fires after 1 m`). */
+  readonly chosen: string;
+  /** Why. */
+  readonly reason: string;
+}
+
 /** Everything one construct contributes to the report; each section lists the facts of every construct in creation order. */
 export interface ReliabilityFacts {
   readonly slos?: readonly SloFact[];
@@ -187,6 +202,7 @@ export interface ReliabilityFacts {
   readonly dashboards?: readonly DashboardFact[];
   readonly chaosExperiments?: readonly ChaosFact[];
   readonly backups?: readonly BackupFact[];
+  readonly deviations?: readonly PlanDeviationFact[];
 }
 
 /** A construct that publishes facts for the reliability report. */

@@ -27,6 +27,7 @@ export function reliabilityReport(chart: SystemChart): string {
     dashboards: collect('dashboards'),
     chaosExperiments: collect('chaosExperiments'),
     backups: collect('backups'),
+    deviations: collect('deviations'),
   });
 }
 
@@ -191,6 +192,13 @@ export function renderReport(
           `| \`${b.restoreDrillSchedule}\` | ${b.offsite ? `\`${b.offsite.schedule}\` to ${b.offsite.target}` : '—'} |`,
       );
     }
+    out.push('');
+  }
+
+  const deviations = all.deviations;
+  if (deviations.length > 0) {
+    out.push('## Deviations from the plan', '', '| plan section | the plan | the stack | why |', '|---|---|---|---|');
+    for (const d of deviations) out.push(`| ${d.section} | ${d.plan} | ${d.chosen} | ${d.reason} |`);
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;

@@ -15,6 +15,7 @@ const EMPTY: Required<ReliabilityFacts> = {
   dashboards: [],
   chaosExperiments: [],
   backups: [],
+  deviations: [],
 };
 const SYSTEM = { system: 'shop', environment: Environment.PROD, namespaceName: 'shop' };
 const HEADER = [
@@ -163,6 +164,20 @@ describe('renderReport', () => {
         '  - client shop-api: 10 pods × 5 connections via pooler',
         '  - continuous backup to s3://b/shop: base backups `0 2 * * *`, WAL archived at least every 5m (RPO 15m), retention 30d',
         '- shop-redis: Redis, 3 pods with Sentinel (quorum 2), persistent, maxmemory 256 MiB',
+        '',
+      ],
+    ],
+    [
+      'a deviation from the plan, after every other section',
+      {
+        deviations: [{ section: '§4.2', plan: 'API down for 1m', chosen: 'TargetDown after 2 m', reason: 'scrapes every 30 s' }],
+      },
+      [
+        '## Deviations from the plan',
+        '',
+        '| plan section | the plan | the stack | why |',
+        '|---|---|---|---|',
+        '| §4.2 | API down for 1m | TargetDown after 2 m | scrapes every 30 s |',
         '',
       ],
     ],

@@ -477,3 +477,21 @@ test('dev is smaller but has the same shape', () => {
     ]);
   },
 );
+
+(hasTool('promtool') ? test : test.skip)('promtool test rules: §4.2 API down and PostgreSQL down fire after 1 minute, not before', () => {
+  const rule = find(homepage(Environment.PROD), 'PrometheusRule', 'homepage-alerts');
+  const up = 'up{namespace="homepage",job="homepage-api",instance="10.0.0.1:8080"}';
+  const postgres = 'cnpg_collector_up{namespace="homepage",pod="homepage-postgres-1"}';
+  promtoolTestRules(rule, [
+    {
+      name: 'the API target and the database stop at 5m',
+      series: { [up]: '1x5 0x5', [postgres]: '1x5 0x5' },
+      expect: [
+        ['6m', 'TargetDown', []],
+        ['6m', 'PostgresOffline', []],
+        ['7m', 'TargetDown', [{ namespace: 'homepage', job: 'homepage-api' }]],
+        ['7m', 'PostgresOffline', [{ namespace: 'homepage' }]],
+      ],
+    },
+  ]);
+});
