@@ -100,6 +100,8 @@ export interface ServiceFact {
   readonly preStop: Duration;
   readonly drainTimeout: Duration;
   readonly terminationGracePeriod: Duration;
+  /** The per-pod custom metrics its HPA scales on, each with the counter it is the rate of. */
+  readonly podsMetrics?: readonly { readonly name: string; readonly fromCounter: string }[];
 }
 
 /** An edge gateway. */

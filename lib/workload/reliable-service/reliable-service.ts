@@ -367,6 +367,7 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
           preStop: this.preStop.duration,
           drainTimeout: this.drainTimeout,
           terminationGracePeriod: this.terminationGracePeriod,
+          ...(this.podsMetrics.length > 0 ? { podsMetrics: this.podsMetrics.map((m) => ({ ...m })) } : {}),
         },
       ],
     };
