@@ -431,12 +431,24 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   const alerts = new AlertingRuleset(chart, 'alerts', { team: 'lucena' });
   alerts.addServiceAlerts(api, {
     runbookUrl: 'https://runbooks.lucena.cloud/homepage/api-not-responding',
+    // §4.2 HomepageAPIDown: `up == 0` for 1m (a minute is two missed 30 s scrapes).
+    downFor: Duration.minutes(1),
     requests: `http_requests_total{job="${api.name}"}`,
     errors: `http_requests_total{job="${api.name}",status=~"5.."}`,
     maxErrorPercent: 1,
     latency: { histogram: 'http_request_duration_seconds', threshold: Duration.millis(500), quantile: 0.99, for: Duration.minutes(5) },
   });
-  alerts.addPostgresAlerts(postgres, { runbookUrl: 'https://runbooks.lucena.cloud/homepage/postgres-wal-corruption' });
+  // §4.2 HomepagePostgresDown: for 1m.
+  alerts.addPostgresAlerts(postgres, {
+    runbookUrl: 'https://runbooks.lucena.cloud/homepage/postgres-wal-corruption',
+    downFor: Duration.minutes(1),
+  });
+  // The API reaches PostgreSQL through PgBouncer, and its readiness pings both PostgreSQL and Redis
+  // (§3.5): a pooler or a cache that no pod answers takes the API out of rotation, so both page
+  // like §4.2's PostgreSQL down; memory, evictions, replication and the pool's saturation are
+  // tickets. §7 has no runbook for either; these pages are to be written.
+  alerts.addPgBouncerAlerts(postgres, { runbookUrl: 'https://runbooks.lucena.cloud/homepage/pgbouncer' });
+  alerts.addRedisAlerts(redis, { runbookUrl: 'https://runbooks.lucena.cloud/homepage/redis' });
   for (const backup of [dumps, snapshots]) alerts.addBackupAlerts(backup, { runbookUrl: 'https://runbooks.lucena.cloud/homepage/backups' });
 
   // Ollama's alerts (§3.8: its failures must not cascade, so they must be seen). Ollama exposes no
@@ -446,6 +458,13 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
   // own latency and 5xx alerts above. Tickets, not pages: with the breaker open the homepage still
   // serves, without the LLM feature. §7 has no Ollama runbook; this page is to be written.
   alerts.addServiceAlerts(ollama, { runbookUrl: 'https://runbooks.lucena.cloud/homepage/ollama', severities: { down: Severity.TICKET } });
+  // The frontend (§4.2 has no alert for it, but without it there is no homepage): no replica
+  // available pages after a minute, as §4.2's API down; crash loops, readiness and memory are
+  // tickets. nginx exports no metrics, so kube-state-metrics tells (no request alerts).
+  alerts.addServiceAlerts(frontend, {
+    runbookUrl: 'https://runbooks.lucena.cloud/homepage/frontend',
+    downFor: Duration.minutes(1),
+  });
 
   // §6 phase 2 "Create Grafana dashboard": dashboards as code (Grafana sidecar ConfigMaps) — the
   // §2.1 SLOs with their error budgets, and the API's RED (the §4.2 series: `status` label),

@@ -479,6 +479,7 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
       notReady: Severity.P3,
       memory: Severity.P3,
       hpaMaxedOut: Severity.P3,
+      hpaScaling: Severity.P3,
     },
   });
   // §Key Metrics latency thresholds as symptoms: p95 above 1 s and p99 above 2 s for 10m, P2.
@@ -510,7 +511,14 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     runbookUrl: runbook('indexing'),
     requests: false,
     memoryMaxPercent: 95,
-    severities: { down: Severity.P2, crashLooping: Severity.P3, notReady: Severity.P3, memory: Severity.P3, hpaMaxedOut: Severity.P3 },
+    severities: {
+      down: Severity.P2,
+      crashLooping: Severity.P3,
+      notReady: Severity.P3,
+      memory: Severity.P3,
+      hpaMaxedOut: Severity.P3,
+      hpaScaling: Severity.P3,
+    },
   });
   const workerJob = `namespace="${worker.namespace}",job="${worker.name}"`;
   alerts.addAlert({
@@ -533,6 +541,11 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
   // backup and failing WAL archiving tickets are P3. The dumps, their daily verification and the weekly S3
   // sync (§Backup Schedule): P3.
   alerts.addPostgresAlerts(postgres, { runbookUrl: runbook('postgres'), pageSeverity: Severity.P1, ticketSeverity: Severity.P3 });
+  // The service's readiness needs every dependency (§Health Checks: PostgreSQL, Redis, …) and it
+  // reaches PostgreSQL through PgBouncer: no pooler or no Redis answering is the service down (P1);
+  // memory near maxmemory, evictions, replication and the pool's saturation are P3.
+  alerts.addPgBouncerAlerts(postgres, { runbookUrl: runbook('pgbouncer'), downSeverity: Severity.P1, ticketSeverity: Severity.P3 });
+  alerts.addRedisAlerts(redis, { runbookUrl: runbook('redis'), downSeverity: Severity.P1, ticketSeverity: Severity.P3 });
   alerts.addBackupAlerts(dumps, { runbookUrl: runbook('backups'), severity: Severity.P3 });
 
   // §Monitoring dashboards as code (Grafana sidecar ConfigMaps): the SLOs with their error budgets;

@@ -338,7 +338,7 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
       maxReplicas: env.pick({ prod: 50, dev: 4 }),
       cpuUtilizationPercent: 70,
       memoryUtilizationPercent: 80,
-      podsMetrics: [{ name: 'vault_requests_per_second', averageValue: '2000' }],
+      podsMetrics: [{ name: 'vault_requests_per_second', averageValue: '2000', fromCounter: 'vault_requests_total' }],
       // §7.3: scale down after 300 s by the smaller of 50 %/60 s and 2 pods/60 s.
       scaleDown: {
         stabilizationWindow: Duration.seconds(300),
@@ -494,6 +494,7 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
       notReady: Severity.P3,
       memory: Severity.P3,
       hpaMaxedOut: Severity.P3,
+      hpaScaling: Severity.P3,
     },
   });
   // HighLatency: p99 above 200 ms for 5m, warning (P2), with its own runbook. §6.5 takes the
@@ -589,6 +590,16 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
   // for longer than §1.2's 1-min RPO; HA, lag, disk, backup and failing WAL archiving tickets are P3. The logical dumps and their restore drill: P3.
   alerts.addPostgresAlerts(postgres, { runbookUrl: RUNBOOKS.databaseFailure, pageSeverity: Severity.P1, ticketSeverity: Severity.P3 });
   alerts.addBackupAlerts(dumps, { runbookUrl: RUNBOOKS.backups, severity: Severity.P3 });
+  // PgBouncer carries every database connection (§7.2's pools): no pooler pod answering is the
+  // database down for the API (P1, Appendix B: database failure). Redis is non-critical (§4.3: the
+  // vault serves without it, degraded — sessions lost), §9.1's "partial outage": P2. Pool
+  // saturation, waiting clients, memory, evictions and replication: P3.
+  alerts.addPgBouncerAlerts(postgres, {
+    runbookUrl: RUNBOOKS.connectionPool,
+    downSeverity: Severity.P1,
+    ticketSeverity: Severity.P3,
+  });
+  alerts.addRedisAlerts(redis, { runbookUrl: RUNBOOKS.databaseFailure, downSeverity: Severity.P2, ticketSeverity: Severity.P3 });
 
   // Appendix D: P1 and P2 page the on-call engineer through PagerDuty (15 min and 1 h), P3 goes
   // to the team lead on Slack (4 h); everything is posted to Slack. The engineering manager's P1

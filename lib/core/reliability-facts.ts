@@ -100,6 +100,8 @@ export interface ServiceFact {
   readonly preStop: Duration;
   readonly drainTimeout: Duration;
   readonly terminationGracePeriod: Duration;
+  /** The per-pod custom metrics its HPA scales on, each with the counter it is the rate of. */
+  readonly podsMetrics?: readonly { readonly name: string; readonly fromCounter: string }[];
 }
 
 /** A rate limit of a gateway, and what each Traefik replica enforces of it. */
@@ -199,6 +201,21 @@ export interface BackupFact {
   readonly offsite?: { readonly target: string; readonly schedule: string };
 }
 
+/**
+ * A deliberate deviation from the system's plan: what the plan's section says, what the stack does
+ * instead, and why. Stacks declare them with `SystemChart.addPlanDeviation`.
+ */
+export interface PlanDeviationFact {
+  /** The plan's section, as the plan numbers it (`§4.2`, `Item 4.7.17`). */
+  readonly section: string;
+  /** What the plan asks for (`Service down: immediate, P1`). */
+  readonly plan: string;
+  /** What the stack does instead, naming the object (`TargetDown fires after 1 m`). */
+  readonly chosen: string;
+  /** Why. */
+  readonly reason: string;
+}
+
 /** Everything one construct contributes to the report; each section lists the facts of every construct in creation order. */
 export interface ReliabilityFacts {
   readonly slos?: readonly SloFact[];
@@ -211,6 +228,7 @@ export interface ReliabilityFacts {
   readonly dashboards?: readonly DashboardFact[];
   readonly chaosExperiments?: readonly ChaosFact[];
   readonly backups?: readonly BackupFact[];
+  readonly deviations?: readonly PlanDeviationFact[];
 }
 
 /** A construct that publishes facts for the reliability report. */

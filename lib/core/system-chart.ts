@@ -5,6 +5,7 @@ import { isDnsLabel, recommendedLabels, RELIAKIT_VERSION, repeatedSystemName } f
 import { Environment } from './environment';
 import { hasScrapeSelectors, hasScrapeTargets, JOB_LABEL_RULE, unmatchedSelectors } from './scrape-targets';
 import { Violations } from './validation';
+import type { IReliabilityFacts, PlanDeviationFact, ReliabilityFacts } from './reliability-facts';
 
 const SYSTEM_CHART = Symbol.for('reliakit.SystemChart');
 const SYSTEM_STAGE = Symbol.for('reliakit.SystemStage');
@@ -85,7 +86,7 @@ export interface SystemChartProps {
  * One system of a plan (e.g. `homepage`) in one environment: a namespace and everything in it.
  * It is synthesized to `dist/apps/<env>/<system>/` and applied by one Flux Kustomization.
  */
-export class SystemChart extends Chart {
+export class SystemChart extends Chart implements IReliabilityFacts {
   /** Whether `x` is a SystemChart (by marker: cdk8s's `Chart` makes `instanceof` true for any chart). */
   public static isSystemChart(x: unknown): x is SystemChart {
     return typeof x === 'object' && x !== null && SYSTEM_CHART in x;
@@ -111,6 +112,7 @@ export class SystemChart extends Chart {
   public readonly namespaceName: string;
   /** The environment the system is synthesized for. */
   public readonly environment: Environment;
+  private readonly deviations: PlanDeviationFact[] = [];
   private readonly systemDependencies: SystemChart[] = [];
   private readonly dataComponents = new Set<IConstruct>();
   private readonly prerequisites = new Set<IConstruct>();
@@ -233,6 +235,25 @@ export class SystemChart extends Chart {
       );
     }
     this.prerequisites.add(component);
+  }
+
+  /**
+   * Records a deliberate deviation from the plan (listed in RELIABILITY.md under "Deviations from
+   * the plan"); the stack's code beside it should cite the same section.
+   */
+  public addPlanDeviation(deviation: PlanDeviationFact): void {
+    const empty = (['section', 'plan', 'chosen', 'reason'] as const).filter((k) => !(deviation[k] ?? '').trim());
+    if (empty.length > 0) {
+      throw new Error(
+        `${this.node.path}: 'addPlanDeviation' (${deviation.section ?? ''}) has an empty ${empty.join(', ')} — say where the plan says what, what the stack does instead, and why`,
+      );
+    }
+    this.deviations.push({ ...deviation });
+  }
+
+  /** The deviations from the plan, for the reliability report. */
+  public reliabilityFacts(): ReliabilityFacts {
+    return { deviations: this.deviations.map((d) => ({ ...d })) };
   }
 
   /** Whether `component` (a direct child) belongs to the data layer. */

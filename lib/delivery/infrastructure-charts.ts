@@ -44,6 +44,11 @@ export interface InfrastructureChartSettings {
   readonly platformPriorityClass: string;
   /** The Traefik deployment every gateway runs on. */
   readonly traefik: TraefikPlatform;
+  /**
+   * prometheus-adapter's discovery rules (`rules.custom`): one per custom metric an HPA of the
+   * environment scales on (custom-metrics.ts), resolved at synth, when every system is built.
+   */
+  readonly customMetricRules: unknown;
 }
 
 const REPOSITORIES = {
@@ -89,6 +94,29 @@ export function infrastructureComponents(s: InfrastructureChartSettings): Infras
         alertmanager: { alertmanagerSpec: { priorityClassName } },
       },
       dependsOn: [],
+    },
+    {
+      // prometheus-adapter chart 4.11.0: appVersion v0.12.0. Serves the custom metrics API
+      // (custom.metrics.k8s.io) the HPAs' Pods metrics are read from, from the Prometheus of the
+      // release above (its `prometheus-operated` Service). Only the rules the systems need:
+      // the chart's default rules would discover (and cache) every series of the cluster. Two
+      // replicas and a PDB: while the aggregated API is down, every HPA on a custom metric stops
+      // scaling (ScalingActive=false). metrics-server keeps serving cpu and memory (resource
+      // metrics stay off here).
+      name: 'prometheus-adapter',
+      namespace: 'monitoring',
+      podSecurity: 'privileged',
+      repository: REPOSITORIES.prometheusCommunity,
+      chart: 'prometheus-adapter',
+      version: '4.11.0',
+      values: {
+        prometheus: { url: 'http://prometheus-operated.monitoring.svc', port: 9090 },
+        replicas: 2,
+        podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+        priorityClassName,
+        rules: { default: false, custom: s.customMetricRules, external: [], resource: {} },
+      },
+      dependsOn: [s.monitoringRelease],
     },
     {
       // cloudnative-pg chart 0.29.0: appVersion 1.30.0, the CRDs in imports/crds/cnpg.

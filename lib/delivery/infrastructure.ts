@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -10,6 +10,8 @@ import {
 import { HelmRepository } from '../../imports/flux-helmrepository-source.toolkit.fluxcd.io';
 import { recommendedLabels, RELIAKIT_VERSION } from '../core/conventions';
 import type { Environment } from '../core/environment';
+import { ReliableService } from '../workload/reliable-service/reliable-service';
+import { prometheusAdapterRules, PrometheusAdapterRule } from './custom-metrics';
 import { FluxSettings } from './flux-settings';
 import { infrastructureComponents, InfrastructureComponent } from './infrastructure-charts';
 import { PLATFORM_PRIORITY_CLASS, priorityClasses } from './priority-classes';
@@ -48,7 +50,10 @@ export class Infrastructure extends Chart {
       monitoringRelease: infrastructure.monitoringRelease,
       platformPriorityClass: PLATFORM_PRIORITY_CLASS,
       traefik: infrastructure.traefik,
+      // Lazy: the systems of the environment are built after its infrastructure.
+      customMetricRules: Lazy.any({ produce: () => this.customMetrics().rules }),
     });
+    this.node.addValidation({ validate: () => this.customMetrics().errors.map((e) => `${this.node.path}: ${e}`) });
 
     const classes = new Construct(this, 'priority-classes');
     for (const c of priorityClasses()) {
@@ -113,5 +118,15 @@ export class Infrastructure extends Chart {
         },
       });
     }
+  }
+
+  /** The prometheus-adapter rules serving every Pods metric of the environment's services (its stage's systems). */
+  private customMetrics(): { rules: PrometheusAdapterRule[]; errors: string[] } {
+    const stage = this.node.scope as Construct;
+    const uses = stage.node
+      .findAll()
+      .filter((c): c is ReliableService => c instanceof ReliableService)
+      .flatMap((svc) => svc.podsMetrics.map((m) => ({ path: svc.node.path, namespace: svc.namespace, ...m })));
+    return prometheusAdapterRules(uses);
   }
 }

@@ -27,6 +27,7 @@ export function reliabilityReport(chart: SystemChart): string {
     dashboards: collect('dashboards'),
     chaosExperiments: collect('chaosExperiments'),
     backups: collect('backups'),
+    deviations: collect('deviations'),
   });
 }
 
@@ -125,6 +126,18 @@ export function renderReport(
           `| ${goDuration(s.preStop)} + ${goDuration(s.drainTimeout)} / ${goDuration(s.terminationGracePeriod)} |`,
       );
     }
+    const custom = services.flatMap((s) => (s.podsMetrics ?? []).map((m) => ({ service: s.name, ...m })));
+    if (custom.length > 0) {
+      out.push('', 'Custom metrics the HPAs scale on, served by prometheus-adapter in the custom metrics API:', '');
+      for (const m of custom) {
+        out.push(`- ${m.service}: \`${m.name}\` = per-pod rate of \`${m.fromCounter}\` over 2m`);
+      }
+      out.push(
+        '',
+        "prometheus-adapter rather than KEDA: the plan's HorizontalPodAutoscaler keeps its Pods metric, its name and its behaviour; " +
+          'KEDA would replace it with a ScaledObject generating its own HPA on External metrics, and add an operator for one query.',
+      );
+    }
     out.push('');
   }
 
@@ -198,6 +211,13 @@ export function renderReport(
           `| \`${b.restoreDrillSchedule}\` | ${b.offsite ? `\`${b.offsite.schedule}\` to ${b.offsite.target}` : '—'} |`,
       );
     }
+    out.push('');
+  }
+
+  const deviations = all.deviations;
+  if (deviations.length > 0) {
+    out.push('## Deviations from the plan', '', '| plan section | the plan | the stack | why |', '|---|---|---|---|');
+    for (const d of deviations) out.push(`| ${d.section} | ${d.plan} | ${d.chosen} | ${d.reason} |`);
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;

@@ -118,4 +118,15 @@ describe('SystemChart', () => {
       "prod/shop: 'dependsOn' (dev/db) is in environment 'dev', not 'prod' — depend on the system of the same environment",
     );
   });
+
+  test('plan deviations: published as facts (copies); one with an empty part is rejected naming it', () => {
+    const chart = new SystemChart(app().stage(Environment.PROD), 'shop');
+    const deviation = { section: '§4.2', plan: 'API down for 1m', chosen: 'TargetDown after 2 m', reason: 'scrapes every 30 s' };
+    chart.addPlanDeviation(deviation);
+    expect(chart.reliabilityFacts()).toEqual({ deviations: [deviation] });
+    expect(chart.reliabilityFacts().deviations?.[0]).not.toBe(deviation);
+    expect(() => chart.addPlanDeviation({ section: '§5', plan: 'x', chosen: ' ', reason: '' })).toThrow(
+      "prod/shop: 'addPlanDeviation' (§5) has an empty chosen, reason — say where the plan says what, what the stack does instead, and why",
+    );
+  });
 });

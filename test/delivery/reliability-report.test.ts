@@ -15,6 +15,7 @@ const EMPTY: Required<ReliabilityFacts> = {
   dashboards: [],
   chaosExperiments: [],
   backups: [],
+  deviations: [],
 };
 const SYSTEM = { system: 'shop', environment: Environment.PROD, namespaceName: 'shop' };
 const HEADER = [
@@ -163,6 +164,53 @@ describe('renderReport', () => {
         '  - client shop-api: 10 pods × 5 connections via pooler',
         '  - continuous backup to s3://b/shop: base backups `0 2 * * *`, WAL archived at least every 5m (RPO 15m), retention 30d',
         '- shop-redis: Redis, 3 pods with Sentinel (quorum 2), persistent, maxmemory 256 MiB',
+        '',
+      ],
+    ],
+    [
+      'an HPA on a custom metric: the metric, its counter and its server',
+      {
+        services: [
+          {
+            name: 'shop-api',
+            minReplicas: 3,
+            maxReplicas: 10,
+            disruptionBudget: { maxUnavailable: 1 },
+            readinessProbe: { description: 'GET /ready', period: Duration.seconds(5), timeout: Duration.seconds(1), failureThreshold: 3 },
+            preStop: Duration.seconds(5),
+            drainTimeout: Duration.seconds(25),
+            terminationGracePeriod: Duration.seconds(35),
+            podsMetrics: [{ name: 'shop_requests_per_second', fromCounter: 'shop_requests_total' }],
+          },
+        ],
+      },
+      [
+        '## Services',
+        '',
+        '| service | replicas | PDB | readiness | liveness | startup | preStop + drain / grace |',
+        '|---|---|---|---|---|---|---|',
+        '| shop-api | 3–10 (HPA) | maxUnavailable 1 | GET /ready every 5s, timeout 1s, 3 failures | — | — | 5s + 25s / 35s |',
+        '',
+        'Custom metrics the HPAs scale on, served by prometheus-adapter in the custom metrics API:',
+        '',
+        '- shop-api: `shop_requests_per_second` = per-pod rate of `shop_requests_total` over 2m',
+        '',
+        "prometheus-adapter rather than KEDA: the plan's HorizontalPodAutoscaler keeps its Pods metric, its name and its behaviour; " +
+          'KEDA would replace it with a ScaledObject generating its own HPA on External metrics, and add an operator for one query.',
+        '',
+      ],
+    ],
+    [
+      'a deviation from the plan, after every other section',
+      {
+        deviations: [{ section: '§4.2', plan: 'API down for 1m', chosen: 'TargetDown after 2 m', reason: 'scrapes every 30 s' }],
+      },
+      [
+        '## Deviations from the plan',
+        '',
+        '| plan section | the plan | the stack | why |',
+        '|---|---|---|---|',
+        '| §4.2 | API down for 1m | TargetDown after 2 m | scrapes every 30 s |',
         '',
       ],
     ],

@@ -117,6 +117,7 @@ describe('ReliakitApp Flux tree', () => {
       ...[
         'cert-manager',
         'kube-prometheus-stack',
+        'prometheus-adapter',
         'cloudnative-pg',
         'plugin-barman-cloud',
         'traefik',

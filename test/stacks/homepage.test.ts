@@ -452,29 +452,56 @@ test('dev is smaller but has the same shape', () => {
 });
 
 (hasTool('promtool') ? test : test.skip)(
-  'promtool test rules: Ollama DeploymentUnavailable fires after 5 minutes without an available replica, or without the series, and not before',
+  'promtool test rules: DeploymentUnavailable fires for the frontend after 1 minute (page), for Ollama after 5 (ticket), without an available replica or without the series, and not before',
   () => {
     const rule = find(homepage(Environment.PROD), 'PrometheusRule', 'homepage-alerts');
-    const available = 'kube_deployment_status_replicas_available{namespace="homepage",deployment="homepage-ollama"}';
-    const down = { namespace: 'homepage', deployment: 'homepage-ollama' };
+    const available = (d: string) => `kube_deployment_status_replicas_available{namespace="homepage",deployment="homepage-${d}"}`;
+    const down = (d: string) => ({ namespace: 'homepage', deployment: `homepage-${d}` });
     promtoolTestRules(rule, [
       {
-        name: 'two replicas, then none',
-        series: { [available]: '2x10 0x10' },
+        name: 'two replicas each; then none of Ollama',
+        series: { [available('ollama')]: '2x10 0x10', [available('frontend')]: '2x20' },
         expect: [
           ['10m', 'DeploymentUnavailable', []],
           ['14m', 'DeploymentUnavailable', []],
-          ['17m', 'DeploymentUnavailable', [down]],
+          ['17m', 'DeploymentUnavailable', [down('ollama')]],
         ],
       },
       {
-        name: 'kube-state-metrics reports no such Deployment',
+        name: 'two replicas each; then none of the frontend',
+        series: { [available('ollama')]: '2x20', [available('frontend')]: '2x10 0x10' },
+        expect: [
+          ['10m', 'DeploymentUnavailable', []],
+          ['12m', 'DeploymentUnavailable', [down('frontend')]],
+        ],
+      },
+      {
+        name: 'kube-state-metrics reports neither Deployment',
         series: { 'up{job="unrelated"}': '1x10' },
         expect: [
-          ['3m', 'DeploymentUnavailable', []],
-          ['6m', 'DeploymentUnavailable', [down]],
+          ['0m', 'DeploymentUnavailable', []],
+          ['3m', 'DeploymentUnavailable', [down('frontend')]],
+          ['6m', 'DeploymentUnavailable', [down('frontend'), down('ollama')]],
         ],
       },
     ]);
   },
 );
+
+(hasTool('promtool') ? test : test.skip)('promtool test rules: §4.2 API down and PostgreSQL down fire after 1 minute, not before', () => {
+  const rule = find(homepage(Environment.PROD), 'PrometheusRule', 'homepage-alerts');
+  const up = 'up{namespace="homepage",job="homepage-api",instance="10.0.0.1:8080"}';
+  const postgres = 'cnpg_collector_up{namespace="homepage",pod="homepage-postgres-1"}';
+  promtoolTestRules(rule, [
+    {
+      name: 'the API target and the database stop at 5m',
+      series: { [up]: '1x5 0x5', [postgres]: '1x5 0x5' },
+      expect: [
+        ['6m', 'TargetDown', []],
+        ['6m', 'PostgresOffline', []],
+        ['7m', 'TargetDown', [{ namespace: 'homepage', job: 'homepage-api' }]],
+        ['7m', 'PostgresOffline', [{ namespace: 'homepage' }]],
+      ],
+    },
+  ]);
+});

@@ -22,7 +22,9 @@ export function promtoolTestRules(
     writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: rule.spec.groups }, { lineWidth: 0 }));
     const rules: Manifest[] = rule.spec.groups.flatMap((g: Manifest) => g.rules);
     const expected = (alert: string, result: Record<string, string>) => {
-      const r = rules.find((x) => x.alert === alert) as Manifest;
+      // Several rules may share an alert name (one per pack): the one whose expression names the result's label values.
+      const named = rules.filter((x) => x.alert === alert);
+      const r = named.find((x) => Object.values(result).every((v) => String(x.expr).includes(v))) ?? named[0];
       const labels = sortedRecord({ ...result, ...r.labels });
       const annotations = Object.fromEntries(
         Object.entries(r.annotations as Record<string, string>).map(([k, v]) => [

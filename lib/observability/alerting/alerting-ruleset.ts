@@ -7,7 +7,10 @@ import {
   PrometheusRuleSpecGroupsRulesExpr,
 } from '../../../imports/prometheus-rule-monitoring.coreos.com';
 import { BackupAlertPack, BackupAlertsProps } from './backup-alert-pack';
+import { PgBouncerAlertPack, PgBouncerAlertsProps } from './pgbouncer-alert-pack';
 import { PostgresAlertPack, PostgresAlertsProps } from './postgres-alert-pack';
+import { RedisAlertPack, RedisAlertsProps } from './redis-alert-pack';
+import type { RedisCache } from '../../data/redis-cache/redis-cache';
 import { ServiceAlertPack, ServiceAlertsProps } from './service-alert-pack';
 import type { BackupSchedule } from '../../data/backup-schedule/backup-schedule';
 import { AlertLabelKeys, isDnsLabel, isLabelValue, recommendedLabels, RELIAKIT_VERSION, resourceName } from '../../core/conventions';
@@ -232,6 +235,16 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts, ISc
   /** Adds a {@link PostgresAlertPack}: the alerts of an HAPostgres cluster. */
   public addPostgresAlerts(db: HAPostgres, props: PostgresAlertsProps): AlertRule[] {
     return this.addPack(new PostgresAlertPack(db, props));
+  }
+
+  /** Adds a {@link PgBouncerAlertPack}: the alerts of an HAPostgres cluster's PgBouncer pooler. */
+  public addPgBouncerAlerts(db: HAPostgres, props: PgBouncerAlertsProps): AlertRule[] {
+    return this.addPack(new PgBouncerAlertPack(db, props));
+  }
+
+  /** Adds a {@link RedisAlertPack}: the alerts of a RedisCache. */
+  public addRedisAlerts(cache: RedisCache, props: RedisAlertsProps): AlertRule[] {
+    return this.addPack(new RedisAlertPack(cache, props));
   }
 
   /** Adds a {@link BackupAlertPack}: the alerts of a BackupSchedule. */

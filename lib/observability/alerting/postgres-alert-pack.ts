@@ -38,6 +38,11 @@ export interface PostgresAlertsProps extends AlertPackProps {
    */
   readonly maxReplicationLag?: Duration;
   /**
+   * How long no instance may be up before PostgresOffline fires (e.g. a plan's `for: 1m`).
+   * @default Duration.minutes(2)
+   */
+  readonly downFor?: Duration;
+  /**
    * Severity of the alerts that page (offline, no primary, connections or disk critical), e.g.
    * the plan's `Severity.P1`.
    * @default Severity.PAGE
@@ -124,7 +129,7 @@ export class PostgresAlertPack implements AlertPack {
         'PostgresOffline',
         Severity.PAGE,
         `absent(cnpg_collector_up{${m}} == 1)`,
-        Duration.minutes(2),
+        props.downFor ?? Duration.minutes(2),
         `${db.name}: no PostgreSQL instance is up`,
         `No instance of ${subject} reports PostgreSQL up: every client of the database fails. Check the instance pods and the CloudNativePG operator's logs.`,
       ),

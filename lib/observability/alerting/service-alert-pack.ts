@@ -20,6 +20,8 @@ export interface ServiceAlertSeverities {
   readonly notReady?: Severity;
   /** @default Severity.TICKET */
   readonly hpaMaxedOut?: Severity;
+  /** The HPA not scaling: ScalingActive or AbleToScale false, a metric without a value. @default Severity.TICKET */
+  readonly hpaScaling?: Severity;
   /** @default Severity.TICKET */
   readonly memory?: Severity;
 }
@@ -48,7 +50,24 @@ export interface ServiceAlertsProps extends AlertPackProps {
    * A latency quantile alert on the service's request histogram.
    * @default - no latency alert
    */
-  readonly latency?: { readonly histogram: string; readonly threshold: Duration; readonly quantile?: number; readonly for?: Duration };
+  readonly latency?: {
+    readonly histogram: string;
+    readonly threshold: Duration;
+    readonly quantile?: number;
+    readonly for?: Duration;
+    /**
+     * Further label matchers of the histogram's series, e.g. `route!="/ws"` to leave out
+     * WebSocket upgrades, whose duration is the connection's lifetime, not a latency.
+     * @default - every request of the service
+     */
+    readonly matchers?: string;
+  };
+  /**
+   * How long the service must be down (no target up, or no replica available) before the down
+   * alert fires.
+   * @default - 2 minutes without a target up; 5 minutes without an available replica
+   */
+  readonly downFor?: Duration;
   /**
    * Share of the memory limit, in percent, above which the memory alert fires.
    * @default 80
@@ -64,7 +83,8 @@ export interface ServiceAlertsProps extends AlertPackProps {
 /**
  * The symptom alerts of a {@link ReliableService} (group `<name>-symptoms`): no target up, 5xx
  * ratio (unless it serves no requests), latency (when given), crash looping, pods not ready,
- * memory near the limit, and the HPA at its maximum (when it has one).
+ * memory near the limit, and with an HPA: at its maximum, not scaling (ScalingActive or
+ * AbleToScale false) and a metric it scales on without a value.
  *
  * A service that exports no metrics (no ServiceMonitor, e.g. a third-party server) gets the
  * alerts kube-state-metrics and cAdvisor can give: no replica available (instead of no target
@@ -96,11 +116,17 @@ export class ServiceAlertPack implements AlertPack {
     const pods = { namespace: service.namespace, pods: SymptomAlerts.deploymentPods(service.name) };
     this.rules = [
       service.isMonitored
-        ? SymptomAlerts.targetDown({ ...common('TargetDown', s.down, Severity.PAGE), namespace: service.namespace, job: service.name })
+        ? SymptomAlerts.targetDown({
+            ...common('TargetDown', s.down, Severity.PAGE),
+            namespace: service.namespace,
+            job: service.name,
+            for: props.downFor,
+          })
         : SymptomAlerts.deploymentUnavailable({
             ...common('DeploymentUnavailable', s.down, Severity.PAGE),
             namespace: service.namespace,
             deployment: service.name,
+            for: props.downFor,
           }),
       ...(serves
         ? [
@@ -121,7 +147,7 @@ export class ServiceAlertPack implements AlertPack {
             SymptomAlerts.latencyAbove({
               ...common('HighLatency', s.latency, Severity.TICKET),
               histogram: props.latency.histogram,
-              selector: `{namespace=${JSON.stringify(service.namespace)},job=${JSON.stringify(service.name)}}`,
+              selector: `{namespace=${JSON.stringify(service.namespace)},job=${JSON.stringify(service.name)}${props.latency.matchers ? `,${props.latency.matchers}` : ''}}`,
               threshold: props.latency.threshold,
               quantile: props.latency.quantile,
               for: props.latency.for,
@@ -136,7 +162,7 @@ export class ServiceAlertPack implements AlertPack {
         ...pods,
         maxPercent: props.memoryMaxPercent,
       }),
-      // Without an HPA the replica count is fixed: nothing to max out.
+      // Without an HPA the replica count is fixed: nothing to max out, nothing to stop scaling.
       ...(service.replicas === undefined
         ? [
             SymptomAlerts.hpaMaxedOut({
@@ -144,6 +170,15 @@ export class ServiceAlertPack implements AlertPack {
               namespace: service.namespace,
               hpa: service.name,
             }),
+            ...(
+              [
+                ['HpaScalingInactive', SymptomAlerts.hpaScalingInactive],
+                ['HpaUnableToScale', SymptomAlerts.hpaUnableToScale],
+                ['HpaMetricUnavailable', SymptomAlerts.hpaMetricUnavailable],
+              ] as const
+            ).map(([name, build]) =>
+              build({ ...common(name, s.hpaScaling, Severity.TICKET), namespace: service.namespace, hpa: service.name }),
+            ),
           ]
         : []),
     ];

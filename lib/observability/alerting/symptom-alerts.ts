@@ -9,7 +9,15 @@ import {
 } from './symptoms/app-gauges';
 import { deploymentUnavailable, DeploymentUnavailableProps, targetDown, TargetDownProps } from './symptoms/availability';
 import { cronJobStale, CronJobStaleProps, jobFailed, JobFailedProps } from './symptoms/jobs';
-import { crashLooping, hpaMaxedOut, HpaMaxedOutProps, podNotReady } from './symptoms/pods';
+import {
+  crashLooping,
+  hpaMaxedOut,
+  HpaMaxedOutProps,
+  hpaMetricUnavailable,
+  hpaScalingInactive,
+  hpaUnableToScale,
+  podNotReady,
+} from './symptoms/pods';
 import { errorRatio, ErrorRatioProps, latencyAbove, LatencyProps } from './symptoms/requests';
 import { memoryNearLimit, MemoryNearLimitProps, volumeSpaceLow, VolumeSpaceLowProps } from './symptoms/resources';
 import { deploymentPods, PodSymptomProps } from './symptoms/symptom-builder';
@@ -29,7 +37,8 @@ export type { PodSymptomProps, SymptomAlertProps } from './symptoms/symptom-buil
  * - `up`: Prometheus itself, per scrape target;
  * - `kube_*`: kube-state-metrics v2 (`kube_pod_container_status_waiting_reason`,
  *   `kube_pod_status_ready`, `kube_pod_status_phase`, `kube_pod_container_resource_limits`,
- *   `kube_horizontalpodautoscaler_status_current_replicas` / `_spec_max_replicas`,
+ *   `kube_horizontalpodautoscaler_status_current_replicas` / `_spec_max_replicas` / `_status_condition` /
+ *   `_spec_target_metric` / `_status_target_metric`,
  *   `kube_job_failed`, `kube_job_status_start_time`, `kube_cronjob_status_last_successful_time`,
  *   `kube_cronjob_created`);
  * - `container_memory_working_set_bytes`: cAdvisor (the kubelet's `/metrics/cadvisor`), what the
@@ -105,6 +114,27 @@ export class SymptomAlerts {
   /** Free space of PersistentVolumeClaims (kubelet volume stats) below a share. Default `for`: 30 minutes. */
   public static volumeSpaceLow(props: VolumeSpaceLowProps): AlertRule {
     return volumeSpaceLow(props);
+  }
+
+  /**
+   * The HPA cannot compute a replica count (kube-state-metrics condition `ScalingActive` false):
+   * the replica count is frozen whatever the load. Default `for`: 10 minutes.
+   */
+  public static hpaScalingInactive(props: HpaMaxedOutProps): AlertRule {
+    return hpaScalingInactive(props);
+  }
+
+  /** The HPA cannot read or update its target's scale (condition `AbleToScale` false). Default `for`: 10 minutes. */
+  public static hpaUnableToScale(props: HpaMaxedOutProps): AlertRule {
+    return hpaUnableToScale(props);
+  }
+
+  /**
+   * A metric the HPA scales on has no current value (in `kube_horizontalpodautoscaler_spec_target_metric`,
+   * not in `_status_target_metric`): no metrics API serves it. Default `for`: 10 minutes.
+   */
+  public static hpaMetricUnavailable(props: HpaMaxedOutProps): AlertRule {
+    return hpaMetricUnavailable(props);
   }
 
   /** A connection pool (the application's gauge, one series per pool) above a share of its size. Default `for`: 2 minutes. */

@@ -4,6 +4,7 @@ import { Violations } from '../../core/validation';
 import { AutoscalingProps, ScalingBehaviorProps } from './props';
 
 const MAX_STABILIZATION_SECONDS = 3600;
+const METRIC_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const MAX_POLICY_PERIOD_SECONDS = 1800;
 
 /** The replica count: fixed, or owned by an HPA. */
@@ -110,6 +111,20 @@ function checkAutoscaling(v: Violations, a: AutoscalingProps, resources: Contain
     );
   }
   for (const [i, m] of (a.podsMetrics ?? []).entries()) {
+    for (const [field, value] of [
+      ['name', m.name],
+      ['fromCounter', m.fromCounter],
+    ] as const) {
+      v.check(
+        !METRIC_NAME.test(value ?? ''),
+        `autoscaling.podsMetrics[${i}].${field}`,
+        value,
+        'is not a Prometheus metric name',
+        field === 'name'
+          ? "use letters, digits and underscores, e.g. 'vault_requests_per_second'"
+          : "name the counter the service exports, e.g. 'vault_requests_total'",
+      );
+    }
     v.check(
       !isQuantity(m.averageValue),
       `autoscaling.podsMetrics[${i}].averageValue`,

@@ -156,12 +156,23 @@ export interface ScalingBehaviorProps {
   readonly selectPolicy?: SelectPolicy;
 }
 
-/** A per-pod custom metric (HPA `Pods` metric), e.g. requests per second. */
+/**
+ * A per-pod custom metric (HPA `Pods` metric), e.g. requests per second, and what serves it: the
+ * per-second rate of a counter the service exports, which prometheus-adapter (installed with
+ * ReliakitApp's `infrastructure`) serves in the custom metrics API under `name`.
+ */
 export interface PodsMetricProps {
-  /** The metric's name in the custom metrics API. */
+  /** The metric's name in the custom metrics API (`vault_requests_per_second`). */
   readonly name: string;
   /** The target average per pod, as a Kubernetes quantity (`'2000'`, `'500m'`). */
   readonly averageValue: string;
+  /**
+   * The counter, scraped from the service's pods (its ServiceMonitor), whose per-second rate per
+   * pod is the metric (`vault_requests_total`): prometheus-adapter serves
+   * `sum by (namespace, pod) (rate(<counter>[2m]))` as `name`. Without a server the HPA reports
+   * ScalingActive=false or scales on its other metrics only.
+   */
+  readonly fromCounter: string;
 }
 
 /** A metric from outside the cluster (HPA `External` metric), e.g. a queue length. */

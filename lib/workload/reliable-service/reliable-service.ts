@@ -124,6 +124,12 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
   public readonly isMonitored: boolean;
   /** Where Prometheus scrapes the pods (the named port and path), when a ServiceMonitor is emitted. */
   public readonly metrics: { readonly port: PortName; readonly path: string } | undefined;
+  /**
+   * The per-pod custom metrics its HPA scales on, each with the counter it is the per-second rate
+   * of: what the custom metrics API must serve (ReliakitApp's infrastructure installs
+   * prometheus-adapter with a rule for each).
+   */
+  public readonly podsMetrics: ReadonlyArray<{ readonly name: string; readonly fromCounter: string }>;
 
   /** The resolved PodDisruptionBudget, when there is one. */
   public readonly disruptionBudget: Readonly<DisruptionBudgetProps> | undefined;
@@ -172,6 +178,7 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
     this.disruptionBudget = spec.disruptionBudget;
     this.isMonitored = spec.monitoring !== undefined;
     this.metrics = spec.monitoring && { port: spec.monitoring.port, path: spec.monitoring.path };
+    this.podsMetrics = (spec.scaling.autoscaling?.podsMetrics ?? []).map((m) => ({ name: m.name, fromCounter: m.fromCounter }));
 
     // Connections name other constructs, so they are checked here, after the spec's own rules.
     for (const rule of props.ingress ?? []) this.addIngress(rule);
@@ -363,6 +370,7 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
           preStop: this.preStop.duration,
           drainTimeout: this.drainTimeout,
           terminationGracePeriod: this.terminationGracePeriod,
+          ...(this.podsMetrics.length > 0 ? { podsMetrics: this.podsMetrics.map((m) => ({ ...m })) } : {}),
         },
       ],
     };

@@ -118,6 +118,15 @@ export function resolveServiceSpec(props: ServiceSpecProps, context: ServiceCont
   const identity = resolveIdentity(v, props.podIdentity ?? {});
   const writableDirectories = checkWritableDirectories(v, props.writableDirectories ?? []);
   const monitoring = resolveMonitoring(v, props.monitoring, ports);
+  // A Pods metric is derived from a counter Prometheus scrapes from these pods.
+  const podsMetrics = props.autoscaling?.podsMetrics ?? [];
+  v.check(
+    podsMetrics.length > 0 && props.monitoring === undefined,
+    'autoscaling.podsMetrics',
+    podsMetrics.map((m) => m.name).join(', '),
+    'is served from counters Prometheus scrapes from the pods, but the service has no ServiceMonitor',
+    'set the monitoring prop',
+  );
 
   return {
     name,

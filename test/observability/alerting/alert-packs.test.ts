@@ -41,6 +41,9 @@ describe('alert packs', () => {
       'PodNotReady',
       'MemoryNearLimit',
       'HpaMaxedOut',
+      'HpaScalingInactive',
+      'HpaUnableToScale',
+      'HpaMetricUnavailable',
     ]);
     expect(names('homepage-db-postgres')).toEqual([
       'PostgresOffline',
@@ -59,7 +62,7 @@ describe('alert packs', () => {
       'PostgresWalArchiveBehindRpo',
     ]);
     expect(names('homepage-dumps-backups')).toEqual(['BackupFailed', 'BackupStale', 'RestoreDrillFailed']);
-    expect(ruleset.alerts).toHaveLength(24);
+    expect(ruleset.alerts).toHaveLength(27);
   });
 
   test('every alert: severity, team, service, namespace labels; summary, description and its own runbook anchor', () => {
@@ -380,7 +383,7 @@ const PROMTOOL = hasTool('promtool');
 
   test('check rules accepts every pack', () => {
     const r = spawnSync('promtool', ['check', 'rules', 'packs.rules.yaml'], { cwd: dir, encoding: 'utf8' });
-    expect(`${r.stdout}${r.stderr}`).toContain('SUCCESS: 24 rules found');
+    expect(`${r.stdout}${r.stderr}`).toContain('SUCCESS: 27 rules found');
     expect(r.status).toBe(0);
   });
 

@@ -118,7 +118,7 @@ describe('renderAutoscaler', () => {
         maxReplicas: 12,
         cpuUtilizationPercent: 60,
         memoryUtilizationPercent: 75,
-        podsMetrics: [{ name: 'http_requests_per_second', averageValue: '200' }],
+        podsMetrics: [{ name: 'http_requests_per_second', averageValue: '200', fromCounter: 'http_requests_total' }],
         externalMetrics: [
           { name: 'queue_depth', selector: { queue: 'jobs' }, averageValue: '30' },
           { name: 'backlog', value: '1.5k' },

@@ -295,12 +295,13 @@ describe('ReliableService behaviour', () => {
 
   test('autoscaling: HPA v2 with all metric kinds and behavior; Deployment omits replicas', () => {
     const { objects, service } = build({
+      monitoring: {},
       autoscaling: {
         minReplicas: 5,
         maxReplicas: 50,
         cpuUtilizationPercent: 70,
         memoryUtilizationPercent: 80,
-        podsMetrics: [{ name: 'vault_requests_per_second', averageValue: '2000' }],
+        podsMetrics: [{ name: 'vault_requests_per_second', averageValue: '2000', fromCounter: 'vault_requests_total' }],
         externalMetrics: [{ name: 'queue_depth', selector: { queue: 'index' }, averageValue: '30' }],
         scaleDown: {
           stabilizationWindow: Duration.seconds(300),
@@ -317,6 +318,7 @@ describe('ReliableService behaviour', () => {
     expect(find(objects, 'Deployment', 'test-api').spec.replicas).toBeUndefined();
     expect(service.minReplicas).toBe(5);
     expect(service.maxReplicas).toBe(50);
+    expect(service.podsMetrics).toEqual([{ name: 'vault_requests_per_second', fromCounter: 'vault_requests_total' }]);
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'test-api').spec;
     expect(hpa.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'test-api' });
     expect(hpa.metrics).toEqual([
@@ -679,8 +681,38 @@ describe('ReliableService validation', () => {
     ],
     [
       'pods metric not a quantity',
-      { autoscaling: { minReplicas: 2, maxReplicas: 4, podsMetrics: [{ name: 'rps', averageValue: '2k rps' }] } },
+      {
+        monitoring: {},
+        autoscaling: {
+          minReplicas: 2,
+          maxReplicas: 4,
+          podsMetrics: [{ name: 'rps', averageValue: '2k rps', fromCounter: 'requests_total' }],
+        },
+      },
       "prod/test/api: 'autoscaling.podsMetrics[0].averageValue' ('2k rps') is not a Kubernetes quantity — use a number with an optional SI suffix, e.g. '2000' or '500m'",
+    ],
+    [
+      'pods metric from no metric name',
+      {
+        monitoring: {},
+        autoscaling: {
+          minReplicas: 2,
+          maxReplicas: 4,
+          podsMetrics: [{ name: 'rps', averageValue: '2000', fromCounter: 'requests-total' }],
+        },
+      },
+      "prod/test/api: 'autoscaling.podsMetrics[0].fromCounter' ('requests-total') is not a Prometheus metric name — name the counter the service exports, e.g. 'vault_requests_total'",
+    ],
+    [
+      'pods metric of an unscraped service',
+      {
+        autoscaling: {
+          minReplicas: 2,
+          maxReplicas: 4,
+          podsMetrics: [{ name: 'rps', averageValue: '2000', fromCounter: 'requests_total' }],
+        },
+      },
+      "prod/test/api: 'autoscaling.podsMetrics' ('rps') is served from counters Prometheus scrapes from the pods, but the service has no ServiceMonitor — set the monitoring prop",
     ],
     [
       'external metric not a quantity',
