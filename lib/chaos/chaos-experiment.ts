@@ -4,6 +4,7 @@ import { ChaosEngine } from '../../imports/litmus-chaosengine-litmuschaos.io';
 import { ChaosFault } from './chaos-fault';
 import { isDnsLabel, recommendedLabels, resourceName, RELIAKIT_VERSION } from '../core/conventions';
 import { Environment } from '../core/environment';
+import { dnsEgressRule, tcpPort } from '../core/network';
 import { NetworkPeer } from '../core/network-peer';
 import { goDuration, seconds } from '../core/units';
 import { Violations } from '../core/validation';
@@ -72,6 +73,70 @@ export const CHAOS_RBAC_RULES: readonly k8s.PolicyRule[] = [
  * from these pods, so the target's NetworkPolicy admits them on the probed port.
  */
 const EXPERIMENT_POD_LABELS = { 'app.kubernetes.io/part-of': 'litmus', 'app.kubernetes.io/component': 'experiment-job' } as const;
+
+/**
+ * Labels every Litmus pod of an engine carries: the hub's experiment pods have them in their
+ * definition, the helper pods copy the experiment's, and the runner gets them through
+ * `runnerLabels` (ChaosEngine `spec.components.runner`). The chaos pods' NetworkPolicy selects them.
+ */
+const LITMUS_POD_LABELS = { 'app.kubernetes.io/part-of': 'litmus' } as const;
+
+/** The TCP port of an http(s) URL. */
+function urlPort(url: URL): number {
+  return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+}
+
+/**
+ * Where a probe URL leads (pure): a cluster Service host (`svc.ns[.svc[.cluster.local]]`) → its
+ * namespace, anything else → the public internet; on the URL's port.
+ */
+export function urlEgressRule(address: string): k8s.NetworkPolicyEgressRule {
+  const url = new URL(address);
+  const labels = url.hostname.split('.');
+  const inCluster = labels.length === 2 || (labels.length >= 3 && labels[2] === 'svc');
+  const peer = inCluster ? NetworkPeer.namespace(labels[1]) : NetworkPeer.publicInternet();
+  return { to: [peer._toKube()], ports: [tcpPort(urlPort(url))] };
+}
+
+/**
+ * The NetworkPolicy of the engines' runner, experiment and helper pods (pure): under the
+ * namespace's default-deny they reach DNS and the API server (they create Jobs and pods, read the
+ * target and write ChaosResults). Nothing reaches them.
+ */
+export function chaosPodsNetworkPolicyProps(metadata: k8s.ObjectMeta, apiServer: k8s.NetworkPolicyEgressRule): k8s.KubeNetworkPolicyProps {
+  return {
+    metadata,
+    spec: {
+      podSelector: { matchLabels: { ...LITMUS_POD_LABELS } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [],
+      egress: [dnsEgressRule(), apiServer],
+    },
+  };
+}
+
+/**
+ * The egress of the experiment pods, which run the steady-state probe (pure): the target's pods on
+ * the probed port (which admit the experiment pods), else the probe's URL (Prometheus, a public
+ * endpoint). The runner and helper pods do not probe, so this selects the experiment pods only.
+ */
+export function chaosProbeNetworkPolicyProps(
+  metadata: k8s.ObjectMeta,
+  probe: { readonly url: string; readonly target?: { readonly selector: Readonly<Record<string, string>>; readonly port: number } },
+): k8s.KubeNetworkPolicyProps {
+  return {
+    metadata,
+    spec: {
+      podSelector: { matchLabels: { ...EXPERIMENT_POD_LABELS } },
+      policyTypes: ['Egress'],
+      egress: [
+        probe.target
+          ? { to: [{ podSelector: { matchLabels: { ...probe.target.selector } } }], ports: [tcpPort(probe.target.port)] }
+          : urlEgressRule(probe.url),
+      ],
+    },
+  };
+}
 
 /**
  * Flux creates the engine once and never updates it: the system's ChaosSchedule and the operator
@@ -228,6 +293,7 @@ export class ChaosExperiment extends Construct implements IReliabilityFacts {
           engineState: 'stop',
           appinfo: { appns: target.namespace, applabel: appLabel, appkind: 'deployment' },
           chaosServiceAccount: this.name,
+          components: { runner: { runnerLabels: { ...LITMUS_POD_LABELS } } },
           jobCleanUpPolicy: props.jobCleanUpPolicy ?? JobCleanUpPolicy.DELETE,
           experiments: [
             {
@@ -244,6 +310,22 @@ export class ChaosExperiment extends Construct implements IReliabilityFacts {
 
     const port = props.steadyState.targetPort;
     if (port) target.addIngress({ from: NetworkPeer.podsInNamespace(target.namespace, EXPERIMENT_POD_LABELS), ports: [port] });
+    new k8s.KubeNetworkPolicy(
+      this,
+      'NetworkPolicy',
+      chaosPodsNetworkPolicyProps({ ...metadata, labels: { ...labels } }, chart.apiServer.egressRule()),
+    );
+    new k8s.KubeNetworkPolicy(
+      this,
+      'ProbeNetworkPolicy',
+      chaosProbeNetworkPolicyProps(
+        { ...metadata, name: `${this.name}-probe`, labels: { ...labels } },
+        {
+          url: probe.httpProbeInputs?.url ?? probe.promProbeInputs?.endpoint ?? '',
+          target: port && target.ports[port] !== undefined ? { selector: target.selector, port: target.ports[port] } : undefined,
+        },
+      ),
+    );
   }
 
   /** Whether it runs here and its engines, for the reliability report. */

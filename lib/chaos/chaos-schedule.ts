@@ -39,10 +39,9 @@ export interface ChaosScheduleProps {
    */
   readonly pause?: Duration;
   /**
-   * Where the runner reaches the Kubernetes API. The API server's endpoints are node or cloud
-   * addresses no pod or namespace selector can name, so the default is any address on 443 and 6443
-   * (the ports API servers listen on); pass the cluster's API server CIDR to narrow it.
-   * @default - any address, TCP 443 and 6443
+   * Where the runner reaches the Kubernetes API (on TCP 443 and 6443). The API server's endpoints
+   * are node or cloud addresses no pod or namespace selector can name.
+   * @default - the app's `apiServer` (`ApiServerEndpoint`), declared once for every policy
    */
   readonly apiServer?: NetworkPeer;
 }
@@ -184,14 +183,16 @@ export class ChaosSchedule extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
       subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: chart.namespaceName }],
     });
-    const apiServer = props.apiServer?._toKube() ?? NetworkPeer.cidr('0.0.0.0/0')._toKube();
+    const apiServer = props.apiServer
+      ? { to: [props.apiServer._toKube()], ports: [tcpPort(443), tcpPort(6443)] }
+      : chart.apiServer.egressRule();
     new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: metadata(),
       spec: {
         podSelector: { matchLabels: { ...selector } },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [],
-        egress: [dnsEgressRule(), { to: [apiServer], ports: [tcpPort(443), tcpPort(6443)] }],
+        egress: [dnsEgressRule(), apiServer],
       },
     });
     new k8s.KubeCronJob(this, 'CronJob', {

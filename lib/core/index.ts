@@ -25,6 +25,7 @@ export {
   toLabelValue,
 } from './conventions';
 export type { ComponentIdentity, SliWindow } from './conventions';
+export { ApiServerEndpoint } from './api-server';
 export { EnvValue } from './env-value';
 export { Environment } from './environment';
 export type { PerEnvironment } from './environment';

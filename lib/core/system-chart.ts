@@ -1,8 +1,10 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { isDnsLabel, recommendedLabels, RELIAKIT_VERSION, repeatedSystemName } from './conventions';
+import { ApiServerEndpoint } from './api-server';
+import { isDnsLabel, recommendedLabels, RELIAKIT_VERSION, repeatedSystemName, resourceName } from './conventions';
 import { Environment } from './environment';
+import { namespaceNetworkPolicies } from './network';
 import { hasScrapeSelectors, hasScrapeTargets, JOB_LABEL_RULE, unmatchedSelectors } from './scrape-targets';
 import { Violations } from './validation';
 import type { IReliabilityFacts, PlanDeviationFact, ReliabilityFacts } from './reliability-facts';
@@ -19,6 +21,11 @@ const SYSTEM_STAGE = Symbol.for('reliakit.SystemStage');
 export interface ISystemStage extends IConstruct {
   /** The environment every system in this stage is synthesized for. */
   readonly environment: Environment;
+  /**
+   * Where pods reach the Kubernetes API server.
+   * @default ApiServerEndpoint.privateRanges()
+   */
+  readonly apiServer?: ApiServerEndpoint;
   /** Registers a new system: delivery adds what applies its apps (a Flux Kustomization). */
   registerSystem(system: SystemChart): void;
   /** Registers the data layer of a system, once its first data component arrives. */
@@ -113,6 +120,8 @@ export class SystemChart extends Chart implements IReliabilityFacts {
   /** The environment the system is synthesized for. */
   public readonly environment: Environment;
   private readonly deviations: PlanDeviationFact[] = [];
+  /** Where the system's pods reach the Kubernetes API server (the stage's, declared once per app). */
+  public readonly apiServer: ApiServerEndpoint;
   private readonly systemDependencies: SystemChart[] = [];
   private readonly dataComponents = new Set<IConstruct>();
   private readonly prerequisites = new Set<IConstruct>();
@@ -127,6 +136,7 @@ export class SystemChart extends Chart implements IReliabilityFacts {
     Object.defineProperty(this, SYSTEM_CHART, { value: true });
     const stage = systemStageOf(this);
     this.environment = stage.environment;
+    this.apiServer = stage.apiServer ?? ApiServerEndpoint.privateRanges();
     this.system = props.system ?? id;
     this.namespaceName = namespace;
 
@@ -164,6 +174,15 @@ export class SystemChart extends Chart implements IReliabilityFacts {
         },
       },
     });
+
+    // Default-deny in the namespace, shipped with it (children of the Namespace object: the same
+    // file and Flux layer), so every opening is a workload's own policy.
+    const policies = namespaceNetworkPolicies(namespace, (component) => ({
+      name: resourceName(this.system, component),
+      labels: recommendedLabels({ system: this.system, component, environment: this.environment.name, version: RELIAKIT_VERSION }),
+    }));
+    new k8s.KubeNetworkPolicy(this.namespaceObject, 'default-deny', policies.defaultDeny);
+    new k8s.KubeNetworkPolicy(this.namespaceObject, 'allow-dns', policies.allowDns);
 
     stage.registerSystem(this);
     // At validation: components, monitors and queries are added after the chart.

@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { ApiServerEndpoint } from '../core/api-server';
 import { Environment } from '../core/environment';
 import { ISystemStage, markSystemStage, SystemChart, systemStageOf } from '../core/system-chart';
 import { FluxCluster } from './flux-cluster';
@@ -10,6 +11,11 @@ import { InfrastructureConfigs } from './infrastructure-configs';
 export interface EnvironmentStageProps {
   /** The environment every system in this stage is synthesized for. */
   readonly environment: Environment;
+  /**
+   * Where pods reach the Kubernetes API server.
+   * @default ApiServerEndpoint.privateRanges()
+   */
+  readonly apiServer?: ApiServerEndpoint;
 }
 
 /**
@@ -26,6 +32,8 @@ export class EnvironmentStage extends Construct implements ISystemStage {
 
   /** The environment of this stage. */
   public readonly environment: Environment;
+  /** Where pods reach the Kubernetes API server. */
+  public readonly apiServer: ApiServerEndpoint;
   /** The chart holding this environment's Flux source and Kustomizations. */
   public readonly flux: FluxCluster;
   /** The infrastructure's controllers and configs charts, when the app synthesizes them. */
@@ -34,6 +42,7 @@ export class EnvironmentStage extends Construct implements ISystemStage {
   constructor(scope: Construct, id: string, props: EnvironmentStageProps) {
     super(scope, id);
     this.environment = props.environment;
+    this.apiServer = props.apiServer ?? ApiServerEndpoint.privateRanges();
     this.flux = new FluxCluster(this, 'flux');
     const settings = fluxSettingsOf(this);
     if (settings.infrastructure) {

@@ -19,6 +19,7 @@ import { withMonitoringLabels } from './monitoring-labels';
 import { withRolloutTimeout } from './flux-timeout';
 import { protectFromPrune } from './prune-protection';
 import { reliabilityReport } from './reliability-report';
+import { ApiServerEndpoint } from '../core/api-server';
 import { SystemChart } from '../core/system-chart';
 import { appDirectory, clusterDirectory, dataDirectory, INFRASTRUCTURE, infrastructureDirectory } from './tree-layout';
 
@@ -63,6 +64,12 @@ export interface ReliakitAppProps {
    * @default Duration.minutes(5)
    */
   readonly timeout?: Duration;
+  /**
+   * Where pods reach the Kubernetes API server: the one declaration every NetworkPolicy that
+   * opens egress to it reads (CNPG instances and poolers, chaos pods, the chaos schedule).
+   * @default ApiServerEndpoint.privateRanges() — any RFC 1918 address on TCP 443 and 6443
+   */
+  readonly apiServer?: ApiServerEndpoint;
 }
 
 /** One manifest file of a rendered directory. */
@@ -120,9 +127,11 @@ export class ReliakitApp extends App {
   /** Resolved Flux settings. */
   public readonly fluxSettings: FluxSettings;
   private readonly stages = new Map<Environment, EnvironmentStage>();
+  private readonly apiServer: ApiServerEndpoint | undefined;
 
   constructor(props: ReliakitAppProps) {
     super({ outdir: props.outdir });
+    this.apiServer = props.apiServer;
     const problems: string[] = [];
     if (!/^(https?|ssh):\/\/\S+$/.test(props.source.url)) {
       problems.push(
@@ -152,7 +161,7 @@ export class ReliakitApp extends App {
   public stage(environment: Environment): EnvironmentStage {
     let stage = this.stages.get(environment);
     if (!stage) {
-      stage = new EnvironmentStage(this, environment.name, { environment });
+      stage = new EnvironmentStage(this, environment.name, { environment, apiServer: this.apiServer });
       this.stages.set(environment, stage);
     }
     return stage;

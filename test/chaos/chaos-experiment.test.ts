@@ -75,6 +75,8 @@ describe('ChaosExperiment defaults (dev)', () => {
       'ChaosEngine/test-api-chaos-pod-network-latency',
       'ChaosEngine/test-api-chaos-pod-cpu-hog',
       'ChaosEngine/test-api-chaos-pod-network-loss',
+      'NetworkPolicy/test-api-chaos',
+      'NetworkPolicy/test-api-chaos-probe',
     ]);
     expect(chaos.enabled).toBe(true);
     expect(chaosObjects).toMatchSnapshot();

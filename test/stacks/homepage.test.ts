@@ -432,6 +432,8 @@ test('dev is smaller but has the same shape', () => {
     'Role/homepage-api-chaos',
     'RoleBinding/homepage-api-chaos',
     'ChaosEngine/homepage-api-chaos-pod-delete',
+    'NetworkPolicy/homepage-api-chaos',
+    'NetworkPolicy/homepage-api-chaos-probe',
     // One definition for both engines, created with the first.
     'ChaosExperiment/pod-delete',
     'ServiceAccount/homepage-chaos-schedule',
@@ -443,6 +445,8 @@ test('dev is smaller but has the same shape', () => {
     'Role/homepage-frontend-chaos',
     'RoleBinding/homepage-frontend-chaos',
     'ChaosEngine/homepage-frontend-chaos-pod-delete',
+    'NetworkPolicy/homepage-frontend-chaos',
+    'NetworkPolicy/homepage-frontend-chaos-probe',
   ]);
   expect(find(dev, 'StatefulSet', 'homepage-redis').spec.replicas).toBe(1);
   expect(container(find(dev, 'Deployment', 'homepage-api')).resources.requests).toEqual({ cpu: '50m', memory: '128Mi' });

@@ -62,6 +62,10 @@ function podLabelSets(objects: Manifest[], namespace: string): Array<Record<stri
       if (o.kind === 'CronJob') return [o.spec.jobTemplate.spec.template.metadata.labels];
       if (o.kind === 'Cluster') return [{ 'cnpg.io/cluster': o.metadata.name, 'cnpg.io/podRole': 'instance' }];
       if (o.kind === 'Pooler') return [{ 'cnpg.io/poolerName': o.metadata.name, 'cnpg.io/cluster': o.spec.cluster.name }];
+      // Litmus: the runner (the operator's `app` label plus the engine's runnerLabels), and the
+      // experiment pods of each hub definition.
+      if (o.kind === 'ChaosEngine') return [{ app: o.metadata.name, ...(o.spec.components?.runner?.runnerLabels ?? {}) }];
+      if (o.kind === 'ChaosExperiment') return [o.spec.definition.labels];
       return [];
     });
 }

@@ -475,6 +475,9 @@ test('dev is smaller but has the same shape', () => {
     'Role',
     'RoleBinding',
     'ChaosEngine',
+    // The Litmus pods' policy and the experiment pods' probe policy.
+    'NetworkPolicy',
+    'NetworkPolicy',
     'ChaosExperiment',
     'ServiceAccount',
     'Role',

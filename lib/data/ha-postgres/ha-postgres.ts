@@ -18,7 +18,7 @@ import type { ReliableService } from '../../workload/reliable-service/reliable-s
 import { SystemChart } from '../../core/system-chart';
 import { clusterProps, instancePodMonitorProps, managedRoles, objectStoreProps, scheduledBackupProps } from './cluster';
 import { applicationConnections, connectionBudgetProblems } from './connection-budget';
-import { clusterIngress, clusterNetworkPolicyProps } from './network-policy';
+import { clusterEgress, clusterIngress, clusterNetworkPolicyProps } from './network-policy';
 import { poolerIngress, poolerNetworkPolicyProps, poolerObjects } from './pooler';
 import {
   ConnectionRoute,
@@ -241,6 +241,7 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
               backupJobs: this.backupJobs.map((p) => p._toKube()),
             }),
         }),
+        clusterEgress(spec, this.chart.apiServer),
       ),
     );
     if (spec.pooler) {
@@ -252,6 +253,7 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
           Lazy.any({
             produce: () => poolerIngress(spec, this.clientPeers(ConnectionRoute.POOLER)),
           }),
+          this.chart.apiServer,
         ),
       );
     }

@@ -6,7 +6,8 @@ import {
 } from '../../../imports/cnpg-pooler-postgresql.cnpg.io';
 import { PodMonitorProps } from '../../../imports/prometheus-podmonitor-monitoring.coreos.com';
 import { NAMESPACE_NAME_LABEL } from '../../core/conventions';
-import { tcpPort as tcp } from '../../core/network';
+import { ApiServerEndpoint } from '../../core/api-server';
+import { dnsEgressRule, tcpPort as tcp } from '../../core/network';
 import { renderResources } from '../../core/resources';
 import { POOLER_METRICS_PORT, POSTGRES_PORT, PostgresSpec, postgresMetadata, ResolvedPooler } from './spec';
 
@@ -60,13 +61,24 @@ export function poolerObjects(spec: PostgresSpec, pooler: ResolvedPooler): Poole
  * The poolers' NetworkPolicy; `ingress` is passed in because clients register after construction
  * (a Lazy of {@link poolerIngress}).
  */
-export function poolerNetworkPolicyProps(spec: PostgresSpec, ingress: k8s.NetworkPolicyIngressRule[]): k8s.KubeNetworkPolicyProps {
+export function poolerNetworkPolicyProps(
+  spec: PostgresSpec,
+  ingress: k8s.NetworkPolicyIngressRule[],
+  apiServer: ApiServerEndpoint,
+): k8s.KubeNetworkPolicyProps {
   return {
     metadata: postgresMetadata(spec, `${spec.name}-pooler`),
     spec: {
       podSelector: { matchExpressions: [{ key: 'cnpg.io/poolerName', operator: 'In', values: poolerNames(spec.name, spec.pooler) }] },
-      policyTypes: ['Ingress'],
+      policyTypes: ['Ingress', 'Egress'],
       ingress,
+      // DNS; the API server (the pooler's instance manager reads its Pooler, Secrets and the
+      // cluster's status); the instances PgBouncer connects to.
+      egress: [
+        dnsEgressRule(),
+        apiServer.egressRule(),
+        { to: [{ podSelector: { matchLabels: { 'cnpg.io/cluster': spec.name } } }], ports: [tcp(POSTGRES_PORT)] },
+      ],
     },
   };
 }

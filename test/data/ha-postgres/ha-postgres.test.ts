@@ -70,6 +70,8 @@ describe('HAPostgres defaults', () => {
   test('object set and snapshot', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Namespace/test',
+      'NetworkPolicy/test-default-deny',
+      'NetworkPolicy/test-allow-dns',
       'Cluster/test-postgres',
       'PodMonitor/test-postgres',
       'NetworkPolicy/test-postgres',

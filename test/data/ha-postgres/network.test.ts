@@ -1,9 +1,33 @@
 import { k8s } from 'cdk8s-plus-28';
-import { clusterIngress, clusterNetworkPolicyProps } from '../../../lib/data/ha-postgres/network-policy';
+import { ApiServerEndpoint } from '../../../lib/core/api-server';
+import { BackupTarget } from '../../../lib/data/backup-target';
+import { clusterEgress, clusterIngress, clusterNetworkPolicyProps, objectStoreEgress } from '../../../lib/data/ha-postgres/network-policy';
 import { poolerIngress, poolerNames, poolerNetworkPolicyProps, poolerObjects } from '../../../lib/data/ha-postgres/pooler';
 import { PoolMode } from '../../../lib/data/ha-postgres/props';
 import { ResolvedPooler } from '../../../lib/data/ha-postgres/spec';
-import { POOLER, SPEC } from './fixtures';
+import { BACKUP, MINIO, POOLER, S3, SPEC } from './fixtures';
+
+const tcp = (port: number) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
+const DNS: k8s.NetworkPolicyEgressRule = {
+  to: [
+    {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+      podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+    },
+  ],
+  ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, tcp(53)],
+};
+const API_SERVER: k8s.NetworkPolicyEgressRule = {
+  to: [{ ipBlock: { cidr: '10.0.0.0/8' } }, { ipBlock: { cidr: '172.16.0.0/12' } }, { ipBlock: { cidr: '192.168.0.0/16' } }],
+  ports: [tcp(443), tcp(6443)],
+};
+const PUBLIC_INTERNET = {
+  ipBlock: {
+    cidr: '0.0.0.0/0',
+    except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8'],
+  },
+};
+const OWN = { podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } } };
 
 const API: k8s.NetworkPolicyPeer = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } };
 const WORKER: k8s.NetworkPolicyPeer = {
@@ -217,7 +241,7 @@ describe('poolerNetworkPolicyProps', () => {
   test.each<[string, () => unknown, unknown]>([
     [
       'read-write and read-only poolers',
-      () => poolerNetworkPolicyProps({ ...SPEC, pooler: READ_ONLY }, []),
+      () => poolerNetworkPolicyProps({ ...SPEC, pooler: READ_ONLY }, [], ApiServerEndpoint.privateRanges()),
       {
         metadata: {
           name: 'shop-db-pooler',
@@ -228,8 +252,9 @@ describe('poolerNetworkPolicyProps', () => {
           podSelector: {
             matchExpressions: [{ key: 'cnpg.io/poolerName', operator: 'In', values: ['shop-db-pooler-rw', 'shop-db-pooler-ro'] }],
           },
-          policyTypes: ['Ingress'],
+          policyTypes: ['Ingress', 'Egress'],
           ingress: [],
+          egress: [DNS, API_SERVER, { to: [OWN], ports: [tcp(5432)] }],
         },
       },
     ],
@@ -334,14 +359,69 @@ describe('clusterIngress', () => {
 describe('clusterNetworkPolicyProps', () => {
   test.each<[string, () => unknown, unknown]>([
     [
-      'ingress as given',
-      () => clusterNetworkPolicyProps(SPEC, []),
+      'ingress and egress as given',
+      () => clusterNetworkPolicyProps(SPEC, [], [DNS]),
       {
         metadata: { name: 'shop-db', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' } },
-        spec: { podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } }, policyTypes: ['Ingress'], ingress: [] },
+        spec: {
+          podSelector: { matchLabels: { 'cnpg.io/cluster': 'shop-db' } },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [],
+          egress: [DNS],
+        },
       },
     ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
+  });
+});
+
+describe('clusterEgress', () => {
+  test.each<[string, () => unknown, unknown]>([
+    [
+      'no backup: DNS, the API server, replication and status between instances',
+      () => clusterEgress(SPEC, ApiServerEndpoint.privateRanges()),
+      [DNS, API_SERVER, { to: [OWN], ports: [tcp(5432), tcp(8000)] }],
+    ],
+    [
+      'a narrowed API server',
+      () => clusterEgress(SPEC, ApiServerEndpoint.cidrs(['203.0.113.10/32'], [6443])),
+      [DNS, { to: [{ ipBlock: { cidr: '203.0.113.10/32' } }], ports: [tcp(6443)] }, { to: [OWN], ports: [tcp(5432), tcp(8000)] }],
+    ],
+    [
+      'backup to MinIO: its namespace on the endpoint port',
+      () => clusterEgress({ ...SPEC, backup: { ...BACKUP, target: MINIO } }, ApiServerEndpoint.privateRanges()),
+      [
+        DNS,
+        API_SERVER,
+        { to: [OWN], ports: [tcp(5432), tcp(8000)] },
+        { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'minio' } } }], ports: [tcp(9000)] },
+      ],
+    ],
+  ])('%s', (_, render, expected) => {
+    expect(render()).toEqual(expected);
+  });
+});
+
+describe('objectStoreEgress', () => {
+  test.each<[string, BackupTarget, unknown]>([
+    ['AWS S3: the public internet on 443', S3, { to: [PUBLIC_INTERNET], ports: [tcp(443)] }],
+    [
+      'MinIO in the cluster: its namespace',
+      MINIO,
+      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'minio' } } }], ports: [tcp(9000)] },
+    ],
+    [
+      'MinIO by its full Service name',
+      BackupTarget.minio({ endpoint: 'https://minio.storage.svc.cluster.local', bucket: 'b', credentials: { secretName: 's' } }),
+      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'storage' } } }], ports: [tcp(443)] },
+    ],
+    [
+      'an S3-compatible store outside the cluster: the public internet on its port',
+      BackupTarget.minio({ endpoint: 'http://backups.example.com:9000', bucket: 'b', credentials: { secretName: 's' } }),
+      { to: [PUBLIC_INTERNET], ports: [tcp(9000)] },
+    ],
+  ])('%s', (_, target, expected) => {
+    expect(objectStoreEgress(target)).toEqual(expected);
   });
 });
