@@ -41,6 +41,12 @@ export const Images = {
   PGBOUNCER: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
   /** The backup jobs' uploads, retention, fetch and off-site copy. */
   AWS_CLI: 'amazon/aws-cli:2.17.50',
+  /**
+   * kubectl with a POSIX shell, for the physical restore drill's script (registry.k8s.io/kubectl
+   * is distroless: no shell). The drill uses only create, wait, exec and delete, stable across
+   * kubectl's supported skew.
+   */
+  KUBECTL: 'alpine/k8s:1.33.4',
 } as const;
 
 /** Software whose images carry known CVEs below some release. */

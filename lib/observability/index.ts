@@ -19,6 +19,8 @@ export type { BackupAlertsProps } from './alerting/backup-alert-pack';
 export { PostgresAlertPack, WalArchiveAlertPack } from './alerting/postgres-alert-pack';
 export type { PostgresAlertsProps, WalArchiveAlertsProps } from './alerting/postgres-alert-pack';
 export type { PromtoolTestFile, PromtoolTestGroup } from './alerting/promtool-tests';
+export { RestoreDrillAlertPack } from './alerting/restore-drill-alert-pack';
+export type { RestoreDrillAlertsProps } from './alerting/restore-drill-alert-pack';
 export { ServiceAlertPack } from './alerting/service-alert-pack';
 export type { ServiceAlertSeverities, ServiceAlertsProps } from './alerting/service-alert-pack';
 export { Sli } from './alerting/sli';
