@@ -24,6 +24,7 @@ import {
   Images,
   Middleware,
   NetworkPeer,
+  PostgresRestoreDrill,
   PreStopHook,
   Probe,
   ReliableService,
@@ -154,6 +155,8 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
     maxConnections: 100,
     database: 'postfacta',
     owner: 'postfacta',
+    // Dumps run as a read-only role (pg_read_all_data), not as the owner.
+    backupRole: { store: SecretStore.cluster('secret-manager'), remoteKey: `postfacta/${env.name}/postgres-backup-role` },
     // Continuous backup: WAL archiving + daily base backups (CNPG, Barman Cloud plugin). §2: no
     // retention policy is known; the incident history is the product's whole value (§4.2
     // "complete loss of incident history"), so prod keeps a 30-day recovery window; dev 7 days.
@@ -274,6 +277,15 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
     resources: BACKUP_JOB_RESOURCES,
   });
 
+  // The plan states no RTO (§2, §7: no recovery strategy at all); §14's MTTR target of < 30 min
+  // (month 1) is the time a restore must fit in: a weekly throwaway cluster recovered from the WAL
+  // archive is timed against it, every table counted (the plan names no schema), then deleted.
+  const physicalDrill = new PostgresRestoreDrill(chart, 'postgres-restore-drill', {
+    database: postgres,
+    schedule: '0 5 * * 0',
+    rto: Duration.minutes(30),
+  });
+
   // The gateway is the only way in (§6 Network Exposure): TLS, §4.7 CORS fixed, §4.6 rate
   // limiting, §4.14 backpressure and §6 request size limits at the edge. The plan names no domain:
   // api.postfacta.lucena.cloud (assumed), certificates from cert-manager.
@@ -381,6 +393,7 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
   });
   alerts.addPostgresAlerts(postgres, { runbookUrl: 'https://runbooks.lucena.cloud/postfacta/database' });
   alerts.addBackupAlerts(dumps, { runbookUrl: 'https://runbooks.lucena.cloud/postfacta/backups' });
+  alerts.addRestoreDrillAlerts(physicalDrill, { runbookUrl: 'https://runbooks.lucena.cloud/postfacta/backups' });
 
   // §5 "integrate with PagerDuty": pages go to PagerDuty; every alert reaches Slack (assumed; the
   // plan names no chat); tickets are muted while a page of the same service fires. Credentials

@@ -27,6 +27,7 @@ import {
   Middleware,
   NetworkPeer,
   PoolMode,
+  PostgresRestoreDrill,
   PreStopHook,
   Probe,
   RedisCache,
@@ -151,6 +152,8 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     }),
     database: 'social',
     owner: 'social',
+    // Dumps run as a read-only role (pg_read_all_data) on a standby, not as the owner.
+    backupRole: { store: SECRET_STORE, remoteKey: `social-backend/${env.name}/postgres-backup-role` },
     // §4.7.9 "Max connections: 100" is each service's pool (it sits beside min idle and max
     // lifetime, which are pool settings). 3 services × up to 10 pods × 100 = 3000 connections at
     // full scale, far beyond what one PostgreSQL serves: the services connect through PgBouncer
@@ -459,6 +462,15 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     resources: BACKUP_JOB_RESOURCES,
   });
 
+  // §4.7.12: RTO 4 hours, restore test monthly. The physical half of it: on the 1st at 05:00 (after
+  // the logical drill) a throwaway cluster recovered from the off-site WAL archive, timed against the
+  // RTO, every table counted (the plan names no schema), deleted.
+  const physicalDrill = new PostgresRestoreDrill(chart, 'postgres-restore-drill', {
+    database: postgres,
+    schedule: '0 5 1 * *',
+    rto: Duration.hours(4),
+  });
+
   // §4.7.17 alerting with the plan's priorities (P1/P2 page, P3 goes to the digest): service
   // down (immediate, P1), error rate > 1 % (5m, P2), p95 > 500 ms (10m, P2), memory > 80 % (15m,
   // P2) from the service packs; low disk < 20 % (30m, P3) on the database volumes; DB connection
@@ -545,6 +557,7 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
   // (P3).
   alerts.addPgBouncerAlerts(postgres, { runbookUrl: runbook('database-pool'), downSeverity: Severity.P1, ticketSeverity: Severity.P3 });
   alerts.addRedisAlerts(redis, { runbookUrl: runbook('redis'), downSeverity: Severity.P1, ticketSeverity: Severity.P3 });
+  alerts.addRestoreDrillAlerts(physicalDrill, { runbookUrl: runbook('backups') });
   // §4.7.12's RPO of 1 h holds only while WAL is archived: no WAL archived for an hour pages (P1),
   // failing archiving goes to the digest (P3) while the hour still has room for a fix.
   alerts.addPack(

@@ -171,6 +171,29 @@ export const SloRecords = {
   },
 } as const;
 
+/**
+ * The recovery objectives' alerts and series: the WAL archive's age against the RPO (the Postgres
+ * pack) and the physical restore drill's measured time against the RTO (the restore drill pack).
+ */
+export const RecoveryAlertNames = {
+  /** No WAL archived for longer than the RPO. */
+  WAL_ARCHIVE_BEHIND_RPO: 'PostgresWalArchiveBehindRpo',
+  /** The newest physical restore drill took longer than the RTO. */
+  RESTORE_DRILL_OVER_RTO: 'PostgresRestoreDrillOverRto',
+  /** The newest physical restore drill failed, or none succeeded for twice its schedule's gap. */
+  RESTORE_DRILL_FAILED: 'PostgresRestoreDrillFailed',
+} as const;
+
+/** Recording-rule names of the restore drills. */
+export const RestoreDrillRecords = {
+  /**
+   * Seconds from the start of the newest completed physical restore drill to its end — a
+   * recovered, checked database — from kube-state-metrics' Job times; labels `namespace`,
+   * `job_name`, `cronjob`, `cnpg_cluster`.
+   */
+  MEASURED_RTO: 'postgres_restore_drill:measured_rto_seconds',
+} as const;
+
 // ---------------------------------------------------------------------------------------------
 // Grafana dashboards (SloDashboard, ServiceDashboard, DatabaseDashboard)
 // ---------------------------------------------------------------------------------------------

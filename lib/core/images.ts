@@ -39,14 +39,15 @@ export const Images = {
    * pooler) and CVE-2026-6666 (a server error without SQLSTATE crashes it).
    */
   PGBOUNCER: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
-  /**
-   * kubectl with a shell, for jobs that drive other objects (the chaos schedule). Alpine's k8s
-   * image (kubectl, sh, jq). kubectl 1.29 is within the supported skew (±1 minor) of the 1.28 API
-   * servers the tree targets.
-   */
-  KUBECTL: 'alpine/k8s:1.29.15',
   /** The backup jobs' uploads, retention, fetch and off-site copy. */
   AWS_CLI: 'amazon/aws-cli:2.17.50',
+  /**
+   * kubectl with a POSIX shell (registry.k8s.io/kubectl is distroless: no shell), for the jobs that
+   * drive other objects: the physical restore drill and the chaos schedule. Alpine's k8s image;
+   * kubectl 1.29 is within the supported version skew (±1 minor) of the 1.28 API servers the tree
+   * targets (1.33 would not be). The scripts use only get, patch, create, wait, exec and delete.
+   */
+  KUBECTL: 'alpine/k8s:1.29.15',
 } as const;
 
 /** Software whose images carry known CVEs below some release. */

@@ -216,6 +216,25 @@ export interface PlanDeviationFact {
   readonly reason: string;
 }
 
+/** A restore drill of a database. */
+export interface RestoreDrillFact {
+  /** The database (CNPG Cluster) it restores. */
+  readonly database: string;
+  /**
+   * `logical`: the newest dump restored into a throwaway server in the drill's own pod and compared
+   * table by table; `physical`: a throwaway Cluster recovered from the WAL archive and base backups.
+   */
+  readonly kind: 'logical' | 'physical';
+  /** Its CronJob. */
+  readonly name: string;
+  readonly schedule: string;
+  readonly timeZone: string;
+  /** The plan's RTO its time is alerted against, if any. */
+  readonly rto?: Duration;
+  /** The series (with its selector) holding its measured time, if any. */
+  readonly measuredRtoMetric?: string;
+}
+
 /** Everything one construct contributes to the report; each section lists the facts of every construct in creation order. */
 export interface ReliabilityFacts {
   readonly slos?: readonly SloFact[];
@@ -229,6 +248,7 @@ export interface ReliabilityFacts {
   readonly chaosExperiments?: readonly ChaosFact[];
   readonly backups?: readonly BackupFact[];
   readonly deviations?: readonly PlanDeviationFact[];
+  readonly restoreDrills?: readonly RestoreDrillFact[];
 }
 
 /** A construct that publishes facts for the reliability report. */

@@ -8,11 +8,14 @@
  *
  * Contract with the containers, all through environment variables (credentials only from Secrets,
  * never in the script text or in argv):
- * - WORK_DIR: the shared emptyDir; the dump step writes `out/`, the fetch step writes `in/`.
+ * - WORK_DIR: the shared work volume; the dump step writes `out/`, the fetch step writes `in/`,
+ *   a PostgreSQL drill its throwaway server's data directory and socket. TMPDIR lies inside it.
  * - S3_ENDPOINT, S3_BUCKET, S3_PREFIX, AWS_DEFAULT_REGION, S3_SSE, S3_SSE_KMS_KEY_ID,
  *   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: the backup target (OFFSITE_-prefixed for the copy).
- * - PG* (libpq's own variables) or REDIS_HOST, REDIS_PORT, REDISCLI_AUTH: the source; with
- *   REDIS_SENTINEL_MASTER, REDIS_HOST and REDIS_PORT lead to sentinels that name the master.
+ * - PG* (libpq's own variables) or REDIS_HOST, REDIS_PORT, REDISCLI_AUTH: the source, for the
+ *   dump step only; with REDIS_SENTINEL_MASTER, REDIS_HOST and REDIS_PORT lead to sentinels that
+ *   name the master. A drill has no connection to the source: it restores in its own pod.
+ * - DRILL_CHECK_SQL: a PostgreSQL drill's extra check, run in the restored database.
  * - BACKUP_ENCRYPTION_KEY: the client-side encryption passphrase.
  *
  * Layout in the bucket: `<prefix>/<UTC stamp>/` holds the dump, `manifest.tsv` and `SHA256SUMS`.
@@ -56,6 +59,8 @@ set -eu
 # dash (the Debian images' /bin/sh) has no pipefail; bash and busybox ash do.
 if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
 umask 077
+# Temporary files (sort's spills of a large table) go to the work volume, not the small /tmp.
+mkdir -p "$\{TMPDIR:-/tmp}"
 log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 fail() { log "FAILED: $*" >&2; exit 1; }
 need() {
@@ -308,8 +313,10 @@ log "backup $stamp fetched and its checksums verified"
 }
 
 /**
- * Step 2 of a PostgreSQL restore drill (the PostgreSQL image): restore into a scratch database and
+ * Step 2 of a PostgreSQL restore drill (the PostgreSQL image, as its postgres user): start a
+ * throwaway server on the work volume, reachable only through its own socket, restore into it and
  * compare every table's row count and content checksum with the manifest written at backup time.
+ * The drill never connects to the source server: a restore can neither load nor break production.
  */
 export function postgresVerifyScript(encrypted: boolean): string {
   return (
@@ -317,19 +324,34 @@ export function postgresVerifyScript(encrypted: boolean): string {
     COPY_FUNCTIONS +
     (encrypted ? DECRYPT : '') +
     sh`
-need pg_restore pg_dump psql dropdb createdb awk sort sha256sum date${encrypted ? ' openssl' : ''}
+need pg_restore pg_dump psql awk sort sha256sum date dirname${encrypted ? ' openssl' : ''}
+# The server binaries: on PATH in CloudNativePG's images, under /usr/lib/postgresql/<major>/bin in Debian's.
+initdb=$(command -v initdb 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -n 1 || true)
+bindir=$(dirname "$\{initdb:-/nonexistent/initdb}")
+[ -x "$bindir/initdb" ] && [ -x "$bindir/pg_ctl" ] || fail "no PostgreSQL server binaries (initdb, pg_ctl) in this image; use the server's own image"
 in="$WORK_DIR/in"
 [ -s "$in/STAMP" ] || fail "no verified backup in $in (the fetch step did not finish)"
 stamp=$(cat "$in/STAMP")
 ${encrypted ? 'decrypt "$in/backup.dump"\ndecrypt "$in/manifest.tsv"\n' : ''}pg_restore --list "$in/backup.dump" > /dev/null || fail "backup $stamp is not a readable pg_dump archive"
 started=$(date -u +%s)
-log "restoring backup $stamp into scratch database $SCRATCH_DATABASE on $PGHOST:$PGPORT"
-dropdb --if-exists --no-password --maintenance-db="$PGDATABASE" "$SCRATCH_DATABASE"
-createdb --no-password --maintenance-db="$PGDATABASE" "$SCRATCH_DATABASE"
-pg_restore --exit-on-error --no-owner --no-acl --no-password --dbname="$SCRATCH_DATABASE" "$in/backup.dump" \
-  || fail "backup $stamp does not restore"
+data="$WORK_DIR/drill/data"
+sock="$WORK_DIR/drill/socket"
+rm -rf "$WORK_DIR/drill"; mkdir -p "$sock"
+"$bindir/initdb" --pgdata="$data" --username=drill --auth=trust --encoding=UTF8 --locale=C --no-sync > "$WORK_DIR/drill/initdb.log" 2>&1 \
+  || { cat "$WORK_DIR/drill/initdb.log"; fail "initdb of the throwaway server failed"; }
+# No TCP listener, no durability (it is thrown away), and dynamic shared memory in the data
+# directory rather than the pod's small /dev/shm.
+"$bindir/pg_ctl" --pgdata="$data" --log="$WORK_DIR/drill/server.log" --wait --timeout=300 --silent \
+  --options="-c listen_addresses='' -c unix_socket_directories='$sock' -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c dynamic_shared_memory_type=mmap" \
+  start || { cat "$WORK_DIR/drill/server.log"; fail "the throwaway server did not start"; }
+trap '"$bindir/pg_ctl" --pgdata="$data" --mode=immediate --wait --silent stop > /dev/null 2>&1 || true' EXIT
+export PGHOST="$sock" PGUSER=drill PGDATABASE=restored
+unset PGPORT PGPASSWORD PGSERVICE || true
+log "restoring backup $stamp into a throwaway PostgreSQL server in this pod"
+psql --no-psqlrc --quiet -v ON_ERROR_STOP=1 --dbname=postgres --command='CREATE DATABASE restored' > /dev/null
+pg_restore --exit-on-error --no-owner --no-acl --dbname=restored "$in/backup.dump" || fail "backup $stamp does not restore"
 restored=$(date -u +%s)
-pg_dump --data-only --format=plain --no-password --dbname="$SCRATCH_DATABASE" --file=- | split_copy "$WORK_DIR/restored"
+pg_dump --data-only --format=plain --dbname=restored --file=- | split_copy "$WORK_DIR/restored"
 summarize "$WORK_DIR/restored" "$WORK_DIR/restored.tsv"
 # Every table of the manifest must be back with the same rows and content, and nothing else.
 awk -F '\t' '
@@ -346,12 +368,9 @@ awk -F '\t' '
   }
 ' "$in/manifest.tsv" "$WORK_DIR/restored.tsv" || fail "the restored database differs from backup $stamp's manifest"
 if [ -n "$\{DRILL_CHECK_SQL:-}" ]; then
-  result=$(psql --no-psqlrc --no-password --tuples-only --no-align -v ON_ERROR_STOP=1 --dbname="$SCRATCH_DATABASE" --command="$DRILL_CHECK_SQL")
+  result=$(psql --no-psqlrc --tuples-only --no-align -v ON_ERROR_STOP=1 --command="$DRILL_CHECK_SQL")
   [ "$result" = t ] || fail "the check query returned '$result', not t"
   log "check query passed"
-fi
-if [ "$\{KEEP_SCRATCH_DATABASE:-false}" != true ]; then
-  dropdb --no-password --maintenance-db="$PGDATABASE" "$SCRATCH_DATABASE"
 fi
 tables=$(awk 'END { print NR }' "$in/manifest.tsv")
 rows=$(awk -F '\t' '{ n += $2 } END { print n + 0 }' "$in/manifest.tsv")

@@ -26,7 +26,16 @@ export {
   PrimaryUpdateStrategy,
   WalCompression,
 } from './ha-postgres/props';
-export type { DatabaseClientProps, HAPostgresProps, PoolerProps, PostgresBackupProps, PostgresStorageProps } from './ha-postgres/props';
+export type {
+  BackupRoleProps,
+  DatabaseClientProps,
+  HAPostgresProps,
+  PoolerProps,
+  PostgresBackupProps,
+  PostgresStorageProps,
+} from './ha-postgres/props';
+export { PostgresRestoreDrill } from './postgres-restore-drill/postgres-restore-drill';
+export type { PostgresRestoreDrillProps } from './postgres-restore-drill/props';
 export type { RedisCacheProps, RedisPersistenceProps, SentinelProps } from './redis-cache/props';
 export { RedisCache } from './redis-cache/redis-cache';
 export { SecretStore, SyncedSecret } from './synced-secret';

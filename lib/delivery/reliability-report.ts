@@ -1,5 +1,14 @@
 import { Duration } from 'cdk8s';
-import { GatewayFact, hasReliabilityFacts, ProbeFact, ReliabilityFacts, SeverityFact, SloFact } from '../core/reliability-facts';
+import { RecoveryAlertNames } from '../core/conventions';
+import {
+  GatewayFact,
+  hasReliabilityFacts,
+  ProbeFact,
+  ReliabilityFacts,
+  RestoreDrillFact,
+  SeverityFact,
+  SloFact,
+} from '../core/reliability-facts';
 import type { SystemChart } from '../core/system-chart';
 import { goDuration } from '../core/units';
 
@@ -28,6 +37,7 @@ export function reliabilityReport(chart: SystemChart): string {
     chaosExperiments: collect('chaosExperiments'),
     backups: collect('backups'),
     deviations: collect('deviations'),
+    restoreDrills: collect('restoreDrills'),
   });
 }
 
@@ -169,6 +179,14 @@ export function renderReport(
       } else {
         out.push('  - no continuous backup');
       }
+      const drills = all.restoreDrills.filter((r) => r.database === d.name);
+      for (const r of drills) out.push(`  - ${drillText(r)}`);
+      if (drills.length === 0) out.push('  - no restore drill');
+      const recovery: readonly string[] = Object.values(RecoveryAlertNames);
+      const objectives = alerts.filter((a) => a.subject === d.name && recovery.includes(a.name));
+      out.push(
+        `  - RPO/RTO alerts: ${objectives.length > 0 ? objectives.map((a) => `${a.name} (${severityText(a.severity)})`).join(', ') : 'none'}`,
+      );
     }
     for (const c of caches) {
       out.push(
@@ -241,6 +259,16 @@ function lowTraffic(slo: SloFact): string {
 function windowSeconds(window: string): number {
   const n = Number(window.slice(0, -1));
   return n * (window.endsWith('d') ? 86_400 : window.endsWith('h') ? 3600 : 60);
+}
+
+function drillText(r: RestoreDrillFact): string {
+  const when = `\`${r.schedule}\` ${r.timeZone}`;
+  if (r.kind === 'logical')
+    return `logical restore drill ${r.name} (${when}): the newest dump restored into a throwaway server in the drill's own pod, every table compared with the dump's manifest`;
+  return (
+    `physical restore drill ${r.name} (${when}): a throwaway Cluster recovered from the base backups and WAL archive, checked and deleted` +
+    `${r.rto ? `; RTO ${goDuration(r.rto)}` : ''}${r.measuredRtoMetric ? `, measured RTO \`${r.measuredRtoMetric}\`` : ''}`
+  );
 }
 
 function probe(p: ProbeFact | undefined): string {

@@ -23,6 +23,8 @@ export type { PgBouncerAlertsProps } from './alerting/pgbouncer-alert-pack';
 export type { PromtoolTestFile, PromtoolTestGroup } from './alerting/promtool-tests';
 export { RedisAlertPack } from './alerting/redis-alert-pack';
 export type { RedisAlertsProps } from './alerting/redis-alert-pack';
+export { RestoreDrillAlertPack } from './alerting/restore-drill-alert-pack';
+export type { RestoreDrillAlertsProps } from './alerting/restore-drill-alert-pack';
 export { ServiceAlertPack } from './alerting/service-alert-pack';
 export type { ServiceAlertSeverities, ServiceAlertsProps } from './alerting/service-alert-pack';
 export { Sli } from './alerting/sli';

@@ -340,6 +340,8 @@ describe.each(Environment.ALL)('listings alerting, secrets and chaos ($name)', (
           `smtp-password←listings/${env.name}/alerting#smtp-password`,
         ],
       ],
+      // The read-only role dumps run as (production review 5).
+      ['listings-postgres-backup-role', [`password←listings/${env.name}/postgres-backup-role#password`]],
     ]);
     for (const o of secrets) expect(o.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'secret-manager' });
   });

@@ -387,6 +387,8 @@ describe.each(Environment.ALL)('llm-data-vault alerting and secrets ($name)', (e
           `pagerduty-routing-key←llm-data-vault/${env.name}/alerting#pagerduty-routing-key`,
         ],
       ],
+      // The read-only role dumps run as (production review 5).
+      ['llm-data-vault-postgres-backup-role', [`password←llm-data-vault/${env.name}/postgres-backup-role#password`]],
     ]);
     for (const o of secrets) {
       expect(o.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'secret-manager' });

@@ -26,7 +26,13 @@ test('the homepage report carries the error budget in minutes, the probes, the b
   expect(report).toContain('| availability | homepage-api | 99.9 % | 30d | 0.1 % | 43.2 min |');
   expect(report).toContain('| homepage-api | 2–5 (HPA) | minAvailable 1 |');
   expect(report).toContain(
-    '| homepage-postgres-dump | postgres homepage@homepage-postgres-rw.homepage.svc:5432 | `0 * * * *` Etc/UTC | 7 days | no | `30 3 * * *` | — |',
+    '| homepage-postgres-dump | postgres homepage@homepage-postgres-ro.homepage.svc:5432 | `0 * * * *` Etc/UTC | 7 days | no | `30 3 * * *` | — |',
+  );
+  // Production review 5: each database's drills, the measured-RTO series and the RPO/RTO alerts.
+  expect(report).toContain('  - physical restore drill homepage-postgres-restore-drill (`0 5 * * 0` Etc/UTC)');
+  expect(report).toContain('measured RTO `postgres_restore_drill:measured_rto_seconds{cronjob="homepage-postgres-restore-drill"}`');
+  expect(report).toContain(
+    '  - RPO/RTO alerts: PostgresWalArchiveBehindRpo (critical), PostgresRestoreDrillOverRto (warning), PostgresRestoreDrillFailed (warning)',
   );
 });
 

@@ -411,6 +411,8 @@ test('every Secret is synced from the secret manager (§4.7.11), the off-site cr
         'smtp-password←social-backend/prod/alerting#smtp-password',
       ],
     ],
+    // The read-only role dumps run as (production review 5).
+    ['social-backend-postgres-backup-role', ['password←social-backend/prod/postgres-backup-role#password']],
   ]);
 });
 

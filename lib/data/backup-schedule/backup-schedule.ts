@@ -1,4 +1,5 @@
 import { Size } from 'cdk8s';
+import { StorageClass } from '../../core/storage-class';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackupTarget } from '../backup-target';
@@ -11,7 +12,16 @@ import { Violations } from '../../core/validation';
 import { SystemChart } from '../../core/system-chart';
 import { backupScripts, cronJobProps, jobLabels, jobNetworkPolicyProps, jobSelector, jobSpecs } from './jobs';
 import { BackupScheduleProps, BackupSource, Retention, RestoreDrillProps } from './props';
-import { checkSecretKey, resolveDrill, resolveJobs, resolveSchedule, sourceEgress, storageEgress, validateSource } from './resolve';
+import {
+  checkSecretKey,
+  resolveDrill,
+  resolveJobs,
+  resolveSchedule,
+  resolveWorkDirSize,
+  sourceEgress,
+  storageEgress,
+  validateSource,
+} from './resolve';
 import { BackupSpec } from './spec';
 import { Images } from '../../core/images';
 import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
@@ -23,7 +33,9 @@ const MAX_CRONJOB_NAME = 52;
  * - `<system>-<id>-backup`: dump and write a manifest (per-table row counts and content checksums
  *   computed from the dump) → optional client-side encryption → SHA256SUMS → upload → retention;
  * - `<system>-<id>-restore-drill`: fetch the newest complete backup → verify its checksums →
- *   restore it into a scratch database → compare with the manifest; exits non-zero on any difference;
+ *   restore it into a throwaway server started inside the drill's own pod → compare with the
+ *   manifest; exits non-zero on any difference. It never connects to the source server (its
+ *   NetworkPolicy reaches the object store only);
  * - `<system>-<id>-offsite-sync` (optional): copy complete backups to a second target.
  *
  * The scripts live in one ConfigMap (`<system>-<id>-backup-scripts`), mounted read-only: the YAML
@@ -70,6 +82,10 @@ export class BackupSchedule extends Construct implements IReliabilityFacts {
   public readonly awsCliImage: string;
   /** app.kubernetes.io/version of every object (the source image's tag). */
   public readonly version: string;
+  /** Each job's work volume. */
+  public readonly workDirSize: Size;
+  /** The work volumes' StorageClass, if not the cluster's default. */
+  public readonly workStorageClass: StorageClass | undefined;
 
   constructor(scope: Construct, id: string, props: BackupScheduleProps) {
     super(scope, id);
@@ -143,6 +159,8 @@ export class BackupSchedule extends Construct implements IReliabilityFacts {
     const drill = resolveDrill(v, props.source, props.restoreDrill ?? ({} as RestoreDrillProps));
     const jobs = resolveJobs(v, props.jobs ?? {});
     checkResources(v, props.resources);
+    this.workDirSize = resolveWorkDirSize(v, props.source, props.workDirSize);
+    this.workStorageClass = props.workStorageClass;
 
     const targetEgress = storageEgress(v, 'targetPeer', props.target, props.targetPeer);
     const offsiteEgress = props.offsite
@@ -172,7 +190,8 @@ export class BackupSchedule extends Construct implements IReliabilityFacts {
       drill,
       jobs,
       resources: props.resources,
-      workDirSize: props.workDirSize ?? Size.gibibytes(8),
+      workDirSize: this.workDirSize,
+      workStorageClass: this.workStorageClass,
       sourceEgress: sourceEgress(this.source, this.namespace),
       targetEgress,
       offsite:
@@ -216,6 +235,18 @@ export class BackupSchedule extends Construct implements IReliabilityFacts {
           offsite: this.offsiteTarget ? { target: String(this.offsiteTarget), schedule: String(this.offsiteSchedule) } : undefined,
         },
       ],
+      restoreDrills:
+        this.source.engine === 'postgres' && this.source.server
+          ? [
+              {
+                database: this.source.server.name,
+                kind: 'logical',
+                name: this.restoreDrillJobName,
+                schedule: this.restoreDrillSchedule,
+                timeZone: this.timeZone,
+              },
+            ]
+          : undefined,
     };
   }
 }

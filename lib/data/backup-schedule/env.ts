@@ -5,11 +5,12 @@ import { ResolvedDrill, WORK_DIR } from './spec';
 
 /** The environment of every step. */
 export function commonEnv(): k8s.EnvVar[] {
-  // HOME and TMPDIR on the writable /tmp: the root filesystem is read-only.
+  // The root filesystem is read-only: HOME on the small /tmp, TMPDIR on the work volume, where
+  // sort spills a large table's lines while a manifest is computed.
   return [
     { name: 'WORK_DIR', value: WORK_DIR },
     { name: 'HOME', value: '/tmp' },
-    { name: 'TMPDIR', value: '/tmp' },
+    { name: 'TMPDIR', value: `${WORK_DIR}/tmp` },
   ];
 }
 
@@ -58,16 +59,13 @@ export function postgresEnv(s: BackupSource, database: string): k8s.EnvVar[] {
   ];
 }
 
-/** The verify step's settings: none for Redis (a throwaway in-pod server), the scratch database for PostgreSQL. */
+/**
+ * The verify step's settings: none but the check query. Both engines restore into a throwaway
+ * server in the drill's own pod, so the drill has no connection settings of the source at all.
+ */
 export function drillEnv(s: BackupSource, drill: ResolvedDrill): k8s.EnvVar[] {
-  if (s.engine === 'redis') return [];
-  const env = [
-    ...postgresEnv(s, drill.maintenanceDatabase),
-    { name: 'SCRATCH_DATABASE', value: drill.scratchDatabase },
-    { name: 'KEEP_SCRATCH_DATABASE', value: String(drill.keepScratchDatabase) },
-  ];
-  if (drill.checkSql) env.push({ name: 'DRILL_CHECK_SQL', value: drill.checkSql });
-  return env;
+  if (s.engine === 'redis' || !drill.checkSql) return [];
+  return [{ name: 'DRILL_CHECK_SQL', value: drill.checkSql }];
 }
 
 export function encryptionEnv(key: SecretKeyReference | undefined): k8s.EnvVar[] {

@@ -36,6 +36,8 @@ export interface JobSpec {
   readonly steps: JobStep[];
   /** Whether the job connects to the source server (which must then admit it). */
   readonly reachesSource: boolean;
+  /** The UID (and GID) the pod runs as: the image's postgres user for a PostgreSQL drill. */
+  readonly uid: number;
   readonly egress: k8s.NetworkPolicyEgressRule[];
 }
 
@@ -54,6 +56,7 @@ export function jobSpecs(spec: BackupSpec): JobSpec[] {
         { name: 'prune', image: aws, script: 'prune.sh', env: [...s3Env(target), retentionEnv(spec.retention)] },
       ],
       reachesSource: true,
+      uid: DEFAULT_UID,
       egress: [spec.sourceEgress, spec.targetEgress],
     },
     {
@@ -69,9 +72,11 @@ export function jobSpecs(spec: BackupSpec): JobSpec[] {
           env: [...drillEnv(source, spec.drill), ...encryptionEnv(spec.encryptionKey)],
         },
       ],
-      // A Redis drill loads the snapshot into a throwaway in-pod server.
-      reachesSource: postgres,
-      egress: postgres ? [spec.sourceEgress, spec.targetEgress] : [spec.targetEgress],
+      // Both restore into a throwaway server inside the pod: the drill reaches the object store only.
+      reachesSource: false,
+      // Every step as the postgres user, so the server can read what the fetch step wrote.
+      uid: postgres ? (source.serverUid as number) : DEFAULT_UID,
+      egress: [spec.targetEgress],
     },
   ];
   if (spec.offsite) {
@@ -81,6 +86,7 @@ export function jobSpecs(spec: BackupSpec): JobSpec[] {
       schedule: spec.offsite.schedule,
       steps: [{ name: 'sync', image: aws, script: 'offsite-sync.sh', env: [...s3Env(target), ...s3Env(spec.offsite.target, 'OFFSITE_')] }],
       reachesSource: false,
+      uid: DEFAULT_UID,
       egress: [spec.targetEgress, spec.offsite.egress],
     });
   }
@@ -110,7 +116,7 @@ export function jobSelector(spec: BackupSpec, job: string): Record<string, strin
   return selectorLabels({ system: spec.system, component: `${spec.id}-${job}`, environment: spec.environment });
 }
 
-/** A step's container: the script from the ConfigMap, on a read-only root with /work and /tmp writable. */
+/** A step's container: the script from the ConfigMap, on a read-only root with the work volume and /tmp writable. */
 export function jobContainer(spec: BackupSpec, step: JobStep): k8s.Container {
   return {
     name: step.name,
@@ -138,12 +144,28 @@ export function jobPodSpec(spec: BackupSpec, job: JobSpec): k8s.PodSpec {
     enableServiceLinks: false,
     // A failed pod is retried as a new pod (backoffLimit), keeping the failed one's logs.
     restartPolicy: 'Never',
-    securityContext: restrictedPodSecurityContext({ runAsUser: DEFAULT_UID, runAsGroup: DEFAULT_UID, fsGroup: DEFAULT_UID }),
+    securityContext: restrictedPodSecurityContext({ runAsUser: job.uid, runAsGroup: job.uid, fsGroup: job.uid }),
     initContainers: init.length > 0 ? init : undefined,
     containers: [jobContainer(spec, job.steps[job.steps.length - 1])],
     volumes: [
-      { name: 'work', emptyDir: { sizeLimit: k8s.Quantity.fromString(spec.workDirSize.asString()) } },
-      { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+      // A claim, not an emptyDir: a dump and its restore grow with the database (hundreds of GiB
+      // for the largest), which a node's ephemeral storage cannot be counted on to hold. Created
+      // with the pod and deleted with it.
+      {
+        name: 'work',
+        ephemeral: {
+          volumeClaimTemplate: {
+            metadata: { labels: jobLabels(spec, job.job) },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: spec.workStorageClass?.name,
+              resources: { requests: { storage: k8s.Quantity.fromString(spec.workDirSize.asString()) } },
+            },
+          },
+        },
+      },
+      // HOME only (the AWS CLI's and psql's files); temporary data goes to the work volume.
+      { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
       { name: 'scripts', configMap: { name: spec.scriptsConfigMapName, defaultMode: 0o444 } },
     ],
   };

@@ -4,9 +4,12 @@ import { BackupTarget, SecretKeyReference } from '../backup-target';
 import { BackupEngine } from '../backup-scripts';
 import { CronSchedule } from '../../core/cron';
 import { NetworkPeer } from '../../core/network-peer';
+import { StorageClass } from '../../core/storage-class';
 
 /** A server that backup jobs connect to, and that admits them in its NetworkPolicy. */
 export interface IBackupServer {
+  /** The server's name (a CNPG Cluster's, a Redis StatefulSet's), for the reliability report. */
+  readonly name: string;
   /** Admits the pods of a backup job (`peer`) on the source port. */
   admitBackupJob(peer: NetworkPeer): void;
 }
@@ -48,6 +51,19 @@ export interface PostgresBackupSourceProps {
    * @default - none: the server's NetworkPolicy must admit the jobs some other way
    */
   readonly server?: IBackupServer;
+  /**
+   * The most data the database may hold (HAPostgres: its data volume's declared size): the jobs'
+   * work volumes are sized from it.
+   * @default - unknown: the schedule's `workDirSize` must be set
+   */
+  readonly declaredSize?: Size;
+  /**
+   * The UID of the image's `postgres` user, which the restore drill runs as: it starts a throwaway
+   * server with initdb, which refuses a UID without a passwd entry (26 in CloudNativePG's images,
+   * 999 in the official Debian-based `postgres` images, 70 in their Alpine ones).
+   * @default - 999 for the official `postgres` images (70 for `-alpine` tags); other images must set it
+   */
+  readonly serverUid?: number;
 }
 
 /** A Redis whose master Sentinel chooses: the snapshot is taken from the master the sentinels report. */
@@ -97,6 +113,12 @@ export interface RedisBackupSourceProps {
    * @default - none: the server's NetworkPolicy must admit the jobs some other way
    */
   readonly server?: IBackupServer;
+  /**
+   * The most data the server may hold (RedisCache: its volume, else maxmemory): the jobs' work
+   * volumes are sized from it.
+   * @default - unknown: the schedule's `workDirSize` must be set
+   */
+  readonly declaredSize?: Size;
 }
 
 /**
@@ -117,6 +139,9 @@ export class BackupSource {
       props.password,
       props.majorVersion,
       props.server,
+      undefined,
+      props.declaredSize,
+      props.serverUid ?? officialPostgresUid(props.image),
     );
   }
 
@@ -134,6 +159,7 @@ export class BackupSource {
       undefined,
       props.server,
       props.sentinel ? { masterSet: props.sentinel.masterSet, masterPort: props.sentinel.masterPort ?? 6379 } : undefined,
+      props.declaredSize,
     );
   }
 
@@ -160,6 +186,10 @@ export class BackupSource {
     public readonly server?: IBackupServer,
     /** Redis under Sentinel: the master set to ask for, and the master's port. */
     public readonly sentinel?: { readonly masterSet: string; readonly masterPort: number },
+    /** The most data the server may hold, if declared. */
+    public readonly declaredSize?: Size,
+    /** PostgreSQL: the UID the drill's throwaway server runs as, if known. */
+    public readonly serverUid?: number,
   ) {}
 
   public toString(): string {
@@ -168,6 +198,13 @@ export class BackupSource {
       ? `redis master '${this.sentinel.masterSet}' from the sentinels at ${this.host}:${this.port}`
       : `redis ${this.host}:${this.port}`;
   }
+}
+
+/** The `postgres` user's UID in the official Docker images (Debian 999, Alpine 70), else undefined. */
+function officialPostgresUid(image: string): number | undefined {
+  const m = /^(?:docker\.io\/)?(?:library\/)?postgres:([^@\s]+)/.exec(image);
+  if (!m) return undefined;
+  return /alpine/.test(m[1]) ? 70 : 999;
 }
 
 /** How many backups retention keeps. The newest complete backup is never deleted, whatever its age. */
@@ -202,32 +239,21 @@ export interface ClientEncryptionProps {
   readonly key: SecretKeyReference;
 }
 
-/** The restore drill: fetch the newest backup, verify its checksums, restore it and compare. */
+/**
+ * The restore drill: fetch the newest backup, verify its checksums, restore it into a throwaway
+ * server inside the drill's own pod (PostgreSQL: initdb on the work volume; Redis: redis-server on
+ * a unix socket) and compare every table with the backup's manifest. It never connects to the
+ * source server.
+ */
 export interface RestoreDrillProps {
   /** When the drill runs (5-field cron or cdk8s `Cron`), e.g. daily at 03:00: `'0 3 * * *'`. */
   readonly schedule: CronSchedule;
-  /**
-   * PostgreSQL: the scratch database restored into on the source server (dropped and recreated by
-   * every drill; the role needs CREATEDB). Must differ from the source database.
-   * @default '<database>_restore_drill'
-   */
-  readonly scratchDatabase?: string;
-  /**
-   * PostgreSQL: the database dropdb/createdb connect to.
-   * @default 'postgres'
-   */
-  readonly maintenanceDatabase?: string;
   /**
    * PostgreSQL: a query run in the restored database that must return `true`, e.g.
    * `SELECT count(*) > 0 FROM users`.
    * @default - only the manifest comparison
    */
   readonly checkSql?: string;
-  /**
-   * PostgreSQL: leave the scratch database in place after a passed drill, for inspection.
-   * @default false
-   */
-  readonly keepScratchDatabase?: boolean;
 }
 
 /** A periodic copy of every complete backup to a second target (off-site). */
@@ -324,11 +350,18 @@ export interface BackupScheduleProps {
    */
   readonly resources: ContainerResources;
   /**
-   * Size limit of the work directory (an emptyDir holding the dump, its per-table split while the
-   * manifest is computed, and the restore's copy): allow about three times the dump's size.
-   * @default Size.gibibytes(8)
+   * Size of each job's work volume (a generic ephemeral volume claim, deleted with its pod) holding
+   * the dump, the per-table split and sort while a manifest is computed, and in the drill the
+   * restored database: at least the source's declared size.
+   * @default - three times the source's declared size (the dump, the restored database, and the
+   *   largest table's split and sort, each at most the data's size)
    */
   readonly workDirSize?: Size;
+  /**
+   * The StorageClass of the work volumes.
+   * @default - the cluster's default class
+   */
+  readonly workStorageClass?: StorageClass;
   /**
    * Job settings.
    * @default - see BackupJobProps

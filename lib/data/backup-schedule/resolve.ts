@@ -1,16 +1,15 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { BackupTarget, SecretKeyReference } from '../backup-target';
 import { toLabelValue } from '../../core/conventions';
 import { checkCron, CronSchedule } from '../../core/cron';
 import { imagePinningProblem, parseImage } from '../../core/image';
 import { NetworkPeer } from '../../core/network-peer';
-import { goDuration, wholeSeconds } from '../../core/units';
+import { goDuration, sizeBytes, wholeSeconds } from '../../core/units';
 import { Violations } from '../../core/validation';
 import { BackupJobProps, BackupSource, RestoreDrillProps } from './props';
 import { ResolvedDrill, ResolvedJobs } from './spec';
 
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /** A schedule as a 5-field expression ('' when missing or invalid, reported to `v`). */
@@ -96,34 +95,16 @@ export function checkSecretKey(v: Violations, prop: string, ref: SecretKeyRefere
 }
 
 export function resolveDrill(v: Violations, source: BackupSource, props: RestoreDrillProps): ResolvedDrill {
-  const database = source.database ?? '';
-  const drill = {
-    scratchDatabase: props.scratchDatabase ?? `${database}_restore_drill`.slice(0, 63),
-    maintenanceDatabase: props.maintenanceDatabase ?? 'postgres',
-    keepScratchDatabase: props.keepScratchDatabase ?? false,
-    checkSql: props.checkSql,
-  };
+  const drill = { checkSql: props.checkSql };
   if (source.engine === 'postgres') {
+    // The drill's throwaway server runs as the image's postgres user (initdb needs a passwd entry).
     v.check(
-      !IDENTIFIER.test(drill.scratchDatabase),
-      'restoreDrill.scratchDatabase',
-      drill.scratchDatabase,
-      'is not a plain lowercase identifier',
-      "use lowercase letters, digits and underscores, e.g. 'app_restore_drill'",
+      source.serverUid === undefined || !Number.isInteger(source.serverUid) || source.serverUid < 1,
+      'source.serverUid',
+      source.serverUid,
+      `is unknown for image ${source.image}, so the drill cannot start its throwaway server (initdb refuses a UID without a passwd entry)`,
+      "set the UID of the image's postgres user (26 in CloudNativePG's images, 999 in the official Debian-based ones)",
     );
-    // The drill drops and recreates its scratch database: pointed at a real one, it destroys it.
-    for (const [what, name] of [
-      ['source.database', database],
-      ['restoreDrill.maintenanceDatabase', drill.maintenanceDatabase],
-    ] as const) {
-      v.check(
-        drill.scratchDatabase === name,
-        'restoreDrill.scratchDatabase',
-        drill.scratchDatabase,
-        `is ${what}, which every drill would drop`,
-        'use a database name of its own, e.g. the default <database>_restore_drill',
-      );
-    }
     v.check(
       drill.checkSql !== undefined && drill.checkSql.trim() === '',
       'restoreDrill.checkSql',
@@ -132,17 +113,54 @@ export function resolveDrill(v: Violations, source: BackupSource, props: Restore
       "remove it or give a query returning true, e.g. 'SELECT count(*) > 0 FROM users'",
     );
   } else {
-    for (const prop of ['scratchDatabase', 'maintenanceDatabase', 'checkSql', 'keepScratchDatabase'] as const) {
-      v.check(
-        props[prop] !== undefined,
-        `restoreDrill.${prop}`,
-        props[prop],
-        'applies to PostgreSQL only; a Redis drill loads the snapshot into a throwaway in-pod server',
-        `remove restoreDrill.${prop}`,
-      );
-    }
+    v.check(
+      props.checkSql !== undefined,
+      'restoreDrill.checkSql',
+      props.checkSql,
+      'applies to PostgreSQL only; a Redis drill loads the snapshot into a throwaway in-pod server',
+      'remove restoreDrill.checkSql',
+    );
   }
   return drill;
+}
+
+/**
+ * The work volume's size: as given, at least the source's declared size; by default three times
+ * it — the dump (at most the data), the drill's restored database (the data), and the split and
+ * sort of the largest table while a manifest is computed (at most the data again).
+ */
+export function resolveWorkDirSize(v: Violations, source: BackupSource, size: Size | undefined): Size {
+  const declared = source.declaredSize;
+  if (size === undefined) {
+    if (declared) {
+      const bytes = 3 * sizeBytes(declared);
+      return bytes % 1024 ** 3 === 0 ? Size.gibibytes(bytes / 1024 ** 3) : Size.mebibytes(Math.ceil(bytes / 1024 ** 2));
+    }
+    v.add(
+      'workDirSize',
+      undefined,
+      `is missing, and the source (${source}) declares no size to derive it from`,
+      "set it to about three times the data's size, or give the source its declaredSize",
+    );
+    return Size.gibibytes(1);
+  }
+  v.check(
+    sizeBytes(size) < 64 * 1024 ** 2,
+    'workDirSize',
+    size.asString(),
+    'is below 64Mi',
+    "size it at about three times the data's size",
+  );
+  if (declared) {
+    v.check(
+      sizeBytes(size) < sizeBytes(declared),
+      'workDirSize',
+      size.asString(),
+      `is smaller than the source's declared size (${declared.asString()}), so a full database could be neither dumped nor restored in it`,
+      `use at least ${declared.asString()}, or leave it unset for three times that`,
+    );
+  }
+  return size;
 }
 
 export function resolveJobs(v: Violations, props: BackupJobProps): ResolvedJobs {

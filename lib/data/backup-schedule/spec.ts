@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources, k8s } from 'cdk8s-plus-28';
 import { BackupTarget, SecretKeyReference } from '../backup-target';
+import { StorageClass } from '../../core/storage-class';
 import { BackupSource, Retention } from './props';
 
 export const WORK_DIR = '/work';
@@ -16,11 +17,8 @@ export interface ResolvedJobs {
   readonly ttlAfterFinished: Duration | undefined;
 }
 
-/** Restore drill settings with defaults applied (the PostgreSQL ones are unused for Redis). */
+/** Restore drill settings (PostgreSQL only; a Redis drill has none). */
 export interface ResolvedDrill {
-  readonly scratchDatabase: string;
-  readonly maintenanceDatabase: string;
-  readonly keepScratchDatabase: boolean;
   readonly checkSql?: string;
 }
 
@@ -59,7 +57,9 @@ export interface BackupSpec {
   readonly drill: ResolvedDrill;
   readonly jobs: ResolvedJobs;
   readonly resources: ContainerResources;
+  /** Each job's work volume (a generic ephemeral volume claim). */
   readonly workDirSize: Size;
+  readonly workStorageClass: StorageClass | undefined;
   /** Egress to the source server. */
   readonly sourceEgress: k8s.NetworkPolicyEgressRule;
   /** Egress to the backup target's endpoint. */

@@ -17,37 +17,60 @@ import { toSecondsFirst } from '../../core/cron';
 import { renderResources } from '../../core/resources';
 import { wholeSeconds } from '../../core/units';
 import { PostgresBackupMethod, PostgresStorageProps } from './props';
-import { BARMAN_PLUGIN, PostgresSpec, postgresMetadata, ResolvedBackup } from './spec';
+import { BARMAN_PLUGIN, PostgresSpec, postgresMetadata, ResolvedBackup, ResolvedBackupRole } from './spec';
 
 /**
- * CNPG's managed roles: with restore drills the owner needs CREATEDB, as the drill restores into a
- * scratch database on this server (its password stays as bootstrapped).
+ * CNPG's managed roles, with a backup role: the read-only role dumps run as, and the owner stated
+ * without CREATEDB. Restore drills used to restore into a scratch database on this server and
+ * granted the owner CREATEDB for it; a role dropped from this list would keep that attribute, so
+ * the owner stays listed, with `createdb: false`, which revokes it (its password is not managed
+ * here and stays as bootstrapped).
  */
-export function managedRoles(owner: string, restoreDrills: boolean): ClusterSpecManaged | undefined {
-  return restoreDrills
-    ? {
-        roles: [
-          {
-            name: owner,
-            ensure: ClusterSpecManagedRolesEnsure.PRESENT,
-            login: true,
-            inherit: true,
-            createdb: true,
-            comment: 'application owner; CREATEDB for restore drills',
-          },
-        ],
-      }
-    : undefined;
+export function managedRoles(owner: string, backupRole: ResolvedBackupRole | undefined): ClusterSpecManaged | undefined {
+  if (!backupRole) return undefined;
+  return {
+    roles: [
+      {
+        name: owner,
+        ensure: ClusterSpecManagedRolesEnsure.PRESENT,
+        login: true,
+        inherit: true,
+        createdb: false,
+        comment: 'application owner; no CREATEDB: restore drills never touch this cluster',
+      },
+      {
+        name: backupRole.name,
+        ensure: ClusterSpecManagedRolesEnsure.PRESENT,
+        login: true,
+        inherit: true,
+        // pg_read_all_data does not bypass row-level security, and pg_dump refuses a table whose
+        // policies would hide rows from it rather than dump it partially.
+        bypassrls: true,
+        inRoles: ['pg_read_all_data'],
+        passwordSecret: { name: backupRole.secretName },
+        comment: 'logical dumps: reads every table, writes none',
+      },
+    ],
+  };
 }
 
-/** The Cluster; `managed` is passed in because restore drills register after construction (a Lazy). */
-export function clusterProps(spec: PostgresSpec, managed: ClusterSpecManaged | undefined): ClusterProps {
+/** The PostgreSQL parameters of the cluster's instances. */
+export function clusterParameters(spec: PostgresSpec): Record<string, string> {
   const backup = spec.backup;
-  const parameters: Record<string, string> = {
+  return {
+    // Dumps read a standby (backupSource()): without feedback, VACUUM on the primary removes rows
+    // the dump's snapshot still needs and replay cancels the dump after max_standby_streaming_delay.
+    ...(spec.backupRole && spec.instances > 1 ? { hot_standby_feedback: 'on' } : {}),
     ...spec.parameters,
     max_connections: String(spec.maxConnections),
     ...(backup ? { archive_timeout: `${wholeSeconds(backup.archiveTimeout)}s` } : {}),
   };
+}
+
+/** The Cluster. */
+export function clusterProps(spec: PostgresSpec): ClusterProps {
+  const backup = spec.backup;
+  const parameters = clusterParameters(spec);
   const storage = (s: PostgresStorageProps) => ({ size: s.size.asString(), storageClass: s.storageClass?.name });
   const nodeLocal = [spec.storage, spec.walStorage].some((s) => s?.storageClass?.nodeLocal === true);
   return {
@@ -63,7 +86,7 @@ export function clusterProps(spec: PostgresSpec, managed: ClusterSpecManaged | u
       walStorage: spec.walStorage ? storage(spec.walStorage) : undefined,
       resources: renderResources(spec.resources) as never,
       postgresql: { parameters },
-      managed,
+      managed: managedRoles(spec.owner, spec.backupRole),
       bootstrap: {
         initdb: {
           database: spec.database,

@@ -1,8 +1,9 @@
-import { Lazy } from 'cdk8s';
+import { Lazy, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ObjectStore } from '../../../imports/barman-objectstore-barmancloud.cnpg.io';
-import { Cluster } from '../../../imports/cnpg-cluster-postgresql.cnpg.io';
+import { Cluster, ClusterProps } from '../../../imports/cnpg-cluster-postgresql.cnpg.io';
+import { ExternalSecret } from '../../../imports/external-secrets-externalsecret-external-secrets.io';
 import { Pooler } from '../../../imports/cnpg-pooler-postgresql.cnpg.io';
 import { ScheduledBackup } from '../../../imports/cnpg-scheduledbackup-postgresql.cnpg.io';
 import { PodMonitor } from '../../../imports/prometheus-podmonitor-monitoring.coreos.com';
@@ -16,7 +17,8 @@ import { checkResources } from '../../core/resources';
 import { Violations } from '../../core/validation';
 import type { ReliableService } from '../../workload/reliable-service/reliable-service';
 import { SystemChart } from '../../core/system-chart';
-import { clusterProps, instancePodMonitorProps, managedRoles, objectStoreProps, scheduledBackupProps } from './cluster';
+import { backupRoleSecretProps } from './backup-role';
+import { clusterProps, instancePodMonitorProps, objectStoreProps, scheduledBackupProps } from './cluster';
 import { applicationConnections, connectionBudgetProblems } from './connection-budget';
 import { clusterEgress, clusterIngress, clusterNetworkPolicyProps } from './network-policy';
 import { poolerIngress, poolerNetworkPolicyProps, poolerObjects } from './pooler';
@@ -28,10 +30,26 @@ import {
   PrimaryUpdateMethod,
   PrimaryUpdateStrategy,
 } from './props';
-import { resolveBackup, resolvePooler, validateStorage } from './resolve';
-import { POSTGRES_PORT, PostgresSpec, PostgresVolume, postgresVolumes, ResolvedBackup, ResolvedPooler, SUPERUSER_RESERVED } from './spec';
+import { recoveryClusterProps } from './recovery-cluster';
+import { resolveBackup, resolveBackupRole, resolvePooler, validateStorage } from './resolve';
+import {
+  POSTGRES_PORT,
+  PostgresSpec,
+  PostgresVolume,
+  postgresVolumes,
+  ResolvedBackup,
+  ResolvedBackupRole,
+  ResolvedPooler,
+  SUPERUSER_RESERVED,
+} from './spec';
 import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
 import { IScrapeTargets, podMonitorTarget, ScrapeTarget } from '../../core/scrape-targets';
+
+/**
+ * The UID of the `postgres` user in CloudNativePG's operand images: a logical drill runs its
+ * throwaway server as it, since initdb refuses a user without a passwd entry.
+ */
+const CNPG_POSTGRES_UID = 26;
 
 /** A registered client, for the connection budget. */
 interface DatabaseClient {
@@ -82,12 +100,18 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
   public readonly pooler: Readonly<ResolvedPooler> | undefined;
   /** Each instance's volumes (data, and WAL when separate): declared size and node-locality. */
   public readonly volumes: readonly PostgresVolume[];
+  /** The declared size of each instance's data volume: what the database may grow to. */
+  public readonly storageSize: Size;
+  /** The read-only role logical dumps run as, if any. */
+  public readonly backupRole: Readonly<ResolvedBackupRole> | undefined;
+  /** The Barman Cloud plugin's ObjectStore WAL and base backups go to (the plugin method only). */
+  public readonly objectStoreName: string | undefined;
   private readonly targets: ScrapeTarget[];
 
   private readonly chart: SystemChart;
   private readonly clients: DatabaseClient[] = [];
   private readonly backupJobs: NetworkPeer[] = [];
-  private restoreDrills = false;
+  private readonly spec: PostgresSpec;
 
   constructor(scope: Construct, id: string, props: HAPostgresProps) {
     super(scope, id);
@@ -174,7 +198,10 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
     this.backup = props.backup ? resolveBackup(v, props.backup) : undefined;
     this.pooler = props.pooler ? resolvePooler(v, props.pooler) : undefined;
     this.poolerServiceName = this.pooler ? `${this.name}-pooler-rw` : undefined;
+    this.backupRole = props.backupRole ? resolveBackupRole(v, this.name, props.owner, this.majorVersion, props.backupRole) : undefined;
     v.throwIfAny();
+    this.storageSize = props.storage.size;
+    this.objectStoreName = this.backup?.method === PostgresBackupMethod.BARMAN_CLOUD_PLUGIN ? this.name : undefined;
     this.volumes = postgresVolumes({ storage: props.storage, walStorage: props.walStorage });
 
     // The budget depends on clients added after construction, and the archive path on clusters
@@ -206,11 +233,14 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
       primaryUpdateMethod: props.primaryUpdateMethod ?? PrimaryUpdateMethod.SWITCHOVER,
       backup: this.backup,
       pooler: this.pooler,
+      backupRole: this.backupRole,
       prometheusNamespace: props.prometheusNamespace ?? 'monitoring',
       operatorNamespace: props.operatorNamespace ?? 'cnpg-system',
     };
 
-    new Cluster(this, 'Cluster', clusterProps(spec, Lazy.any({ produce: () => managedRoles(this.owner, this.restoreDrills) })));
+    this.spec = spec;
+    new Cluster(this, 'Cluster', clusterProps(spec));
+    if (spec.backupRole) new ExternalSecret(this, 'BackupRoleSecret', backupRoleSecretProps(spec, spec.backupRole));
     if (spec.backup) {
       if (spec.backup.method === PostgresBackupMethod.BARMAN_CLOUD_PLUGIN)
         new ObjectStore(this, 'ObjectStore', objectStoreProps(spec, spec.backup));
@@ -331,24 +361,49 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
   }
 
   /**
-   * The database as a BackupSchedule source: pg_dump of the application database from the primary
-   * (a long dump on a standby can be cancelled by replication conflicts), as the owner, with the
-   * cluster's own image, whose pg_dump has the server's major version.
+   * The database as a BackupSchedule source: pg_dump of the application database as the read-only
+   * backup role (`backupRole`), with the cluster's own image, whose pg_dump has the server's major
+   * version and whose server binaries let the drill restore into a throwaway server of its own.
+   * The dump reads the standbys (`-ro`), sparing the primary, whose hot_standby_feedback keeps the
+   * dump from being cancelled; a single instance has no standby, so it reads that one (`-r`, any
+   * instance), never through the primary's `-rw` Service. The work volume is sized from the data
+   * volume's declared size.
    */
   public backupSource(): BackupSource {
-    // BackupSchedule's restore drill restores into a scratch database on this server, so the owner
-    // needs CREATEDB (granted through CNPG's managed roles; its password stays as bootstrapped).
-    this.restoreDrills = true;
+    if (!this.backupRole) {
+      throw new Error(
+        `${this.node.path}: 'backupRole' is missing, so dumps would run as the application owner ${this.owner}, who can also write — ` +
+          'set backupRole: { store, remoteKey } (a role in pg_read_all_data whose password the store holds)',
+      );
+    }
+    const service = this.instances > 1 ? `${this.name}-ro` : `${this.name}-r`;
     return BackupSource.postgres({
-      host: `${this.primaryServiceName}.${this.namespace}.svc`,
+      host: `${service}.${this.namespace}.svc`,
       database: this.database,
-      username: { name: this.appSecretName, key: 'username' },
-      password: { name: this.appSecretName, key: 'password' },
+      username: { name: this.backupRole.secretName, key: 'username' },
+      password: { name: this.backupRole.secretName, key: 'password' },
       image: this.image,
       majorVersion: this.majorVersion,
+      // Any instance: the -ro Service's endpoints move with every failover.
       peer: NetworkPeer.podsInNamespace(this.namespace, { 'cnpg.io/cluster': this.name }),
       server: this,
+      declaredSize: this.storageSize,
+      serverUid: CNPG_POSTGRES_UID,
     });
+  }
+
+  /**
+   * A one-instance Cluster named `name` that recovers this cluster from its ObjectStore (newest
+   * base backup plus every archived WAL segment), with its image, volumes, resources and
+   * parameters, archiving nothing: what a physical restore drill applies and deletes.
+   */
+  public recoveryCluster(name: string, labels: Readonly<Record<string, string>>): ClusterProps {
+    if (!this.objectStoreName) {
+      throw new Error(
+        `${this.node.path}: has no Barman Cloud ObjectStore to recover from — set backup (method PostgresBackupMethod.BARMAN_CLOUD_PLUGIN, the default)`,
+      );
+    }
+    return recoveryClusterProps(this.spec, name, labels);
   }
 
   /** Admits a backup job's pods on the PostgreSQL port (called by BackupSchedule). */

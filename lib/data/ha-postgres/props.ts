@@ -3,6 +3,7 @@ import { ContainerResources } from 'cdk8s-plus-28';
 import { BackupTarget, ServerSideEncryption } from '../backup-target';
 import { CronSchedule } from '../../core/cron';
 import { StorageClass } from '../../core/storage-class';
+import { SecretStore } from '../synced-secret';
 
 /** How a new primary is chosen during an update. */
 export enum PrimaryUpdateMethod {
@@ -168,6 +169,29 @@ export interface PoolerProps {
   readonly image?: string;
 }
 
+/**
+ * The read-only role logical dumps run as (BackupSchedule via `backupSource()`): a CNPG managed role
+ * in `pg_read_all_data`, never the application owner, so a dump job's credentials can read every
+ * table and change none. Its password comes from the secret store (external-secrets writes the
+ * `kubernetes.io/basic-auth` Secret CNPG reads, labelled so CNPG applies a rotated password).
+ */
+export interface BackupRoleProps {
+  /** The store holding the role's password. */
+  readonly store: SecretStore;
+  /** The store entry, e.g. `shop/prod/postgres-backup-role`. */
+  readonly remoteKey: string;
+  /**
+   * The property of the entry holding the password (a JSON field).
+   * @default 'password'
+   */
+  readonly property?: string;
+  /**
+   * The role's name.
+   * @default 'backup_reader'
+   */
+  readonly name?: string;
+}
+
 /** Props of an {@link HAPostgres}. */
 export interface HAPostgresProps {
   /** Pinned PostgreSQL operand image, e.g. `Images.POSTGRES_16` (a tag, a digest, or `tag@sha256:…`). */
@@ -235,6 +259,11 @@ export interface HAPostgresProps {
    * @default - none
    */
   readonly pooler?: PoolerProps;
+  /**
+   * The read-only role logical dumps run as; `backupSource()` requires it.
+   * @default - none: no managed roles, and `backupSource()` throws
+   */
+  readonly backupRole?: BackupRoleProps;
   /**
    * The namespace Prometheus runs in (admitted on the metrics port).
    * @default 'monitoring'

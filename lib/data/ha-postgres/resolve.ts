@@ -7,6 +7,7 @@ import { checkResources } from '../../core/resources';
 import { goDuration, seconds, sizeBytes, wholeSeconds } from '../../core/units';
 import { Violations } from '../../core/validation';
 import {
+  BackupRoleProps,
   DataCompression,
   PoolerProps,
   PoolMode,
@@ -15,7 +16,7 @@ import {
   PostgresStorageProps,
   WalCompression,
 } from './props';
-import { ResolvedBackup, ResolvedPooler } from './spec';
+import { ResolvedBackup, ResolvedBackupRole, ResolvedPooler } from './spec';
 
 const RETENTION = /^[1-9][0-9]*[dwm]$/;
 
@@ -142,4 +143,46 @@ export function resolvePooler(v: Violations, p: PoolerProps): ResolvedPooler {
     v.check(!Number.isInteger(value) || value < 1, prop, value, 'is not a positive integer', 'use 1 or more');
   }
   return pooler;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** The backup role with defaults applied; problems go to `v`. */
+export function resolveBackupRole(
+  v: Violations,
+  cluster: string,
+  owner: string,
+  majorVersion: number | undefined,
+  r: BackupRoleProps,
+): ResolvedBackupRole {
+  const role: ResolvedBackupRole = {
+    name: r.name ?? 'backup_reader',
+    secretName: `${cluster}-backup-role`,
+    store: r.store,
+    remoteKey: r.remoteKey,
+    property: r.property ?? 'password',
+  };
+  v.check(
+    !IDENTIFIER.test(role.name),
+    'backupRole.name',
+    role.name,
+    'is not a plain PostgreSQL identifier',
+    "use lowercase letters, digits and underscores, e.g. 'backup_reader'",
+  );
+  v.check(
+    role.name === owner || role.name === 'postgres' || role.name === 'streaming_replica',
+    'backupRole.name',
+    role.name,
+    'is a role the cluster already has (the owner, the superuser or the replication user), which would then be given only read access',
+    "use a role of its own, e.g. the default 'backup_reader'",
+  );
+  v.check(r.remoteKey.trim() === '', 'backupRole.remoteKey', r.remoteKey, 'is empty', 'give the secret path in the store');
+  v.check(
+    majorVersion !== undefined && majorVersion < 14,
+    'backupRole',
+    `PostgreSQL ${majorVersion}`,
+    'needs pg_read_all_data, which PostgreSQL has from 14 on',
+    'use PostgreSQL 14 or newer',
+  );
+  return role;
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-28';
 import { BackupTarget, ServerSideEncryption } from '../backup-target';
+import { SecretStore } from '../synced-secret';
 import { Annotations } from '../../core/conventions';
 import { sizeBytes } from '../../core/units';
 import {
@@ -73,6 +74,17 @@ export interface ResolvedPooler {
   readonly image: string;
 }
 
+/** The read-only backup role, resolved. */
+export interface ResolvedBackupRole {
+  /** The PostgreSQL role. */
+  readonly name: string;
+  /** The basic-auth Secret CNPG reads its password from (`<cluster>-backup-role`). */
+  readonly secretName: string;
+  readonly store: SecretStore;
+  readonly remoteKey: string;
+  readonly property: string;
+}
+
 /** Everything the Kubernetes objects of an HAPostgres are rendered from, defaults applied. */
 export interface PostgresSpec {
   /** `<system>-<id>`: the Cluster, and the prefix of its Services. */
@@ -96,6 +108,7 @@ export interface PostgresSpec {
   readonly primaryUpdateMethod: PrimaryUpdateMethod;
   readonly backup: ResolvedBackup | undefined;
   readonly pooler: ResolvedPooler | undefined;
+  readonly backupRole: ResolvedBackupRole | undefined;
   readonly prometheusNamespace: string;
   readonly operatorNamespace: string;
 }

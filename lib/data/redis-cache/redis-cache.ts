@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { Lazy, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceMonitor } from '../../../imports/prometheus-servicemonitor-monitoring.coreos.com';
@@ -59,6 +59,8 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
   public readonly sentinel: Readonly<ResolvedSentinel> | undefined;
   /** Whether data survives a restart. */
   public readonly persistent: boolean;
+  /** The most data it may hold: its volume's size when persistent, else maxmemory. */
+  public readonly declaredSize: Size;
   /** `maxmemory` in bytes. */
   public readonly maxMemoryBytes: number;
   /** The Service clients use: Redis itself (single) or the sentinels (replicated). */
@@ -153,6 +155,7 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
     }
     this.replicas = this.sentinel?.replicas ?? 1;
     this.persistent = props.persistence !== undefined;
+    this.declaredSize = props.persistence?.size ?? Size.mebibytes(Math.ceil(this.maxMemoryBytes / 1024 ** 2));
     if (props.persistence) {
       v.check(
         sizeBytes(props.persistence.size) < this.maxMemoryBytes * 2,
@@ -285,6 +288,7 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
       image: this.image,
       peer: NetworkPeer.podsInNamespace(this.namespace, this.selector),
       server: this,
+      declaredSize: this.declaredSize,
     });
   }
 

@@ -191,6 +191,8 @@ export interface AlertPack {
   readonly groupName: string;
   /** The alerts (each with `group` set to {@link groupName}). */
   alerts(): AlertRule[];
+  /** Recording rules the alerts read, evaluated first in the same group. */
+  records?(): PrometheusRuleDefinition[];
 }
 
 /** A severity as the reliability report shows it. */

@@ -11,6 +11,8 @@ import { PgBouncerAlertPack, PgBouncerAlertsProps } from './pgbouncer-alert-pack
 import { PostgresAlertPack, PostgresAlertsProps } from './postgres-alert-pack';
 import { RedisAlertPack, RedisAlertsProps } from './redis-alert-pack';
 import type { RedisCache } from '../../data/redis-cache/redis-cache';
+import { RestoreDrillAlertPack, RestoreDrillAlertsProps } from './restore-drill-alert-pack';
+import type { PostgresRestoreDrill } from '../../data/postgres-restore-drill/postgres-restore-drill';
 import { ServiceAlertPack, ServiceAlertsProps } from './service-alert-pack';
 import type { BackupSchedule } from '../../data/backup-schedule/backup-schedule';
 import { AlertLabelKeys, isDnsLabel, isLabelValue, recommendedLabels, RELIAKIT_VERSION, resourceName } from '../../core/conventions';
@@ -70,6 +72,7 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts, ISc
   private readonly sloList: Slo[] = [];
   private readonly alertList: AlertRule[] = [];
   private readonly packGroups = new Set<string>();
+  private readonly packRecords = new Map<string, PrometheusRuleDefinition[]>();
 
   constructor(scope: Construct, id: string, props: AlertingRulesetProps) {
     super(scope, id);
@@ -224,6 +227,14 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts, ISc
       );
     }
     this.packGroups.add(pack.groupName);
+    const records = pack.records?.() ?? [];
+    const bad = records.find((r) => !r.record || !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(r.record) || promqlSyntaxError(r.expr) !== undefined);
+    if (bad) {
+      throw new Error(
+        `${this.node.path}: 'addPack' (${pack.groupName}) returns the recording rule '${bad.record}', whose name or expression is invalid — fix the pack`,
+      );
+    }
+    if (records.length > 0) this.packRecords.set(pack.groupName, records);
     return alerts.map((a) => this.addAlert(a));
   }
 
@@ -245,6 +256,11 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts, ISc
   /** Adds a {@link RedisAlertPack}: the alerts of a RedisCache. */
   public addRedisAlerts(cache: RedisCache, props: RedisAlertsProps): AlertRule[] {
     return this.addPack(new RedisAlertPack(cache, props));
+  }
+
+  /** Adds a {@link RestoreDrillAlertPack}: the measured RTO and the alerts of a PostgresRestoreDrill. */
+  public addRestoreDrillAlerts(drill: PostgresRestoreDrill, props: RestoreDrillAlertsProps): AlertRule[] {
+    return this.addPack(new RestoreDrillAlertPack(drill, props));
   }
 
   /** Adds a {@link BackupAlertPack}: the alerts of a BackupSchedule. */
@@ -276,7 +292,8 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts, ISc
     const own = new Map<string, PrometheusRuleDefinition[]>();
     for (const alert of this.alertList) {
       const name = alert.group ?? this.name;
-      own.set(name, [...(own.get(name) ?? []), alert.toRule(this.team)]);
+      // A pack's recording rules open its group, before the alerts that read them.
+      own.set(name, [...(own.get(name) ?? this.packRecords.get(name) ?? []), alert.toRule(this.team)]);
     }
     for (const [name, rules] of own) groups.push({ name, rules });
     return { groups };

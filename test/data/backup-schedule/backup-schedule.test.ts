@@ -1,7 +1,16 @@
 import { spawnSync } from 'child_process';
 import { Cron, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { BackupSchedule, BackupScheduleProps, BackupSource, BackupTarget, Environment, NetworkPeer, Retention } from '../../../lib';
+import {
+  BackupSchedule,
+  BackupScheduleProps,
+  BackupSource,
+  BackupTarget,
+  Environment,
+  NetworkPeer,
+  Retention,
+  StorageClass,
+} from '../../../lib';
 import {
   backupSetFiles,
   fetchScript,
@@ -36,6 +45,7 @@ function postgres(overrides: Partial<Parameters<typeof BackupSource.postgres>[0]
     password: { name: 'db-backup', key: 'password' },
     image: 'postgres:16.4-bookworm',
     majorVersion: 16,
+    declaredSize: Size.gibibytes(8),
     ...overrides,
   });
 }
@@ -81,6 +91,8 @@ describe('BackupSchedule defaults', () => {
   test('emits the scripts, a ServiceAccount, and a CronJob + NetworkPolicy per job, named <system>-<id>-<job>', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Namespace/test',
+      'NetworkPolicy/test-default-deny',
+      'NetworkPolicy/test-allow-dns',
       'ServiceAccount/test-postgres-backup',
       'ConfigMap/test-postgres-backup-scripts',
       'CronJob/test-postgres-backup',
@@ -106,7 +118,8 @@ describe('BackupSchedule defaults', () => {
   });
 
   test('recommended labels on every object', () => {
-    for (const o of objects.filter((x) => x.kind !== 'Namespace')) {
+    // The namespace and its namespace-wide policies belong to the system chart, not the schedule.
+    for (const o of objects.filter((x) => x.kind !== 'Namespace' && !/^test-(default-deny|allow-dns)$/.test(x.metadata.name))) {
       const component = o.metadata.name.replace(/^test-/, '').replace(/-scripts$/, '');
       expect(o.metadata.labels).toEqual({
         'app.kubernetes.io/name': `test-${component}`,
@@ -163,7 +176,7 @@ describe('BackupSchedule defaults', () => {
     ]);
   });
 
-  test('hardened pods: restricted security, read-only root with emptyDirs, own ServiceAccount without token', () => {
+  test('hardened pods: restricted security, read-only root with a work volume claim three times the declared size, own ServiceAccount without token', () => {
     const spec = pod(objects, 'test-postgres-backup');
     expect(spec.securityContext).toEqual({
       runAsNonRoot: true,
@@ -176,8 +189,16 @@ describe('BackupSchedule defaults', () => {
     expect(spec.automountServiceAccountToken).toBe(false);
     expect(find(objects, 'ServiceAccount', 'test-postgres-backup').automountServiceAccountToken).toBe(false);
     expect(spec.volumes).toEqual([
-      { name: 'work', emptyDir: { sizeLimit: '8Gi' } },
-      { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+      {
+        name: 'work',
+        ephemeral: {
+          volumeClaimTemplate: {
+            metadata: { labels: find(objects, 'CronJob', 'test-postgres-backup').metadata.labels },
+            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '24Gi' } } },
+          },
+        },
+      },
+      { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
       { name: 'scripts', configMap: { name: 'test-postgres-backup-scripts', defaultMode: 0o444 } },
     ]);
     for (const c of [...spec.initContainers, ...spec.containers]) {
@@ -205,7 +226,7 @@ describe('BackupSchedule defaults', () => {
     expect(envOf(dump)).toEqual({
       WORK_DIR: '/work',
       HOME: '/tmp',
-      TMPDIR: '/tmp',
+      TMPDIR: '/work/tmp',
       PGHOST: 'homepage-db-rw.homepage',
       PGPORT: '5432',
       PGDATABASE: 'app',
@@ -216,7 +237,7 @@ describe('BackupSchedule defaults', () => {
     expect(envOf(upload)).toEqual({
       WORK_DIR: '/work',
       HOME: '/tmp',
-      TMPDIR: '/tmp',
+      TMPDIR: '/work/tmp',
       S3_ENDPOINT: 'http://minio.minio:9000',
       S3_BUCKET: 'backups',
       S3_PREFIX: 'db/prod/test-postgres',
@@ -227,7 +248,8 @@ describe('BackupSchedule defaults', () => {
     });
     expect(envOf(prune).RETENTION_COUNT).toBe('7');
     const verify = pod(objects, 'test-postgres-restore-drill').containers[0];
-    expect(envOf(verify)).toMatchObject({ PGDATABASE: 'postgres', SCRATCH_DATABASE: 'app_restore_drill', KEEP_SCRATCH_DATABASE: 'false' });
+    // The drill has no credential and no address of the database: it restores into its own server.
+    expect(envOf(verify)).toEqual({ WORK_DIR: '/work', HOME: '/tmp', TMPDIR: '/work/tmp' });
     // No script contains a credential: they read the environment.
     const scripts = JSON.stringify(find(objects, 'ConfigMap', 'test-postgres-backup-scripts').data);
     expect(scripts).not.toMatch(/minio-credentials|db-backup/);
@@ -254,12 +276,16 @@ describe('BackupSchedule defaults', () => {
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'minio' } } }],
       ports: [{ protocol: 'TCP', port: 9000 }],
     };
-    for (const name of ['test-postgres-backup', 'test-postgres-restore-drill']) {
+    // The drill restores in its own pod: it reaches the object store, never the database.
+    for (const [name, egress] of [
+      ['test-postgres-backup', [dns, db, minio]],
+      ['test-postgres-restore-drill', [dns, minio]],
+    ] as const) {
       const np = find(objects, 'NetworkPolicy', name);
       expect(np.spec).toEqual({
         podSelector: { matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': `${name}-prod` } },
         policyTypes: ['Ingress', 'Egress'],
-        egress: [dns, db, minio],
+        egress,
       });
       expect(pod(objects, name).containers[0]).toBeDefined();
       expect(find(objects, 'CronJob', name).spec.jobTemplate.spec.template.metadata.labels).toMatchObject(np.spec.podSelector.matchLabels);
@@ -316,7 +342,12 @@ describe('BackupSchedule behaviour', () => {
   test('Redis: RDB snapshot, password as REDISCLI_AUTH, drill without database egress', () => {
     const { objects } = build(
       {
-        source: BackupSource.redis({ host: 'homepage-cache', password: { name: 'redis', key: 'password' }, image: 'redis:7.2.5-bookworm' }),
+        source: BackupSource.redis({
+          host: 'homepage-cache',
+          password: { name: 'redis', key: 'password' },
+          image: 'redis:7.2.5-bookworm',
+          declaredSize: Size.mebibytes(384),
+        }),
         restoreDrill: { schedule: '0 3 1 * *' },
       },
       'cache',
@@ -352,13 +383,8 @@ describe('BackupSchedule behaviour', () => {
       workDirSize: Size.gibibytes(50),
       source: postgres({ host: '10.20.0.5', port: 6432 }),
       targetPeer: NetworkPeer.cidr('192.168.10.0/24'),
-      restoreDrill: {
-        schedule: '0 3 * * *',
-        scratchDatabase: 'drill',
-        maintenanceDatabase: 'template1',
-        checkSql: 'SELECT count(*) > 0 FROM users',
-        keepScratchDatabase: true,
-      },
+      workStorageClass: StorageClass.named('fast'),
+      restoreDrill: { schedule: '0 3 * * *', checkSql: 'SELECT count(*) > 0 FROM users' },
     });
     expect(schedule.retention.toString()).toBe('30 days');
     const cj = find(objects, 'CronJob', 'test-postgres-backup');
@@ -369,16 +395,20 @@ describe('BackupSchedule behaviour', () => {
       failedJobsHistoryLimit: 5,
     });
     expect(cj.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 4, activeDeadlineSeconds: 21600, ttlSecondsAfterFinished: 259200 });
-    expect(pod(objects, 'test-postgres-backup').volumes[0]).toEqual({ name: 'work', emptyDir: { sizeLimit: '50Gi' } });
+    expect(pod(objects, 'test-postgres-backup').volumes[0].ephemeral.volumeClaimTemplate.spec).toEqual({
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'fast',
+      resources: { requests: { storage: '50Gi' } },
+    });
     expect(envOf(pod(objects, 'test-postgres-backup').containers[0]).RETENTION_DAYS).toBe('30');
     expect(find(objects, 'NetworkPolicy', 'test-postgres-backup').spec.egress.slice(1)).toEqual([
       { to: [{ ipBlock: { cidr: '10.20.0.5/32' } }], ports: [{ protocol: 'TCP', port: 6432 }] },
       { to: [{ ipBlock: { cidr: '192.168.10.0/24' } }], ports: [{ protocol: 'TCP', port: 9000 }] },
     ]);
-    expect(envOf(pod(objects, 'test-postgres-restore-drill').containers[0])).toMatchObject({
-      PGDATABASE: 'template1',
-      SCRATCH_DATABASE: 'drill',
-      KEEP_SCRATCH_DATABASE: 'true',
+    expect(envOf(pod(objects, 'test-postgres-restore-drill').containers[0])).toEqual({
+      WORK_DIR: '/work',
+      HOME: '/tmp',
+      TMPDIR: '/work/tmp',
       DRILL_CHECK_SQL: 'SELECT count(*) > 0 FROM users',
     });
   });
@@ -458,11 +488,7 @@ describe('BackupSchedule validation', () => {
       { source: postgres({ host: ' ' }) },
       `${P}source.host' (' ') is not a host name — use the server's Service DNS name`,
     ],
-    [
-      'empty database',
-      { source: postgres({ database: '' }), restoreDrill: { schedule: '0 3 * * *', scratchDatabase: 'drill' } },
-      `${P}source.database' ('') is empty — name the database to dump`,
-    ],
+    ['empty database', { source: postgres({ database: '' }) }, `${P}source.database' ('') is empty — name the database to dump`],
     ['empty username', { source: postgres({ username: '' }) }, `${P}source.username' ('') is empty — name the role to dump as`],
     [
       'bad password key',
@@ -495,19 +521,19 @@ describe('BackupSchedule validation', () => {
       `${P}targetPeer' (undefined) cannot be derived from the endpoint https://objects, whose host names no namespace — set it, e.g. NetworkPeer.namespace('minio') or NetworkPeer.cidr('203.0.113.10/32')`,
     ],
     [
-      'scratch database not an identifier',
-      { restoreDrill: { schedule: '0 3 * * *', scratchDatabase: 'Drill-DB' } },
-      `${P}restoreDrill.scratchDatabase' ('Drill-DB') is not a plain lowercase identifier — use lowercase letters, digits and underscores, e.g. 'app_restore_drill'`,
+      'unknown postgres UID of the image',
+      { source: postgres({ image: 'registry.example.com/pg:16.4' }) },
+      `${P}source.serverUid' (undefined) is unknown for image registry.example.com/pg:16.4, so the drill cannot start its throwaway server (initdb refuses a UID without a passwd entry) — set the UID of the image's postgres user (26 in CloudNativePG's images, 999 in the official Debian-based ones)`,
     ],
     [
-      'scratch database is the source',
-      { restoreDrill: { schedule: '0 3 * * *', scratchDatabase: 'app' } },
-      `${P}restoreDrill.scratchDatabase' ('app') is source.database, which every drill would drop — use a database name of its own, e.g. the default <database>_restore_drill`,
+      'no work dir size and no declared size',
+      { source: postgres({ declaredSize: undefined }) },
+      `${P}workDirSize' (undefined) is missing, and the source (postgres app@homepage-db-rw.homepage:5432) declares no size to derive it from — set it to about three times the data's size, or give the source its declaredSize`,
     ],
     [
-      'scratch database is the maintenance database',
-      { restoreDrill: { schedule: '0 3 * * *', scratchDatabase: 'postgres' } },
-      `${P}restoreDrill.scratchDatabase' ('postgres') is restoreDrill.maintenanceDatabase, which every drill would drop — use a database name of its own, e.g. the default <database>_restore_drill`,
+      'a work dir smaller than the declared size',
+      { workDirSize: Size.gibibytes(4) },
+      `${P}workDirSize' ('4Gi') is smaller than the source's declared size (8Gi), so a full database could be neither dumped nor restored in it — use at least 8Gi, or leave it unset for three times that`,
     ],
     [
       'empty check query',
@@ -518,9 +544,10 @@ describe('BackupSchedule validation', () => {
       'PostgreSQL drill options on Redis',
       {
         source: BackupSource.redis({ host: 'cache', image: 'redis:7.2.5' }),
-        restoreDrill: { schedule: '0 3 * * *', scratchDatabase: 'x' },
+        restoreDrill: { schedule: '0 3 * * *', checkSql: 'SELECT true' },
+        workDirSize: Size.gibibytes(1),
       },
-      `${P}restoreDrill.scratchDatabase' ('x') applies to PostgreSQL only; a Redis drill loads the snapshot into a throwaway in-pod server — remove restoreDrill.scratchDatabase`,
+      `${P}restoreDrill.checkSql' ('SELECT true') applies to PostgreSQL only; a Redis drill loads the snapshot into a throwaway in-pod server — remove restoreDrill.checkSql`,
     ],
     ['negative backoffLimit', { jobs: { backoffLimit: -1 } }, `${P}jobs.backoffLimit' (-1) is not a non-negative integer — use e.g. 3`],
     [

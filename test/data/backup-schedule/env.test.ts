@@ -14,12 +14,12 @@ import { OFFSITE, PG_SOURCE, REDIS_SOURCE, TARGET } from './fixtures';
 describe('commonEnv', () => {
   test.each<[string, () => unknown, unknown]>([
     [
-      'work dir, HOME and TMPDIR',
+      'work dir, HOME on /tmp, TMPDIR on the work volume',
       () => commonEnv(),
       [
         { name: 'WORK_DIR', value: '/work' },
         { name: 'HOME', value: '/tmp' },
-        { name: 'TMPDIR', value: '/tmp' },
+        { name: 'TMPDIR', value: '/work/tmp' },
       ],
     ],
   ])('%s', (_, render, expected) => {
@@ -159,46 +159,14 @@ describe('postgresEnv', () => {
 
 describe('drillEnv', () => {
   test.each<[string, () => unknown, unknown]>([
+    // The drill restores into a server in its own pod: no connection setting of the source at all.
+    ['PostgreSQL defaults: nothing', () => drillEnv(PG_SOURCE, {}), []],
     [
-      'PostgreSQL defaults',
-      () => drillEnv(PG_SOURCE, { scratchDatabase: 'app_restore_drill', maintenanceDatabase: 'postgres', keepScratchDatabase: false }),
-      [
-        { name: 'PGHOST', value: 'shop-db-rw.shop.svc' },
-        { name: 'PGPORT', value: '5432' },
-        { name: 'PGDATABASE', value: 'postgres' },
-        { name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'username' } } },
-        { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'password' } } },
-        { name: 'PGCONNECT_TIMEOUT', value: '10' },
-        { name: 'SCRATCH_DATABASE', value: 'app_restore_drill' },
-        { name: 'KEEP_SCRATCH_DATABASE', value: 'false' },
-      ],
+      'PostgreSQL with a check query',
+      () => drillEnv(PG_SOURCE, { checkSql: 'SELECT true' }),
+      [{ name: 'DRILL_CHECK_SQL', value: 'SELECT true' }],
     ],
-    [
-      'PostgreSQL with a check query, keeping the scratch database',
-      () =>
-        drillEnv(PG_SOURCE, {
-          scratchDatabase: 'app_drill',
-          maintenanceDatabase: 'template1',
-          keepScratchDatabase: true,
-          checkSql: 'SELECT true',
-        }),
-      [
-        { name: 'PGHOST', value: 'shop-db-rw.shop.svc' },
-        { name: 'PGPORT', value: '5432' },
-        { name: 'PGDATABASE', value: 'template1' },
-        { name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'username' } } },
-        { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'shop-db-app', key: 'password' } } },
-        { name: 'PGCONNECT_TIMEOUT', value: '10' },
-        { name: 'SCRATCH_DATABASE', value: 'app_drill' },
-        { name: 'KEEP_SCRATCH_DATABASE', value: 'true' },
-        { name: 'DRILL_CHECK_SQL', value: 'SELECT true' },
-      ],
-    ],
-    [
-      'Redis: nothing',
-      () => drillEnv(REDIS_SOURCE, { scratchDatabase: '_restore_drill', maintenanceDatabase: 'postgres', keepScratchDatabase: false }),
-      [],
-    ],
+    ['Redis: nothing', () => drillEnv(REDIS_SOURCE, {}), []],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);
   });

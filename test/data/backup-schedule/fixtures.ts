@@ -3,6 +3,7 @@ import { Cpu, k8s } from 'cdk8s-plus-28';
 import { BackupSource, Retention } from '../../../lib/data/backup-schedule/props';
 import { BackupSpec } from '../../../lib/data/backup-schedule/spec';
 import { BackupTarget } from '../../../lib/data/backup-target';
+import { StorageClass } from '../../../lib/core/storage-class';
 
 /** Resolved specs shared by the render-function tables. */
 export const PG_SOURCE = BackupSource.postgres({
@@ -11,6 +12,7 @@ export const PG_SOURCE = BackupSource.postgres({
   username: { name: 'shop-db-app', key: 'username' },
   password: { name: 'shop-db-app', key: 'password' },
   image: 'postgres:16.4-bookworm',
+  declaredSize: Size.gibibytes(10),
 });
 export const REDIS_SOURCE = BackupSource.redis({
   host: 'shop-cache-2.shop-cache-headless.shop.svc',
@@ -59,7 +61,7 @@ export const SPEC: BackupSpec = {
   retention: Retention.count(7),
   encryptionKey: undefined,
   awsCliImage: 'amazon/aws-cli:2.17.50',
-  drill: { scratchDatabase: 'app_restore_drill', maintenanceDatabase: 'postgres', keepScratchDatabase: false },
+  drill: {},
   jobs: {
     backoffLimit: 2,
     activeDeadline: Duration.hours(2),
@@ -69,7 +71,8 @@ export const SPEC: BackupSpec = {
     ttlAfterFinished: undefined,
   },
   resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
-  workDirSize: Size.gibibytes(8),
+  workDirSize: Size.gibibytes(30),
+  workStorageClass: undefined,
   sourceEgress: SOURCE_EGRESS,
   targetEgress: TARGET_EGRESS,
   offsite: undefined,
@@ -81,14 +84,10 @@ export const ENCRYPTED_OFFSITE: BackupSpec = {
   timeZone: 'Europe/Berlin',
   retention: Retention.days(14),
   encryptionKey: { name: 'backup-key', key: 'passphrase' },
-  drill: {
-    scratchDatabase: 'app_drill',
-    maintenanceDatabase: 'template1',
-    keepScratchDatabase: true,
-    checkSql: 'SELECT count(*) > 0 FROM users',
-  },
+  drill: { checkSql: 'SELECT count(*) > 0 FROM users' },
   jobs: { ...SPEC.jobs, backoffLimit: 0, activeDeadline: Duration.minutes(30), ttlAfterFinished: Duration.days(3) },
   workDirSize: Size.gibibytes(2),
+  workStorageClass: StorageClass.named('fast'),
   offsite: { target: OFFSITE, jobName: 'shop-db-offsite-sync', schedule: '0 4 * * 0', egress: OFFSITE_EGRESS },
 };
 

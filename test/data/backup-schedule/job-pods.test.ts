@@ -2,6 +2,34 @@ import { k8s } from 'cdk8s-plus-28';
 import { cronJobProps, jobContainer, jobPodSpec, jobSpecs } from '../../../lib/data/backup-schedule/jobs';
 import { ENCRYPTED_OFFSITE, SPEC } from './fixtures';
 
+/** The work volume of a job: a generic ephemeral claim with the job's labels. */
+function workVolume(component: string, size: string, storageClassName?: string): k8s.Volume {
+  const name = `shop-${component}`;
+  return {
+    name: 'work',
+    ephemeral: {
+      volumeClaimTemplate: {
+        metadata: {
+          labels: {
+            'app.kubernetes.io/name': name,
+            'app.kubernetes.io/instance': `${name}-prod`,
+            'app.kubernetes.io/component': component,
+            'app.kubernetes.io/part-of': 'shop',
+            'app.kubernetes.io/managed-by': 'reliakit',
+            'app.kubernetes.io/version': '16.4-bookworm',
+            'reliakit.dev/environment': 'prod',
+          },
+        },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName,
+          resources: { requests: { storage: k8s.Quantity.fromString(size) } },
+        },
+      },
+    },
+  };
+}
+
 describe('jobContainer', () => {
   test.each<[string, () => unknown, unknown]>([
     [
@@ -15,7 +43,7 @@ describe('jobContainer', () => {
         env: [
           { name: 'WORK_DIR', value: '/work' },
           { name: 'HOME', value: '/tmp' },
-          { name: 'TMPDIR', value: '/tmp' },
+          { name: 'TMPDIR', value: '/work/tmp' },
           { name: 'X', value: '1' },
         ],
         resources: {
@@ -76,7 +104,7 @@ describe('jobPodSpec', () => {
             env: [
               { name: 'WORK_DIR', value: '/work' },
               { name: 'HOME', value: '/tmp' },
-              { name: 'TMPDIR', value: '/tmp' },
+              { name: 'TMPDIR', value: '/work/tmp' },
             ],
             resources: {
               requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
@@ -104,7 +132,7 @@ describe('jobPodSpec', () => {
             env: [
               { name: 'WORK_DIR', value: '/work' },
               { name: 'HOME', value: '/tmp' },
-              { name: 'TMPDIR', value: '/tmp' },
+              { name: 'TMPDIR', value: '/work/tmp' },
             ],
             resources: {
               requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
@@ -134,7 +162,7 @@ describe('jobPodSpec', () => {
             env: [
               { name: 'WORK_DIR', value: '/work' },
               { name: 'HOME', value: '/tmp' },
-              { name: 'TMPDIR', value: '/tmp' },
+              { name: 'TMPDIR', value: '/work/tmp' },
             ],
             resources: {
               requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
@@ -156,8 +184,8 @@ describe('jobPodSpec', () => {
           },
         ],
         volumes: [
-          { name: 'work', emptyDir: { sizeLimit: k8s.Quantity.fromString('8Gi') } },
-          { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+          workVolume('db-backup', '30Gi'),
+          { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
           { name: 'scripts', configMap: { name: 'shop-db-backup-scripts', defaultMode: 292 } },
         ],
       },
@@ -190,7 +218,7 @@ describe('jobPodSpec', () => {
             env: [
               { name: 'WORK_DIR', value: '/work' },
               { name: 'HOME', value: '/tmp' },
-              { name: 'TMPDIR', value: '/tmp' },
+              { name: 'TMPDIR', value: '/work/tmp' },
             ],
             resources: {
               requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
@@ -212,8 +240,8 @@ describe('jobPodSpec', () => {
           },
         ],
         volumes: [
-          { name: 'work', emptyDir: { sizeLimit: k8s.Quantity.fromString('2Gi') } },
-          { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+          workVolume('db-offsite-sync', '2Gi', 'fast'),
+          { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
           { name: 'scripts', configMap: { name: 'shop-db-backup-scripts', defaultMode: 292 } },
         ],
       },
@@ -301,7 +329,7 @@ describe('cronJobProps', () => {
                       env: [
                         { name: 'WORK_DIR', value: '/work' },
                         { name: 'HOME', value: '/tmp' },
-                        { name: 'TMPDIR', value: '/tmp' },
+                        { name: 'TMPDIR', value: '/work/tmp' },
                       ],
                       resources: {
                         requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
@@ -323,8 +351,8 @@ describe('cronJobProps', () => {
                     },
                   ],
                   volumes: [
-                    { name: 'work', emptyDir: { sizeLimit: k8s.Quantity.fromString('8Gi') } },
-                    { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+                    workVolume('db-backup', '30Gi'),
+                    { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
                     { name: 'scripts', configMap: { name: 'shop-db-backup-scripts', defaultMode: 292 } },
                   ],
                 },
@@ -411,7 +439,7 @@ describe('cronJobProps', () => {
                       env: [
                         { name: 'WORK_DIR', value: '/work' },
                         { name: 'HOME', value: '/tmp' },
-                        { name: 'TMPDIR', value: '/tmp' },
+                        { name: 'TMPDIR', value: '/work/tmp' },
                       ],
                       resources: {
                         requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
@@ -433,8 +461,8 @@ describe('cronJobProps', () => {
                     },
                   ],
                   volumes: [
-                    { name: 'work', emptyDir: { sizeLimit: k8s.Quantity.fromString('2Gi') } },
-                    { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+                    workVolume('db-offsite-sync', '2Gi', 'fast'),
+                    { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
                     { name: 'scripts', configMap: { name: 'shop-db-backup-scripts', defaultMode: 292 } },
                   ],
                 },

@@ -2,6 +2,7 @@ import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
   barmanConfiguration,
+  clusterParameters,
   clusterProps,
   instancePodMonitorProps,
   managedRoles,
@@ -10,13 +11,34 @@ import {
 } from '../../../lib/data/ha-postgres/cluster';
 import { PrimaryUpdateMethod, PrimaryUpdateStrategy } from '../../../lib/data/ha-postgres/props';
 import { StorageClass } from '../../../lib/core/storage-class';
-import { BACKUP, IN_TREE, SPEC } from './fixtures';
+import { BACKUP, BACKUP_ROLE, IN_TREE, SPEC } from './fixtures';
+
+const ROLES = [
+  {
+    name: 'app',
+    ensure: 'present',
+    login: true,
+    inherit: true,
+    createdb: false,
+    comment: 'application owner; no CREATEDB: restore drills never touch this cluster',
+  },
+  {
+    name: 'backup_reader',
+    ensure: 'present',
+    login: true,
+    inherit: true,
+    bypassrls: true,
+    inRoles: ['pg_read_all_data'],
+    passwordSecret: { name: 'shop-db-backup-role' },
+    comment: 'logical dumps: reads every table, writes none',
+  },
+];
 
 describe('clusterProps', () => {
   test.each<[string, () => unknown, unknown]>([
     [
       'two instances, no backup',
-      () => clusterProps(SPEC, undefined),
+      () => clusterProps(SPEC),
       {
         metadata: {
           name: 'shop-db',
@@ -52,19 +74,17 @@ describe('clusterProps', () => {
     [
       'single instance without PDB, WAL volume, own credentials, parameters, no zone spread, supervised restart, restore drills',
       () =>
-        clusterProps(
-          {
-            ...SPEC,
-            instances: 1,
-            walStorage: { size: Size.gibibytes(2), storageClass: StorageClass.named('fast') },
-            credentialsSecret: 'app-credentials',
-            parameters: { work_mem: '8MB' },
-            spreadAcrossZones: false,
-            primaryUpdateStrategy: PrimaryUpdateStrategy.SUPERVISED,
-            primaryUpdateMethod: PrimaryUpdateMethod.RESTART,
-          },
-          managedRoles('app', true),
-        ),
+        clusterProps({
+          ...SPEC,
+          instances: 1,
+          walStorage: { size: Size.gibibytes(2), storageClass: StorageClass.named('fast') },
+          credentialsSecret: 'app-credentials',
+          parameters: { work_mem: '8MB' },
+          spreadAcrossZones: false,
+          primaryUpdateStrategy: PrimaryUpdateStrategy.SUPERVISED,
+          primaryUpdateMethod: PrimaryUpdateMethod.RESTART,
+          backupRole: BACKUP_ROLE,
+        }),
       {
         metadata: {
           name: 'shop-db',
@@ -85,18 +105,7 @@ describe('clusterProps', () => {
             limits: { memory: k8s.Quantity.fromString('1Gi') },
           },
           postgresql: { parameters: { work_mem: '8MB', max_connections: '100' } },
-          managed: {
-            roles: [
-              {
-                name: 'app',
-                ensure: 'present',
-                login: true,
-                inherit: true,
-                createdb: true,
-                comment: 'application owner; CREATEDB for restore drills',
-              },
-            ],
-          },
+          managed: { roles: ROLES },
           bootstrap: { initdb: { database: 'app', owner: 'app', secret: { name: 'app-credentials' }, dataChecksums: true } },
           affinity: { enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' },
         },
@@ -104,7 +113,7 @@ describe('clusterProps', () => {
     ],
     [
       'Barman Cloud plugin backup',
-      () => clusterProps({ ...SPEC, backup: BACKUP }, undefined),
+      () => clusterProps({ ...SPEC, backup: BACKUP }),
       {
         metadata: {
           name: 'shop-db',
@@ -140,7 +149,7 @@ describe('clusterProps', () => {
     ],
     [
       'in-tree barmanObjectStore backup',
-      () => clusterProps({ ...SPEC, backup: IN_TREE }, undefined),
+      () => clusterProps({ ...SPEC, backup: IN_TREE }),
       {
         metadata: {
           name: 'shop-db',
@@ -193,22 +202,34 @@ describe('clusterProps', () => {
 
 describe('managedRoles', () => {
   test.each<[string, () => unknown, unknown]>([
-    ['without restore drills', () => managedRoles('app', false), undefined],
+    ['without a backup role', () => managedRoles('app', undefined), undefined],
     [
-      'with restore drills: CREATEDB',
-      () => managedRoles('app', true),
-      {
-        roles: [
-          {
-            name: 'app',
-            ensure: 'present',
-            login: true,
-            inherit: true,
-            createdb: true,
-            comment: 'application owner; CREATEDB for restore drills',
-          },
-        ],
-      },
+      'with a backup role: the owner without CREATEDB, the backup role in pg_read_all_data',
+      () => managedRoles('app', BACKUP_ROLE),
+      { roles: ROLES },
+    ],
+  ])('%s', (_, render, expected) => {
+    expect(render()).toEqual(expected);
+  });
+});
+
+describe('clusterParameters', () => {
+  test.each<[string, () => unknown, unknown]>([
+    ['no backup role', () => clusterParameters(SPEC), { max_connections: '100' }],
+    [
+      'a backup role and standbys: hot_standby_feedback, so VACUUM cannot cancel a dump on a standby',
+      () => clusterParameters({ ...SPEC, backupRole: BACKUP_ROLE }),
+      { hot_standby_feedback: 'on', max_connections: '100' },
+    ],
+    [
+      'a backup role, one instance: no standby to feed back',
+      () => clusterParameters({ ...SPEC, instances: 1, backupRole: BACKUP_ROLE }),
+      { max_connections: '100' },
+    ],
+    [
+      'the stack may override it',
+      () => clusterParameters({ ...SPEC, backupRole: BACKUP_ROLE, parameters: { hot_standby_feedback: 'off' }, backup: BACKUP }),
+      { hot_standby_feedback: 'off', max_connections: '100', archive_timeout: '300s' },
     ],
   ])('%s', (_, render, expected) => {
     expect(render()).toEqual(expected);

@@ -9,7 +9,8 @@ import {
   PrimaryUpdateStrategy,
   WalCompression,
 } from '../../../lib/data/ha-postgres/props';
-import { PostgresSpec, ResolvedBackup, ResolvedPooler } from '../../../lib/data/ha-postgres/spec';
+import { PostgresSpec, ResolvedBackup, ResolvedBackupRole, ResolvedPooler } from '../../../lib/data/ha-postgres/spec';
+import { SecretStore } from '../../../lib/data/synced-secret';
 
 /** Resolved specs shared by the render-function tables. */
 export const MINIO = BackupTarget.minio({
@@ -45,8 +46,17 @@ export const SPEC: PostgresSpec = {
   primaryUpdateMethod: PrimaryUpdateMethod.SWITCHOVER,
   backup: undefined,
   pooler: undefined,
+  backupRole: undefined,
   prometheusNamespace: 'monitoring',
   operatorNamespace: 'cnpg-system',
+};
+
+export const BACKUP_ROLE: ResolvedBackupRole = {
+  name: 'backup_reader',
+  secretName: 'shop-db-backup-role',
+  store: SecretStore.cluster('secret-manager'),
+  remoteKey: 'shop/prod/postgres-backup-role',
+  property: 'password',
 };
 
 export const BACKUP: ResolvedBackup = {

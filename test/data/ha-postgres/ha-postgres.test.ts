@@ -2,6 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   BackupSchedule,
+  BackupSource,
   BackupTarget,
   Retention,
   ConnectionRoute,
@@ -19,7 +20,9 @@ import {
   ReliableService,
   ReliableServiceProps,
   ReliakitApp,
+  SecretStore,
   StorageClass,
+  SystemChart,
   WalCompression,
 } from '../../../lib';
 import { container, find, Manifest, ofKind, synth, testChart } from '../../support/synth';
@@ -702,47 +705,71 @@ describe('HAPostgres validation', () => {
   });
 });
 
-test('backupSource: pg_dump from the primary with the app credentials and the cluster image; jobs admitted, owner gets CREATEDB for drills', () => {
-  const chart = testChart();
-  const db = new HAPostgres(chart, 'postgres', dbProps());
-  const source = db.backupSource();
-  expect([source.engine, source.host, source.port, source.database, source.image, source.majorVersion]).toEqual([
-    'postgres',
-    'test-postgres-rw.test.svc',
-    5432,
-    'app',
-    'ghcr.io/cloudnative-pg/postgresql:16.4',
-    16,
-  ]);
-  expect([source.username, source.password]).toEqual([
-    { name: 'test-postgres-app', key: 'username' },
-    { name: 'test-postgres-app', key: 'password' },
-  ]);
-  new BackupSchedule(chart, 'postgres-dump', {
-    source,
-    target: MINIO,
-    schedule: '0 * * * *',
-    retention: Retention.days(7),
-    restoreDrill: { schedule: '30 3 * * *' },
-    resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+describe('backupSource', () => {
+  const ROLE = { store: SecretStore.cluster('secret-manager'), remoteKey: 'test/prod/postgres-backup-role' };
+  const schedule = (chart: SystemChart, source: BackupSource) =>
+    new BackupSchedule(chart, 'postgres-dump', {
+      source,
+      target: MINIO,
+      schedule: '0 * * * *',
+      retention: Retention.days(7),
+      restoreDrill: { schedule: '30 3 * * *' },
+      resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+    });
+
+  test('pg_dump from the standbys (-ro) as the read-only backup role with the cluster image; only the dump job admitted; the owner loses CREATEDB', () => {
+    const chart = testChart();
+    const db = new HAPostgres(chart, 'postgres', dbProps({ backupRole: ROLE }));
+    const source = db.backupSource();
+    expect([source.engine, source.host, source.port, source.database, source.image, source.majorVersion]).toEqual([
+      'postgres',
+      'test-postgres-ro.test.svc',
+      5432,
+      'app',
+      'ghcr.io/cloudnative-pg/postgresql:16.4',
+      16,
+    ]);
+    expect([source.username, source.password, source.declaredSize?.asString(), source.serverUid, source.server?.name]).toEqual([
+      { name: 'test-postgres-backup-role', key: 'username' },
+      { name: 'test-postgres-backup-role', key: 'password' },
+      '10Gi',
+      26,
+      'test-postgres',
+    ]);
+    schedule(chart, source);
+    const objects = synth(chart);
+    const cluster = find(objects, 'Cluster', 'test-postgres').spec;
+    expect(cluster.managed.roles.map((r: Manifest) => [r.name, r.createdb, r.inRoles, r.passwordSecret?.name])).toEqual([
+      ['app', false, undefined, undefined],
+      ['backup_reader', undefined, ['pg_read_all_data'], 'test-postgres-backup-role'],
+    ]);
+    expect(cluster.postgresql.parameters.hot_standby_feedback).toBe('on');
+    expect(find(objects, 'ExternalSecret', 'test-postgres-backup-role').spec.target.template.data.username).toBe('backup_reader');
+    const admitted = find(objects, 'NetworkPolicy', 'test-postgres').spec.ingress.at(-1);
+    expect(admitted.ports).toEqual([{ protocol: 'TCP', port: 5432 }]);
+    // The drill restores in its own pod: only the dump job reaches the database.
+    expect(admitted.from.map((p: Manifest) => p.podSelector.matchLabels['app.kubernetes.io/name'])).toEqual(['test-postgres-dump-backup']);
   });
-  const objects = synth(chart);
-  expect(find(objects, 'Cluster', 'test-postgres').spec.managed).toEqual({
-    roles: [
-      {
-        name: 'app',
-        ensure: 'present',
-        login: true,
-        inherit: true,
-        createdb: true,
-        comment: 'application owner; CREATEDB for restore drills',
-      },
-    ],
+
+  test('a single instance has no standby: the dump reads it through -r, never -rw', () => {
+    const db = new HAPostgres(testChart(), 'postgres', dbProps({ backupRole: ROLE, instances: 1, singleInstance: true }));
+    expect(db.backupSource().host).toBe('test-postgres-r.test.svc');
   });
-  const admitted = find(objects, 'NetworkPolicy', 'test-postgres').spec.ingress.at(-1);
-  expect(admitted.ports).toEqual([{ protocol: 'TCP', port: 5432 }]);
-  expect(admitted.from.map((p: Manifest) => p.podSelector.matchLabels['app.kubernetes.io/name'])).toEqual([
-    'test-postgres-dump-backup',
-    'test-postgres-dump-restore-drill',
-  ]);
+
+  test('throws without a backup role, and for a backup role that is the owner', () => {
+    const db = new HAPostgres(testChart(), 'postgres', dbProps());
+    expect(() => db.backupSource()).toThrow(
+      "prod/test/postgres: 'backupRole' is missing, so dumps would run as the application owner app, who can also write — set backupRole: { store, remoteKey } (a role in pg_read_all_data whose password the store holds)",
+    );
+    expect(errorOf({ backupRole: { ...ROLE, name: 'app' } })).toContain(
+      "  - prod/test/postgres: 'backupRole.name' ('app') is a role the cluster already has (the owner, the superuser or the replication user), which would then be given only read access — use a role of its own, e.g. the default 'backup_reader'",
+    );
+  });
+
+  test('recoveryCluster throws without a Barman Cloud ObjectStore', () => {
+    const db = new HAPostgres(testChart(), 'postgres', dbProps({ backup: undefined }));
+    expect(() => db.recoveryCluster('test-postgres-drill', {})).toThrow(
+      'prod/test/postgres: has no Barman Cloud ObjectStore to recover from — set backup (method PostgresBackupMethod.BARMAN_CLOUD_PLUGIN, the default)',
+    );
+  });
 });

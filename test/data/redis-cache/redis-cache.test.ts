@@ -45,6 +45,8 @@ describe('RedisCache defaults (single instance, no persistence)', () => {
   test('object set and snapshot', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Namespace/test',
+      'NetworkPolicy/test-default-deny',
+      'NetworkPolicy/test-allow-dns',
       'ServiceAccount/test-redis',
       'ConfigMap/test-redis',
       'Service/test-redis-headless',

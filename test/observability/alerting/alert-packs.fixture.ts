@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { AlertingRuleset, BackupSchedule, BackupTarget, HAPostgres, Probe, ReliableService, Retention } from '../../../lib';
+import { AlertingRuleset, BackupSchedule, BackupTarget, HAPostgres, Probe, ReliableService, Retention, SecretStore } from '../../../lib';
 import { testChart } from '../../support/synth';
 
 export const RUNBOOKS = 'https://runbooks.example.com/homepage';
@@ -30,6 +30,7 @@ export function packFixture() {
     database: 'app',
     owner: 'app',
     backup: { target: MINIO, retention: '7d', schedule: '0 2 * * *' },
+    backupRole: { store: SecretStore.cluster('secret-manager'), remoteKey: 'homepage/prod/postgres-backup-role' },
   });
   const dumps = new BackupSchedule(chart, 'dumps', {
     source: db.backupSource(),
