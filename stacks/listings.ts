@@ -251,10 +251,10 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     },
     resources: env.pick({
       prod: {
-        cpu: { request: Cpu.millis(500), limit: Cpu.units(2) },
+        cpu: { request: Cpu.millis(500) },
         memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
       },
-      dev: { cpu: { request: Cpu.millis(100), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+      dev: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
     }),
     probes: {
       // §Monitoring › Health Check: /ready and /health on the HTTP port. Readiness takes a pod
@@ -329,10 +329,10 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     },
     resources: env.pick({
       prod: {
-        cpu: { request: Cpu.millis(100), limit: Cpu.units(1) },
+        cpu: { request: Cpu.millis(100) },
         memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
       },
-      dev: { cpu: { request: Cpu.millis(50), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) } },
+      dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) } },
     }),
     probes: {
       // The plan gives the worker no health endpoint. Readiness: the metrics handler answers

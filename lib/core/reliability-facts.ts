@@ -177,6 +177,15 @@ export interface BackupFact {
   readonly offsite?: { readonly target: string; readonly schedule: string };
 }
 
+/** A Polaris check an object is exempt from on purpose (lib/core/polaris-exemption.ts). */
+export interface PolicyExemptionFact {
+  /** `Kind name`. */
+  readonly object: string;
+  /** The Polaris check id. */
+  readonly check: string;
+  readonly reason: string;
+}
+
 /** Everything one construct contributes to the report; each section lists the facts of every construct in creation order. */
 export interface ReliabilityFacts {
   readonly slos?: readonly SloFact[];
@@ -189,6 +198,7 @@ export interface ReliabilityFacts {
   readonly dashboards?: readonly DashboardFact[];
   readonly chaosExperiments?: readonly ChaosFact[];
   readonly backups?: readonly BackupFact[];
+  readonly policyExemptions?: readonly PolicyExemptionFact[];
 }
 
 /** A construct that publishes facts for the reliability report. */

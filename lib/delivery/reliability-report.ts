@@ -27,6 +27,7 @@ export function reliabilityReport(chart: SystemChart): string {
     dashboards: collect('dashboards'),
     chaosExperiments: collect('chaosExperiments'),
     backups: collect('backups'),
+    policyExemptions: collect('policyExemptions'),
   });
 }
 
@@ -194,6 +195,16 @@ export function renderReport(
           `| \`${b.restoreDrillSchedule}\` | ${b.offsite ? `\`${b.offsite.schedule}\` to ${b.offsite.target}` : '—'} |`,
       );
     }
+    out.push('');
+  }
+
+  // Deliberate deviations from Polaris's default checks, one row per check and reason.
+  const exemptions = all.policyExemptions;
+  if (exemptions.length > 0) {
+    out.push('## Policy exemptions (Polaris)', '', '| check | reason | objects |', '|---|---|---|');
+    const rows = new Map<string, string[]>();
+    for (const e of exemptions) rows.set(`| ${e.check} | ${e.reason} |`, [...(rows.get(`| ${e.check} | ${e.reason} |`) ?? []), e.object]);
+    for (const [row, objects] of [...rows].sort(([a], [b]) => a.localeCompare(b))) out.push(`${row} ${objects.join(', ')} |`);
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;

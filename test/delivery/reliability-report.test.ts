@@ -15,6 +15,7 @@ const EMPTY: Required<ReliabilityFacts> = {
   dashboards: [],
   chaosExperiments: [],
   backups: [],
+  policyExemptions: [],
 };
 const SYSTEM = { system: 'shop', environment: Environment.PROD, namespaceName: 'shop' };
 const HEADER = [

@@ -17,7 +17,7 @@ import { toSecondsFirst } from '../../core/cron';
 import { renderResources } from '../../core/resources';
 import { wholeSeconds } from '../../core/units';
 import { PostgresBackupMethod, PostgresStorageProps } from './props';
-import { BARMAN_PLUGIN, PostgresSpec, postgresMetadata, ResolvedBackup } from './spec';
+import { BARMAN_PLUGIN, PostgresSpec, postgresMetadata, ResolvedBackup, withPolarisExemptions } from './spec';
 
 /**
  * CNPG's managed roles: with restore drills the owner needs CREATEDB, as the drill restores into a
@@ -51,9 +51,10 @@ export function clusterProps(spec: PostgresSpec, managed: ClusterSpecManaged | u
   const storage = (s: PostgresStorageProps) => ({ size: s.size.asString(), storageClass: s.storageClass?.name });
   const nodeLocal = [spec.storage, spec.walStorage].some((s) => s?.storageClass?.nodeLocal === true);
   return {
-    metadata: postgresMetadata(spec, spec.name, true),
+    metadata: withPolarisExemptions(postgresMetadata(spec, spec.name, true)),
     spec: {
       instances: spec.instances,
+      priorityClassName: spec.priorityClass.name,
       imageName: spec.image,
       primaryUpdateStrategy: spec.primaryUpdateStrategy as string as ClusterSpecPrimaryUpdateStrategy,
       primaryUpdateMethod: spec.primaryUpdateMethod as string as ClusterSpecPrimaryUpdateMethod,

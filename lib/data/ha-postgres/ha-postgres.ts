@@ -1,3 +1,5 @@
+import { polarisExemptionFacts } from '../../core/polaris-exemption';
+import { PriorityClass } from '../../core/priority-class';
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -19,7 +21,7 @@ import { SystemChart } from '../../core/system-chart';
 import { clusterProps, instancePodMonitorProps, managedRoles, objectStoreProps, scheduledBackupProps } from './cluster';
 import { applicationConnections, connectionBudgetProblems } from './connection-budget';
 import { clusterIngress, clusterNetworkPolicyProps } from './network-policy';
-import { poolerIngress, poolerNetworkPolicyProps, poolerObjects } from './pooler';
+import { poolerIngress, poolerNames, poolerNetworkPolicyProps, poolerObjects } from './pooler';
 import {
   ConnectionRoute,
   DatabaseClientProps,
@@ -29,7 +31,16 @@ import {
   PrimaryUpdateStrategy,
 } from './props';
 import { resolveBackup, resolvePooler, validateStorage } from './resolve';
-import { POSTGRES_PORT, PostgresSpec, PostgresVolume, postgresVolumes, ResolvedBackup, ResolvedPooler, SUPERUSER_RESERVED } from './spec';
+import {
+  CNPG_POLARIS_EXEMPTIONS,
+  POSTGRES_PORT,
+  PostgresSpec,
+  PostgresVolume,
+  postgresVolumes,
+  ResolvedBackup,
+  ResolvedPooler,
+  SUPERUSER_RESERVED,
+} from './spec';
 import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
 import { IScrapeTargets, podMonitorTarget, ScrapeTarget } from '../../core/scrape-targets';
 
@@ -202,6 +213,7 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
       walStorage: props.walStorage,
       resources: props.resources,
       spreadAcrossZones: props.spreadAcrossZones ?? true,
+      priorityClass: props.priorityClass ?? PriorityClass.DATA,
       primaryUpdateStrategy: props.primaryUpdateStrategy ?? PrimaryUpdateStrategy.UNSUPERVISED,
       primaryUpdateMethod: props.primaryUpdateMethod ?? PrimaryUpdateMethod.SWITCHOVER,
       backup: this.backup,
@@ -221,6 +233,7 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
     if (spec.pooler) {
       for (const p of poolerObjects(spec, spec.pooler)) {
         new Pooler(this, `Pooler-${p.type}`, p.pooler);
+        new k8s.KubePodDisruptionBudget(this, `PoolerPodDisruptionBudget-${p.type}`, p.disruptionBudget);
         new PodMonitor(this, `PoolerPodMonitor-${p.type}`, p.podMonitor);
         monitors.push(p.podMonitor);
       }
@@ -438,6 +451,10 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
             retention: b.retention,
           },
         },
+      ],
+      policyExemptions: [
+        ...polarisExemptionFacts(`Cluster ${this.name}`, CNPG_POLARIS_EXEMPTIONS),
+        ...poolerNames(this.name, this.pooler).flatMap((p) => polarisExemptionFacts(`Pooler ${p}`, CNPG_POLARIS_EXEMPTIONS)),
       ],
     };
   }

@@ -1,3 +1,5 @@
+import { PolarisExemption, polarisExemptionFacts } from '../../core/polaris-exemption';
+import { PriorityClass } from '../../core/priority-class';
 import { Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -125,6 +127,10 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
 
   /** The resolved PodDisruptionBudget, when there is one. */
   public readonly disruptionBudget: Readonly<DisruptionBudgetProps> | undefined;
+  /** The pods' PriorityClass. */
+  public readonly priorityClass: PriorityClass;
+  /** The Polaris checks the Deployment is exempt from on purpose, each with its reason. */
+  public readonly polarisExemptions: readonly PolarisExemption[];
   private readonly targets: ScrapeTarget[] = [];
   private readonly ingressRules: IngressRule[] = [];
   private readonly envVars: Map<string, EnvValue>;
@@ -168,6 +174,8 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
     this.maxReplicas = spec.scaling.maxReplicas;
     this.hasDisruptionBudget = spec.hasDisruptionBudget;
     this.disruptionBudget = spec.disruptionBudget;
+    this.priorityClass = spec.priorityClass;
+    this.polarisExemptions = spec.polarisExemptions;
     this.isMonitored = spec.monitoring !== undefined;
 
     // Connections name other constructs, so they are checked here, after the spec's own rules.
@@ -362,6 +370,7 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
           terminationGracePeriod: this.terminationGracePeriod,
         },
       ],
+      policyExemptions: polarisExemptionFacts(`Deployment ${this.name}`, this.polarisExemptions),
     };
   }
 }

@@ -563,14 +563,14 @@ describe('HAPostgres validation', () => {
       "prod/test/postgres: 'resources.memory.limit' ('1Gi') is below resources.memory.request (2Gi) — raise the limit to at least the request",
     ],
     [
-      'cpu limit below request',
+      'any cpu limit',
       {
         resources: {
           cpu: { request: Cpu.millis(500), limit: Cpu.millis(100) },
           memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
         },
       },
-      "prod/test/postgres: 'resources.cpu.limit' ('100m') is below resources.cpu.request (500m) — raise the limit to at least the request, or drop it",
+      "prod/test/postgres: 'resources.cpu.limit' ('100m') is set, but Reliakit sets no CPU limits: a CFS quota throttles the container even on an idle node — remove resources.cpu.limit; raise resources.cpu.request if the container needs a guaranteed share",
     ],
     [
       'bad retention',

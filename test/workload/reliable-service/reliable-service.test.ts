@@ -542,14 +542,14 @@ describe('ReliableService validation', () => {
       "prod/test/api: 'resources.memory.limit' ('256Mi') is below resources.memory.request (512Mi) — raise the limit to at least the request",
     ],
     [
-      'cpu limit below request',
+      'any cpu limit',
       {
         resources: {
           cpu: { request: Cpu.millis(500), limit: Cpu.millis(250) },
           memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
         },
       },
-      "prod/test/api: 'resources.cpu.limit' ('250m') is below resources.cpu.request (500m) — raise the limit to at least the request, or drop it",
+      "prod/test/api: 'resources.cpu.limit' ('250m') is set, but Reliakit sets no CPU limits: a CFS quota throttles the container even on an idle node — remove resources.cpu.limit; raise resources.cpu.request if the container needs a guaranteed share",
     ],
     [
       'missing readiness',

@@ -1,3 +1,5 @@
+import { WORKLOAD_EXEMPTIONS } from '../../../lib/core/polaris-exemption';
+import { PriorityClass } from '../../../lib/core/priority-class';
 import { Duration } from 'cdk8s';
 import { Environment } from '../../../lib/core/environment';
 import { EnvValue } from '../../../lib/core/env-value';
@@ -51,6 +53,8 @@ const DEFAULTS: ResolvedServiceSpec = {
   identity: { runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532 },
   writableDirectories: [],
   monitoring: undefined,
+  priorityClass: PriorityClass.SERVICE,
+  polarisExemptions: WORKLOAD_EXEMPTIONS,
 };
 
 describe('resolveServiceSpec: defaults decided', () => {
