@@ -59,6 +59,7 @@ describe('jobPodSpec', () => {
         serviceAccountName: 'shop-db-backup',
         automountServiceAccountToken: false,
         enableServiceLinks: false,
+        priorityClassName: 'reliakit-batch',
         restartPolicy: 'Never',
         securityContext: {
           runAsNonRoot: true,
@@ -173,6 +174,7 @@ describe('jobPodSpec', () => {
         serviceAccountName: 'shop-db-backup',
         automountServiceAccountToken: false,
         enableServiceLinks: false,
+        priorityClassName: 'reliakit-batch',
         restartPolicy: 'Never',
         securityContext: {
           runAsNonRoot: true,
@@ -236,6 +238,12 @@ describe('cronJobProps', () => {
         metadata: {
           name: 'shop-db-backup',
           namespace: 'shop',
+          annotations: {
+            'polaris.fairwinds.com/cpuLimitsMissing-exempt': 'true',
+            'polaris.fairwinds.com/metadataAndInstanceMismatched-exempt': 'true',
+            'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true',
+            'polaris.fairwinds.com/pullPolicyNotAlways-exempt': 'true',
+          },
           labels: {
             'app.kubernetes.io/name': 'shop-db-backup',
             'app.kubernetes.io/instance': 'shop-db-backup-prod',
@@ -284,6 +292,8 @@ describe('cronJobProps', () => {
                   serviceAccountName: 'shop-db-backup',
                   automountServiceAccountToken: false,
                   enableServiceLinks: false,
+                  priorityClassName: 'reliakit-batch',
+                  priorityClassName: 'reliakit-batch',
                   restartPolicy: 'Never',
                   securityContext: {
                     runAsNonRoot: true,
@@ -345,6 +355,12 @@ describe('cronJobProps', () => {
         metadata: {
           name: 'shop-db-offsite-sync',
           namespace: 'shop',
+          annotations: {
+            'polaris.fairwinds.com/cpuLimitsMissing-exempt': 'true',
+            'polaris.fairwinds.com/metadataAndInstanceMismatched-exempt': 'true',
+            'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true',
+            'polaris.fairwinds.com/pullPolicyNotAlways-exempt': 'true',
+          },
           labels: {
             'app.kubernetes.io/name': 'shop-db-offsite-sync',
             'app.kubernetes.io/instance': 'shop-db-offsite-sync-prod',
@@ -394,6 +410,8 @@ describe('cronJobProps', () => {
                   serviceAccountName: 'shop-db-backup',
                   automountServiceAccountToken: false,
                   enableServiceLinks: false,
+                  priorityClassName: 'reliakit-batch',
+                  priorityClassName: 'reliakit-batch',
                   restartPolicy: 'Never',
                   securityContext: {
                     runAsNonRoot: true,

@@ -1,3 +1,4 @@
+import { PriorityClass } from '../../../lib/core/priority-class';
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
@@ -195,19 +196,18 @@ describe('ReliableService behaviour', () => {
     ]);
   });
 
-  test('resources: requests and limits rendered as quantities, CPU limit only when given', () => {
+  test('resources: requests and the memory limit rendered as quantities, never a CPU limit', () => {
     const { objects } = build();
     expect(container(find(objects, 'Deployment', 'test-api')).resources).toEqual({
       requests: { cpu: '100m', memory: '128Mi' },
       limits: { memory: '256Mi' },
     });
-    const limited = build({
-      resources: {
-        cpu: { request: Cpu.millis(100), limit: Cpu.units(1) },
-        memory: { request: Size.mebibytes(128), limit: Size.mebibytes(128) },
-      },
-    });
-    expect(container(find(limited.objects, 'Deployment', 'test-api')).resources.limits).toEqual({ cpu: '1', memory: '128Mi' });
+  });
+
+  test('priorityClass: services by default, overridable', () => {
+    expect(find(build().objects, 'Deployment', 'test-api').spec.template.spec.priorityClassName).toBe('reliakit-service');
+    const batch = build({ priorityClass: PriorityClass.BATCH });
+    expect(find(batch.objects, 'Deployment', 'test-api').spec.template.spec.priorityClassName).toBe('reliakit-batch');
   });
 
   test('probes: HTTP, TCP, exec; startup derived from maxStartupTime', () => {

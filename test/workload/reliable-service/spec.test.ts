@@ -1,4 +1,4 @@
-import { WORKLOAD_EXEMPTIONS } from '../../../lib/core/polaris-exemption';
+import { PolarisExemption, WORKLOAD_EXEMPTIONS } from '../../../lib/core/polaris-exemption';
 import { PriorityClass } from '../../../lib/core/priority-class';
 import { Duration } from 'cdk8s';
 import { Environment } from '../../../lib/core/environment';
@@ -61,7 +61,14 @@ describe('resolveServiceSpec: defaults decided', () => {
   const autoscaling = { minReplicas: 3, maxReplicas: 10, cpuUtilizationPercent: 70 };
   const rows: Array<[string, Partial<ServiceSpecProps>, Partial<ResolvedServiceSpec>]> = [
     ['the smallest valid props', {}, {}],
-    ['HPA instead of fixed replicas', { autoscaling }, { scaling: { replicas: undefined, minReplicas: 3, maxReplicas: 10, autoscaling } }],
+    [
+      'HPA instead of fixed replicas',
+      { autoscaling },
+      {
+        scaling: { replicas: undefined, minReplicas: 3, maxReplicas: 10, autoscaling },
+        polarisExemptions: [...WORKLOAD_EXEMPTIONS, PolarisExemption.HPA_OWNS_REPLICAS],
+      },
+    ],
     [
       'single replica without PDB',
       { singleReplica: true },
@@ -69,6 +76,7 @@ describe('resolveServiceSpec: defaults decided', () => {
         scaling: { replicas: 1, minReplicas: 1, maxReplicas: 1, autoscaling: undefined },
         disruptionBudget: undefined,
         hasDisruptionBudget: false,
+        polarisExemptions: [...WORKLOAD_EXEMPTIONS, PolarisExemption.SINGLE_REPLICA, PolarisExemption.SINGLE_REPLICA_NO_PDB],
       },
     ],
     [
