@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import {
   PoolerProps as CnpgPoolerProps,
+  PoolerSpecTemplateSpecContainersLivenessProbeTcpSocketPort,
   PoolerSpecTemplateSpecTopologySpreadConstraints,
   PoolerSpecPgbouncerPoolMode,
   PoolerSpecType,
@@ -55,7 +56,7 @@ export function poolerObjects(spec: PostgresSpec, pooler: ResolvedPooler): Poole
                   // PgBouncer accepting on its port: a wedged process is restarted. Not a query:
                   // the database being down must not restart every pooler.
                   livenessProbe: {
-                    tcpSocket: { port: POSTGRES_PORT as never },
+                    tcpSocket: { port: PoolerSpecTemplateSpecContainersLivenessProbeTcpSocketPort.fromNumber(POSTGRES_PORT) },
                     periodSeconds: 10,
                     timeoutSeconds: 5,
                     failureThreshold: 3,

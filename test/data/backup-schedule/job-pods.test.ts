@@ -293,7 +293,6 @@ describe('cronJobProps', () => {
                   automountServiceAccountToken: false,
                   enableServiceLinks: false,
                   priorityClassName: 'reliakit-batch',
-                  priorityClassName: 'reliakit-batch',
                   restartPolicy: 'Never',
                   securityContext: {
                     runAsNonRoot: true,
@@ -410,7 +409,6 @@ describe('cronJobProps', () => {
                   serviceAccountName: 'shop-db-backup',
                   automountServiceAccountToken: false,
                   enableServiceLinks: false,
-                  priorityClassName: 'reliakit-batch',
                   priorityClassName: 'reliakit-batch',
                   restartPolicy: 'Never',
                   securityContext: {

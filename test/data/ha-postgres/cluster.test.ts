@@ -12,6 +12,15 @@ import { PrimaryUpdateMethod, PrimaryUpdateStrategy } from '../../../lib/data/ha
 import { StorageClass } from '../../../lib/core/storage-class';
 import { BACKUP, IN_TREE, SPEC } from './fixtures';
 
+/** The Polaris exemptions of a CNPG Cluster (lib/data/ha-postgres/spec.ts CNPG_POLARIS_EXEMPTIONS). */
+const CNPG_EXEMPTIONS = {
+  'polaris.fairwinds.com/automountServiceAccountToken-exempt': 'true',
+  'polaris.fairwinds.com/cpuLimitsMissing-exempt': 'true',
+  'polaris.fairwinds.com/metadataAndInstanceMismatched-exempt': 'true',
+  'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true',
+  'polaris.fairwinds.com/pullPolicyNotAlways-exempt': 'true',
+};
+
 describe('clusterProps', () => {
   test.each<[string, () => unknown, unknown]>([
     [
@@ -22,10 +31,11 @@ describe('clusterProps', () => {
           name: 'shop-db',
           namespace: 'shop',
           labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', ...CNPG_EXEMPTIONS },
         },
         spec: {
           instances: 2,
+          priorityClassName: 'reliakit-data',
           imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
           primaryUpdateStrategy: 'unsupervised',
           primaryUpdateMethod: 'switchover',
@@ -70,10 +80,11 @@ describe('clusterProps', () => {
           name: 'shop-db',
           namespace: 'shop',
           labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', ...CNPG_EXEMPTIONS },
         },
         spec: {
           instances: 1,
+          priorityClassName: 'reliakit-data',
           imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
           primaryUpdateStrategy: 'supervised',
           primaryUpdateMethod: 'restart',
@@ -110,10 +121,11 @@ describe('clusterProps', () => {
           name: 'shop-db',
           namespace: 'shop',
           labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', ...CNPG_EXEMPTIONS },
         },
         spec: {
           instances: 2,
+          priorityClassName: 'reliakit-data',
           imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
           primaryUpdateStrategy: 'unsupervised',
           primaryUpdateMethod: 'switchover',
@@ -146,10 +158,11 @@ describe('clusterProps', () => {
           name: 'shop-db',
           namespace: 'shop',
           labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', ...CNPG_EXEMPTIONS },
         },
         spec: {
           instances: 2,
+          priorityClassName: 'reliakit-data',
           imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
           primaryUpdateStrategy: 'unsupervised',
           primaryUpdateMethod: 'switchover',

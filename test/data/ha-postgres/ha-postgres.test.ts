@@ -123,7 +123,7 @@ describe('HAPostgres defaults', () => {
 
   test('the cluster is never pruned by Flux and is scraped by its own PodMonitor (not enablePodMonitor)', () => {
     const cluster = find(objects, 'Cluster', 'test-postgres');
-    expect(cluster.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    expect(cluster.metadata.annotations['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
     expect(cluster.spec.monitoring).toBeUndefined();
     expect(find(objects, 'PodMonitor', 'test-postgres').spec).toEqual({
       selector: { matchLabels: { 'cnpg.io/cluster': 'test-postgres', 'cnpg.io/podRole': 'instance' } },
@@ -280,11 +280,19 @@ describe('HAPostgres behaviour', () => {
       type: 'rw',
       template: {
         spec: {
+          priorityClassName: 'reliakit-data',
+          topologySpreadConstraints: ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({
+            maxSkew: 1,
+            topologyKey,
+            whenUnsatisfiable: 'ScheduleAnyway',
+            labelSelector: { matchLabels: { 'cnpg.io/poolerName': 'test-postgres-pooler-rw' } },
+          })),
           containers: [
             {
               name: 'pgbouncer',
               image: Images.PGBOUNCER,
               resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+              livenessProbe: { tcpSocket: { port: 5432 }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
             },
           ],
         },
@@ -292,6 +300,11 @@ describe('HAPostgres behaviour', () => {
       pgbouncer: { poolMode: 'session', parameters: { max_prepared_statements: '200', default_pool_size: '10', max_client_conn: '500' } },
     });
     expect(find(objects, 'Pooler', 'test-postgres-pooler-ro').spec.type).toBe('ro');
+    // CNPG makes no budget for a Pooler: one per pooler, at most one PgBouncer down at a time.
+    expect(find(objects, 'PodDisruptionBudget', 'test-postgres-pooler-rw').spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: { 'cnpg.io/poolerName': 'test-postgres-pooler-rw' } },
+    });
     expect(find(objects, 'PodMonitor', 'test-postgres-pooler-ro').spec.selector).toEqual({
       matchLabels: { 'cnpg.io/poolerName': 'test-postgres-pooler-ro' },
     });
