@@ -212,9 +212,9 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
   });
 
   // §Configuration: everything through SVETULISTINGS_* variables. The plan is silent on
-  // resources: Go services sized with a CPU limit (noisy-neighbour cap) and the Go runtime told
-  // about it, since Go < 1.25 sizes GOMAXPROCS from the node's CPUs and GOMEMLIMIT keeps the GC
-  // ahead of the OOM killer (~90 % of the memory limit).
+  // resources: no CPU limit (Reliakit's rule: a CFS quota throttles even on an idle node), so
+  // GOMAXPROCS bounds the Go scheduler instead (Go sizes it from the node's CPUs otherwise), and
+  // GOMEMLIMIT keeps the GC ahead of the OOM killer (~90 % of the memory limit).
   const runtime = env.pick({
     prod: { GOMAXPROCS: EnvValue.literal('2'), GOMEMLIMIT: EnvValue.literal('460MiB') },
     dev: { GOMAXPROCS: EnvValue.literal('1'), GOMEMLIMIT: EnvValue.literal('230MiB') },
