@@ -151,13 +151,14 @@ export function homepageStack(stage: EnvironmentStage): SystemChart {
       },
     });
 
-  // §3.3 for both components: requests 100m/256Mi, limits 500m/512Mi. dev: half of it.
+  // §3.3 for both components: requests 100m/256Mi, limits 500m/512Mi. dev: half of it. The plan's
+  // CPU limit is not set: Reliakit sets no CPU limits (throttling; the request guarantees the share).
   const resources = env.pick({
     prod: {
-      cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
+      cpu: { request: Cpu.millis(100) },
       memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
     },
-    dev: { cpu: { request: Cpu.millis(50), limit: Cpu.millis(250) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+    dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
   });
 
   // §3.1: CloudNativePG with a standby instead of the single PostgreSQL that lost its WAL. It

@@ -222,9 +222,9 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
   });
 
   // §Configuration: everything through SVETULISTINGS_* variables. The plan is silent on
-  // resources: Go services sized with a CPU limit (noisy-neighbour cap) and the Go runtime told
-  // about it, since Go < 1.25 sizes GOMAXPROCS from the node's CPUs and GOMEMLIMIT keeps the GC
-  // ahead of the OOM killer (~90 % of the memory limit).
+  // resources: no CPU limit (Reliakit's rule: a CFS quota throttles even on an idle node), so
+  // GOMAXPROCS bounds the Go scheduler instead (Go sizes it from the node's CPUs otherwise), and
+  // GOMEMLIMIT keeps the GC ahead of the OOM killer (~90 % of the memory limit).
   const runtime = env.pick({
     prod: { GOMAXPROCS: EnvValue.literal('2'), GOMEMLIMIT: EnvValue.literal('460MiB') },
     dev: { GOMAXPROCS: EnvValue.literal('1'), GOMEMLIMIT: EnvValue.literal('230MiB') },
@@ -261,10 +261,10 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     },
     resources: env.pick({
       prod: {
-        cpu: { request: Cpu.millis(500), limit: Cpu.units(2) },
+        cpu: { request: Cpu.millis(500) },
         memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
       },
-      dev: { cpu: { request: Cpu.millis(100), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+      dev: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
     }),
     probes: {
       // §Monitoring › Health Check: /ready and /health on the HTTP port. Readiness takes a pod
@@ -341,10 +341,10 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
     },
     resources: env.pick({
       prod: {
-        cpu: { request: Cpu.millis(100), limit: Cpu.units(1) },
+        cpu: { request: Cpu.millis(100) },
         memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
       },
-      dev: { cpu: { request: Cpu.millis(50), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) } },
+      dev: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) } },
     }),
     probes: {
       // The plan gives the worker no health endpoint. Readiness: the metrics handler answers

@@ -11,6 +11,12 @@ import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityC
 import { SystemChart } from '../core/system-chart';
 import { goDuration, seconds } from '../core/units';
 import { Violations } from '../core/validation';
+import { PolarisExemption, polarisAnnotations, polarisExemptionFacts, WORKLOAD_EXEMPTIONS } from '../core/polaris-exemption';
+import { PriorityClass } from '../core/priority-class';
+import { IReliabilityFacts, ReliabilityFacts } from '../core/reliability-facts';
+
+/** The schedule's Polaris exemptions: the house rules, and the token it patches ChaosEngines with. */
+const CHAOS_SCHEDULE_EXEMPTIONS: readonly PolarisExemption[] = [...WORKLOAD_EXEMPTIONS, PolarisExemption.CHAOS_RUNNER];
 
 /** The construct id (and component) of a system's chaos schedule. */
 const ID = 'chaos-schedule';
@@ -126,7 +132,7 @@ export function chaosRunScript(plan: ChaosRunPlan, pollSeconds = 10): string {
  * The runner's ServiceAccount may only read and patch the engines and read the results of its
  * namespace; its pod reaches only DNS and the API server.
  */
-export class ChaosSchedule extends Construct {
+export class ChaosSchedule extends Construct implements IReliabilityFacts {
   /** The schedule of `chart` (created with the defaults on first use). */
   public static of(chart: SystemChart): ChaosSchedule {
     const existing = chart.node.tryFindChild(ID);
@@ -196,7 +202,8 @@ export class ChaosSchedule extends Construct {
       },
     });
     new k8s.KubeCronJob(this, 'CronJob', {
-      metadata: metadata(),
+      // Reliakit's house rules, and the API token the runner needs (lib/core/polaris-exemption.ts).
+      metadata: { ...metadata(), annotations: polarisAnnotations(CHAOS_SCHEDULE_EXEMPTIONS) },
       spec: {
         schedule: this.schedule,
         timeZone: 'Etc/UTC',
@@ -216,6 +223,7 @@ export class ChaosSchedule extends Construct {
               metadata: { labels: { ...labels } },
               spec: {
                 serviceAccountName: this.name,
+                priorityClassName: PriorityClass.BATCH.name,
                 restartPolicy: 'Never',
                 securityContext: restrictedPodSecurityContext({ runAsUser: DEFAULT_UID, runAsGroup: DEFAULT_UID, fsGroup: DEFAULT_UID }),
                 containers: [
@@ -254,5 +262,10 @@ export class ChaosSchedule extends Construct {
   /** The engines in run order (a copy). */
   public get scheduledEngines(): readonly ScheduledEngine[] {
     return this.engines.map((e) => ({ ...e }));
+  }
+
+  /** Its Polaris exemptions, for the reliability report (the experiments report the schedule itself). */
+  public reliabilityFacts(): ReliabilityFacts {
+    return { policyExemptions: polarisExemptionFacts(`CronJob ${this.name}`, CHAOS_SCHEDULE_EXEMPTIONS) };
   }
 }

@@ -56,5 +56,7 @@ export type {
 export { podMonitorTarget, serviceMonitorTarget } from './scrape-targets';
 export type { IScrapeSelectors, IScrapeTargets, LabelMatcherFact, MonitorRef, ScrapeTarget, SelectorUse } from './scrape-targets';
 export { StorageClass } from './storage-class';
+export { PriorityClass } from './priority-class';
+export { PolarisExemption } from './polaris-exemption';
 export { SystemChart } from './system-chart';
 export type { FluxHealthCheck, ISystemStage, SystemChartProps } from './system-chart';

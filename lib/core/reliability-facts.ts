@@ -235,6 +235,15 @@ export interface RestoreDrillFact {
   readonly measuredRtoMetric?: string;
 }
 
+/** A Polaris check an object is exempt from on purpose (lib/core/polaris-exemption.ts). */
+export interface PolicyExemptionFact {
+  /** `Kind name`. */
+  readonly object: string;
+  /** The Polaris check id. */
+  readonly check: string;
+  readonly reason: string;
+}
+
 /** Everything one construct contributes to the report; each section lists the facts of every construct in creation order. */
 export interface ReliabilityFacts {
   readonly slos?: readonly SloFact[];
@@ -249,6 +258,7 @@ export interface ReliabilityFacts {
   readonly backups?: readonly BackupFact[];
   readonly deviations?: readonly PlanDeviationFact[];
   readonly restoreDrills?: readonly RestoreDrillFact[];
+  readonly policyExemptions?: readonly PolicyExemptionFact[];
 }
 
 /** A construct that publishes facts for the reliability report. */

@@ -1,11 +1,14 @@
 import { ContainerResources, k8s } from 'cdk8s-plus-28';
-import { cpuMillis, sizeBytes } from './units';
+import { sizeBytes } from './units';
 import { Violations } from './validation';
 
 /**
  * Checks a container's resources the same way for every construct: CPU and memory requests and a
- * memory limit are required (scheduling, QoS, and a bound on leaks); limits must not be below
- * requests. A CPU limit stays optional: without one the pod may use idle CPU and is never throttled.
+ * memory limit are required (scheduling, QoS, and a bound on leaks); the memory limit must not be
+ * below the request. No CPU limit, by rule: a CFS quota throttles a container in 100 ms periods
+ * even on an idle node (tail latency, probe timeouts), while the CPU request already guarantees its
+ * share under contention (docs/ARCHITECTURE.md, house style 4; Polaris's cpuLimitsMissing is
+ * exempted with that reason, lib/core/polaris-exemption.ts).
  */
 export function checkResources(v: Violations, resources: ContainerResources | undefined, prop = 'resources'): void {
   const cpu = resources?.cpu;
@@ -40,15 +43,13 @@ export function checkResources(v: Violations, resources: ContainerResources | un
       'raise the limit to at least the request',
     );
   }
-  if (cpu?.request && cpu.limit) {
-    v.check(
-      cpuMillis(cpu.limit) < cpuMillis(cpu.request),
-      `${prop}.cpu.limit`,
-      cpu.limit.amount,
-      `is below ${prop}.cpu.request (${cpu.request.amount})`,
-      'raise the limit to at least the request, or drop it',
-    );
-  }
+  v.check(
+    cpu?.limit !== undefined,
+    `${prop}.cpu.limit`,
+    cpu?.limit?.amount,
+    'is set, but Reliakit sets no CPU limits: a CFS quota throttles the container even on an idle node',
+    `remove ${prop}.cpu.limit; raise ${prop}.cpu.request if the container needs a guaranteed share`,
+  );
 }
 
 /** The Kubernetes ResourceRequirements of cdk8s-plus-28 `ContainerResources`. */
@@ -58,7 +59,6 @@ export function renderResources(r: ContainerResources): k8s.ResourceRequirements
   if (r.cpu?.request) requests.cpu = k8s.Quantity.fromString(r.cpu.request.amount);
   if (r.memory?.request) requests.memory = k8s.Quantity.fromString(r.memory.request.asString());
   if (r.ephemeralStorage?.request) requests['ephemeral-storage'] = k8s.Quantity.fromString(r.ephemeralStorage.request.asString());
-  if (r.cpu?.limit) limits.cpu = k8s.Quantity.fromString(r.cpu.limit.amount);
   if (r.memory?.limit) limits.memory = k8s.Quantity.fromString(r.memory.limit.asString());
   if (r.ephemeralStorage?.limit) limits['ephemeral-storage'] = k8s.Quantity.fromString(r.ephemeralStorage.limit.asString());
   return { requests, limits };

@@ -1,12 +1,12 @@
 /**
  * The PriorityClasses of a production cluster, pure data rendered by {@link Infrastructure}.
  *
- * No workload of the stacks names a PriorityClass yet; these are the classes a production cluster
- * should have so that, under node pressure, the scheduler evicts batch work before services,
- * services before databases, and nothing before the platform that runs them. `reliakit-service`
- * is the global default, so every pod without a class (every system's pod today) gets a defined
- * priority; the platform's Helm releases use `reliakit-platform`.
+ * Under node pressure the scheduler evicts batch work before services, services before databases,
+ * and nothing before the platform that runs them. Every pod template the constructs emit names one
+ * (lib/core/priority-class.ts: services, data, batch); `reliakit-service` is also the global
+ * default for pods without a class; the platform's Helm releases use `reliakit-platform`.
  */
+import { PriorityClass } from '../core/priority-class';
 
 /** One PriorityClass. */
 export interface PriorityClassSpec {
@@ -32,21 +32,21 @@ export function priorityClasses(): PriorityClassSpec[] {
       description: 'Cluster platform: operators, the gateway, monitoring. Every system depends on them.',
     },
     {
-      name: 'reliakit-data',
+      name: PriorityClass.DATA.name,
       value: 500_000,
       globalDefault: false,
       preemptionPolicy: 'PreemptLowerPriority',
       description: 'Stateful data layers (PostgreSQL, Redis): evicting one fails over every service that uses it.',
     },
     {
-      name: 'reliakit-service',
+      name: PriorityClass.SERVICE.name,
       value: 100_000,
       globalDefault: true,
       preemptionPolicy: 'PreemptLowerPriority',
       description: 'Services (the default for pods without a class).',
     },
     {
-      name: 'reliakit-batch',
+      name: PriorityClass.BATCH.name,
       value: 1_000,
       globalDefault: false,
       preemptionPolicy: 'Never',

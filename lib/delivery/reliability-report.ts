@@ -38,6 +38,7 @@ export function reliabilityReport(chart: SystemChart): string {
     backups: collect('backups'),
     deviations: collect('deviations'),
     restoreDrills: collect('restoreDrills'),
+    policyExemptions: collect('policyExemptions'),
   });
 }
 
@@ -236,6 +237,16 @@ export function renderReport(
   if (deviations.length > 0) {
     out.push('## Deviations from the plan', '', '| plan section | the plan | the stack | why |', '|---|---|---|---|');
     for (const d of deviations) out.push(`| ${d.section} | ${d.plan} | ${d.chosen} | ${d.reason} |`);
+    out.push('');
+  }
+
+  // Deliberate deviations from Polaris's default checks, one row per check and reason.
+  const exemptions = all.policyExemptions;
+  if (exemptions.length > 0) {
+    out.push('## Policy exemptions (Polaris)', '', '| check | reason | objects |', '|---|---|---|');
+    const rows = new Map<string, string[]>();
+    for (const e of exemptions) rows.set(`| ${e.check} | ${e.reason} |`, [...(rows.get(`| ${e.check} | ${e.reason} |`) ?? []), e.object]);
+    for (const [row, objects] of [...rows].sort(([a], [b]) => a.localeCompare(b))) out.push(`${row} ${objects.join(', ')} |`);
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;

@@ -17,6 +17,7 @@ const EMPTY: Required<ReliabilityFacts> = {
   backups: [],
   deviations: [],
   restoreDrills: [],
+  policyExemptions: [],
 };
 const SYSTEM = { system: 'shop', environment: Environment.PROD, namespaceName: 'shop' };
 const HEADER = [

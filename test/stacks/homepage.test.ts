@@ -313,11 +313,12 @@ describe("homepage prod carries the plan's values", () => {
     expect(find(objects, 'Cluster', 'homepage-postgres').spec).toMatchObject({ instances: 2, enablePDB: true, storage: { size: '10Gi' } });
   });
 
-  test('§3.3 resources: requests 100m/256Mi, limits 500m/512Mi', () => {
+  // The plan's CPU limit (500m) is deliberately not set: Reliakit sets no CPU limits (RELIABILITY.md).
+  test('§3.3 resources: requests 100m/256Mi, memory limit 512Mi, no CPU limit', () => {
     for (const name of ['homepage-api', 'homepage-frontend']) {
       expect(container(find(objects, 'Deployment', name)).resources).toEqual({
         requests: { cpu: '100m', memory: '256Mi' },
-        limits: { cpu: '500m', memory: '512Mi' },
+        limits: { memory: '512Mi' },
       });
     }
   });

@@ -484,7 +484,8 @@ test('dev is smaller but has the same shape', () => {
     ]),
   );
   expect(find(dev, 'StatefulSet', 'llm-data-vault-redis').spec.replicas).toBe(1);
-  expect(ofKind(dev, 'PodDisruptionBudget').map((p) => p.metadata.name)).toEqual([API]);
+  // The pooler runs 2 PgBouncers in dev too, so it keeps its budget.
+  expect(ofKind(dev, 'PodDisruptionBudget').map((p) => p.metadata.name)).toEqual(['llm-data-vault-postgres-pooler-rw', API]);
   const hpa = find(dev, 'HorizontalPodAutoscaler', API).spec;
   expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([2, 4]);
   expect(container(find(dev, 'Deployment', API)).resources.requests).toEqual({ cpu: '500m', memory: '1Gi' });

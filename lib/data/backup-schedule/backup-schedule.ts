@@ -1,3 +1,5 @@
+import { PriorityClass } from '../../core/priority-class';
+import { polarisExemptionFacts, WORKLOAD_EXEMPTIONS } from '../../core/polaris-exemption';
 import { Size } from 'cdk8s';
 import { StorageClass } from '../../core/storage-class';
 import { k8s } from 'cdk8s-plus-28';
@@ -74,6 +76,8 @@ export class BackupSchedule extends Construct implements IReliabilityFacts {
   public readonly offsiteSchedule: string | undefined;
   /** The time zone of every schedule. */
   public readonly timeZone: string;
+  /** Its CronJobs' names (backup, restore drill, off-site copy). */
+  public readonly cronJobNames: readonly string[];
   /** How many backups are kept. */
   public readonly retention: Retention;
   /** Whether backups are encrypted client-side. */
@@ -184,6 +188,7 @@ export class BackupSchedule extends Construct implements IReliabilityFacts {
       schedule: this.schedule,
       restoreDrillSchedule: this.restoreDrillSchedule,
       timeZone: this.timeZone,
+      priorityClass: props.priorityClass ?? PriorityClass.BATCH,
       retention: this.retention,
       encryptionKey,
       awsCliImage: this.awsCliImage,
@@ -210,6 +215,7 @@ export class BackupSchedule extends Construct implements IReliabilityFacts {
       data: backupScripts(spec),
     });
 
+    this.cronJobNames = jobSpecs(spec).map((j) => j.name);
     for (const job of jobSpecs(spec)) {
       // A job that reaches the source asks the server to admit it (both sides of the connection).
       if (this.source.server && job.reachesSource) {
@@ -247,6 +253,7 @@ export class BackupSchedule extends Construct implements IReliabilityFacts {
               },
             ]
           : undefined,
+      policyExemptions: this.cronJobNames.flatMap((n) => polarisExemptionFacts(`CronJob ${n}`, WORKLOAD_EXEMPTIONS)),
     };
   }
 }

@@ -1,3 +1,4 @@
+import { polarisAnnotations, WORKLOAD_EXEMPTIONS } from '../../core/polaris-exemption';
 import { k8s } from 'cdk8s-plus-28';
 import {
   fetchScript,
@@ -142,6 +143,7 @@ export function jobPodSpec(spec: BackupSpec, job: JobSpec): k8s.PodSpec {
     serviceAccountName: spec.backupJobName,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
+    priorityClassName: spec.priorityClass.name,
     // A failed pod is retried as a new pod (backoffLimit), keeping the failed one's logs.
     restartPolicy: 'Never',
     securityContext: restrictedPodSecurityContext({ runAsUser: job.uid, runAsGroup: job.uid, fsGroup: job.uid }),
@@ -174,7 +176,8 @@ export function jobPodSpec(spec: BackupSpec, job: JobSpec): k8s.PodSpec {
 export function cronJobProps(spec: BackupSpec, job: JobSpec): k8s.KubeCronJobProps {
   const labels = jobLabels(spec, job.job);
   return {
-    metadata: { name: job.name, namespace: spec.namespace, labels },
+    // Reliakit's house rules (lib/core/polaris-exemption.ts).
+    metadata: { name: job.name, namespace: spec.namespace, labels, annotations: polarisAnnotations(WORKLOAD_EXEMPTIONS) },
     spec: {
       schedule: job.schedule,
       timeZone: spec.timeZone,

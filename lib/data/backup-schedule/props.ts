@@ -1,3 +1,4 @@
+import { PriorityClass } from '../../core/priority-class';
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-28';
 import { BackupTarget, SecretKeyReference } from '../backup-target';
@@ -322,6 +323,12 @@ export interface BackupScheduleProps {
    * @default 'Etc/UTC'
    */
   readonly timeZone?: string;
+  /**
+   * The PriorityClass of every job (backup, restore drill, off-site copy): retried later, never
+   * evicting a service.
+   * @default PriorityClass.BATCH
+   */
+  readonly priorityClass?: PriorityClass;
   /**
    * How many backups to keep.
    * @default Retention.count(7)

@@ -1,3 +1,4 @@
+import { PriorityClass } from '../../core/priority-class';
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources, k8s } from 'cdk8s-plus-28';
 import { BackupTarget, SecretKeyReference } from '../backup-target';
@@ -51,6 +52,8 @@ export interface BackupSpec {
   readonly schedule: string;
   readonly restoreDrillSchedule: string;
   readonly timeZone: string;
+  /** Every job's PriorityClass. */
+  readonly priorityClass: PriorityClass;
   readonly retention: Retention;
   readonly encryptionKey: SecretKeyReference | undefined;
   readonly awsCliImage: string;

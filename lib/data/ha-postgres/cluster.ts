@@ -17,7 +17,7 @@ import { toSecondsFirst } from '../../core/cron';
 import { renderResources } from '../../core/resources';
 import { wholeSeconds } from '../../core/units';
 import { PostgresBackupMethod, PostgresStorageProps } from './props';
-import { BARMAN_PLUGIN, PostgresSpec, postgresMetadata, ResolvedBackup, ResolvedBackupRole } from './spec';
+import { BARMAN_PLUGIN, PostgresSpec, postgresMetadata, ResolvedBackup, ResolvedBackupRole, withPolarisExemptions } from './spec';
 
 /**
  * CNPG's managed roles, with a backup role: the read-only role dumps run as, and the owner stated
@@ -74,9 +74,10 @@ export function clusterProps(spec: PostgresSpec): ClusterProps {
   const storage = (s: PostgresStorageProps) => ({ size: s.size.asString(), storageClass: s.storageClass?.name });
   const nodeLocal = [spec.storage, spec.walStorage].some((s) => s?.storageClass?.nodeLocal === true);
   return {
-    metadata: postgresMetadata(spec, spec.name, true),
+    metadata: withPolarisExemptions(postgresMetadata(spec, spec.name, true)),
     spec: {
       instances: spec.instances,
+      priorityClassName: spec.priorityClass.name,
       imageName: spec.image,
       primaryUpdateStrategy: spec.primaryUpdateStrategy as string as ClusterSpecPrimaryUpdateStrategy,
       primaryUpdateMethod: spec.primaryUpdateMethod as string as ClusterSpecPrimaryUpdateMethod,

@@ -1,3 +1,5 @@
+import { polarisExemptionFacts } from '../../core/polaris-exemption';
+import { PriorityClass } from '../../core/priority-class';
 import { Lazy, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -21,7 +23,7 @@ import { backupRoleSecretProps } from './backup-role';
 import { clusterProps, instancePodMonitorProps, objectStoreProps, scheduledBackupProps } from './cluster';
 import { applicationConnections, connectionBudgetProblems } from './connection-budget';
 import { clusterEgress, clusterIngress, clusterNetworkPolicyProps } from './network-policy';
-import { poolerIngress, poolerNetworkPolicyProps, poolerObjects } from './pooler';
+import { poolerIngress, poolerNames, poolerNetworkPolicyProps, poolerObjects } from './pooler';
 import {
   ConnectionRoute,
   DatabaseClientProps,
@@ -33,6 +35,7 @@ import {
 import { recoveryClusterProps } from './recovery-cluster';
 import { resolveBackup, resolveBackupRole, resolvePooler, validateStorage } from './resolve';
 import {
+  CNPG_POLARIS_EXEMPTIONS,
   POSTGRES_PORT,
   PostgresSpec,
   PostgresVolume,
@@ -229,6 +232,7 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
       walStorage: props.walStorage,
       resources: props.resources,
       spreadAcrossZones: props.spreadAcrossZones ?? true,
+      priorityClass: props.priorityClass ?? PriorityClass.DATA,
       primaryUpdateStrategy: props.primaryUpdateStrategy ?? PrimaryUpdateStrategy.UNSUPERVISED,
       primaryUpdateMethod: props.primaryUpdateMethod ?? PrimaryUpdateMethod.SWITCHOVER,
       backup: this.backup,
@@ -251,6 +255,7 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
     if (spec.pooler) {
       for (const p of poolerObjects(spec, spec.pooler)) {
         new Pooler(this, `Pooler-${p.type}`, p.pooler);
+        new k8s.KubePodDisruptionBudget(this, `PoolerPodDisruptionBudget-${p.type}`, p.disruptionBudget);
         new PodMonitor(this, `PoolerPodMonitor-${p.type}`, p.podMonitor);
         monitors.push(p.podMonitor);
       }
@@ -495,6 +500,10 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
             retention: b.retention,
           },
         },
+      ],
+      policyExemptions: [
+        ...polarisExemptionFacts(`Cluster ${this.name}`, CNPG_POLARIS_EXEMPTIONS),
+        ...poolerNames(this.name, this.pooler).flatMap((p) => polarisExemptionFacts(`Pooler ${p}`, CNPG_POLARIS_EXEMPTIONS)),
       ],
     };
   }

@@ -1,6 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import {
   PoolerProps as CnpgPoolerProps,
+  PoolerSpecTemplateSpecContainersLivenessProbeTcpSocketPort,
+  PoolerSpecTemplateSpecTopologySpreadConstraints,
   PoolerSpecPgbouncerPoolMode,
   PoolerSpecType,
 } from '../../../imports/cnpg-pooler-postgresql.cnpg.io';
@@ -9,7 +11,7 @@ import { NAMESPACE_NAME_LABEL } from '../../core/conventions';
 import { ApiServerEndpoint } from '../../core/api-server';
 import { dnsEgressRule, tcpPort as tcp } from '../../core/network';
 import { renderResources } from '../../core/resources';
-import { POOLER_METRICS_PORT, POSTGRES_PORT, PostgresSpec, postgresMetadata, ResolvedPooler } from './spec';
+import { POOLER_METRICS_PORT, POSTGRES_PORT, PostgresSpec, postgresMetadata, ResolvedPooler, withPolarisExemptions } from './spec';
 
 /** The poolers' names (also their Services): read-write, and read-only when asked for. */
 export function poolerNames(name: string, pooler: Pick<ResolvedPooler, 'readOnly'> | undefined): string[] {
@@ -22,6 +24,8 @@ export interface PoolerObjects {
   readonly type: 'rw' | 'ro';
   readonly pooler: CnpgPoolerProps;
   readonly podMonitor: PodMonitorProps;
+  /** CNPG makes no budget for a Pooler's Deployment: without one a drain may evict every PgBouncer at once. */
+  readonly disruptionBudget: k8s.KubePodDisruptionBudgetProps;
 }
 
 export function poolerObjects(spec: PostgresSpec, pooler: ResolvedPooler): PoolerObjects[] {
@@ -30,14 +34,37 @@ export function poolerObjects(spec: PostgresSpec, pooler: ResolvedPooler): Poole
     return {
       type,
       pooler: {
-        metadata: postgresMetadata(spec, name),
+        metadata: withPolarisExemptions(postgresMetadata(spec, name)),
         spec: {
           cluster: { name: spec.name },
           instances: pooler.instances,
           type: type === 'rw' ? PoolerSpecType.RW : PoolerSpecType.RO,
-          // CNPG merges this template into the PgBouncer pod: without it the pods run unbounded.
+          // CNPG merges this template into the PgBouncer Deployment's pod (its container `pgbouncer`
+          // keeps CNPG's command, ports, security context and TCP readiness probe): without
+          // resources the pods run unbounded, without a spread both can land on one node.
           template: {
-            spec: { containers: [{ name: 'pgbouncer', image: pooler.image, resources: renderResources(pooler.resources) as never }] },
+            spec: {
+              priorityClassName: spec.priorityClass.name,
+              topologySpreadConstraints: [
+                poolerSpread('kubernetes.io/hostname', name),
+                ...(spec.spreadAcrossZones ? [poolerSpread('topology.kubernetes.io/zone', name)] : []),
+              ],
+              containers: [
+                {
+                  name: 'pgbouncer',
+                  image: pooler.image,
+                  resources: renderResources(pooler.resources) as never,
+                  // PgBouncer accepting on its port: a wedged process is restarted. Not a query:
+                  // the database being down must not restart every pooler.
+                  livenessProbe: {
+                    tcpSocket: { port: PoolerSpecTemplateSpecContainersLivenessProbeTcpSocketPort.fromNumber(POSTGRES_PORT) },
+                    periodSeconds: 10,
+                    timeoutSeconds: 5,
+                    failureThreshold: 3,
+                  },
+                },
+              ],
+            },
           },
           pgbouncer: {
             poolMode: pooler.poolMode as string as PoolerSpecPgbouncerPoolMode,
@@ -52,6 +79,10 @@ export function poolerObjects(spec: PostgresSpec, pooler: ResolvedPooler): Poole
       podMonitor: {
         metadata: postgresMetadata(spec, name),
         spec: { selector: { matchLabels: { 'cnpg.io/poolerName': name } }, podMetricsEndpoints: [{ port: 'metrics' }] },
+      },
+      disruptionBudget: {
+        metadata: postgresMetadata(spec, name),
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { 'cnpg.io/poolerName': name } } },
       },
     };
   });
@@ -92,4 +123,14 @@ export function poolerIngress(spec: PostgresSpec, clients: k8s.NetworkPolicyPeer
     },
     ...(clients.length > 0 ? [{ from: clients, ports: [tcp(POSTGRES_PORT)] }] : []),
   ];
+}
+
+/** Soft spread of one Pooler's pods over `topologyKey` (a required one could leave a PgBouncer Pending on a small cluster). */
+function poolerSpread(topologyKey: string, pooler: string): PoolerSpecTemplateSpecTopologySpreadConstraints {
+  return {
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'ScheduleAnyway' as never,
+    labelSelector: { matchLabels: { 'cnpg.io/poolerName': pooler } },
+  };
 }

@@ -1,3 +1,4 @@
+import { PriorityClass } from '../../core/priority-class';
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-28';
 import { BackupTarget, ServerSideEncryption } from '../backup-target';
@@ -241,6 +242,11 @@ export interface HAPostgresProps {
    * @default true
    */
   readonly spreadAcrossZones?: boolean;
+  /**
+   * The PriorityClass of the instances and the poolers: evicting them fails every client over.
+   * @default PriorityClass.DATA
+   */
+  readonly priorityClass?: PriorityClass;
   /**
    * @default PrimaryUpdateStrategy.UNSUPERVISED
    */

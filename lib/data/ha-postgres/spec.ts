@@ -1,3 +1,5 @@
+import { PolarisExemption, polarisAnnotations, WORKLOAD_EXEMPTIONS } from '../../core/polaris-exemption';
+import { PriorityClass } from '../../core/priority-class';
 import { Duration } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-28';
 import { BackupTarget, ServerSideEncryption } from '../backup-target';
@@ -104,6 +106,8 @@ export interface PostgresSpec {
   readonly walStorage: PostgresStorageProps | undefined;
   readonly resources: ContainerResources;
   readonly spreadAcrossZones: boolean;
+  /** The PriorityClass of the instances and the poolers. */
+  readonly priorityClass: PriorityClass;
   readonly primaryUpdateStrategy: PrimaryUpdateStrategy;
   readonly primaryUpdateMethod: PrimaryUpdateMethod;
   readonly backup: ResolvedBackup | undefined;
@@ -139,4 +143,16 @@ export function postgresMetadata(
     // Flux must never delete a database or its backups because an object left the Git tree.
     ...(stateful ? { annotations: { [Annotations.FLUX_PRUNE]: 'disabled' } } : {}),
   };
+}
+
+/**
+ * The Polaris checks a CNPG Cluster and its Poolers are exempt from, with why: Reliakit's house
+ * rules, and the API token CNPG's instance manager needs in every instance and PgBouncer pod. A live
+ * Polaris audit resolves those pods to the Cluster or Pooler, so the annotations go there.
+ */
+export const CNPG_POLARIS_EXEMPTIONS: readonly PolarisExemption[] = [...WORKLOAD_EXEMPTIONS, PolarisExemption.CNPG_INSTANCE_MANAGER];
+
+/** `metadata` plus the Polaris exemption annotations of a CNPG Cluster or Pooler. */
+export function withPolarisExemptions<M extends { annotations?: Record<string, string> }>(metadata: M): M {
+  return { ...metadata, annotations: { ...metadata.annotations, ...polarisAnnotations(CNPG_POLARIS_EXEMPTIONS) } };
 }

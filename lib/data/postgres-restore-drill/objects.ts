@@ -2,6 +2,11 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { stringify } from 'yaml';
 import { dnsEgressRule } from '../../core/network';
+import { PolarisExemption, polarisAnnotations, WORKLOAD_EXEMPTIONS } from '../../core/polaris-exemption';
+import { PriorityClass } from '../../core/priority-class';
+
+/** The drill CronJob's Polaris exemptions: the house rules, and the token it drives its Cluster with. */
+export const DRILL_CRONJOB_EXEMPTIONS: readonly PolarisExemption[] = [...WORKLOAD_EXEMPTIONS, PolarisExemption.RESTORE_DRILL_API];
 import { renderResources } from '../../core/resources';
 import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../core/security';
 import { wholeSeconds } from '../../core/units';
@@ -28,7 +33,7 @@ export function drillConfigMapProps(spec: RestoreDrillSpec): k8s.KubeConfigMapPr
  */
 export function drillRoleProps(spec: RestoreDrillSpec): k8s.KubeRoleProps {
   return {
-    metadata: metadata(spec),
+    metadata: { ...metadata(spec), annotations: polarisAnnotations([PolarisExemption.RESTORE_DRILL_EXEC_ROLE]) },
     rules: [
       { apiGroups: [CNPG_GROUP], resources: ['clusters'], verbs: ['create'] },
       { apiGroups: [CNPG_GROUP], resources: ['clusters'], resourceNames: [spec.drillCluster], verbs: ['get', 'list', 'watch', 'delete'] },
@@ -40,7 +45,7 @@ export function drillRoleProps(spec: RestoreDrillSpec): k8s.KubeRoleProps {
 
 export function drillRoleBindingProps(spec: RestoreDrillSpec): k8s.KubeRoleBindingProps {
   return {
-    metadata: metadata(spec),
+    metadata: { ...metadata(spec), annotations: polarisAnnotations([PolarisExemption.RESTORE_DRILL_EXEC_BINDING]) },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: spec.name },
     subjects: [{ kind: 'ServiceAccount', name: spec.name, namespace: spec.namespace }],
   };
@@ -61,7 +66,8 @@ export function drillCronJobProps(spec: RestoreDrillSpec): k8s.KubeCronJobProps 
     { name: 'HOME', value: '/tmp' },
   ];
   return {
-    metadata: metadata(spec),
+    // Reliakit's house rules, and the API token the drill needs (lib/core/polaris-exemption.ts).
+    metadata: { ...metadata(spec), annotations: polarisAnnotations(DRILL_CRONJOB_EXEMPTIONS) },
     spec: {
       schedule: spec.schedule,
       timeZone: spec.timeZone,
@@ -81,6 +87,7 @@ export function drillCronJobProps(spec: RestoreDrillSpec): k8s.KubeCronJobProps 
             metadata: { labels: { ...spec.labels } },
             spec: {
               serviceAccountName: spec.name,
+              priorityClassName: PriorityClass.BATCH.name,
               // kubectl authenticates with the ServiceAccount's token.
               automountServiceAccountToken: true,
               enableServiceLinks: false,

@@ -16,7 +16,15 @@ import { SystemChart } from '../../core/system-chart';
 import { goDuration, wholeSeconds } from '../../core/units';
 import { Violations } from '../../core/validation';
 import { RestoreDrillRecords } from '../../core/conventions';
-import { drillConfigMapProps, drillCronJobProps, drillNetworkPolicyProps, drillRoleBindingProps, drillRoleProps } from './objects';
+import { PolarisExemption, polarisExemptionFacts } from '../../core/polaris-exemption';
+import {
+  DRILL_CRONJOB_EXEMPTIONS,
+  drillConfigMapProps,
+  drillCronJobProps,
+  drillNetworkPolicyProps,
+  drillRoleBindingProps,
+  drillRoleProps,
+} from './objects';
 import { PostgresRestoreDrillProps } from './props';
 import { RestoreDrillSpec } from './spec';
 import type { HAPostgres } from '../ha-postgres/ha-postgres';
@@ -191,6 +199,11 @@ export class PostgresRestoreDrill extends Construct implements IReliabilityFacts
           rto: this.rto,
           measuredRtoMetric: `${RestoreDrillRecords.MEASURED_RTO}{cronjob="${this.name}"}`,
         },
+      ],
+      policyExemptions: [
+        ...polarisExemptionFacts(`CronJob ${this.name}`, DRILL_CRONJOB_EXEMPTIONS),
+        ...polarisExemptionFacts(`Role ${this.name}`, [PolarisExemption.RESTORE_DRILL_EXEC_ROLE]),
+        ...polarisExemptionFacts(`RoleBinding ${this.name}`, [PolarisExemption.RESTORE_DRILL_EXEC_BINDING]),
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { PriorityClass } from '../../core/priority-class';
 import { Size } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-28';
 import { SecretKeyReference } from '../backup-target';
@@ -88,6 +89,11 @@ export interface RedisCacheProps {
    * @default false
    */
   readonly singleInstance?: boolean;
+  /**
+   * The PriorityClass of the Redis pods: evicting one fails over every service that uses it.
+   * @default PriorityClass.DATA
+   */
+  readonly priorityClass?: PriorityClass;
   /**
    * The password (`requirepass`), from a Secret key.
    * @default - no authentication (the NetworkPolicy still admits only clients)

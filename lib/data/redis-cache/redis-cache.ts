@@ -1,3 +1,5 @@
+import { polarisExemptionFacts, WORKLOAD_EXEMPTIONS } from '../../core/polaris-exemption';
+import { PriorityClass } from '../../core/priority-class';
 import { Lazy, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -208,6 +210,7 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
       evictionPolicy,
       replicas: this.replicas,
       sentinel: this.sentinel,
+      priorityClass: props.priorityClass ?? PriorityClass.DATA,
       persistence: props.persistence
         ? {
             size: props.persistence.size.asString(),
@@ -324,6 +327,7 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
           maxMemoryBytes: this.maxMemoryBytes,
         },
       ],
+      policyExemptions: polarisExemptionFacts(`StatefulSet ${this.name}`, WORKLOAD_EXEMPTIONS),
     };
   }
 }

@@ -1,3 +1,4 @@
+import { PriorityClass } from '../../core/priority-class';
 import { ContainerResources } from 'cdk8s-plus-28';
 import { SecretKeyReference } from '../backup-target';
 
@@ -45,6 +46,8 @@ export interface RedisSpec {
   readonly persistence: ResolvedPersistence | undefined;
   readonly password: SecretKeyReference | undefined;
   readonly prometheusNamespace: string;
+  /** The pods' PriorityClass. */
+  readonly priorityClass: PriorityClass;
 }
 
 export function redisMetadata(

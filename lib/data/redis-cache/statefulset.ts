@@ -1,3 +1,4 @@
+import { polarisAnnotations, WORKLOAD_EXEMPTIONS } from '../../core/polaris-exemption';
 import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Annotations } from '../../core/conventions';
@@ -120,12 +121,14 @@ export function redisPodSpec(spec: RedisSpec): k8s.PodSpec {
     serviceAccountName: spec.name,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
+    priorityClassName: spec.priorityClass.name,
     // The official image's `redis` user.
     securityContext: restrictedPodSecurityContext({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 }),
     terminationGracePeriodSeconds: 30,
     initContainers: [configInitContainer(spec)],
     containers: redisContainers(spec),
-    topologySpreadConstraints: spec.sentinel ? [spread('kubernetes.io/hostname'), spread('topology.kubernetes.io/zone')] : undefined,
+    // Also for one pod: harmless, and the spread holds once replicas are added.
+    topologySpreadConstraints: [spread('kubernetes.io/hostname'), spread('topology.kubernetes.io/zone')],
     // A node-local volume pins its pod to its node for good: pods that once shared a node would
     // share it forever, so each requires a node of its own (a pod without one stays Pending).
     affinity: spec.persistence?.nodeLocal
@@ -160,8 +163,12 @@ export function statefulSetProps(spec: RedisSpec): k8s.KubeStatefulSetProps {
   return {
     metadata: {
       ...redisMetadata(spec, spec.name),
-      // A persistent cache's volumes must survive an object leaving the Git tree.
-      ...(persistence ? { annotations: { [Annotations.FLUX_PRUNE]: 'disabled' } } : {}),
+      annotations: {
+        // A persistent cache's volumes must survive an object leaving the Git tree.
+        ...(persistence ? { [Annotations.FLUX_PRUNE]: 'disabled' } : {}),
+        // Reliakit's house rules (lib/core/polaris-exemption.ts).
+        ...polarisAnnotations(WORKLOAD_EXEMPTIONS),
+      },
     },
     spec: {
       serviceName: `${spec.name}-headless`,

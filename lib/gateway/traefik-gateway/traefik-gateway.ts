@@ -1,3 +1,4 @@
+import { PolarisExemption, polarisAnnotations, polarisExemptionFacts } from '../../core/polaris-exemption';
 import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Certificate } from '../../../imports/certmanager-certificate-cert-manager.io';
@@ -127,6 +128,7 @@ export class TraefikGateway extends Construct implements IReliabilityFacts {
           rateLimits: this.rateLimitFacts(),
         },
       ],
+      policyExemptions: polarisExemptionFacts(`IngressRoute ${this.name}-http`, [PolarisExemption.HTTPS_REDIRECT_ROUTE]),
     };
   }
 
@@ -174,7 +176,7 @@ export class TraefikGateway extends Construct implements IReliabilityFacts {
     });
     const anyHost = this.hosts.map((h) => `Host(\`${h}\`)`).join(' || ');
     new IngressRoute(this, 'IngressRoute-http', {
-      metadata: this.metadata(`${this.name}-http`),
+      metadata: { ...this.metadata(`${this.name}-http`), annotations: polarisAnnotations([PolarisExemption.HTTPS_REDIRECT_ROUTE]) },
       spec: {
         entryPoints: [HTTP_ENTRY_POINT],
         routes: [

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { polarisAnnotations } from '../../core/polaris-exemption';
 import { renderResources } from '../../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../core/security';
 import { wholeSeconds } from '../../core/units';
@@ -21,7 +22,7 @@ export function renderDeployment(
   const ports = declaredPorts(spec.ports);
   const { volumes, volumeMounts } = renderWritableDirectories(spec.writableDirectories);
   return {
-    metadata,
+    metadata: { ...metadata, annotations: { ...metadata.annotations, ...polarisAnnotations(spec.polarisExemptions) } },
     spec: {
       replicas: spec.scaling.replicas,
       selector: { matchLabels: { ...spec.selector } },
@@ -38,6 +39,7 @@ export function renderDeployment(
         spec: {
           serviceAccountName: spec.name,
           automountServiceAccountToken: false,
+          priorityClassName: spec.priorityClass.name,
           enableServiceLinks: false,
           terminationGracePeriodSeconds: wholeSeconds(spec.lifecycle.terminationGracePeriod),
           securityContext: restrictedPodSecurityContext(spec.identity),

@@ -1,3 +1,4 @@
+import { PriorityClass } from '../../core/priority-class';
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-28';
 import { EnvValue } from '../../core/env-value';
@@ -375,6 +376,11 @@ export interface ServiceSpecProps {
    * @default false
    */
   readonly singleReplica?: boolean;
+  /**
+   * The PriorityClass of the pods: under node pressure the scheduler evicts lower classes first.
+   * @default PriorityClass.SERVICE
+   */
+  readonly priorityClass?: PriorityClass;
   /**
    * The PodDisruptionBudget.
    * @default { maxUnavailable: 1, unhealthyPodEvictionPolicy: ALWAYS_ALLOW }

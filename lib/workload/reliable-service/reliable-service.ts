@@ -1,3 +1,5 @@
+import { PolarisExemption, polarisExemptionFacts } from '../../core/polaris-exemption';
+import { PriorityClass } from '../../core/priority-class';
 import { Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -133,6 +135,10 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
 
   /** The resolved PodDisruptionBudget, when there is one. */
   public readonly disruptionBudget: Readonly<DisruptionBudgetProps> | undefined;
+  /** The pods' PriorityClass. */
+  public readonly priorityClass: PriorityClass;
+  /** The Polaris checks the Deployment is exempt from on purpose, each with its reason. */
+  public readonly polarisExemptions: readonly PolarisExemption[];
   private readonly targets: ScrapeTarget[] = [];
   private readonly ingressRules: IngressRule[] = [];
   private readonly envVars: Map<string, EnvValue>;
@@ -176,6 +182,8 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
     this.maxReplicas = spec.scaling.maxReplicas;
     this.hasDisruptionBudget = spec.hasDisruptionBudget;
     this.disruptionBudget = spec.disruptionBudget;
+    this.priorityClass = spec.priorityClass;
+    this.polarisExemptions = spec.polarisExemptions;
     this.isMonitored = spec.monitoring !== undefined;
     this.metrics = spec.monitoring && { port: spec.monitoring.port, path: spec.monitoring.path };
     this.podsMetrics = (spec.scaling.autoscaling?.podsMetrics ?? []).map((m) => ({ name: m.name, fromCounter: m.fromCounter }));
@@ -373,6 +381,7 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
           ...(this.podsMetrics.length > 0 ? { podsMetrics: this.podsMetrics.map((m) => ({ ...m })) } : {}),
         },
       ],
+      policyExemptions: polarisExemptionFacts(`Deployment ${this.name}`, this.polarisExemptions),
     };
   }
 }

@@ -1,3 +1,5 @@
+import { PolarisExemption, WORKLOAD_EXEMPTIONS } from '../../core/polaris-exemption';
+import { PriorityClass } from '../../core/priority-class';
 import { ContainerResources } from 'cdk8s-plus-28';
 import {
   isDnsLabel,
@@ -76,6 +78,10 @@ export interface ResolvedServiceSpec {
   readonly writableDirectories: readonly WritableDirectory[];
   /** Scrape settings; undefined when there is no ServiceMonitor. */
   readonly monitoring: ResolvedMonitoring | undefined;
+  /** The pods' PriorityClass. */
+  readonly priorityClass: PriorityClass;
+  /** The Polaris checks the Deployment is exempt from, each with its reason (lib/core/polaris-exemption.ts). */
+  readonly polarisExemptions: readonly PolarisExemption[];
 }
 
 /**
@@ -153,6 +159,12 @@ export function resolveServiceSpec(props: ServiceSpecProps, context: ServiceCont
     identity,
     writableDirectories,
     monitoring,
+    priorityClass: props.priorityClass ?? PriorityClass.SERVICE,
+    polarisExemptions: [
+      ...WORKLOAD_EXEMPTIONS,
+      ...(scaling.autoscaling ? [PolarisExemption.HPA_OWNS_REPLICAS] : []),
+      ...(singleReplica ? [PolarisExemption.SINGLE_REPLICA, PolarisExemption.SINGLE_REPLICA_NO_PDB] : []),
+    ],
   };
 }
 

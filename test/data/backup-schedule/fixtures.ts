@@ -1,3 +1,4 @@
+import { PriorityClass } from '../../../lib/core/priority-class';
 import { Duration, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { BackupSource, Retention } from '../../../lib/data/backup-schedule/props';
@@ -58,6 +59,7 @@ export const SPEC: BackupSpec = {
   schedule: '0 2 * * *',
   restoreDrillSchedule: '0 3 * * *',
   timeZone: 'Etc/UTC',
+  priorityClass: PriorityClass.BATCH,
   retention: Retention.count(7),
   encryptionKey: undefined,
   awsCliImage: 'amazon/aws-cli:2.17.50',

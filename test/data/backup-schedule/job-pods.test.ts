@@ -87,6 +87,7 @@ describe('jobPodSpec', () => {
         serviceAccountName: 'shop-db-backup',
         automountServiceAccountToken: false,
         enableServiceLinks: false,
+        priorityClassName: 'reliakit-batch',
         restartPolicy: 'Never',
         securityContext: {
           runAsNonRoot: true,
@@ -201,6 +202,7 @@ describe('jobPodSpec', () => {
         serviceAccountName: 'shop-db-backup',
         automountServiceAccountToken: false,
         enableServiceLinks: false,
+        priorityClassName: 'reliakit-batch',
         restartPolicy: 'Never',
         securityContext: {
           runAsNonRoot: true,
@@ -264,6 +266,12 @@ describe('cronJobProps', () => {
         metadata: {
           name: 'shop-db-backup',
           namespace: 'shop',
+          annotations: {
+            'polaris.fairwinds.com/cpuLimitsMissing-exempt': 'true',
+            'polaris.fairwinds.com/metadataAndInstanceMismatched-exempt': 'true',
+            'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true',
+            'polaris.fairwinds.com/pullPolicyNotAlways-exempt': 'true',
+          },
           labels: {
             'app.kubernetes.io/name': 'shop-db-backup',
             'app.kubernetes.io/instance': 'shop-db-backup-prod',
@@ -312,6 +320,7 @@ describe('cronJobProps', () => {
                   serviceAccountName: 'shop-db-backup',
                   automountServiceAccountToken: false,
                   enableServiceLinks: false,
+                  priorityClassName: 'reliakit-batch',
                   restartPolicy: 'Never',
                   securityContext: {
                     runAsNonRoot: true,
@@ -373,6 +382,12 @@ describe('cronJobProps', () => {
         metadata: {
           name: 'shop-db-offsite-sync',
           namespace: 'shop',
+          annotations: {
+            'polaris.fairwinds.com/cpuLimitsMissing-exempt': 'true',
+            'polaris.fairwinds.com/metadataAndInstanceMismatched-exempt': 'true',
+            'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true',
+            'polaris.fairwinds.com/pullPolicyNotAlways-exempt': 'true',
+          },
           labels: {
             'app.kubernetes.io/name': 'shop-db-offsite-sync',
             'app.kubernetes.io/instance': 'shop-db-offsite-sync-prod',
@@ -422,6 +437,7 @@ describe('cronJobProps', () => {
                   serviceAccountName: 'shop-db-backup',
                   automountServiceAccountToken: false,
                   enableServiceLinks: false,
+                  priorityClassName: 'reliakit-batch',
                   restartPolicy: 'Never',
                   securityContext: {
                     runAsNonRoot: true,

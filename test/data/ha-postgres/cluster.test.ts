@@ -34,6 +34,15 @@ const ROLES = [
   },
 ];
 
+/** The Polaris exemptions of a CNPG Cluster (lib/data/ha-postgres/spec.ts CNPG_POLARIS_EXEMPTIONS). */
+const CNPG_EXEMPTIONS = {
+  'polaris.fairwinds.com/automountServiceAccountToken-exempt': 'true',
+  'polaris.fairwinds.com/cpuLimitsMissing-exempt': 'true',
+  'polaris.fairwinds.com/metadataAndInstanceMismatched-exempt': 'true',
+  'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true',
+  'polaris.fairwinds.com/pullPolicyNotAlways-exempt': 'true',
+};
+
 describe('clusterProps', () => {
   test.each<[string, () => unknown, unknown]>([
     [
@@ -44,10 +53,11 @@ describe('clusterProps', () => {
           name: 'shop-db',
           namespace: 'shop',
           labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', ...CNPG_EXEMPTIONS },
         },
         spec: {
           instances: 2,
+          priorityClassName: 'reliakit-data',
           imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
           primaryUpdateStrategy: 'unsupervised',
           primaryUpdateMethod: 'switchover',
@@ -90,10 +100,11 @@ describe('clusterProps', () => {
           name: 'shop-db',
           namespace: 'shop',
           labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', ...CNPG_EXEMPTIONS },
         },
         spec: {
           instances: 1,
+          priorityClassName: 'reliakit-data',
           imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
           primaryUpdateStrategy: 'supervised',
           primaryUpdateMethod: 'restart',
@@ -119,10 +130,11 @@ describe('clusterProps', () => {
           name: 'shop-db',
           namespace: 'shop',
           labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', ...CNPG_EXEMPTIONS },
         },
         spec: {
           instances: 2,
+          priorityClassName: 'reliakit-data',
           imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
           primaryUpdateStrategy: 'unsupervised',
           primaryUpdateMethod: 'switchover',
@@ -155,10 +167,11 @@ describe('clusterProps', () => {
           name: 'shop-db',
           namespace: 'shop',
           labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', ...CNPG_EXEMPTIONS },
         },
         spec: {
           instances: 2,
+          priorityClassName: 'reliakit-data',
           imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
           primaryUpdateStrategy: 'unsupervised',
           primaryUpdateMethod: 'switchover',

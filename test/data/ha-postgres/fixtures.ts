@@ -1,3 +1,4 @@
+import { PriorityClass } from '../../../lib/core/priority-class';
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { BackupTarget } from '../../../lib/data/backup-target';
@@ -42,6 +43,7 @@ export const SPEC: PostgresSpec = {
   walStorage: undefined,
   resources: { cpu: { request: Cpu.millis(250) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) } },
   spreadAcrossZones: true,
+  priorityClass: PriorityClass.DATA,
   primaryUpdateStrategy: PrimaryUpdateStrategy.UNSUPERVISED,
   primaryUpdateMethod: PrimaryUpdateMethod.SWITCHOVER,
   backup: undefined,

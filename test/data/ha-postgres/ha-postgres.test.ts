@@ -128,7 +128,7 @@ describe('HAPostgres defaults', () => {
 
   test('the cluster is never pruned by Flux and is scraped by its own PodMonitor (not enablePodMonitor)', () => {
     const cluster = find(objects, 'Cluster', 'test-postgres');
-    expect(cluster.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    expect(cluster.metadata.annotations['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
     expect(cluster.spec.monitoring).toBeUndefined();
     expect(find(objects, 'PodMonitor', 'test-postgres').spec).toEqual({
       selector: { matchLabels: { 'cnpg.io/cluster': 'test-postgres', 'cnpg.io/podRole': 'instance' } },
@@ -285,11 +285,19 @@ describe('HAPostgres behaviour', () => {
       type: 'rw',
       template: {
         spec: {
+          priorityClassName: 'reliakit-data',
+          topologySpreadConstraints: ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({
+            maxSkew: 1,
+            topologyKey,
+            whenUnsatisfiable: 'ScheduleAnyway',
+            labelSelector: { matchLabels: { 'cnpg.io/poolerName': 'test-postgres-pooler-rw' } },
+          })),
           containers: [
             {
               name: 'pgbouncer',
               image: Images.PGBOUNCER,
               resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+              livenessProbe: { tcpSocket: { port: 5432 }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
             },
           ],
         },
@@ -297,6 +305,11 @@ describe('HAPostgres behaviour', () => {
       pgbouncer: { poolMode: 'session', parameters: { max_prepared_statements: '200', default_pool_size: '10', max_client_conn: '500' } },
     });
     expect(find(objects, 'Pooler', 'test-postgres-pooler-ro').spec.type).toBe('ro');
+    // CNPG makes no budget for a Pooler: one per pooler, at most one PgBouncer down at a time.
+    expect(find(objects, 'PodDisruptionBudget', 'test-postgres-pooler-rw').spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: { 'cnpg.io/poolerName': 'test-postgres-pooler-rw' } },
+    });
     expect(find(objects, 'PodMonitor', 'test-postgres-pooler-ro').spec.selector).toEqual({
       matchLabels: { 'cnpg.io/poolerName': 'test-postgres-pooler-ro' },
     });
@@ -568,14 +581,14 @@ describe('HAPostgres validation', () => {
       "prod/test/postgres: 'resources.memory.limit' ('1Gi') is below resources.memory.request (2Gi) — raise the limit to at least the request",
     ],
     [
-      'cpu limit below request',
+      'any cpu limit',
       {
         resources: {
           cpu: { request: Cpu.millis(500), limit: Cpu.millis(100) },
           memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
         },
       },
-      "prod/test/postgres: 'resources.cpu.limit' ('100m') is below resources.cpu.request (500m) — raise the limit to at least the request, or drop it",
+      "prod/test/postgres: 'resources.cpu.limit' ('100m') is set, but Reliakit sets no CPU limits: a CFS quota throttles the container even on an idle node — remove resources.cpu.limit; raise resources.cpu.request if the container needs a guaranteed share",
     ],
     [
       'bad retention',

@@ -1,3 +1,4 @@
+import { PoolerSpecTemplateSpecContainersLivenessProbeTcpSocketPort } from '../../../imports/cnpg-pooler-postgresql.cnpg.io';
 import { k8s } from 'cdk8s-plus-28';
 import { ApiServerEndpoint } from '../../../lib/core/api-server';
 import { BackupTarget } from '../../../lib/data/backup-target';
@@ -56,147 +57,82 @@ describe('poolerNames', () => {
 });
 
 describe('poolerObjects', () => {
+  const labels = { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' };
+  const CNPG_EXEMPTIONS = {
+    'polaris.fairwinds.com/automountServiceAccountToken-exempt': 'true',
+    'polaris.fairwinds.com/cpuLimitsMissing-exempt': 'true',
+    'polaris.fairwinds.com/metadataAndInstanceMismatched-exempt': 'true',
+    'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true',
+    'polaris.fairwinds.com/pullPolicyNotAlways-exempt': 'true',
+  };
+  const spread = (topologyKey: string, name: string) => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: { 'cnpg.io/poolerName': name } },
+  });
+  /** One pooler's objects: the Pooler (priority, spread, TCP liveness), its PodMonitor and its PDB. */
+  const expected = (name: string, type: string, instances: number, pgbouncer: unknown) => ({
+    type,
+    pooler: {
+      metadata: { name, namespace: 'shop', labels, annotations: CNPG_EXEMPTIONS },
+      spec: {
+        cluster: { name: 'shop-db' },
+        instances,
+        type,
+        template: {
+          spec: {
+            priorityClassName: 'reliakit-data',
+            topologySpreadConstraints: [spread('kubernetes.io/hostname', name), spread('topology.kubernetes.io/zone', name)],
+            containers: [
+              {
+                name: 'pgbouncer',
+                image: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
+                resources: {
+                  requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
+                  limits: { memory: k8s.Quantity.fromString('128Mi') },
+                },
+                livenessProbe: {
+                  tcpSocket: { port: PoolerSpecTemplateSpecContainersLivenessProbeTcpSocketPort.fromNumber(5432) },
+                  periodSeconds: 10,
+                  timeoutSeconds: 5,
+                  failureThreshold: 3,
+                },
+              },
+            ],
+          },
+        },
+        pgbouncer,
+      },
+    },
+    podMonitor: {
+      metadata: { name, namespace: 'shop', labels },
+      spec: { selector: { matchLabels: { 'cnpg.io/poolerName': name } }, podMetricsEndpoints: [{ port: 'metrics' }] },
+    },
+    disruptionBudget: {
+      metadata: { name, namespace: 'shop', labels },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { 'cnpg.io/poolerName': name } } },
+    },
+  });
+  const session = { poolMode: 'session', parameters: { default_pool_size: '10', max_client_conn: '500' } };
   test.each<[string, () => unknown, unknown]>([
     [
       'read-write pooler',
       () => poolerObjects({ ...SPEC, pooler: POOLER }, POOLER),
       [
-        {
-          type: 'rw',
-          pooler: {
-            metadata: {
-              name: 'shop-db-pooler-rw',
-              namespace: 'shop',
-              labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-            },
-            spec: {
-              cluster: { name: 'shop-db' },
-              instances: 2,
-              type: 'rw',
-              template: {
-                spec: {
-                  containers: [
-                    {
-                      name: 'pgbouncer',
-                      image: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
-                      resources: {
-                        requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
-                        limits: { memory: k8s.Quantity.fromString('128Mi') },
-                      },
-                    },
-                  ],
-                },
-              },
-              pgbouncer: {
-                poolMode: 'transaction',
-                parameters: { max_prepared_statements: '100', default_pool_size: '20', max_client_conn: '1000' },
-              },
-            },
-          },
-          podMonitor: {
-            metadata: {
-              name: 'shop-db-pooler-rw',
-              namespace: 'shop',
-              labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-            },
-            spec: {
-              selector: { matchLabels: { 'cnpg.io/poolerName': 'shop-db-pooler-rw' } },
-              podMetricsEndpoints: [{ port: 'metrics' }],
-            },
-          },
-        },
+        expected('shop-db-pooler-rw', 'rw', 2, {
+          poolMode: 'transaction',
+          parameters: { max_prepared_statements: '100', default_pool_size: '20', max_client_conn: '1000' },
+        }),
       ],
     ],
     [
       'read-write and read-only poolers',
       () => poolerObjects({ ...SPEC, pooler: READ_ONLY }, READ_ONLY),
-      [
-        {
-          type: 'rw',
-          pooler: {
-            metadata: {
-              name: 'shop-db-pooler-rw',
-              namespace: 'shop',
-              labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-            },
-            spec: {
-              cluster: { name: 'shop-db' },
-              instances: 3,
-              type: 'rw',
-              template: {
-                spec: {
-                  containers: [
-                    {
-                      name: 'pgbouncer',
-                      image: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
-                      resources: {
-                        requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
-                        limits: { memory: k8s.Quantity.fromString('128Mi') },
-                      },
-                    },
-                  ],
-                },
-              },
-              pgbouncer: { poolMode: 'session', parameters: { default_pool_size: '10', max_client_conn: '500' } },
-            },
-          },
-          podMonitor: {
-            metadata: {
-              name: 'shop-db-pooler-rw',
-              namespace: 'shop',
-              labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-            },
-            spec: {
-              selector: { matchLabels: { 'cnpg.io/poolerName': 'shop-db-pooler-rw' } },
-              podMetricsEndpoints: [{ port: 'metrics' }],
-            },
-          },
-        },
-        {
-          type: 'ro',
-          pooler: {
-            metadata: {
-              name: 'shop-db-pooler-ro',
-              namespace: 'shop',
-              labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-            },
-            spec: {
-              cluster: { name: 'shop-db' },
-              instances: 3,
-              type: 'ro',
-              template: {
-                spec: {
-                  containers: [
-                    {
-                      name: 'pgbouncer',
-                      image: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.2',
-                      resources: {
-                        requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
-                        limits: { memory: k8s.Quantity.fromString('128Mi') },
-                      },
-                    },
-                  ],
-                },
-              },
-              pgbouncer: { poolMode: 'session', parameters: { default_pool_size: '10', max_client_conn: '500' } },
-            },
-          },
-          podMonitor: {
-            metadata: {
-              name: 'shop-db-pooler-ro',
-              namespace: 'shop',
-              labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'shop' },
-            },
-            spec: {
-              selector: { matchLabels: { 'cnpg.io/poolerName': 'shop-db-pooler-ro' } },
-              podMetricsEndpoints: [{ port: 'metrics' }],
-            },
-          },
-        },
-      ],
+      [expected('shop-db-pooler-rw', 'rw', 3, session), expected('shop-db-pooler-ro', 'ro', 3, session)],
     ],
-  ])('%s', (_, render, expected) => {
-    expect(render()).toEqual(expected);
+  ])('%s', (_, render, want) => {
+    expect(render()).toEqual(want);
   });
 });
 

@@ -1,3 +1,4 @@
+import { PriorityClass } from '../../../lib/core/priority-class';
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { RedisSpec } from '../../../lib/data/redis-cache/spec';
@@ -17,6 +18,7 @@ export const SINGLE: RedisSpec = {
   sentinel: undefined,
   persistence: undefined,
   password: undefined,
+  priorityClass: PriorityClass.DATA,
   prometheusNamespace: 'monitoring',
 };
 
@@ -30,5 +32,6 @@ export const REPLICATED: RedisSpec = {
   sentinel: { replicas: 3, quorum: 2, masterSet: 'mymaster', downAfterMilliseconds: 5000 },
   persistence: { size: '2Gi', storageClass: 'local-path', nodeLocal: true, snapshots: ['900 1'], appendOnly: true },
   password: { name: 'cache-auth', key: 'password' },
+  priorityClass: PriorityClass.DATA,
   prometheusNamespace: 'observability',
 };

@@ -135,7 +135,7 @@ describe('RedisCache behaviour', () => {
     );
     const objects = synth(chart);
     const sts = find(objects, 'StatefulSet', 'test-redis');
-    expect(sts.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    expect(sts.metadata.annotations['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
     expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
     expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({
       accessModes: ['ReadWriteOnce'],

@@ -12,6 +12,12 @@ describe('statefulSetProps', () => {
           name: 'shop-cache',
           namespace: 'shop',
           labels: { 'app.kubernetes.io/name': 'shop-cache', 'app.kubernetes.io/version': '7.4.1-alpine' },
+          annotations: {
+            'polaris.fairwinds.com/cpuLimitsMissing-exempt': 'true',
+            'polaris.fairwinds.com/metadataAndInstanceMismatched-exempt': 'true',
+            'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true',
+            'polaris.fairwinds.com/pullPolicyNotAlways-exempt': 'true',
+          },
         },
         spec: {
           serviceName: 'shop-cache-headless',
@@ -25,6 +31,7 @@ describe('statefulSetProps', () => {
               serviceAccountName: 'shop-cache',
               automountServiceAccountToken: false,
               enableServiceLinks: false,
+              priorityClassName: 'reliakit-data',
               securityContext: {
                 runAsNonRoot: true,
                 runAsUser: 999,
@@ -33,6 +40,21 @@ describe('statefulSetProps', () => {
                 seccompProfile: { type: 'RuntimeDefault' },
               },
               terminationGracePeriodSeconds: 30,
+              // Also for one pod: the spread holds once replicas are added.
+              topologySpreadConstraints: [
+                {
+                  topologyKey: 'kubernetes.io/hostname',
+                  maxSkew: 1,
+                  whenUnsatisfiable: 'ScheduleAnyway',
+                  labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'shop-cache' } },
+                },
+                {
+                  topologyKey: 'topology.kubernetes.io/zone',
+                  maxSkew: 1,
+                  whenUnsatisfiable: 'ScheduleAnyway',
+                  labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'shop-cache' } },
+                },
+              ],
               initContainers: [
                 {
                   name: 'config',
@@ -138,7 +160,13 @@ describe('statefulSetProps', () => {
           name: 'shop-cache',
           namespace: 'shop',
           labels: { 'app.kubernetes.io/name': 'shop-cache', 'app.kubernetes.io/version': '7.4.1-alpine' },
-          annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+          annotations: {
+            'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+            'polaris.fairwinds.com/cpuLimitsMissing-exempt': 'true',
+            'polaris.fairwinds.com/metadataAndInstanceMismatched-exempt': 'true',
+            'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true',
+            'polaris.fairwinds.com/pullPolicyNotAlways-exempt': 'true',
+          },
         },
         spec: {
           serviceName: 'shop-cache-headless',
@@ -153,6 +181,7 @@ describe('statefulSetProps', () => {
               serviceAccountName: 'shop-cache',
               automountServiceAccountToken: false,
               enableServiceLinks: false,
+              priorityClassName: 'reliakit-data',
               securityContext: {
                 runAsNonRoot: true,
                 runAsUser: 999,
@@ -345,6 +374,12 @@ describe('statefulSetProps', () => {
           name: 'shop-cache',
           namespace: 'shop',
           labels: { 'app.kubernetes.io/name': 'shop-cache', 'app.kubernetes.io/version': '7.4.1-alpine' },
+          annotations: {
+            'polaris.fairwinds.com/cpuLimitsMissing-exempt': 'true',
+            'polaris.fairwinds.com/metadataAndInstanceMismatched-exempt': 'true',
+            'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true',
+            'polaris.fairwinds.com/pullPolicyNotAlways-exempt': 'true',
+          },
         },
         spec: {
           serviceName: 'shop-cache-headless',
@@ -358,6 +393,7 @@ describe('statefulSetProps', () => {
               serviceAccountName: 'shop-cache',
               automountServiceAccountToken: false,
               enableServiceLinks: false,
+              priorityClassName: 'reliakit-data',
               securityContext: {
                 runAsNonRoot: true,
                 runAsUser: 999,
@@ -366,6 +402,21 @@ describe('statefulSetProps', () => {
                 seccompProfile: { type: 'RuntimeDefault' },
               },
               terminationGracePeriodSeconds: 30,
+              // Also for one pod: the spread holds once replicas are added.
+              topologySpreadConstraints: [
+                {
+                  topologyKey: 'kubernetes.io/hostname',
+                  maxSkew: 1,
+                  whenUnsatisfiable: 'ScheduleAnyway',
+                  labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'shop-cache' } },
+                },
+                {
+                  topologyKey: 'topology.kubernetes.io/zone',
+                  maxSkew: 1,
+                  whenUnsatisfiable: 'ScheduleAnyway',
+                  labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'shop-cache' } },
+                },
+              ],
               initContainers: [
                 {
                   name: 'config',

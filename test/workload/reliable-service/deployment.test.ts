@@ -38,8 +38,15 @@ const SPREAD = [
 const HTTP_TIMING = { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1 };
 
 /** The Deployment of the smallest valid props, as JSON. */
+/** Reliakit's house rules as Polaris exemptions (lib/core/polaris-exemption.ts). */
+const HOUSE_EXEMPTIONS = {
+  'polaris.fairwinds.com/cpuLimitsMissing-exempt': 'true',
+  'polaris.fairwinds.com/metadataAndInstanceMismatched-exempt': 'true',
+  'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true',
+  'polaris.fairwinds.com/pullPolicyNotAlways-exempt': 'true',
+};
 const DEFAULT_DEPLOYMENT = {
-  metadata: METADATA,
+  metadata: { ...METADATA, annotations: HOUSE_EXEMPTIONS },
   spec: {
     replicas: 2,
     selector: { matchLabels: SELECTOR },
@@ -52,6 +59,7 @@ const DEFAULT_DEPLOYMENT = {
       spec: {
         serviceAccountName: 'test-api',
         automountServiceAccountToken: false,
+        priorityClassName: 'reliakit-service',
         enableServiceLinks: false,
         terminationGracePeriodSeconds: 35,
         securityContext: {
@@ -115,7 +123,8 @@ describe('renderDeployment', () => {
       (() => {
         const d = withPod({});
         const { replicas: _omitted, ...spec } = d.spec;
-        return { ...d, spec };
+        const annotations = { ...HOUSE_EXEMPTIONS, 'polaris.fairwinds.com/deploymentMissingReplicas-exempt': 'true' };
+        return { ...d, metadata: { ...d.metadata, annotations }, spec };
       })(),
     ],
     [

@@ -1,3 +1,4 @@
+import { PriorityClass } from '../../../lib/core/priority-class';
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
@@ -48,6 +49,8 @@ describe('ReliableService defaults', () => {
   test('emits the full object set, named <system>-<component>', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Namespace/test',
+      'NetworkPolicy/test-default-deny',
+      'NetworkPolicy/test-allow-dns',
       'ServiceAccount/test-api',
       'Service/test-api',
       'Deployment/test-api',
@@ -58,7 +61,8 @@ describe('ReliableService defaults', () => {
   });
 
   test('labels every object with the recommended labels', () => {
-    for (const o of objects.filter((x) => x.kind !== 'Namespace')) {
+    // The namespace and its namespace-wide policies belong to the system chart.
+    for (const o of objects.filter((x) => x.kind !== 'Namespace' && !/^test-(default-deny|allow-dns)$/.test(x.metadata.name))) {
       expect(o.metadata.labels).toEqual({
         'app.kubernetes.io/name': 'test-api',
         'app.kubernetes.io/instance': 'test-api-prod',
@@ -195,19 +199,18 @@ describe('ReliableService behaviour', () => {
     ]);
   });
 
-  test('resources: requests and limits rendered as quantities, CPU limit only when given', () => {
+  test('resources: requests and the memory limit rendered as quantities, never a CPU limit', () => {
     const { objects } = build();
     expect(container(find(objects, 'Deployment', 'test-api')).resources).toEqual({
       requests: { cpu: '100m', memory: '128Mi' },
       limits: { memory: '256Mi' },
     });
-    const limited = build({
-      resources: {
-        cpu: { request: Cpu.millis(100), limit: Cpu.units(1) },
-        memory: { request: Size.mebibytes(128), limit: Size.mebibytes(128) },
-      },
-    });
-    expect(container(find(limited.objects, 'Deployment', 'test-api')).resources.limits).toEqual({ cpu: '1', memory: '128Mi' });
+  });
+
+  test('priorityClass: services by default, overridable', () => {
+    expect(find(build().objects, 'Deployment', 'test-api').spec.template.spec.priorityClassName).toBe('reliakit-service');
+    const batch = build({ priorityClass: PriorityClass.BATCH });
+    expect(find(batch.objects, 'Deployment', 'test-api').spec.template.spec.priorityClassName).toBe('reliakit-batch');
   });
 
   test('probes: HTTP, TCP, exec; startup derived from maxStartupTime', () => {
@@ -544,14 +547,14 @@ describe('ReliableService validation', () => {
       "prod/test/api: 'resources.memory.limit' ('256Mi') is below resources.memory.request (512Mi) — raise the limit to at least the request",
     ],
     [
-      'cpu limit below request',
+      'any cpu limit',
       {
         resources: {
           cpu: { request: Cpu.millis(500), limit: Cpu.millis(250) },
           memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
         },
       },
-      "prod/test/api: 'resources.cpu.limit' ('250m') is below resources.cpu.request (500m) — raise the limit to at least the request, or drop it",
+      "prod/test/api: 'resources.cpu.limit' ('250m') is set, but Reliakit sets no CPU limits: a CFS quota throttles the container even on an idle node — remove resources.cpu.limit; raise resources.cpu.request if the container needs a guaranteed share",
     ],
     [
       'missing readiness',

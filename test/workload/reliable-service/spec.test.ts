@@ -1,3 +1,5 @@
+import { PolarisExemption, WORKLOAD_EXEMPTIONS } from '../../../lib/core/polaris-exemption';
+import { PriorityClass } from '../../../lib/core/priority-class';
 import { Duration } from 'cdk8s';
 import { Environment } from '../../../lib/core/environment';
 import { EnvValue } from '../../../lib/core/env-value';
@@ -51,13 +53,22 @@ const DEFAULTS: ResolvedServiceSpec = {
   identity: { runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532 },
   writableDirectories: [],
   monitoring: undefined,
+  priorityClass: PriorityClass.SERVICE,
+  polarisExemptions: WORKLOAD_EXEMPTIONS,
 };
 
 describe('resolveServiceSpec: defaults decided', () => {
   const autoscaling = { minReplicas: 3, maxReplicas: 10, cpuUtilizationPercent: 70 };
   const rows: Array<[string, Partial<ServiceSpecProps>, Partial<ResolvedServiceSpec>]> = [
     ['the smallest valid props', {}, {}],
-    ['HPA instead of fixed replicas', { autoscaling }, { scaling: { replicas: undefined, minReplicas: 3, maxReplicas: 10, autoscaling } }],
+    [
+      'HPA instead of fixed replicas',
+      { autoscaling },
+      {
+        scaling: { replicas: undefined, minReplicas: 3, maxReplicas: 10, autoscaling },
+        polarisExemptions: [...WORKLOAD_EXEMPTIONS, PolarisExemption.HPA_OWNS_REPLICAS],
+      },
+    ],
     [
       'single replica without PDB',
       { singleReplica: true },
@@ -65,6 +76,7 @@ describe('resolveServiceSpec: defaults decided', () => {
         scaling: { replicas: 1, minReplicas: 1, maxReplicas: 1, autoscaling: undefined },
         disruptionBudget: undefined,
         hasDisruptionBudget: false,
+        polarisExemptions: [...WORKLOAD_EXEMPTIONS, PolarisExemption.SINGLE_REPLICA, PolarisExemption.SINGLE_REPLICA_NO_PDB],
       },
     ],
     [
