@@ -2,11 +2,12 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  // ts-jest in transpile-only mode (tsconfig `isolatedModules`): strips types without checking
-  // them, several times faster than full type-checking per test file; `npm test` runs
-  // `tsc --noEmit` first, so type errors still fail the suite. (@swc/jest would be faster still,
-  // but its native platform packages are not all on this registry, which breaks `npm ci`.)
-  transform: { '^.+\\.tsx?$': 'ts-jest' },
+  // esbuild strips the types (scripts/jest-transform.js: per file, cached, no type checking);
+  // `npm test` runs `tsc --noEmit` first, so type errors still fail the suite.
+  transform: { '^.+\\.tsx?$': '<rootDir>/scripts/jest-transform.js' },
   testMatch: ['**/*.test.ts'],
+  // Both cores (Jest's default leaves one idle: cores − 1); the suites that spawn promtool,
+  // PostgreSQL or s3rver wait on those processes more than they compute.
+  maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
