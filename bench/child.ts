@@ -3,7 +3,17 @@
  * caches. Started by synth-bench.ts with one JSON argument; prints one `BENCH_RESULT <json>` line.
  */
 import * as fs from 'fs';
-import { generateSpec, Manifest, RouteName, RouteTiming, timedFloor, timedRawL1, timedReliableService } from './routes';
+import {
+  cpuNow,
+  generateSpec,
+  Manifest,
+  RouteName,
+  RouteTiming,
+  timedFloor,
+  timedFloorJsYaml,
+  timedRawL1,
+  timedReliableService,
+} from './routes';
 
 /** The argument a child is started with. */
 export interface ChildRequest {
@@ -36,6 +46,7 @@ function loadSpec(file: string): { spec: Manifest[]; ms: number } {
 function run(req: ChildRequest): ChildResult {
   let timing: RouteTiming;
   let specLoadMs = 0;
+  let cpu0 = cpuNow();
   switch (req.route) {
     case 'spec': {
       const t0 = process.hrtime.bigint();
@@ -47,22 +58,21 @@ function run(req: ChildRequest): ChildResult {
     case 'reliable-service':
       timing = timedReliableService(req.n, req.outdir);
       break;
-    case 'raw-l1': {
+    case 'raw-l1':
+    case 'floor':
+    case 'floor-js-yaml': {
       const { spec, ms } = loadSpec(req.specFile);
       specLoadMs = ms;
-      timing = timedRawL1(spec, req.outdir);
-      break;
-    }
-    case 'floor': {
-      const { spec, ms } = loadSpec(req.specFile);
-      specLoadMs = ms;
-      timing = timedFloor(spec, req.outdir);
+      cpu0 = cpuNow();
+      const timed = { 'raw-l1': timedRawL1, floor: timedFloor, 'floor-js-yaml': timedFloorJsYaml }[req.route];
+      timing = timed(spec, req.outdir);
       break;
     }
     default:
       throw new Error(`unknown route ${JSON.stringify((req as { route: unknown }).route)}`);
   }
-  return { ...timing, route: req.route, n: req.n, specLoadMs, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
+  const cpuMs = cpuNow() - cpu0;
+  return { ...timing, cpuMs, route: req.route, n: req.n, specLoadMs, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
 }
 
 if (require.main === module) {

@@ -134,13 +134,12 @@ function checkCleanable(outdir: string): void {
 /** Builds the selected systems and environments and writes their Flux tree into `outdir`. */
 export function synthesize(options: SynthesizeOptions = {}): SynthesisResult {
   const outdir = path.resolve(options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
+  if (options.clean) checkCleanable(outdir);
   const app = buildApp(outdir, options);
   const dirs = app.render();
   const tree = app.synthTree(dirs);
-  if (options.clean) {
-    checkCleanable(outdir);
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  // Only once the tree is rendered: a validation error leaves the previous tree in place.
+  if (options.clean) fs.rmSync(outdir, { recursive: true, force: true });
   app.writeTree(tree);
 
   const systems = new Map<string, { system: string; environment: string; objects: number; files: string[] }>();

@@ -15,7 +15,7 @@ import { Yaml } from 'cdk8s';
 import { dump } from 'js-yaml';
 
 /** js-yaml's options that reproduce cdk8s's: no folding, no anchors, double quotes. */
-const JS_YAML_OPTIONS = { lineWidth: -1, noRefs: true, quotingType: '"' } as const;
+export const JS_YAML_OPTIONS = { lineWidth: -1, noRefs: true, quotingType: '"' } as const;
 
 /**
  * Plain in both emitters: starts with a letter or one of `_ / ( $ ^` (no indicator, no number,
@@ -46,20 +46,28 @@ const DOCUMENT_MARKER = /^(?:%|---|\.\.\.)/m;
 /** Longest string compared by emitting; longer single-line ones (and keys `yaml` writes as `? key`) take `yaml`. */
 const MAX_COMPARED = 1000;
 
-/** Distinct strings already compared, with the verdict (bounded: cleared when full). */
+/** Verdicts on single-line strings by pattern or comparison, per distinct string (bounded). */
 const verdicts = new Map<string, boolean>();
-const MAX_VERDICTS = 100_000;
+const MAX_VERDICTS = 200_000;
 
-/** Whether both emitters write `s` alike as a map key, a map value and a sequence item. */
-function emitsAlike(s: string, key: boolean): boolean {
-  if (s.includes('\n')) return !key && LITERAL_BLOCK.test(s) && !TRAILING_SPACE.test(s) && !DOCUMENT_MARKER.test(s);
+/** Whether both emitters write the single-line string `s` alike as a map key, a map value and a sequence item. */
+function singleLineAlike(s: string): boolean {
   if (s.length > MAX_COMPARED) return false;
   if (PLAIN.test(s)) return !OTHER_TYPE.test(s);
   if (DECIMAL.test(s)) return true;
+  const probe = { [s]: s, k: [s] };
+  return Yaml.stringify(probe) === dump(probe, JS_YAML_OPTIONS);
+}
+
+/** Whether both emitters write `s` alike (as a key when `key`). */
+function emitsAlike(s: string, key: boolean): boolean {
   let verdict = verdicts.get(s);
   if (verdict === undefined) {
-    const probe = { [s]: s, k: [s] };
-    verdict = Yaml.stringify(probe) === dump(probe, JS_YAML_OPTIONS);
+    if (s.includes('\n')) {
+      // Long scripts and documents: checked every time rather than kept.
+      return !key && LITERAL_BLOCK.test(s) && !TRAILING_SPACE.test(s) && !DOCUMENT_MARKER.test(s);
+    }
+    verdict = singleLineAlike(s);
     if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
     verdicts.set(s, verdict);
   }
@@ -86,13 +94,13 @@ function jsYamlSafe(value: unknown, seen: Set<object>): boolean {
       if (seen.has(value)) return false;
       seen.add(value);
       if (Array.isArray(value)) {
-        for (const item of value) if (!jsYamlSafe(item, seen)) return false;
+        for (let i = 0; i < value.length; i++) if (!jsYamlSafe(value[i], seen)) return false;
         return true;
       }
       if (Object.getPrototypeOf(value) !== Object.prototype) return false;
-      for (const key of Object.keys(value)) {
-        if (!emitsAlike(key, true)) return false;
-        if (!jsYamlSafe((value as Record<string, unknown>)[key], seen)) return false;
+      const record = value as Record<string, unknown>;
+      for (const key in record) {
+        if (!emitsAlike(key, true) || !jsYamlSafe(record[key], seen)) return false;
       }
       return true;
     }
@@ -102,10 +110,14 @@ function jsYamlSafe(value: unknown, seen: Set<object>): boolean {
   }
 }
 
+/** Whether {@link stringifyManifest} writes `doc` with js-yaml (else with `yaml`). */
+export function jsYamlWrites(doc: unknown): boolean {
+  return doc !== null && typeof doc === 'object' && jsYamlSafe(doc, new Set());
+}
+
 /** One document, as `Yaml.stringify(doc)` writes it. */
 export function stringifyManifest(doc: unknown): string {
-  if (doc !== null && typeof doc === 'object' && jsYamlSafe(doc, new Set())) return dump(doc, JS_YAML_OPTIONS);
-  return Yaml.stringify(doc);
+  return jsYamlWrites(doc) ? dump(doc, JS_YAML_OPTIONS) : Yaml.stringify(doc);
 }
 
 /** Documents separated by `---`, exactly as cdk8s's `Yaml.stringify(...docs)` writes them. */
