@@ -33,6 +33,9 @@ const TRANSFORM_OPTIONS = {
   platform: 'node',
   // tsc emits "use strict" in every CommonJS module; esbuild only when the source has it.
   banner: '"use strict";',
+  // `import()` becomes `require()` as tsc emits it for CommonJS: Jest runs modules in a vm context
+  // where a native dynamic import needs --experimental-vm-modules.
+  supported: { 'dynamic-import': false },
   sourcemap: 'inline',
   sourcesContent: false,
   tsconfigRaw: { compilerOptions: { useDefineForClassFields: true, esModuleInterop: true } },
