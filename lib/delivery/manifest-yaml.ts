@@ -110,9 +110,22 @@ function jsYamlSafe(value: unknown, seen: Set<object>): boolean {
   }
 }
 
+/**
+ * Whether the js-yaml found at run time writes a reference document as `yaml` does: another major
+ * version (js-yaml 3 single-quotes, and knows no `quotingType`) turns the fast path off.
+ */
+const JS_YAML_USABLE: boolean = (() => {
+  const reference = { a: '8080', b: ['x y', 'on', ''], c: 'one\ntwo\n', d: { e: null, f: true, g: 1.5, h: [], i: {} } };
+  try {
+    return dump(reference, JS_YAML_OPTIONS) === Yaml.stringify(reference);
+  } catch {
+    return false;
+  }
+})();
+
 /** Whether {@link stringifyManifest} writes `doc` with js-yaml (else with `yaml`). */
 export function jsYamlWrites(doc: unknown): boolean {
-  return doc !== null && typeof doc === 'object' && jsYamlSafe(doc, new Set());
+  return JS_YAML_USABLE && doc !== null && typeof doc === 'object' && jsYamlSafe(doc, new Set());
 }
 
 /** One document, as `Yaml.stringify(doc)` writes it. */
