@@ -305,7 +305,7 @@ function main(): void {
           const t = m.result;
           console.log(
             `  N=${String(n).padStart(5)} run ${r + 1}/${runs} ${route.padEnd(16)} ${fmtS(t.constructMs + t.synthMs).padStart(6)} s in child ` +
-              `(${fmtS(t.cpuMs ?? NaN)} s CPU), ${fmtS(m.wallMs).padStart(6)} s process, ${t.maxRssMiB.toFixed(0)} MiB`,
+              `(${fmtS(t.cpuMs)} s CPU), ${fmtS(m.wallMs).padStart(6)} s process, ${t.maxRssMiB.toFixed(0)} MiB`,
           );
         }
       }
@@ -321,7 +321,7 @@ function main(): void {
         runs: ms.length,
         objects: ms[0].result.objects,
         total: median(total),
-        cpu: median(ms.map((m) => m.result.cpuMs ?? NaN)),
+        cpu: median(ms.map((m) => m.result.cpuMs)),
         min: Math.min(...total),
         max: Math.max(...total),
         construct: median(ms.map((m) => m.result.constructMs)),
