@@ -3,7 +3,7 @@
  * caches. Started by synth-bench.ts with one JSON argument; prints one `BENCH_RESULT <json>` line.
  */
 import * as fs from 'fs';
-import { generateSpec, Manifest, RouteName, RouteTiming, timedFloor, timedRawL1, timedReliableService } from './routes';
+import { generateSpec, Manifest, RouteName, RouteTiming, timedFloor, timedFloorJsYaml, timedRawL1, timedReliableService } from './routes';
 
 /** The argument a child is started with. */
 export interface ChildRequest {
@@ -41,22 +41,19 @@ function run(req: ChildRequest): ChildResult {
       const t0 = process.hrtime.bigint();
       const spec = generateSpec(req.n);
       fs.writeFileSync(req.specFile, JSON.stringify(spec), 'utf8');
-      timing = { constructMs: 0, synthMs: Number(process.hrtime.bigint() - t0) / 1e6, objects: spec.length };
+      timing = { constructMs: 0, synthMs: Number(process.hrtime.bigint() - t0) / 1e6, objects: spec.length, cpuMs: 0 };
       break;
     }
     case 'reliable-service':
       timing = timedReliableService(req.n, req.outdir);
       break;
-    case 'raw-l1': {
+    case 'raw-l1':
+    case 'floor':
+    case 'floor-js-yaml': {
       const { spec, ms } = loadSpec(req.specFile);
       specLoadMs = ms;
-      timing = timedRawL1(spec, req.outdir);
-      break;
-    }
-    case 'floor': {
-      const { spec, ms } = loadSpec(req.specFile);
-      specLoadMs = ms;
-      timing = timedFloor(spec, req.outdir);
+      const timed = { 'raw-l1': timedRawL1, floor: timedFloor, 'floor-js-yaml': timedFloorJsYaml }[req.route];
+      timing = timed(spec, req.outdir);
       break;
     }
     default:

@@ -2,8 +2,12 @@
  * `npm run bench`: how much ReliableService + ReliakitApp synthesis costs compared with the same
  * objects built as raw cdk8s L1 objects and with a plain YAML dump (the floor).
  *
+ * It also measures `npm run synth` as a user runs it (whole process: npm, node, loading, building,
+ * writing dist/) for the five systems and for one, against the targets of issue #17.
+ *
  * Env:
  *   BENCH_SIZES=100,1000,5000   service counts to measure
+ *   BENCH_SYNTH_RUNS=5          runs of each `npm run synth` measurement (0: skip them)
  *   BENCH_RUNS=5                runs per route and size (default: 5, or 3 from 5,000 services up)
  *   BENCH_PROFILE=1000          instead of measuring, run each route once under --cpu-prof and
  *                               print where the timed section spends its time
@@ -29,22 +33,28 @@ const VERIFY_N = 100;
 const TARGETS = {
   /** ReliableService ÷ raw L1, at 1,000 and 5,000. */
   vsRawL1: 1.3,
-  /** ReliableService ÷ floor, at 1,000 and 5,000. */
-  vsFloor: 2,
+  /** ReliableService ÷ the `yaml` floor, at 1,000 and 5,000. */
+  vsFloor: 1.0,
   /** ReliableService at 5,000 ÷ at 1,000 (linear would be 5). */
   scaling: 5.5,
+  /** `npm run synth` of the five systems, whole process, seconds. */
+  synthFive: 2.0,
+  /** `npm run synth -- --system <one>`, whole process, seconds. */
+  synthOne: 1.0,
 } as const;
 
 const ROUTE_LABEL: Record<RouteName, string> = {
   'reliable-service': 'ReliableService (Flux tree)',
   'raw-l1': 'raw L1, one Chart',
   floor: 'floor (plain objects + yaml)',
+  'floor-js-yaml': 'floor (plain objects + js-yaml)',
 };
 
 const TIMED_FUNCTION: Record<RouteName, string> = {
   'reliable-service': 'timedReliableService',
   'raw-l1': 'timedRawL1',
   floor: 'timedFloor',
+  'floor-js-yaml': 'timedFloorJsYaml',
 };
 
 interface Measurement {
@@ -136,8 +146,13 @@ function verifyEquality(buildDir: string, workDir: string, specs: Map<number, st
     for (const p of problems.slice(0, 30)) console.error(`  - ${p}`);
     throw new Error('routes differ: the comparison is meaningless until they emit identical objects');
   }
+  // The two floors must write the same bytes, or the js-yaml floor is no floor for this output.
+  const floorText = (route: RouteName) => fs.readFileSync(path.join(workDir, `verify-${route}`, 'floor.yaml'), 'utf8');
+  if (floorText('floor') !== floorText('floor-js-yaml')) {
+    throw new Error('the js-yaml floor writes other bytes than the yaml floor: it is no floor for this output');
+  }
   const layout = outputs.map((o) => `${o.route} ${o.files} files`).join(', ');
-  return `identical at N=${VERIFY_N}: ${describeManifests(reference.objects)}; layout: ${layout}`;
+  return `identical at N=${VERIFY_N}: ${describeManifests(reference.objects)}; both floors byte-identical; layout: ${layout}`;
 }
 
 /**
@@ -181,15 +196,78 @@ function profile(buildDir: string, workDir: string, n: number): void {
   }
 }
 
+interface ProcessRun {
+  /** Spawn to exit, seconds. */
+  readonly wallS: number;
+  /** User + system CPU of the process and its children, seconds (when /usr/bin/time is here). */
+  readonly cpuS?: number;
+}
+
+const TIME = '/usr/bin/time';
+
+/** Runs a command from the repository root to its end; with /usr/bin/time, its CPU time too. */
+function timedProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ProcessRun {
+  const withTime = fs.existsSync(TIME);
+  const [cmd, argv] = withTime ? [TIME, ['-f', 'BENCH_TIME %e %U %S', command, ...args]] : [command, [...args]];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, argv, { cwd: ROOT, encoding: 'utf8', env, maxBuffer: 16 * 1024 * 1024 });
+  const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stderr || r.error?.message}`);
+  const m = /BENCH_TIME ([\d.]+) ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+  return { wallS, cpuS: m ? Number(m[2]) + Number(m[3]) : undefined };
+}
+
+interface SynthCase {
+  readonly label: string;
+  readonly args: readonly string[];
+  readonly target?: number;
+}
+
+/**
+ * `npm run synth` as a user runs it, from the working tree (not the bench's snapshot): once with
+ * an empty transpile cache (a fresh clone), then `runs` times with the cache filled.
+ */
+function measureSynth(workDir: string, runs: number): { cases: Array<SynthCase & { runs: ProcessRun[] }>; cold: ProcessRun } {
+  const outdir = path.join(workDir, 'synth-dist');
+  const npm = (...extra: string[]) => ['run', '--silent', 'synth', '--', '--outdir', outdir, ...extra];
+  const cold = timedProcess('npm', npm(), { ...process.env, RELIAKIT_TS_CACHE: path.join(workDir, 'cold-ts-cache') });
+  console.log(`  npm run synth, empty transpile cache: ${cold.wallS.toFixed(2)} s wall, ${cold.cpuS?.toFixed(2) ?? 'n/a'} s CPU`);
+  const cases: Array<SynthCase & { runs: ProcessRun[] }> = [
+    { label: '`npm run synth`, five systems × two environments', args: npm(), target: TARGETS.synthFive, runs: [] },
+    {
+      label: '`npm run synth -- --system homepage`, one system × two environments',
+      args: npm('--system', 'homepage'),
+      target: TARGETS.synthOne,
+      runs: [],
+    },
+    {
+      label: '`node scripts/run-fast.js stacks/main.ts` (no npm), five systems',
+      args: ['scripts/run-fast.js', 'stacks/main.ts', '--outdir', outdir],
+      runs: [],
+    },
+  ];
+  timedProcess('npm', npm()); // fills the transpile cache of the working tree
+  for (let r = 0; r < runs; r++) {
+    for (const c of cases) {
+      const m = timedProcess(c.args[0] === 'run' ? 'npm' : process.execPath, c.args);
+      c.runs.push(m);
+      console.log(`  ${c.label}: ${m.wallS.toFixed(2)} s wall, ${m.cpuS?.toFixed(2) ?? 'n/a'} s CPU`);
+    }
+  }
+  return { cases, cold };
+}
+
 function main(): void {
   const started = process.hrtime.bigint();
   const sizes = parseList(process.env.BENCH_SIZES, [100, 1000, 5000]);
   const runsOverride = process.env.BENCH_RUNS ? parseList(process.env.BENCH_RUNS, [])[0] : undefined;
   const runsFor = (n: number): number => runsOverride ?? (n >= 5000 ? 3 : 5);
+  const synthRuns = process.env.BENCH_SYNTH_RUNS === undefined ? 5 : Number(process.env.BENCH_SYNTH_RUNS);
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reliakit-bench-'));
   const buildDir = path.join(workDir, 'build');
   const revision = sourceRevision();
+  const loadAtStart = os.loadavg()[0];
   try {
     transpile(buildDir);
     if (process.env.BENCH_PROFILE) {
@@ -199,8 +277,13 @@ function main(): void {
 
     console.log(`Reliakit synth benchmark — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
     console.log(`sizes ${sizes.join(', ')}; runs ${sizes.map((n) => `${n}: ${runsFor(n)}`).join(', ')}; work dir ${workDir}\n`);
+
+    console.log('Measuring npm run synth (whole process)…');
+    const synth = synthRuns > 0 ? measureSynth(workDir, synthRuns) : undefined;
+    console.log('');
+
     const specs = new Map<number, string>();
-    console.log('Checking that the three routes emit the same objects…');
+    console.log(`Checking that the ${ROUTES.length} routes emit the same objects…`);
     const verification = verifyEquality(buildDir, workDir, specs);
     console.log(`  ${verification}\n`);
 
@@ -221,8 +304,8 @@ function main(): void {
           measurements.set(key(route, n), list);
           const t = m.result;
           console.log(
-            `  N=${String(n).padStart(5)} run ${r + 1}/${runs} ${route.padEnd(16)} ${fmtS(t.constructMs + t.synthMs).padStart(6)} s in child, ` +
-              `${fmtS(m.wallMs).padStart(6)} s process, ${t.maxRssMiB.toFixed(0)} MiB`,
+            `  N=${String(n).padStart(5)} run ${r + 1}/${runs} ${route.padEnd(16)} ${fmtS(t.constructMs + t.synthMs).padStart(6)} s in child ` +
+              `(${fmtS(t.cpuMs)} s CPU), ${fmtS(m.wallMs).padStart(6)} s process, ${t.maxRssMiB.toFixed(0)} MiB`,
           );
         }
       }
@@ -238,6 +321,7 @@ function main(): void {
         runs: ms.length,
         objects: ms[0].result.objects,
         total: median(total),
+        cpu: median(ms.map((m) => m.result.cpuMs)),
         min: Math.min(...total),
         max: Math.max(...total),
         construct: median(ms.map((m) => m.result.constructMs)),
@@ -249,46 +333,73 @@ function main(): void {
 
     const lines: string[] = [];
     lines.push(
-      '| N | route | objects | runs | in-child median s (min–max) | build objects s | render + YAML + write s | whole process s | maxRSS MiB | ÷ raw L1 | ÷ floor |',
+      '| N | route | objects | runs | in-child median s (min–max) | in-child CPU s | build objects s | render + YAML + write s | whole process s | maxRSS MiB | ÷ raw L1 | ÷ yaml floor (CPU) |',
     );
-    lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const n of sizes) {
       const l1 = stat('raw-l1', n)!;
       const floor = stat('floor', n)!;
       for (const route of ROUTES) {
         const s = stat(route, n)!;
         lines.push(
-          `| ${n} | ${ROUTE_LABEL[route]} | ${s.objects} | ${s.runs} | ${fmtS(s.total)} (${fmtS(s.min)}–${fmtS(s.max)}) | ${fmtS(s.construct)} | ${fmtS(s.synth)} ` +
-            `| ${fmtS(s.wall)} | ${s.rss.toFixed(0)} | ${(s.total / l1.total).toFixed(2)}× (${(s.wall / l1.wall).toFixed(2)}×) ` +
-            `| ${(s.total / floor.total).toFixed(2)}× (${(s.wall / floor.wall).toFixed(2)}×) |`,
+          `| ${n} | ${ROUTE_LABEL[route]} | ${s.objects} | ${s.runs} | ${fmtS(s.total)} (${fmtS(s.min)}–${fmtS(s.max)}) | ${fmtS(s.cpu)} | ${fmtS(s.construct)} | ${fmtS(s.synth)} ` +
+            `| ${fmtS(s.wall)} | ${s.rss.toFixed(0)} | ${(s.total / l1.total).toFixed(2)}× | ${(s.total / floor.total).toFixed(2)}× (${(s.cpu / floor.cpu).toFixed(2)}×) |`,
         );
       }
     }
 
+    // Verdicts on CPU time: other processes on the machine stretch wall time, not CPU time.
     const targets: string[] = [];
+    for (const c of synth?.cases ?? []) {
+      const cpu = median(c.runs.map((r) => r.cpuS ?? NaN));
+      const wall = median(c.runs.map((r) => r.wallS));
+      const minWall = Math.min(...c.runs.map((r) => r.wallS));
+      const measured = `${Number.isNaN(cpu) ? 'CPU n/a' : `${cpu.toFixed(2)} s CPU`}, ${wall.toFixed(2)} s wall (fastest ${minWall.toFixed(2)} s), median of ${c.runs.length}`;
+      if (c.target === undefined) targets.push(`- info ${c.label}: ${measured}`);
+      else {
+        const value = Number.isNaN(cpu) ? wall : cpu;
+        targets.push(`- ${verdict(value <= c.target)} ${c.label} ≤ ${c.target.toFixed(1)} s whole process: ${measured}`);
+      }
+    }
+    if (synth) {
+      targets.push(
+        `- info \`npm run synth\` with an empty transpile cache (a fresh clone): ${synth.cold.cpuS?.toFixed(2) ?? 'n/a'} s CPU, ${synth.cold.wallS.toFixed(2)} s wall`,
+      );
+    }
     for (const n of [1000, 5000]) {
       const rs = stat('reliable-service', n);
       const l1 = stat('raw-l1', n);
       const floor = stat('floor', n);
-      const vsL1 = rs && l1 ? rs.total / l1.total : undefined;
-      const vsFloor = rs && floor ? rs.total / floor.total : undefined;
+      const jsFloor = stat('floor-js-yaml', n);
+      const vsL1 = rs && l1 ? rs.cpu / l1.cpu : undefined;
+      const vsFloor = rs && floor ? rs.cpu / floor.cpu : undefined;
       targets.push(
         `- ${verdict(vsL1 === undefined ? undefined : vsL1 <= TARGETS.vsRawL1)} ReliableService ≤ ${TARGETS.vsRawL1}× raw L1 at N=${n}: ` +
-          (vsL1 === undefined ? 'not measured' : `${vsL1.toFixed(2)}× (${fmtS(rs!.total)} s vs ${fmtS(l1!.total)} s)`),
+          (vsL1 === undefined
+            ? 'not measured'
+            : `${vsL1.toFixed(2)}× CPU (${fmtS(rs!.cpu)} s vs ${fmtS(l1!.cpu)} s; wall ${(rs!.total / l1!.total).toFixed(2)}×)`),
       );
       targets.push(
-        `- ${verdict(vsFloor === undefined ? undefined : vsFloor <= TARGETS.vsFloor)} ReliableService ≤ ${TARGETS.vsFloor}× floor at N=${n}: ` +
-          (vsFloor === undefined ? 'not measured' : `${vsFloor.toFixed(2)}× (${fmtS(rs!.total)} s vs ${fmtS(floor!.total)} s)`),
+        `- ${verdict(vsFloor === undefined ? undefined : vsFloor <= TARGETS.vsFloor)} ReliableService ≤ ${TARGETS.vsFloor.toFixed(1)}× the yaml floor at N=${n}: ` +
+          (vsFloor === undefined
+            ? 'not measured'
+            : `${vsFloor.toFixed(2)}× CPU (${fmtS(rs!.cpu)} s vs ${fmtS(floor!.cpu)} s; wall ${(rs!.total / floor!.total).toFixed(2)}×)`),
       );
+      if (rs && jsFloor) {
+        targets.push(
+          `- info ReliableService ÷ the js-yaml floor at N=${n}: ${(rs.cpu / jsFloor.cpu).toFixed(2)}× CPU (${fmtS(rs.cpu)} s vs ${fmtS(jsFloor.cpu)} s; ` +
+            `js-yaml floor = ${floor ? (jsFloor.cpu / floor.cpu).toFixed(2) : 'n/a'}× the yaml floor)`,
+        );
+      }
     }
     const scaling = (route: RouteName): number | undefined => {
       const a = stat(route, 1000);
       const b = stat(route, 5000);
-      return a && b ? b.total / a.total : undefined;
+      return a && b ? b.cpu / a.cpu : undefined;
     };
     const rsScaling = scaling('reliable-service');
     targets.push(
-      `- ${verdict(rsScaling === undefined ? undefined : rsScaling <= TARGETS.scaling)} ReliableService time at 5,000 ≤ ${TARGETS.scaling}× its time at 1,000: ` +
+      `- ${verdict(rsScaling === undefined ? undefined : rsScaling <= TARGETS.scaling)} ReliableService CPU time at 5,000 ≤ ${TARGETS.scaling}× its time at 1,000 (linear in N): ` +
         (rsScaling === undefined ? 'not measured' : `${rsScaling.toFixed(2)}× (linear = 5.00×)`),
     );
     const scalingLine = ROUTES.map((r) => `${ROUTE_LABEL[r]} ${scaling(r)?.toFixed(2) ?? 'n/a'}×`).join(' · ');
@@ -297,31 +408,37 @@ function main(): void {
     const report = [
       '# Reliakit synth benchmark',
       '',
-      `${new Date().toISOString()} · sources ${revision} · node ${process.version} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · bench run time ${elapsed.toFixed(0)} s`,
+      `${new Date().toISOString()} · sources ${revision} · node ${process.version} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · ` +
+        `load average ${loadAtStart.toFixed(1)} at start, ${os.loadavg()[0].toFixed(1)} at end · bench run time ${elapsed.toFixed(0)} s`,
+      '',
+      '## Targets',
+      '',
+      'Verdicts compare CPU time (user + system), which other processes on the machine do not stretch; wall times beside.',
+      '',
+      ...targets,
+      '',
+      `Scaling 5,000 / 1,000 (in-child CPU): ${scalingLine}`,
+      '',
+      '## Fleet routes',
       '',
       `Workload: N ReliableServices in one environment (prod), ${SERVICES_PER_SYSTEM} per SystemChart; each with http/grpc/metrics ports, ` +
         'HPA (CPU + memory + scale-up/down behavior), PDB, readiness/liveness/derived startup probes, ServiceMonitor (metrics port), ' +
         'NetworkPolicy (ingress-nginx namespace rule, Prometheus, a gRPC dependency on the previous service, egress to postgres). ' +
-        'Objects: 7 per service + per system a Namespace and a Flux Kustomization + one GitRepository; all three routes emit all of them. ' +
+        'Objects: 7 per service + per system a Namespace and a Flux Kustomization + one GitRepository; all routes emit all of them. ' +
         'The kustomize `kustomization.yaml` index files exist only in the Flux layout and are excluded from the comparison.',
       '',
       'Routes: **ReliableService** = `ReliakitApp.synth()` writing apps/prod/<system>/<component>.yaml + namespace.yaml + kustomization.yaml ' +
         'and clusters/prod/…; **raw L1** = the rendered objects rebuilt as `k8s.Kube*` (or `ApiObject` for CRDs) in one Chart, ' +
-        "`app.synthYaml()`, one file; **floor** = the rendered objects deep-copied and dumped with `YAML.stringify` using cdk8s's options, one file.",
+        "`app.synthYaml()`, one file; **yaml floor** = the rendered objects deep-copied and dumped with `YAML.stringify` using cdk8s's options, one file; " +
+        "**js-yaml floor** = the same dumped with js-yaml (`lineWidth: -1, noRefs: true, quotingType: '\"'`).",
       '',
       `Equality: ${verification}.`,
       '',
       'Times are medians of fresh child processes. "in-child" = process.hrtime around building + synthesizing + writing (no module loading, ' +
-        'no spec parsing); "whole process" = spawn to exit. Ratios use in-child times (whole-process ratios in parentheses). maxRSS = median of the runs\' peaks; ' +
+        'no spec parsing); "in-child CPU" = process.cpuUsage over the same section; "whole process" = spawn to exit. maxRSS = median of the runs\' peaks; ' +
         "the baselines' include the parsed spec they rebuild from.",
       '',
       ...lines,
-      '',
-      '## Targets',
-      '',
-      ...targets,
-      '',
-      `Scaling 5,000 / 1,000 (in-child): ${scalingLine}`,
       '',
     ].join('\n');
     console.log(`\n${report}`);

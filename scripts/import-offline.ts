@@ -9,7 +9,7 @@
  * Usage: `npm run import:offline [-- <output dir>]` (default: imports/). The tests regenerate into
  * a temporary directory and compare, proving imports/ is exactly what `cdk8s import` generates.
  */
-import { execFileSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -38,26 +38,50 @@ const output = path.resolve(process.argv[2] ?? path.join(root, 'imports'));
 const config = parse(fs.readFileSync(path.join(root, 'cdk8s.yaml'), 'utf8')) as { imports: string[] };
 // `cdk8s import` records every spec it is given in the cdk8s.yaml of its working directory (and
 // drops the file's comments); run it elsewhere so the upstream URLs stay the project's record.
-const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'reliakit-import-'));
-for (const spec of config.imports) {
+// Each import runs in a working directory of its own, two at a time (one per core): every import
+// writes only its own module.
+const jobs = config.imports.map((spec, i) => {
   const [name, url] = spec.split(':=');
   const local = findCopy(path.basename(new URL(url).pathname));
-  console.log(`${name} <- ${local}`);
-  execFileSync(
-    process.execPath,
-    [
-      path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'),
-      'import',
-      '--no-check-upgrade',
-      '--language',
-      'typescript',
-      '--output',
-      output,
-      `${name}:=${path.join(root, local)}`,
-    ],
-    {
-      cwd: workdir,
-      stdio: 'inherit',
-    },
-  );
+  return { i, name, local };
+});
+
+function runImport(job: { i: number; name: string; local: string }): Promise<void> {
+  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), `reliakit-import-${job.i}-`));
+  const args = [
+    path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'),
+    'import',
+    '--no-check-upgrade',
+    '--language',
+    'typescript',
+    '--output',
+    output,
+    `${job.name}:=${path.join(root, job.local)}`,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: workdir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout.on('data', (d) => (log += d));
+    child.stderr.on('data', (d) => (log += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      fs.rmSync(workdir, { recursive: true, force: true });
+      console.log(`${job.name} <- ${job.local}`);
+      if (code === 0) resolve();
+      else reject(new Error(`cdk8s import ${job.name} failed (${code}):\n${log}`));
+    });
+  });
 }
+
+async function main(): Promise<void> {
+  const queue = [...jobs];
+  const worker = async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) await runImport(job);
+  };
+  await Promise.all([worker(), worker()]);
+}
+
+main().catch((e: Error) => {
+  console.error(e.message);
+  process.exitCode = 1;
+});

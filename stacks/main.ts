@@ -1,50 +1,63 @@
 /**
- * The cdk8s entry (`cdk8s.yaml: app`): builds every system for every environment and writes the
- * Flux tree to `$CDK8S_OUTDIR` (dist/).
+ * The synthesis entry: `npm run synth` (through the fast loader, scripts/run-fast.js) and
+ * `cdk8s synth` (cdk8s.yaml: app) run it. Builds every system for every environment and writes the
+ * Flux tree to `$CDK8S_OUTDIR` (dist/), replacing what was there.
+ *
+ *   npm run synth -- --system homepage --env prod --outdir /tmp/tree
+ *
+ * `--system` and `--env` (repeatable or comma-separated) narrow the tree to those systems and
+ * environments: the Flux objects then list only them, so write such a tree beside dist/.
  */
-import { ClusterSecretStoreSpecProviderAwsService } from '../imports/external-secrets-clustersecretstore-external-secrets.io';
-import { Environment, ReliakitApp } from '../lib';
-import { homepageStack } from './homepage';
-import { listingsStack } from './listings';
-import { llmDataVaultStack } from './llm-data-vault';
-import { OFFSITE_REGION } from './offsite-backups';
-import { postfactaStack } from './postfacta';
-import { TRAEFIK } from './shared';
-import { socialBackendStack } from './social-backend';
+import { synthesize } from './synthesize';
 
-/** The GitOps repository Flux reads `dist/` from. */
-export const GITOPS_REPOSITORY = 'https://github.com/lucena-cloud/gitops.git';
+export { buildApp, GITOPS_REPOSITORY, SYSTEM_NAMES, SYSTEM_STACKS } from './synthesize';
 
-/** Every system, in synthesis order. */
-export const SYSTEMS = [homepageStack, postfactaStack, llmDataVaultStack, socialBackendStack, listingsStack] as const;
+/** The options of the command line. */
+export interface MainArgs {
+  readonly systems?: string[];
+  readonly envs?: string[];
+  readonly outdir?: string;
+}
 
-/** Builds the app; `outdir` overrides `$CDK8S_OUTDIR` (tests synthesize into temp directories). */
-export function buildApp(outdir?: string): ReliakitApp {
-  const app = new ReliakitApp({
-    outdir,
-    source: { url: GITOPS_REPOSITORY, branch: 'main' },
-    // The cluster's operators and CRDs (prometheus-operator, CloudNativePG, cert-manager, Traefik,
-    // external-secrets, LitmusChaos) as pinned Helm releases, in the Flux Kustomization
-    // `infrastructure` every system depends on: applying a ServiceMonitor before its CRD exists fails.
-    infrastructure: {
-      // The secret manager every SyncedSecret of the stacks names (`secret-manager`): AWS Secrets
-      // Manager, where the Pulumi program writes the off-site backup credentials, in their region.
-      // external-secrets authenticates with the controller's own AWS identity (IRSA or EKS Pod
-      // Identity on its ServiceAccount), the one credential the tree cannot sync for itself.
-      secretStore: {
-        name: 'secret-manager',
-        provider: { aws: { service: ClusterSecretStoreSpecProviderAwsService.SECRETS_MANAGER, region: OFFSITE_REGION } },
-      },
-      // The Traefik every gateway runs on (replicas, trusted proxies), declared once in shared.ts.
-      traefik: TRAEFIK,
-    },
-  });
-  for (const env of Environment.ALL) {
-    for (const system of SYSTEMS) system(app.stage(env));
+/** Parses `--system S`, `--env E` (repeatable, comma-separated), `--outdir D` (also `--flag=value`). */
+export function parseArgs(argv: readonly string[]): MainArgs {
+  const out: { systems?: string[]; envs?: string[]; outdir?: string } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    const list = (v: string): string[] => v.split(',').filter((s) => s !== '');
+    switch (flag) {
+      case '--system':
+        out.systems = [...(out.systems ?? []), ...list(value())];
+        break;
+      case '--env':
+        out.envs = [...(out.envs ?? []), ...list(value())];
+        break;
+      case '--outdir':
+        out.outdir = value();
+        break;
+      default:
+        throw new Error(`unknown argument '${argv[i]}' — use --system S, --env E, --outdir D`);
+    }
   }
-  return app;
+  return out;
 }
 
 if (require.main === module) {
-  buildApp().synth();
+  try {
+    const args = parseArgs(process.argv.slice(2));
+    const result = synthesize({ ...args, clean: true });
+    const envs = new Set(result.systems.map((s) => s.environment));
+    const systems = new Set(result.systems.map((s) => s.system));
+    console.log(
+      `synthesized ${systems.size} systems × ${envs.size} environments: ${result.objects} objects in ${result.files.length} files → ${result.outdir}`,
+    );
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exitCode = 1;
+  }
 }

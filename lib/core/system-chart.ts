@@ -5,7 +5,7 @@ import { ApiServerEndpoint } from './api-server';
 import { isDnsLabel, recommendedLabels, RELIAKIT_VERSION, repeatedSystemName, resourceName } from './conventions';
 import { Environment } from './environment';
 import { namespaceNetworkPolicies } from './network';
-import { hasScrapeSelectors, hasScrapeTargets, JOB_LABEL_RULE, unmatchedSelectors } from './scrape-targets';
+import { hasScrapeSelectors, hasScrapeTargets, JOB_LABEL_RULE, readsOwnTargets, unmatchedSelectors } from './scrape-targets';
 import { Violations } from './validation';
 import type { IReliabilityFacts, PlanDeviationFact, ReliabilityFacts } from './reliability-facts';
 
@@ -309,14 +309,17 @@ export class SystemChart extends Chart implements IReliabilityFacts {
    * in scrape-targets.ts); one message lists every one that does not.
    */
   private validateSelectors(): string[] {
-    const targets = systemStageOf(this)
-      .node.findAll()
-      .filter(hasScrapeTargets)
-      .flatMap((c) => c.scrapeTargets());
     const uses = this.node
       .findAll()
       .filter(hasScrapeSelectors)
       .flatMap((c) => c.scrapeSelectors());
+    // Nothing to check, so no walk over the whole environment: with it, validating N systems
+    // costs N walks of every system (quadratic in a fleet of charts without SLOs or dashboards).
+    if (!uses.some((use) => readsOwnTargets(use, this.namespaceName))) return [];
+    const targets = systemStageOf(this)
+      .node.findAll()
+      .filter(hasScrapeTargets)
+      .flatMap((c) => c.scrapeTargets());
     const bad = unmatchedSelectors(this.namespaceName, targets, uses);
     if (bad.length === 0) return [];
     const head = `${this.node.path}: ${bad.length} selector${bad.length === 1 ? '' : 's'} of its SLOs, alerts and dashboards match${bad.length === 1 ? 'es' : ''} no scrape target (${JOB_LABEL_RULE})`;

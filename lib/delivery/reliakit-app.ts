@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, Duration, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Environment } from '../core/environment';
 import type { KubeJson } from '../core/json';
@@ -15,6 +15,7 @@ import {
   InfrastructureProps,
   InfrastructureSettings,
 } from './flux-settings';
+import { stringifyManifests } from './manifest-yaml';
 import { withMonitoringLabels } from './monitoring-labels';
 import { withRolloutTimeout } from './flux-timeout';
 import { protectFromPrune } from './prune-protection';
@@ -232,14 +233,15 @@ export class ReliakitApp extends App {
   /**
    * Every file of the tree: each directory's manifests and its kustomization.yaml, and beside each
    * system's apps its RELIABILITY.md (SLOs, alerts, probes, scaling, shutdown, backups, drills),
-   * which kustomize and Flux ignore and reviewers read beside the YAML diff.
+   * which kustomize and Flux ignore and reviewers read beside the YAML diff. `dirs`: the
+   * directories {@link render} returned, when the caller rendered them already.
    */
-  public synthTree(): TreeFile[] {
-    return this.render().flatMap((dir) => [
-      ...dir.files.map((f) => ({ path: `${dir.path}/${f.name}`, content: Yaml.stringify(...f.objects) })),
+  public synthTree(dirs: readonly RenderedDirectory[] = this.render()): TreeFile[] {
+    return dirs.flatMap((dir) => [
+      ...dir.files.map((f) => ({ path: `${dir.path}/${f.name}`, content: stringifyManifests(...f.objects) })),
       {
         path: `${dir.path}/${KUSTOMIZATION_FILE}`,
-        content: Yaml.stringify({
+        content: stringifyManifests({
           apiVersion: 'kustomize.config.k8s.io/v1beta1',
           kind: 'Kustomization',
           resources: dir.files.map((f) => f.name),
@@ -271,13 +273,23 @@ export class ReliakitApp extends App {
       );
   }
 
-  /** Writes the tree to `outdir` (what `cdk8s synth` runs). */
-  public synth(): void {
-    for (const file of this.synthTree()) {
+  /** Writes files of the tree (from {@link synthTree}) under `outdir`. */
+  public writeTree(files: readonly TreeFile[]): void {
+    const made = new Set<string>();
+    for (const file of files) {
       const target = path.join(this.outdir, file.path);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const dir = path.dirname(target);
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
       fs.writeFileSync(target, file.content, 'utf8');
     }
+  }
+
+  /** Writes the tree to `outdir` (what `cdk8s synth` runs). */
+  public synth(): void {
+    this.writeTree(this.synthTree());
   }
 }
 

@@ -11,6 +11,7 @@ import {
   PostgresServer,
   RedisServer,
   S3Server,
+  scaled,
   startPostgres,
   startRedis,
   startS3,
@@ -180,7 +181,7 @@ function runStep(r: Rendered, jobName: string, step: string, ctx: RunContext): S
   const result = spawnSync(command, args, {
     env: containerEnv(container, ctx),
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: scaled(120_000),
     cwd: ctx.tmpDir,
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -214,7 +215,7 @@ function failure(results: readonly StepResult[]): StepResult {
 function aws(...args: string[]): string {
   const r = spawnSync('/usr/bin/aws', ['--endpoint-url', s3.endpoint, ...args], {
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: scaled(60_000),
     env: {
       PATH,
       HOME: tmpdir(),
@@ -336,167 +337,189 @@ e2e('BackupSchedule end to end: PostgreSQL', () => {
     const seeded = Date.now();
     seedSource();
     timings.push(`seeded source (${TABLES.length} tables, 80,500 rows): ${Date.now() - seeded} ms`);
-  }, 120_000);
+  }, scaled(120_000));
 
   afterAll(async () => {
     pg?.stop();
     await s3?.stop();
     timings.push(`PostgreSQL e2e total: ${Date.now() - suiteStart} ms`);
     console.log(`backup e2e timings:\n  ${timings.join('\n  ')}`);
-  }, 60_000);
+  }, scaled(60_000));
 
-  test('backups, retention, and a restore drill that proves every table came back', async () => {
-    const r = render('pg', { offsite: { target: OFFSITE, schedule: '0 4 * * 0' } });
-    const prefix = r.schedule.target.prefix;
-    expect(prefix).toBe('db/prod/test-pg');
+  test(
+    'backups, retention, and a restore drill that proves every table came back',
+    async () => {
+      const r = render('pg', { offsite: { target: OFFSITE, schedule: '0 4 * * 0' } });
+      const prefix = r.schedule.target.prefix;
+      expect(prefix).toBe('db/prod/test-pg');
 
-    // Three backups without retention, then a full job (dump → upload → prune).
-    const stamps: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      await nextSecond();
+      // Three backups without retention, then a full job (dump → upload → prune).
+      const stamps: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        await nextSecond();
+        const ctx = newContext();
+        const results = runJob(r, 'test-pg-backup', ctx, i < 3 ? ['dump', 'upload'] : undefined);
+        expectSuccess(results);
+        stamps.push(readFileSync(join(ctx.workDir, 'STAMP'), 'utf8').trim());
+        timings.push(`backup ${i + 1}: ${results.map((x) => `${x.step} ${x.ms} ms`).join(', ')}`);
+        if (i < 3) expect(completeSets('backups', prefix)).toEqual(stamps);
+      }
+      // Retention 3: the oldest set is gone, the three newest (the newest among them) survive.
+      expect(completeSets('backups', prefix)).toEqual(stamps.slice(1));
+      expect(keys('backups', `${prefix}/${stamps[0]}/`)).toEqual([]);
+      expect(keys('backups', `${prefix}/${stamps[3]}/`)).toEqual(
+        ['SHA256SUMS', 'backup.dump', 'manifest.tsv'].map((f) => `${prefix}/${stamps[3]}/${f}`),
+      );
+
+      // The manifest agrees with what this test computes from the source database.
+      const manifest = parseManifest(getObject('backups', `${prefix}/${stamps[3]}/manifest.tsv`).toString('utf8'));
+      const source = Object.fromEntries(TABLES.map((t) => [t, tableDigest('app', t)]));
+      expect(manifest).toEqual(source);
+      expect(source['public.orders'].rows).toBe(60000);
+      expect(source['public.empty_audit'].rows).toBe(0);
+
+      // The drill restores the newest backup into a throwaway server of its own and checks it; no
+      // database exists on the source server besides the ones the test made.
+      const databasesBefore = pg.psql('postgres', 'SELECT datname FROM pg_database ORDER BY 1');
+      const drillCtx = newContext();
+      const drill = runJob(r, 'test-pg-restore-drill', drillCtx);
+      expectSuccess(drill);
+      const verify = drill[drill.length - 1].output;
+      expect(verify).toContain('restoring backup');
+      expect(verify).toContain('into a throwaway PostgreSQL server in this pod');
+      expect(verify).toContain(`restore drill passed: backup ${stamps[3]}, 4 tables, 80500 rows`);
+      for (const t of TABLES) expect(verify).toMatch(new RegExp(`OK +${t.replace(/[."]/g, (c) => `\\${c}`)}: ${source[t].rows} rows`));
+      timings.push(
+        `restore drill: ${drill.map((x) => `${x.step} ${x.ms} ms`).join(', ')} — ${/restore drill passed: .*/.exec(verify)?.[0]}`,
+      );
+      expect(pg.psql('postgres', 'SELECT datname FROM pg_database ORDER BY 1')).toBe(databasesBefore);
+      // The throwaway server is stopped when the drill ends.
+      expect(existsSync(join(drillCtx.workDir, 'drill/data/postmaster.pid'))).toBe(false);
+
+      // The off-site copy transfers the complete sets once, verified, SHA256SUMS last.
+      const copyStarted = Date.now();
+      const first = runJob(r, 'test-pg-offsite-sync', newContext());
+      expectSuccess(first);
+      expect(first[0].output).toContain('offsite sync: copied 3, already there 0');
+      timings.push(`offsite sync of 3 sets: ${Date.now() - copyStarted} ms`);
+      const offsitePrefix = (r.schedule.offsiteTarget as BackupTarget).prefix;
+      expect(offsitePrefix).toBe('prod/test-pg');
+      expect(completeSets('offsite', offsitePrefix)).toEqual(stamps.slice(1));
+      expect(getObject('offsite', `${offsitePrefix}/${stamps[3]}/backup.dump`)).toEqual(
+        getObject('backups', `${prefix}/${stamps[3]}/backup.dump`),
+      );
+      const second = runJob(r, 'test-pg-offsite-sync', newContext());
+      expectSuccess(second);
+      expect(second[0].output).toContain('offsite sync: copied 0, already there 3');
+    },
+    scaled(240_000),
+  );
+
+  test(
+    'retention by days deletes old sets, incomplete ones too, and never the newest',
+    async () => {
+      const r = render('days', { retention: Retention.days(30) });
+      const prefix = r.schedule.target.prefix;
       const ctx = newContext();
-      const results = runJob(r, 'test-pg-backup', ctx, i < 3 ? ['dump', 'upload'] : undefined);
-      expectSuccess(results);
-      stamps.push(readFileSync(join(ctx.workDir, 'STAMP'), 'utf8').trim());
-      timings.push(`backup ${i + 1}: ${results.map((x) => `${x.step} ${x.ms} ms`).join(', ')}`);
-      if (i < 3) expect(completeSets('backups', prefix)).toEqual(stamps);
-    }
-    // Retention 3: the oldest set is gone, the three newest (the newest among them) survive.
-    expect(completeSets('backups', prefix)).toEqual(stamps.slice(1));
-    expect(keys('backups', `${prefix}/${stamps[0]}/`)).toEqual([]);
-    expect(keys('backups', `${prefix}/${stamps[3]}/`)).toEqual(
-      ['SHA256SUMS', 'backup.dump', 'manifest.tsv'].map((f) => `${prefix}/${stamps[3]}/${f}`),
-    );
+      expectSuccess(runJob(r, 'test-days-backup', ctx, ['dump']));
+      const stampOf = (daysAgo: number) =>
+        new Date(Date.now() - daysAgo * 86_400_000)
+          .toISOString()
+          .replace(/[-:]/g, '')
+          .replace(/\.\d+Z$/, 'Z');
+      // Only old sets: a complete one 100 days old and an incomplete one 200 days old.
+      const old = stampOf(100);
+      for (const f of ['backup.dump', 'manifest.tsv', 'SHA256SUMS'])
+        putObject('backups', `${prefix}/${old}/${f}`, readFileSync(join(ctx.workDir, 'out', f)));
+      putObject('backups', `${prefix}/${stampOf(200)}/backup.dump`, 'partial');
+      const prune = runStep(r, 'test-days-backup', 'prune', newContext());
+      expect(prune.status).toBe(0);
+      expect(keys('backups', `${prefix}/`).map((k) => k.split('/')[3])).toEqual([old, old, old]);
+      expect(prune.output).toContain(`1 complete backups remain, newest ${old}`);
 
-    // The manifest agrees with what this test computes from the source database.
-    const manifest = parseManifest(getObject('backups', `${prefix}/${stamps[3]}/manifest.tsv`).toString('utf8'));
-    const source = Object.fromEntries(TABLES.map((t) => [t, tableDigest('app', t)]));
-    expect(manifest).toEqual(source);
-    expect(source['public.orders'].rows).toBe(60000);
-    expect(source['public.empty_audit'].rows).toBe(0);
+      // With a fresh backup, the old set goes; one 10 days old stays.
+      const recent = stampOf(10);
+      for (const f of ['backup.dump', 'manifest.tsv', 'SHA256SUMS'])
+        putObject('backups', `${prefix}/${recent}/${f}`, readFileSync(join(ctx.workDir, 'out', f)));
+      await nextSecond();
+      expectSuccess(runJob(r, 'test-days-backup', newContext()));
+      const sets = completeSets('backups', prefix);
+      expect(sets).toHaveLength(2);
+      expect(sets[0]).toBe(recent);
+      expect(sets).not.toContain(old);
+    },
+    scaled(120_000),
+  );
 
-    // The drill restores the newest backup into a throwaway server of its own and checks it; no
-    // database exists on the source server besides the ones the test made.
-    const databasesBefore = pg.psql('postgres', 'SELECT datname FROM pg_database ORDER BY 1');
-    const drillCtx = newContext();
-    const drill = runJob(r, 'test-pg-restore-drill', drillCtx);
-    expectSuccess(drill);
-    const verify = drill[drill.length - 1].output;
-    expect(verify).toContain('restoring backup');
-    expect(verify).toContain('into a throwaway PostgreSQL server in this pod');
-    expect(verify).toContain(`restore drill passed: backup ${stamps[3]}, 4 tables, 80500 rows`);
-    for (const t of TABLES) expect(verify).toMatch(new RegExp(`OK +${t.replace(/[."]/g, (c) => `\\${c}`)}: ${source[t].rows} rows`));
-    timings.push(`restore drill: ${drill.map((x) => `${x.step} ${x.ms} ms`).join(', ')} — ${/restore drill passed: .*/.exec(verify)?.[0]}`);
-    expect(pg.psql('postgres', 'SELECT datname FROM pg_database ORDER BY 1')).toBe(databasesBefore);
-    // The throwaway server is stopped when the drill ends.
-    expect(existsSync(join(drillCtx.workDir, 'drill/data/postmaster.pid'))).toBe(false);
+  test(
+    'client-side encryption: ciphertext only in the bucket, and the drill decrypts and verifies',
+    async () => {
+      const r = render('enc', {
+        encryption: { key: { name: 'backup-encryption', key: 'key' } },
+        restoreDrill: { schedule: '0 3 1 * *', checkSql: 'SELECT count(*) = 20000 FROM customers' },
+      });
+      const prefix = r.schedule.target.prefix;
+      const started = Date.now();
+      expectSuccess(runJob(r, 'test-enc-backup', newContext()));
+      const [stamp] = completeSets('backups', prefix);
+      expect(keys('backups', `${prefix}/${stamp}/`).map((k) => k.split('/').pop())).toEqual([
+        'SHA256SUMS',
+        'backup.dump.enc',
+        'manifest.tsv.enc',
+      ]);
+      for (const f of ['backup.dump.enc', 'manifest.tsv.enc']) {
+        const body = getObject('backups', `${prefix}/${stamp}/${f}`);
+        expect(body.subarray(0, 8).toString('latin1')).toBe('Salted__');
+        expect(body.includes('PGDMP')).toBe(false);
+        expect(body.includes('customers')).toBe(false);
+      }
+      const drill = runJob(r, 'test-enc-restore-drill', newContext());
+      expectSuccess(drill);
+      expect(drill[1].output).toContain(`restore drill passed: backup ${stamp}, 4 tables, 80500 rows`);
+      expect(drill[1].output).toContain('check query passed');
+      timings.push(`encrypted backup + drill: ${Date.now() - started} ms`);
 
-    // The off-site copy transfers the complete sets once, verified, SHA256SUMS last.
-    const copyStarted = Date.now();
-    const first = runJob(r, 'test-pg-offsite-sync', newContext());
-    expectSuccess(first);
-    expect(first[0].output).toContain('offsite sync: copied 3, already there 0');
-    timings.push(`offsite sync of 3 sets: ${Date.now() - copyStarted} ms`);
-    const offsitePrefix = (r.schedule.offsiteTarget as BackupTarget).prefix;
-    expect(offsitePrefix).toBe('prod/test-pg');
-    expect(completeSets('offsite', offsitePrefix)).toEqual(stamps.slice(1));
-    expect(getObject('offsite', `${offsitePrefix}/${stamps[3]}/backup.dump`)).toEqual(
-      getObject('backups', `${prefix}/${stamps[3]}/backup.dump`),
-    );
-    const second = runJob(r, 'test-pg-offsite-sync', newContext());
-    expectSuccess(second);
-    expect(second[0].output).toContain('offsite sync: copied 0, already there 3');
-  }, 240_000);
+      const wrongKey = runJob(r, 'test-enc-restore-drill', newContext({}, { ...SECRETS, 'backup-encryption/key': 'wrong' }));
+      expect(failure(wrongKey).step).toBe('verify');
+      expect(failure(wrongKey).output).toContain('cannot decrypt');
+    },
+    scaled(180_000),
+  );
 
-  test('retention by days deletes old sets, incomplete ones too, and never the newest', async () => {
-    const r = render('days', { retention: Retention.days(30) });
-    const prefix = r.schedule.target.prefix;
-    const ctx = newContext();
-    expectSuccess(runJob(r, 'test-days-backup', ctx, ['dump']));
-    const stampOf = (daysAgo: number) =>
-      new Date(Date.now() - daysAgo * 86_400_000)
-        .toISOString()
-        .replace(/[-:]/g, '')
-        .replace(/\.\d+Z$/, 'Z');
-    // Only old sets: a complete one 100 days old and an incomplete one 200 days old.
-    const old = stampOf(100);
-    for (const f of ['backup.dump', 'manifest.tsv', 'SHA256SUMS'])
-      putObject('backups', `${prefix}/${old}/${f}`, readFileSync(join(ctx.workDir, 'out', f)));
-    putObject('backups', `${prefix}/${stampOf(200)}/backup.dump`, 'partial');
-    const prune = runStep(r, 'test-days-backup', 'prune', newContext());
-    expect(prune.status).toBe(0);
-    expect(keys('backups', `${prefix}/`).map((k) => k.split('/')[3])).toEqual([old, old, old]);
-    expect(prune.output).toContain(`1 complete backups remain, newest ${old}`);
+  test(
+    'an unreachable database or bad credentials fail the backup, and nothing is uploaded',
+    async () => {
+      const r = render('down');
+      const prefix = r.schedule.target.prefix;
+      const closed = await import('../support/servers').then((m) => m.freePort());
+      const unreachable = failure(runJob(r, 'test-down-backup', newContext({ PGPORT: String(closed) })));
+      expect(unreachable.step).toBe('dump');
+      expect(unreachable.output).toMatch(/connection to server .* failed|could not connect/);
+      const badPassword = failure(runJob(r, 'test-down-backup', newContext({}, { ...SECRETS, 'db-backup/password': 'nope' })));
+      expect(badPassword.output).toContain('password authentication failed');
+      // The upload step alone refuses an empty work dir.
+      const upload = runStep(r, 'test-down-backup', 'upload', newContext());
+      expect(upload.status).not.toBe(0);
+      expect(upload.output).toContain('the dump step did not finish');
+      expect(keys('backups', `${prefix}/`)).toEqual([]);
+    },
+    scaled(60_000),
+  );
 
-    // With a fresh backup, the old set goes; one 10 days old stays.
-    const recent = stampOf(10);
-    for (const f of ['backup.dump', 'manifest.tsv', 'SHA256SUMS'])
-      putObject('backups', `${prefix}/${recent}/${f}`, readFileSync(join(ctx.workDir, 'out', f)));
-    await nextSecond();
-    expectSuccess(runJob(r, 'test-days-backup', newContext()));
-    const sets = completeSets('backups', prefix);
-    expect(sets).toHaveLength(2);
-    expect(sets[0]).toBe(recent);
-    expect(sets).not.toContain(old);
-  }, 120_000);
-
-  test('client-side encryption: ciphertext only in the bucket, and the drill decrypts and verifies', async () => {
-    const r = render('enc', {
-      encryption: { key: { name: 'backup-encryption', key: 'key' } },
-      restoreDrill: { schedule: '0 3 1 * *', checkSql: 'SELECT count(*) = 20000 FROM customers' },
-    });
-    const prefix = r.schedule.target.prefix;
-    const started = Date.now();
-    expectSuccess(runJob(r, 'test-enc-backup', newContext()));
-    const [stamp] = completeSets('backups', prefix);
-    expect(keys('backups', `${prefix}/${stamp}/`).map((k) => k.split('/').pop())).toEqual([
-      'SHA256SUMS',
-      'backup.dump.enc',
-      'manifest.tsv.enc',
-    ]);
-    for (const f of ['backup.dump.enc', 'manifest.tsv.enc']) {
-      const body = getObject('backups', `${prefix}/${stamp}/${f}`);
-      expect(body.subarray(0, 8).toString('latin1')).toBe('Salted__');
-      expect(body.includes('PGDMP')).toBe(false);
-      expect(body.includes('customers')).toBe(false);
-    }
-    const drill = runJob(r, 'test-enc-restore-drill', newContext());
-    expectSuccess(drill);
-    expect(drill[1].output).toContain(`restore drill passed: backup ${stamp}, 4 tables, 80500 rows`);
-    expect(drill[1].output).toContain('check query passed');
-    timings.push(`encrypted backup + drill: ${Date.now() - started} ms`);
-
-    const wrongKey = runJob(r, 'test-enc-restore-drill', newContext({}, { ...SECRETS, 'backup-encryption/key': 'wrong' }));
-    expect(failure(wrongKey).step).toBe('verify');
-    expect(failure(wrongKey).output).toContain('cannot decrypt');
-  }, 180_000);
-
-  test('an unreachable database or bad credentials fail the backup, and nothing is uploaded', async () => {
-    const r = render('down');
-    const prefix = r.schedule.target.prefix;
-    const closed = await import('../support/servers').then((m) => m.freePort());
-    const unreachable = failure(runJob(r, 'test-down-backup', newContext({ PGPORT: String(closed) })));
-    expect(unreachable.step).toBe('dump');
-    expect(unreachable.output).toMatch(/connection to server .* failed|could not connect/);
-    const badPassword = failure(runJob(r, 'test-down-backup', newContext({}, { ...SECRETS, 'db-backup/password': 'nope' })));
-    expect(badPassword.output).toContain('password authentication failed');
-    // The upload step alone refuses an empty work dir.
-    const upload = runStep(r, 'test-down-backup', 'upload', newContext());
-    expect(upload.status).not.toBe(0);
-    expect(upload.output).toContain('the dump step did not finish');
-    expect(keys('backups', `${prefix}/`)).toEqual([]);
-  }, 60_000);
-
-  test('a failing S3 endpoint fails the backup', async () => {
-    const r = render('s3down');
-    const closed = await import('../support/servers').then((m) => m.freePort());
-    const unreachable = failure(runJob(r, 'test-s3down-backup', newContext({ S3_ENDPOINT: `http://127.0.0.1:${closed}` })));
-    expect(unreachable.step).toBe('upload');
-    expect(unreachable.output).toContain('Could not connect to the endpoint URL');
-    const badKey = failure(runJob(r, 'test-s3down-backup', newContext({}, { ...SECRETS, 'minio-credentials/access-key': 'UNKNOWN' })));
-    expect(badKey.step).toBe('upload');
-    expect(keys('backups', `${r.schedule.target.prefix}/`)).toEqual([]);
-  }, 120_000);
+  test(
+    'a failing S3 endpoint fails the backup',
+    async () => {
+      const r = render('s3down');
+      const closed = await import('../support/servers').then((m) => m.freePort());
+      const unreachable = failure(runJob(r, 'test-s3down-backup', newContext({ S3_ENDPOINT: `http://127.0.0.1:${closed}` })));
+      expect(unreachable.step).toBe('upload');
+      expect(unreachable.output).toContain('Could not connect to the endpoint URL');
+      const badKey = failure(runJob(r, 'test-s3down-backup', newContext({}, { ...SECRETS, 'minio-credentials/access-key': 'UNKNOWN' })));
+      expect(badKey.step).toBe('upload');
+      expect(keys('backups', `${r.schedule.target.prefix}/`)).toEqual([]);
+    },
+    scaled(120_000),
+  );
 
   test('a dump that dies mid-stream fails even under dash, which has no pipefail', () => {
     const r = render('trunc');
@@ -516,52 +539,60 @@ e2e('BackupSchedule end to end: PostgreSQL', () => {
     rmSync(bin, { recursive: true, force: true });
   });
 
-  test('a corrupted or tampered backup fails the drill', async () => {
-    const r = render('corrupt');
-    const prefix = r.schedule.target.prefix;
-    const ctx = newContext();
-    expectSuccess(runJob(r, 'test-corrupt-backup', ctx));
-    const [stamp] = completeSets('backups', prefix);
+  test(
+    'a corrupted or tampered backup fails the drill',
+    async () => {
+      const r = render('corrupt');
+      const prefix = r.schedule.target.prefix;
+      const ctx = newContext();
+      expectSuccess(runJob(r, 'test-corrupt-backup', ctx));
+      const [stamp] = completeSets('backups', prefix);
 
-    // Flipped bytes in the dump: the checksum catches it before anything is restored.
-    const dump = getObject('backups', `${prefix}/${stamp}/backup.dump`);
-    dump[Math.floor(dump.length / 2)] ^= 0xff;
-    putObject('backups', `${prefix}/${stamp}/backup.dump`, dump);
-    const corrupted = failure(runJob(r, 'test-corrupt-restore-drill', newContext()));
-    expect(corrupted.step).toBe('fetch');
-    expect(corrupted.output).toContain(`backup ${stamp} does not match its SHA256SUMS: the object is corrupted`);
+      // Flipped bytes in the dump: the checksum catches it before anything is restored.
+      const dump = getObject('backups', `${prefix}/${stamp}/backup.dump`);
+      dump[Math.floor(dump.length / 2)] ^= 0xff;
+      putObject('backups', `${prefix}/${stamp}/backup.dump`, dump);
+      const corrupted = failure(runJob(r, 'test-corrupt-restore-drill', newContext()));
+      expect(corrupted.step).toBe('fetch');
+      expect(corrupted.output).toContain(`backup ${stamp} does not match its SHA256SUMS: the object is corrupted`);
 
-    // A manifest that disagrees with the data (checksums recomputed to match): the comparison catches it.
-    putObject('backups', `${prefix}/${stamp}/backup.dump`, readFileSync(join(ctx.workDir, 'out/backup.dump')));
-    const manifest = readFileSync(join(ctx.workDir, 'out/manifest.tsv'), 'utf8').replace(/^(public\.orders\t)60000/m, '$159999');
-    putObject('backups', `${prefix}/${stamp}/manifest.tsv`, manifest);
-    const sums = readFileSync(join(ctx.workDir, 'out/SHA256SUMS'), 'utf8').replace(
-      /^\w+( {2}manifest\.tsv)$/m,
-      `${createHash('sha256').update(manifest).digest('hex')}$1`,
-    );
-    putObject('backups', `${prefix}/${stamp}/SHA256SUMS`, sums);
-    const tampered = failure(runJob(r, 'test-corrupt-restore-drill', newContext()));
-    expect(tampered.step).toBe('verify');
-    expect(tampered.output).toContain('MISMATCH public.orders: 60000 rows, manifest says 59999');
-    expect(tampered.output).toContain('the restored database differs from backup');
+      // A manifest that disagrees with the data (checksums recomputed to match): the comparison catches it.
+      putObject('backups', `${prefix}/${stamp}/backup.dump`, readFileSync(join(ctx.workDir, 'out/backup.dump')));
+      const manifest = readFileSync(join(ctx.workDir, 'out/manifest.tsv'), 'utf8').replace(/^(public\.orders\t)60000/m, '$159999');
+      putObject('backups', `${prefix}/${stamp}/manifest.tsv`, manifest);
+      const sums = readFileSync(join(ctx.workDir, 'out/SHA256SUMS'), 'utf8').replace(
+        /^\w+( {2}manifest\.tsv)$/m,
+        `${createHash('sha256').update(manifest).digest('hex')}$1`,
+      );
+      putObject('backups', `${prefix}/${stamp}/SHA256SUMS`, sums);
+      const tampered = failure(runJob(r, 'test-corrupt-restore-drill', newContext()));
+      expect(tampered.step).toBe('verify');
+      expect(tampered.output).toContain('MISMATCH public.orders: 60000 rows, manifest says 59999');
+      expect(tampered.output).toContain('the restored database differs from backup');
 
-    // No backup at all: the drill fails loudly instead of passing vacuously.
-    const empty = failure(runJob(render('nothing'), 'test-nothing-restore-drill', newContext()));
-    expect(empty.output).toContain('no complete backup under s3://backups/db/prod/test-nothing/');
-  }, 120_000);
+      // No backup at all: the drill fails loudly instead of passing vacuously.
+      const empty = failure(runJob(render('nothing'), 'test-nothing-restore-drill', newContext()));
+      expect(empty.output).toContain('no complete backup under s3://backups/db/prod/test-nothing/');
+    },
+    scaled(120_000),
+  );
 
   // Last: it stops the source server.
-  test('the drill never connects to the source: it passes with the source server stopped, and has no address of it', async () => {
-    const r = render('isolated');
-    expectSuccess(runJob(r, 'test-isolated-backup', newContext()));
-    const pod = find(r.objects, 'CronJob', 'test-isolated-restore-drill').spec.jobTemplate.spec.template.spec;
-    const names = [...pod.initContainers, ...pod.containers].flatMap((c: Manifest) => c.env.map((e: Manifest) => e.name));
-    expect(names.filter((n: string) => n.startsWith('PG'))).toEqual([]);
-    pg.stop();
-    const drill = runJob(r, 'test-isolated-restore-drill', newContext());
-    expectSuccess(drill);
-    expect(drill[1].output).toContain('restore drill passed');
-  }, 120_000);
+  test(
+    'the drill never connects to the source: it passes with the source server stopped, and has no address of it',
+    async () => {
+      const r = render('isolated');
+      expectSuccess(runJob(r, 'test-isolated-backup', newContext()));
+      const pod = find(r.objects, 'CronJob', 'test-isolated-restore-drill').spec.jobTemplate.spec.template.spec;
+      const names = [...pod.initContainers, ...pod.containers].flatMap((c: Manifest) => c.env.map((e: Manifest) => e.name));
+      expect(names.filter((n: string) => n.startsWith('PG'))).toEqual([]);
+      pg.stop();
+      const drill = runJob(r, 'test-isolated-restore-drill', newContext());
+      expectSuccess(drill);
+      expect(drill[1].output).toContain('restore drill passed');
+    },
+    scaled(120_000),
+  );
 });
 
 redisE2e('BackupSchedule end to end: Redis', () => {
@@ -580,13 +611,13 @@ redisE2e('BackupSchedule end to end: Redis', () => {
       'return 1',
     ].join('\n');
     redis.cli('EVAL', script, '0');
-  }, 60_000);
+  }, scaled(60_000));
 
   afterAll(async () => {
     await redis?.stop();
     await s3?.stop();
     console.log(`backup e2e (Redis) total: ${Date.now() - suiteStart} ms`);
-  }, 30_000);
+  }, scaled(30_000));
 
   function renderRedis(id: string): Rendered {
     const chart = testChart();
@@ -611,69 +642,77 @@ redisE2e('BackupSchedule end to end: Redis', () => {
     return ctx;
   }
 
-  test('RDB snapshot, upload, and a drill that loads it into a throwaway server', () => {
-    const r = renderRedis('cache');
-    const backup = runJob(r, 'test-cache-backup', redisContext());
-    expectSuccess(backup);
-    const [stamp] = completeSets('backups', r.schedule.target.prefix);
-    expect(getObject('backups', `${r.schedule.target.prefix}/${stamp}/manifest.tsv`).toString()).toBe('keys\t2150\nexpires\t30\n');
-    const drill = runJob(r, 'test-cache-restore-drill', redisContext());
-    expectSuccess(drill);
-    expect(drill[1].output).toContain(`restore drill passed: backup ${stamp}, 2150 of 2150 keys loaded`);
-    console.log(
-      `redis backup ${backup.map((x) => `${x.step} ${x.ms} ms`).join(', ')}; drill ${drill.map((x) => `${x.step} ${x.ms} ms`).join(', ')}`,
-    );
-
-    // A wrong password fails the snapshot; a corrupted RDB fails the drill.
-    const denied = failure(
-      runJob(
-        r,
-        'test-cache-backup',
-        newContext({ REDIS_HOST: redis.host, REDIS_PORT: String(redis.port) }, { ...SECRETS, 'redis/password': 'wrong' }),
-      ),
-    );
-    expect(denied.step).toBe('dump');
-    const key = `${r.schedule.target.prefix}/${stamp}/backup.rdb`;
-    const rdb = getObject('backups', key);
-    rdb[rdb.length - 20] ^= 0xff;
-    putObject('backups', key, rdb);
-    expect(failure(runJob(r, 'test-cache-restore-drill', redisContext())).step).toBe('fetch');
-  }, 120_000);
-
-  test('under Sentinel: the snapshot comes from the master the sentinels name; an unknown master set fails the dump', async () => {
-    const sentinel = await startSentinel(redis, 'mymaster');
-    try {
-      const render = (id: string, masterSet: string) => {
-        const chart = testChart();
-        const schedule = new BackupSchedule(chart, id, {
-          source: BackupSource.redis({
-            host: 'homepage-cache.test',
-            port: 26379,
-            sentinel: { masterSet },
-            password: { name: 'redis', key: 'password' },
-            image: 'redis:7.0.15-bookworm',
-            declaredSize: Size.mebibytes(64),
-          }),
-          target: TARGET.withPrefix(id),
-          schedule: '*/30 * * * *',
-          restoreDrill: { schedule: '0 3 * * *' },
-          resources: RESOURCES,
-        });
-        const objects = synth(chart);
-        return { schedule, objects, scripts: find(objects, 'ConfigMap', schedule.scriptsConfigMapName).data };
-      };
-      const atSentinel = () => newContext({ REDIS_HOST: sentinel.host, REDIS_PORT: String(sentinel.port) });
-      const r = render('sentinel-cache', 'mymaster');
-      const backup = runJob(r, 'test-sentinel-cache-backup', atSentinel());
+  test(
+    'RDB snapshot, upload, and a drill that loads it into a throwaway server',
+    () => {
+      const r = renderRedis('cache');
+      const backup = runJob(r, 'test-cache-backup', redisContext());
       expectSuccess(backup);
-      expect(backup[0].output).toContain(`snapshotting Redis at ${redis.host}:${redis.port}`);
       const [stamp] = completeSets('backups', r.schedule.target.prefix);
       expect(getObject('backups', `${r.schedule.target.prefix}/${stamp}/manifest.tsv`).toString()).toBe('keys\t2150\nexpires\t30\n');
+      const drill = runJob(r, 'test-cache-restore-drill', redisContext());
+      expectSuccess(drill);
+      expect(drill[1].output).toContain(`restore drill passed: backup ${stamp}, 2150 of 2150 keys loaded`);
+      console.log(
+        `redis backup ${backup.map((x) => `${x.step} ${x.ms} ms`).join(', ')}; drill ${drill.map((x) => `${x.step} ${x.ms} ms`).join(', ')}`,
+      );
 
-      const unknown = failure(runJob(render('lost-cache', 'othermaster'), 'test-lost-cache-backup', atSentinel()));
-      expect([unknown.step, unknown.output]).toEqual(['dump', expect.stringContaining('the sentinels know no master named othermaster')]);
-    } finally {
-      await sentinel.stop();
-    }
-  }, 120_000);
+      // A wrong password fails the snapshot; a corrupted RDB fails the drill.
+      const denied = failure(
+        runJob(
+          r,
+          'test-cache-backup',
+          newContext({ REDIS_HOST: redis.host, REDIS_PORT: String(redis.port) }, { ...SECRETS, 'redis/password': 'wrong' }),
+        ),
+      );
+      expect(denied.step).toBe('dump');
+      const key = `${r.schedule.target.prefix}/${stamp}/backup.rdb`;
+      const rdb = getObject('backups', key);
+      rdb[rdb.length - 20] ^= 0xff;
+      putObject('backups', key, rdb);
+      expect(failure(runJob(r, 'test-cache-restore-drill', redisContext())).step).toBe('fetch');
+    },
+    scaled(120_000),
+  );
+
+  test(
+    'under Sentinel: the snapshot comes from the master the sentinels name; an unknown master set fails the dump',
+    async () => {
+      const sentinel = await startSentinel(redis, 'mymaster');
+      try {
+        const render = (id: string, masterSet: string) => {
+          const chart = testChart();
+          const schedule = new BackupSchedule(chart, id, {
+            source: BackupSource.redis({
+              host: 'homepage-cache.test',
+              port: 26379,
+              sentinel: { masterSet },
+              password: { name: 'redis', key: 'password' },
+              image: 'redis:7.0.15-bookworm',
+              declaredSize: Size.mebibytes(64),
+            }),
+            target: TARGET.withPrefix(id),
+            schedule: '*/30 * * * *',
+            restoreDrill: { schedule: '0 3 * * *' },
+            resources: RESOURCES,
+          });
+          const objects = synth(chart);
+          return { schedule, objects, scripts: find(objects, 'ConfigMap', schedule.scriptsConfigMapName).data };
+        };
+        const atSentinel = () => newContext({ REDIS_HOST: sentinel.host, REDIS_PORT: String(sentinel.port) });
+        const r = render('sentinel-cache', 'mymaster');
+        const backup = runJob(r, 'test-sentinel-cache-backup', atSentinel());
+        expectSuccess(backup);
+        expect(backup[0].output).toContain(`snapshotting Redis at ${redis.host}:${redis.port}`);
+        const [stamp] = completeSets('backups', r.schedule.target.prefix);
+        expect(getObject('backups', `${r.schedule.target.prefix}/${stamp}/manifest.tsv`).toString()).toBe('keys\t2150\nexpires\t30\n');
+
+        const unknown = failure(runJob(render('lost-cache', 'othermaster'), 'test-lost-cache-backup', atSentinel()));
+        expect([unknown.step, unknown.output]).toEqual(['dump', expect.stringContaining('the sentinels know no master named othermaster')]);
+      } finally {
+        await sentinel.stop();
+      }
+    },
+    scaled(120_000),
+  );
 });

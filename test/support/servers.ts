@@ -1,17 +1,56 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { createConnection, createServer } from 'net';
-import { tmpdir } from 'os';
+import { cpus, loadavg, tmpdir } from 'os';
 import { join } from 'path';
 import { hasTool } from './tools';
 
 /**
  * Throwaway servers on loopback for end-to-end tests: PostgreSQL (Debian's packages), an S3
- * endpoint (s3rver from npm) and Redis. Every wait is bounded; every server is stopped by the
- * caller's afterAll. Missing tools skip loudly locally and fail under CI (see hasTool).
+ * endpoint (s3rver from npm) and Redis. Every wait is bounded and scales with the machine's load
+ * ({@link scaled}); every server is stopped by the caller's afterAll and, should that not run (a
+ * beforeAll that timed out while a server was still starting, an interrupted run), when the Jest
+ * worker exits. Missing tools skip loudly locally and fail under CI (see hasTool).
  */
 
 const LOOPBACK = '127.0.0.1';
+
+/**
+ * How many times longer than on an idle machine a wait may take: `RELIAKIT_TIMEOUT_SCALE` when
+ * set, else the load average per core when this module loads, between 1 and 4.
+ */
+export const TIMEOUT_SCALE: number = (() => {
+  const set = Number(process.env.RELIAKIT_TIMEOUT_SCALE);
+  if (Number.isFinite(set) && set > 0) return set;
+  return Math.min(4, Math.max(1, loadavg()[0] / Math.max(1, cpus().length)));
+})();
+
+/** `ms` scaled for the machine's load: every timeout of the end-to-end suites goes through this. */
+export function scaled(ms: number): number {
+  return Math.round(ms * TIMEOUT_SCALE);
+}
+
+/** Synchronous last-resort stops of the servers still running, run when the process exits. */
+const running = new Set<() => void>();
+let exitHook = false;
+
+/** Registers `stop` to run at exit unless the returned function (the normal stop) ran first. */
+function stopAtExit(stop: () => void): () => void {
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', () => {
+      for (const s of [...running]) {
+        try {
+          s();
+        } catch {
+          // best effort: the process is exiting
+        }
+      }
+    });
+  }
+  running.add(stop);
+  return () => running.delete(stop);
+}
 
 /** A free TCP port on loopback (closed again before returning; the caller binds it right away). */
 export function freePort(): Promise<number> {
@@ -68,7 +107,7 @@ export function hasBackupTools(): boolean {
 }
 
 function run(command: string, args: readonly string[], timeoutMs: number): string {
-  const r = spawnSync(command, [...args], { encoding: 'utf8', timeout: timeoutMs });
+  const r = spawnSync(command, [...args], { encoding: 'utf8', timeout: scaled(timeoutMs) });
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
   return r.stdout;
 }
@@ -100,40 +139,55 @@ export async function startPostgres(password = 'drill-secret'): Promise<Postgres
   const port = await freePort();
   const pwfile = join(dir, 'pwfile');
   writeFileSync(pwfile, `${password}\n`);
-  if (process.getuid?.() === 0) {
-    spawnSync('chown', ['-R', 'postgres:postgres', dir]);
-    chownSync(dir, Number(run('id', ['-u', 'postgres'], 5000).trim()), Number(run('id', ['-g', 'postgres'], 5000).trim()));
+  const halt = () => {
+    if (existsSync(join(dir, 'data', 'postmaster.pid'))) {
+      spawnSync(...asPostgres(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'immediate', '-w', '-t', '20', 'stop']), {
+        timeout: scaled(30_000),
+      });
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const unregister = stopAtExit(halt);
+  try {
+    if (process.getuid?.() === 0) {
+      spawnSync('chown', ['-R', 'postgres:postgres', dir]);
+      chownSync(dir, Number(run('id', ['-u', 'postgres'], 5000).trim()), Number(run('id', ['-g', 'postgres'], 5000).trim()));
+    }
+    run(
+      ...asPostgres(join(bin, 'initdb'), [
+        '-D',
+        join(dir, 'data'),
+        '-U',
+        'postgres',
+        '--auth-local=trust',
+        '--auth-host=scram-sha-256',
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--locale=C.UTF-8',
+        '--no-sync',
+      ]),
+      60_000,
+    );
+    run(
+      ...asPostgres(join(bin, 'pg_ctl'), [
+        '-D',
+        join(dir, 'data'),
+        '-w',
+        '-t',
+        String(Math.round(scaled(30_000) / 1000)),
+        '-l',
+        join(dir, 'log'),
+        '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=${LOOPBACK} -c fsync=off -c full_page_writes=off`,
+        'start',
+      ]),
+      40_000,
+    );
+  } catch (e) {
+    unregister();
+    halt();
+    throw e;
   }
-  run(
-    ...asPostgres(join(bin, 'initdb'), [
-      '-D',
-      join(dir, 'data'),
-      '-U',
-      'postgres',
-      '--auth-local=trust',
-      '--auth-host=scram-sha-256',
-      `--pwfile=${pwfile}`,
-      '--encoding=UTF8',
-      '--locale=C.UTF-8',
-      '--no-sync',
-    ]),
-    60_000,
-  );
-  run(
-    ...asPostgres(join(bin, 'pg_ctl'), [
-      '-D',
-      join(dir, 'data'),
-      '-w',
-      '-t',
-      '30',
-      '-l',
-      join(dir, 'log'),
-      '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=${LOOPBACK} -c fsync=off -c full_page_writes=off`,
-      'start',
-    ]),
-    40_000,
-  );
   const major = Number(/(\d+)\/bin$/.exec(bin)?.[1]);
   const psqlArgs = (database: string) => [
     '-X',
@@ -158,15 +212,13 @@ export async function startPostgres(password = 'drill-secret'): Promise<Postgres
     copyOut: (database, table) => {
       // The session settings pg_dump uses, so values print the same way as in a dump.
       const sql = `SET extra_float_digits = 3; SET datestyle = ISO; SET intervalstyle = postgres; COPY ${table} TO STDOUT`;
-      const r = spawnSync('psql', [...psqlArgs(database), '-c', sql], { timeout: 60_000, maxBuffer: 512 * 1024 * 1024 });
+      const r = spawnSync('psql', [...psqlArgs(database), '-c', sql], { timeout: scaled(60_000), maxBuffer: 512 * 1024 * 1024 });
       if (r.status !== 0) throw new Error(`COPY ${table} failed: ${r.stderr.toString()}`);
       return r.stdout;
     },
     stop: () => {
-      spawnSync(...asPostgres(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'immediate', '-w', '-t', '20', 'stop']), {
-        timeout: 30_000,
-      });
-      rmSync(dir, { recursive: true, force: true });
+      unregister();
+      halt();
     },
   };
 }
@@ -187,7 +239,7 @@ function stopChild(child: ChildProcess): Promise<void> {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       resolve();
-    }, 5000);
+    }, scaled(5000));
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
@@ -196,23 +248,48 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * Spawns a server process that is killed when the process exits, waits until `port` accepts
+ * connections (killing it when it does not), and returns it with its stop.
+ */
+async function spawnServer(
+  what: string,
+  command: string,
+  args: readonly string[],
+  port: number,
+  dir: string,
+  waitMs: number,
+): Promise<() => Promise<void>> {
+  const child = spawn(command, [...args], { stdio: 'ignore' });
+  const unregister = stopAtExit(() => {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const stop = async () => {
+    unregister();
+    await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) => reject(new Error(`${what} exited (${code ?? signal}) before listening on ${port}`))),
+  );
+  exited.catch(() => undefined); // it exits at stop too: only the race below listens
+  try {
+    await Promise.race([waitForPort(port, scaled(waitMs), what), exited]);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return stop;
+}
+
 /** s3rver on a random loopback port with `buckets` created (≈ 0.5 s). */
 export async function startS3(buckets: readonly string[]): Promise<S3Server> {
   const dir = mkdtempSync(join(tmpdir(), 'reliakit-s3-'));
   const port = await freePort();
   const args = ['-d', dir, '-a', LOOPBACK, '-p', String(port), '--silent', ...buckets.flatMap((b) => ['--configure-bucket', b])];
-  const child = spawn(join(__dirname, '../../node_modules/.bin/s3rver'), args, { stdio: 'ignore' });
-  await waitForPort(port, 15_000, 's3rver');
-  return {
-    endpoint: `http://${LOOPBACK}:${port}`,
-    port,
-    accessKeyId: 'S3RVER',
-    secretAccessKey: 'S3RVER',
-    stop: async () => {
-      await stopChild(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const stop = await spawnServer('s3rver', join(__dirname, '../../node_modules/.bin/s3rver'), args, port, dir, 15_000);
+  return { endpoint: `http://${LOOPBACK}:${port}`, port, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', stop };
 }
 
 /** A running redis-server. */
@@ -234,21 +311,14 @@ export function hasRedisTools(): boolean {
 export async function startRedis(password = 'redis-secret'): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'reliakit-redis-'));
   const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', LOOPBACK, '--requirepass', password, '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: 'ignore' },
-  );
-  await waitForPort(port, 10_000, 'redis-server');
+  const args = ['--port', String(port), '--bind', LOOPBACK, '--requirepass', password, '--save', '', '--appendonly', 'no', '--dir', dir];
+  const stop = await spawnServer('redis-server', 'redis-server', args, port, dir, 10_000);
   return {
     host: LOOPBACK,
     port,
     password,
-    cli: (...args) => run('redis-cli', ['-h', LOOPBACK, '-p', String(port), '--no-auth-warning', '-a', password, ...args], 10_000),
-    stop: async () => {
-      await stopChild(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    cli: (...cliArgs) => run('redis-cli', ['-h', LOOPBACK, '-p', String(port), '--no-auth-warning', '-a', password, ...cliArgs], 10_000),
+    stop,
   };
 }
 
@@ -278,14 +348,6 @@ export async function startSentinel(master: RedisServer, masterSet: string): Pro
       '',
     ].join('\n'),
   );
-  const child = spawn('redis-server', [join(dir, 'sentinel.conf'), '--sentinel'], { stdio: 'ignore' });
-  await waitForPort(port, 10_000, 'redis-sentinel');
-  return {
-    host: LOOPBACK,
-    port,
-    stop: async () => {
-      await stopChild(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const stop = await spawnServer('redis-sentinel', 'redis-server', [join(dir, 'sentinel.conf'), '--sentinel'], port, dir, 10_000);
+  return { host: LOOPBACK, port, stop };
 }
