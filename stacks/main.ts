@@ -4,23 +4,20 @@
  */
 import { ClusterSecretStoreSpecProviderAwsService } from '../imports/external-secrets-clustersecretstore-external-secrets.io';
 import { Environment, ReliakitApp } from '../lib';
-import { homepageStack } from './homepage';
-import { listingsStack } from './listings';
-import { llmDataVaultStack } from './llm-data-vault';
 import { OFFSITE_REGION } from './offsite-backups';
-import { postfactaStack } from './postfacta';
-import { socialBackendStack } from './social-backend';
+import { SYSTEMS } from './systems';
 
 /** The GitOps repository Flux reads `dist/` from. */
 export const GITOPS_REPOSITORY = 'https://github.com/lucena-cloud/gitops.git';
 
-/** Every system, in synthesis order. */
-export const SYSTEMS = [homepageStack, postfactaStack, llmDataVaultStack, socialBackendStack, listingsStack] as const;
+export { SYSTEMS } from './systems';
 
 /** Builds the app; `outdir` overrides `$CDK8S_OUTDIR` (tests synthesize into temp directories). */
 export function buildApp(outdir?: string): ReliakitApp {
   const app = new ReliakitApp({
     outdir,
+    // Every broken rule of every construct in one error, each with the stack line that caused it.
+    deferValidation: true,
     source: { url: GITOPS_REPOSITORY, branch: 'main' },
     // The cluster's operators and CRDs (prometheus-operator, CloudNativePG, cert-manager, Traefik,
     // external-secrets, LitmusChaos) as pinned Helm releases, in the Flux Kustomization

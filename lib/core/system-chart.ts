@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { isDnsLabel, recommendedLabels, RELIAKIT_VERSION, repeatedSystemName } from './conventions';
 import { Environment } from './environment';
 import { hasScrapeSelectors, hasScrapeTargets, JOB_LABEL_RULE, unmatchedSelectors } from './scrape-targets';
-import { Violations } from './validation';
+import { recordCreationSite, Violations } from './validation';
 
 const SYSTEM_CHART = Symbol.for('reliakit.SystemChart');
 const SYSTEM_STAGE = Symbol.for('reliakit.SystemStage');
@@ -165,6 +165,7 @@ export class SystemChart extends Chart {
 
     stage.registerSystem(this);
     // At validation: components, monitors and queries are added after the chart.
+    recordCreationSite(this);
     this.node.addValidation({ validate: () => [...this.validateComponentIds(), ...this.validateSelectors()] });
   }
 

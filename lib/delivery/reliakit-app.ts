@@ -18,6 +18,7 @@ import { withRolloutTimeout } from './flux-timeout';
 import { protectFromPrune } from './prune-protection';
 import { reliabilityReport } from './reliability-report';
 import { SystemChart } from '../core/system-chart';
+import { deferViolations, ValidationError, ValidationProblem, validationProblems } from '../core/validation';
 import { appDirectory, clusterDirectory, dataDirectory, INFRASTRUCTURE, infrastructureDirectory } from './tree-layout';
 
 /** Props of a {@link ReliakitApp}. */
@@ -61,6 +62,28 @@ export interface ReliakitAppProps {
    * @default Duration.minutes(5)
    */
   readonly timeout?: Duration;
+  /**
+   * Let every construct record its broken rules instead of throwing from the first bad one:
+   * `render()` then throws one {@link ValidationError} listing every problem of every construct
+   * (with the line of user code that caused each), connection budgets and selector checks included.
+   * @default false - a construct throws as soon as it is created with broken settings
+   */
+  readonly deferValidation?: boolean;
+}
+
+/** Which part of the tree to validate and render; every part by default. */
+export interface TreeSelection {
+  /**
+   * Only these systems' directories (apps and data layer). Each environment's infrastructure and
+   * Flux directories are always rendered whole: they are shared by every system.
+   * @default - every system
+   */
+  readonly systems?: readonly string[];
+  /**
+   * Only these environments, by name (`prod`, `dev`).
+   * @default - every environment
+   */
+  readonly environments?: readonly string[];
 }
 
 /** One manifest file of a rendered directory. */
@@ -121,6 +144,7 @@ export class ReliakitApp extends App {
 
   constructor(props: ReliakitAppProps) {
     super({ outdir: props.outdir });
+    if (props.deferValidation) deferViolations(this);
     const problems: string[] = [];
     if (!/^(https?|ssh):\/\/\S+$/.test(props.source.url)) {
       problems.push(
@@ -171,28 +195,49 @@ export class ReliakitApp extends App {
     return clusterDirectory(environment);
   }
 
+  /** Every system chart of the app, in creation order. */
+  public get systemCharts(): SystemChart[] {
+    return [...this.stages.values()].flatMap((s) => s.flux.systemCharts);
+  }
+
+  /**
+   * Every problem of the selected part of the app, in tree order, each once: the rules constructs
+   * check (recorded when the app defers validation) and the `node.addValidation` checks.
+   */
+  public validate(selection: TreeSelection = {}): ValidationProblem[] {
+    if (!selection.systems && !selection.environments) return validationProblems(this);
+    const selected = this.selector(selection);
+    return validationProblems(this, (c) => {
+      const stage = [...this.stages.values()].find((s) => c === s || c.node.scopes.includes(s));
+      if (stage && !selected.environment(stage.environment)) return false;
+      const system = c.node.scopes.find(SystemChart.isSystemChart);
+      return !system || selected.system(system);
+    });
+  }
+
   /**
    * Validates the app once, then renders every chart once into its directory's files, in a
-   * stable order: the objects as JSON, before YAML. Throws listing every validation error.
+   * stable order: the objects as JSON, before YAML. Throws a {@link ValidationError} listing every
+   * validation error.
    */
-  public render(): RenderedDirectory[] {
-    const errors: string[] = [];
-    for (const c of this.node.findAll()) {
-      for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
-    }
-    if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  public render(selection: TreeSelection = {}): RenderedDirectory[] {
+    const problems = this.validate(selection);
+    if (problems.length > 0) throw new ValidationError(problems);
 
+    const selected = this.selector(selection);
     const dirs: RenderedDirectory[] = [];
     const monitoringLabels = this.fluxSettings.infrastructure?.monitoringLabels ?? {};
     const label = (o: KubeJson) => withMonitoringLabels(o, monitoringLabels);
     for (const stage of this.stages.values()) {
       const env = stage.environment;
+      if (!selected.environment(env)) continue;
       if (stage.infrastructure) {
         dirs.push(renderChart(infrastructureDirectory(env, 'controllers'), stage.infrastructure.controllers, env));
         dirs.push(renderChart(infrastructureDirectory(env, 'configs'), stage.infrastructure.configs, env));
       }
       const first = dirs.length;
       for (const system of stage.flux.systemCharts) {
+        if (!selected.system(system)) continue;
         if (system.hasDataLayer) {
           dirs.push(
             renderChart(
@@ -217,13 +262,36 @@ export class ReliakitApp extends App {
     return dirs;
   }
 
+  /** Predicates of a selection; throws naming the known systems and environments for an unknown one. */
+  private selector(selection: TreeSelection): {
+    system: (s: SystemChart) => boolean;
+    environment: (e: Environment) => boolean;
+  } {
+    const systems = [...new Set(this.systemCharts.map((s) => s.system))];
+    const environments = [...this.stages.keys()].map((e) => e.name);
+    const unknown = (asked: readonly string[] | undefined, known: string[], what: string) => {
+      const missing = (asked ?? []).filter((x) => !known.includes(x));
+      if (missing.length > 0) {
+        throw new Error(
+          `<app>: unknown ${what} ${missing.map((m) => `'${m}'`).join(', ')} — use one of ${known.map((k) => `'${k}'`).join(', ')}`,
+        );
+      }
+    };
+    unknown(selection.systems, systems, 'system');
+    unknown(selection.environments, environments, 'environment');
+    return {
+      system: (s) => !selection.systems || selection.systems.includes(s.system),
+      environment: (e) => !selection.environments || selection.environments.includes(e.name),
+    };
+  }
+
   /**
    * Every file of the tree: each directory's manifests and its kustomization.yaml, and beside each
    * system's apps its RELIABILITY.md (SLOs, alerts, probes, scaling, shutdown, backups, drills),
    * which kustomize and Flux ignore and reviewers read beside the YAML diff.
    */
-  public synthTree(): TreeFile[] {
-    return this.render().flatMap((dir) => [
+  public synthTree(selection: TreeSelection = {}): TreeFile[] {
+    return this.render(selection).flatMap((dir) => [
       ...dir.files.map((f) => ({ path: `${dir.path}/${f.name}`, content: Yaml.stringify(...f.objects) })),
       {
         path: `${dir.path}/${KUSTOMIZATION_FILE}`,
@@ -239,9 +307,9 @@ export class ReliakitApp extends App {
     ]);
   }
 
-  /** Writes the tree to `outdir` (what `cdk8s synth` runs). */
-  public synth(): void {
-    for (const file of this.synthTree()) {
+  /** Writes the tree (or the selected part of it) to `outdir` (what `cdk8s synth` runs). */
+  public synth(selection: TreeSelection = {}): void {
+    for (const file of this.synthTree(selection)) {
       const target = path.join(this.outdir, file.path);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, file.content, 'utf8');

@@ -13,7 +13,7 @@ import { Environment } from '../../core/environment';
 import { NetworkPeer } from '../../core/network-peer';
 import { imagePinningProblem, parseImage } from '../../core/image';
 import { checkResources } from '../../core/resources';
-import { Violations } from '../../core/validation';
+import { recordCreationSite, Violations } from '../../core/validation';
 import type { ReliableService } from '../../workload/reliable-service/reliable-service';
 import { SystemChart } from '../../core/system-chart';
 import { clusterProps, instancePodMonitorProps, managedRoles, objectStoreProps, scheduledBackupProps } from './cluster';
@@ -179,6 +179,7 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
 
     // The budget depends on clients added after construction, and the archive path on clusters
     // created later: check both at synthesis.
+    recordCreationSite(this);
     this.node.addValidation({ validate: () => [...this.connectionBudgetProblems(), ...this.sharedArchiveProblems()] });
 
     this.labels = recommendedLabels({
