@@ -54,5 +54,5 @@ export type { IScrapeSelectors, IScrapeTargets, LabelMatcherFact, MonitorRef, Sc
 export { StorageClass } from './storage-class';
 export { SystemChart } from './system-chart';
 export type { FluxHealthCheck, ISystemStage, SystemChartProps } from './system-chart';
-export { ValidationError } from './validation';
+export { callSite, ValidationError } from './validation';
 export type { SourceSite, ValidationProblem } from './validation';

@@ -226,40 +226,68 @@ export class ReliakitApp extends App {
 
     const selected = this.selector(selection);
     const dirs: RenderedDirectory[] = [];
+    for (const stage of this.stages.values()) {
+      if (!selected.environment(stage.environment)) continue;
+      // Every system is rendered, selected or not: the Flux directory's timeouts depend on all of them.
+      const systems = stage.flux.systemCharts.map((system) => ({ system, dirs: this.renderSystem(system) }));
+      const shared = this.renderEnvironment(
+        stage.environment,
+        systems.flatMap((s) => s.dirs),
+      );
+      dirs.push(...shared.infrastructure, ...systems.filter((s) => selected.system(s.system)).flatMap((s) => s.dirs), shared.cluster);
+    }
+    return dirs;
+  }
+
+  /**
+   * Renders one system's directories — its data layer (when it has one), then its apps — without
+   * validating: call {@link validate} (or {@link render}) first.
+   */
+  public renderSystem(system: SystemChart): RenderedDirectory[] {
+    const env = system.environment;
     const monitoringLabels = this.fluxSettings.infrastructure?.monitoringLabels ?? {};
     const label = (o: KubeJson) => withMonitoringLabels(o, monitoringLabels);
-    for (const stage of this.stages.values()) {
-      const env = stage.environment;
-      if (!selected.environment(env)) continue;
-      if (stage.infrastructure) {
-        dirs.push(renderChart(infrastructureDirectory(env, 'controllers'), stage.infrastructure.controllers, env));
-        dirs.push(renderChart(infrastructureDirectory(env, 'configs'), stage.infrastructure.configs, env));
-      }
-      const first = dirs.length;
-      for (const system of stage.flux.systemCharts) {
-        if (!selected.system(system)) continue;
-        if (system.hasDataLayer) {
-          dirs.push(
-            renderChart(
-              this.dataDirectory(env, system),
-              system,
-              env,
-              (c) => system.isDataComponent(c),
-              (o) => label(protectFromPrune(o)),
-            ),
-          );
-        }
-        dirs.push(renderChart(this.appDirectory(env, system), system, env, (c) => !system.isDataComponent(c), label));
-      }
-      // Each Kustomization waits as long as the slowest rollout of the directory it applies.
-      const byPath = new Map(dirs.slice(first).map((d) => [d.path, d.files.flatMap((f) => f.objects)]));
+    const dirs: RenderedDirectory[] = [];
+    if (system.hasDataLayer) {
       dirs.push(
-        renderChart(this.clusterDirectory(stage.environment), stage.flux, stage.environment, undefined, (o) =>
-          withRolloutTimeout(o, byPath, this.fluxSettings.timeout),
+        renderChart(
+          this.dataDirectory(env, system),
+          system,
+          env,
+          (c) => system.isDataComponent(c),
+          (o) => label(protectFromPrune(o)),
         ),
       );
     }
+    dirs.push(renderChart(this.appDirectory(env, system), system, env, (c) => !system.isDataComponent(c), label));
     return dirs;
+  }
+
+  /**
+   * Renders an environment's shared directories, without validating: its infrastructure (when the
+   * app has one) and its Flux objects, whose Kustomizations wait as long as the slowest rollout of
+   * the directory each applies — so `systemDirectories` must hold every system of the environment.
+   */
+  public renderEnvironment(
+    environment: Environment,
+    systemDirectories: readonly RenderedDirectory[],
+  ): { readonly infrastructure: RenderedDirectory[]; readonly cluster: RenderedDirectory } {
+    const stage = this.stages.get(environment);
+    if (!stage)
+      throw new Error(
+        `<app>: no system in environment '${environment.name}' — create one with app.stage(Environment.${environment.name.toUpperCase()})`,
+      );
+    const infrastructure = stage.infrastructure
+      ? [
+          renderChart(infrastructureDirectory(environment, 'controllers'), stage.infrastructure.controllers, environment),
+          renderChart(infrastructureDirectory(environment, 'configs'), stage.infrastructure.configs, environment),
+        ]
+      : [];
+    const byPath = new Map(systemDirectories.map((d) => [d.path, d.files.flatMap((f) => f.objects)]));
+    const cluster = renderChart(this.clusterDirectory(environment), stage.flux, environment, undefined, (o) =>
+      withRolloutTimeout(o, byPath, this.fluxSettings.timeout),
+    );
+    return { infrastructure, cluster };
   }
 
   /** Predicates of a selection; throws naming the known systems and environments for an unknown one. */
@@ -291,7 +319,12 @@ export class ReliakitApp extends App {
    * which kustomize and Flux ignore and reviewers read beside the YAML diff.
    */
   public synthTree(selection: TreeSelection = {}): TreeFile[] {
-    return this.render(selection).flatMap((dir) => [
+    return this.treeFiles(this.render(selection));
+  }
+
+  /** The files of rendered directories: their manifests, kustomization.yaml and, beside a system's apps, RELIABILITY.md. */
+  public treeFiles(dirs: readonly RenderedDirectory[]): TreeFile[] {
+    return dirs.flatMap((dir) => [
       ...dir.files.map((f) => ({ path: `${dir.path}/${f.name}`, content: Yaml.stringify(...f.objects) })),
       {
         path: `${dir.path}/${KUSTOMIZATION_FILE}`,
