@@ -52,8 +52,20 @@ export function systemOf(file: string): string {
 }
 
 const group = (o: KubeJson) => (typeof o.apiVersion === 'string' && o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : 'core');
-/** Identity across versions of the tree: a version bump of the API is a change, not a replacement. */
-const identity = (o: KubeJson) => `${group(o)}|${o.kind}|${o.metadata?.namespace ?? ''}|${o.metadata?.name}`;
+/**
+ * The environment of a file in the Flux layout (`apps/<env>/…`, `clusters/<env>/…`,
+ * `infrastructure/<env>/…`): every environment has the same object names, in its own cluster.
+ */
+export function environmentOf(file: string): string {
+  return /^(?:apps|clusters|infrastructure)\/([^/]+)\//.exec(file)?.[1] ?? '';
+}
+
+/**
+ * Identity across versions of the tree: environment, API group, kind, namespace and name — an
+ * API version bump or a move to another file is a change, not a replacement.
+ */
+const identity = (l: LocatedObject) =>
+  `${environmentOf(l.file)}|${group(l.object)}|${l.object.kind}|${l.object.metadata?.namespace ?? ''}|${l.object.metadata?.name}`;
 const label = (o: KubeJson) => `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`;
 
 const isObject = (v: unknown): v is KubeJson => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -148,16 +160,16 @@ function alertsOf(objects: readonly LocatedObject[]): Map<string, string> {
 
 /** The diff of two trees, grouped by system (sorted), objects in file order. */
 export function diffTrees(before: readonly LocatedObject[], after: readonly LocatedObject[]): SystemDiff[] {
-  const beforeById = new Map(before.map((l) => [identity(l.object), l]));
-  const afterById = new Map(after.map((l) => [identity(l.object), l]));
+  const beforeById = new Map(before.map((l) => [identity(l), l]));
+  const afterById = new Map(after.map((l) => [identity(l), l]));
   const systems = [...new Set([...before, ...after].map((l) => systemOf(l.file)))].sort();
   return systems
     .map((system): SystemDiff => {
       const inSystem = (l: LocatedObject) => systemOf(l.file) === system;
       const was = before.filter(inSystem);
       const now = after.filter(inSystem);
-      const removed = was.filter((l) => !afterById.has(identity(l.object)));
-      const added = now.filter((l) => !beforeById.has(identity(l.object)));
+      const removed = was.filter((l) => !afterById.has(identity(l)));
+      const added = now.filter((l) => !beforeById.has(identity(l)));
       const renamed = (l: LocatedObject, others: readonly LocatedObject[], verb: string): Flag[] => {
         const other = others.filter((o) => o.object.kind === l.object.kind);
         return other.length > 0
@@ -171,7 +183,7 @@ export function diffTrees(before: readonly LocatedObject[], after: readonly Loca
       };
       const objects: ObjectChange[] = [
         ...now.flatMap((l): ObjectChange[] => {
-          const old = beforeById.get(identity(l.object));
+          const old = beforeById.get(identity(l));
           if (!old)
             return [{ status: 'added', object: label(l.object), file: l.file, fields: [], flags: renamed(l, removed, 'renamed from') }];
           const fields = fieldChanges(old.object, l.object);

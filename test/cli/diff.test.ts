@@ -98,6 +98,15 @@ describe('object diff', () => {
     );
   });
 
+  test('the same object in two environments is two objects', () => {
+    const prod = at('apps/prod/shop/api.yaml', deployment('shop-api', { app: 'api' }, { replicas: 3 }));
+    const dev = (replicas: number) => at('apps/dev/shop/api.yaml', deployment('shop-api', { app: 'api' }, { replicas }));
+    const diffs = diffTrees([...prod, ...dev(1)], [...prod, ...dev(2)]);
+    expect(diffs.map((d) => [d.system, d.objects.map((o) => `${o.status} ${o.object} ${o.fields.map((f) => f.path)}`)])).toEqual([
+      ['dev/shop', ['changed Deployment shop/shop-api spec.replicas']],
+    ]);
+  });
+
   test('list items with names are compared by name, others by position', () => {
     expect(
       fieldChanges(
