@@ -50,7 +50,9 @@ export function ${fn}(stage: EnvironmentStage): SystemChart {
 
   const api = new ReliableService(chart, 'api', {
     image: 'ghcr.io/example/${system}-api:0.1.0',
-    ports: { http: 8080 },
+    ports: { http: 8080, metrics: 9090 },
+    // Prometheus scrapes /metrics on the metrics port: the SLO and the alerts read its request counter.
+    monitoring: { port: 'metrics' },
     resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
     probes: { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), maxStartupTime: Duration.seconds(60) },
     shutdown: { drainTimeout: Duration.seconds(20) },
