@@ -46,7 +46,7 @@ module.exports = {
       comment: 'The library never imports the stacks, tests or tools built on it.',
       severity: 'error',
       from: { path: '^lib/' },
-      to: { path: '^(stacks|test|bench|scripts)/' },
+      to: { path: '^(stacks|cli|test|bench|scripts)/' },
     },
     {
       name: 'no-index-inside-lib',
@@ -61,6 +61,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^stacks/' },
       to: { path: '^lib/', pathNot: '^lib/index\\.ts$' },
+    },
+    {
+      name: 'cli-uses-public-api',
+      comment: 'The CLI (cli/) uses the library through lib/index.ts only, like any user; it may import the stacks it synthesizes.',
+      severity: 'error',
+      from: { path: '^cli/' },
+      to: { path: '^lib/', pathNot: '^lib/index\\.ts$' },
+    },
+    {
+      name: 'nothing-imports-cli',
+      comment: 'The CLI sits on top: neither the library nor the stacks import it (tests and bin/ do).',
+      severity: 'error',
+      from: { path: '^(lib|stacks)/' },
+      to: { path: '^cli/' },
     },
   ],
   options: {

@@ -10,7 +10,8 @@
  */
 import { synthesize } from './synthesize';
 
-export { buildApp, GITOPS_REPOSITORY, SYSTEM_NAMES, SYSTEM_STACKS } from './synthesize';
+export { buildApp, GITOPS_REPOSITORY } from './synthesize';
+export { SYSTEMS } from './systems';
 
 /** The options of the command line. */
 export interface MainArgs {

@@ -6,66 +6,33 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ClusterSecretStoreSpecProviderAwsService } from '../imports/external-secrets-clustersecretstore-external-secrets.io';
-import { Environment, EnvironmentStage, ReliakitApp, SystemChart } from '../lib';
-import { homepageStack } from './homepage';
-import { listingsStack } from './listings';
-import { llmDataVaultStack } from './llm-data-vault';
+import { Environment, ReliakitApp, SystemChart } from '../lib';
 import { OFFSITE_REGION } from './offsite-backups';
-import { postfactaStack } from './postfacta';
 import { TRAEFIK } from './shared';
-import { socialBackendStack } from './social-backend';
+import { SYSTEMS } from './systems';
 
 /** The GitOps repository Flux reads `dist/` from. */
 export const GITOPS_REPOSITORY = 'https://github.com/lucena-cloud/gitops.git';
 
-/** A system's stack: adds the system to one environment's stage. */
-export type SystemStack = (stage: EnvironmentStage) => SystemChart;
-
-/** Every system by name (the SystemChart's `system`), in synthesis order. */
-export const SYSTEM_STACKS: Readonly<Record<string, SystemStack>> = {
-  homepage: homepageStack,
-  postfacta: postfactaStack,
-  'llm-data-vault': llmDataVaultStack,
-  'social-backend': socialBackendStack,
-  listings: listingsStack,
-};
-
-/** The names of every system, in synthesis order. */
-export const SYSTEM_NAMES: readonly string[] = Object.keys(SYSTEM_STACKS);
-
-/** Which systems and environments to build; every one by default. */
+/** Which systems and environments to write; every one by default. */
 export interface Selection {
-  /** System names (see {@link SYSTEM_NAMES}). @default - every system */
+  /** System names (the SystemCharts' `system`). @default - every system */
   readonly systems?: readonly string[];
   /** Environment names (`prod`, `dev`). @default - every environment */
   readonly envs?: readonly string[];
 }
 
-function select<T>(what: string, names: readonly string[] | undefined, all: readonly string[], get: (name: string) => T): T[] {
-  if (names === undefined) return all.map(get);
-  if (names.length === 0) throw new Error(`no ${what} selected — name one of ${all.map((n) => `'${n}'`).join(', ')}`);
-  const unknown = names.filter((n) => !all.includes(n));
-  if (unknown.length > 0) {
-    throw new Error(`unknown ${what} ${unknown.map((n) => `'${n}'`).join(', ')} — use one of ${all.map((n) => `'${n}'`).join(', ')}`);
-  }
-  // Synthesis order, whatever the order asked for: the tree is the same for the same selection.
-  return all.filter((n) => names.includes(n)).map(get);
-}
-
 /**
- * Builds the app of the selected systems and environments; `outdir` overrides `$CDK8S_OUTDIR`
- * (tests synthesize into temp directories).
+ * Builds the app: every system of stacks/systems.ts in every environment. `outdir` overrides
+ * `$CDK8S_OUTDIR` (tests synthesize into temp directories). A selection narrows what is rendered
+ * and written ({@link synthesize}), never what is built: an environment's Flux timeouts and
+ * infrastructure depend on all of its systems.
  */
-export function buildApp(outdir?: string, selection: Selection = {}): ReliakitApp {
-  const stacks = select('system', selection.systems, SYSTEM_NAMES, (name) => ({ name, stack: SYSTEM_STACKS[name] }));
-  const envs = select(
-    'environment',
-    selection.envs,
-    Environment.ALL.map((e) => e.name),
-    (name) => Environment.of(name),
-  );
+export function buildApp(outdir?: string): ReliakitApp {
   const app = new ReliakitApp({
     outdir,
+    // Every broken rule of every construct in one error, each with the stack line that caused it.
+    deferValidation: true,
     source: { url: GITOPS_REPOSITORY, branch: 'main' },
     // The cluster's operators and CRDs (prometheus-operator, CloudNativePG, cert-manager, Traefik,
     // external-secrets, LitmusChaos) as pinned Helm releases, in the Flux Kustomization
@@ -83,11 +50,8 @@ export function buildApp(outdir?: string, selection: Selection = {}): ReliakitAp
       traefik: TRAEFIK,
     },
   });
-  for (const env of envs) {
-    for (const { name, stack } of stacks) {
-      const chart = stack(app.stage(env));
-      if (chart.system !== name) throw new Error(`SYSTEM_STACKS['${name}'] builds the system '${chart.system}' — key it by that name`);
-    }
+  for (const env of Environment.ALL) {
+    for (const system of SYSTEMS) system(app.stage(env));
   }
   return app;
 }
@@ -138,9 +102,9 @@ function checkCleanable(outdir: string): void {
 export function synthesize(options: SynthesizeOptions = {}): SynthesisResult {
   const outdir = path.resolve(options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
   if (options.clean) checkCleanable(outdir);
-  const app = buildApp(outdir, options);
-  const dirs = app.render();
-  const tree = app.synthTree(dirs);
+  const app = buildApp(outdir);
+  const dirs = app.render({ systems: options.systems, environments: options.envs });
+  const tree = app.treeFiles(dirs);
   // Only once the tree is rendered: a validation error leaves the previous tree in place.
   if (options.clean) fs.rmSync(outdir, { recursive: true, force: true });
   app.writeTree(tree);

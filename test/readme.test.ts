@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { ReliakitApp } from '../lib';
-import { formatViolations, SchemaValidator } from './support/schema-validator';
+import { formatViolations, SchemaValidator } from '../cli/audit/schema-validator';
 
 const REPO = path.resolve(__dirname, '..');
 

@@ -60,3 +60,5 @@ export { PriorityClass } from './priority-class';
 export { PolarisExemption } from './polaris-exemption';
 export { SystemChart } from './system-chart';
 export type { FluxHealthCheck, ISystemStage, SystemChartProps } from './system-chart';
+export { callSite, ValidationError } from './validation';
+export type { SourceSite, ValidationProblem } from './validation';

@@ -6,7 +6,7 @@ import { isDnsLabel, recommendedLabels, RELIAKIT_VERSION, repeatedSystemName, re
 import { Environment } from './environment';
 import { namespaceNetworkPolicies } from './network';
 import { hasScrapeSelectors, hasScrapeTargets, JOB_LABEL_RULE, readsOwnTargets, unmatchedSelectors } from './scrape-targets';
-import { Violations } from './validation';
+import { recordCreationSite, Violations } from './validation';
 import type { IReliabilityFacts, PlanDeviationFact, ReliabilityFacts } from './reliability-facts';
 
 const SYSTEM_CHART = Symbol.for('reliakit.SystemChart');
@@ -186,6 +186,7 @@ export class SystemChart extends Chart implements IReliabilityFacts {
 
     stage.registerSystem(this);
     // At validation: components, monitors and queries are added after the chart.
+    recordCreationSite(this);
     this.node.addValidation({ validate: () => [...this.validateComponentIds(), ...this.validateSelectors()] });
   }
 

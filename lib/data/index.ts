@@ -40,3 +40,6 @@ export type { RedisCacheProps, RedisPersistenceProps, SentinelProps } from './re
 export { RedisCache } from './redis-cache/redis-cache';
 export { SecretStore, SyncedSecret } from './synced-secret';
 export type { RemoteKeyProps, SyncedSecretProps } from './synced-secret';
+// The one list of Secret producers: `reliakit audit` resolves Secret references against it.
+export { producedSecrets } from './secret-producers';
+export type { ProducedSecret, SecretProducerObject } from './secret-producers';

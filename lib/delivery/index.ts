@@ -10,4 +10,4 @@ export type { InfrastructureConfigsProps } from './infrastructure-configs';
 export { Infrastructure } from './infrastructure';
 export type { InfrastructureChartProps } from './infrastructure';
 export { ReliakitApp } from './reliakit-app';
-export type { ReliakitAppProps, RenderedDirectory, RenderedFile, TreeFile } from './reliakit-app';
+export type { ReliakitAppProps, RenderedDirectory, RenderedFile, TreeFile, TreeSelection } from './reliakit-app';

@@ -22,6 +22,7 @@ import { protectFromPrune } from './prune-protection';
 import { reliabilityReport } from './reliability-report';
 import { ApiServerEndpoint } from '../core/api-server';
 import { SystemChart } from '../core/system-chart';
+import { deferViolations, ValidationError, ValidationProblem, validationProblems } from '../core/validation';
 import { appDirectory, clusterDirectory, dataDirectory, INFRASTRUCTURE, infrastructureDirectory } from './tree-layout';
 
 /** Props of a {@link ReliakitApp}. */
@@ -71,6 +72,29 @@ export interface ReliakitAppProps {
    * @default ApiServerEndpoint.privateRanges() — any RFC 1918 address on TCP 443 and 6443
    */
   readonly apiServer?: ApiServerEndpoint;
+
+  /**
+   * Let every construct record its broken rules instead of throwing from the first bad one:
+   * `render()` then throws one {@link ValidationError} listing every problem of every construct
+   * (with the line of user code that caused each), connection budgets and selector checks included.
+   * @default false - a construct throws as soon as it is created with broken settings
+   */
+  readonly deferValidation?: boolean;
+}
+
+/** Which part of the tree to validate and render; every part by default. */
+export interface TreeSelection {
+  /**
+   * Only these systems' directories (apps and data layer). Each environment's infrastructure and
+   * Flux directories are always rendered whole: they are shared by every system.
+   * @default - every system
+   */
+  readonly systems?: readonly string[];
+  /**
+   * Only these environments, by name (`prod`, `dev`).
+   * @default - every environment
+   */
+  readonly environments?: readonly string[];
 }
 
 /** One manifest file of a rendered directory. */
@@ -133,6 +157,8 @@ export class ReliakitApp extends App {
   constructor(props: ReliakitAppProps) {
     super({ outdir: props.outdir });
     this.apiServer = props.apiServer;
+    if (props.deferValidation) deferViolations(this);
+    this.node.addValidation({ validate: () => this.gatewayPlatformErrors() });
     const problems: string[] = [];
     if (!/^(https?|ssh):\/\/\S+$/.test(props.source.url)) {
       problems.push(
@@ -183,51 +209,122 @@ export class ReliakitApp extends App {
     return clusterDirectory(environment);
   }
 
+  /** Every system chart of the app, in creation order. */
+  public get systemCharts(): SystemChart[] {
+    return [...this.stages.values()].flatMap((s) => s.flux.systemCharts);
+  }
+
+  /**
+   * Every problem of the selected part of the app, in tree order, each once: the rules constructs
+   * check (recorded when the app defers validation) and the `node.addValidation` checks.
+   */
+  public validate(selection: TreeSelection = {}): ValidationProblem[] {
+    if (!selection.systems && !selection.environments) return validationProblems(this);
+    const selected = this.selector(selection);
+    return validationProblems(this, (c) => {
+      const stage = [...this.stages.values()].find((s) => c === s || c.node.scopes.includes(s));
+      if (stage && !selected.environment(stage.environment)) return false;
+      const system = c.node.scopes.find(SystemChart.isSystemChart);
+      return !system || selected.system(system);
+    });
+  }
+
   /**
    * Validates the app once, then renders every chart once into its directory's files, in a
-   * stable order: the objects as JSON, before YAML. Throws listing every validation error.
+   * stable order: the objects as JSON, before YAML. Throws a {@link ValidationError} listing every
+   * validation error.
    */
-  public render(): RenderedDirectory[] {
-    const errors: string[] = [];
-    for (const c of this.node.findAll()) {
-      for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
-    }
-    errors.push(...this.gatewayPlatformErrors());
-    if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  public render(selection: TreeSelection = {}): RenderedDirectory[] {
+    const problems = this.validate(selection);
+    if (problems.length > 0) throw new ValidationError(problems);
 
+    const selected = this.selector(selection);
     const dirs: RenderedDirectory[] = [];
+    for (const stage of this.stages.values()) {
+      if (!selected.environment(stage.environment)) continue;
+      // Every system is rendered, selected or not: the Flux directory's timeouts depend on all of them.
+      const systems = stage.flux.systemCharts.map((system) => ({ system, dirs: this.renderSystem(system) }));
+      const shared = this.renderEnvironment(
+        stage.environment,
+        systems.flatMap((s) => s.dirs),
+      );
+      dirs.push(...shared.infrastructure, ...systems.filter((s) => selected.system(s.system)).flatMap((s) => s.dirs), shared.cluster);
+    }
+    return dirs;
+  }
+
+  /**
+   * Renders one system's directories — its data layer (when it has one), then its apps — without
+   * validating: call {@link validate} (or {@link render}) first.
+   */
+  public renderSystem(system: SystemChart): RenderedDirectory[] {
+    const env = system.environment;
     const monitoringLabels = this.fluxSettings.infrastructure?.monitoringLabels ?? {};
     const label = (o: KubeJson) => withMonitoringLabels(o, monitoringLabels);
-    for (const stage of this.stages.values()) {
-      const env = stage.environment;
-      if (stage.infrastructure) {
-        dirs.push(renderChart(infrastructureDirectory(env, 'controllers'), stage.infrastructure.controllers, env));
-        dirs.push(renderChart(infrastructureDirectory(env, 'configs'), stage.infrastructure.configs, env));
-      }
-      const first = dirs.length;
-      for (const system of stage.flux.systemCharts) {
-        if (system.hasDataLayer) {
-          dirs.push(
-            renderChart(
-              this.dataDirectory(env, system),
-              system,
-              env,
-              (c) => system.isDataComponent(c),
-              (o) => label(protectFromPrune(o)),
-            ),
-          );
-        }
-        dirs.push(renderChart(this.appDirectory(env, system), system, env, (c) => !system.isDataComponent(c), label));
-      }
-      // Each Kustomization waits as long as the slowest rollout of the directory it applies.
-      const byPath = new Map(dirs.slice(first).map((d) => [d.path, d.files.flatMap((f) => f.objects)]));
+    const dirs: RenderedDirectory[] = [];
+    if (system.hasDataLayer) {
       dirs.push(
-        renderChart(this.clusterDirectory(stage.environment), stage.flux, stage.environment, undefined, (o) =>
-          withRolloutTimeout(o, byPath, this.fluxSettings.timeout),
+        renderChart(
+          this.dataDirectory(env, system),
+          system,
+          env,
+          (c) => system.isDataComponent(c),
+          (o) => label(protectFromPrune(o)),
         ),
       );
     }
+    dirs.push(renderChart(this.appDirectory(env, system), system, env, (c) => !system.isDataComponent(c), label));
     return dirs;
+  }
+
+  /**
+   * Renders an environment's shared directories, without validating: its infrastructure (when the
+   * app has one) and its Flux objects, whose Kustomizations wait as long as the slowest rollout of
+   * the directory each applies — so `systemDirectories` must hold every system of the environment.
+   */
+  public renderEnvironment(
+    environment: Environment,
+    systemDirectories: readonly RenderedDirectory[],
+  ): { readonly infrastructure: RenderedDirectory[]; readonly cluster: RenderedDirectory } {
+    const stage = this.stages.get(environment);
+    if (!stage)
+      throw new Error(
+        `<app>: no system in environment '${environment.name}' — create one with app.stage(Environment.${environment.name.toUpperCase()})`,
+      );
+    const infrastructure = stage.infrastructure
+      ? [
+          renderChart(infrastructureDirectory(environment, 'controllers'), stage.infrastructure.controllers, environment),
+          renderChart(infrastructureDirectory(environment, 'configs'), stage.infrastructure.configs, environment),
+        ]
+      : [];
+    const byPath = new Map(systemDirectories.map((d) => [d.path, d.files.flatMap((f) => f.objects)]));
+    const cluster = renderChart(this.clusterDirectory(environment), stage.flux, environment, undefined, (o) =>
+      withRolloutTimeout(o, byPath, this.fluxSettings.timeout),
+    );
+    return { infrastructure, cluster };
+  }
+
+  /** Predicates of a selection; throws naming the known systems and environments for an unknown one. */
+  private selector(selection: TreeSelection): {
+    system: (s: SystemChart) => boolean;
+    environment: (e: Environment) => boolean;
+  } {
+    const systems = [...new Set(this.systemCharts.map((s) => s.system))];
+    const environments = [...this.stages.keys()].map((e) => e.name);
+    const unknown = (asked: readonly string[] | undefined, known: string[], what: string) => {
+      const missing = (asked ?? []).filter((x) => !known.includes(x));
+      if (missing.length > 0) {
+        throw new Error(
+          `<app>: unknown ${what} ${missing.map((m) => `'${m}'`).join(', ')} — use one of ${known.map((k) => `'${k}'`).join(', ')}`,
+        );
+      }
+    };
+    unknown(selection.systems, systems, 'system');
+    unknown(selection.environments, environments, 'environment');
+    return {
+      system: (s) => !selection.systems || selection.systems.includes(s.system),
+      environment: (e) => !selection.environments || selection.environments.includes(e.name),
+    };
   }
 
   /**
@@ -236,7 +333,12 @@ export class ReliakitApp extends App {
    * which kustomize and Flux ignore and reviewers read beside the YAML diff. `dirs`: the
    * directories {@link render} returned, when the caller rendered them already.
    */
-  public synthTree(dirs: readonly RenderedDirectory[] = this.render()): TreeFile[] {
+  public synthTree(selection: TreeSelection = {}): TreeFile[] {
+    return this.treeFiles(this.render(selection));
+  }
+
+  /** The files of rendered directories: their manifests, kustomization.yaml and, beside a system's apps, RELIABILITY.md. */
+  public treeFiles(dirs: readonly RenderedDirectory[]): TreeFile[] {
     return dirs.flatMap((dir) => [
       ...dir.files.map((f) => ({ path: `${dir.path}/${f.name}`, content: stringifyManifests(...f.objects) })),
       {
@@ -269,7 +371,7 @@ export class ReliakitApp extends App {
       .filter((g) => describe(g.traefik) !== describe(installed))
       .map(
         (g) =>
-          `[${g.node.path}] 'traefik' (${describe(g.traefik)}) is not the Traefik the app installs (infrastructure.traefik: ${describe(installed)}) — pass the same TraefikPlatform to both`,
+          `${g.node.path}: 'traefik' (${describe(g.traefik)}) is not the Traefik the app installs (infrastructure.traefik: ${describe(installed)}) — pass the same TraefikPlatform to both`,
       );
   }
 
@@ -287,9 +389,9 @@ export class ReliakitApp extends App {
     }
   }
 
-  /** Writes the tree to `outdir` (what `cdk8s synth` runs). */
-  public synth(): void {
-    this.writeTree(this.synthTree());
+  /** Writes the tree (or the selected part of it) to `outdir` (what `cdk8s synth` runs). */
+  public synth(selection: TreeSelection = {}): void {
+    this.writeTree(this.synthTree(selection));
   }
 }
 

@@ -6,7 +6,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { Environment, ReliakitApp, SystemChart } from '../../lib';
 import { buildApp } from '../../stacks/main';
-import { formatViolations, SchemaValidator } from '../support/schema-validator';
+import { formatViolations, SchemaValidator } from '../../cli/audit/schema-validator';
 import { find, Manifest } from '../support/synth';
 import { hasTool } from '../support/tools';
 

@@ -17,9 +17,10 @@ import {
 import { hasScrapeTargets } from '../../lib/core/scrape-targets';
 import { metricNames } from '../../lib/observability/dashboards/panels/metric-names';
 import { buildApp } from '../../stacks/main';
-import { formatViolations, SchemaValidator } from '../support/schema-validator';
+import { formatViolations, SchemaValidator } from '../../cli/audit/schema-validator';
 import { Manifest, ofKind } from '../support/synth';
 import { objectsBySystem, unproducedSecretReferences } from '../support/tree';
+import { runRules } from '../../cli/audit/rules';
 
 const app = buildApp();
 const dirs = app.render();
@@ -343,6 +344,10 @@ describe.each(cases)('%s', (name, objects) => {
       ...new Set(rules.filter((r) => r.record && r.labels?.slo).map((r) => `service="${r.labels.service}",slo="${r.labels.slo}"`)),
     ];
     expect(recorded.filter((pair) => !exprs.some((e) => e.expr.includes(pair)))).toEqual([]);
+  });
+
+  test("the audit's rules (`reliakit audit`) find nothing: selectors, references, probes, resources, PDBs", () => {
+    expect(runRules(objects.map((object, index) => ({ file: name, index, object })))).toEqual([]);
   });
 
   test('no Secret objects and no literal env values that look like credentials', () => {

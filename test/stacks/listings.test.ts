@@ -26,10 +26,7 @@ describe.each(Environment.ALL)('listings ($name)', (env) => {
   const service = find(objects, 'Deployment', 'listings-service');
   const worker = find(objects, 'Deployment', 'listings-worker');
 
-  // What reviewers read in a PR: the whole chart, one snapshot per environment.
-  test('snapshot', () => {
-    expect(objects).toMatchSnapshot();
-  });
+  // The snapshot of the whole chart, per environment, is in snapshots.test.ts (over the system list).
 
   test('§Configuration › Server Ports: gRPC 50053 (h2c), HTTP 8086, metrics 9093', () => {
     expect(find(objects, 'Service', 'listings-service').spec.ports).toEqual([

@@ -14,7 +14,7 @@
  */
 import { parse } from 'yaml';
 import { buildApp } from '../../stacks/main';
-import { formatViolations, SchemaValidator } from '../support/schema-validator';
+import { formatViolations, SchemaValidator } from '../../cli/audit/schema-validator';
 import { Manifest } from '../support/synth';
 import { objectsBySystem } from '../support/tree';
 

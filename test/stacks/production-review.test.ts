@@ -5,9 +5,10 @@
  */
 import { SystemChart } from '../../lib';
 import { buildApp } from '../../stacks/main';
-import { formatViolations, SchemaValidator } from '../support/schema-validator';
+import { formatViolations, SchemaValidator } from '../../cli/audit/schema-validator';
 import { Manifest } from '../support/synth';
 import { environmentTrees, unproducedSecretReferences } from '../support/tree';
+import { runRules } from '../../cli/audit/rules';
 
 const app = buildApp();
 const dirs = app.render();
@@ -58,6 +59,10 @@ describe.each(trees)('%s tree', (_env, entries) => {
   // Finding 1: the social-backend and listings backup credentials were written only by Pulumi.
   test('every Secret an object reads is produced in the same tree (synced, issued or operator-generated)', () => {
     expect(unproducedSecretReferences(objects)).toEqual([]);
+  });
+
+  test("the audit's rules find nothing over the whole tree, Flux dependencies included", () => {
+    expect(runRules(entries.map((e, index) => ({ file: e.dir, index, object: e.object })))).toEqual([]);
   });
 
   // Finding 3: deleting or renaming a data Kustomization pruned the Namespace, and with it the

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Environment, ReliakitApp, serviceMonitorTarget, SystemChart } from '../../lib';
 import type { IScrapeTargets, ScrapeTarget } from '../../lib';
-import { formatViolations, SchemaValidator } from './schema-validator';
+import { formatViolations, SchemaValidator } from '../../cli/audit/schema-validator';
 import type { KubeJson } from '../../lib';
 
 /** A Kubernetes object as synthesized (JSON). */

@@ -16,7 +16,7 @@ import { Environment } from '../../core/environment';
 import { NetworkPeer } from '../../core/network-peer';
 import { imagePinningProblem, parseImage } from '../../core/image';
 import { checkResources } from '../../core/resources';
-import { Violations } from '../../core/validation';
+import { recordCreationSite, Violations } from '../../core/validation';
 import type { ReliableService } from '../../workload/reliable-service/reliable-service';
 import { SystemChart } from '../../core/system-chart';
 import { backupRoleSecretProps } from './backup-role';
@@ -209,6 +209,7 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
 
     // The budget depends on clients added after construction, and the archive path on clusters
     // created later: check both at synthesis.
+    recordCreationSite(this);
     this.node.addValidation({ validate: () => [...this.connectionBudgetProblems(), ...this.sharedArchiveProblems()] });
 
     this.labels = recommendedLabels({

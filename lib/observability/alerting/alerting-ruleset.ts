@@ -18,7 +18,7 @@ import type { BackupSchedule } from '../../data/backup-schedule/backup-schedule'
 import { AlertLabelKeys, isDnsLabel, isLabelValue, recommendedLabels, RELIAKIT_VERSION, resourceName } from '../../core/conventions';
 import { promqlSyntaxError } from '../promql';
 import { goDuration } from '../../core/units';
-import { Violations } from '../../core/validation';
+import { recordCreationSite, Violations } from '../../core/validation';
 import type { HAPostgres } from '../../data/ha-postgres/ha-postgres';
 import type { ReliableService } from '../../workload/reliable-service/reliable-service';
 import {
@@ -119,6 +119,7 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts, ISc
       // Lazy: SLOs and alerts are added after construction.
       spec: Lazy.any({ produce: () => this.renderSpec() }) as PrometheusRuleSpec,
     });
+    recordCreationSite(this);
     this.node.addValidation({ validate: () => this.validateRules() });
   }
 

@@ -5,7 +5,7 @@ import { GrafanaSidecar, isDnsLabel, recommendedLabels, RELIAKIT_VERSION, resour
 import { metricNames } from './panels/metric-names';
 import { DashboardSpec, dashboardQueries, dashboardSyntaxErrors, MAX_UID_LENGTH } from './panels/model';
 import { renderDashboard, stableJson } from './panels/render';
-import { Violations } from '../../core/validation';
+import { recordCreationSite, Violations } from '../../core/validation';
 import { SystemChart } from '../../core/system-chart';
 import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
 import { IScrapeSelectors, SelectorUse } from '../../core/scrape-targets';
@@ -108,6 +108,7 @@ export abstract class GrafanaDashboard extends Construct implements IReliability
       // Lazy: rows are added after construction.
       data: Lazy.any({ produce: () => ({ [this.dataKey]: this.dashboardJson() }) }) as Record<string, string>,
     });
+    recordCreationSite(this);
     this.node.addValidation({ validate: () => this.validateDashboard() });
   }
 

@@ -5,7 +5,7 @@ import { ExternalSecret } from '../../../imports/external-secrets-externalsecret
 import { backupRoleSecretProps } from '../../../lib/data/ha-postgres/backup-role';
 import { recoveryClusterProps } from '../../../lib/data/ha-postgres/recovery-cluster';
 import { StorageClass } from '../../../lib/core/storage-class';
-import { formatViolations, SchemaValidator } from '../../support/schema-validator';
+import { formatViolations, SchemaValidator } from '../../../cli/audit/schema-validator';
 import { BACKUP, BACKUP_ROLE, SPEC } from './fixtures';
 
 const LABELS = { 'app.kubernetes.io/name': 'shop-db-drill' };

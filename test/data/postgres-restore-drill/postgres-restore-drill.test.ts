@@ -6,7 +6,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 import { BackupTarget, HAPostgres, HAPostgresProps, PostgresRestoreDrill, PostgresRestoreDrillProps } from '../../../lib';
-import { formatViolations, SchemaValidator } from '../../support/schema-validator';
+import { formatViolations, SchemaValidator } from '../../../cli/audit/schema-validator';
 import { find, Manifest, synth, testChart } from '../../support/synth';
 
 const MINIO = BackupTarget.minio({

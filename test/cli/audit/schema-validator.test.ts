@@ -1,5 +1,5 @@
-import { SchemaValidator, SchemaViolation, formatViolations } from './schema-validator';
-import type { KubeJson } from '../../lib';
+import { SchemaValidator, SchemaViolation, formatViolations } from '../../../cli/audit/schema-validator';
+import type { KubeJson } from '../../../lib';
 
 // One instance for the whole file: each kind below is compiled once and then reused.
 const validator = SchemaValidator.load();

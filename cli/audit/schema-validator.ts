@@ -1,5 +1,5 @@
 /**
- * Strict Kubernetes manifest validator for the test suite.
+ * Strict Kubernetes manifest validator: `reliakit audit` and the test suite use it.
  *
  * Semantics follow `kubeconform -strict`: every object is checked against the official
  * Kubernetes 1.28 API schema or against the served version of a CustomResourceDefinition in
