@@ -48,7 +48,7 @@ import {
   WalCompression,
 } from '../lib';
 import { offsiteBackupCredentials, offsiteBackupTarget } from './offsite-backups';
-import { BACKUP_JOB_RESOURCES, TRAEFIK } from './shared';
+import { APP_LATENCY_BUCKETS, BACKUP_JOB_RESOURCES, TRAEFIK } from './shared';
 
 /**
  * Image tags deployed per component. §Tech Stack names PostgreSQL 15 and Redis 7; the service's
@@ -465,6 +465,8 @@ export function listingsStack(stage: EnvironmentStage): SystemChart {
           histogram: 'listings_http_request_duration_seconds',
           selector: `{${job}}`,
           threshold: Duration.seconds(seconds),
+          // The p99's 2 s is not a client-library default bucket: the app exposes APP_LATENCY_BUCKETS.
+          buckets: APP_LATENCY_BUCKETS,
         }),
         runbookUrl: runbook('latency'),
         ...sloSeverities,

@@ -50,7 +50,7 @@ import {
   TraefikGateway,
   WalCompression,
 } from '../lib';
-import { BACKUP_JOB_RESOURCES, TRAEFIK } from './shared';
+import { APP_LATENCY_BUCKETS, BACKUP_JOB_RESOURCES, TRAEFIK } from './shared';
 
 /**
  * Image tags deployed per component. §5.3 deploys `llm-data-vault:latest`, which is mutable (a
@@ -458,8 +458,8 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
   });
   slos.addSlo(availability);
   // A latency SLI counts requests under a bucket boundary: vault_request_duration_seconds needs a
-  // bucket at le=0.2 (the Prometheus client's defaults jump from 0.1 to 0.25). Without it the SLO
-  // reports no data (SliDataMissing) instead of looking healthy.
+  // bucket at le=0.2 (the Prometheus client's defaults jump from 0.1 to 0.25), declared as the
+  // app's buckets (APP_LATENCY_BUCKETS, the app contract). Without it the SLO would report no data.
   slos.addSlo(
     new Slo(chart, 'api-latency', {
       service: api,
@@ -467,7 +467,12 @@ export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
       name: 'latency-p99',
       objective: 99,
       window: Duration.days(30),
-      sli: Sli.latency({ histogram: 'vault_request_duration_seconds', selector: `{${job}}`, threshold: Duration.millis(200) }),
+      sli: Sli.latency({
+        histogram: 'vault_request_duration_seconds',
+        selector: `{${job}}`,
+        threshold: Duration.millis(200),
+        buckets: APP_LATENCY_BUCKETS,
+      }),
       runbookUrl: RUNBOOKS.highLatency,
       ...sloSeverities,
     }),

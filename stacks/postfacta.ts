@@ -45,7 +45,7 @@ import {
   TraefikGateway,
   WalCompression,
 } from '../lib';
-import { BACKUP_JOB_RESOURCES, TRAEFIK } from './shared';
+import { APP_LATENCY_BUCKETS, BACKUP_JOB_RESOURCES, TRAEFIK } from './shared';
 
 /**
  * Image tags deployed per component. The plan names no images or registry; these follow the
@@ -342,8 +342,8 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
   });
   slos.addSlo(availability);
   // A latency SLI counts requests under a bucket boundary: the Gin histogram needs buckets at
-  // le=0.2 and le=0.5 (the Prometheus client's defaults have 0.25, not 0.2). Without one, the SLO
-  // reports no data (SliDataMissing) instead of looking healthy.
+  // le=0.2 and le=0.5 (the Prometheus client's defaults have 0.25, not 0.2), declared as the app's
+  // buckets (APP_LATENCY_BUCKETS, the app contract). Without one, the SLO would report no data.
   for (const [id, objective, threshold] of [
     ['latency-p95', 95, 200],
     ['latency-p99', 99, 500],
@@ -355,7 +355,12 @@ export function postfactaStack(stage: EnvironmentStage): SystemChart {
         name: id,
         objective,
         window: Duration.days(30),
-        sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: `{${selector}}`, threshold: Duration.millis(threshold) }),
+        sli: Sli.latency({
+          histogram: 'http_request_duration_seconds',
+          selector: `{${selector}}`,
+          threshold: Duration.millis(threshold),
+          buckets: APP_LATENCY_BUCKETS,
+        }),
         runbookUrl: 'https://runbooks.lucena.cloud/postfacta/latency',
       }),
     );

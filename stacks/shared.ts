@@ -1,5 +1,5 @@
 /** Settings shared by the stacks. */
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-28';
 import { TraefikPlatform } from '../lib';
 
@@ -25,3 +25,14 @@ export const TRAEFIK = new TraefikPlatform({
   replicas: 2,
   trustedProxies: { hops: 1, cidrs: ['10.0.0.0/8'] },
 });
+
+/**
+ * The request-duration histogram buckets the apps expose (part of their app contract, listed in
+ * RELIABILITY.md): the Prometheus client libraries' defaults plus 0.2 s and 2 s, the thresholds of
+ * the plans' latency SLOs (p95/p99 < 200 ms, p99 < 2 s) that the defaults lack. A latency SLO reads
+ * `_bucket{le="<threshold>"}`, which exists only if the app's histogram has that boundary: each
+ * app configures its histogram with exactly this list (e.g. Go: `prometheus.HistogramOpts{Buckets: ...}`).
+ */
+export const APP_LATENCY_BUCKETS: readonly Duration[] = [5, 10, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000].map((ms) =>
+  Duration.millis(ms),
+);

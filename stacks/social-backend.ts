@@ -52,7 +52,7 @@ import {
   WalCompression,
 } from '../lib';
 import { offsiteBackupCredentials, offsiteBackupTarget } from './offsite-backups';
-import { BACKUP_JOB_RESOURCES, TRAEFIK } from './shared';
+import { APP_LATENCY_BUCKETS, BACKUP_JOB_RESOURCES, TRAEFIK } from './shared';
 
 /**
  * Image tags deployed per component. The plan names no registry; these are the release tags of
@@ -587,7 +587,8 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
     availability.set(service, slo);
     if (service === realtime) continue;
     // The latency SLI counts requests under a bucket boundary: the services' histogram needs a bucket
-    // at le=0.2 (the Prometheus client's defaults jump from 0.1 to 0.25), or the SLO reports no data.
+    // at le=0.2 (the Prometheus client's defaults jump from 0.1 to 0.25), declared as the apps'
+    // buckets (APP_LATENCY_BUCKETS, the app contract), or the SLO would report no data.
     slos.addSlo(
       new Slo(chart, `${service.component}-latency`, {
         service,
@@ -595,7 +596,12 @@ export function socialBackendStack(stage: EnvironmentStage): SystemChart {
         name: 'latency-p95',
         objective: 95,
         window: Duration.days(30),
-        sli: Sli.latency({ histogram: 'http_request_duration_seconds', selector: `{${selector}}`, threshold: Duration.millis(200) }),
+        sli: Sli.latency({
+          histogram: 'http_request_duration_seconds',
+          selector: `{${selector}}`,
+          threshold: Duration.millis(200),
+          buckets: APP_LATENCY_BUCKETS,
+        }),
         runbookUrl: runbook(service.component),
         pageSeverity: Severity.P1,
         ticketSeverity: Severity.P2,

@@ -48,6 +48,10 @@ export interface SloFact {
   readonly burnRates: readonly BurnRateFact[];
   /** Failed requests a tier's long window must hold before it fires (the low-traffic guard). */
   readonly minFailedEvents: number;
+  /** The metrics it reads from the application (its app contract). */
+  readonly reads?: readonly string[];
+  /** A latency SLI's bucket (`le`) the app's histogram must have, and whether the stack declared the app's buckets. */
+  readonly bucket?: { readonly le: string; readonly declared: boolean; readonly buckets?: readonly string[] };
 }
 
 /** One alerting rule. */
@@ -102,6 +106,10 @@ export interface ServiceFact {
   readonly terminationGracePeriod: Duration;
   /** The per-pod custom metrics its HPA scales on, each with the counter it is the rate of. */
   readonly podsMetrics?: readonly { readonly name: string; readonly fromCounter: string }[];
+  /** Where Prometheus scrapes its metrics (named port and path), if it is scraped. */
+  readonly metricsEndpoint?: { readonly port: string; readonly path: string };
+  /** Its environment variables' names, each with who set it (the stack, or a backing service's connection). */
+  readonly env?: readonly { readonly name: string; readonly from: string }[];
 }
 
 /** A rate limit of a gateway, and what each Traefik replica enforces of it. */

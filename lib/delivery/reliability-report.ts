@@ -4,6 +4,7 @@ import {
   GatewayFact,
   hasReliabilityFacts,
   ProbeFact,
+  ServiceFact,
   ReliabilityFacts,
   RestoreDrillFact,
   SeverityFact,
@@ -150,6 +151,7 @@ export function renderReport(
       );
     }
     out.push('');
+    out.push(...appContract(services, all.slos));
   }
 
   if (gateways.length > 0) {
@@ -329,4 +331,41 @@ function rateLimitSection(gateways: readonly GatewayFact[]): string[] {
     ...rows,
     '',
   ];
+}
+
+/**
+ * The app contract (pure): per service, what the stack assumes about the application — the probe
+ * endpoints it must answer, where it must serve metrics, the metrics and histogram buckets the SLOs
+ * and the HPA read, and the environment variables it is given (and by whom). None of it is checked
+ * against the app; the report makes it reviewable.
+ */
+export function appContract(services: readonly ServiceFact[], slos: readonly SloFact[]): string[] {
+  if (services.length === 0) return [];
+  const out = ['## App contract', ''];
+  out.push('What the manifests assume the application does: change the app or the stack together.', '');
+  for (const s of services) {
+    out.push(`### ${s.name}`, '');
+    const probes = [
+      ['readiness', s.readinessProbe],
+      ['liveness', s.livenessProbe],
+      ['startup', s.startupProbe],
+    ].flatMap(([kind, p]) => (p ? [`${kind} ${(p as ProbeFact).description}`] : []));
+    out.push(`- answers ${probes.join('; ')}`);
+    if (s.metricsEndpoint) out.push(`- serves Prometheus metrics on port \`${s.metricsEndpoint.port}\` at \`${s.metricsEndpoint.path}\``);
+    else out.push('- serves no Prometheus metrics (nothing scrapes it)');
+    for (const slo of slos.filter((x) => x.service === s.name)) {
+      const reads = (slo.reads ?? []).map((m) => `\`${m}\``).join(', ');
+      const bucket = slo.bucket
+        ? `; its histogram has a \`le="${slo.bucket.le}"\` bucket (${slo.bucket.declared ? `not a client-library default: the app's histogram buckets are ${(slo.bucket.buckets ?? []).join(', ')}` : 'a client-library default bucket'})`
+        : '';
+      out.push(`- exports ${reads || 'no metric'} for the ${slo.name} SLO${bucket}`);
+    }
+    for (const m of s.podsMetrics ?? [])
+      out.push(`- exports the counter \`${m.fromCounter}\`, whose per-pod rate the HPA scales on (\`${m.name}\`)`);
+    const bySource = new Map<string, string[]>();
+    for (const e of s.env ?? []) bySource.set(e.from, [...(bySource.get(e.from) ?? []), e.name]);
+    for (const [from, names] of bySource) out.push(`- reads ${names.map((n) => `\`${n}\``).join(', ')} (set by ${from})`);
+    out.push('');
+  }
+  return out;
 }

@@ -158,7 +158,6 @@ export class ReliakitApp extends App {
     super({ outdir: props.outdir });
     this.apiServer = props.apiServer;
     if (props.deferValidation) deferViolations(this);
-    this.node.addValidation({ validate: () => this.gatewayPlatformErrors() });
     const problems: string[] = [];
     if (!/^(https?|ssh):\/\/\S+$/.test(props.source.url)) {
       problems.push(
@@ -214,11 +213,15 @@ export class ReliakitApp extends App {
     return [...this.stages.values()].flatMap((s) => s.flux.systemCharts);
   }
 
+  /** The gateways whose Traefik is checked against the installed one (each once). */
+  private readonly checkedGateways = new WeakSet<TraefikGateway>();
+
   /**
    * Every problem of the selected part of the app, in tree order, each once: the rules constructs
    * check (recorded when the app defers validation) and the `node.addValidation` checks.
    */
   public validate(selection: TreeSelection = {}): ValidationProblem[] {
+    this.attachGatewayChecks();
     if (!selection.systems && !selection.environments) return validationProblems(this);
     const selected = this.selector(selection);
     return validationProblems(this, (c) => {
@@ -360,19 +363,24 @@ export class ReliakitApp extends App {
    * limits by and the trusted proxies it takes the X-Forwarded-For depth from must be the ones of
    * the HelmRelease, or the limits and client addresses are wrong in production.
    */
-  private gatewayPlatformErrors(): string[] {
+  private attachGatewayChecks(): void {
     const installed = this.fluxSettings.infrastructure?.traefik;
-    if (!installed) return [];
+    if (!installed) return;
     const describe = (t: TraefikPlatform) =>
       JSON.stringify({ namespace: t.namespace, replicas: t.replicas, trustedProxies: t.trustedProxies });
-    return this.node
-      .findAll()
-      .filter((c): c is TraefikGateway => c instanceof TraefikGateway)
-      .filter((g) => describe(g.traefik) !== describe(installed))
-      .map(
-        (g) =>
-          `${g.node.path}: 'traefik' (${describe(g.traefik)}) is not the Traefik the app installs (infrastructure.traefik: ${describe(installed)}) — pass the same TraefikPlatform to both`,
-      );
+    for (const g of this.node.findAll().filter((c): c is TraefikGateway => c instanceof TraefikGateway)) {
+      if (this.checkedGateways.has(g)) continue;
+      this.checkedGateways.add(g);
+      // On the gateway, so the problem is reported at its path with the rest of its rules.
+      g.node.addValidation({
+        validate: () =>
+          describe(g.traefik) === describe(installed)
+            ? []
+            : [
+                `'traefik' (${describe(g.traefik)}) is not the Traefik the app installs (infrastructure.traefik: ${describe(installed)}) — pass the same TraefikPlatform to both`,
+              ],
+      });
+    }
   }
 
   /** Writes files of the tree (from {@link synthTree}) under `outdir`. */

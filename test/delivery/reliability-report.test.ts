@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Environment, ReliakitApp, SystemChart } from '../../lib';
-import { IReliabilityFacts, ReliabilityFacts } from '../../lib/core/reliability-facts';
-import { reliabilityReport, renderReport } from '../../lib/delivery/reliability-report';
+import { IReliabilityFacts, ReliabilityFacts, ServiceFact, SloFact } from '../../lib/core/reliability-facts';
+import { appContract, reliabilityReport, renderReport } from '../../lib/delivery/reliability-report';
 
 const EMPTY: Required<ReliabilityFacts> = {
   slos: [],
@@ -135,6 +135,20 @@ describe('renderReport', () => {
         '| shop-api | 3–10 (HPA) | minAvailable 2 | GET /ready every 5s, timeout 1s, 3 failures | — | — | 5s + 25s / 35s |',
         '| shop-worker | 1 | none (single replica) | exec true every 10s, timeout 2s, 6 failures | exec alive every 20s, timeout 2s, 3 failures | — | 0s + 10s / 15s |',
         '',
+        '## App contract',
+        '',
+        'What the manifests assume the application does: change the app or the stack together.',
+        '',
+        '### shop-api',
+        '',
+        '- answers readiness GET /ready',
+        '- serves no Prometheus metrics (nothing scrapes it)',
+        '',
+        '### shop-worker',
+        '',
+        '- answers readiness exec true; liveness exec alive',
+        '- serves no Prometheus metrics (nothing scrapes it)',
+        '',
       ],
     ],
     [
@@ -201,6 +215,16 @@ describe('renderReport', () => {
         '',
         "prometheus-adapter rather than KEDA: the plan's HorizontalPodAutoscaler keeps its Pods metric, its name and its behaviour; " +
           'KEDA would replace it with a ScaledObject generating its own HPA on External metrics, and add an operator for one query.',
+        '',
+        '## App contract',
+        '',
+        'What the manifests assume the application does: change the app or the stack together.',
+        '',
+        '### shop-api',
+        '',
+        '- answers readiness GET /ready',
+        '- serves no Prometheus metrics (nothing scrapes it)',
+        '- exports the counter `shop_requests_total`, whose per-pod rate the HPA scales on (`shop_requests_per_second`)',
         '',
       ],
     ],
@@ -330,5 +354,67 @@ describe('reliabilityReport', () => {
         '| edge-api-rate-limit | api | header X-User-Id | 100/1m, burst 100 | 100/1m, burst 100 | 100/1m, one count shared through Redis |',
       ].join('\n')}\n`,
     );
+  });
+});
+
+describe('appContract', () => {
+  const api: ServiceFact = {
+    name: 'shop-api',
+    minReplicas: 2,
+    maxReplicas: 4,
+    readinessProbe: { description: 'HTTP GET :http/ready', period: Duration.seconds(5), timeout: Duration.seconds(1), failureThreshold: 3 },
+    livenessProbe: { description: 'HTTP GET :http/live', period: Duration.seconds(5), timeout: Duration.seconds(1), failureThreshold: 3 },
+    preStop: Duration.seconds(5),
+    drainTimeout: Duration.seconds(25),
+    terminationGracePeriod: Duration.seconds(35),
+    metricsEndpoint: { port: 'metrics', path: '/metrics' },
+    env: [
+      { name: 'LOG_LEVEL', from: 'the stack' },
+      { name: 'DB_HOST', from: 'HAPostgres shop-postgres' },
+      { name: 'DB_PASSWORD', from: 'HAPostgres shop-postgres' },
+    ],
+  };
+  const slo = (name: string, reads: string[], bucket?: SloFact['bucket']): SloFact => ({
+    name,
+    service: 'shop-api',
+    objective: 99,
+    window: Duration.days(30),
+    errorBudget: 0.01,
+    burnRates: [],
+    minFailedEvents: 2,
+    reads,
+    ...(bucket ? { bucket } : {}),
+  });
+
+  test.each<[string, ServiceFact[], SloFact[], string[]]>([
+    ['no services: no section', [], [], []],
+    [
+      'probes, metrics endpoint, SLO metrics with a default and a declared bucket, environment by who sets it',
+      [api],
+      [
+        slo('availability', ['http_requests_total']),
+        slo('latency-fast', ['h_bucket', 'h_count'], { le: '0.25', declared: false }),
+        slo('latency-p95', ['h_bucket', 'h_count'], { le: '0.2', declared: true, buckets: ['100ms', '200ms', '500ms'] }),
+        { ...slo('other', ['x_total']), service: 'shop-worker' },
+      ],
+      [
+        '## App contract',
+        '',
+        'What the manifests assume the application does: change the app or the stack together.',
+        '',
+        '### shop-api',
+        '',
+        '- answers readiness HTTP GET :http/ready; liveness HTTP GET :http/live',
+        '- serves Prometheus metrics on port `metrics` at `/metrics`',
+        '- exports `http_requests_total` for the availability SLO',
+        '- exports `h_bucket`, `h_count` for the latency-fast SLO; its histogram has a `le="0.25"` bucket (a client-library default bucket)',
+        '- exports `h_bucket`, `h_count` for the latency-p95 SLO; its histogram has a `le="0.2"` bucket (not a client-library default: the app\'s histogram buckets are 100ms, 200ms, 500ms)',
+        '- reads `LOG_LEVEL` (set by the stack)',
+        '- reads `DB_HOST`, `DB_PASSWORD` (set by HAPostgres shop-postgres)',
+        '',
+      ],
+    ],
+  ])('%s', (_name, services, slos, lines) => {
+    expect(appContract(services, slos)).toEqual(lines);
   });
 });

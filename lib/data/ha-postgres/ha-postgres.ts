@@ -344,11 +344,12 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
     service.addEnv(
       `${prefix}HOST`,
       EnvValue.literal(`${via === ConnectionRoute.POOLER ? this.poolerServiceName : this.primaryServiceName}.${this.namespace}.svc`),
+      `HAPostgres ${this.name}`,
     );
-    service.addEnv(`${prefix}PORT`, EnvValue.literal(String(POSTGRES_PORT)));
-    service.addEnv(`${prefix}NAME`, EnvValue.literal(this.database));
-    service.addEnv(`${prefix}USER`, EnvValue.fromSecret(this.appSecretName, 'username'));
-    service.addEnv(`${prefix}PASSWORD`, EnvValue.fromSecret(this.appSecretName, 'password'));
+    service.addEnv(`${prefix}PORT`, EnvValue.literal(String(POSTGRES_PORT)), `HAPostgres ${this.name}`);
+    service.addEnv(`${prefix}NAME`, EnvValue.literal(this.database), `HAPostgres ${this.name}`);
+    service.addEnv(`${prefix}USER`, EnvValue.fromSecret(this.appSecretName, 'username'), `HAPostgres ${this.name}`);
+    service.addEnv(`${prefix}PASSWORD`, EnvValue.fromSecret(this.appSecretName, 'password'), `HAPostgres ${this.name}`);
     const selector: Record<string, string> =
       via === ConnectionRoute.POOLER ? { 'cnpg.io/poolerName': this.poolerServiceName as string } : { 'cnpg.io/cluster': this.name };
     service.addDependency({ to: NetworkPeer.podsInNamespace(this.namespace, selector), ports: [POSTGRES_PORT] });

@@ -265,10 +265,11 @@ export class RedisCache extends Construct implements IReliabilityFacts, IBackupS
     v.throwIfAny();
     this.clients.push(service);
     const prefix = options.envPrefix ?? 'REDIS_';
-    service.addEnv(`${prefix}HOST`, EnvValue.literal(`${this.serviceName}.${this.namespace}.svc`));
-    service.addEnv(`${prefix}PORT`, EnvValue.literal(String(this.sentinel ? SENTINEL_PORT : REDIS_PORT)));
-    if (this.sentinel) service.addEnv(`${prefix}SENTINEL_MASTER`, EnvValue.literal(this.sentinel.masterSet));
-    if (this.password) service.addEnv(`${prefix}PASSWORD`, EnvValue.fromSecret(this.password.name, this.password.key));
+    service.addEnv(`${prefix}HOST`, EnvValue.literal(`${this.serviceName}.${this.namespace}.svc`), `RedisCache ${this.name}`);
+    service.addEnv(`${prefix}PORT`, EnvValue.literal(String(this.sentinel ? SENTINEL_PORT : REDIS_PORT)), `RedisCache ${this.name}`);
+    if (this.sentinel) service.addEnv(`${prefix}SENTINEL_MASTER`, EnvValue.literal(this.sentinel.masterSet), `RedisCache ${this.name}`);
+    if (this.password)
+      service.addEnv(`${prefix}PASSWORD`, EnvValue.fromSecret(this.password.name, this.password.key), `RedisCache ${this.name}`);
     // Sentinel clients ask the sentinels, then talk to the master pod directly.
     service.addDependency({
       to: NetworkPeer.podsInNamespace(this.namespace, this.selector),

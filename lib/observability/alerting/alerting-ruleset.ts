@@ -346,6 +346,8 @@ export class AlertingRuleset extends Construct implements IReliabilityFacts, ISc
       slos: this.slos.map((slo) => ({
         name: slo.name,
         service: slo.service,
+        reads: slo.appContract.metrics,
+        ...(slo.appContract.bucket ? { bucket: slo.appContract.bucket } : {}),
         objective: slo.objective,
         window: slo.window,
         errorBudget: slo.errorBudget,

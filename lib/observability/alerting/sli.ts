@@ -28,7 +28,21 @@ export interface LatencySliProps {
   readonly selector?: string;
   /** The latency objective; must be one of the histogram's bucket boundaries (`le`). */
   readonly threshold: Duration;
+  /**
+   * The bucket boundaries the application's histogram exposes — part of the app contract: the SLO
+   * reads `_bucket{le="<threshold>"}`, which exists only if the app configures that bucket. Declare
+   * them when the threshold is not one of the client libraries' defaults (p95 < 200 ms needs a
+   * 0.2 s bucket that default histograms lack) and configure the app's histogram with the same list.
+   * @default - the Prometheus client libraries' default buckets ({@link CLIENT_DEFAULT_BUCKETS_SECONDS})
+   */
+  readonly buckets?: readonly Duration[];
 }
+
+/**
+ * The default buckets of the Prometheus client libraries' histograms (Go, Java, Python, Node:
+ * `DefBuckets`), in seconds: what an app exposes when it declares none.
+ */
+export const CLIENT_DEFAULT_BUCKETS_SECONDS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** What an SLO measures. */
 export class Sli {

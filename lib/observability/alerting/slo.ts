@@ -23,7 +23,7 @@ import { PromtoolTestFile, sloPromtoolTests, SloTestSubject } from './promtool-t
 import { goDuration } from '../../core/units';
 import { Violations } from '../../core/validation';
 import { SystemChart } from '../../core/system-chart';
-import { Sli } from './sli';
+import { CLIENT_DEFAULT_BUCKETS_SECONDS, Sli } from './sli';
 import { SloProps } from './slo-props';
 
 const DEFAULT_WINDOW = Duration.days(30);
@@ -239,6 +239,31 @@ export class Slo extends Construct {
     return sloPromtoolTests(this.testSubject(), ruleFiles);
   }
 
+  /**
+   * What the SLO assumes about the application (its app contract): the metrics it reads and, for a
+   * latency SLI, the histogram bucket (`le`) that must exist and whether the stack declared the
+   * app's buckets or relies on the client libraries' defaults.
+   */
+  public get appContract(): {
+    readonly metrics: readonly string[];
+    readonly bucket?: { readonly le: string; readonly declared: boolean; readonly buckets?: readonly string[] };
+  } {
+    const s = this.series;
+    if (!s) return { metrics: [] };
+    if (s.kind === 'requests') {
+      const names = [s.total, s.errors, s.good].flatMap((x) => (x?.metric ? [x.metric] : []));
+      return { metrics: [...new Set(names)] };
+    }
+    return {
+      metrics: [`${s.histogram}_bucket`, `${s.histogram}_count`],
+      bucket: {
+        le: s.le,
+        declared: this.sli?.latencyProps?.buckets !== undefined,
+        ...(this.sli?.latencyProps?.buckets ? { buckets: this.sli.latencyProps.buckets.map((b) => goDuration(b)) } : {}),
+      },
+    };
+  }
+
   /** What the promtool test generators need to know about this SLO (its series, pairs, alerts). */
   public testSubject(): SloTestSubject {
     return {
@@ -438,6 +463,30 @@ export class Slo extends Construct {
       );
       const ms = l.threshold.toMilliseconds();
       v.check(!(ms > 0), 'sli.threshold', `${ms}ms`, 'is not a positive duration', 'use the latency objective, e.g. Duration.millis(500)');
+      const buckets = l.buckets?.map((b) => b.toMilliseconds() / 1000);
+      const badBuckets = (buckets ?? []).filter((b) => !(b > 0) || !Number.isFinite(b));
+      v.check(
+        l.buckets !== undefined && (buckets?.length === 0 || badBuckets.length > 0),
+        'sli.buckets',
+        l.buckets?.map((b) => goDuration(b)),
+        'is not a non-empty list of positive durations',
+        'list the bucket boundaries the app histogram exposes, e.g. [Duration.millis(100), Duration.millis(200), Duration.millis(500)]',
+      );
+      if (ms > 0 && badBuckets.length === 0 && buckets?.length !== 0) {
+        const known = buckets ?? CLIENT_DEFAULT_BUCKETS_SECONDS;
+        const shown = known.map((b) => goDuration(Duration.millis(Math.round(b * 1000)))).join(', ');
+        v.check(
+          !known.some((b) => Math.abs(b * 1000 - ms) < 1e-6),
+          'sli.threshold',
+          `${ms}ms`,
+          buckets
+            ? `is not one of the declared buckets (${shown}), so le="${promNumber(ms / 1000)}" does not exist`
+            : `is not a bucket of the client libraries' default histogram (${shown}), so le="${promNumber(ms / 1000)}" would not exist and the SLO would read no data`,
+          buckets
+            ? 'add the threshold to sli.buckets (and to the app histogram)'
+            : `declare the buckets the app exposes in sli.buckets, including Duration.millis(${ms}), and configure the app histogram with them`,
+        );
+      }
       if (!selector || selector.metric !== undefined || !(ms > 0)) return undefined;
       const le = promNumber(ms / 1000);
       // Prometheus 3 normalizes classic-histogram `le` labels to floats on ingestion (`1` becomes

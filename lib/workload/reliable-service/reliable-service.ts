@@ -142,6 +142,8 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
   private readonly targets: ScrapeTarget[] = [];
   private readonly ingressRules: IngressRule[] = [];
   private readonly envVars: Map<string, EnvValue>;
+  /** Who set each variable not given in the props (the rest are the stack's). */
+  private readonly envSources = new Map<string, string>();
   private readonly dependencies: DependencyProps[] = [];
   private readonly violations: Violations;
   private constructed = false;
@@ -239,13 +241,17 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
 
   /**
    * Adds an environment variable (e.g. a database's connection settings). Names must be unique;
-   * credentials only through `EnvValue.fromSecret`.
+   * credentials only through `EnvValue.fromSecret`. `from` says who sets it, for the app contract
+   * in the reliability report (e.g. `HAPostgres shop-postgres`).
    */
-  public addEnv(name: string, value: EnvValue): void {
+  public addEnv(name: string, value: EnvValue, from = 'the stack'): void {
     const v = this.addViolations();
     checkEnv(v, this.envVars, name, value);
     this.report(v);
-    if (!this.envVars.has(name)) this.envVars.set(name, value);
+    if (!this.envVars.has(name)) {
+      this.envVars.set(name, value);
+      this.envSources.set(name, from);
+    }
   }
 
   /** The environment variables (a copy). */
@@ -379,6 +385,8 @@ export class ReliableService extends Construct implements IReliabilityFacts, ISc
           drainTimeout: this.drainTimeout,
           terminationGracePeriod: this.terminationGracePeriod,
           ...(this.podsMetrics.length > 0 ? { podsMetrics: this.podsMetrics.map((m) => ({ ...m })) } : {}),
+          ...(this.metrics ? { metricsEndpoint: { port: this.metrics.port, path: this.metrics.path } } : {}),
+          env: [...this.envVars.keys()].map((name) => ({ name, from: this.envSources.get(name) ?? 'the stack' })),
         },
       ],
       policyExemptions: polarisExemptionFacts(`Deployment ${this.name}`, this.polarisExemptions),

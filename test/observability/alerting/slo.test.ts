@@ -118,7 +118,13 @@ describe('Slo behaviour', () => {
   });
 
   test('latency SLI with a whole-second threshold matches `le` as Prometheus 2 and 3 write it', () => {
-    const { rule } = build({ sli: Sli.latency({ histogram: 'rpc_duration_seconds', threshold: Duration.seconds(2) }) });
+    const { rule } = build({
+      sli: Sli.latency({
+        histogram: 'rpc_duration_seconds',
+        threshold: Duration.seconds(2),
+        buckets: [Duration.seconds(1), Duration.seconds(2)],
+      }),
+    });
     expect(rule.spec.groups[0].rules[0].expr).toBe(
       'sum(rate(rpc_duration_seconds_count{}[5m]))\n-\nsum(rate(rpc_duration_seconds_bucket{le=~"2(\\\\.0)?"}[5m]))',
     );
@@ -296,6 +302,37 @@ describe('Slo validation', () => {
         "  - prod/test/availability: 'sli.threshold' ('0ms') is not a positive duration — use the latency objective, e.g. Duration.millis(500)",
       ].join('\n'),
     );
+  });
+
+  test("a latency threshold must be one of the app's histogram buckets: the client defaults unless the stack declares them", () => {
+    const latency = (threshold: Duration, buckets?: Duration[]) =>
+      Sli.latency({ histogram: 'http_request_duration_seconds', selector: '{job="api"}', threshold, buckets });
+    expect(errorOf({ sli: latency(Duration.millis(200)) })).toBe(
+      one(
+        "'sli.threshold' ('200ms') is not a bucket of the client libraries' default histogram (5ms, 10ms, 25ms, 50ms, 100ms, 250ms, 500ms, 1s, 2500ms, 5s, 10s), " +
+          'so le="0.2" would not exist and the SLO would read no data — declare the buckets the app exposes in sli.buckets, including Duration.millis(200), and configure the app histogram with them',
+      ),
+    );
+    expect(errorOf({ sli: latency(Duration.millis(200), [Duration.millis(100), Duration.millis(250)]) })).toBe(
+      one(
+        `'sli.threshold' ('200ms') is not one of the declared buckets (100ms, 250ms), so le="0.2" does not exist — add the threshold to sli.buckets (and to the app histogram)`,
+      ),
+    );
+    expect(errorOf({ sli: latency(Duration.millis(200), []) })).toBe(
+      one(
+        "'sli.buckets' ([]) is not a non-empty list of positive durations — list the bucket boundaries the app histogram exposes, e.g. [Duration.millis(100), Duration.millis(200), Duration.millis(500)]",
+      ),
+    );
+    // A default bucket, and a declared one: valid, and the app contract says which.
+    expect(build({ sli: latency(Duration.millis(250)) }).slo.appContract).toEqual({
+      metrics: ['http_request_duration_seconds_bucket', 'http_request_duration_seconds_count'],
+      bucket: { le: '0.25', declared: false },
+    });
+    expect(build({ sli: latency(Duration.millis(200), [Duration.millis(100), Duration.millis(200)]) }).slo.appContract.bucket).toEqual({
+      le: '0.2',
+      declared: true,
+      buckets: ['100ms', '200ms'],
+    });
   });
 
   test('reports every broken rule at once', () => {
