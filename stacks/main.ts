@@ -3,10 +3,11 @@
  * `cdk8s synth` (cdk8s.yaml: app) run it. Builds every system for every environment and writes the
  * Flux tree to `$CDK8S_OUTDIR` (dist/), replacing what was there.
  *
- *   npm run synth -- --system homepage --env prod --outdir /tmp/tree
+ *   npm run synth -- --system homepage --env prod
  *
- * `--system` and `--env` (repeatable or comma-separated) narrow the tree to those systems and
- * environments: the Flux objects then list only them, so write such a tree beside dist/.
+ * `--system` and `--env` (repeatable or comma-separated) write only those systems' directories and
+ * their environments' shared ones (infrastructure/, clusters/), byte for byte as the whole tree
+ * has them, and leave the other systems' directories in place.
  */
 import { synthesize } from './synthesize';
 
@@ -51,7 +52,9 @@ export function parseArgs(argv: readonly string[]): MainArgs {
 if (require.main === module) {
   try {
     const args = parseArgs(process.argv.slice(2));
-    const result = synthesize({ ...args, clean: true });
+    // The whole tree replaces the directory (what is no longer synthesized goes, as with cdk8s
+    // synth); a selection writes its systems' directories and leaves the others in place.
+    const result = synthesize({ ...args, clean: args.systems === undefined && args.envs === undefined });
     const envs = new Set(result.systems.map((s) => s.environment));
     const systems = new Set(result.systems.map((s) => s.system));
     console.log(

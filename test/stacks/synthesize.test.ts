@@ -48,18 +48,27 @@ describe('synthesize', () => {
     }
   });
 
-  test('`node scripts/run-fast.js stacks/main.ts` (npm run synth) writes what synthesize() writes, replacing the directory', () => {
+  test('`node scripts/run-fast.js stacks/main.ts` (npm run synth) writes what synthesize() writes; a selection leaves the rest in place', () => {
     const outdir = join(work, 'fast');
-    mkdirSync(join(outdir, 'apps/old'), { recursive: true });
-    writeFileSync(join(outdir, 'apps/old/stale.yaml'), 'kind: Stale\n');
+    mkdirSync(join(outdir, 'apps/prod/other'), { recursive: true });
+    writeFileSync(join(outdir, 'apps/prod/other/kept.yaml'), 'kind: Kept\n');
     execFileSync(process.execPath, ['scripts/run-fast.js', 'stacks/main.ts', '--system', 'homepage', '--env=prod', '--outdir', outdir], {
       cwd: REPO,
       stdio: 'pipe',
     });
-    expect(filesUnder(outdir)).toEqual(filesUnder(one.outdir));
-    for (const file of filesUnder(outdir)) {
+    // One system: its files (and its environment's shared ones) are written; another's stay.
+    expect(filesUnder(outdir)).toEqual([...filesUnder(one.outdir), 'apps/prod/other/kept.yaml'].sort());
+    for (const file of filesUnder(one.outdir)) {
       expect([file, readFileSync(join(outdir, file), 'utf8')]).toEqual([file, readFileSync(join(one.outdir, file), 'utf8')]);
     }
+  });
+
+  test('`npm run synth` of the whole tree replaces the directory: what is no longer synthesized is gone', () => {
+    const outdir = join(work, 'whole');
+    mkdirSync(join(outdir, 'apps/old'), { recursive: true });
+    writeFileSync(join(outdir, 'apps/old/stale.yaml'), 'kind: Stale\n');
+    execFileSync(process.execPath, ['scripts/run-fast.js', 'stacks/main.ts', '--outdir', outdir], { cwd: REPO, stdio: 'pipe' });
+    expect(filesUnder(outdir)).toEqual(filesUnder(full.outdir));
   });
 
   test('every document of the tree is written exactly as cdk8s Yaml.stringify writes it', () => {
