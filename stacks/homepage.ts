@@ -129,6 +129,14 @@ const OLLAMA_PULL_MODEL = PostStartHook.exec([
 export function homepageStack(stage: EnvironmentStage): SystemChart {
   const env = stage.environment;
   const chart = new SystemChart(stage, 'homepage');
+  // Deliberate deviations from the plan, listed in RELIABILITY.md (the reasons are at the objects).
+  chart.addPlanDeviation({
+    section: '§3.3',
+    plan: 'CPU limit 500m for the API and the frontend',
+    chosen: 'the requests and the 512Mi memory limit as planned (halved in dev), no CPU limit',
+    reason:
+      "a CFS quota throttles even on an idle node (tail latency, probe timeouts); the request guarantees the share — the library's rule for every workload",
+  });
 
   // §3.1/§5.2 read the MinIO credentials from Secret `minio-credentials` (`access-key`/`secret-key`)
   // but nothing creates it. external-secrets syncs it from the secret manager (ClusterSecretStore

@@ -177,6 +177,13 @@ const DB_POOL_SIZE_PER_POD = 20;
 export function llmDataVaultStack(stage: EnvironmentStage): SystemChart {
   const env = stage.environment;
   const chart = new SystemChart(stage, 'llm-data-vault');
+  // Deliberate deviations from the plan, listed in RELIABILITY.md (the reasons are at the objects).
+  chart.addPlanDeviation({
+    section: '§6.1, §9.3',
+    plan: 'metrics on :8080/metrics, the API port',
+    chosen: 'metrics served on a port of their own, 9090 (METRICS_PORT); the gateway routes /api/v1 only',
+    reason: 'the internet never reaches metrics or probes however a path is spelled',
+  });
   const secrets = syncSecrets(chart, env);
 
   // §7.2 database: db.r5.xlarge-sized primary and standbys, max_connections 300.

@@ -120,6 +120,13 @@ function goSeconds(d: Duration): string {
 export function postfactaStack(stage: EnvironmentStage): SystemChart {
   const env = stage.environment;
   const chart = new SystemChart(stage, 'postfacta');
+  // Deliberate deviations from the plan, listed in RELIABILITY.md (the reasons are at the objects).
+  chart.addPlanDeviation({
+    section: '§5',
+    plan: 'Prometheus scrapes /metrics on the API port 8080',
+    chosen: 'metrics served on a port of their own, 9090 (METRICS_PORT), which no gateway route targets',
+    reason: 'on the routed port only a path rule would keep the metrics off the internet',
+  });
 
   // §4.2 / §9 #2: the in-memory map loses every incident on each restart. The plan's target is
   // Supabase PostgreSQL (§1); the brief runs it on CloudNativePG in the cluster instead. §2 assumed
