@@ -2,10 +2,10 @@ import { Duration, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { recommendedLabels, resourceName, RELIAKIT_VERSION, selectorLabels } from '../core/conventions';
+import { ApiServerEndpoint } from '../core/api-server';
 import { checkCron, CronSchedule } from '../core/cron';
 import { Images } from '../core/images';
-import { dnsEgressRule, tcpPort } from '../core/network';
-import { NetworkPeer } from '../core/network-peer';
+import { dnsEgressRule } from '../core/network';
 import { renderResources } from '../core/resources';
 import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { SystemChart } from '../core/system-chart';
@@ -49,7 +49,7 @@ export interface ChaosScheduleProps {
    * are node or cloud addresses no pod or namespace selector can name.
    * @default - the app's `apiServer` (`ApiServerEndpoint`), declared once for every policy
    */
-  readonly apiServer?: NetworkPeer;
+  readonly apiServer?: ApiServerEndpoint;
 }
 
 /** One engine the schedule runs. */
@@ -189,9 +189,7 @@ export class ChaosSchedule extends Construct implements IReliabilityFacts {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
       subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: chart.namespaceName }],
     });
-    const apiServer = props.apiServer
-      ? { to: [props.apiServer._toKube()], ports: [tcpPort(443), tcpPort(6443)] }
-      : chart.apiServer.egressRule();
+    const apiServer = (props.apiServer ?? chart.apiServer).egressRule();
     new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: metadata(),
       spec: {
@@ -257,11 +255,6 @@ export class ChaosSchedule extends Construct implements IReliabilityFacts {
   /** Adds an engine to the end of the run. */
   public addEngine(engine: ScheduledEngine): void {
     this.engines.push({ ...engine });
-  }
-
-  /** The engines in run order (a copy). */
-  public get scheduledEngines(): readonly ScheduledEngine[] {
-    return this.engines.map((e) => ({ ...e }));
   }
 
   /** Its Polaris exemptions, for the reliability report (the experiments report the schedule itself). */

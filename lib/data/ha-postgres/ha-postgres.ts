@@ -1,4 +1,3 @@
-import { polarisExemptionFacts } from '../../core/polaris-exemption';
 import { PriorityClass } from '../../core/priority-class';
 import { Lazy, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
@@ -22,8 +21,9 @@ import { SystemChart } from '../../core/system-chart';
 import { backupRoleSecretProps } from './backup-role';
 import { clusterProps, instancePodMonitorProps, objectStoreProps, scheduledBackupProps } from './cluster';
 import { applicationConnections, connectionBudgetProblems } from './connection-budget';
+import { postgresFacts } from './facts';
 import { clusterEgress, clusterIngress, clusterNetworkPolicyProps } from './network-policy';
-import { poolerIngress, poolerNames, poolerNetworkPolicyProps, poolerObjects } from './pooler';
+import { poolerIngress, poolerNetworkPolicyProps, poolerObjects } from './pooler';
 import {
   ConnectionRoute,
   DatabaseClientProps,
@@ -35,7 +35,6 @@ import {
 import { recoveryClusterProps } from './recovery-cluster';
 import { resolveBackup, resolveBackupRole, resolvePooler, validateStorage } from './resolve';
 import {
-  CNPG_POLARIS_EXEMPTIONS,
   POSTGRES_PORT,
   PostgresSpec,
   PostgresVolume,
@@ -475,38 +474,6 @@ export class HAPostgres extends Construct implements IReliabilityFacts, IBackupS
 
   /** Instances, connections, pooler, clients and continuous backup, for the reliability report. */
   public reliabilityFacts(): ReliabilityFacts {
-    const b = this.backup;
-    return {
-      databases: [
-        {
-          name: this.name,
-          majorVersion: this.majorVersion,
-          instances: this.instances,
-          maxConnections: this.maxConnections,
-          pooler: this.pooler && {
-            instances: this.pooler.instances,
-            defaultPoolSize: this.pooler.defaultPoolSize,
-            poolMode: String(this.pooler.poolMode),
-          },
-          clients: this.clientList.map((c) => ({
-            name: c.name,
-            maxReplicas: c.maxReplicas,
-            poolSizePerPod: c.poolSizePerPod,
-            via: String(c.via),
-          })),
-          backup: b && {
-            target: String(b.target),
-            schedule: b.schedule,
-            archiveTimeout: b.archiveTimeout,
-            rpo: b.rpo,
-            retention: b.retention,
-          },
-        },
-      ],
-      policyExemptions: [
-        ...polarisExemptionFacts(`Cluster ${this.name}`, CNPG_POLARIS_EXEMPTIONS),
-        ...poolerNames(this.name, this.pooler).flatMap((p) => polarisExemptionFacts(`Pooler ${p}`, CNPG_POLARIS_EXEMPTIONS)),
-      ],
-    };
+    return postgresFacts(this, this.clientList);
   }
 }

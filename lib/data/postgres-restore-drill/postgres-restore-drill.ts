@@ -9,7 +9,6 @@ import { Environment } from '../../core/environment';
 import { imagePinningProblem } from '../../core/image';
 import { Images } from '../../core/images';
 import { KubeJson } from '../../core/json';
-import { tcpPort } from '../../core/network';
 import { IReliabilityFacts, ReliabilityFacts } from '../../core/reliability-facts';
 import { checkResources } from '../../core/resources';
 import { SystemChart } from '../../core/system-chart';
@@ -172,9 +171,7 @@ export class PostgresRestoreDrill extends Construct implements IReliabilityFacts
       timeout: this.timeout,
       image,
       resources,
-      apiServerEgress: props.apiServerPeer
-        ? { to: [props.apiServerPeer._toKube()], ports: [tcpPort(443), tcpPort(6443)] }
-        : SystemChart.of(this).apiServer.egressRule(),
+      apiServerEgress: (props.apiServer ?? SystemChart.of(this).apiServer).egressRule(),
       cluster: Cluster.manifest(props.database.recoveryCluster(this.drillClusterName, labels)) as KubeJson,
     };
 

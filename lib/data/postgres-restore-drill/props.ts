@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-28';
 import { CronSchedule } from '../../core/cron';
-import { NetworkPeer } from '../../core/network-peer';
+import { ApiServerEndpoint } from '../../core/api-server';
 import type { HAPostgres } from '../ha-postgres/ha-postgres';
 
 /** Props of a {@link PostgresRestoreDrill}. */
@@ -46,8 +46,8 @@ export interface PostgresRestoreDrillProps {
    */
   readonly resources?: ContainerResources;
   /**
-   * The Kubernetes API server's address, which the drill's NetworkPolicy lets it reach on 443 and 6443.
-   * @default - the app's `apiServer` (ApiServerEndpoint), declared once for every policy
+   * Where the drill reaches the Kubernetes API server (its NetworkPolicy's egress).
+   * @default - the app's `apiServer`, declared once for every policy
    */
-  readonly apiServerPeer?: NetworkPeer;
+  readonly apiServer?: ApiServerEndpoint;
 }
